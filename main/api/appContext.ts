@@ -1,0 +1,32 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { ApiHandlers } from '../../shared/api.ts';
+import type { AppInfo } from '../../shared/types.ts';
+import { EventHub } from './events.ts';
+import { createHandlers } from './handlers.ts';
+import { Workspace } from './workspace.ts';
+
+export interface AppContext {
+  workspace: Workspace;
+  hub: EventHub;
+  handlers: ApiHandlers;
+}
+
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+export function appVersion(root = REPO_ROOT): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Wires the workspace, the event hub and the handlers the same way for every shell. */
+export function createAppContext(opts: { shell: AppInfo['shell']; home?: string; resourcesDir?: string }): AppContext {
+  const workspace = new Workspace({
+    home: opts.home ?? process.env.ATRIUM_HOME ?? join(homedir(), 'Atrium'),
+    sampleDir: join(opts.resourcesDir ?? join(REPO_ROOT, 'resources'), 'sample'),
+    shell: opts.shell,
+    version: appVersion(),
+  });
+  const hub = new EventHub();
+  return { workspace, hub, handlers: createHandlers(workspace, hub) };
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { ApiError, isMethod, parseRequest, type ApiHandlers, type Method, type Results } from '../../shared/api.ts';
+import { ProjectFolderError } from '../store/projectFolder.ts';
+import { SchemaTooNewError } from '../store/database.ts';
+import type { EventHub } from './events.ts';
+import { importVolume } from './volumeImport.ts';
+import type { Workspace } from './workspace.ts';
+
+/** The single implementation of the API; every transport calls `dispatch`. */
+export function createHandlers(ws: Workspace, hub: EventHub): ApiHandlers {
+  const changed = () => {
+    const info = ws.describe();
+    if (info) hub.emit('project.changed', info);
+    return info;
+  };
+  const fileBytes = (relative: string) => {
+    const bytes = readFileSync(ws.requireProject().file(relative));
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  };
+  const volumeFiles = (id: string) => {
+    const files = ws.requireProject().volumeFiles(id);
+    if (!files) throw new ApiError('not-found', `no volume with id ${id}`);
+    return files;
+  };
+
+  return {
+    'app.info': async () => ws.info(),
+    'projects.current': async () => ws.describe(),
+    'projects.open': async ({ path }) => {
+      ws.open(path);
+      return changed()!;
+    },
+    'projects.create': async ({ path }) => {
+      ws.create(path);
+      return changed()!;
+    },
+    'projects.openSample': async () => {
+      ws.openSample();
+      return changed()!;
+    },
+    'volumes.list': async () => ws.requireProject().volumes(),
+    'volumes.import': async (req) => {
+      const info = importVolume(ws.requireProject(), {
+        ...req,
+        scan: new Uint8Array(req.scan),
+        labels: req.labels ? new Uint8Array(req.labels) : undefined,
+      });
+      changed();
+      return info;
+    },
+    'volumes.scan': async ({ id }) => fileBytes(volumeFiles(id).scanFile),
+    'volumes.labels': async ({ id }) => {
+      const { labelsFile } = volumeFiles(id);
+      return labelsFile ? fileBytes(labelsFile) : null;
+    },
+    'volumes.remove': async ({ id }) => {
+      volumeFiles(id);
+      ws.requireProject().removeVolume(id);
+      return changed()!;
+    },
+  };
+}
+
+/** Validates a raw request and runs it, mapping every failure to an ApiError with a user-facing message. */
+export async function dispatch(handlers: ApiHandlers, method: string, raw: unknown): Promise<Results[Method]> {
+  if (!isMethod(method)) throw new ApiError('invalid-request', `unknown method "${method}"`);
+  const req = parseRequest(method, raw);
+  try {
+    return await (handlers[method] as (r: unknown) => Promise<Results[Method]>)(req);
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ProjectFolderError || err instanceof SchemaTooNewError) return new ApiError('bad-input', err.message);
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  if (code === 'ENOSPC') return new ApiError('internal', 'the disk is full: nothing was saved; free some space and try again');
+  if (code === 'EACCES' || code === 'EPERM') return new ApiError('bad-input', `permission denied: ${(err as Error).message}`);
+  if (code === 'ENOENT') return new ApiError('not-found', (err as Error).message);
+  return new ApiError('internal', err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { Axis, LabelClass, VolumeInfo } from '../../shared/types.ts';
+import { AXES } from '../../shared/types.ts';
+import { ApiError } from '../../shared/api.ts';
+import { defaultClassColor } from '../../shared/labelColors.ts';
+import {
+  affineOf, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti,
+  type NiftiImage,
+} from '../io/index.ts';
+import { writeFileAtomic } from '../store/atomicWrite.ts';
+import type { ProjectStore } from '../store/projectStore.ts';
+
+export interface ImportRequest {
+  scan: Uint8Array;
+  scanFileName: string;
+  labels?: Uint8Array;
+  labelsFileName?: string;
+  name?: string;
+  annotatedSlices?: { axis: Axis; slices: number[] };
+}
+
+const AXIS_INDEX: Record<Axis, number> = { i: 0, j: 1, k: 2 };
+
+/**
+ * Imports a scan (and optionally its label map) into a project. Everything is checked before
+ * anything is written; files are written atomically before the database row that points at
+ * them, and removed again if the database refuses, so a failed import leaves the project as it was.
+ */
+export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInfo {
+  const scan = parseNifti(req.scan, req.scanFileName);
+  const scanValues = scaledData(scan);
+  const nonFinite = countNonFinite(scanValues);
+  if (nonFinite > 0) {
+    throw new ApiError('bad-input', `${req.scanFileName}: ${nonFinite} voxel(s) are NaN or infinite; fix the scan before importing it`);
+  }
+
+  let labelData: Uint8Array | null = null;
+  let annotated: Partial<Record<Axis, number[]>> = {};
+  let newClasses: LabelClass[] = [];
+  if (req.labels && req.labelsFileName) {
+    const labels = parseNifti(req.labels, req.labelsFileName);
+    const fit = sameGeometry(scan.header, labels.header);
+    if (!fit.same) {
+      throw new ApiError('bad-input', `${req.labelsFileName} does not fit ${req.scanFileName}: ${fit.reason}`);
+    }
+    labelData = toLabelValues(scaledData(labels), req.labelsFileName);
+    if (req.annotatedSlices) {
+      const { axis, slices } = req.annotatedSlices;
+      const extent = scan.shape[AXIS_INDEX[axis]];
+      const outside = slices.filter((s) => s >= extent);
+      if (outside.length) {
+        throw new ApiError('bad-input', `annotated slices ${outside.join(', ')} are outside axis ${axis} (0..${extent - 1})`);
+      }
+      const unique = [...new Set(slices)].sort((a, b) => a - b);
+      keepOnlySlices(labelData, scan.shape, axis, unique);
+      annotated = { [axis]: unique };
+    } else {
+      annotated = Object.fromEntries(AXES.map((a) => [a, range(scan.shape[AXIS_INDEX[a]])]));
+    }
+    newClasses = classesToCreate(store, labelData);
+  }
+
+  const id = store.newId();
+  const name = uniqueName(store, req.name ?? stripNiftiExtension(req.scanFileName));
+  const scanFile = join('scans', `${id}${isGzip(req.scan) ? '.nii.gz' : '.nii'}`);
+  const labelsFile = labelData ? join('labels', `${id}.nii.gz`) : null;
+  const written: string[] = [];
+  try {
+    writeFileAtomic(store.file(scanFile), req.scan);
+    written.push(store.file(scanFile));
+    if (labelData && labelsFile) {
+      writeFileAtomic(store.file(labelsFile), writeNifti(scan.header, labelData, { gzip: true }));
+      written.push(store.file(labelsFile));
+    }
+    const affine = affineOf(scan.header);
+    store.addVolume(id, {
+      name,
+      scanFile,
+      labelsFile,
+      shape: scan.shape,
+      spacing: spacingOf(scan.header),
+      datatype: scan.header.datatype,
+      orientation: orientationCode(affine),
+      affine: affine.flat(),
+      sourceName: req.scanFileName,
+      annotated,
+      newClasses,
+    });
+  } catch (err) {
+    for (const file of written) rmSync(file, { force: true });
+    throw err;
+  }
+  const info = store.volumes().find((v) => v.id === id);
+  if (!info) throw new ApiError('internal', `volume ${id} vanished after import`);
+  return info;
+}
+
+export function parseNifti(bytes: Uint8Array, fileName: string): NiftiImage {
+  try {
+    return readNifti(bytes, fileName);
+  } catch (err) {
+    if (err instanceof NiftiError) throw new ApiError('bad-input', err.message);
+    throw err;
+  }
+}
+
+function countNonFinite(values: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) n++;
+  return n;
+}
+
+/** Label maps may be stored as floats; their values must still be whole class values 0..254. */
+function toLabelValues(values: Float32Array, fileName: string): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < 0 || v > 254) {
+      throw new ApiError('bad-input', `${fileName}: voxel ${i} has value ${v}; a label map holds whole class values 0..254`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Zeroes every voxel outside the annotated slices: those voxels are unknown, not background. */
+function keepOnlySlices(data: Uint8Array, shape: [number, number, number], axis: Axis, slices: number[]): void {
+  const keep = new Uint8Array(shape[AXIS_INDEX[axis]]);
+  for (const s of slices) keep[s] = 1;
+  const [ni, nj] = shape;
+  for (let idx = 0; idx < data.length; idx++) {
+    const i = idx % ni;
+    const j = Math.floor(idx / ni) % nj;
+    const k = Math.floor(idx / (ni * nj));
+    const s = axis === 'i' ? i : axis === 'j' ? j : k;
+    if (!keep[s]) data[idx] = 0;
+  }
+}
+
+function classesToCreate(store: ProjectStore, labels: Uint8Array): LabelClass[] {
+  const present = new Set<number>();
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== 0) present.add(labels[i]);
+  const known = new Set(store.classes().map((c) => c.value));
+  return [...present]
+    .filter((v) => !known.has(v))
+    .sort((a, b) => a - b)
+    .map((value) => ({ value, name: `Label ${value}`, color: defaultClassColor(value) }));
+}
+
+function uniqueName(store: ProjectStore, wanted: string): string {
+  if (!store.hasVolumeNamed(wanted)) return wanted;
+  for (let n = 2; ; n++) if (!store.hasVolumeNamed(`${wanted}-${n}`)) return `${wanted}-${n}`;
+}
+
+export function stripNiftiExtension(fileName: string): string {
+  return fileName.replace(/\.nii(\.gz)?$/i, '') || 'scan';
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,155 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppInfo, Axis, LabelClass, ProjectInfo } from '../../shared/types.ts';
+import { ApiError } from '../../shared/api.ts';
+import { ProjectStore } from '../store/projectStore.ts';
+import { writeFileAtomic } from '../store/atomicWrite.ts';
+import { importVolume } from './volumeImport.ts';
+
+export interface WorkspaceOptions {
+  /** Folder for the app's own settings and the default place for projects (ATRIUM_HOME). */
+  home: string;
+  /** Folder holding the bundled sample data and its manifest.json. */
+  sampleDir: string;
+  shell: AppInfo['shell'];
+  version: string;
+}
+
+interface SampleManifest {
+  project: string;
+  classes: LabelClass[];
+  volumes: { scan: string; labels?: string; name: string; annotatedSlices?: { axis: Axis; slices: number[] } }[];
+}
+
+interface Settings {
+  recentProjects: string[];
+}
+
+const MAX_RECENT = 10;
+
+/** The app-level state behind the API: which project is open, recent projects, the sample. */
+export class Workspace {
+  private project: ProjectStore | null = null;
+
+  constructor(readonly options: WorkspaceOptions) {
+    mkdirSync(options.home, { recursive: true });
+  }
+
+  get current(): ProjectStore | null {
+    return this.project;
+  }
+
+  requireProject(): ProjectStore {
+    if (!this.project) throw new ApiError('conflict', 'no project is open');
+    return this.project;
+  }
+
+  info(): AppInfo {
+    return {
+      version: this.options.version,
+      shell: this.options.shell,
+      projectsHome: this.options.home,
+      recentProjects: this.settings().recentProjects,
+    };
+  }
+
+  /** Reopens the most recent project that still exists, else the sample project. */
+  openStartupProject(): ProjectInfo {
+    for (const path of this.settings().recentProjects) {
+      if (existsSync(join(path, 'atrium.sqlite'))) {
+        try {
+          return this.open(path);
+        } catch {
+          continue;
+        }
+      }
+    }
+    return this.openSample();
+  }
+
+  open(path: string): ProjectInfo {
+    return this.switchTo(ProjectStore.open(resolve(this.options.home, path)));
+  }
+
+  create(path: string): ProjectInfo {
+    return this.switchTo(ProjectStore.create(resolve(this.options.home, path)));
+  }
+
+  get samplePath(): string {
+    return join(this.options.home, `${this.sampleManifest().project}.atrium`);
+  }
+
+  /** Opens the sample project, building it from the bundled scans on first use through the normal import path. */
+  openSample(): ProjectInfo {
+    const path = this.samplePath;
+    if (existsSync(join(path, 'atrium.sqlite'))) return this.open(path);
+    const manifest = this.sampleManifest();
+    const store = ProjectStore.create(path);
+    try {
+      store.addClasses(manifest.classes);
+      for (const v of manifest.volumes) {
+        importVolume(store, {
+          scan: readFileSync(join(this.options.sampleDir, v.scan)),
+          scanFileName: v.scan,
+          labels: v.labels ? readFileSync(join(this.options.sampleDir, v.labels)) : undefined,
+          labelsFileName: v.labels,
+          name: v.name,
+          annotatedSlices: v.annotatedSlices,
+        });
+      }
+    } catch (err) {
+      store.close();
+      rmSync(path, { recursive: true, force: true });
+      throw err;
+    }
+    return this.switchTo(store);
+  }
+
+  describe(): ProjectInfo | null {
+    const p = this.project;
+    if (!p) return null;
+    return {
+      path: p.folder,
+      name: p.name,
+      schemaVersion: p.schemaVersion,
+      isSample: p.folder === this.samplePath,
+      volumes: p.volumes(),
+      classes: p.classes(),
+      runs: p.runs(),
+    };
+  }
+
+  close(): void {
+    this.project?.close();
+    this.project = null;
+  }
+
+  private switchTo(store: ProjectStore): ProjectInfo {
+    this.close();
+    this.project = store;
+    this.remember(store.folder);
+    return this.describe() as ProjectInfo;
+  }
+
+  private sampleManifest(): SampleManifest {
+    return JSON.parse(readFileSync(join(this.options.sampleDir, 'manifest.json'), 'utf8')) as SampleManifest;
+  }
+
+  private settingsFile(): string {
+    return join(this.options.home, 'settings.json');
+  }
+
+  private settings(): Settings {
+    try {
+      const parsed = JSON.parse(readFileSync(this.settingsFile(), 'utf8')) as Partial<Settings>;
+      return { recentProjects: Array.isArray(parsed.recentProjects) ? parsed.recentProjects.filter((p) => typeof p === 'string') : [] };
+    } catch {
+      return { recentProjects: [] };
+    }
+  }
+
+  private remember(folder: string): void {
+    const recent = [folder, ...this.settings().recentProjects.filter((p) => p !== folder)].slice(0, MAX_RECENT);
+    writeFileAtomic(this.settingsFile(), new TextEncoder().encode(JSON.stringify({ recentProjects: recent }, null, 2)));
+  }
+}

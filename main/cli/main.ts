@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { ApiError } from '../../shared/api.ts';
+import { UsageError, type Command } from './command.ts';
+import { runExport } from './exportCommand.ts';
+import { runImport } from './importCommand.ts';
+import { runInfo } from './infoCommand.ts';
+import { runInit } from './initCommand.ts';
+
+const commands: Record<string, Command> = {
+  init: runInit,
+  import: runImport,
+  info: runInfo,
+  export: runExport,
+};
+
+function help(): string {
+  return ['usage: atrium <command> [options]', '', ...Object.values(commands).map((c) => `  atrium ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`atrium: unknown command "${name}"\n${help()}`);
+    return 2;
+  }
+  try {
+    const { positionals, values } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    await command.run(positionals, values);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`atrium ${name}: ${(err as Error).message}\nusage: atrium ${command.usage}`);
+      return 2;
+    }
+    console.error(`atrium ${name}: ${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,67 @@
+import { app, BrowserWindow, ipcMain, Menu, shell as electronShell } from 'electron';
+import { join } from 'node:path';
+import type { ApiErrorShape } from '../../shared/api.ts';
+import { createAppContext } from '../api/appContext.ts';
+import { dispatch, toApiError } from '../api/handlers.ts';
+import type { EventName } from '../../shared/api.ts';
+
+/**
+ * The desktop shell, kept thin: one window, the API over IPC, nothing else. All logic lives in
+ * main/api and below so browser mode and tests exercise exactly the same code.
+ */
+const EVENTS: EventName[] = ['project.changed'];
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Atrium',
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  // Only our own bundled page may load; links open in the system browser.
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    void electronShell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void win.loadFile(join(__dirname, '..', 'renderer', 'index.html'));
+  return win;
+}
+
+app.whenReady().then(() => {
+  const ctx = createAppContext({
+    shell: 'electron',
+    resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : undefined,
+  });
+  ctx.workspace.openStartupProject();
+  ipcMain.handle('atrium:call', async (_event, method: string, req: unknown) => {
+    try {
+      return { ok: true, result: await dispatch(ctx.handlers, method, req) };
+    } catch (err) {
+      const e = toApiError(err);
+      const error: ApiErrorShape = { code: e.code, message: e.message };
+      return { ok: false, error };
+    }
+  });
+  for (const event of EVENTS) {
+    ctx.hub.on(event, (payload) => {
+      for (const win of BrowserWindow.getAllWindows()) win.webContents.send(`atrium:event:${event}`, payload);
+    });
+  }
+  Menu.setApplicationMenu(null);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('will-quit', () => ctx.workspace.close());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import { migrations, SCHEMA_VERSION } from './migrations.ts';
+
+export type Db = Database.Database;
+
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+  ) {
+    super(
+      `${file}: this project was saved by a newer Atrium (database schema ${found}); ` +
+        `this version understands up to schema ${SCHEMA_VERSION}. Update Atrium to open it.`,
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/**
+ * Opens (creating if asked) a project database: WAL so readers never block the writer,
+ * foreign keys enforced, and pending migrations applied in one transaction each so a crash
+ * mid-migration leaves the previous version intact.
+ */
+export function openDatabase(file: string, opts: { create: boolean }): Db {
+  const db = new Database(file, { fileMustExist: !opts.create });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, file);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function migrate(db: Db, file: string, target = SCHEMA_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) throw new SchemaTooNewError(file, current);
+  for (let version = current; version < target; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

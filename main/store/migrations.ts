@@ -1,0 +1,83 @@
+/**
+ * Schema history of atrium.sqlite. Each entry moves the database from version `index` to
+ * `index + 1` (PRAGMA user_version); entries are never edited once released, only appended.
+ */
+export const migrations: readonly string[] = [
+  // 1: scans, label classes and which slices a person has annotated, plus an event log.
+  `
+  CREATE TABLE volumes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    scan_file TEXT NOT NULL,
+    labels_file TEXT,
+    shape TEXT NOT NULL,
+    spacing TEXT NOT NULL,
+    datatype TEXT NOT NULL,
+    orientation TEXT NOT NULL,
+    affine TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+  );
+  CREATE TABLE label_classes (
+    value INTEGER PRIMARY KEY CHECK (value BETWEEN 1 AND 254),
+    name TEXT NOT NULL,
+    color TEXT NOT NULL
+  );
+  CREATE TABLE annotated_slices (
+    volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+    axis TEXT NOT NULL CHECK (axis IN ('i', 'j', 'k')),
+    slice INTEGER NOT NULL CHECK (slice >= 0),
+    state TEXT NOT NULL DEFAULT 'annotated',
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (volume_id, axis, slice)
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL
+  );
+  `,
+  // 2: training runs, the models they produce, their predictions and the review of them.
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    method TEXT NOT NULL,
+    model TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    config TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'finished', 'cancelled', 'failed')),
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    iterations INTEGER NOT NULL DEFAULT 0,
+    val_dice REAL,
+    summary TEXT
+  );
+  CREATE TABLE models (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    file TEXT NOT NULL,
+    iteration INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE predictions (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+    labels_file TEXT NOT NULL,
+    probabilities_file TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, volume_id)
+  );
+  CREATE TABLE review_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    prediction_id TEXT NOT NULL REFERENCES predictions(id) ON DELETE CASCADE,
+    axis TEXT CHECK (axis IN ('i', 'j', 'k')),
+    slice INTEGER,
+    decision TEXT NOT NULL CHECK (decision IN ('accepted', 'corrected', 'rejected')),
+    decided_at TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = migrations.length;

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Bundles the Electron shell (main process + sandboxed preload) into dist/electron as CommonJS.
+// Native modules and Electron itself stay external: electron-builder ships them unpacked.
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  absWorkingDir: root,
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['main/electron/main.ts'],
+  outfile: 'dist/electron/main.cjs',
+  external: ['electron', 'better-sqlite3', '@tensorflow/*'],
+  // import.meta.url has no meaning in CJS: make it point where main/api/appContext.ts sits, two folders below the app root.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(require('path').join(__dirname, '..', '..', 'main', 'api', 'appContext.js')).href;" },
+});
+await build({
+  ...common,
+  entryPoints: ['main/electron/preload.ts'],
+  outfile: 'dist/electron/preload.cjs',
+  external: ['electron'],
+});
+console.log('built dist/electron/main.cjs and preload.cjs');

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError, parseRequest, type Method } from './api.ts';
+
+const scan = new Uint8Array([1, 2, 3]).buffer;
+
+const rejected: [Method, unknown, RegExp][] = [
+  ['projects.open', {}, /path/],
+  ['projects.open', { path: '' }, /path/],
+  ['projects.open', { path: 42 }, /path/],
+  ['projects.open', { path: '/tmp/p', extra: true }, /extra/],
+  ['volumes.import', { scanFileName: 'a.nii' }, /scan/],
+  ['volumes.import', { scan: new ArrayBuffer(0), scanFileName: 'a.nii' }, /empty/],
+  ['volumes.import', { scan: 'AAAA', scanFileName: 'a.nii' }, /scan/],
+  ['volumes.import', { scan, scanFileName: '../../etc/passwd' }, /not a path|file name/],
+  ['volumes.import', { scan, scanFileName: 'a.nii', labels: scan }, /go together/],
+  ['volumes.import', { scan, scanFileName: 'a.nii', annotatedSlices: { axis: 'k', slices: [1] } }, /needs a label map/],
+  ['volumes.import', { scan, scanFileName: 'a.nii', labels: scan, labelsFileName: 'l.nii', annotatedSlices: { axis: 'x', slices: [1] } }, /axis/],
+  ['volumes.import', { scan, scanFileName: 'a.nii', labels: scan, labelsFileName: 'l.nii', annotatedSlices: { axis: 'k', slices: [-1] } }, /slices/],
+  ['volumes.import', { scan, scanFileName: 'a.nii', labels: scan, labelsFileName: 'l.nii', annotatedSlices: { axis: 'k', slices: [] } }, /slices/],
+  ['volumes.import', { scan, scanFileName: 'a.nii', name: 'a/b' }, /name/],
+  ['volumes.scan', { id: '../x' }, /volume id/],
+  ['volumes.scan', { id: 7 }, /id/],
+  ['app.info', { anything: 1 }, /anything/],
+];
+
+for (const [method, req, message] of rejected) {
+  test(`${method} rejects ${JSON.stringify(req, (_k, v) => (v instanceof ArrayBuffer ? `<${v.byteLength} bytes>` : v))}`, () => {
+    assert.throws(() => parseRequest(method, req), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.code, 'invalid-request');
+      assert.match(err.message, new RegExp(`^${method.replace('.', '\\.')}: `));
+      assert.match(err.message, message);
+      return true;
+    });
+  });
+}
+
+test('unknown methods are refused', () => {
+  assert.throws(() => parseRequest('files.readAny' as Method, { path: '/etc/passwd' }), /unknown method/);
+});
+
+test('well-formed requests pass and are normalised', () => {
+  assert.deepEqual(parseRequest('projects.open', { path: '  /data/brain.atrium ' }), { path: '/data/brain.atrium' });
+  const req = parseRequest('volumes.import', {
+    scan, scanFileName: 'a.nii.gz', labels: scan, labelsFileName: 'l.nii.gz', annotatedSlices: { axis: 'k', slices: [3, 1] },
+  });
+  assert.equal(req.scan, scan);
+  assert.deepEqual(req.annotatedSlices, { axis: 'k', slices: [3, 1] });
+  assert.deepEqual(parseRequest('app.info', undefined), {});
+});

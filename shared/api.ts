@@ -1,0 +1,113 @@
+/**
+ * The typed API contract between the UI and the main process, one interface per domain.
+ * Request shapes are zod schemas so every transport (Electron IPC, loopback HTTP) validates
+ * them at the boundary with the same rules; results are plain types. Voxel data travels as
+ * ArrayBuffer (NIfTI bytes), never as JSON arrays.
+ */
+import { z } from 'zod';
+import type { AppInfo, ProjectInfo, VolumeInfo } from './types.ts';
+
+const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
+const volumeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a volume id');
+const fileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path');
+const volumeName = z.string().trim().min(1).max(128).regex(/^[^/\\\0:*?"<>|]+$/, 'a name without path characters');
+const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
+
+export const requestSchemas = {
+  'app.info': z.object({}).strict(),
+  'projects.current': z.object({}).strict(),
+  'projects.open': z.object({ path: projectPath }).strict(),
+  'projects.create': z.object({ path: projectPath }).strict(),
+  'projects.openSample': z.object({}).strict(),
+  'volumes.list': z.object({}).strict(),
+  'volumes.import': z
+    .object({
+      scan: bytes,
+      scanFileName: fileName,
+      labels: bytes.optional(),
+      labelsFileName: fileName.optional(),
+      name: volumeName.optional(),
+      /** Only these slices of the label map are annotations; without it the label map is fully annotated. */
+      annotatedSlices: z
+        .object({ axis: z.enum(['i', 'j', 'k']), slices: z.array(z.number().int().min(0)).min(1) })
+        .strict()
+        .optional(),
+    })
+    .strict()
+    .refine((r) => (r.labels === undefined) === (r.labelsFileName === undefined), {
+      message: 'labels and labelsFileName go together',
+    })
+    .refine((r) => r.annotatedSlices === undefined || r.labels !== undefined, {
+      message: 'annotatedSlices needs a label map',
+    }),
+  'volumes.scan': z.object({ id: volumeId }).strict(),
+  'volumes.labels': z.object({ id: volumeId }).strict(),
+  'volumes.remove': z.object({ id: volumeId }).strict(),
+} as const;
+
+export type Method = keyof typeof requestSchemas;
+export type Request<M extends Method> = z.input<(typeof requestSchemas)[M]>;
+
+export interface Results {
+  'app.info': AppInfo;
+  'projects.current': ProjectInfo | null;
+  'projects.open': ProjectInfo;
+  'projects.create': ProjectInfo;
+  'projects.openSample': ProjectInfo;
+  'volumes.list': VolumeInfo[];
+  'volumes.import': VolumeInfo;
+  /** The scan as a NIfTI file (gzip), exactly as imported. */
+  'volumes.scan': ArrayBuffer;
+  /** The label map as a NIfTI file (gzip) in the scan's geometry, or null when the scan has none. */
+  'volumes.labels': ArrayBuffer | null;
+  'volumes.remove': ProjectInfo;
+}
+
+/** Events pushed from the main process to every connected UI. */
+export interface Events {
+  'project.changed': ProjectInfo;
+}
+export type EventName = keyof Events;
+
+/** The one implementation of the API (main/api) and every client expose this shape. */
+export type ApiHandlers = { [M in Method]: (req: z.output<(typeof requestSchemas)[M]>) => Promise<Results[M]> };
+
+/** Failure crossing the boundary: a stable code and a message meant for the user. */
+export interface ApiErrorShape {
+  code: 'invalid-request' | 'not-found' | 'bad-input' | 'conflict' | 'unauthorized' | 'internal';
+  message: string;
+}
+
+export class ApiError extends Error implements ApiErrorShape {
+  constructor(
+    readonly code: ApiErrorShape['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Validates a request against its schema, turning zod's report into one readable ApiError. */
+export function parseRequest<M extends Method>(method: M, raw: unknown): z.output<(typeof requestSchemas)[M]> {
+  const schema = requestSchemas[method];
+  if (!schema) throw new ApiError('invalid-request', `unknown method "${String(method)}"`);
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .join('; ');
+    throw new ApiError('invalid-request', `${method}: ${detail}`);
+  }
+  return parsed.data as z.output<(typeof requestSchemas)[M]>;
+}
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}
+
+/** What a client offers the renderer: call any method, listen to events. */
+export interface ApiClient {
+  call<M extends Method>(method: M, req: Request<M>): Promise<Results[M]>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
-import { writeFileAtomic } from '../store/atomicWrite.ts';
+import { writeFileAtomic } from '../io/atomicWrite.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 
 /**

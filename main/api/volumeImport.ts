@@ -8,7 +8,7 @@ import {
   affineOf, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti,
   type NiftiImage,
 } from '../io/index.ts';
-import { writeFileAtomic } from '../store/atomicWrite.ts';
+import { writeFileAtomic } from '../io/atomicWrite.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 
 export interface ImportRequest {

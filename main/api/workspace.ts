@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { AppInfo, Axis, LabelClass, ProjectInfo } from '../../shared/types.ts';
 import { ApiError } from '../../shared/api.ts';
 import { ProjectStore } from '../store/projectStore.ts';
-import { writeFileAtomic } from '../store/atomicWrite.ts';
+import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { importVolume } from './volumeImport.ts';
 
 export interface WorkspaceOptions {

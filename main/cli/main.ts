@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/api.ts';
 import { UsageError, type Command } from './command.ts';
+import { runEvaluate } from './evaluateCommand.ts';
 import { runExport } from './exportCommand.ts';
 import { runImport } from './importCommand.ts';
 import { runInfo } from './infoCommand.ts';
@@ -11,6 +12,7 @@ const commands: Record<string, Command> = {
   import: runImport,
   info: runInfo,
   export: runExport,
+  evaluate: runEvaluate,
 };
 
 function help(): string {

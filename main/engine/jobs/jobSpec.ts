@@ -1,0 +1,91 @@
+/**
+ * What the job runner hands its worker process, and what comes back. Plain JSON: paths and
+ * numbers, no tensors, no database handles — the worker reads and writes files only.
+ */
+import type { Axis } from '../../../shared/types.ts';
+
+export interface JobVolume {
+  id: string;
+  scanPath: string;
+  labelsPath: string | null;
+  /** Annotated slice indices per voxel axis: a voxel is known when any of its three slices is annotated. */
+  annotated: Record<Axis, number[]>;
+}
+
+export interface TrainParameters {
+  method: 'supervised';
+  model: 'auto' | 'unet2d' | 'vnet3d';
+  axis?: Axis;
+  iterations?: number;
+  maxMinutes?: number;
+  batchSize?: number;
+  width?: number;
+  seed?: number;
+  optimizer?: 'sgd' | 'adamw';
+  learningRate?: number;
+}
+
+export interface TrainJobSpec {
+  kind: 'train';
+  runId: string;
+  volumes: JobVolume[];
+  classValues: number[];
+  parameters: TrainParameters;
+  /** Final model file, written atomically when training ends (finished, cancelled or out of time). */
+  modelPath: string;
+  /** Checkpoint file, rewritten atomically every few iterations. */
+  checkpointPath: string;
+  /** Continue from this checkpoint instead of starting afresh. */
+  resumeFrom?: string;
+}
+
+export interface PredictJobSpec {
+  kind: 'predict';
+  runId: string;
+  modelPath: string;
+  volumes: { id: string; scanPath: string; labelsOut: string; probabilitiesOut: string }[];
+}
+
+export type JobSpec = TrainJobSpec | PredictJobSpec;
+
+export interface JobProgress {
+  /** Training: iteration; prediction: volumes done. */
+  step: number;
+  steps: number;
+  message: string;
+  losses?: Record<string, number>;
+  learningRate?: number;
+  valDice?: number | null;
+  etaSeconds?: number | null;
+  msPerIteration?: number;
+}
+
+export interface TrainJobResult {
+  kind: 'train';
+  backend: { name: string; device: string; reason: string };
+  config: Record<string, unknown>;
+  iterations: number;
+  seconds: number;
+  msPerIteration: number;
+  valDice: number | null;
+  validation: string;
+  stoppedBy: 'iterations' | 'time' | 'cancelled';
+}
+
+export interface PredictJobResult {
+  kind: 'predict';
+  backend: { name: string; device: string; reason: string };
+  volumes: { id: string; labelsOut: string; probabilitiesOut: string; seconds: number }[];
+}
+
+export type JobResult = TrainJobResult | PredictJobResult;
+
+/** Messages from the worker process to the runner. */
+export type WorkerMessage =
+  | { type: 'backend'; backend: { name: string; device: string; reason: string } }
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'done'; result: JobResult }
+  | { type: 'failed'; error: string; kind: 'input' | 'internal' };
+
+/** Messages from the runner to the worker process. */
+export type RunnerMessage = { type: 'start'; spec: JobSpec } | { type: 'cancel' };

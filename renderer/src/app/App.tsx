@@ -1,0 +1,99 @@
+import { useCallback, useState } from 'react';
+import type { VolumeInfo } from '../../../shared/types.ts';
+import { ProjectDialog, type ProjectDialogMode } from '../project/ProjectDialog.tsx';
+import { useProject } from '../project/useProject.ts';
+import { DropOverlay } from '../scans/DropOverlay.tsx';
+import { ImportDialog } from '../scans/ImportDialog.tsx';
+import { groupNiftiFiles } from '../scans/niftiFiles.ts';
+import { ScanList } from '../scans/ScanList.tsx';
+import { useImports } from '../scans/useImports.ts';
+import { useSelectedScan } from '../scans/useSelectedScan.ts';
+import { useWindowFileDrop } from '../scans/useWindowFileDrop.ts';
+import { ViewerPane } from '../viewer/ViewerPane.tsx';
+import { ErrorBanner } from './ErrorBanner.tsx';
+import { TopBar } from './TopBar.tsx';
+import { useErrorLog } from './useErrorLog.ts';
+
+type OpenDialog = { kind: 'project'; mode: ProjectDialogMode } | { kind: 'import' } | null;
+
+export function App() {
+  const { errors, report, dismiss } = useErrorLog();
+  const { project, appInfo, phase, busy, switchProject, refresh } = useProject(report);
+  const [selectedId, select] = useSelectedScan(project);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+
+  const onImported = useCallback(
+    (info: VolumeInfo) => {
+      void refresh().then(() => select(info.id));
+    },
+    [refresh, select],
+  );
+  const { pending, importFiles } = useImports({ onImported, report });
+
+  const onDroppedFiles = useCallback(
+    (files: File[]) => {
+      const { items, rejected } = groupNiftiFiles(files);
+      for (const f of rejected) report(new Error(`${f.name} is not a NIfTI file (.nii or .nii.gz)`), 'Not imported');
+      if (items.length) importFiles(items);
+    },
+    [importFiles, report],
+  );
+  const canImport = project !== null && dialog === null;
+  const dragging = useWindowFileDrop(onDroppedFiles, canImport);
+
+  const openSample = async () => {
+    try {
+      await switchProject('sample');
+    } catch (err) {
+      report(err, 'Could not open the sample project');
+    }
+  };
+
+  const selected = project?.volumes.find((v) => v.id === selectedId) ?? null;
+  return (
+    <div className="app" data-testid="app" data-phase={phase}>
+      <TopBar
+        project={project}
+        appInfo={appInfo}
+        busy={busy}
+        onOpen={() => setDialog({ kind: 'project', mode: 'open' })}
+        onCreate={() => setDialog({ kind: 'project', mode: 'create' })}
+        onOpenSample={() => void openSample()}
+      />
+      <ErrorBanner errors={errors} onDismiss={dismiss} />
+      <main className="workspace">
+        <ScanList
+          volumes={project?.volumes ?? []}
+          selectedId={selectedId}
+          pending={pending}
+          onSelect={select}
+          onImport={() => setDialog({ kind: 'import' })}
+          disabled={project === null}
+        />
+        <ViewerPane volume={selected} classes={project?.classes ?? []} report={report} />
+      </main>
+      {dialog?.kind === 'project' && (
+        <ProjectDialog
+          mode={dialog.mode}
+          appInfo={appInfo}
+          currentPath={project?.path ?? null}
+          onCancel={() => setDialog(null)}
+          onConfirm={async (path) => {
+            await switchProject(dialog.mode, path);
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === 'import' && (
+        <ImportDialog
+          onCancel={() => setDialog(null)}
+          onImport={(item) => {
+            setDialog(null);
+            importFiles([item]);
+          }}
+        />
+      )}
+      {dragging && <DropOverlay />}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { createNiftiHeader, writeNifti } from '../../main/io/index.ts';
+
+export interface PhantomOptions {
+  shape: [number, number, number];
+  /** Voxel size in mm. */
+  spacing: [number, number, number];
+  /** Intensity at voxel (i, j, k). */
+  value(i: number, j: number, k: number): number;
+  /** int16 for scans, uint8 for label maps. */
+  datatype?: 'int16' | 'uint8';
+  gzip?: boolean;
+  /** Reverse these voxel axes in world space (e.g. [true, true, false] gives LPS), keeping the volume centred. */
+  flip?: [boolean, boolean, boolean];
+}
+
+/** A NIfTI file of known geometry whose voxel values come from `value`: a phantom for import tests. */
+export function writePhantom(opts: PhantomOptions): Buffer {
+  const [ni, nj, nk] = opts.shape;
+  const sign = (opts.flip ?? [false, false, false]).map((f) => (f ? -1 : 1));
+  const affine = [0, 1, 2].map((r) => {
+    const row = [0, 0, 0, (-sign[r] * (opts.shape[r] - 1) * opts.spacing[r]) / 2];
+    row[r] = sign[r] * opts.spacing[r];
+    return row;
+  });
+  affine.push([0, 0, 0, 1]);
+  const header = createNiftiHeader({ shape: opts.shape, spacing: opts.spacing, affine, datatype: opts.datatype ?? 'int16' });
+  const data = opts.datatype === 'uint8' ? new Uint8Array(ni * nj * nk) : new Int16Array(ni * nj * nk);
+  const [lo, hi] = opts.datatype === 'uint8' ? [0, 255] : [-32768, 32767];
+  let idx = 0;
+  for (let k = 0; k < nk; k++)
+    for (let j = 0; j < nj; j++)
+      for (let i = 0; i < ni; i++) data[idx++] = Math.max(lo, Math.min(hi, Math.round(opts.value(i, j, k))));
+  return Buffer.from(writeNifti(header, data, { gzip: opts.gzip ?? false }));
+}
+
+/** The phantom's intensity at voxel (i, j, k) as stored: a gradient along every axis plus a bright cube. */
+export function cubeValue(i: number, j: number, k: number): number {
+  const inCube = i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12;
+  return 100 + 8 * i + 5 * j + 3 * k + (inCube ? 900 : 0);
+}
+
+/** The phantom the import tests use: 32×32×16 int16, 0.8×0.8×2.5 mm, RAS unless flipped. */
+export function cubePhantom(gzip = true, flip?: [boolean, boolean, boolean]): Buffer {
+  return writePhantom({ shape: [32, 32, 16], spacing: [0.8, 0.8, 2.5], gzip, flip, value: cubeValue });
+}

@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { batchNorm, type BatchNormParameters } from '../ops/batchNorm.ts';
+import { channelDropout } from '../ops/channelDropout.ts';
+import { Rng } from '../random/rng.ts';
+import { conv3d, conv3dTranspose2x } from './convLayers.ts';
+import { ParameterStore, type ConvParameters } from './parameterStore.ts';
+import { assertInputShape, type ForwardOptions, type SegmentationModel } from './segmentationModel.ts';
+
+export interface VNet3dOptions {
+  numClasses: number;
+  width?: number;
+  inChannels?: number;
+  seed?: number;
+}
+
+interface ConvBn {
+  conv: ConvParameters;
+  bn: BatchNormParameters;
+}
+
+/** Reference blocks in module order: name, convs in the stage, channels / width, transition after it. */
+const blocks: Array<[string, number, number, 'dw' | 'up' | null]> = [
+  ['one', 1, 1, 'dw'], ['two', 2, 2, 'dw'], ['three', 3, 4, 'dw'], ['four', 3, 8, 'dw'], ['five', 3, 16, 'up'],
+  ['six', 3, 8, 'up'], ['seven', 3, 4, 'up'], ['eight', 2, 2, 'up'], ['nine', 1, 1, null],
+];
+const dropoutRate = 0.5;
+
+/**
+ * The V-Net of the UA-MT / CAML / CrossMatch references (methods.md §1):
+ * stages of 1, 2, 3, 3, 3 [Conv3³ → BN → ReLU] at width × (1, 2, 4, 8, 16)
+ * channels joined by k2 s2 convs; the decoder upsamples with k2 s2 transposed
+ * convs, adds the skip, and runs stages of 3, 3, 2, 1 convs; a 1³ conv to the
+ * classes. Channel dropout (p 0.5) on the bottleneck and on the last decoder
+ * feature in training. 9,448,866 parameters at width 16 with 2 classes.
+ */
+export class VNet3d implements SegmentationModel {
+  readonly kind = 'vnet3d';
+  readonly numClasses: number;
+  readonly width: number;
+  readonly inChannels: number;
+  readonly spatialMultiple = 16;
+  private readonly store: ParameterStore;
+  private readonly dropoutRng: Rng;
+  /** Stages one … nine. */
+  private readonly stages: ConvBn[][] = [];
+  /** block_one_dw … block_four_dw. */
+  private readonly downs: ConvBn[] = [];
+  /** block_five_up … block_eight_up. */
+  private readonly ups: ConvBn[] = [];
+  private readonly outConv: ConvParameters;
+
+  constructor({ numClasses, width = 16, inChannels = 1, seed = 0 }: VNet3dOptions) {
+    this.numClasses = numClasses;
+    this.width = width;
+    this.inChannels = inChannels;
+    // Separate streams, so dropout masks do not depend on the parameter count.
+    const rng = new Rng(seed);
+    this.store = new ParameterStore(rng.fork('init'));
+    this.dropoutRng = rng.fork('dropout');
+    // Created in the reference's module order, so that one seed always gives
+    // the same weights; within a block nn.Sequential numbers conv 3j, BN 3j + 1.
+    for (const [block, depth, multiple, transition] of blocks) {
+      const channels = multiple * width;
+      this.stages.push(Array.from({ length: depth }, (_, j) => ({
+        conv: this.store.conv(`block_${block}.conv.${3 * j}`, [3, 3, 3], block === 'one' && j === 0 ? inChannels : channels, channels),
+        bn: this.store.batchNorm(`block_${block}.conv.${3 * j + 1}`, channels),
+      })));
+      if (transition === 'dw') {
+        this.downs.push({
+          conv: this.store.conv(`block_${block}_dw.conv.0`, [2, 2, 2], channels, 2 * channels),
+          bn: this.store.batchNorm(`block_${block}_dw.conv.1`, 2 * channels),
+        });
+      } else if (transition === 'up') {
+        this.ups.push({
+          conv: this.store.convTranspose(`block_${block}_up.conv.0`, [2, 2, 2], channels, channels / 2),
+          bn: this.store.batchNorm(`block_${block}_up.conv.1`, channels / 2),
+        });
+      }
+    }
+    this.outConv = this.store.conv('out_conv', [1, 1, 1], width, numClasses);
+  }
+
+  apply(x: tf.Tensor, options: ForwardOptions): tf.Tensor5D {
+    return tf.tidy(() => this.decode(this.encode(x, options), options));
+  }
+
+  encode(x: tf.Tensor, options: ForwardOptions): tf.Tensor5D[] {
+    assertInputShape(this, x);
+    return tf.tidy(() => {
+      const features: tf.Tensor5D[] = [];
+      let h = x as tf.Tensor5D;
+      for (let i = 0; i < 5; i++) {
+        if (i > 0) h = this.runConvBn(h, this.downs[i - 1], options, (x, p) => conv3d(x, p, 2, 'valid'));
+        h = this.runStage(h, this.stages[i], options);
+        features.push(h);
+      }
+      features[4] = this.dropout(features[4], options);
+      return features;
+    });
+  }
+
+  decode(features: tf.Tensor[], options: ForwardOptions): tf.Tensor5D {
+    return tf.tidy(() => {
+      let h = features[4] as tf.Tensor5D;
+      for (let i = 0; i < 4; i++) {
+        const up = this.runConvBn(h, this.ups[i], options, conv3dTranspose2x);
+        h = this.runStage(tf.add(up, features[3 - i] as tf.Tensor5D), this.stages[5 + i], options);
+      }
+      return conv3d(this.dropout(h, options), this.outConv, 1, 'valid');
+    });
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.store.trainableVariables();
+  }
+
+  parameterCount(): number {
+    return this.store.parameterCount();
+  }
+
+  getWeights(): Map<string, tf.Tensor> {
+    return this.store.getWeights();
+  }
+
+  setWeights(weights: Map<string, tf.Tensor>): void {
+    this.store.setWeights(weights);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+
+  private runConvBn(
+    x: tf.Tensor5D, { conv, bn }: ConvBn, options: ForwardOptions,
+    convolve: (x: tf.Tensor5D, p: ConvParameters) => tf.Tensor5D,
+  ): tf.Tensor5D {
+    return tf.relu(batchNorm(convolve(x, conv), bn, options)) as tf.Tensor5D;
+  }
+
+  private runStage(x: tf.Tensor5D, stage: ConvBn[], options: ForwardOptions): tf.Tensor5D {
+    return stage.reduce((h, layer) => this.runConvBn(h, layer, options, (x, p) => conv3d(x, p, 1, 'same')), x);
+  }
+
+  private dropout(x: tf.Tensor5D, options: ForwardOptions): tf.Tensor5D {
+    return options.training ? channelDropout(x, dropoutRate, this.dropoutRng.int(2 ** 31)) as tf.Tensor5D : x;
+  }
+}

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Optimizer } from './optimizer.ts';
+
+export interface SgdOptions {
+  learningRate: number;
+  momentum?: number;
+  nesterov?: boolean;
+  /** L2 penalty added to the gradient (PyTorch's coupled weight_decay). */
+  weightDecay?: number;
+}
+
+/**
+ * torch.optim.SGD (dampening 0):
+ *   d = g + λ p;  b = d on the first step, else μ b + d;
+ *   d = d + μ b with Nesterov, else b;  p ← p − lr d.
+ */
+export class Sgd implements Optimizer {
+  learningRate: number;
+  private readonly momentum: number;
+  private readonly nesterov: boolean;
+  private readonly weightDecay: number;
+  private readonly buffers = new Map<tf.Variable, tf.Tensor>();
+
+  constructor(private readonly variables: tf.Variable[], options: SgdOptions) {
+    this.learningRate = options.learningRate;
+    this.momentum = options.momentum ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    this.weightDecay = options.weightDecay ?? 0;
+    if (this.nesterov && this.momentum <= 0) throw new Error('Nesterov momentum requires momentum > 0');
+  }
+
+  step(grads: tf.NamedTensorMap): void {
+    tf.tidy(() => {
+      for (const variable of this.variables) {
+        const grad = grads[variable.name];
+        if (!grad) continue;
+        let direction = this.weightDecay ? tf.add(grad, tf.mul(variable, this.weightDecay)) : grad;
+        if (this.momentum) {
+          const previous = this.buffers.get(variable);
+          const buffer = tf.keep(previous ? tf.add(tf.mul(previous, this.momentum), direction) : tf.clone(direction));
+          previous?.dispose();
+          this.buffers.set(variable, buffer);
+          direction = this.nesterov ? tf.add(direction, tf.mul(buffer, this.momentum)) : buffer;
+        }
+        variable.assign(tf.sub(variable, tf.mul(direction, this.learningRate)));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const buffer of this.buffers.values()) buffer.dispose();
+    this.buffers.clear();
+  }
+}

@@ -12,16 +12,18 @@ const common = {
   sourcemap: true,
   absWorkingDir: root,
   logLevel: 'warning',
+  // tfjs-backend-cpu registers itself on import but declares no side effects: keep such imports.
+  ignoreAnnotations: true,
+  // import.meta.url has no meaning in CJS: make it point where main/api/appContext.ts sits, two folders below the app root.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(require('path').join(__dirname, '..', '..', 'main', 'api', 'appContext.js')).href;" },
 };
 
 await build({
   ...common,
   entryPoints: ['main/electron/main.ts'],
   outfile: 'dist/electron/main.cjs',
-  external: ['electron', 'better-sqlite3', '@tensorflow/*'],
-  // import.meta.url has no meaning in CJS: make it point where main/api/appContext.ts sits, two folders below the app root.
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('url').pathToFileURL(require('path').join(__dirname, '..', '..', 'main', 'api', 'appContext.js')).href;" },
+  external: ['electron', 'better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 });
 await build({
   ...common,
@@ -29,4 +31,11 @@ await build({
   outfile: 'dist/electron/preload.cjs',
   external: ['electron'],
 });
-console.log('built dist/electron/main.cjs and preload.cjs');
+// The training/prediction worker runs in its own process (Electron as Node), forked by main.cjs.
+await build({
+  ...common,
+  entryPoints: ['main/engine/jobs/jobWorker.ts'],
+  outfile: 'dist/electron/jobWorker.cjs',
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+});
+console.log('built dist/electron/main.cjs, preload.cjs and jobWorker.cjs');

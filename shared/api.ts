@@ -5,12 +5,13 @@
  * ArrayBuffer (NIfTI bytes), never as JSON arrays.
  */
 import { z } from 'zod';
-import type { AppInfo, ProjectInfo, VolumeInfo } from './types.ts';
+import type { AppInfo, JobInfo, JobProgressEvent, JobEndedEvent, ProjectInfo, VolumeInfo } from './types.ts';
 
 const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
 const volumeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a volume id');
 const fileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path');
 const volumeName = z.string().trim().min(1).max(128).regex(/^[^/\\\0:*?"<>|]+$/, 'a name without path characters');
+const runId = z.string().regex(/^[a-f0-9]{12}$/, 'not a run id');
 const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
 
 export const requestSchemas = {
@@ -27,6 +28,8 @@ export const requestSchemas = {
       labels: bytes.optional(),
       labelsFileName: fileName.optional(),
       name: volumeName.optional(),
+      /** Import only the first 3D frame of a 4D file (otherwise 4D files are refused). */
+      firstFrameOnly: z.boolean().optional(),
       /** Only these slices of the label map are annotations; without it the label map is fully annotated. */
       annotatedSlices: z
         .object({ axis: z.enum(['i', 'j', 'k']), slices: z.array(z.number().int().min(0)).min(1) })
@@ -43,6 +46,27 @@ export const requestSchemas = {
   'volumes.scan': z.object({ id: volumeId }).strict(),
   'volumes.labels': z.object({ id: volumeId }).strict(),
   'volumes.remove': z.object({ id: volumeId }).strict(),
+  'jobs.train': z
+    .object({
+      method: z.enum(['supervised']).default('supervised'),
+      model: z.enum(['auto', 'unet2d', 'vnet3d']).default('auto'),
+      axis: z.enum(['i', 'j', 'k']).optional(),
+      iterations: z.number().int().min(1).max(1_000_000).optional(),
+      maxMinutes: z.number().positive().max(7 * 24 * 60).optional(),
+      batchSize: z.number().int().min(1).max(256).optional(),
+      width: z.number().int().min(1).max(64).optional(),
+      seed: z.number().int().min(0).optional(),
+      optimizer: z.enum(['sgd', 'adamw']).optional(),
+      learningRate: z.number().positive().max(10).optional(),
+      /** Continue this cancelled or failed run from its last checkpoint. */
+      resume: runId.optional(),
+    })
+    .strict(),
+  'jobs.cancel': z.object({ runId }).strict(),
+  'jobs.list': z.object({}).strict(),
+  'predictions.start': z.object({ runId: runId.optional(), volumeId: volumeId.optional() }).strict(),
+  /** The predicted label map of a volume (NIfTI, gzip, the scan's geometry), or null when there is none. */
+  'predictions.labels': z.object({ runId, volumeId }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -61,13 +85,22 @@ export interface Results {
   /** The label map as a NIfTI file (gzip) in the scan's geometry, or null when the scan has none. */
   'volumes.labels': ArrayBuffer | null;
   'volumes.remove': ProjectInfo;
+  /** The run, queued; progress follows as job.progress events. */
+  'jobs.train': JobInfo;
+  'jobs.cancel': JobInfo;
+  'jobs.list': JobInfo[];
+  'predictions.start': JobInfo;
+  'predictions.labels': ArrayBuffer | null;
 }
 
 /** Events pushed from the main process to every connected UI. */
 export interface Events {
   'project.changed': ProjectInfo;
+  'job.progress': JobProgressEvent;
+  'job.ended': JobEndedEvent;
 }
 export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = ['project.changed', 'job.progress', 'job.ended'];
 
 /** The one implementation of the API (main/api) and every client expose this shape. */
 export type ApiHandlers = { [M in Method]: (req: z.output<(typeof requestSchemas)[M]>) => Promise<Results[M]> };

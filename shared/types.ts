@@ -61,3 +61,35 @@ export interface AppInfo {
   projectsHome: string;
   recentProjects: string[];
 }
+
+export interface JobInfo {
+  runId: string;
+  kind: 'train' | 'predict';
+  state: 'queued' | 'running' | 'ended';
+  /** The latest progress, when any arrived. */
+  progress: JobProgressEvent['progress'] | null;
+  backend: string | null;
+}
+
+export interface JobProgressEvent {
+  runId: string;
+  kind: 'train' | 'predict';
+  progress: {
+    step: number;
+    steps: number;
+    message: string;
+    losses?: Record<string, number>;
+    learningRate?: number;
+    valDice?: number | null;
+    etaSeconds?: number | null;
+    msPerIteration?: number;
+  };
+}
+
+export interface JobEndedEvent {
+  runId: string;
+  kind: 'train' | 'predict';
+  status: 'finished' | 'cancelled' | 'failed';
+  /** Why it failed, in words meant for the user. */
+  error?: string;
+}

@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { ApiHandlers } from '../../shared/api.ts';
 import type { AppInfo } from '../../shared/types.ts';
+import { JobRunner, type JobRunnerOptions } from '../engine/jobs/jobRunner.ts';
 import { EventHub } from './events.ts';
 import { createHandlers } from './handlers.ts';
+import { JobsService } from './jobs.ts';
 import { Workspace } from './workspace.ts';
 
 export interface AppContext {
   workspace: Workspace;
   hub: EventHub;
+  jobs: JobsService;
   handlers: ApiHandlers;
 }
 
@@ -20,7 +23,7 @@ export function appVersion(root = REPO_ROOT): string {
 }
 
 /** Wires the workspace, the event hub and the handlers the same way for every shell. */
-export function createAppContext(opts: { shell: AppInfo['shell']; home?: string; resourcesDir?: string }): AppContext {
+export function createAppContext(opts: { shell: AppInfo['shell']; home?: string; resourcesDir?: string; jobRunner?: JobRunnerOptions }): AppContext {
   const workspace = new Workspace({
     home: opts.home ?? process.env.ATRIUM_HOME ?? join(homedir(), 'Atrium'),
     sampleDir: join(opts.resourcesDir ?? join(REPO_ROOT, 'resources'), 'sample'),
@@ -28,5 +31,9 @@ export function createAppContext(opts: { shell: AppInfo['shell']; home?: string;
     version: appVersion(),
   });
   const hub = new EventHub();
-  return { workspace, hub, handlers: createHandlers(workspace, hub) };
+  const jobs = new JobsService(hub, new JobRunner(opts.jobRunner), () => {
+    const info = workspace.describe();
+    if (info) hub.emit('project.changed', info);
+  });
+  return { workspace, hub, jobs, handlers: createHandlers(workspace, hub, jobs) };
 }

@@ -3,11 +3,12 @@ import { ApiError, isMethod, parseRequest, type ApiHandlers, type Method, type R
 import { ProjectFolderError } from '../store/projectFolder.ts';
 import { SchemaTooNewError } from '../store/database.ts';
 import type { EventHub } from './events.ts';
+import type { JobsService } from './jobs.ts';
 import { importVolume } from './volumeImport.ts';
 import type { Workspace } from './workspace.ts';
 
 /** The single implementation of the API; every transport calls `dispatch`. */
-export function createHandlers(ws: Workspace, hub: EventHub): ApiHandlers {
+export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService): ApiHandlers {
   const changed = () => {
     const info = ws.describe();
     if (info) hub.emit('project.changed', info);
@@ -16,6 +17,12 @@ export function createHandlers(ws: Workspace, hub: EventHub): ApiHandlers {
   const fileBytes = (relative: string) => {
     const bytes = readFileSync(ws.requireProject().file(relative));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  };
+  const switchingAllowed = () => {
+    const running = jobs.list();
+    if (running.length > 0) {
+      throw new ApiError('conflict', `a ${running[0].kind === 'train' ? 'training' : 'prediction'} job is running in this project: cancel it or wait before switching projects`);
+    }
   };
   const volumeFiles = (id: string) => {
     const files = ws.requireProject().volumeFiles(id);
@@ -27,14 +34,17 @@ export function createHandlers(ws: Workspace, hub: EventHub): ApiHandlers {
     'app.info': async () => ws.info(),
     'projects.current': async () => ws.describe(),
     'projects.open': async ({ path }) => {
+      switchingAllowed();
       ws.open(path);
       return changed()!;
     },
     'projects.create': async ({ path }) => {
+      switchingAllowed();
       ws.create(path);
       return changed()!;
     },
     'projects.openSample': async () => {
+      switchingAllowed();
       ws.openSample();
       return changed()!;
     },
@@ -57,6 +67,14 @@ export function createHandlers(ws: Workspace, hub: EventHub): ApiHandlers {
       volumeFiles(id);
       ws.requireProject().removeVolume(id);
       return changed()!;
+    },
+    'jobs.train': async (req) => jobs.train(ws.requireProject(), req),
+    'jobs.cancel': async ({ runId }) => jobs.cancel(runId),
+    'jobs.list': async () => jobs.list(),
+    'predictions.start': async (req) => jobs.predict(ws.requireProject(), req),
+    'predictions.labels': async ({ runId, volumeId }) => {
+      const files = ws.requireProject().predictionFiles(runId, volumeId);
+      return files ? fileBytes(files.labelsFile) : null;
     },
   };
 }

@@ -118,3 +118,23 @@ for (const c of badInputCases()) {
     store.close();
   });
 }
+
+test('a 4D file is imported by its first frame only when asked, and stored as that 3D frame', () => {
+  const store = newStore();
+  const header = createNiftiHeader({ shape: [4, 3, 2], spacing: [1, 1, 1], datatype: 'int16' });
+  const frames = Int16Array.from({ length: 48 }, (_, n) => n);
+  const bytes = new Uint8Array(writeNifti(header, frames.subarray(0, 24)));
+  const view = new DataView(bytes.buffer);
+  view.setInt16(40, 4, true);
+  view.setInt16(48, 2, true);
+  const file = new Uint8Array(bytes.length + 48);
+  file.set(bytes);
+  file.set(new Uint8Array(frames.buffer, 48, 48), bytes.length);
+  assert.throws(() => importVolume(store, { scan: file, scanFileName: 'dyn.nii' }), /dyn\.nii: 4D file with 2 frames/);
+  const info = importVolume(store, { scan: file, scanFileName: 'dyn.nii', firstFrameOnly: true });
+  assert.deepEqual(info.shape, [4, 3, 2]);
+  const stored = readNifti(readFileSync(store.file(store.volumeFiles(info.id)!.scanFile)), 'stored');
+  assert.equal(stored.header.dim[0], 3);
+  assert.deepEqual([...stored.data], [...frames.subarray(0, 24)]);
+  store.close();
+});

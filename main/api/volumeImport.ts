@@ -18,6 +18,7 @@ export interface ImportRequest {
   labelsFileName?: string;
   name?: string;
   annotatedSlices?: { axis: Axis; slices: number[] };
+  firstFrameOnly?: boolean;
 }
 
 const AXIS_INDEX: Record<Axis, number> = { i: 0, j: 1, k: 2 };
@@ -28,7 +29,7 @@ const AXIS_INDEX: Record<Axis, number> = { i: 0, j: 1, k: 2 };
  * them, and removed again if the database refuses, so a failed import leaves the project as it was.
  */
 export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInfo {
-  const scan = parseNifti(req.scan, req.scanFileName);
+  const scan = parseNifti(req.scan, req.scanFileName, req.firstFrameOnly);
   const scanValues = scaledData(scan);
   const nonFinite = countNonFinite(scanValues);
   if (nonFinite > 0) {
@@ -63,11 +64,13 @@ export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInf
 
   const id = store.newId();
   const name = uniqueName(store, req.name ?? stripNiftiExtension(req.scanFileName));
-  const scanFile = join('scans', `${id}${isGzip(req.scan) ? '.nii.gz' : '.nii'}`);
+  // A 4D file imported by its first frame is stored as that 3D frame, so every later reader sees one volume.
+  const scanBytes = scan.header.dim[0] > 3 ? writeNifti(scan.header, scan.data, { gzip: true }) : req.scan;
+  const scanFile = join('scans', `${id}${isGzip(scanBytes) ? '.nii.gz' : '.nii'}`);
   const labelsFile = labelData ? join('labels', `${id}.nii.gz`) : null;
   const written: string[] = [];
   try {
-    writeFileAtomic(store.file(scanFile), req.scan);
+    writeFileAtomic(store.file(scanFile), scanBytes);
     written.push(store.file(scanFile));
     if (labelData && labelsFile) {
       writeFileAtomic(store.file(labelsFile), writeNifti(scan.header, labelData, { gzip: true }));
@@ -96,9 +99,9 @@ export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInf
   return info;
 }
 
-export function parseNifti(bytes: Uint8Array, fileName: string): NiftiImage {
+export function parseNifti(bytes: Uint8Array, fileName: string, firstFrameOnly = false): NiftiImage {
   try {
-    return readNifti(bytes, fileName);
+    return readNifti(bytes, fileName, { firstFrameOnly });
   } catch (err) {
     if (err instanceof NiftiError) throw new ApiError('bad-input', err.message);
     throw err;

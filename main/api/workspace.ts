@@ -126,6 +126,7 @@ export class Workspace {
 
   private switchTo(store: ProjectStore): ProjectInfo {
     this.close();
+    store.failInterruptedRuns();
     this.project = store;
     this.remember(store.folder);
     return this.describe() as ProjectInfo;

@@ -6,11 +6,12 @@ import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
 
 export const runImport: Command = {
-  usage: 'import <project> <scan.nii[.gz]> [--labels <labels.nii[.gz]>] [--annotated-slices <axis>:<n,n,...>] [--name <name>]',
+  usage: 'import <project> <scan.nii[.gz]> [--labels <labels.nii[.gz]>] [--annotated-slices <axis>:<n,n,...>] [--name <name>] [--first-frame]',
   options: {
     labels: { type: 'string' },
     'annotated-slices': { type: 'string' },
     name: { type: 'string' },
+    'first-frame': { type: 'boolean' },
   },
   async run(positionals, values) {
     const project = requireArg(positionals, 0, '<project>');
@@ -27,6 +28,7 @@ export const runImport: Command = {
         labelsFileName: labelsPath ? basename(labelsPath) : undefined,
         name: values.name as string | undefined,
         annotatedSlices,
+        firstFrameOnly: values['first-frame'] === true,
       }),
     );
     console.log(`imported ${info.name}: ${info.shape.join('×')} voxels, ${info.spacing.map((s) => +s.toFixed(3)).join('×')} mm, ${info.orientation}, ${info.datatype}`);

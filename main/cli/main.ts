@@ -6,12 +6,16 @@ import { runExport } from './exportCommand.ts';
 import { runImport } from './importCommand.ts';
 import { runInfo } from './infoCommand.ts';
 import { runInit } from './initCommand.ts';
+import { runPredict } from './predictCommand.ts';
+import { runTrain } from './trainCommand.ts';
 
 const commands: Record<string, Command> = {
   init: runInit,
   import: runImport,
   info: runInfo,
   export: runExport,
+  train: runTrain,
+  predict: runPredict,
   evaluate: runEvaluate,
 };
 

@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import type { ApiErrorShape } from '../../shared/api.ts';
 import { createAppContext } from '../api/appContext.ts';
 import { dispatch, toApiError } from '../api/handlers.ts';
-import type { EventName } from '../../shared/api.ts';
+import { EVENT_NAMES } from '../../shared/api.ts';
 
 /**
  * The desktop shell, kept thin: one window, the API over IPC, nothing else. All logic lives in
  * main/api and below so browser mode and tests exercise exactly the same code.
  */
-const EVENTS: EventName[] = ['project.changed'];
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -38,6 +37,8 @@ app.whenReady().then(() => {
   const ctx = createAppContext({
     shell: 'electron',
     resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : undefined,
+    // Electron's fork runs the bundled worker with its own Node (ELECTRON_RUN_AS_NODE).
+    jobRunner: { workerEntry: join(__dirname, 'jobWorker.cjs'), execArgv: [] },
   });
   ctx.workspace.openStartupProject();
   ipcMain.handle('atrium:call', async (_event, method: string, req: unknown) => {
@@ -49,7 +50,7 @@ app.whenReady().then(() => {
       return { ok: false, error };
     }
   });
-  for (const event of EVENTS) {
+  for (const event of EVENT_NAMES) {
     ctx.hub.on(event, (payload) => {
       for (const win of BrowserWindow.getAllWindows()) win.webContents.send(`atrium:event:${event}`, payload);
     });
@@ -59,7 +60,17 @@ app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
-  app.on('will-quit', () => ctx.workspace.close());
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    // Cancelled training keeps its model; wait for the worker to write it before closing the project.
+    void ctx.jobs.shutdown().finally(() => {
+      ctx.workspace.close();
+      app.quit();
+    });
+  });
 });
 
 app.on('window-all-closed', () => {

@@ -4,7 +4,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, type ApiHandlers, type EventName } from '../../shared/api.ts';
+import { ApiError, EVENT_NAMES, type ApiHandlers } from '../../shared/api.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import { dispatch, toApiError } from '../api/handlers.ts';
 import type { EventHub } from '../api/events.ts';
@@ -29,7 +29,6 @@ export interface Bridge {
 }
 
 const MAX_REQUEST_BYTES = 2 * 1024 ** 3;
-const EVENTS: EventName[] = ['project.changed'];
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm',
@@ -109,7 +108,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       ws.on('close', () => sockets.delete(ws));
     });
   });
-  const unsubscribe = EVENTS.map((event) =>
+  const unsubscribe = EVENT_NAMES.map((event) =>
     opts.hub.on(event, (payload) => {
       const message = JSON.stringify({ event, payload });
       for (const ws of sockets) ws.send(message);

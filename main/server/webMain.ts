@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   console.log(`Atrium is serving project "${project.name}" (${project.path})`);
   console.log(`Open ${bridge.appUrl}`);
   const stop = async () => {
+    await ctx.jobs.shutdown();
     await bridge.close();
     ctx.workspace.close();
     process.exit(0);

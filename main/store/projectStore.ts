@@ -165,6 +165,77 @@ export class ProjectStore {
     }));
   }
 
+  createRun(run: { id: string; method: string; model: string; config: unknown }): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO runs (id, method, model, backend, config, status, created_at) VALUES (?, ?, ?, '', ?, 'queued', ?)`)
+        .run(run.id, run.method, run.model, JSON.stringify(run.config), new Date().toISOString());
+      this.logEvent('run.created', { id: run.id, method: run.method });
+    })();
+  }
+
+  runRecord(id: string): { info: RunInfo; config: Record<string, unknown>; summary: Record<string, unknown> | null } | undefined {
+    const row = this.db.prepare('SELECT config, summary FROM runs WHERE id = ?').get(id) as { config: string; summary: string | null } | undefined;
+    const info = this.runs().find((r) => r.id === id);
+    return row && info ? { info, config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null } : undefined;
+  }
+
+  updateRun(id: string, fields: { status?: RunInfo['status']; backend?: string; iterations?: number; valDice?: number | null }): void {
+    const columns = { status: 'status', backend: 'backend', iterations: 'iterations', valDice: 'val_dice' } as const;
+    const given = (Object.keys(columns) as (keyof typeof columns)[]).filter((key) => fields[key] !== undefined);
+    if (given.length === 0) return;
+    this.db
+      .prepare(`UPDATE runs SET ${given.map((key) => `${columns[key]} = ?`).join(', ')} WHERE id = ?`)
+      .run(...given.map((key) => fields[key]), id);
+  }
+
+  /** Records how a run ended and, when it produced one, its model file, in one transaction. */
+  finishRun(id: string, end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number } }): void {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?').run(end.status, now, JSON.stringify(end.summary), id);
+      if (end.config !== undefined) this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(end.config), id);
+      if (end.model) {
+        this.db.prepare('DELETE FROM models WHERE run_id = ?').run(id);
+        this.db.prepare('INSERT INTO models (id, run_id, file, iteration, created_at) VALUES (?, ?, ?, ?, ?)').run(this.newId(), id, end.model.file, end.model.iteration, now);
+      }
+      this.logEvent('run.ended', { id, status: end.status });
+    })();
+  }
+
+  modelFile(runId: string): string | undefined {
+    return (this.db.prepare('SELECT file FROM models WHERE run_id = ? ORDER BY created_at DESC LIMIT 1').get(runId) as { file: string } | undefined)?.file;
+  }
+
+  /** The newest run that produced a model. */
+  latestModelRun(): string | undefined {
+    return (this.db.prepare('SELECT run_id FROM models ORDER BY created_at DESC LIMIT 1').get() as { run_id: string } | undefined)?.run_id;
+  }
+
+  recordPrediction(p: { runId: string; volumeId: string; labelsFile: string; probabilitiesFile: string }): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO predictions (id, run_id, volume_id, labels_file, probabilities_file, created_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, volume_id) DO UPDATE SET labels_file = excluded.labels_file, probabilities_file = excluded.probabilities_file, created_at = excluded.created_at`,
+        )
+        .run(this.newId(), p.runId, p.volumeId, p.labelsFile, p.probabilitiesFile, new Date().toISOString());
+      this.logEvent('prediction.saved', p);
+    })();
+  }
+
+  predictionFiles(runId: string, volumeId: string): { labelsFile: string; probabilitiesFile: string | null } | undefined {
+    const row = this.db.prepare('SELECT labels_file, probabilities_file FROM predictions WHERE run_id = ? AND volume_id = ?').get(runId, volumeId) as
+      | { labels_file: string; probabilities_file: string | null }
+      | undefined;
+    return row && { labelsFile: row.labels_file, probabilitiesFile: row.probabilities_file };
+  }
+
+  /** Marks runs left 'running' or 'queued' by a process that died (crash, kill -9) as failed, so they can be resumed. */
+  failInterruptedRuns(): number {
+    return this.db.prepare(`UPDATE runs SET status = 'failed', summary = '{"error":"interrupted: Atrium stopped while this run was going"}' WHERE status IN ('running', 'queued')`).run().changes;
+  }
+
   logEvent(kind: string, payload: unknown): void {
     this.db.prepare('INSERT INTO events (at, kind, payload) VALUES (?, ?, ?)').run(new Date().toISOString(), kind, JSON.stringify(payload));
   }

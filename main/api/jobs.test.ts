@@ -1,0 +1,92 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobEndedEvent, JobProgressEvent } from '../../shared/types.ts';
+import { readNifti } from '../io/index.ts';
+import { makePhantom } from '../../tests/support/phantom.ts';
+import { createAppContext, type AppContext } from './appContext.ts';
+import { dispatch } from './handlers.ts';
+
+let ctx: AppContext;
+const progress: JobProgressEvent[] = [];
+const ended: JobEndedEvent[] = [];
+
+before(async () => {
+  const home = mkdtempSync(join(tmpdir(), 'atrium-jobs-api-'));
+  ctx = createAppContext({ shell: 'browser', home });
+  ctx.workspace.create(join(home, 'P'));
+  const p = makePhantom({ shape: [16, 16, 8], seed: 4 });
+  await dispatch(ctx.handlers, 'volumes.import', {
+    scan: p.scanBytes.slice().buffer, scanFileName: 'phantom.nii.gz', labels: p.labelBytes.slice().buffer, labelsFileName: 'seg.nii.gz',
+    annotatedSlices: { axis: 'k', slices: [2, 5] },
+  });
+  ctx.hub.on('job.progress', (e) => progress.push(e));
+  ctx.hub.on('job.ended', (e) => ended.push(e));
+});
+
+after(async () => {
+  await ctx.jobs.shutdown();
+  ctx.workspace.close();
+});
+
+async function waitFor<T>(fn: () => T | undefined, what: string, ms = 120_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const run = (id: string) => ctx.workspace.describe()!.runs.find((r) => r.id === id);
+
+test('train through the API: progress events, a finished run with its backend, then predictions', async () => {
+  const job = (await dispatch(ctx.handlers, 'jobs.train', { iterations: 3, width: 2, batchSize: 2, seed: 7 })) as { runId: string; state: string };
+  assert.equal(run(job.runId)?.status === 'queued' || run(job.runId)?.status === 'running', true);
+  const end = await waitFor(() => ended.find((e) => e.runId === job.runId), 'job.ended');
+  assert.equal(end.status, 'finished');
+  assert.deepEqual(progress.filter((p) => p.runId === job.runId).map((p) => p.progress.step), [1, 2, 3]);
+  const info = run(job.runId)!;
+  assert.equal(info.status, 'finished');
+  assert.equal(info.backend, 'cpu');
+  assert.equal(info.iterations, 3);
+  const record = ctx.workspace.requireProject().runRecord(job.runId)!;
+  assert.equal((record.config.parameters as { seed: number }).seed, 7);
+  assert.match(String(record.config.code), /^\d+\.\d+\.\d+/);
+  assert.equal((record.config.resolved as { model: string }).model, 'unet2d');
+
+  const pred = (await dispatch(ctx.handlers, 'predictions.start', { runId: job.runId })) as { runId: string };
+  await waitFor(() => ended.find((e) => e.runId === pred.runId && e.kind === 'predict'), 'prediction');
+  const volume = ctx.workspace.describe()!.volumes[0];
+  const labels = (await dispatch(ctx.handlers, 'predictions.labels', { runId: job.runId, volumeId: volume.id })) as ArrayBuffer;
+  assert.deepEqual(readNifti(new Uint8Array(labels), 'pred').shape, [16, 16, 8]);
+});
+
+test('cancel keeps the model; resume continues from the checkpoint; switching projects waits for jobs', async () => {
+  const job = (await dispatch(ctx.handlers, 'jobs.train', { iterations: 500, width: 2, batchSize: 2, seed: 8 })) as { runId: string };
+  await waitFor(() => progress.find((p) => p.runId === job.runId && p.progress.step >= 2), 'two iterations');
+  await assert.rejects(dispatch(ctx.handlers, 'projects.openSample', {}), /job is running/);
+  await dispatch(ctx.handlers, 'jobs.cancel', { runId: job.runId });
+  const end = await waitFor(() => ended.find((e) => e.runId === job.runId), 'cancel');
+  assert.equal(end.status, 'cancelled');
+  const cancelled = run(job.runId)!;
+  assert.equal(cancelled.status, 'cancelled');
+  assert.ok(cancelled.iterations >= 2 && cancelled.iterations < 500);
+  assert.ok(ctx.workspace.requireProject().modelFile(job.runId), 'the model so far is kept');
+
+  ended.length = 0;
+  const resumed = (await dispatch(ctx.handlers, 'jobs.train', { resume: job.runId, iterations: cancelled.iterations + 2 })) as { runId: string };
+  assert.equal(resumed.runId, job.runId);
+  const firstStep = await waitFor(() => progress.find((p) => p.runId === job.runId && p.progress.step > cancelled.iterations), 'resumed progress');
+  assert.equal(firstStep.progress.step, cancelled.iterations + 1, 'resumes after the checkpoint, not from zero');
+  await waitFor(() => ended.find((e) => e.runId === job.runId), 'resumed end');
+  assert.equal(run(job.runId)!.status, 'finished');
+});
+
+test('malformed or impossible job requests are refused', async () => {
+  await assert.rejects(dispatch(ctx.handlers, 'jobs.cancel', { runId: 'abcdefabcdef' }), /no running job/);
+  await assert.rejects(dispatch(ctx.handlers, 'jobs.train', { iterations: 0 }), /iterations/);
+});

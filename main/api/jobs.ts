@@ -1,0 +1,83 @@
+import { ApiError } from '../../shared/api.ts';
+import type { JobInfo, JobProgressEvent } from '../../shared/types.ts';
+import { JobRunner, type JobHandle } from '../engine/jobs/jobRunner.ts';
+import type { TrainParameters } from '../engine/jobs/jobSpec.ts';
+import type { ProjectStore } from '../store/projectStore.ts';
+import type { EventHub } from './events.ts';
+import { startPrediction, startTraining } from './training.ts';
+
+interface Tracked {
+  runId: string;
+  kind: JobInfo['kind'];
+  handle: JobHandle;
+  progress: JobProgressEvent['progress'] | null;
+  backend: string | null;
+}
+
+/**
+ * The jobs domain of the API: starts training and prediction through the runner, remembers
+ * each job's latest progress for UIs that connect late, and turns job events into API events.
+ */
+export class JobsService {
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(
+    private readonly hub: EventHub,
+    private readonly runner = new JobRunner(),
+    private readonly onRunChanged: () => void = () => undefined,
+  ) {}
+
+  train(store: ProjectStore, parameters: TrainParameters & { resume?: string }): JobInfo {
+    const { resume, ...rest } = parameters;
+    if (resume && this.tracked.has(resume)) throw new ApiError('conflict', `run ${resume} is still going`);
+    const started = startTraining(store, this.runner, rest, { resume });
+    return this.track(started.runId, 'train', started.job, started.finished.then((run) => run.status));
+  }
+
+  predict(store: ProjectStore, opts: { runId?: string; volumeId?: string }): JobInfo {
+    const started = startPrediction(store, this.runner, opts);
+    if (this.tracked.has(started.runId)) throw new ApiError('conflict', `run ${started.runId} is busy`);
+    return this.track(started.runId, 'predict', started.job, started.finished.then(() => 'finished' as const));
+  }
+
+  cancel(runId: string): JobInfo {
+    const t = this.tracked.get(runId);
+    if (!t) throw new ApiError('not-found', `no running job for run ${runId}`);
+    t.handle.cancel();
+    return this.info(t);
+  }
+
+  list(): JobInfo[] {
+    return [...this.tracked.values()].map((t) => this.info(t));
+  }
+
+  async shutdown(): Promise<void> {
+    await this.runner.shutdown();
+  }
+
+  private track(runId: string, kind: JobInfo['kind'], handle: JobHandle, finished: Promise<string>): JobInfo {
+    const t: Tracked = { runId, kind, handle, progress: null, backend: null };
+    this.tracked.set(runId, t);
+    handle.onBackend((b) => (t.backend = b.name));
+    handle.onProgress((progress) => {
+      t.progress = progress;
+      this.hub.emit('job.progress', { runId, kind, progress });
+    });
+    finished.then(
+      (status) => this.ended(t, status === 'cancelled' ? 'cancelled' : 'finished'),
+      (err: Error & { kind?: string }) => this.ended(t, err.kind === 'cancelled' ? 'cancelled' : 'failed', err.message),
+    );
+    this.onRunChanged();
+    return this.info(t);
+  }
+
+  private ended(t: Tracked, status: 'finished' | 'cancelled' | 'failed', error?: string): void {
+    this.tracked.delete(t.runId);
+    this.hub.emit('job.ended', { runId: t.runId, kind: t.kind, status, ...(error ? { error } : {}) });
+    this.onRunChanged();
+  }
+
+  private info(t: Tracked): JobInfo {
+    return { runId: t.runId, kind: t.kind, state: t.handle.state(), progress: t.progress, backend: t.backend };
+  }
+}

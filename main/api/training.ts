@@ -1,0 +1,126 @@
+import { join, relative } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { ApiError } from '../../shared/api.ts';
+import type { Axis, RunInfo } from '../../shared/types.ts';
+import { AXES } from '../../shared/types.ts';
+import type { JobHandle, JobRunner } from '../engine/jobs/jobRunner.ts';
+import type { JobProgress, JobVolume, PredictJobResult, TrainJobResult, TrainParameters } from '../engine/jobs/jobSpec.ts';
+import type { ProjectStore } from '../store/projectStore.ts';
+import { codeVersion } from './codeVersion.ts';
+
+export interface StartedJob<R> {
+  runId: string;
+  job: JobHandle;
+  /** Settles once the store records how the job ended. */
+  finished: Promise<R>;
+}
+
+function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume[] {
+  return store
+    .volumes()
+    .filter((v) => !volumeIds || volumeIds.includes(v.id))
+    .map((v) => {
+      const files = store.volumeFiles(v.id)!;
+      return {
+        id: v.id,
+        scanPath: store.file(files.scanFile),
+        labelsPath: files.labelsFile ? store.file(files.labelsFile) : null,
+        annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>,
+      };
+    });
+}
+
+/**
+ * Starts a training run: records it, hands the job to the runner and keeps the run's row in
+ * step with the job (progress, backend, how it ended, the model file). The model is kept
+ * whether the run finished, ran out of time or was cancelled.
+ */
+export function startTraining(store: ProjectStore, runner: JobRunner, parameters: TrainParameters, opts: { resume?: string } = {}): StartedJob<RunInfo> {
+  const volumes = jobVolumes(store);
+  if (volumes.length === 0) throw new ApiError('conflict', 'the project has no scans: import one first');
+  const classValues = store.classes().map((c) => c.value);
+  if (classValues.length === 0) throw new ApiError('conflict', 'the project has no label classes: paint or import a label map first');
+
+  let runId: string;
+  let resumeFrom: string | undefined;
+  if (opts.resume) {
+    const previous = store.runRecord(opts.resume);
+    if (!previous) throw new ApiError('not-found', `no run ${opts.resume}`);
+    if (previous.info.status === 'finished') throw new ApiError('conflict', `run ${opts.resume} already finished; start a new run instead`);
+    runId = opts.resume;
+    resumeFrom = store.file(join('models', runId, 'checkpoint.atrium-checkpoint'));
+    parameters = { ...(previous.config.parameters as TrainParameters), ...definedOnly(parameters) };
+    store.updateRun(runId, { status: 'queued' });
+  } else {
+    runId = store.newId();
+    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion() } });
+  }
+  const dir = join('models', runId);
+  mkdirSync(store.file(dir), { recursive: true });
+  const modelFile = join(dir, 'model.atrium-model');
+  const job = runner.submit({
+    kind: 'train',
+    runId,
+    volumes,
+    classValues,
+    parameters,
+    modelPath: store.file(modelFile),
+    checkpointPath: store.file(join(dir, 'checkpoint.atrium-checkpoint')),
+    resumeFrom,
+  });
+  job.onBackend((b) => store.updateRun(runId, { status: 'running', backend: b.name }));
+  job.onProgress((p: JobProgress) => store.updateRun(runId, { iterations: p.step, ...(p.valDice !== undefined ? { valDice: p.valDice } : {}) }));
+  const finished = job.result.then(
+    (r) => {
+      const result = r as TrainJobResult;
+      store.finishRun(runId, {
+        status: result.stoppedBy === 'cancelled' ? 'cancelled' : 'finished',
+        summary: result,
+        config: { parameters, resolved: result.config, backend: result.backend, code: codeVersion() },
+        model: { file: modelFile, iteration: result.iterations },
+      });
+      store.updateRun(runId, { iterations: result.iterations, valDice: result.valDice });
+      return store.runRecord(runId)!.info;
+    },
+    (err: Error & { kind?: string }) => {
+      store.finishRun(runId, { status: err.kind === 'cancelled' ? 'cancelled' : 'failed', summary: { error: err.message } });
+      throw err.kind === 'input' ? new ApiError('bad-input', err.message) : err;
+    },
+  );
+  return { runId, job, finished };
+}
+
+/** Predicts every (or one) volume with a run's model; labels and probabilities are kept in the project. */
+export function startPrediction(store: ProjectStore, runner: JobRunner, opts: { runId?: string; volumeId?: string } = {}): StartedJob<PredictJobResult> {
+  const runId = opts.runId ?? store.latestModelRun();
+  if (!runId) throw new ApiError('conflict', 'no trained model yet: train first');
+  const modelFile = store.modelFile(runId);
+  if (!modelFile) throw new ApiError('not-found', `run ${runId} has no model`);
+  const volumes = jobVolumes(store, opts.volumeId ? [opts.volumeId] : undefined);
+  if (opts.volumeId && volumes.length === 0) throw new ApiError('not-found', `no volume with id ${opts.volumeId}`);
+  const dir = join('predictions', runId);
+  mkdirSync(store.file(dir), { recursive: true });
+  const job = runner.submit({
+    kind: 'predict',
+    runId,
+    modelPath: store.file(modelFile),
+    volumes: volumes.map((v) => ({
+      id: v.id,
+      scanPath: v.scanPath,
+      labelsOut: store.file(join(dir, `${v.id}.nii.gz`)),
+      probabilitiesOut: store.file(join(dir, `${v.id}.atrium-probabilities`)),
+    })),
+  });
+  const finished = job.result.then((r) => {
+    const result = r as PredictJobResult;
+    for (const v of result.volumes) {
+      store.recordPrediction({ runId, volumeId: v.id, labelsFile: relative(store.folder, v.labelsOut), probabilitiesFile: relative(store.folder, v.probabilitiesOut) });
+    }
+    return result;
+  });
+  return { runId, job, finished };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

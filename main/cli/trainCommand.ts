@@ -1,0 +1,97 @@
+import { startTraining } from '../api/training.ts';
+import { JobRunner } from '../engine/jobs/jobRunner.ts';
+import type { TrainJobResult, TrainParameters } from '../engine/jobs/jobSpec.ts';
+import { UsageError, type Command } from './command.ts';
+import { requireArg, withProject } from './openProject.ts';
+
+const MODELS = ['auto', 'unet2d', 'vnet3d'] as const;
+const METHODS = ['supervised'] as const;
+
+export const runTrain: Command = {
+  usage:
+    'train <project> [--method supervised] [--model auto|unet2d|vnet3d] [--axis i|j|k] [--iterations N] [--max-minutes M] ' +
+    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--resume <run>] [--json]',
+  options: {
+    method: { type: 'string' }, model: { type: 'string' }, axis: { type: 'string' }, iterations: { type: 'string' },
+    'max-minutes': { type: 'string' }, 'batch-size': { type: 'string' }, width: { type: 'string' }, seed: { type: 'string' },
+    optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean' },
+  },
+  async run(positionals, values) {
+    const parameters = trainParameters(values);
+    const runner = new JobRunner();
+    await withProject(requireArg(positionals, 0, '<project>'), async (store) => {
+      const { runId, job, finished } = startTraining(store, runner, parameters, { resume: values.resume as string | undefined });
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts === 1) {
+          console.error('cancelling: finishing the current step and keeping the model (Ctrl-C again to abandon it)');
+          job.cancel();
+        } else process.exit(130);
+      };
+      process.on('SIGINT', onSigint);
+      job.onBackend((b) => console.error(`run ${runId}: backend ${b.name} (${b.device}) — ${b.reason}`));
+      let lastPrint = 0;
+      job.onProgress((p) => {
+        const now = Date.now();
+        if (now - lastPrint < 1000 && p.step !== p.steps && p.valDice === undefined) return;
+        lastPrint = now;
+        const losses = Object.entries(p.losses ?? {}).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ');
+        const val = p.valDice === undefined || p.valDice === null ? '' : ` val Dice ${p.valDice.toFixed(3)}`;
+        const eta = p.etaSeconds ? ` ETA ${Math.ceil(p.etaSeconds)} s` : '';
+        console.error(`iter ${p.step}/${p.steps} ${losses} lr ${p.learningRate?.toExponential(2) ?? '-'}${val} ${p.msPerIteration?.toFixed(0) ?? '-'} ms/iter${eta}`);
+      });
+      try {
+        const info = await finished;
+        const result = (await job.result) as TrainJobResult;
+        const summary = {
+          run: runId, status: info.status, method: parameters.method, model: String(result.config.model ?? parameters.model),
+          backend: result.backend.name, iterations: result.iterations, seconds: +result.seconds.toFixed(2),
+          ms_per_iter: +result.msPerIteration.toFixed(1), val_dice: result.valDice, validation: result.validation, stopped_by: result.stoppedBy,
+        };
+        if (values.json) console.log(JSON.stringify(summary));
+        else console.log(`run ${runId} ${info.status}: ${summary.model}, ${summary.iterations} iterations in ${summary.seconds} s, validation Dice ${summary.val_dice ?? '-'} (${summary.validation})`);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+  },
+};
+
+function intOption(values: Record<string, unknown>, name: string, min: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${String(raw)}"`);
+  return n;
+}
+
+function numberOption(values: Record<string, unknown>, name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${String(raw)}"`);
+  return n;
+}
+
+function oneOf<T extends string>(values: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${String(raw)}"`);
+  return raw as T;
+}
+
+export function trainParameters(values: Record<string, unknown>): TrainParameters {
+  return {
+    method: oneOf(values, 'method', METHODS) ?? 'supervised',
+    model: oneOf(values, 'model', MODELS) ?? 'auto',
+    axis: oneOf(values, 'axis', ['i', 'j', 'k'] as const),
+    iterations: intOption(values, 'iterations', 1),
+    maxMinutes: numberOption(values, 'max-minutes'),
+    batchSize: intOption(values, 'batch-size', 1),
+    width: intOption(values, 'width', 1),
+    seed: intOption(values, 'seed', 0),
+    optimizer: oneOf(values, 'optimizer', ['sgd', 'adamw'] as const),
+    learningRate: numberOption(values, 'lr'),
+  };
+}

@@ -1,0 +1,169 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { JobProgress, JobResult, JobSpec, RunnerMessage, WorkerMessage } from './jobSpec.ts';
+
+export class JobFailedError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'input' | 'internal' | 'cancelled',
+  ) {
+    super(message);
+    this.name = 'JobFailedError';
+  }
+}
+
+export interface JobHandle {
+  readonly id: string;
+  readonly spec: JobSpec;
+  /** 'queued' until its turn, then 'running' until the promise settles. */
+  state(): 'queued' | 'running' | 'ended';
+  onProgress(listener: (p: JobProgress) => void): () => void;
+  onBackend(listener: (b: { name: string; device: string; reason: string }) => void): () => void;
+  /** A queued job is dropped; a running one finishes its current step, keeps its model and ends. */
+  cancel(): void;
+  readonly result: Promise<JobResult>;
+}
+
+export interface JobRunnerOptions {
+  /** Worker entry module and the node options that load it; default: the TypeScript source through tsx. */
+  workerEntry?: string;
+  execArgv?: string[];
+  /** Extra environment for the worker (e.g. ATRIUM_BACKEND). */
+  env?: Record<string, string>;
+}
+
+/** The TypeScript worker and its loader, for running from a checkout (the desktop build passes a bundled worker). */
+function sourceWorker(): { entry: string; execArgv: string[] } {
+  // Resolved here, not by name in the child: `--import tsx` would be looked up from the user's cwd.
+  return { entry: new URL('./jobWorker.ts', import.meta.url).pathname, execArgv: ['--import', import.meta.resolve('tsx')] };
+}
+
+/**
+ * Runs jobs in a separate process, one at a time (one compute device), the rest queued. The
+ * process boundary keeps long synchronous tensor work off the caller's event loop and
+ * contains its crashes: a worker that dies is reported as a failed job, never takes the app down.
+ */
+export class JobRunner {
+  private readonly queue: Job[] = [];
+  private running: Job | null = null;
+
+  constructor(private readonly options: JobRunnerOptions = {}) {}
+
+  submit(spec: JobSpec): JobHandle {
+    const job = new Job(spec);
+    this.queue.push(job);
+    job.onSettled(() => {
+      if (this.running === job) this.running = null;
+      const i = this.queue.indexOf(job);
+      if (i >= 0) this.queue.splice(i, 1);
+      this.next();
+    });
+    this.next();
+    return job.handle;
+  }
+
+  /** Jobs not yet ended, the running one first. */
+  jobs(): JobHandle[] {
+    return [...(this.running ? [this.running.handle] : []), ...this.queue.map((j) => j.handle)];
+  }
+
+  /** Cancels everything, e.g. when the app quits; resolves once the running worker is gone. */
+  async shutdown(): Promise<void> {
+    for (const job of [...this.queue]) job.handle.cancel();
+    const running = this.running;
+    if (running) {
+      running.handle.cancel();
+      await running.handle.result.catch(() => undefined);
+    }
+  }
+
+  private next(): void {
+    if (this.running || this.queue.length === 0) return;
+    const job = this.queue.shift()!;
+    this.running = job;
+    job.start(this.options);
+  }
+}
+
+class Job {
+  readonly id = randomUUID();
+  private readonly events = new EventEmitter();
+  private child: ChildProcess | null = null;
+  private phase: 'queued' | 'running' | 'ended' = 'queued';
+  private cancelRequested = false;
+  readonly handle: JobHandle;
+  private settle!: { resolve: (r: JobResult) => void; reject: (e: Error) => void };
+
+  constructor(readonly spec: JobSpec) {
+    const result = new Promise<JobResult>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Callers that only listen to events must not crash the process with an unhandled rejection.
+    result.catch(() => undefined);
+    this.handle = {
+      id: this.id,
+      spec,
+      state: () => this.phase,
+      onProgress: (l) => this.listen('progress', l),
+      onBackend: (l) => this.listen('backend', l),
+      cancel: () => this.cancel(),
+      result,
+    };
+  }
+
+  onSettled(fn: () => void): void {
+    this.events.once('settled', fn);
+  }
+
+  start(options: JobRunnerOptions): void {
+    this.phase = 'running';
+    const worker = options.workerEntry ? { entry: options.workerEntry, execArgv: options.execArgv ?? [] } : sourceWorker();
+    const child = fork(worker.entry, [], {
+      execArgv: worker.execArgv,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.child = child;
+    child.on('message', (m: WorkerMessage) => this.onMessage(m));
+    child.on('error', (err) => this.end(new JobFailedError(`could not start the job process: ${err.message}`, 'internal')));
+    child.on('exit', (code, signal) => {
+      if (this.phase !== 'ended') {
+        this.end(new JobFailedError(`the job process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`, 'internal'));
+      }
+    });
+    this.send({ type: 'start', spec: this.spec });
+    if (this.cancelRequested) this.send({ type: 'cancel' });
+  }
+
+  private cancel(): void {
+    if (this.phase === 'ended') return;
+    this.cancelRequested = true;
+    if (this.phase === 'queued') this.end(new JobFailedError('cancelled before it started', 'cancelled'));
+    else this.send({ type: 'cancel' });
+  }
+
+  private onMessage(m: WorkerMessage): void {
+    if (m.type === 'progress') this.events.emit('progress', m.progress);
+    else if (m.type === 'backend') this.events.emit('backend', m.backend);
+    else if (m.type === 'done') this.end(m.result);
+    else if (m.type === 'failed') this.end(new JobFailedError(m.error, m.kind));
+  }
+
+  private send(m: RunnerMessage): void {
+    if (this.child?.connected) this.child.send(m);
+  }
+
+  private end(outcome: JobResult | Error): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    if (this.child?.connected) this.child.disconnect();
+    if (outcome instanceof Error) this.settle.reject(outcome);
+    else this.settle.resolve(outcome);
+    this.events.emit('settled');
+  }
+
+  private listen<T>(event: string, listener: (v: T) => void): () => void {
+    this.events.on(event, listener);
+    return () => this.events.off(event, listener);
+  }
+}

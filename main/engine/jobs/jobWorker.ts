@@ -1,0 +1,97 @@
+/**
+ * The job process: receives one JobSpec from the runner, trains or predicts, writes its files
+ * atomically and reports progress. It never touches the project database; the caller records
+ * what the files mean.
+ */
+import { readFile } from 'node:fs/promises';
+import { readNiftiFile, scaledData, writeNifti } from '../../io/index.ts';
+import { writeFileAtomic } from '../../io/atomicWrite.ts';
+import { encodeProbabilityFile } from '../../io/probabilityFile.ts';
+import { selectBackend } from '../backend/selectBackend.ts';
+import { predictVolume } from '../predict/predictVolume.ts';
+import { train } from '../training/train.ts';
+import { TrainingInputError } from '../training/trainingInputError.ts';
+import type { JobResult, PredictJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
+import { loadTrainingVolume } from './jobInputs.ts';
+import { decodeCheckpointFile, decodeModelFile, encodeCheckpointFile, encodeModelFile } from './modelFiles.ts';
+
+let cancelled = false;
+
+function send(m: WorkerMessage): void {
+  process.send?.(m);
+}
+
+async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
+  const volumes = await Promise.all(spec.volumes.map(loadTrainingVolume));
+  const resume = spec.resumeFrom ? decodeCheckpointFile(await readFile(spec.resumeFrom)) : undefined;
+  const result = await train(
+    { ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name } },
+    {
+      shouldStop: () => cancelled,
+      onCheckpoint: (c) => writeFileAtomic(spec.checkpointPath, encodeCheckpointFile(c)),
+      onProgress: (p) =>
+        send({
+          type: 'progress',
+          progress: {
+            step: p.iteration,
+            steps: p.iterations,
+            message: `iteration ${p.iteration}/${p.iterations}`,
+            losses: p.losses,
+            learningRate: p.learningRate,
+            valDice: p.valDice,
+            etaSeconds: p.etaSeconds,
+            msPerIteration: p.msPerIteration,
+          },
+        }),
+    },
+    resume,
+  );
+  writeFileAtomic(spec.modelPath, encodeModelFile(result.model));
+  return {
+    kind: 'train',
+    backend,
+    config: result.config as unknown as Record<string, unknown>,
+    iterations: result.iterations,
+    seconds: result.seconds,
+    msPerIteration: result.msPerIteration,
+    valDice: result.valDice,
+    validation: result.validation,
+    stoppedBy: result.stoppedBy,
+  };
+}
+
+async function runPredict(spec: PredictJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
+  const model = decodeModelFile(await readFile(spec.modelPath));
+  const done: Extract<JobResult, { kind: 'predict' }>['volumes'] = [];
+  for (const [n, v] of spec.volumes.entries()) {
+    if (cancelled) break;
+    const started = performance.now();
+    const scan = await readNiftiFile(v.scanPath);
+    const out = await predictVolume(model, scaledData(scan), scan.shape);
+    writeFileAtomic(v.labelsOut, writeNifti(scan.header, out.labels, { gzip: true, intentCode: 1002 }));
+    writeFileAtomic(v.probabilitiesOut, encodeProbabilityFile({ shape: scan.shape, classValues: out.classValues, probabilities: out.probabilities }));
+    done.push({ id: v.id, labelsOut: v.labelsOut, probabilitiesOut: v.probabilitiesOut, seconds: (performance.now() - started) / 1000 });
+    send({ type: 'progress', progress: { step: n + 1, steps: spec.volumes.length, message: `predicted ${n + 1} of ${spec.volumes.length} volumes` } });
+  }
+  return { kind: 'predict', backend, volumes: done };
+}
+
+process.on('message', (m: RunnerMessage) => {
+  if (m.type === 'cancel') {
+    cancelled = true;
+    return;
+  }
+  void (async () => {
+    try {
+      const backend = await selectBackend();
+      send({ type: 'backend', backend });
+      const result = m.spec.kind === 'train' ? await runTrain(m.spec, backend) : await runPredict(m.spec, backend);
+      send({ type: 'done', result });
+    } catch (err) {
+      const input = err instanceof TrainingInputError;
+      send({ type: 'failed', error: err instanceof Error ? err.message : String(err), kind: input ? 'input' : 'internal' });
+    } finally {
+      process.disconnect?.();
+    }
+  })();
+});

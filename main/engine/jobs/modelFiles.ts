@@ -1,0 +1,61 @@
+import { encodeFrame, decodeFrame } from '../../../shared/wire.ts';
+import type { Checkpoint, TrainedModel } from '../training/trainRequest.ts';
+
+/**
+ * On-disk forms of a trained model and of a training checkpoint: a magic line, then one
+ * binary frame (shared/wire.ts) holding the JSON parts and the weight bytes.
+ */
+const MODEL_MAGIC = 'ATRIUM-MODEL 1\n';
+const CHECKPOINT_MAGIC = 'ATRIUM-CHECKPOINT 1\n';
+
+function pack(magic: string, value: unknown): Uint8Array {
+  const head = new TextEncoder().encode(magic);
+  const frame = new Uint8Array(encodeFrame(value));
+  const out = new Uint8Array(head.length + frame.length);
+  out.set(head);
+  out.set(frame, head.length);
+  return out;
+}
+
+function unpack(magic: string, bytes: Uint8Array, what: string): Record<string, unknown> {
+  const head = new TextEncoder().encode(magic);
+  if (bytes.length < head.length || new TextDecoder().decode(bytes.subarray(0, head.length)) !== magic) {
+    throw new Error(`not an Atrium ${what} file`);
+  }
+  try {
+    return decodeFrame(bytes.subarray(head.length)) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`damaged ${what} file: ${(err as Error).message}`);
+  }
+}
+
+const toBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+export function encodeModelFile(model: TrainedModel): Uint8Array {
+  return pack(MODEL_MAGIC, { meta: model.meta, weights: toBuffer(model.weights) });
+}
+
+export function decodeModelFile(bytes: Uint8Array): TrainedModel {
+  const v = unpack(MODEL_MAGIC, bytes, 'model');
+  return { meta: v.meta as TrainedModel['meta'], weights: new Uint8Array(v.weights as ArrayBuffer) };
+}
+
+export function encodeCheckpointFile(c: Checkpoint): Uint8Array {
+  return pack(CHECKPOINT_MAGIC, {
+    config: c.config,
+    iteration: c.iteration,
+    meta: c.model.meta,
+    weights: toBuffer(c.model.weights),
+    optimizerState: c.optimizerState ? toBuffer(c.optimizerState) : null,
+  });
+}
+
+export function decodeCheckpointFile(bytes: Uint8Array): Checkpoint {
+  const v = unpack(CHECKPOINT_MAGIC, bytes, 'checkpoint');
+  return {
+    config: v.config as Checkpoint['config'],
+    iteration: v.iteration as number,
+    model: { meta: v.meta as TrainedModel['meta'], weights: new Uint8Array(v.weights as ArrayBuffer) },
+    optimizerState: v.optimizerState ? new Uint8Array(v.optimizerState as ArrayBuffer) : null,
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Where the loop's labelled batches and validation batches come from; one implementation
+ * per network dimensionality (sliceBatches.ts for 2D, patchBatches.ts for 3D).
+ */
+import type { Batch } from '../data/batch.ts';
+import type { Rng } from '../random/rng.ts';
+import type { ValidationKind } from './trainRequest.ts';
+
+export interface BatchSource {
+  /** Whether validation runs on held-out annotations or on the training ones. */
+  readonly validation: ValidationKind;
+  /** A weakly augmented labelled batch drawn with `rng`; the caller disposes it. */
+  labeledBatch(rng: Rng): Batch;
+  /** The validation samples, un-augmented, a batch at a time; the caller disposes each. */
+  validationBatches(): Iterable<Batch>;
+}

@@ -1,0 +1,53 @@
+/**
+ * 3D batches: random patches of annotated scans with LA-style weak augmentation
+ * (augment3d.ts); scans smaller than the patch are padded (image 0, label UNKNOWN).
+ *
+ * Validation holds out whole annotated scans when there are at least 4, otherwise it runs on
+ * the training scans. Each validation scan contributes its central patch: sliding-window
+ * inference over whole scans after every few iterations would cost more than the training.
+ */
+import { augment3d } from '../data/augment3d.ts';
+import { batch3d, type Batch } from '../data/batch.ts';
+import { extractPatch } from '../data/patchSampler.ts';
+import { splitValidation } from '../data/validationSplit.ts';
+import type { Scan } from '../data/volume.ts';
+import { Rng } from '../random/rng.ts';
+import type { BatchSource } from './batchSource.ts';
+import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
+import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
+
+const MAX_VALIDATION_SCANS = 4;
+
+export class PatchBatches implements BatchSource {
+  readonly validation: ValidationKind;
+  private readonly training: readonly Scan[];
+  private readonly held: readonly Scan[];
+  private readonly patchSize: [number, number, number];
+
+  constructor(
+    scans: readonly Scan[],
+    private readonly config: Pick<ResolvedTrainConfig, 'patchSize' | 'batchSize' | 'seed' | 'validationFraction'>,
+  ) {
+    if (!config.patchSize) throw new Error('3D batches need a patch size');
+    this.patchSize = config.patchSize;
+    const annotated = scans.filter((s) => s.label);
+    const fraction = Math.min(config.validationFraction, MAX_VALIDATION_SCANS / annotated.length);
+    const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: 4 });
+    this.training = split.train;
+    this.held = split.validation;
+    this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
+  }
+
+  labeledBatch(rng: Rng): Batch {
+    const samples = Array.from({ length: this.config.batchSize }, () =>
+      augment3d(this.training[rng.int(this.training.length)]!, this.patchSize, rng));
+    return batch3d(samples, { multiple: SPATIAL_MULTIPLE });
+  }
+
+  *validationBatches(): Iterable<Batch> {
+    for (const scan of this.held) {
+      const origin = scan.shape.map((n, a) => Math.floor((n - this.patchSize[a]!) / 2)) as [number, number, number];
+      yield batch3d([extractPatch(scan, origin, this.patchSize)], { multiple: SPATIAL_MULTIPLE });
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveTrainConfig, TrainingInputError } from './resolveTrainConfig.ts';
+import { phantomVolume } from './testVolumes.ts';
+import type { TrainRequest, TrainingVolume } from './trainRequest.ts';
+
+function request(volumes: TrainingVolume[], extra: Partial<TrainRequest> = {}): TrainRequest {
+  return { volumes, classValues: [1, 2], method: 'supervised', model: 'auto', backend: { name: 'cpu' }, ...extra };
+}
+
+const sparseK = () => phantomVolume({ shape: [32, 32, 12], annotated: [3, 6, 9] });
+
+describe('resolveTrainConfig', () => {
+  test('nothing annotated is a TrainingInputError that says what to do', () => {
+    const unannotated = { ...sparseK(), known: new Uint8Array(32 * 32 * 12) };
+    const unlabelled = { ...sparseK(), labels: null, known: null };
+    for (const volumes of [[unannotated], [unlabelled], [unannotated, unlabelled]]) {
+      assert.throws(() => resolveTrainConfig(request(volumes)), (e: unknown) =>
+        e instanceof TrainingInputError
+        && e.message === 'no annotated slice: paint at least one slice, or import a label map, before training');
+    }
+  });
+
+  test('bad parameters are TrainingInputErrors naming the parameter', () => {
+    const v = [sparseK()];
+    const cases: Array<[Partial<TrainRequest>, RegExp]> = [
+      [{ model: 'resnet' as never }, /unknown model "resnet"/],
+      [{ method: 'magic' as never }, /unknown training method/],
+      [{ iterations: 0 }, /iterations must be a positive integer/],
+      [{ iterations: 2.5 }, /iterations must be a positive integer/],
+      [{ batchSize: -1 }, /batchSize/],
+      [{ width: 0 }, /width/],
+      [{ maxMinutes: 0 }, /maxMinutes must be a positive number/],
+      [{ learningRate: Number.NaN }, /learningRate/],
+      [{ optimizer: 'rmsprop' as never }, /unknown optimizer/],
+      [{ axis: 'x' as never }, /unknown slice axis/],
+      [{ classValues: [] }, /no label classes/],
+      [{ classValues: [1, 1] }, /repeat/],
+      [{ classValues: [255] }, /not an integer in 1…254/],
+      [{ model: 'vnet3d', patchSize: [20, 32, 32] }, /multiples of 16/],
+      [{ backend: { name: 'webgl' as never } }, /unknown backend/],
+    ];
+    for (const [extra, message] of cases) {
+      assert.throws(() => resolveTrainConfig(request(v, extra)), (e: unknown) => e instanceof TrainingInputError && message.test(e.message), String(message));
+    }
+  });
+
+  test('an annotated voxel with a value outside the class table, or arrays of the wrong size, are rejected', () => {
+    const v = sparseK();
+    v.labels![3 * 32 * 32 + 5] = 7;
+    assert.throws(() => resolveTrainConfig(request([v])), /label value 7, which is not a class of the project/);
+    const short = { ...sparseK(), known: new Uint8Array(10) };
+    assert.throws(() => resolveTrainConfig(request([short])), /known has 10 values/);
+  });
+
+  test('a value outside the class table on an unannotated voxel is ignored', () => {
+    const v = sparseK();
+    v.labels![0] = 7;
+    assert.doesNotThrow(() => resolveTrainConfig(request([v])));
+  });
+
+  test("'auto' picks a U-Net across the axis of the painted slices", () => {
+    for (const axis of ['i', 'j', 'k'] as const) {
+      const config = resolveTrainConfig(request([phantomVolume({ shape: [32, 32, 12], axis, annotated: [3, 6] })]));
+      assert.equal(config.model, 'unet2d');
+      assert.equal(config.axis, axis, config.modelReason);
+      assert.match(config.modelReason, new RegExp(`2 of \\d+ slices along ${axis}`));
+    }
+  });
+
+  test("'auto' picks the V-Net when every slice along every axis is annotated", () => {
+    const config = resolveTrainConfig(request([phantomVolume({ shape: [32, 32, 12], annotated: 'all' })]));
+    assert.equal(config.model, 'vnet3d');
+    assert.equal(config.axis, null);
+    assert.deepEqual(config.patchSize, [32, 32, 16], 'the default patch shrinks to the scan rounded up to 16');
+  });
+
+  test('a densely annotated scan next to a sparsely annotated one still gives the 2D U-Net', () => {
+    const config = resolveTrainConfig(request([phantomVolume({ shape: [32, 32, 12], annotated: 'all' }), sparseK()]));
+    assert.equal(config.model, 'unet2d');
+    assert.equal(config.axis, 'k');
+  });
+
+  test('an explicit model and axis are kept', () => {
+    const v = [sparseK()];
+    assert.equal(resolveTrainConfig(request(v, { model: 'vnet3d' })).model, 'vnet3d');
+    const across = resolveTrainConfig(request(v, { model: 'unet2d', axis: 'j' }));
+    assert.equal(across.axis, 'j');
+  });
+
+  test('a class in the table but never painted is allowed, with a warning', () => {
+    const config = resolveTrainConfig(request([sparseK()], { classValues: [1, 2, 3] }));
+    assert.equal(config.numClasses, 4);
+    assert.deepEqual(config.classValues, [0, 1, 2, 3]);
+    assert.equal(config.warnings.length, 1);
+    assert.match(config.warnings[0]!, /class value 3 is never painted/);
+  });
+
+  test('cpu defaults: a small AdamW U-Net on crops; crops only when slices are larger', () => {
+    const small = resolveTrainConfig(request([sparseK()]));
+    assert.deepEqual(
+      { width: small.width, batchSize: small.batchSize, iterations: small.iterations, optimizer: small.optimizer.name, lr: small.optimizer.learningRate, crop: small.sliceCrop },
+      { width: 8, batchSize: 4, iterations: 200, optimizer: 'adamw', lr: 0.01, crop: null });
+    const large = resolveTrainConfig(request([phantomVolume({ shape: [181, 217, 4], annotated: [1] })]));
+    assert.deepEqual(large.sliceCrop, [64, 64]);
+    assert.equal(resolveTrainConfig(request([phantomVolume({ shape: [181, 217, 4], annotated: [1] })], { sliceCrop: 'none' })).sliceCrop, null);
+    assert.equal(small.validationInterval, 40);
+    assert.equal(small.checkpointInterval, 20);
+    assert.equal(small.maxMinutes, null);
+  });
+
+  test('tensorflow-gpu defaults follow the papers', () => {
+    const gpu2d = resolveTrainConfig(request([sparseK()], { backend: { name: 'tensorflow-gpu' } }));
+    assert.deepEqual(
+      { width: gpu2d.width, batchSize: gpu2d.batchSize, iterations: gpu2d.iterations, optimizer: gpu2d.optimizer, crop: gpu2d.sliceCrop },
+      { width: 16, batchSize: 24, iterations: 30000, optimizer: { name: 'sgd', learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4, nesterov: false }, crop: null });
+    assert.deepEqual(gpu2d.schedule, { name: 'poly', power: 0.9 });
+    const gpu3d = resolveTrainConfig(request([phantomVolume({ shape: [128, 128, 96], annotated: 'all' })], { backend: { name: 'tensorflow-gpu' } }));
+    assert.deepEqual([gpu3d.model, gpu3d.iterations, gpu3d.batchSize, gpu3d.patchSize], ['vnet3d', 6000, 4, [112, 112, 80]]);
+  });
+
+  test('explicit values win over the defaults, and the learning rate follows the chosen optimizer', () => {
+    const config = resolveTrainConfig(request([sparseK()], { iterations: 7, batchSize: 3, width: 2, seed: 9, optimizer: 'sgd', maxMinutes: 1.5, validationInterval: 2, checkpointInterval: 3 }));
+    assert.deepEqual(
+      [config.iterations, config.batchSize, config.width, config.seed, config.optimizer.name, config.optimizer.learningRate, config.maxMinutes, config.validationInterval, config.checkpointInterval],
+      [7, 3, 2, 9, 'sgd', 0.01, 1.5, 2, 3]);
+  });
+
+  test('a scan smaller than the network minimum gets a 16³ patch', () => {
+    const config = resolveTrainConfig(request([phantomVolume({ shape: [10, 12, 5], annotated: 'all' })]));
+    assert.deepEqual(config.patchSize, [16, 16, 16]);
+  });
+});

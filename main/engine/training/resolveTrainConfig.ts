@@ -1,0 +1,273 @@
+/**
+ * Turns a TrainRequest into the complete configuration a run uses: checks the input, picks
+ * the model and slice axis for 'auto', and fills every unset value from defaults that depend
+ * on the backend.
+ */
+import type { SliceAxis } from '../data/volumeSlice.ts';
+import type { ModelKind } from '../models/segmentationModel.ts';
+import { summarizeAnnotations, type AnnotationSummary } from './annotations.ts';
+import type { BackendName, OptimizerConfig, OptimizerName, ResolvedTrainConfig, TrainRequest } from './trainRequest.ts';
+import { TrainingInputError } from './trainingInputError.ts';
+
+export { TrainingInputError };
+
+/** Both networks downsample four times by 2. */
+export const SPATIAL_MULTIPLE = 16;
+
+interface BackendDefaults {
+  width: number;
+  batchSize: number;
+  iterations: number;
+  optimizer: OptimizerName;
+  learningRate: number;
+  /** Largest 2D crop; slices no larger are used whole. null = always whole slices. */
+  sliceCrop: [number, number] | null;
+  /** Largest 3D patch; shrunk to the scans. */
+  patchSize: [number, number, number];
+}
+
+/**
+ * Defaults per backend and network.
+ *
+ * `cpu` (pure-JS tfjs, one thread) must give a useful model a few minutes after the user
+ * presses Train. Measured here (2-core VM, batch 4, one AdamW step, unet2d): width 8 →
+ * 0.85 s at 32², 1.8 s at 48², 3.1 s at 64², 7 s at 96², ~45 s at 192×224 (a padded
+ * 181×217 slice; a forward pass alone is 8 s); width 4 costs ~2.5× less, width 16 3× more.
+ * Whole slices of a real scan are out of reach, so the U-Net trains on 64² crops around
+ * annotated pixels (validation and inference still see whole slices). On the 32×32×12
+ * phantom with 3 annotated slices, width 8 reaches Dice 0.89–0.99 on the unannotated slices
+ * after 60 iterations at AdamW 1e-2 with poly decay, while 1e-3 barely moves in that time
+ * (0.06 at width 4) and 5e-3 gives 0.85 after 80; width 4 needs ~200 iterations for the
+ * same, so it saves no time. 200 iterations leave real anatomy some margin over the
+ * phantom: ~3.5 min on the phantom, ~11 min on 181×217 slices (3.3 s per iteration).
+ * The V-Net step costs 1.4 s (width 2) and 3 s (width 4) at batch 2 on 32³; width 4 on
+ * 48×48×32 patches costs 6.8 s: 150 iterations, ~17 min. On a fully annotated 48×48×32
+ * phantom that gave Dice 0.90 / 0.00 (sphere / ellipsoid, another phantom) after 60.
+ *
+ * `tensorflow` (libtensorflow on the CPU, multi-threaded) could not be installed here; the
+ * platform notes put PyTorch-class CPU code ~70× ahead of pure-JS tfjs, so it gets twice
+ * the width, larger crops and ten times the iterations, with AdamW at CrossMatch's 1e-3.
+ * Unmeasured: revisit on a machine that has it.
+ *
+ * `tensorflow-gpu` follows the papers: width 16, SGD 0.01 (momentum 0.9, weight decay 1e-4)
+ * with poly decay; 30k iterations at batch 24 on whole slices (SSL4MIS ACDC U-Net), 6k at
+ * batch 4 on 112×112×80 patches (UA-MT LA V-Net).
+ */
+function backendDefaults(backend: BackendName, kind: ModelKind): BackendDefaults {
+  const unet = kind === 'unet2d';
+  const none: [number, number, number] = [0, 0, 0];
+  switch (backend) {
+    case 'cpu':
+      return unet
+        ? { width: 8, batchSize: 4, iterations: 200, optimizer: 'adamw', learningRate: 1e-2, sliceCrop: [64, 64], patchSize: none }
+        : { width: 4, batchSize: 2, iterations: 150, optimizer: 'adamw', learningRate: 1e-2, sliceCrop: null, patchSize: [48, 48, 32] };
+    case 'tensorflow':
+      return unet
+        ? { width: 16, batchSize: 8, iterations: 2000, optimizer: 'adamw', learningRate: 1e-3, sliceCrop: [128, 128], patchSize: none }
+        : { width: 8, batchSize: 2, iterations: 1500, optimizer: 'adamw', learningRate: 1e-3, sliceCrop: null, patchSize: [64, 64, 48] };
+    case 'tensorflow-gpu':
+      return unet
+        ? { width: 16, batchSize: 24, iterations: 30000, optimizer: 'sgd', learningRate: 0.01, sliceCrop: null, patchSize: none }
+        : { width: 16, batchSize: 4, iterations: 6000, optimizer: 'sgd', learningRate: 0.01, sliceCrop: null, patchSize: [112, 112, 80] };
+    default:
+      throw new TrainingInputError(`unknown backend "${backend as string}": use tensorflow-gpu, tensorflow or cpu`);
+  }
+}
+
+/** Learning rates of the references, for an optimizer the user picked over the backend's default. */
+const referenceLearningRate: Record<OptimizerName, number> = { sgd: 0.01, adamw: 1e-3 };
+
+function optimizerConfig(name: OptimizerName, learningRate: number): OptimizerConfig {
+  switch (name) {
+    case 'sgd':
+      return { name, learningRate, momentum: 0.9, weightDecay: 1e-4, nesterov: false };
+    case 'adamw':
+      // Weight decay as CrossMatch's 3D setting (methods.md §3).
+      return { name, learningRate, weightDecay: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    default:
+      throw new TrainingInputError(`unknown optimizer "${name as string}": use sgd or adamw`);
+  }
+}
+
+/**
+ * @throws TrainingInputError for anything the user can fix: no annotated voxel, an unknown
+ *   model/optimizer/method, non-positive counts, inconsistent arrays, unknown label values.
+ */
+export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
+  if (req.method !== 'supervised') throw new TrainingInputError(`unknown training method "${req.method as string}": use supervised`);
+  if (!['auto', 'unet2d', 'vnet3d'].includes(req.model)) {
+    throw new TrainingInputError(`unknown model "${req.model as string}": use auto, unet2d or vnet3d`);
+  }
+  if (req.axis !== undefined && !['i', 'j', 'k'].includes(req.axis)) {
+    throw new TrainingInputError(`unknown slice axis "${req.axis as string}": use i, j or k`);
+  }
+  const classValues = checkClassValues(req.classValues);
+  if (req.volumes.length === 0) throw new TrainingInputError('no volumes to train on');
+  const summaries = req.volumes.map((v) => summarizeAnnotations(v, new Set([0, ...classValues])));
+  const annotated = req.volumes.filter((_, n) => summaries[n]!.annotatedVoxels > 0);
+  if (annotated.length === 0) {
+    throw new TrainingInputError('no annotated slice: paint at least one slice, or import a label map, before training');
+  }
+  const choice = chooseModel(req, summaries.filter((s) => s.annotatedVoxels > 0));
+  const defaults = backendDefaults(req.backend.name, choice.model);
+  const iterations = positiveInteger('iterations', req.iterations) ?? defaults.iterations;
+  const optimizer = req.optimizer ?? defaults.optimizer;
+  const warnings = [...choice.warnings, ...unpaintedClassWarnings(classValues, summaries)];
+  const extents = annotated.map((v) => v.shape);
+  return {
+    method: 'supervised',
+    model: choice.model,
+    modelReason: choice.reason,
+    axis: choice.axis,
+    iterations,
+    maxMinutes: positiveNumber('maxMinutes', req.maxMinutes) ?? null,
+    batchSize: positiveInteger('batchSize', req.batchSize) ?? defaults.batchSize,
+    width: positiveInteger('width', req.width) ?? defaults.width,
+    seed: integer('seed', req.seed) ?? 1337,
+    optimizer: optimizerConfig(optimizer, positiveNumber('learningRate', req.learningRate)
+      ?? (optimizer === defaults.optimizer ? defaults.learningRate : referenceLearningRate[optimizer])),
+    schedule: { name: 'poly', power: 0.9 },
+    patchSize: choice.model === 'vnet3d' ? resolvePatchSize(req.patchSize, defaults.patchSize, extents) : null,
+    sliceCrop: choice.model === 'unet2d' ? resolveSliceCrop(req.sliceCrop, defaults.sliceCrop, extents, choice.axis!) : null,
+    augmentation: 'weak',
+    normalization: 'zscore-nonzero',
+    classValues: [0, ...classValues],
+    numClasses: classValues.length + 1,
+    // Validation is inference on whole slices, ~8 s per 4 slices of 181×217 on cpu: five per run.
+    validationInterval: positiveInteger('validationInterval', req.validationInterval) ?? share(iterations, 5, 200),
+    checkpointInterval: positiveInteger('checkpointInterval', req.checkpointInterval) ?? share(iterations, 10, 1000),
+    validationFraction: 0.2,
+    backend: req.backend.name,
+    warnings,
+  };
+}
+
+interface ModelChoice {
+  model: ModelKind;
+  axis: SliceAxis | null;
+  reason: string;
+  warnings: string[];
+}
+
+const axisPreference: readonly SliceAxis[] = ['k', 'j', 'i'];
+
+/**
+ * 'auto' trains a 2D U-Net across the axis along which the user painted slices, and a 3D
+ * V-Net only when every slice along every axis holds annotation (an imported label map):
+ * sparse slices give a 3D patch too little supervision per step, while a dense label map is
+ * exactly what the V-Net papers train on.
+ */
+function chooseModel(req: TrainRequest, labeled: AnnotationSummary[]): ModelChoice {
+  const stats = axisPreference.map((axis) => {
+    const annotatedSlices = labeled.reduce((n, s) => n + count(s.slices[axis]), 0);
+    const slices = labeled.reduce((n, s) => n + s.slices[axis].length, 0);
+    // Known voxels per voxel of the annotated slices: highest along the painting axis,
+    // whose annotated slices are the painted (dense) ones.
+    const sliceVoxels = labeled.reduce((n, s) =>
+      n + count(s.slices[axis]) * (s.slices.i.length * s.slices.j.length * s.slices.k.length) / s.slices[axis].length, 0);
+    const density = labeled.reduce((n, s) => n + s.annotatedVoxels, 0) / sliceVoxels;
+    return { axis, annotatedSlices, slices, density };
+  });
+  const sparse = stats.filter((s) => s.annotatedSlices < s.slices)
+    .sort((a, b) => (Math.abs(b.density - a.density) > 1e-9 ? b.density - a.density : 0));
+  const describe = (s: typeof stats[number]) => `${s.annotatedSlices} of ${s.slices} slices along ${s.axis} are annotated`;
+  if (req.model === 'vnet3d') {
+    return { model: 'vnet3d', axis: null, reason: 'vnet3d requested', warnings: req.axis ? [`the slice axis ${req.axis} is ignored by the 3D vnet3d`] : [] };
+  }
+  if (req.axis) {
+    const s = stats.find((x) => x.axis === req.axis)!;
+    return { model: 'unet2d', axis: req.axis, reason: `unet2d across ${req.axis} (${req.model === 'auto' ? 'axis' : 'model and axis'} requested; ${describe(s)})`, warnings: [] };
+  }
+  const best = sparse[0];
+  if (req.model === 'unet2d') {
+    const axis = best?.axis ?? 'k';
+    const why = best ? describe(best) : 'no axis has unannotated slices, k by default';
+    return { model: 'unet2d', axis, reason: `unet2d requested; across ${axis}: ${why}`, warnings: [] };
+  }
+  if (best) return { model: 'unet2d', axis: best.axis, reason: `auto: ${describe(best)}, so a 2D U-Net across ${best.axis}`, warnings: [] };
+  return { model: 'vnet3d', axis: null, reason: 'auto: every slice along every axis holds annotation, so a 3D V-Net', warnings: [] };
+}
+
+function unpaintedClassWarnings(classValues: number[], summaries: AnnotationSummary[]): string[] {
+  const painted = new Set(summaries.flatMap((s) => [...s.paintedValues]));
+  const missing = classValues.filter((c) => !painted.has(c));
+  return missing.length === 0 ? [] : [
+    `class value${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} never painted: the model will hardly ever predict ${missing.length > 1 ? 'them' : 'it'}`,
+  ];
+}
+
+function checkClassValues(values: number[]): number[] {
+  if (!Array.isArray(values) || values.length === 0) throw new TrainingInputError('the project has no label classes to train');
+  for (const v of values) {
+    if (!Number.isInteger(v) || v < 1 || v > 254) throw new TrainingInputError(`class value ${v} is not an integer in 1…254`);
+  }
+  if (new Set(values).size !== values.length) throw new TrainingInputError(`class values repeat: ${values.join(', ')}`);
+  return [...values];
+}
+
+/** The requested or default patch, each axis shrunk to the largest annotated scan rounded up to 16. */
+function resolvePatchSize(
+  requested: [number, number, number] | undefined,
+  fallback: [number, number, number],
+  extents: [number, number, number][],
+): [number, number, number] {
+  if (requested) return checkMultiples('patchSize', requested) as [number, number, number];
+  return fallback.map((p, a) => Math.min(p, roundUp(Math.max(...extents.map((e) => e[a]!))))) as [number, number, number];
+}
+
+/** The requested or default crop, or null when every slice fits in it (whole slices then). */
+function resolveSliceCrop(
+  requested: [number, number] | 'none' | undefined,
+  fallback: [number, number] | null,
+  extents: [number, number, number][],
+  axis: SliceAxis,
+): [number, number] | null {
+  if (requested === 'none') return null;
+  const crop = requested ? checkMultiples('sliceCrop', requested) as [number, number] : fallback;
+  if (!crop) return null;
+  // A slice across k is [nj, ni], across j [nk, ni], across i [nk, nj] (volumeSlice.ts).
+  const [rowAxis, columnAxis] = axis === 'k' ? [1, 0] : axis === 'j' ? [2, 0] : [2, 1];
+  const height = Math.max(...extents.map((e) => e[rowAxis]!));
+  const width = Math.max(...extents.map((e) => e[columnAxis]!));
+  return height <= crop[0] && width <= crop[1] ? null : crop;
+}
+
+function checkMultiples(name: string, sizes: number[]): number[] {
+  if (!sizes.every((n) => Number.isInteger(n) && n > 0 && n % SPATIAL_MULTIPLE === 0)) {
+    throw new TrainingInputError(`${name} [${sizes.join(', ')}] must hold positive multiples of ${SPATIAL_MULTIPLE}`);
+  }
+  return [...sizes];
+}
+
+/** An interval giving about `times` events per run, at least one every `cap` iterations. */
+function share(iterations: number, times: number, cap: number): number {
+  return Math.max(1, Math.min(cap, Math.round(iterations / times)));
+}
+
+function roundUp(n: number): number {
+  return Math.ceil(n / SPATIAL_MULTIPLE) * SPATIAL_MULTIPLE;
+}
+
+function count(flags: Uint8Array): number {
+  let n = 0;
+  for (const f of flags) n += f;
+  return n;
+}
+
+function positiveInteger(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) throw new TrainingInputError(`${name} must be a positive integer (got ${value})`);
+  return value;
+}
+
+function positiveNumber(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0) throw new TrainingInputError(`${name} must be a positive number (got ${value})`);
+  return value;
+}
+
+function integer(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value)) throw new TrainingInputError(`${name} must be an integer (got ${value})`);
+  return value;
+}

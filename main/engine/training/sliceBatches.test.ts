@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { UNKNOWN } from '../data/labels.ts';
+import type { Scan } from '../data/volume.ts';
+import { Rng } from '../random/rng.ts';
+import { MAX_VALIDATION_SLICES, SliceBatches } from './sliceBatches.ts';
+
+await tf.setBackend('cpu');
+
+/** A 100×90×n scan with slices `annotated` along k known only in a 6×6 patch. */
+function partlyAnnotated(n: number, annotated: number[]): Scan {
+  const [ni, nj] = [100, 90];
+  const label = new Uint8Array(ni * nj * n).fill(UNKNOWN);
+  for (const k of annotated) for (let j = 70; j < 76; j++) for (let i = 10; i < 16; i++) label[i + ni * (j + nj * k)] = 1;
+  return { image: new Float32Array(ni * nj * n).fill(1), label, shape: [ni, nj, n] };
+}
+
+const config = { axis: 'k' as const, batchSize: 3, sliceCrop: [32, 32] as [number, number], seed: 1, validationFraction: 0.2 };
+
+test('crops hold annotation even when only a corner of the slice is painted', () => {
+  const batches = new SliceBatches([partlyAnnotated(5, [1, 3])], config);
+  for (let t = 0; t < 10; t++) {
+    const batch = batches.labeledBatch(new Rng(`1:${t}`));
+    assert.deepEqual(batch.images.shape, [3, 32, 32, 1]);
+    const known = tf.tidy(() => tf.sum(batch.mask, [1, 2]).arraySync() as number[]);
+    assert.ok(known.every((n) => n > 0), `known pixels per sample: ${known}`);
+    tf.dispose(batch);
+  }
+  assert.equal(batches.validation, 'training-slices');
+});
+
+test('held-out slices: at most MAX_VALIDATION_SLICES, never sampled for training; validation sees whole slices', () => {
+  const annotated = Array.from({ length: 30 }, (_, k) => k);
+  const scan = partlyAnnotated(30, annotated);
+  // Mark each slice's image with its index to see which slices the batches come from.
+  for (let k = 0; k < 30; k++) scan.image.fill(k + 1, k * 9000, k * 9000 + 9000);
+  const batches = new SliceBatches([scan], { ...config, sliceCrop: null });
+  assert.equal(batches.validation, 'held-out');
+  const held = new Set<number>();
+  for (const batch of batches.validationBatches()) {
+    assert.deepEqual(batch.images.shape.slice(1), [96, 112, 1], 'whole 90×100 slices padded to 16');
+    const images = batch.images.arraySync() as number[][][][];
+    for (const slice of images) held.add(slice[40]![50]![0]! - 1);
+    tf.dispose(batch);
+  }
+  assert.equal(held.size, MAX_VALIDATION_SLICES);
+  for (let t = 0; t < 30; t++) {
+    const batch = batches.labeledBatch(new Rng(`1:${t}`));
+    const centres = (batch.images.arraySync() as number[][][][]).map((s) => s[48]![56]![0]! - 1);
+    assert.ok(centres.every((k) => !held.has(k)), `slice from the held-out set ${centres}`);
+    tf.dispose(batch);
+  }
+});

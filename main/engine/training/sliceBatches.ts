@@ -1,0 +1,58 @@
+/**
+ * 2D batches: annotated slices across the configured axis, weakly augmented (methods.md §2)
+ * and, on slow backends, cropped around annotation.
+ *
+ * A hold-out validation set is taken from the annotated slices when there are at least 4
+ * (validationSplit.ts); the held-out slices are never trained on. At most
+ * {@link MAX_VALIDATION_SLICES} are held out, so that a densely annotated scan neither loses
+ * a fifth of its slices to validation nor makes every validation cost a full inference.
+ */
+import { batch2d, type Batch } from '../data/batch.ts';
+import { augment2d } from '../data/augment2d.ts';
+import { SliceSampler, type SliceRef } from '../data/sliceSampler.ts';
+import { splitValidation } from '../data/validationSplit.ts';
+import type { Scan } from '../data/volume.ts';
+import { Rng } from '../random/rng.ts';
+import type { BatchSource } from './batchSource.ts';
+import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
+import { cropAroundAnnotation } from './sliceCrop.ts';
+import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
+
+export const MAX_VALIDATION_SLICES = 4;
+
+export class SliceBatches implements BatchSource {
+  readonly validation: ValidationKind;
+  private readonly sampler: SliceSampler;
+  private readonly training: readonly SliceRef[];
+  private readonly held: readonly SliceRef[];
+
+  constructor(
+    scans: readonly Scan[],
+    private readonly config: Pick<ResolvedTrainConfig, 'axis' | 'batchSize' | 'sliceCrop' | 'seed' | 'validationFraction'>,
+  ) {
+    if (!config.axis) throw new Error('2D batches need a slice axis');
+    this.sampler = new SliceSampler(scans, config.axis);
+    const annotated = this.sampler.labeled;
+    const fraction = Math.min(config.validationFraction, MAX_VALIDATION_SLICES / annotated.length);
+    const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: 4 });
+    this.training = split.train;
+    this.held = split.validation;
+    this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
+  }
+
+  labeledBatch(rng: Rng): Batch {
+    const { batchSize, sliceCrop } = this.config;
+    const samples = Array.from({ length: batchSize }, () => {
+      const sample = augment2d(this.sampler.sample(this.training[rng.int(this.training.length)]!), rng);
+      return sliceCrop ? cropAroundAnnotation(sample, sliceCrop, rng) : sample;
+    });
+    return batch2d(samples, { multiple: SPATIAL_MULTIPLE });
+  }
+
+  *validationBatches(): Iterable<Batch> {
+    for (let first = 0; first < this.held.length; first += this.config.batchSize) {
+      const samples = this.held.slice(first, first + this.config.batchSize).map((ref) => this.sampler.sample(ref));
+      yield batch2d(samples, { multiple: SPATIAL_MULTIPLE });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * train(): what the job runner calls. Resolves the request, prepares the scans, builds the
+ * method's networks (or restores them from a checkpoint) and runs the loop.
+ *
+ * Resuming restores the weights (BatchNorm running statistics included) and continues at the
+ * checkpoint's iteration with its configuration, sampling exactly what an uninterrupted run
+ * would. It is not bit-exact: the engine's optimisers keep their momentum/moment buffers
+ * private, and each network draws its dropout masks from a private stream seeded at
+ * construction, so both restart on resume; the config's warnings say so.
+ */
+import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights } from '../models/weightsFile.ts';
+import type { SegmentationModel } from '../models/segmentationModel.ts';
+import type { BatchSource } from './batchSource.ts';
+import { createTrainingMethod } from './methods/createTrainingMethod.ts';
+import { PatchBatches } from './patchBatches.ts';
+import { resolveTrainConfig, TrainingInputError } from './resolveTrainConfig.ts';
+import { SliceBatches } from './sliceBatches.ts';
+import { runTrainLoop } from './trainLoop.ts';
+import { toTrainingScan } from './trainingScans.ts';
+import type { Checkpoint, ResolvedTrainConfig, TrainedModel, TrainHooks, TrainRequest, TrainResult } from './trainRequest.ts';
+
+export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFrom?: Checkpoint): Promise<TrainResult> {
+  const requested = resolveTrainConfig(req);
+  const config = resumeFrom ? resumedConfig(requested, resumeFrom) : requested;
+  const scans = req.volumes.map((v) => toTrainingScan(v, config.classValues));
+  const batches: BatchSource = config.model === 'unet2d' ? new SliceBatches(scans, config) : new PatchBatches(scans, config);
+  const method = createTrainingMethod(config);
+  try {
+    const model = method.models[0]!;
+    if (resumeFrom) loadWeights(model, decodeWeightsFile(resumeFrom.model.weights));
+    const outcome = await runTrainLoop({
+      config,
+      method,
+      batches,
+      startIteration: resumeFrom?.iteration ?? 0,
+      hooks,
+      checkpoint: (iteration) => hooks.onCheckpoint?.({ config, model: trainedModel(model, config), optimizerState: null, iteration }),
+    });
+    return { model: trainedModel(model, config), config, ...outcome };
+  } finally {
+    method.dispose();
+  }
+}
+
+/**
+ * The checkpoint's configuration, which the continued run must keep (its schedule, model and
+ * sampling depend on it), with this call's time budget and current warnings.
+ */
+function resumedConfig(requested: ResolvedTrainConfig, checkpoint: Checkpoint): ResolvedTrainConfig {
+  const previous = checkpoint.config;
+  if (previous.classValues.join() !== requested.classValues.join()) {
+    throw new TrainingInputError(
+      `the project's classes changed since the checkpoint (${previous.classValues.join(', ')} then, ${requested.classValues.join(', ')} now): start a new run`);
+  }
+  return {
+    ...previous,
+    maxMinutes: requested.maxMinutes,
+    warnings: [
+      ...requested.warnings,
+      `resumed at iteration ${checkpoint.iteration} without optimiser state (the engine's optimisers expose none) and with fresh dropout masks: close to, but not identical with, an uninterrupted run`,
+    ],
+  };
+}
+
+function trainedModel(model: SegmentationModel, config: ResolvedTrainConfig): TrainedModel {
+  return {
+    meta: {
+      kind: config.model,
+      width: config.width,
+      numClasses: config.numClasses,
+      classValues: [...config.classValues],
+      ...(config.axis ? { axis: config.axis } : {}),
+      ...(config.patchSize ? { patchSize: [...config.patchSize] as [number, number, number] } : {}),
+      normalization: 'zscore-nonzero',
+    },
+    weights: encodeWeightsFile(saveWeights(model)),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The contract between the job runner and the training engine: what a training request
+ * holds, the configuration actually used, progress, checkpoints and the result.
+ *
+ * Everything here is plain data (typed arrays, numbers, strings), so it crosses a process
+ * boundary with structured clone and can be written to disk as is.
+ */
+import type { SliceAxis } from '../data/volumeSlice.ts';
+import type { ModelKind } from '../models/segmentationModel.ts';
+
+export type { SliceAxis };
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
+export type OptimizerName = 'sgd' | 'adamw';
+export type ValidationKind = 'held-out' | 'training-slices' | 'none';
+
+export interface TrainingVolume {
+  id: string;
+  /** Scaled intensities in NIfTI voxel order (i fastest). */
+  image: Float32Array;
+  /** Raw class values, 0 = background; null for an unlabelled scan. */
+  labels: Uint8Array | null;
+  /** 1 where a person annotated the voxel; null = nothing annotated. */
+  known: Uint8Array | null;
+  shape: [number, number, number];
+  /** Voxel size in mm along i, j, k. */
+  spacing: [number, number, number];
+}
+
+export interface TrainRequest {
+  volumes: TrainingVolume[];
+  /** Foreground class values of the project, e.g. [1, 2, 3]; output channel 0 is background. */
+  classValues: number[];
+  method: 'supervised';
+  model: 'auto' | ModelKind;
+  /** Slice axis of a 2D model; chosen from the annotations when absent. */
+  axis?: SliceAxis;
+  iterations?: number;
+  maxMinutes?: number;
+  batchSize?: number;
+  width?: number;
+  seed?: number;
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  /** 3D training patch `[pi, pj, pk]`, each a multiple of 16. */
+  patchSize?: [number, number, number];
+  /** 2D training crop `[height, width]` of a slice, each a multiple of 16; 'none' trains on whole slices. */
+  sliceCrop?: [number, number] | 'none';
+  /** Iterations between validations (and at the end). */
+  validationInterval?: number;
+  /** Iterations between checkpoints (and at the end). */
+  checkpointInterval?: number;
+  /** The backend the job runs on; the defaults depend on it. */
+  backend: { name: BackendName };
+}
+
+export type OptimizerConfig =
+  | { name: 'sgd'; learningRate: number; momentum: number; weightDecay: number; nesterov: boolean }
+  | { name: 'adamw'; learningRate: number; weightDecay: number; beta1: number; beta2: number; epsilon: number };
+
+/** Every value a run actually used, for the run record and for reproducing it. */
+export interface ResolvedTrainConfig {
+  method: 'supervised';
+  model: ModelKind;
+  /** Why this model and axis (the user's choice, or what 'auto' saw in the annotations). */
+  modelReason: string;
+  /** Slice axis (2D models only). */
+  axis: SliceAxis | null;
+  iterations: number;
+  /** Wall-clock budget of one train() call; null = none. */
+  maxMinutes: number | null;
+  batchSize: number;
+  width: number;
+  seed: number;
+  optimizer: OptimizerConfig;
+  schedule: { name: 'poly'; power: number };
+  /** 3D patch `[pi, pj, pk]` (vnet3d only). */
+  patchSize: [number, number, number] | null;
+  /** 2D crop `[height, width]` (unet2d only); null = whole slices. */
+  sliceCrop: [number, number] | null;
+  augmentation: 'weak';
+  normalization: 'zscore-nonzero';
+  /** Output channel c predicts raw class value classValues[c]; classValues[0] = 0 (background). */
+  classValues: number[];
+  numClasses: number;
+  validationInterval: number;
+  checkpointInterval: number;
+  /** Share of the annotated slices (2D) or scans (3D) held out when there are at least 4. */
+  validationFraction: number;
+  backend: BackendName;
+  /** Things the user should know: unpainted classes, approximate resume, … */
+  warnings: string[];
+}
+
+export interface TrainProgress {
+  /** Iterations completed. */
+  iteration: number;
+  iterations: number;
+  losses: Record<string, number>;
+  /** Learning rate of the step just taken. */
+  learningRate: number;
+  /** Latest validation Dice (mean over foreground classes present); null before the first. */
+  valDice: number | null;
+  validation: ValidationKind;
+  elapsedSeconds: number;
+  /** Until the iterations or the time budget run out, whichever is first; null before any step. */
+  etaSeconds: number | null;
+  /** Recent average time of one iteration. */
+  msPerIteration: number;
+}
+
+export interface ModelMeta {
+  kind: ModelKind;
+  width: number;
+  numClasses: number;
+  /** Raw class value of each output channel; classValues[0] = 0 (background). */
+  classValues: number[];
+  axis?: SliceAxis;
+  patchSize?: [number, number, number];
+  normalization: 'zscore-nonzero';
+}
+
+export interface TrainedModel {
+  meta: ModelMeta;
+  /** encodeWeightsFile(saveWeights(model)). */
+  weights: Uint8Array;
+}
+
+export interface Checkpoint {
+  config: ResolvedTrainConfig;
+  model: TrainedModel;
+  /** Always null for now: the engine's optimisers expose no state (see train.ts). */
+  optimizerState: Uint8Array | null;
+  /** Iterations completed when the checkpoint was taken. */
+  iteration: number;
+}
+
+export interface TrainResult {
+  model: TrainedModel;
+  config: ResolvedTrainConfig;
+  /** Iterations completed in total, a resumed run's earlier ones included. */
+  iterations: number;
+  /** Wall-clock time of this call. */
+  seconds: number;
+  msPerIteration: number;
+  valDice: number | null;
+  validation: ValidationKind;
+  stoppedBy: 'iterations' | 'time' | 'cancelled';
+}
+
+export interface TrainHooks {
+  onProgress?(p: TrainProgress): void;
+  onCheckpoint?(c: Checkpoint): void;
+  /** Polled between steps; true ends training after the current step, keeping the model. */
+  shouldStop?(): boolean;
+}
+
+export { train } from './train.ts';
+export { TrainingInputError } from './resolveTrainConfig.ts';

@@ -19,7 +19,7 @@ before(async () => {
   ctx.workspace.create(join(home, 'P'));
   const p = makePhantom({ shape: [16, 16, 8], seed: 4 });
   await dispatch(ctx.handlers, 'volumes.import', {
-    scan: p.scanBytes.slice().buffer, scanFileName: 'phantom.nii.gz', labels: p.labelBytes.slice().buffer, labelsFileName: 'seg.nii.gz',
+    scan: p.scanBytes.buffer as ArrayBuffer, scanFileName: 'phantom.nii.gz', labels: p.labelBytes.buffer as ArrayBuffer, labelsFileName: 'seg.nii.gz',
     annotatedSlices: { axis: 'k', slices: [2, 5] },
   });
   ctx.hub.on('job.progress', (e) => progress.push(e));

@@ -84,7 +84,7 @@ test('voxel data crosses as binary, byte for byte, and imports are pushed as eve
   const events: ProjectInfo[] = [];
   const off = client.on('project.changed', (info) => events.push(info));
   await new Promise((r) => setTimeout(r, 200)); // let the socket connect
-  const scan = p.scanBytes.buffer.slice(p.scanBytes.byteOffset, p.scanBytes.byteOffset + p.scanBytes.byteLength) as ArrayBuffer;
+  const scan = p.scanBytes.buffer as ArrayBuffer;
   const info = await client.call('volumes.import', { scan, scanFileName: 'phantom.nii.gz' });
   assert.deepEqual(info.shape, [16, 12, 6]);
   const back = await client.call('volumes.scan', { id: info.id });

@@ -18,6 +18,7 @@ export interface Phantom {
   image: Int16Array;
   /** 0 background, 1 sphere, 2 ellipsoid. */
   labels: Uint8Array;
+  /** Exact copies (not views into a larger Node buffer), so `.buffer` holds the file and nothing else. */
   scanBytes: Uint8Array;
   labelBytes: Uint8Array;
 }
@@ -71,7 +72,7 @@ export function makePhantom(opts: PhantomOptions = {}): Phantom {
     shape,
     image,
     labels,
-    scanBytes: writeNifti(header, image, { gzip: true }),
-    labelBytes: writeNifti(header, labels, { gzip: true }),
+    scanBytes: Uint8Array.from(writeNifti(header, image, { gzip: true })),
+    labelBytes: Uint8Array.from(writeNifti(header, labels, { gzip: true })),
   };
 }

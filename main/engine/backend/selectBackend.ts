@@ -78,6 +78,9 @@ async function activate(
 ): Promise<BackendSelection> {
   if (name === 'cpu') {
     await setBackend('cpu');
+    // tfjs-cpu's first-use banner tells users to install tfjs-node; the reason returned here
+    // already says which backends were tried and why they failed, so the banner only misleads.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
     return {
       name,
       device: `CPU, pure JavaScript on one thread (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'})`,

@@ -25,7 +25,7 @@ function tinyTrainSpec(dir: string, name: string, iterations: number): TrainJobS
 }
 
 test('a worker that dies is a failed job, not a dead app', async () => {
-  const runner = new JobRunner({ workerEntry: new URL('./testWorkers/crashingWorker.ts', import.meta.url).pathname });
+  const runner = new JobRunner({ workerEntry: new URL('./testWorkers/crashingWorker.mjs', import.meta.url).pathname });
   const job = runner.submit(tinyTrainSpec(mkdtempSync(join(tmpdir(), 'atrium-jobs-')), 'a', 1));
   await assert.rejects(job.result, (err: unknown) => err instanceof JobFailedError && /stopped unexpectedly \(exit code 3\)/.test(err.message));
   assert.equal(job.state(), 'ended');

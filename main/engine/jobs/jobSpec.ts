@@ -2,7 +2,7 @@
  * What the job runner hands its worker process, and what comes back. Plain JSON: paths and
  * numbers, no tensors, no database handles — the worker reads and writes files only.
  */
-import type { Axis } from '../../../shared/types.ts';
+import type { Axis, JobProgressEvent } from '../../../shared/types.ts';
 
 export interface JobVolume {
   id: string;
@@ -48,17 +48,8 @@ export interface PredictJobSpec {
 
 export type JobSpec = TrainJobSpec | PredictJobSpec;
 
-export interface JobProgress {
-  /** Training: iteration; prediction: volumes done. */
-  step: number;
-  steps: number;
-  message: string;
-  losses?: Record<string, number>;
-  learningRate?: number;
-  valDice?: number | null;
-  etaSeconds?: number | null;
-  msPerIteration?: number;
-}
+/** Training: iteration of iterations; prediction: volumes done. The same shape the API's job.progress event carries. */
+export type JobProgress = JobProgressEvent['progress'];
 
 export interface TrainJobResult {
   kind: 'train';

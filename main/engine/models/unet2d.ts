@@ -3,7 +3,8 @@ import { batchNorm, type BatchNormParameters } from '../ops/batchNorm.ts';
 import { upsampleBilinear2x } from '../ops/upsampleBilinear.ts';
 import { Rng } from '../random/rng.ts';
 import { conv2d } from './convLayers.ts';
-import { ParameterStore, type ConvParameters } from './parameterStore.ts';
+import type { ConvParameters } from './parameterStore.ts';
+import { StoredParametersModel } from './storedParametersModel.ts';
 import { assertInputShape, type ForwardOptions, type SegmentationModel } from './segmentationModel.ts';
 
 export interface UNet2dOptions {
@@ -37,26 +38,24 @@ const leakySlope = 0.01;
  * concatenation [skip, up] and a block without dropout; a 3×3 conv to the
  * classes. 1,813,764 parameters at width 16 with 4 classes.
  */
-export class UNet2d implements SegmentationModel {
+export class UNet2d extends StoredParametersModel implements SegmentationModel {
   readonly kind = 'unet2d';
   readonly numClasses: number;
   readonly width: number;
   readonly inChannels: number;
   readonly spatialMultiple = 16;
-  private readonly store: ParameterStore;
   private readonly dropoutRng: Rng;
   private readonly encoderBlocks: ConvBlock[];
   private readonly upBlocks: UpBlock[];
   private readonly outConv: ConvParameters;
 
   constructor({ numClasses, width = 16, inChannels = 1, seed = 0 }: UNet2dOptions) {
+    // Separate streams, so dropout masks do not depend on the parameter count.
+    super(new Rng(seed).fork('init'));
     this.numClasses = numClasses;
     this.width = width;
     this.inChannels = inChannels;
-    // Separate streams, so dropout masks do not depend on the parameter count.
-    const rng = new Rng(seed);
-    this.store = new ParameterStore(rng.fork('init'));
-    this.dropoutRng = rng.fork('dropout');
+    this.dropoutRng = new Rng(seed).fork('dropout');
     const channels = [1, 2, 4, 8, 16].map((m) => m * width);
     this.encoderBlocks = channels.map((out, i) => this.convBlock(
       i === 0 ? 'encoder.in_conv.conv_conv' : `encoder.down${i}.maxpool_conv.1.conv_conv`,
@@ -97,26 +96,6 @@ export class UNet2d implements SegmentationModel {
       });
       return conv2d(h, this.outConv, 1, 'same');
     });
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.store.trainableVariables();
-  }
-
-  parameterCount(): number {
-    return this.store.parameterCount();
-  }
-
-  getWeights(): Map<string, tf.Tensor> {
-    return this.store.getWeights();
-  }
-
-  setWeights(weights: Map<string, tf.Tensor>): void {
-    this.store.setWeights(weights);
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 
   // PyTorch nn.Sequential indices: conv 0, BN 1, (LeakyReLU 2, Dropout 3), conv 4, BN 5.

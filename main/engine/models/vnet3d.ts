@@ -3,7 +3,8 @@ import { batchNorm, type BatchNormParameters } from '../ops/batchNorm.ts';
 import { channelDropout } from '../ops/channelDropout.ts';
 import { Rng } from '../random/rng.ts';
 import { conv3d, conv3dTranspose2x } from './convLayers.ts';
-import { ParameterStore, type ConvParameters } from './parameterStore.ts';
+import type { ConvParameters } from './parameterStore.ts';
+import { StoredParametersModel } from './storedParametersModel.ts';
 import { assertInputShape, type ForwardOptions, type SegmentationModel } from './segmentationModel.ts';
 
 export interface VNet3dOptions {
@@ -33,13 +34,12 @@ const dropoutRate = 0.5;
  * classes. Channel dropout (p 0.5) on the bottleneck and on the last decoder
  * feature in training. 9,448,866 parameters at width 16 with 2 classes.
  */
-export class VNet3d implements SegmentationModel {
+export class VNet3d extends StoredParametersModel implements SegmentationModel {
   readonly kind = 'vnet3d';
   readonly numClasses: number;
   readonly width: number;
   readonly inChannels: number;
   readonly spatialMultiple = 16;
-  private readonly store: ParameterStore;
   private readonly dropoutRng: Rng;
   /** Stages one … nine. */
   private readonly stages: ConvBn[][] = [];
@@ -50,13 +50,12 @@ export class VNet3d implements SegmentationModel {
   private readonly outConv: ConvParameters;
 
   constructor({ numClasses, width = 16, inChannels = 1, seed = 0 }: VNet3dOptions) {
+    // Separate streams, so dropout masks do not depend on the parameter count.
+    super(new Rng(seed).fork('init'));
     this.numClasses = numClasses;
     this.width = width;
     this.inChannels = inChannels;
-    // Separate streams, so dropout masks do not depend on the parameter count.
-    const rng = new Rng(seed);
-    this.store = new ParameterStore(rng.fork('init'));
-    this.dropoutRng = rng.fork('dropout');
+    this.dropoutRng = new Rng(seed).fork('dropout');
     // Created in the reference's module order, so that one seed always gives
     // the same weights; within a block nn.Sequential numbers conv 3j, BN 3j + 1.
     for (const [block, depth, multiple, transition] of blocks) {
@@ -108,26 +107,6 @@ export class VNet3d implements SegmentationModel {
       }
       return conv3d(this.dropout(h, options), this.outConv, 1, 'valid');
     });
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.store.trainableVariables();
-  }
-
-  parameterCount(): number {
-    return this.store.parameterCount();
-  }
-
-  getWeights(): Map<string, tf.Tensor> {
-    return this.store.getWeights();
-  }
-
-  setWeights(weights: Map<string, tf.Tensor>): void {
-    this.store.setWeights(weights);
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 
   private runConvBn(

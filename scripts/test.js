@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Runs every test with node's own runner (its summary lines are what CI reads).
-// Unit tests live beside the module they test (*.test.ts); integration and end-to-end
-// tests live under tests/. `node scripts/test.js unit|integration|e2e` runs one group.
+// Unit tests live beside the module they test (*.test.ts), except those of shared/, which
+// must stay free of node imports (tests/unit/shared); integration and end-to-end tests live under tests/. `node scripts/test.js unit|integration|e2e` runs one group.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const groups = {
-  unit: ['main', 'shared', 'renderer/src'],
+  unit: ['main', 'renderer/src', 'tests/unit'],
   integration: ['tests/integration'],
   e2e: ['tests/e2e'],
 };

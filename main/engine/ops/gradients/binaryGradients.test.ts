@@ -1,11 +1,7 @@
-import { before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../backend/selectBackend.ts';
-import { checkGradients, kinkFreeInput, seededUniform } from '../gradientCheck.ts';
+import { kinkFreeInput, seededUniform } from '../gradientCheck.ts';
+import { describeGradientCases, type GradientCase } from './gradientCases.ts';
 import { binaryGradients } from './binaryGradients.ts';
-
-interface Case { name: string; kernel: string; f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor; inputs: () => tf.Tensor[] }
 
 // b broadcasts against a in every case: the reduction back to b's shape is
 // what tfjs' own Maximum/Minimum gradients get wrong.
@@ -16,7 +12,7 @@ const broadcastPair = (seed: number, low = -1, high = 1) =>
 const separatedPair = (seed: number) =>
   () => [kinkFreeInput([2, 3, 4], seed, 0.1, 0.06), kinkFreeInput([3, 1], seed + 1, 0.13, 0.06)];
 
-const cases: Case[] = [
+const cases: GradientCase[] = [
   { name: 'Add', kernel: 'Add', f: tf.add, inputs: broadcastPair(1) },
   { name: 'Sub', kernel: 'Sub', f: tf.sub, inputs: broadcastPair(3) },
   { name: 'Multiply', kernel: 'Multiply', f: tf.mul, inputs: broadcastPair(5) },
@@ -36,19 +32,4 @@ const cases: Case[] = [
   },
 ];
 
-describe('binary gradients match finite differences', () => {
-  before(() => selectBackend());
-
-  test('every registered binary gradient has a case', () => {
-    assert.deepEqual([...new Set(cases.map((c) => c.kernel))].sort(), binaryGradients.map((g) => g.kernelName).sort());
-  });
-
-  for (const { name, f, inputs } of cases) {
-    test(name, () => {
-      const xs = inputs();
-      const result = checkGradients(f, xs);
-      tf.dispose(xs);
-      assert.ok(result.ok, result.message);
-    });
-  }
-});
+describeGradientCases('binary gradients match finite differences', cases, binaryGradients);

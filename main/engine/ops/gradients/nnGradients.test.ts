@@ -1,14 +1,11 @@
-import { before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../backend/selectBackend.ts';
-import { checkGradients, kinkFreeInput, seededUniform } from '../gradientCheck.ts';
+import { kinkFreeInput, seededUniform } from '../gradientCheck.ts';
+import { describeGradientCases, type GradientCase } from './gradientCases.ts';
 import { nnGradients } from './nnGradients.ts';
 
-interface Case { name: string; kernel: string; f: (...xs: tf.Tensor[]) => tf.Tensor; inputs: () => tf.Tensor[] }
 
 // Batch 2 and H ≠ W (≠ D) everywhere, so a swapped axis cannot pass.
-const cases: Case[] = [
+const cases: GradientCase[] = [
   {
     name: 'Conv2D 3×3 stride 1 same', kernel: 'Conv2D',
     f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
@@ -74,7 +71,7 @@ const cases: Case[] = [
     name: 'Softmax over channels', kernel: 'Softmax',
     f: (x) => tf.softmax(x), inputs: () => [seededUniform([2, 3, 4], 17, -2, 2)],
   },
-  ...([[false, false], [false, true], [true, false], [true, true]] as const).map(([ta, tb]): Case => ({
+  ...([[false, false], [false, true], [true, false], [true, true]] as const).map(([ta, tb]): GradientCase => ({
     name: `BatchMatMul transposeA=${ta} transposeB=${tb}`, kernel: 'BatchMatMul',
     f: (a, b) => tf.matMul(a, b, ta, tb),
     inputs: () => [seededUniform(ta ? [2, 4, 3] : [2, 3, 4], 18), seededUniform(tb ? [2, 5, 4] : [2, 4, 5], 19)],
@@ -85,19 +82,4 @@ const cases: Case[] = [
   },
 ];
 
-describe('convolution, pooling, softmax and matMul gradients match finite differences', () => {
-  before(() => selectBackend());
-
-  test('every registered gradient has a case', () => {
-    assert.deepEqual([...new Set(cases.map((c) => c.kernel))].sort(), nnGradients.map((g) => g.kernelName).sort());
-  });
-
-  for (const { name, f, inputs } of cases) {
-    test(name, () => {
-      const xs = inputs();
-      const result = checkGradients(f, xs);
-      tf.dispose(xs);
-      assert.ok(result.ok, result.message);
-    });
-  }
-});
+describeGradientCases('convolution, pooling, softmax and matMul gradients match finite differences', cases, nnGradients);

@@ -1,13 +1,10 @@
-import { before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../backend/selectBackend.ts';
-import { checkGradients, kinkFreeInput, seededUniform } from '../gradientCheck.ts';
+import { kinkFreeInput, seededUniform } from '../gradientCheck.ts';
+import { describeGradientCases, type GradientCase } from './gradientCases.ts';
 import { reductionGradients } from './reductionGradients.ts';
 
-interface Case { name: string; kernel: string; f: (...xs: tf.Tensor[]) => tf.Tensor; inputs: () => tf.Tensor[] }
 
-const cases: Case[] = [
+const cases: GradientCase[] = [
   { name: 'Sum over axes 0, 2', kernel: 'Sum', f: (x) => tf.sum(x, [0, 2]), inputs: () => [seededUniform([2, 3, 4], 1)] },
   { name: 'Sum, keepDims, rank 5', kernel: 'Sum', f: (x) => tf.sum(x, [1, 2, 3], true), inputs: () => [seededUniform([2, 2, 3, 2, 3], 2)] },
   { name: 'Sum of everything', kernel: 'Sum', f: (x) => tf.sum(x), inputs: () => [seededUniform([3, 4], 3)] },
@@ -21,19 +18,4 @@ const cases: Case[] = [
   },
 ];
 
-describe('reduction gradients match finite differences', () => {
-  before(() => selectBackend());
-
-  test('every registered reduction gradient has a case', () => {
-    assert.deepEqual([...new Set(cases.map((c) => c.kernel))].sort(), reductionGradients.map((g) => g.kernelName).sort());
-  });
-
-  for (const { name, f, inputs } of cases) {
-    test(name, () => {
-      const xs = inputs();
-      const result = checkGradients(f, xs);
-      tf.dispose(xs);
-      assert.ok(result.ok, result.message);
-    });
-  }
-});
+describeGradientCases('reduction gradients match finite differences', cases, reductionGradients);

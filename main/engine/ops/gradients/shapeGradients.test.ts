@@ -1,15 +1,12 @@
-import { before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../backend/selectBackend.ts';
-import { checkGradients, seededUniform } from '../gradientCheck.ts';
+import { seededUniform } from '../gradientCheck.ts';
+import { describeGradientCases, type GradientCase } from './gradientCases.ts';
 import { shapeGradients } from './shapeGradients.ts';
 
-interface Case { name: string; kernel: string; f: (...xs: tf.Tensor[]) => tf.Tensor; inputs: () => tf.Tensor[] }
 
 const x234 = (seed: number) => () => [seededUniform([2, 3, 4], seed)];
 
-const cases: Case[] = [
+const cases: GradientCase[] = [
   { name: 'Reshape', kernel: 'Reshape', f: (x) => tf.reshape(x, [4, 6]), inputs: x234(1) },
   { name: 'ExpandDims', kernel: 'ExpandDims', f: (x) => tf.expandDims(x, 1), inputs: x234(2) },
   { name: 'Transpose', kernel: 'Transpose', f: (x) => tf.transpose(x, [2, 0, 1]), inputs: x234(3) },
@@ -39,19 +36,4 @@ const cases: Case[] = [
   },
 ];
 
-describe('shape gradients match finite differences', () => {
-  before(() => selectBackend());
-
-  test('every registered shape gradient has a case', () => {
-    assert.deepEqual([...new Set(cases.map((c) => c.kernel))].sort(), shapeGradients.map((g) => g.kernelName).sort());
-  });
-
-  for (const { name, f, inputs } of cases) {
-    test(name, () => {
-      const xs = inputs();
-      const result = checkGradients(f, xs);
-      tf.dispose(xs);
-      assert.ok(result.ok, result.message);
-    });
-  }
-});
+describeGradientCases('shape gradients match finite differences', cases, shapeGradients);

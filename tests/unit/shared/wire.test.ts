@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, encodeFrame } from './wire.ts';
+import { decodeFrame, encodeFrame } from '../../../shared/wire.ts';
 
 test('a frame carries JSON and ArrayBuffers byte for byte', () => {
   const a = new Uint8Array([0, 1, 2, 255]).buffer;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, parseRequest, type Method } from './api.ts';
+import { ApiError, parseRequest, type Method } from '../../../shared/api.ts';
 
 const scan = new Uint8Array([1, 2, 3]).buffer;
 

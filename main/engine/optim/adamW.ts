@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.ts';
+import type { OptimizerState } from './optimizerState.ts';
 
 export interface AdamWOptions {
   learningRate: number;
@@ -53,6 +54,29 @@ export class AdamW implements Optimizer {
         if (previous) tf.dispose([previous.first, previous.second]);
         this.moments.set(variable, { first: tf.keep(first), second: tf.keep(second), steps });
       }
+    });
+  }
+
+  getState(): OptimizerState {
+    const tensors = new Map<string, tf.Tensor>();
+    const counters: Record<string, number> = {};
+    this.variables.forEach((variable, i) => {
+      const m = this.moments.get(variable);
+      if (!m) return;
+      tensors.set(`first/${i}`, tf.clone(m.first));
+      tensors.set(`second/${i}`, tf.clone(m.second));
+      counters[`steps/${i}`] = m.steps;
+    });
+    return { tensors, counters };
+  }
+
+  setState(state: OptimizerState): void {
+    this.dispose();
+    this.variables.forEach((variable, i) => {
+      const first = state.tensors.get(`first/${i}`);
+      const second = state.tensors.get(`second/${i}`);
+      const steps = state.counters[`steps/${i}`];
+      if (first && second && steps) this.moments.set(variable, { first: tf.clone(first), second: tf.clone(second), steps });
     });
   }
 

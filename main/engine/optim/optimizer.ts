@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerState } from './optimizerState.ts';
 
 /** An optimiser over a fixed list of variables, updated in place. */
 export interface Optimizer {
@@ -10,6 +11,10 @@ export interface Optimizer {
    * parameters whose .grad is None). Does not dispose `grads`.
    */
   step(grads: tf.NamedTensorMap): void;
+  /** Copies of the state a resumed run needs to continue exactly; the caller disposes the tensors. */
+  getState(): OptimizerState;
+  /** Replaces the state with copies of `state`'s tensors (for the same variables, in the same order). */
+  setState(state: OptimizerState): void;
   /** Frees the optimiser state (momentum buffers, moments). */
   dispose(): void;
 }

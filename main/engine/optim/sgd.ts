@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.ts';
+import type { OptimizerState } from './optimizerState.ts';
 
 export interface SgdOptions {
   learningRate: number;
@@ -44,6 +45,23 @@ export class Sgd implements Optimizer {
         }
         variable.assign(tf.sub(variable, tf.mul(direction, this.learningRate)));
       }
+    });
+  }
+
+  getState(): OptimizerState {
+    const tensors = new Map<string, tf.Tensor>();
+    this.variables.forEach((variable, i) => {
+      const buffer = this.buffers.get(variable);
+      if (buffer) tensors.set(`momentum/${i}`, tf.clone(buffer));
+    });
+    return { tensors, counters: {} };
+  }
+
+  setState(state: OptimizerState): void {
+    this.dispose();
+    this.variables.forEach((variable, i) => {
+      const buffer = state.tensors.get(`momentum/${i}`);
+      if (buffer) this.buffers.set(variable, tf.clone(buffer));
     });
   }
 

@@ -2,11 +2,11 @@
  * train(): what the job runner calls. Resolves the request, prepares the scans, builds the
  * method's networks (or restores them from a checkpoint) and runs the loop.
  *
- * Resuming restores the weights (BatchNorm running statistics included) and continues at the
- * checkpoint's iteration with its configuration, sampling exactly what an uninterrupted run
- * would. It is not bit-exact: the engine's optimisers keep their momentum/moment buffers
- * private, and each network draws its dropout masks from a private stream seeded at
- * construction, so both restart on resume; the config's warnings say so.
+ * Resuming restores the weights (BatchNorm running statistics included) and the optimiser's
+ * momentum/moments, and continues at the checkpoint's iteration with its configuration,
+ * sampling exactly what an uninterrupted run would. It is not bit-exact only because each
+ * network draws its dropout masks from a stream seeded at construction, which restarts on
+ * resume; the config's warnings say so.
  */
 import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights } from '../models/weightsFile.ts';
 import type { SegmentationModel } from '../models/segmentationModel.ts';
@@ -27,14 +27,18 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFro
   const method = createTrainingMethod(config);
   try {
     const model = method.models[0]!;
-    if (resumeFrom) loadWeights(model, decodeWeightsFile(resumeFrom.model.weights));
+    if (resumeFrom) {
+      loadWeights(model, decodeWeightsFile(resumeFrom.model.weights));
+      if (resumeFrom.optimizerState) method.restoreOptimizerState(resumeFrom.optimizerState);
+    }
     const outcome = await runTrainLoop({
       config,
       method,
       batches,
       startIteration: resumeFrom?.iteration ?? 0,
       hooks,
-      checkpoint: (iteration) => hooks.onCheckpoint?.({ config, model: trainedModel(model, config), optimizerState: null, iteration }),
+      checkpoint: (iteration) =>
+        hooks.onCheckpoint?.({ config, model: trainedModel(model, config), optimizerState: method.optimizerState(), iteration }),
     });
     return { model: trainedModel(model, config), config, ...outcome };
   } finally {
@@ -57,7 +61,7 @@ function resumedConfig(requested: ResolvedTrainConfig, checkpoint: Checkpoint): 
     maxMinutes: requested.maxMinutes,
     warnings: [
       ...requested.warnings,
-      `resumed at iteration ${checkpoint.iteration} without optimiser state (the engine's optimisers expose none) and with fresh dropout masks: close to, but not identical with, an uninterrupted run`,
+      `resumed at iteration ${checkpoint.iteration}${checkpoint.optimizerState ? '' : ' without optimiser state'} and with fresh dropout masks: close to, but not identical with, an uninterrupted run`,
     ],
   };
 }

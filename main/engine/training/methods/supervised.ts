@@ -7,6 +7,7 @@ import type { Batch } from '../../data/batch.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
 import { minimize } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
+import { decodeOptimizerState, encodeOptimizerState } from '../../optim/optimizerState.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import type { OptimizerConfig } from '../trainRequest.ts';
 import { createOptimizer } from '../createOptimizer.ts';
@@ -28,6 +29,24 @@ export class SupervisedMethod implements TrainingMethod {
     const loss = tf.tidy(() => minimize(this.optimizer, variables, () =>
       supervisedLoss(this.model.apply(labeled.images, { training: true }), labeled.targets, labeled.mask)));
     return { supervised: loss };
+  }
+
+  optimizerState(): Uint8Array {
+    const state = this.optimizer.getState();
+    try {
+      return encodeOptimizerState(state);
+    } finally {
+      tf.dispose([...state.tensors.values()]);
+    }
+  }
+
+  restoreOptimizerState(bytes: Uint8Array): void {
+    const state = decodeOptimizerState(bytes);
+    try {
+      this.optimizer.setState(state);
+    } finally {
+      tf.dispose([...state.tensors.values()]);
+    }
   }
 
   dispose(): void {

@@ -22,6 +22,9 @@ export interface TrainingMethod {
    * numbers (read back once per step, for progress).
    */
   step(labeled: Batch, unlabeled: Batch | null, context: StepContext): Record<string, number>;
+  /** The optimisers' state for a checkpoint, so a resumed run continues with the same momentum. */
+  optimizerState(): Uint8Array;
+  restoreOptimizerState(bytes: Uint8Array): void;
   /** Frees the networks and the optimiser state. */
   dispose(): void;
 }

@@ -19,6 +19,7 @@ interface Tracked {
  * each job's latest progress for UIs that connect late, and turns job events into API events.
  */
 export class JobsService {
+  /** Keyed by job: a run may have a training and a prediction job at once. */
   private readonly tracked = new Map<string, Tracked>();
 
   constructor(
@@ -29,22 +30,22 @@ export class JobsService {
 
   train(store: ProjectStore, parameters: TrainParameters & { resume?: string }): JobInfo {
     const { resume, ...rest } = parameters;
-    if (resume && this.tracked.has(resume)) throw new ApiError('conflict', `run ${resume} is still going`);
+    if (resume && this.jobsOf(resume).some((t) => t.kind === 'train')) throw new ApiError('conflict', `run ${resume} is still training`);
     const started = startTraining(store, this.runner, rest, { resume });
     return this.track(started.runId, 'train', started.job, started.finished.then((run) => run.status));
   }
 
   predict(store: ProjectStore, opts: { runId?: string; volumeId?: string }): JobInfo {
     const started = startPrediction(store, this.runner, opts);
-    if (this.tracked.has(started.runId)) throw new ApiError('conflict', `run ${started.runId} is busy`);
     return this.track(started.runId, 'predict', started.job, started.finished.then(() => 'finished' as const));
   }
 
+  /** Cancels every job of the run (its training, or its prediction). */
   cancel(runId: string): JobInfo {
-    const t = this.tracked.get(runId);
-    if (!t) throw new ApiError('not-found', `no running job for run ${runId}`);
-    t.handle.cancel();
-    return this.info(t);
+    const jobs = this.jobsOf(runId);
+    if (jobs.length === 0) throw new ApiError('not-found', `no running job for run ${runId}`);
+    for (const t of jobs) t.handle.cancel();
+    return this.info(jobs[0]);
   }
 
   list(): JobInfo[] {
@@ -55,9 +56,13 @@ export class JobsService {
     await this.runner.shutdown();
   }
 
+  private jobsOf(runId: string): Tracked[] {
+    return [...this.tracked.values()].filter((t) => t.runId === runId);
+  }
+
   private track(runId: string, kind: JobInfo['kind'], handle: JobHandle, finished: Promise<string>): JobInfo {
     const t: Tracked = { runId, kind, handle, progress: null, backend: null };
-    this.tracked.set(runId, t);
+    this.tracked.set(handle.id, t);
     handle.onBackend((b) => (t.backend = b.name));
     handle.onProgress((progress) => {
       t.progress = progress;
@@ -72,7 +77,7 @@ export class JobsService {
   }
 
   private ended(t: Tracked, status: 'finished' | 'cancelled' | 'failed', error?: string): void {
-    this.tracked.delete(t.runId);
+    this.tracked.delete(t.handle.id);
     this.hub.emit('job.ended', { runId: t.runId, kind: t.kind, status, ...(error ? { error } : {}) });
     this.onRunChanged();
   }

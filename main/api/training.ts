@@ -69,7 +69,15 @@ export function startTraining(store: ProjectStore, runner: JobRunner, parameters
     resumeFrom,
   });
   job.onBackend((b) => store.updateRun(runId, { status: 'running', backend: b.name }));
-  job.onProgress((p: JobProgress) => store.updateRun(runId, { iterations: p.step, ...(p.valDice !== undefined ? { valDice: p.valDice } : {}) }));
+  // The row is what a reopened project shows of a run still going: a write a second is plenty
+  // (each is an fsync), but never skip a validation result.
+  let lastWrite = 0;
+  job.onProgress((p: JobProgress) => {
+    const now = Date.now();
+    if (p.valDice === undefined && now - lastWrite < 1000) return;
+    lastWrite = now;
+    store.updateRun(runId, { iterations: p.step, ...(p.valDice !== undefined ? { valDice: p.valDice } : {}) });
+  });
   const finished = job.result.then(
     (r) => {
       const result = r as TrainJobResult;
@@ -78,8 +86,9 @@ export function startTraining(store: ProjectStore, runner: JobRunner, parameters
         summary: result,
         config: { parameters, resolved: result.config, backend: result.backend, code: codeVersion() },
         model: { file: modelFile, iteration: result.iterations },
+        iterations: result.iterations,
+        valDice: result.valDice,
       });
-      store.updateRun(runId, { iterations: result.iterations, valDice: result.valDice });
       return store.runRecord(runId)!.info;
     },
     (err: Error & { kind?: string }) => {

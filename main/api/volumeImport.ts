@@ -9,6 +9,7 @@ import {
   type NiftiImage,
 } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { sliceMask } from '../engine/data/sliceMask.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 
 export interface ImportRequest {
@@ -54,7 +55,9 @@ export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInf
         throw new ApiError('bad-input', `annotated slices ${outside.join(', ')} are outside axis ${axis} (0..${extent - 1})`);
       }
       const unique = [...new Set(slices)].sort((a, b) => a - b);
-      keepOnlySlices(labelData, scan.shape, axis, unique);
+      // Voxels outside the annotated slices are unknown, not background.
+      const known = sliceMask(scan.shape, { [axis]: unique });
+      for (let v = 0; v < labelData.length; v++) if (!known[v]) labelData[v] = 0;
       annotated = { [axis]: unique };
     } else {
       annotated = Object.fromEntries(AXES.map((a) => [a, range(scan.shape[AXIS_INDEX[a]])]));
@@ -125,20 +128,6 @@ function toLabelValues(values: Float32Array, fileName: string): Uint8Array {
     out[i] = v;
   }
   return out;
-}
-
-/** Zeroes every voxel outside the annotated slices: those voxels are unknown, not background. */
-function keepOnlySlices(data: Uint8Array, shape: [number, number, number], axis: Axis, slices: number[]): void {
-  const keep = new Uint8Array(shape[AXIS_INDEX[axis]]);
-  for (const s of slices) keep[s] = 1;
-  const [ni, nj] = shape;
-  for (let idx = 0; idx < data.length; idx++) {
-    const i = idx % ni;
-    const j = Math.floor(idx / ni) % nj;
-    const k = Math.floor(idx / (ni * nj));
-    const s = axis === 'i' ? i : axis === 'j' ? j : k;
-    if (!keep[s]) data[idx] = 0;
-  }
 }
 
 function classesToCreate(store: ProjectStore, labels: Uint8Array): LabelClass[] {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Axis } from '../../shared/types.ts';
 import { NiftiError, readNifti, sameGeometry, scaledData, spacingOf, type NiftiImage } from '../io/index.ts';
+import { sliceMask } from '../engine/data/sliceMask.ts';
 import { evaluateSegmentation, type SegmentationEvaluation } from '../engine/metrics/evaluateSegmentation.ts';
 import { UsageError, type Command } from './command.ts';
 import { parseAnnotatedSlices } from './importCommand.ts';
@@ -43,8 +44,11 @@ export function evaluateFiles(predPath: string, truthPath: string, ignore?: { ax
   const p = labelValues(pred, predPath);
   const t = labelValues(truth, truthPath);
   if (ignore) {
-    clearSlices(p, pred.shape, ignore);
-    clearSlices(t, pred.shape, ignore);
+    const extent = pred.shape[{ i: 0, j: 1, k: 2 }[ignore.axis]];
+    const outside = ignore.slices.filter((s) => s >= extent);
+    if (outside.length) throw new UsageError(`slice ${outside.join(', ')} is outside axis ${ignore.axis} (0..${extent - 1})`);
+    const ignored = sliceMask(pred.shape, { [ignore.axis]: ignore.slices });
+    for (let n = 0; n < p.length; n++) if (ignored[n]) p[n] = t[n] = 0;
   }
   const present = new Set<number>();
   for (let n = 0; n < p.length; n++) {
@@ -74,16 +78,4 @@ function labelValues(img: NiftiImage, path: string): Uint8Array {
     out[n] = v;
   }
   return out;
-}
-
-function clearSlices(data: Uint8Array, shape: [number, number, number], { axis, slices }: { axis: Axis; slices: number[] }): void {
-  const [ni, nj, nk] = shape;
-  const extent = { i: ni, j: nj, k: nk }[axis];
-  for (const s of slices) {
-    if (s >= extent) throw new UsageError(`slice ${s} is outside axis ${axis} (0..${extent - 1})`);
-    for (let a = 0; a < (axis === 'i' ? nj * nk : axis === 'j' ? ni * nk : ni * nj); a++) {
-      const idx = axis === 'k' ? s * ni * nj + a : axis === 'j' ? (a % ni) + ni * (s + nj * Math.floor(a / ni)) : s + ni * a;
-      data[idx] = 0;
-    }
-  }
 }

@@ -190,10 +190,14 @@ export class ProjectStore {
   }
 
   /** Records how a run ended and, when it produced one, its model file, in one transaction. */
-  finishRun(id: string, end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number } }): void {
+  finishRun(
+    id: string,
+    end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number }; iterations?: number; valDice?: number | null },
+  ): void {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       this.db.prepare('UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?').run(end.status, now, JSON.stringify(end.summary), id);
+      this.updateRun(id, { iterations: end.iterations, valDice: end.valDice });
       if (end.config !== undefined) this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(end.config), id);
       if (end.model) {
         this.db.prepare('DELETE FROM models WHERE run_id = ?').run(id);

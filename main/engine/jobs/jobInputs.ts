@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { AXES } from '../../../shared/types.ts';
 import { readNifti, readNiftiFile, scaledData, spacingOf } from '../../io/index.ts';
+import { sliceMask } from '../data/sliceMask.ts';
 import type { TrainingVolume } from '../training/trainRequest.ts';
 import type { JobVolume } from './jobSpec.ts';
 
@@ -13,23 +13,7 @@ export async function loadTrainingVolume(v: JobVolume): Promise<TrainingVolume> 
   if (v.labelsPath) {
     const labelImage = readNifti(await readFile(v.labelsPath), v.labelsPath);
     labels = new Uint8Array(labelImage.data);
-    known = knownMask(scan.shape, v.annotated);
+    known = sliceMask(scan.shape, v.annotated);
   }
   return { id: v.id, image, labels, known, shape: scan.shape, spacing: spacingOf(scan.header) };
-}
-
-/** 1 where a voxel lies in an annotated slice along any axis. */
-export function knownMask(shape: [number, number, number], annotated: JobVolume['annotated']): Uint8Array {
-  const [ni, nj, nk] = shape;
-  const marks = AXES.map((axis, a) => {
-    const m = new Uint8Array(shape[a]);
-    for (const s of annotated[axis]) if (s < m.length) m[s] = 1;
-    return m;
-  });
-  const known = new Uint8Array(ni * nj * nk);
-  let v = 0;
-  for (let k = 0; k < nk; k++)
-    for (let j = 0; j < nj; j++)
-      for (let i = 0; i < ni; i++, v++) known[v] = marks[0][i] | marks[1][j] | marks[2][k];
-  return known;
 }

@@ -34,6 +34,18 @@ interface VolumeRow {
   imported_at: string;
 }
 
+interface RunRow {
+  id: string; method: string; model: string; backend: string; status: RunInfo['status'];
+  created_at: string; finished_at: string | null; iterations: number; val_dice: number | null;
+}
+
+function toRunInfo(r: RunRow): RunInfo {
+  return {
+    id: r.id, method: r.method, model: r.model, backend: r.backend, status: r.status,
+    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice,
+  };
+}
+
 /** One open project: its folder and its database. Every multi-row change is one transaction. */
 export class ProjectStore {
   private constructor(
@@ -155,15 +167,9 @@ export class ProjectStore {
   }
 
   runs(): RunInfo[] {
-    const rows = this.db.prepare('SELECT * FROM runs ORDER BY created_at').all() as {
-      id: string; method: string; model: string; backend: string; status: RunInfo['status'];
-      created_at: string; finished_at: string | null; iterations: number; val_dice: number | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id, method: r.method, model: r.model, backend: r.backend, status: r.status,
-      createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice,
-    }));
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at').all() as RunRow[]).map(toRunInfo);
   }
+
 
   createRun(run: { id: string; method: string; model: string; config: unknown }): void {
     this.db.transaction(() => {
@@ -175,10 +181,10 @@ export class ProjectStore {
   }
 
   runRecord(id: string): { info: RunInfo; config: Record<string, unknown>; summary: Record<string, unknown> | null } | undefined {
-    const row = this.db.prepare('SELECT config, summary FROM runs WHERE id = ?').get(id) as { config: string; summary: string | null } | undefined;
-    const info = this.runs().find((r) => r.id === id);
-    return row && info ? { info, config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null } : undefined;
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as (RunRow & { config: string; summary: string | null }) | undefined;
+    return row && { info: toRunInfo(row), config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null };
   }
+
 
   updateRun(id: string, fields: { status?: RunInfo['status']; backend?: string; iterations?: number; valDice?: number | null }): void {
     const columns = { status: 'status', backend: 'backend', iterations: 'iterations', valDice: 'val_dice' } as const;

@@ -5,13 +5,21 @@
  * ArrayBuffer (NIfTI bytes), never as JSON arrays.
  */
 import { z } from 'zod';
-import type { AppInfo, JobInfo, JobProgressEvent, JobEndedEvent, ProjectInfo, VolumeInfo } from './types.ts';
+import { METHOD_NAMES, type MethodSpec } from './methods.ts';
+import type {
+  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, ProjectInfo, VolumeInfo,
+} from './types.ts';
 
 const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
 const volumeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a volume id');
 const fileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path');
 const volumeName = z.string().trim().min(1).max(128).regex(/^[^/\\\0:*?"<>|]+$/, 'a name without path characters');
 const runId = z.string().regex(/^[a-f0-9]{12}$/, 'not a run id');
+const axis = z.enum(['i', 'j', 'k']);
+const sliceIndex = z.number().int().min(0).max(65_535);
+const classValue = z.number().int().min(1).max(254);
+const className = z.string().trim().min(1).max(64);
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #e6194b');
 const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
 
 export const requestSchemas = {
@@ -48,7 +56,9 @@ export const requestSchemas = {
   'volumes.remove': z.object({ id: volumeId }).strict(),
   'jobs.train': z
     .object({
-      method: z.enum(['supervised']).default('supervised'),
+      method: z.enum(METHOD_NAMES).default('supervised'),
+      /** The method's options by key (see `methods.list`); unknown keys and bad values are refused by the engine. */
+      methodOptions: z.record(z.string().regex(/^[A-Za-z]{1,40}$/), z.union([z.number(), z.boolean(), z.string().max(40)])).optional(),
       model: z.enum(['auto', 'unet2d', 'vnet3d']).default('auto'),
       axis: z.enum(['i', 'j', 'k']).optional(),
       iterations: z.number().int().min(1).max(1_000_000).optional(),
@@ -62,7 +72,50 @@ export const requestSchemas = {
       resume: runId.optional(),
     })
     .strict(),
+  'classes.add': z.object({ name: className, color: colour, value: classValue.optional() }).strict(),
+  'classes.update': z.object({ value: classValue, name: className.optional(), color: colour.optional() }).strict(),
+  /** How many voxels of each scan hold the class, so the UI can ask before deleting. */
+  'classes.usage': z.object({ value: classValue }).strict(),
+  /** Deletes the class; voxels holding it become background (undoable per scan). Refused while in use unless `force`. */
+  'classes.remove': z.object({ value: classValue, force: z.boolean().default(false) }).strict(),
+  'annotations.load': z.object({ volumeId }).strict(),
+  /**
+   * Sets `indices` (NIfTI order, a Uint32Array's buffer) of one slice to `value` (0 erases);
+   * the slice becomes annotated along `axis`.
+   */
+  'annotations.paint': z
+    .object({ volumeId, axis, slice: sliceIndex, indices: bytes, value: z.number().int().min(0).max(254) })
+    .strict(),
+  /** 2D flood fill of the 4-connected region of `seed`'s value within the slice. */
+  'annotations.fill': z
+    .object({ volumeId, axis, slice: sliceIndex, seed: z.tuple([sliceIndex, sliceIndex, sliceIndex]), value: z.number().int().min(0).max(254) })
+    .strict(),
+  /** Fills the slices strictly between two annotated slices, marked interpolated. */
+  'annotations.interpolate': z.object({ volumeId, axis, from: sliceIndex, to: sliceIndex }).strict(),
+  /** Marks slices annotated (reviewed, e.g. background only, or an accepted interpolation) or back to unknown. */
+  'annotations.setSliceState': z
+    .object({ volumeId, axis, slices: z.array(sliceIndex).min(1).max(100_000), state: z.enum(['annotated', 'unknown']) })
+    .strict(),
+  'annotations.undo': z.object({ volumeId }).strict(),
+  'annotations.redo': z.object({ volumeId }).strict(),
+  /** One scan's current label map (and optionally its sidecar) for saving by the UI. */
+  'annotations.export': z.object({ volumeId, sidecar: z.boolean().default(true) }).strict(),
+  /** Puts an existing label map (same geometry) onto a scan; unknown values are refused unless `createClasses`. */
+  'volumes.importLabels': z
+    .object({
+      id: volumeId,
+      labels: bytes,
+      labelsFileName: fileName,
+      createClasses: z.boolean().default(false),
+      annotatedSlices: z
+        .object({ axis, slices: z.array(sliceIndex).min(1) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   'jobs.cancel': z.object({ runId }).strict(),
+  /** The training methods with their options, defaults and one-line descriptions. */
+  'methods.list': z.object({}).strict(),
   'jobs.list': z.object({}).strict(),
   'predictions.start': z.object({ runId: runId.optional(), volumeId: volumeId.optional() }).strict(),
   /** The predicted label map of a volume (NIfTI, gzip, the scan's geometry), or null when there is none. */
@@ -87,8 +140,22 @@ export interface Results {
   'volumes.remove': ProjectInfo;
   /** The run, queued; progress follows as job.progress events. */
   'jobs.train': JobInfo;
+  'classes.add': LabelClass[];
+  'classes.update': LabelClass[];
+  'classes.usage': { value: number; voxels: number; volumes: Array<{ volumeId: string; voxels: number }> };
+  'classes.remove': LabelClass[];
+  'annotations.load': AnnotationSnapshot;
+  'annotations.paint': AnnotationUpdate;
+  'annotations.fill': AnnotationUpdate;
+  'annotations.interpolate': AnnotationUpdate;
+  'annotations.setSliceState': AnnotationUpdate;
+  'annotations.undo': AnnotationUpdate;
+  'annotations.redo': AnnotationUpdate;
+  'annotations.export': ExportedLabels;
+  'volumes.importLabels': VolumeInfo;
   'jobs.cancel': JobInfo;
   'jobs.list': JobInfo[];
+  'methods.list': readonly MethodSpec[];
   'predictions.start': JobInfo;
   'predictions.labels': ArrayBuffer | null;
 }

@@ -93,3 +93,53 @@ export interface JobEndedEvent {
   /** Why it failed, in words meant for the user. */
   error?: string;
 }
+
+/**
+ * What the project knows about one slice along one axis. `unknown`: never touched (not a
+ * training target); `annotated`: painted by a person, or reviewed as background only;
+ * `interpolated`: filled between annotated slices, not yet accepted; `predicted`: holds a
+ * model's prediction under review (issue 7).
+ */
+export type SliceState = 'unknown' | 'annotated' | 'interpolated' | 'predicted';
+export const SLICE_STATES: readonly SliceState[] = ['unknown', 'annotated', 'interpolated', 'predicted'];
+
+/** Per-slice states of one volume along each axis: `states[axis][slice]`. */
+export type SliceStates = Record<Axis, SliceState[]>;
+
+/**
+ * The outcome of an annotation edit (paint, erase, fill, interpolate, state change, undo,
+ * redo): enough for a viewer to patch its copy of the label map without reloading it.
+ */
+export interface AnnotationUpdate {
+  volumeId: string;
+  /** Increases by one with every edit, undo and redo of the volume. */
+  revision: number;
+  /** Voxel indices (NIfTI order, i fastest) as a Uint32Array's buffer… */
+  indices: ArrayBuffer;
+  /** …and the value each now holds, as a Uint8Array's buffer of the same length. */
+  values: ArrayBuffer;
+  slices: SliceStates;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+/** A volume's annotation as the viewer loads it. */
+export interface AnnotationSnapshot {
+  volumeId: string;
+  revision: number;
+  /** The current label map, NIfTI (gzip) in the scan's geometry; background-only when nothing was painted. */
+  labels: ArrayBuffer;
+  slices: SliceStates;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+/** One scan's label map for export, with its JSON sidecar. */
+export interface ExportedLabels {
+  volumeId: string;
+  /** Suggested file name, e.g. "brain_labels.nii.gz". */
+  fileName: string;
+  nifti: ArrayBuffer;
+  /** JSON text: classes, and per axis which slices are annotated; null when not asked for. */
+  sidecar: string | null;
+}

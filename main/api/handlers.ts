@@ -1,3 +1,4 @@
+import { METHODS } from '../../shared/methods.ts';
 import { readFileSync } from 'node:fs';
 import { ApiError, isMethod, parseRequest, type ApiHandlers, type Method, type Results } from '../../shared/api.ts';
 import { ProjectFolderError } from '../store/projectFolder.ts';
@@ -71,6 +72,7 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
     'jobs.train': async (req) => jobs.train(ws.requireProject(), req),
     'jobs.cancel': async ({ runId }) => jobs.cancel(runId),
     'jobs.list': async () => jobs.list(),
+    'methods.list': async () => METHODS,
     'predictions.start': async (req) => jobs.predict(ws.requireProject(), req),
     'predictions.labels': async ({ runId, volumeId }) => {
       const files = ws.requireProject().predictionFiles(runId, volumeId);

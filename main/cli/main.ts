@@ -6,6 +6,7 @@ import { runExport } from './exportCommand.ts';
 import { runImport } from './importCommand.ts';
 import { runInfo } from './infoCommand.ts';
 import { runInit } from './initCommand.ts';
+import { runMethods } from './methodsCommand.ts';
 import { runPredict } from './predictCommand.ts';
 import { runTrain } from './trainCommand.ts';
 
@@ -14,6 +15,7 @@ const commands: Record<string, Command> = {
   import: runImport,
   info: runInfo,
   export: runExport,
+  methods: runMethods,
   train: runTrain,
   predict: runPredict,
   evaluate: runEvaluate,

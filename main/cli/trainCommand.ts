@@ -1,18 +1,18 @@
 import { startTraining } from '../api/training.ts';
 import { JobRunner } from '../engine/jobs/jobRunner.ts';
 import type { TrainJobResult, TrainParameters } from '../engine/jobs/jobSpec.ts';
+import { METHOD_NAMES, MethodOptionError, parseOptionWords } from '../../shared/methods.ts';
 import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
 
 const MODELS = ['auto', 'unet2d', 'vnet3d'] as const;
-const METHODS = ['supervised'] as const;
 
 export const runTrain: Command = {
   usage:
-    'train <project> [--method supervised] [--model auto|unet2d|vnet3d] [--axis i|j|k] [--iterations N] [--max-minutes M] ' +
-    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--resume <run>] [--json]',
+    `train <project> [--method ${METHOD_NAMES.join('|')}] [--option key=value …] [--model auto|unet2d|vnet3d] [--axis i|j|k] [--iterations N] [--max-minutes M] ` +
+    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--resume <run>] [--json] (atrium methods lists each method\'s options)',
   options: {
-    method: { type: 'string' }, model: { type: 'string' }, axis: { type: 'string' }, iterations: { type: 'string' },
+    method: { type: 'string' }, option: { type: 'string', multiple: true }, model: { type: 'string' }, axis: { type: 'string' }, iterations: { type: 'string' },
     'max-minutes': { type: 'string' }, 'batch-size': { type: 'string' }, width: { type: 'string' }, seed: { type: 'string' },
     optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean' },
   },
@@ -83,7 +83,8 @@ function oneOf<T extends string>(values: Record<string, unknown>, name: string, 
 
 export function trainParameters(values: Record<string, unknown>): TrainParameters {
   return {
-    method: oneOf(values, 'method', METHODS) ?? 'supervised',
+    method: oneOf(values, 'method', METHOD_NAMES) ?? 'supervised',
+    methodOptions: methodOptions(values.option as string[] | undefined),
     model: oneOf(values, 'model', MODELS) ?? 'auto',
     axis: oneOf(values, 'axis', ['i', 'j', 'k'] as const),
     iterations: intOption(values, 'iterations', 1),
@@ -94,4 +95,14 @@ export function trainParameters(values: Record<string, unknown>): TrainParameter
     optimizer: oneOf(values, 'optimizer', ['sgd', 'adamw'] as const),
     learningRate: numberOption(values, 'lr'),
   };
+}
+
+function methodOptions(words: string[] | undefined): Record<string, string> | undefined {
+  if (!words?.length) return undefined;
+  try {
+    return parseOptionWords(words);
+  } catch (error) {
+    if (error instanceof MethodOptionError) throw new UsageError(`--option ${error.message}`);
+    throw error;
+  }
 }

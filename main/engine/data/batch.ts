@@ -23,6 +23,11 @@ export type Batch = {
   readonly images: tf.Tensor;
   readonly targets: tf.Tensor;
   readonly mask: tf.Tensor;
+  /**
+   * Where each sample came from (e.g. "scan:slice"), when the source knows: methods that keep
+   * state per labelled case (CAML's memory bank) key it by this.
+   */
+  readonly ids?: string[];
 };
 
 export interface BatchOptions {

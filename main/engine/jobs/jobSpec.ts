@@ -2,6 +2,7 @@
  * What the job runner hands its worker process, and what comes back. Plain JSON: paths and
  * numbers, no tensors, no database handles — the worker reads and writes files only.
  */
+import type { MethodName, OptionValue } from '../../../shared/methods.ts';
 import type { Axis, JobProgressEvent } from '../../../shared/types.ts';
 
 export interface JobVolume {
@@ -13,7 +14,9 @@ export interface JobVolume {
 }
 
 export interface TrainParameters {
-  method: 'supervised';
+  method: MethodName;
+  /** The method's `key=value` options (shared/methods.ts); the engine checks and completes them. */
+  methodOptions?: Record<string, OptionValue>;
   model: 'auto' | 'unet2d' | 'vnet3d';
   axis?: Axis;
   iterations?: number;

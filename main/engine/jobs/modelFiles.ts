@@ -46,6 +46,7 @@ export function encodeCheckpointFile(c: Checkpoint): Uint8Array {
     iteration: c.iteration,
     meta: c.model.meta,
     weights: toBuffer(c.model.weights),
+    methodState: c.methodState ? toBuffer(c.methodState) : null,
     optimizerState: c.optimizerState ? toBuffer(c.optimizerState) : null,
   });
 }
@@ -56,6 +57,7 @@ export function decodeCheckpointFile(bytes: Uint8Array): Checkpoint {
     config: v.config as Checkpoint['config'],
     iteration: v.iteration as number,
     model: { meta: v.meta as TrainedModel['meta'], weights: new Uint8Array(v.weights as ArrayBuffer) },
+    methodState: v.methodState ? new Uint8Array(v.methodState as ArrayBuffer) : null,
     optimizerState: v.optimizerState ? new Uint8Array(v.optimizerState as ArrayBuffer) : null,
   };
 }

@@ -29,6 +29,12 @@ export interface SegmentationModel {
    * be perturbed and concatenated along the batch axis before decoding.
    */
   decode(features: tf.Tensor[], options: ForwardOptions): tf.Tensor;
+  /**
+   * decode() that also returns the last decoder feature map, the `width`-channel map at input
+   * resolution the output convolution reads (after V-Net's dropout): what projection heads of
+   * contrastive and correlation losses embed.
+   */
+  decodeWithFeature(features: tf.Tensor[], options: ForwardOptions): { logits: tf.Tensor; feature: tf.Tensor };
   /** What an optimiser updates: conv weights and biases, BN γ and β. */
   trainableVariables(): tf.Variable[];
   /** Number of trainable scalars (PyTorch's count). */

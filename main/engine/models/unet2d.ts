@@ -88,13 +88,17 @@ export class UNet2d extends StoredParametersModel implements SegmentationModel {
   }
 
   decode(features: tf.Tensor[], options: ForwardOptions): tf.Tensor4D {
+    return tf.tidy(() => this.decodeWithFeature(features, options).logits);
+  }
+
+  decodeWithFeature(features: tf.Tensor[], options: ForwardOptions): { logits: tf.Tensor4D; feature: tf.Tensor4D } {
     return tf.tidy(() => {
       let h = features[4] as tf.Tensor4D;
       this.upBlocks.forEach(({ conv1x1, block }, i) => {
         const up = upsampleBilinear2x(conv2d(h, conv1x1, 1, 'same'));
         h = this.runBlock(tf.concat([features[3 - i] as tf.Tensor4D, up], 3), block, options);
       });
-      return conv2d(h, this.outConv, 1, 'same');
+      return { logits: conv2d(h, this.outConv, 1, 'same'), feature: h };
     });
   }
 

@@ -99,13 +99,18 @@ export class VNet3d extends StoredParametersModel implements SegmentationModel {
   }
 
   decode(features: tf.Tensor[], options: ForwardOptions): tf.Tensor5D {
+    return tf.tidy(() => this.decodeWithFeature(features, options).logits);
+  }
+
+  decodeWithFeature(features: tf.Tensor[], options: ForwardOptions): { logits: tf.Tensor5D; feature: tf.Tensor5D } {
     return tf.tidy(() => {
       let h = features[4] as tf.Tensor5D;
       for (let i = 0; i < 4; i++) {
         const up = this.runConvBn(h, this.ups[i], options, conv3dTranspose2x);
         h = this.runStage(tf.add(up, features[3 - i] as tf.Tensor5D), this.stages[5 + i], options);
       }
-      return conv3d(this.dropout(h, options), this.outConv, 1, 'valid');
+      const feature = this.dropout(h, options);
+      return { logits: conv3d(feature, this.outConv, 1, 'valid'), feature };
     });
   }
 

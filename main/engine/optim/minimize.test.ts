@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
-import { minimize } from './minimize.ts';
+import { minimize, minimizeTerms } from './minimize.ts';
 import { Sgd } from './sgd.ts';
 
 describe('minimize', () => {
@@ -18,5 +18,24 @@ describe('minimize', () => {
     assert.deepEqual(Array.from(p.dataSync(), (v) => +v.toFixed(5)), [1.4, 4.6]);
     assert.equal(tf.memory().numTensors, tensors);
     tf.dispose(p);
+  });
+
+  test('minimizeTerms steps each optimiser on its own variables and reports the terms', () => {
+    // L = (a − 1)² + 2 (b + 1)², a0 = b0 = 0: terms 1 and 2; dL/da = −2, dL/db = 4.
+    const a = tf.variable(tf.scalar(0));
+    const b = tf.variable(tf.scalar(0));
+    const optA = new Sgd([a], { learningRate: 0.1 });
+    const optB = new Sgd([b], { learningRate: 0.5 });
+    const tensors = tf.memory().numTensors;
+    const terms = minimizeTerms([optA, optB], [a, b], () => {
+      const ta = tf.square(tf.sub(a, 1)) as tf.Scalar;
+      const tb = tf.mul(2, tf.square(tf.add(b, 1))) as tf.Scalar;
+      return { total: tf.add(ta, tb), terms: { a: ta, b: tb } };
+    });
+    assert.deepEqual(terms, { a: 1, b: 2 });
+    assert.ok(Math.abs(a.dataSync()[0]! - 0.2) < 1e-6);
+    assert.ok(Math.abs(b.dataSync()[0]! + 2) < 1e-6);
+    assert.equal(tf.memory().numTensors, tensors);
+    tf.dispose([a, b]);
   });
 });

@@ -11,6 +11,12 @@ export interface BatchSource {
   readonly validation: ValidationKind;
   /** A weakly augmented labelled batch drawn with `rng`; the caller disposes it. */
   labeledBatch(rng: Rng): Batch;
+  /**
+   * A weakly augmented batch of unannotated data (targets and mask all 0), as large as a
+   * labelled batch; the caller disposes it. When every slice is annotated, annotated data
+   * stands in with its labels hidden, as the references treat labelled images as unlabelled too.
+   */
+  unlabeledBatch(rng: Rng): Batch;
   /** The validation samples, un-augmented, a batch at a time; the caller disposes each. */
   validationBatches(): Iterable<Batch>;
 }

@@ -22,6 +22,8 @@ export class PatchBatches implements BatchSource {
   readonly validation: ValidationKind;
   private readonly training: readonly Scan[];
   private readonly held: readonly Scan[];
+  /** Every scan but the held-out ones, for unlabelled patches. */
+  private readonly all: readonly Scan[];
   private readonly patchSize: [number, number, number];
 
   constructor(
@@ -35,12 +37,25 @@ export class PatchBatches implements BatchSource {
     const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: 4 });
     this.training = split.train;
     this.held = split.validation;
+    this.all = scans.filter((s) => !split.validation.includes(s));
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
   }
 
   labeledBatch(rng: Rng): Batch {
-    const samples = Array.from({ length: this.config.batchSize }, () =>
-      augment3d(this.training[rng.int(this.training.length)]!, this.patchSize, rng));
+    const picks = Array.from({ length: this.config.batchSize }, () => rng.int(this.training.length));
+    const samples = picks.map((n) => augment3d(this.training[n]!, this.patchSize, rng));
+    return { ...batch3d(samples, { multiple: SPATIAL_MULTIPLE }), ids: picks.map((n) => `scan ${n}`) };
+  }
+
+  /**
+   * Patches of any scan, labels hidden: the unannotated voxels of partially annotated scans
+   * and whole unannotated scans are what semi-supervised methods learn from.
+   */
+  unlabeledBatch(rng: Rng): Batch {
+    const samples = Array.from({ length: this.config.batchSize }, () => {
+      const { image, shape } = this.all[rng.int(this.all.length)]!;
+      return augment3d({ image, shape }, this.patchSize, rng);
+    });
     return batch3d(samples, { multiple: SPATIAL_MULTIPLE });
   }
 

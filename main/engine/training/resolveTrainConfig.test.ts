@@ -39,6 +39,9 @@ describe('resolveTrainConfig', () => {
       [{ classValues: [255] }, /not an integer in 1…254/],
       [{ model: 'vnet3d', patchSize: [20, 32, 32] }, /multiples of 16/],
       [{ backend: { name: 'webgl' as never } }, /unknown backend/],
+      [{ method: 'cps', methodOptions: { treshold: 1 } }, /unknown option "treshold" for cps/],
+      [{ method: 'crossmatch', methodOptions: { eta: 2 } }, /eta of crossmatch must lie in 0…1/],
+      [{ method: 'caml', batchSize: 1 }, /caml needs a batch of at least 2 samples \(got 1\)/],
     ];
     for (const [extra, message] of cases) {
       assert.throws(() => resolveTrainConfig(request(v, extra)), (e: unknown) => e instanceof TrainingInputError && message.test(e.message), String(message));
@@ -129,5 +132,27 @@ describe('resolveTrainConfig', () => {
   test('a scan smaller than the network minimum gets a 16³ patch', () => {
     const config = resolveTrainConfig(request([phantomVolume({ shape: [10, 12, 5], annotated: 'all' })]));
     assert.deepEqual(config.patchSize, [16, 16, 16]);
+  });
+
+  test('the method and every one of its options are recorded, the defaults following the network', () => {
+    const config = resolveTrainConfig(request([sparseK()], { method: 'crossmatch', methodOptions: { eta: '0.5' } }));
+    assert.equal(config.method, 'crossmatch');
+    assert.deepEqual(config.methodOptions, {
+      threshold: 0.95, thresholdSchedule: 'fixed', eta: 0.5, kappa: 0.5, weakDropout: 0.25, strongDropout: 0.75, ce: false,
+    });
+    assert.deepEqual(resolveTrainConfig(request([sparseK()])).methodOptions, {});
+  });
+
+  test("methods' own optimisers apply on the GPU; on the CPU every method keeps the measured short-budget setting", () => {
+    const gpu = { backend: { name: 'tensorflow-gpu' as const } };
+    const cm2d = resolveTrainConfig(request([sparseK()], { ...gpu, method: 'crossmatch' }));
+    assert.deepEqual(cm2d.optimizer, { name: 'sgd', learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4, nesterov: true });
+    const dense = () => [phantomVolume({ shape: [128, 128, 96], annotated: 'all' })];
+    assert.equal(resolveTrainConfig(request(dense(), { ...gpu, method: 'crossmatch' })).optimizer.name, 'adamw');
+    const caml = resolveTrainConfig(request(dense(), { ...gpu, method: 'caml' }));
+    assert.deepEqual([caml.optimizer.name, caml.schedule.power, caml.batchSize], ['sgd', 0, 2]);
+    const cpuCaml = resolveTrainConfig(request([sparseK()], { method: 'caml' }));
+    assert.deepEqual([cpuCaml.optimizer.name, cpuCaml.schedule.power, cpuCaml.batchSize], ['adamw', 0, 4]);
+    assert.equal(resolveTrainConfig(request([sparseK()], { method: 'cps' })).optimizer.name, 'adamw');
   });
 });

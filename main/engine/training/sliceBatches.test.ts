@@ -53,3 +53,31 @@ test('held-out slices: at most MAX_VALIDATION_SLICES, never sampled for training
     tf.dispose(batch);
   }
 });
+
+test('unlabelled batches come from unannotated slices, with no label, and their ids are absent', () => {
+  const scan = partlyAnnotated(8, [2, 5]);
+  for (let k = 0; k < 8; k++) scan.image.fill(k + 1, k * 9000, k * 9000 + 9000);
+  const batches = new SliceBatches([scan], { ...config, sliceCrop: null });
+  const seen = new Set<number>();
+  for (let t = 0; t < 20; t++) {
+    const batch = batches.unlabeledBatch(new Rng(`u:${t}`));
+    assert.equal(batch.images.shape[0], 3);
+    assert.equal(tf.tidy(() => tf.sum(batch.mask).arraySync()), 0, 'no pixel of an unlabelled sample is known');
+    // Rotation may blend in zeros at the border; each slice's image is its index + 1.
+    for (const k of tf.tidy(() => tf.max(batch.images, [1, 2, 3]).arraySync() as number[])) seen.add(Math.round(k) - 1);
+    assert.equal(batch.ids, undefined);
+    tf.dispose(batch);
+  }
+  assert.ok(!seen.has(2) && !seen.has(5), `annotated slices drawn as unlabelled: ${[...seen]}`);
+  assert.ok(seen.size >= 4, `only slices ${[...seen]} drawn`);
+  const labeled = batches.labeledBatch(new Rng('l'));
+  assert.ok(labeled.ids!.every((id) => id === '0:2' || id === '0:5'), `ids ${labeled.ids}`);
+  tf.dispose(labeled);
+});
+
+test('when every slice is annotated, annotated slices stand in as unlabelled data with their labels hidden', () => {
+  const batches = new SliceBatches([partlyAnnotated(3, [0, 1, 2])], config);
+  const batch = batches.unlabeledBatch(new Rng('u'));
+  assert.equal(tf.tidy(() => tf.sum(batch.mask).arraySync()), 0);
+  tf.dispose(batch);
+});

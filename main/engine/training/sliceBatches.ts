@@ -41,9 +41,21 @@ export class SliceBatches implements BatchSource {
   }
 
   labeledBatch(rng: Rng): Batch {
-    const { batchSize, sliceCrop } = this.config;
-    const samples = Array.from({ length: batchSize }, () => {
-      const sample = augment2d(this.sampler.sample(this.training[rng.int(this.training.length)]!), rng);
+    const refs = Array.from({ length: this.config.batchSize }, () => this.training[rng.int(this.training.length)]!);
+    return { ...this.batchOf(refs, rng, false), ids: refs.map((r) => `${r.scan}:${r.index}`) };
+  }
+
+  unlabeledBatch(rng: Rng): Batch {
+    const pool = this.sampler.unlabeled.length > 0 ? this.sampler.unlabeled : this.training;
+    return this.batchOf(Array.from({ length: this.config.batchSize }, () => pool[rng.int(pool.length)]!), rng, true);
+  }
+
+  /** Augmented (and, on slow backends, cropped) samples; unlabelled ones are cropped anywhere. */
+  private batchOf(refs: readonly SliceRef[], rng: Rng, hideLabels: boolean): Batch {
+    const { sliceCrop } = this.config;
+    const samples = refs.map((ref) => {
+      const { label, ...image } = this.sampler.sample(ref);
+      const sample = augment2d(hideLabels || !label ? image : { ...image, label }, rng);
       return sliceCrop ? cropAroundAnnotation(sample, sliceCrop, rng) : sample;
     });
     return batch2d(samples, { multiple: SPATIAL_MULTIPLE });

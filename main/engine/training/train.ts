@@ -29,6 +29,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFro
     const model = method.models[0]!;
     if (resumeFrom) {
       loadWeights(model, decodeWeightsFile(resumeFrom.model.weights));
+      if (resumeFrom.methodState) method.restoreMethodState(resumeFrom.methodState);
       if (resumeFrom.optimizerState) method.restoreOptimizerState(resumeFrom.optimizerState);
     }
     const outcome = await runTrainLoop({
@@ -38,7 +39,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFro
       startIteration: resumeFrom?.iteration ?? 0,
       hooks,
       checkpoint: (iteration) =>
-        hooks.onCheckpoint?.({ config, model: trainedModel(model, config), optimizerState: method.optimizerState(), iteration }),
+        hooks.onCheckpoint?.({
+          config, model: trainedModel(model, config), methodState: method.methodState(), optimizerState: method.optimizerState(), iteration,
+        }),
     });
     return { model: trainedModel(model, config), config, ...outcome };
   } finally {

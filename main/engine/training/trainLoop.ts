@@ -56,11 +56,12 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
     const rng = new Rng(`${seed}:${iteration}`);
     const learningRate = schedule(iteration);
     const labeled = batches.labeledBatch(rng.fork('labeled'));
+    const unlabeled = method.usesUnlabeled ? batches.unlabeledBatch(rng.fork('unlabeled')) : null;
     let losses: Record<string, number>;
     try {
-      losses = method.step(labeled, null, { iteration, learningRate });
+      losses = method.step(labeled, unlabeled, { iteration, iterations, learningRate, rng: rng.fork('method') });
     } finally {
-      tf.dispose(labeled);
+      tf.dispose([labeled, ...(unlabeled ? [unlabeled] : [])]);
     }
     iteration++;
     const stepMs = performance.now() - stepStarted;

@@ -7,8 +7,9 @@
  */
 import type { SliceAxis } from '../data/volumeSlice.ts';
 import type { ModelKind } from '../models/segmentationModel.ts';
+import type { MethodName, OptionValue, ResolvedMethodOptions } from '../../../shared/methods.ts';
 
-export type { SliceAxis };
+export type { SliceAxis, MethodName };
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
 export type OptimizerName = 'sgd' | 'adamw';
 export type ValidationKind = 'held-out' | 'training-slices' | 'none';
@@ -30,7 +31,9 @@ export interface TrainRequest {
   volumes: TrainingVolume[];
   /** Foreground class values of the project, e.g. [1, 2, 3]; output channel 0 is background. */
   classValues: number[];
-  method: 'supervised';
+  method: MethodName;
+  /** The method's options (shared/methods.ts); unset ones take the method's defaults. */
+  methodOptions?: Record<string, OptionValue>;
   model: 'auto' | ModelKind;
   /** Slice axis of a 2D model; chosen from the annotations when absent. */
   axis?: SliceAxis;
@@ -59,7 +62,9 @@ export type OptimizerConfig =
 
 /** Every value a run actually used, for the run record and for reproducing it. */
 export interface ResolvedTrainConfig {
-  method: 'supervised';
+  method: MethodName;
+  /** Every option of the method, defaults included. */
+  methodOptions: ResolvedMethodOptions;
   model: ModelKind;
   /** Why this model and axis (the user's choice, or what 'auto' saw in the annotations). */
   modelReason: string;
@@ -68,10 +73,12 @@ export interface ResolvedTrainConfig {
   iterations: number;
   /** Wall-clock budget of one train() call; null = none. */
   maxMinutes: number | null;
+  /** Labelled samples per step; methods that use unannotated data add as many unlabelled ones. */
   batchSize: number;
   width: number;
   seed: number;
   optimizer: OptimizerConfig;
+  /** Poly decay `lr_0 (1 - t/T)^power`; power 0 keeps the rate constant (CAML). */
   schedule: { name: 'poly'; power: number };
   /** 3D patch `[pi, pj, pk]` (vnet3d only). */
   patchSize: [number, number, number] | null;
@@ -127,8 +134,11 @@ export interface TrainedModel {
 
 export interface Checkpoint {
   config: ResolvedTrainConfig;
+  /** The network used for inference (the method's models[0]). */
   model: TrainedModel;
-  /** Always null for now: the engine's optimisers expose no state (see train.ts). */
+  /** Everything else the method needs to continue (teacher, second network, heads), as a weights file; null for none. */
+  methodState: Uint8Array | null;
+  /** The optimisers' moments; null in checkpoints written before they were saved. */
   optimizerState: Uint8Array | null;
   /** Iterations completed when the checkpoint was taken. */
   iteration: number;

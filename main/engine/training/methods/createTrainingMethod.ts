@@ -9,5 +9,11 @@ import type { TrainingMethod } from './trainingMethod.ts';
 
 export function createTrainingMethod(config: ResolvedTrainConfig): TrainingMethod {
   const model = createModel({ kind: config.model, numClasses: config.numClasses, width: config.width, seed: config.seed });
-  return new SupervisedMethod(model, config.optimizer);
+  switch (config.method) {
+    case 'supervised':
+      return new SupervisedMethod(model, config.optimizer);
+    default:
+      model.dispose();
+      throw new Error(`training method ${config.method} is not built yet`);
+  }
 }

@@ -7,23 +7,24 @@ import type { Batch } from '../../data/batch.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
 import { minimize } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
-import { decodeOptimizerState, encodeOptimizerState } from '../../optim/optimizerState.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import type { OptimizerConfig } from '../trainRequest.ts';
 import { createOptimizer } from '../createOptimizer.ts';
-import type { StepContext, TrainingMethod } from './trainingMethod.ts';
+import { MethodBase } from './methodBase.ts';
+import type { StepContext, StepLosses } from './trainingMethod.ts';
 
-export class SupervisedMethod implements TrainingMethod {
+export class SupervisedMethod extends MethodBase {
   readonly models: readonly SegmentationModel[];
   readonly usesUnlabeled = false;
   private readonly optimizer: Optimizer;
 
   constructor(private readonly model: SegmentationModel, optimizer: OptimizerConfig) {
+    super();
     this.models = [model];
     this.optimizer = createOptimizer(optimizer, model.trainableVariables());
   }
 
-  step(labeled: Batch, _unlabeled: Batch | null, { learningRate }: StepContext): Record<string, number> {
+  step(labeled: Batch, _unlabeled: Batch | null, { learningRate }: StepContext): StepLosses {
     this.optimizer.learningRate = learningRate;
     const variables = this.model.trainableVariables();
     const loss = tf.tidy(() => minimize(this.optimizer, variables, () =>
@@ -31,26 +32,11 @@ export class SupervisedMethod implements TrainingMethod {
     return { supervised: loss };
   }
 
-  optimizerState(): Uint8Array {
-    const state = this.optimizer.getState();
-    try {
-      return encodeOptimizerState(state);
-    } finally {
-      tf.dispose([...state.tensors.values()]);
-    }
+  protected optimizers(): Record<string, Optimizer> {
+    return { model: this.optimizer };
   }
 
-  restoreOptimizerState(bytes: Uint8Array): void {
-    const state = decodeOptimizerState(bytes);
-    try {
-      this.optimizer.setState(state);
-    } finally {
-      tf.dispose([...state.tensors.values()]);
-    }
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
+  protected disposeParts(): void {
     this.model.dispose();
   }
 }

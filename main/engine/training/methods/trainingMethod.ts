@@ -1,16 +1,32 @@
 /**
- * What a training method (supervised now; mean teacher, CPS, CrossMatch, CAML next) does in
- * one iteration, seen from the loop: it owns its networks and optimisers and turns batches
- * into one update. The loop owns sampling, the schedule, validation and checkpoints.
+ * What a training method (methods.md §3) does in one iteration, seen from the loop: it owns
+ * its networks and optimisers and turns batches into one update. The loop owns sampling, the
+ * schedule, validation and checkpoints.
  */
 import type { Batch } from '../../data/batch.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
+import type { Rng } from '../../random/rng.ts';
 
 export interface StepContext {
-  /** 0-based index of this iteration in the whole run (ramp-ups read it). */
+  /** 0-based index of this iteration in the whole run (ramp-ups and EMA read it). */
   iteration: number;
+  /** Iterations of the whole run. */
+  iterations: number;
   learningRate: number;
+  /**
+   * This step's own random stream (noise, strong perturbations, CutMix, sampling), derived
+   * from the seed and the iteration, so a resumed run draws what an uninterrupted one would.
+   */
+  rng: Rng;
 }
+
+/**
+ * Loss terms of one step by name, as plain numbers. Every method reports `supervised`;
+ * methods that learn from unannotated data also report `unsupervised` (the weighted sum of
+ * their unsupervised terms) and `weight` (the ramped weight in force), so curves can be
+ * compared across methods; any further key is a method's own term.
+ */
+export type StepLosses = Record<string, number>;
 
 export interface TrainingMethod {
   /** The trained networks; models[0] is the one saved and used for inference. */
@@ -18,13 +34,19 @@ export interface TrainingMethod {
   /** Whether step() wants an unlabelled batch; the loop samples none otherwise. */
   readonly usesUnlabeled: boolean;
   /**
-   * One update. The batches belong to the caller. Returns the loss terms by name, as plain
-   * numbers (read back once per step, for progress).
+   * One update. The batches belong to the caller; `unlabeled` is null unless usesUnlabeled.
+   * Allocates nothing that outlives the step except the methods' own state.
    */
-  step(labeled: Batch, unlabeled: Batch | null, context: StepContext): Record<string, number>;
+  step(labeled: Batch, unlabeled: Batch | null, context: StepContext): StepLosses;
   /** The optimisers' state for a checkpoint, so a resumed run continues with the same momentum. */
   optimizerState(): Uint8Array;
   restoreOptimizerState(bytes: Uint8Array): void;
+  /**
+   * Everything besides models[0]'s weights and the optimisers that a resumed run needs
+   * (teacher, second network, projection heads, memory bank); null when there is none.
+   */
+  methodState(): Uint8Array | null;
+  restoreMethodState(bytes: Uint8Array): void;
   /** Frees the networks and the optimiser state. */
   dispose(): void;
 }

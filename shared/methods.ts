@@ -1,0 +1,226 @@
+/**
+ * The training methods Atrium offers and the options each one takes (methods.md §3): one
+ * table that the engine validates requests against, the CLI parses `--option key=value`
+ * with, and the UI lists. Plain data and pure functions only.
+ */
+
+export const METHOD_NAMES = ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export type NetworkKind = 'unet2d' | 'vnet3d';
+export type OptionValue = number | boolean | string;
+/** A default that differs between the 2D and the 3D setting of a paper. */
+export type PerNetwork<T> = T | { unet2d: T; vnet3d: T };
+
+export type MethodOptionSpec =
+  | { key: string; kind: 'number'; default: PerNetwork<number>; min: number; max: number; description: string }
+  | { key: string; kind: 'integer'; default: PerNetwork<number>; min: number; max: number; description: string }
+  | { key: string; kind: 'boolean'; default: PerNetwork<boolean>; description: string }
+  | { key: string; kind: 'choice'; default: PerNetwork<string>; choices: readonly string[]; description: string };
+
+export interface MethodSpec {
+  name: MethodName;
+  /** For menus. */
+  label: string;
+  /** One line for the method list. */
+  description: string;
+  /** The paper or report it follows. */
+  reference: string;
+  /** Whether it learns from unannotated slices/scans. */
+  usesUnlabeled: boolean;
+  /** Smallest batch it can train with (CAML's inter-sample attention needs two samples). */
+  minBatchSize: number;
+  options: readonly MethodOptionSpec[];
+}
+
+export type ResolvedMethodOptions = Record<string, OptionValue>;
+
+const rampFraction: MethodOptionSpec = {
+  key: 'rampFraction', kind: 'number', default: 1, min: 0.01, max: 10,
+  description: 'length of the sigmoid ramp-up of the unsupervised weight, as a share of the run (the references ramp over their whole run)',
+};
+
+export const METHODS: readonly MethodSpec[] = [
+  {
+    name: 'supervised',
+    label: 'Supervised',
+    description: 'Trains on the annotated slices only: the baseline every other method must beat.',
+    reference: 'U-Net (Ronneberger 2015) / V-Net (Milletari 2016)',
+    usesUnlabeled: false,
+    minBatchSize: 1,
+    options: [],
+  },
+  {
+    name: 'mean-teacher',
+    label: 'Mean Teacher',
+    description: 'A teacher that averages the student over time; the student matches its predictions on noisy unannotated data.',
+    reference: 'Tarvainen & Valpola 2017; Yu et al. 2019 (UA-MT code)',
+    usesUnlabeled: true,
+    minBatchSize: 1,
+    options: [
+      { key: 'emaDecay', kind: 'number', default: 0.99, min: 0, max: 0.99999, description: 'largest EMA decay α of the teacher' },
+      { key: 'noise', kind: 'number', default: 0.1, min: 0, max: 10, description: 'standard deviation of the teacher input noise (clipped at 2×)' },
+      { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the consistency loss' },
+      rampFraction,
+    ],
+  },
+  {
+    name: 'ua-mt',
+    label: 'UA-MT',
+    description: 'Mean Teacher whose consistency only counts where the teacher is certain (entropy over several dropout passes).',
+    reference: 'Yu et al. 2019, Uncertainty-aware self-ensembling model',
+    usesUnlabeled: true,
+    minBatchSize: 1,
+    options: [
+      { key: 'emaDecay', kind: 'number', default: 0.99, min: 0, max: 0.99999, description: 'largest EMA decay α of the teacher' },
+      { key: 'noise', kind: 'number', default: 0.1, min: 0, max: 10, description: 'standard deviation of the teacher input noise (clipped at 2×)' },
+      { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the consistency loss' },
+      { key: 'passes', kind: 'integer', default: 8, min: 2, max: 32, description: 'stochastic teacher passes T for the uncertainty' },
+      rampFraction,
+    ],
+  },
+  {
+    name: 'cps',
+    label: 'Cross Pseudo Supervision',
+    description: 'Two differently initialised networks teach each other with hard pseudo-labels.',
+    reference: 'Chen et al. 2021, Semi-supervised semantic segmentation with cross pseudo supervision',
+    usesUnlabeled: true,
+    minBatchSize: 1,
+    options: [
+      { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the cross pseudo-label loss' },
+      { key: 'adaptiveWeight', kind: 'boolean', default: false, description: 'scale λ by the recent supervised Dice (ALW)' },
+      { key: 'lovasz', kind: 'boolean', default: false, description: 'add the Lovász-softmax loss to the supervised loss' },
+      rampFraction,
+    ],
+  },
+  {
+    name: 'crossmatch',
+    label: 'CrossMatch',
+    description: 'Image and feature perturbations with self-knowledge distillation from the clean weak view.',
+    reference: 'Zhao et al. 2024, CrossMatch (seed 001)',
+    usesUnlabeled: true,
+    minBatchSize: 1,
+    options: [
+      { key: 'threshold', kind: 'number', default: { unet2d: 0.95, vnet3d: 0.85 }, min: 0, max: 1, description: 'teacher confidence τ a voxel needs to count' },
+      { key: 'thresholdSchedule', kind: 'choice', default: 'fixed', choices: ['fixed', 'reference'], description: 'fixed τ (paper) or the 3D reference code\'s ramped threshold' },
+      { key: 'eta', kind: 'number', default: 0.3, min: 0, max: 1, description: 'share η of the teaching-assistant loss in L_kd' },
+      { key: 'kappa', kind: 'number', default: { unet2d: 0.5, vnet3d: 1 }, min: 0, max: 10, description: 'weight κ of the distillation loss' },
+      { key: 'weakDropout', kind: 'number', default: 0.25, min: 0, max: 0.95, description: 'channel dropout rate of the weak feature perturbation' },
+      { key: 'strongDropout', kind: 'number', default: 0.75, min: 0, max: 0.95, description: 'channel dropout rate of the strong feature perturbation' },
+      { key: 'ce', kind: 'boolean', default: false, description: 'add cross-entropy to the masked Dice criterion' },
+    ],
+  },
+  {
+    name: 'caml',
+    label: 'CAML',
+    description: 'Two heterogeneous networks with cross-sample attention and omni-correlation to a labelled feature bank.',
+    reference: 'Gao et al. 2023, Correlation-aware mutual learning (seed 000)',
+    usesUnlabeled: true,
+    minBatchSize: 2,
+    options: [
+      { key: 'consistency', kind: 'choice', default: 'sharpened-mse', choices: ['sharpened-mse', 'cps'], description: 'mutual loss: sharpened MSE (reference code) or hard cross pseudo-labels (paper)' },
+      { key: 'similarity', kind: 'choice', default: 'cosine', choices: ['cosine', 'dot'], description: 'similarity of embeddings to prototypes: cosine (paper) or dot product (reference code)' },
+      { key: 'embeddingDim', kind: 'integer', default: 32, min: 4, max: 256, description: 'projection embedding size (32 in the code, 64 in the paper)' },
+      { key: 'temperature', kind: 'number', default: 0.1, min: 0.001, max: 10, description: 'omni-correlation softmax temperature' },
+      { key: 'prototypes', kind: 'integer', default: 256, min: 1, max: 100000, description: 'labelled prototypes drawn per class and step' },
+      { key: 'topK', kind: 'integer', default: 12800, min: 1, max: 10000000, description: 'most confident unlabelled embeddings kept per class' },
+      { key: 'mutualWeight', kind: 'number', default: 1, min: 0, max: 100, description: 'final weight λ_c of the mutual loss' },
+      { key: 'omniWeight', kind: 'number', default: 0.05, min: 0, max: 100, description: 'final weight λ_o of the omni-correlation loss' },
+      { key: 'diceCe', kind: 'boolean', default: false, description: 'supervised loss Dice + CE instead of Dice alone' },
+      rampFraction,
+    ],
+  },
+  {
+    name: 'contrastive',
+    label: 'Pseudo-label contrastive',
+    description: 'Pulls together pixel embeddings of the same (pseudo-)label across images, pushes apart the others.',
+    reference: 'Chaitanya et al. 2023, local contrastive loss with pseudo-labels (seed 003)',
+    usesUnlabeled: true,
+    minBatchSize: 1,
+    options: [
+      { key: 'contrastiveWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight of the contrastive loss' },
+      { key: 'temperature', kind: 'number', default: 0.1, min: 0.001, max: 10, description: 'softmax temperature of the contrastive loss' },
+      { key: 'samplesPerClass', kind: 'integer', default: 128, min: 2, max: 100000, description: 'pixels sampled per class and step' },
+      { key: 'embeddingDim', kind: 'integer', default: 32, min: 4, max: 256, description: 'projection embedding size' },
+      { key: 'threshold', kind: 'number', default: 0.9, min: 0, max: 1, description: 'confidence a pseudo-label needs to be sampled' },
+      rampFraction,
+    ],
+  },
+];
+
+export class MethodOptionError extends Error {
+  override name = 'MethodOptionError';
+}
+
+export function methodSpec(name: string): MethodSpec {
+  const spec = METHODS.find((m) => m.name === name);
+  if (!spec) throw new MethodOptionError(`unknown training method "${name}": use ${METHOD_NAMES.join(', ')}`);
+  return spec;
+}
+
+export function optionDefault(option: MethodOptionSpec, network: NetworkKind): OptionValue {
+  const d = option.default;
+  return typeof d === 'object' ? d[network] : d;
+}
+
+/**
+ * Every option of `method` for `network`: the given values checked and converted (strings
+ * from a command line are accepted for every kind), the rest from the defaults.
+ * @throws MethodOptionError naming the key for unknown keys, wrong types and values out of range.
+ */
+export function resolveMethodOptions(
+  method: string,
+  network: NetworkKind,
+  given: Readonly<Record<string, OptionValue>> = {},
+): ResolvedMethodOptions {
+  const spec = methodSpec(method);
+  const known = new Set(spec.options.map((o) => o.key));
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) {
+      const list = spec.options.length ? `: ${spec.name} takes ${[...known].join(', ')}` : `: ${spec.name} takes no options`;
+      throw new MethodOptionError(`unknown option "${key}" for ${spec.name}${list}`);
+    }
+  }
+  const out: ResolvedMethodOptions = {};
+  for (const option of spec.options) {
+    out[option.key] = option.key in given ? convert(spec.name, option, given[option.key]!) : optionDefault(option, network);
+  }
+  return out;
+}
+
+function convert(method: string, option: MethodOptionSpec, value: OptionValue): OptionValue {
+  const where = `option ${option.key} of ${method}`;
+  switch (option.kind) {
+    case 'number':
+    case 'integer': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw new MethodOptionError(`${where} must be a number (got "${value}")`);
+      if (option.kind === 'integer' && !Number.isInteger(n)) throw new MethodOptionError(`${where} must be an integer (got ${n})`);
+      if (n < option.min || n > option.max) throw new MethodOptionError(`${where} must lie in ${option.min}…${option.max} (got ${n})`);
+      return n;
+    }
+    case 'boolean': {
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === '1') return true;
+      if (value === 'false' || value === '0') return false;
+      throw new MethodOptionError(`${where} must be true or false (got "${value}")`);
+    }
+    case 'choice': {
+      if (typeof value !== 'string' || !option.choices.includes(value)) {
+        throw new MethodOptionError(`${where} must be one of ${option.choices.join(', ')} (got "${value}")`);
+      }
+      return value;
+    }
+  }
+}
+
+/** Parses `key=value` words (the CLI's `--option`) into a record for resolveMethodOptions. */
+export function parseOptionWords(words: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const word of words) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) throw new MethodOptionError(`"${word}" is not key=value`);
+    out[word.slice(0, eq).trim()] = word.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { METHOD_NAMES, METHODS, MethodOptionError, parseOptionWords, resolveMethodOptions } from '../../../shared/methods.ts';
+
+test('every method name has one entry, and every option a default valid for it', () => {
+  assert.deepEqual(METHODS.map((m) => m.name), [...METHOD_NAMES]);
+  for (const m of METHODS) {
+    assert.equal(new Set(m.options.map((o) => o.key)).size, m.options.length, `${m.name} repeats an option`);
+    for (const network of ['unet2d', 'vnet3d'] as const) {
+      const resolved = resolveMethodOptions(m.name, network);
+      // Feeding the defaults back in, as strings from a command line, must be accepted unchanged.
+      const asWords = Object.fromEntries(Object.entries(resolved).map(([k, v]) => [k, String(v)]));
+      assert.deepEqual(resolveMethodOptions(m.name, network, asWords), resolved);
+    }
+  }
+});
+
+test('defaults differ between 2D and 3D where the paper does (CrossMatch τ and κ)', () => {
+  assert.equal(resolveMethodOptions('crossmatch', 'unet2d').threshold, 0.95);
+  assert.equal(resolveMethodOptions('crossmatch', 'vnet3d').threshold, 0.85);
+  assert.equal(resolveMethodOptions('crossmatch', 'unet2d').kappa, 0.5);
+  assert.equal(resolveMethodOptions('crossmatch', 'vnet3d').kappa, 1);
+});
+
+test('given values are converted from command-line strings', () => {
+  const o = resolveMethodOptions('caml', 'vnet3d', { consistency: 'cps', similarity: 'dot', embeddingDim: '64', diceCe: 'true' });
+  assert.equal(o.consistency, 'cps');
+  assert.equal(o.similarity, 'dot');
+  assert.equal(o.embeddingDim, 64);
+  assert.equal(o.diceCe, true);
+  assert.equal(o.temperature, 0.1);
+  assert.equal(resolveMethodOptions('cps', 'unet2d', { adaptiveWeight: true, lovasz: '0' }).lovasz, false);
+});
+
+const refused: [string, Record<string, string | number | boolean>, RegExp][] = [
+  ['cps', { treshold: 1 }, /unknown option "treshold" for cps: cps takes consistencyWeight/],
+  ['supervised', { eta: 0.3 }, /supervised takes no options/],
+  ['crossmatch', { threshold: 1.5 }, /threshold of crossmatch must lie in 0…1 \(got 1.5\)/],
+  ['crossmatch', { eta: 'lots' }, /eta of crossmatch must be a number/],
+  ['ua-mt', { passes: 2.5 }, /passes of ua-mt must be an integer/],
+  ['caml', { similarity: 'euclid' }, /similarity of caml must be one of cosine, dot/],
+  ['cps', { lovasz: 'yes' }, /lovasz of cps must be true or false/],
+  ['nonsense', {}, /unknown training method "nonsense"/],
+];
+for (const [method, given, message] of refused) {
+  test(`refuses ${method} ${JSON.stringify(given)}`, () => {
+    assert.throws(() => resolveMethodOptions(method, 'unet2d', given), (e: unknown) => e instanceof MethodOptionError && message.test(e.message));
+  });
+}
+
+test('key=value words', () => {
+  assert.deepEqual(parseOptionWords(['eta=0.5', ' lovasz = true']), { eta: '0.5', lovasz: 'true' });
+  assert.throws(() => parseOptionWords(['eta']), /not key=value/);
+  assert.throws(() => parseOptionWords(['=1']), /not key=value/);
+});

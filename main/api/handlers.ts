@@ -6,6 +6,9 @@ import { SchemaTooNewError } from '../store/database.ts';
 import type { EventHub } from './events.ts';
 import type { JobsService } from './jobs.ts';
 import { importVolume } from './volumeImport.ts';
+import { createAnnotationHandlers } from './annotationHandlers.ts';
+import { labelMapNifti } from './labelExport.ts';
+import { annotationService } from '../annotation/annotationService.ts';
 import type { Workspace } from './workspace.ts';
 
 /** The single implementation of the API; every transport calls `dispatch`. */
@@ -61,12 +64,15 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
     },
     'volumes.scan': async ({ id }) => fileBytes(volumeFiles(id).scanFile),
     'volumes.labels': async ({ id }) => {
-      const { labelsFile } = volumeFiles(id);
-      return labelsFile ? fileBytes(labelsFile) : null;
+      volumeFiles(id);
+      if (!annotationService(ws.requireProject()).hasLabels(id)) return null;
+      const bytes = labelMapNifti(ws.requireProject(), id);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
     'volumes.remove': async ({ id }) => {
       volumeFiles(id);
       ws.requireProject().removeVolume(id);
+      annotationService(ws.requireProject()).forget(id);
       return changed()!;
     },
     'jobs.train': async (req) => jobs.train(ws.requireProject(), req),
@@ -74,6 +80,7 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
     'jobs.list': async () => jobs.list(),
     'methods.list': async () => METHODS,
     'predictions.start': async (req) => jobs.predict(ws.requireProject(), req),
+    ...createAnnotationHandlers(ws, changed),
     'predictions.labels': async ({ runId, volumeId }) => {
       const files = ws.requireProject().predictionFiles(runId, volumeId);
       return files ? fileBytes(files.labelsFile) : null;

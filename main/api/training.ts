@@ -7,6 +7,7 @@ import type { JobHandle, JobRunner } from '../engine/jobs/jobRunner.ts';
 import type { JobProgress, JobVolume, PredictJobResult, TrainJobResult, TrainParameters } from '../engine/jobs/jobSpec.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { codeVersion } from './codeVersion.ts';
+import { withCurrentLabels } from './trainingLabels.ts';
 
 export interface StartedJob<R> {
   runId: string;
@@ -61,7 +62,7 @@ export function startTraining(store: ProjectStore, runner: JobRunner, parameters
   const job = runner.submit({
     kind: 'train',
     runId,
-    volumes,
+    volumes: withCurrentLabels(store, volumes, dir),
     classValues,
     parameters,
     modelPath: store.file(modelFile),

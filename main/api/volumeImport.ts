@@ -118,7 +118,7 @@ function countNonFinite(values: Float32Array): number {
 }
 
 /** Label maps may be stored as floats; their values must still be whole class values 0..254. */
-function toLabelValues(values: Float32Array, fileName: string): Uint8Array {
+export function toLabelValues(values: Float32Array, fileName: string): Uint8Array {
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

@@ -78,6 +78,25 @@ export const migrations: readonly string[] = [
     decided_at TEXT NOT NULL
   );
   `,
+  // 3: the annotation journal. A volume's label map is its labels_file (a snapshot) plus the
+  // edits replayed from snapshot_seq on; undone edits stay for redo, dropped ones only until
+  // the next snapshot no longer needs them.
+  `
+  CREATE TABLE annotation_heads (
+    volume_id TEXT PRIMARY KEY REFERENCES volumes(id) ON DELETE CASCADE,
+    revision INTEGER NOT NULL DEFAULT 0 CHECK (revision >= 0),
+    snapshot_seq INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE annotation_edits (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('applied', 'undone', 'dropped')),
+    diff BLOB NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX annotation_edits_by_volume ON annotation_edits (volume_id, seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

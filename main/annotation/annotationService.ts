@@ -1,0 +1,603 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../../shared/api.ts';
+import type { AnnotationSnapshot, AnnotationUpdate, Axis, LabelClass, SliceState, SliceStates } from '../../shared/types.ts';
+import { AXES } from '../../shared/types.ts';
+import { defaultClassColor } from '../../shared/labelColors.ts';
+import { readNifti, shapeOf, spacingOf, writeNifti, type NiftiHeader } from '../io/index.ts';
+import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { AnnotationJournal, type EditKind, type EditRow } from '../store/annotationJournal.ts';
+import type { ProjectStore } from '../store/projectStore.ts';
+import { floodFill2d } from './fill2d.ts';
+import { interpolateSlices } from './interpolateSlices.ts';
+import { applyVoxels, decodeDiff, encodeDiff, isEmptyDiff, mapDiff, voxelDiff, type LabelDiff } from './labelDiff.ts';
+import { AXIS_INDEX, readPlane, sliceOfVoxel, slicePlane } from './slicePlane.ts';
+import { applySliceChanges, cloneSliceStates, emptySliceStates, sliceChanges, type SliceChange } from './sliceStates.ts';
+
+export interface AnnotationOptions {
+  /** Fold the journal into a new snapshot file once this many edits follow the current one. */
+  compactAfterEdits?: number;
+  /** …or once the edits after it hold this many bytes of diffs. */
+  compactAfterBytes?: number;
+  /** Undo reaches back at least this many edits per volume… */
+  historyEdits?: number;
+  /** …as long as their diffs fit in this many bytes (the newest edit is always kept). */
+  historyBytes?: number;
+  /**
+   * `deferred`: compaction runs after the edit has returned (setImmediate), so a stroke never
+   * waits for a snapshot write; `inline`: before it returns (deterministic, for tests).
+   */
+  compaction?: 'deferred' | 'inline';
+}
+
+const DEFAULTS: Required<AnnotationOptions> = {
+  compactAfterEdits: 100,
+  compactAfterBytes: 8 * 1024 * 1024,
+  historyEdits: 100,
+  historyBytes: 64 * 1024 * 1024,
+  compaction: 'deferred',
+};
+
+/** One volume's annotation as held in memory: the current label map and what it was built from. */
+interface VolumeAnnotation {
+  id: string;
+  shape: [number, number, number];
+  spacing: [number, number, number];
+  /** Header the snapshot files are written with: the scan's geometry. */
+  template: NiftiHeader;
+  labels: Uint8Array;
+  slices: SliceStates;
+  revision: number;
+  snapshotSeq: number;
+  labelsFile: string | null;
+  /** The journal rows of this volume, oldest first (without diffs: those stay in the database). */
+  rows: EditRow[];
+}
+
+/** An edit computed against the in-memory state but not yet written. */
+interface StagedEdit {
+  vol: VolumeAnnotation;
+  kind: EditKind;
+  diff: LabelDiff;
+  encoded: Uint8Array;
+  /** A background-only first snapshot, written for a volume that had no label file yet. */
+  createdFile: string | null;
+}
+
+const services = new WeakMap<ProjectStore, AnnotationService>();
+
+/** The annotation service of an open project (one per store, so every caller shares its cache). */
+export function annotationService(store: ProjectStore, options?: AnnotationOptions): AnnotationService {
+  let service = services.get(store);
+  if (!service) {
+    service = new AnnotationService(store, options);
+    services.set(store, service);
+  }
+  return service;
+}
+
+/**
+ * The annotation data model. A volume's label map is its snapshot file (volumes.labels_file)
+ * plus the journal of edits after it (annotation_edits); slice states live in
+ * annotated_slices. Every edit, undo and redo is ONE SQLite transaction (synchronous=FULL)
+ * holding the diff, the slice states and the new revision, and is applied to the in-memory
+ * map only after that commit, so what a caller is told was saved is on disk and an edit that
+ * fails to persist changes nothing. Compaction writes the current map to a new snapshot file
+ * (atomically, a new name each time), then in one transaction points the volume at it and
+ * trims the journal, and only then deletes the old file: a crash at any point leaves the old
+ * or the new snapshot referenced, each consistent with the journal.
+ *
+ * Journal invariant that replay relies on: the current map is the original map with every
+ * `applied` edit applied in order; undone edits always come after all applied ones (so undo
+ * pops the newest applied edit and redo re-applies the oldest undone one); and the snapshot
+ * holds exactly the edits up to `snapshot_seq`. Loading therefore walks back from the snapshot
+ * through the non-applied edits at or before `snapshot_seq` (newest first) and then forward
+ * through the applied ones after it.
+ */
+export class AnnotationService {
+  private readonly volumes = new Map<string, VolumeAnnotation>();
+  private readonly journal: AnnotationJournal;
+  private readonly options: Required<AnnotationOptions>;
+  private readonly pending = new Set<string>();
+  /** The last compaction failure (the edits are safe in the journal; the next edit retries). */
+  lastCompactionError: Error | null = null;
+
+  constructor(
+    private readonly store: ProjectStore,
+    options: AnnotationOptions = {},
+  ) {
+    this.journal = new AnnotationJournal(store.db);
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  snapshot(volumeId: string): AnnotationSnapshot {
+    const vol = this.load(volumeId);
+    return {
+      volumeId,
+      revision: vol.revision,
+      labels: toArrayBuffer(writeNifti(vol.template, vol.labels, { gzip: true })),
+      slices: cloneSliceStates(vol.slices),
+      ...this.undoState(vol),
+    };
+  }
+
+  /** The current label map (a copy), NIfTI voxel order. */
+  currentLabels(volumeId: string): Uint8Array {
+    return this.peek(volumeId).labels.slice();
+  }
+
+  sliceStates(volumeId: string): SliceStates {
+    return cloneSliceStates(this.load(volumeId).slices);
+  }
+
+  /** Whether the volume has a label map (imported or painted). */
+  hasLabels(volumeId: string): boolean {
+    return this.journal.head(volumeId).labelsFile !== null;
+  }
+
+  /** Sets voxels of one slice to `value` (0 erases); the slice becomes annotated along `axis`. */
+  paint(volumeId: string, axis: Axis, slice: number, indices: Uint32Array, value: number): AnnotationUpdate {
+    const vol = this.load(volumeId);
+    this.checkSlice(vol, axis, slice);
+    this.checkValue(value);
+    const total = vol.labels.length;
+    for (let n = 0; n < indices.length; n++) {
+      const index = indices[n];
+      if (index >= total) throw new ApiError('bad-input', `voxel index ${index} is outside the scan (${vol.shape.join('×')} = ${total} voxels); nothing was painted`);
+      const on = sliceOfVoxel(vol.shape, axis, index);
+      if (on !== slice) throw new ApiError('bad-input', `voxel ${index} lies on slice ${on} of axis ${axis}, not on slice ${slice}; nothing was painted`);
+    }
+    const diff = { ...voxelDiff(vol.labels, indices, value), slices: sliceChanges(vol.slices, axis, [slice], 'paint') };
+    return this.commit([this.stage(vol, 'paint', diff)])[0];
+  }
+
+  /** Fills the 4-connected region of the seed's value within the slice with `value`. */
+  fill(volumeId: string, axis: Axis, slice: number, seed: readonly [number, number, number], value: number): AnnotationUpdate {
+    const vol = this.load(volumeId);
+    this.checkSlice(vol, axis, slice);
+    this.checkValue(value);
+    if (seed.some((c, a) => c >= vol.shape[a])) {
+      throw new ApiError('bad-input', `seed (${seed.join(', ')}) is outside the scan (${vol.shape.join('×')})`);
+    }
+    if (seed[AXIS_INDEX[axis]] !== slice) {
+      throw new ApiError('bad-input', `seed (${seed.join(', ')}) is not on slice ${slice} of axis ${axis}`);
+    }
+    const plane = slicePlane(vol.shape, axis, slice);
+    const [u, v] = AXES.filter((a) => a !== axis).map((a) => seed[AXIS_INDEX[a]]);
+    const region = floodFill2d(vol.labels, plane, u, v);
+    const diff = { ...voxelDiff(vol.labels, region, value), slices: sliceChanges(vol.slices, axis, [slice], 'paint') };
+    return this.commit([this.stage(vol, 'fill', diff)])[0];
+  }
+
+  /**
+   * Interpolates every run of non-annotated slices between consecutive annotated slices in
+   * [from, to] (both must be annotated); the filled slices become `interpolated`. Voxels on a
+   * slice annotated along another axis keep their value.
+   */
+  interpolate(volumeId: string, axis: Axis, from: number, to: number): AnnotationUpdate {
+    const vol = this.load(volumeId);
+    const [lo, hi] = from < to ? [from, to] : [to, from];
+    this.checkSlice(vol, axis, lo);
+    this.checkSlice(vol, axis, hi);
+    for (const s of [lo, hi]) {
+      if (vol.slices[axis][s] !== 'annotated') {
+        throw new ApiError('bad-input', `slice ${s} of axis ${axis} is not annotated: interpolation runs between annotated slices`);
+      }
+    }
+    const keys: number[] = [];
+    for (let s = lo; s <= hi; s++) if (vol.slices[axis][s] === 'annotated') keys.push(s);
+    // Voxels that also lie on a slice annotated along another axis are a person's work: kept.
+    const [uAxis, vAxis] = AXES.filter((x) => x !== axis);
+    const indices: number[] = [];
+    const values: number[] = [];
+    const filled: number[] = [];
+    for (let n = 0; n + 1 < keys.length; n++) {
+      const [a, b] = [keys[n], keys[n + 1]];
+      if (b - a < 2) continue;
+      const pa = slicePlane(vol.shape, axis, a, vol.spacing);
+      const planes = interpolateSlices(readPlane(vol.labels, pa), readPlane(vol.labels, slicePlane(vol.shape, axis, b)), pa.width, pa.height, pa.spacing, b - a);
+      planes.forEach((plane, t) => {
+        const target = slicePlane(vol.shape, axis, a + 1 + t);
+        filled.push(a + 1 + t);
+        for (let v = 0, p = 0; v < target.height; v++) {
+          for (let u = 0; u < target.width; u++, p++) {
+            if (vol.slices[uAxis][u] === 'annotated' || vol.slices[vAxis][v] === 'annotated') continue;
+            indices.push(target.voxel(u, v));
+            values.push(plane[p]);
+          }
+        }
+      });
+    }
+    if (filled.length === 0) {
+      throw new ApiError('bad-input', `every slice from ${lo} to ${hi} of axis ${axis} is annotated: there is nothing to interpolate`);
+    }
+    const diff = { ...voxelDiff(vol.labels, indices, values), slices: sliceChanges(vol.slices, axis, filled, 'interpolate') };
+    return this.commit([this.stage(vol, 'interpolate', diff)])[0];
+  }
+
+  /** Marks slices annotated (accepting what they hold) or unknown (kept, but not a training target). */
+  setSliceState(volumeId: string, axis: Axis, slices: readonly number[], state: 'annotated' | 'unknown'): AnnotationUpdate {
+    const vol = this.load(volumeId);
+    for (const s of slices) this.checkSlice(vol, axis, s);
+    const diff: LabelDiff = {
+      indices: new Uint32Array(0), before: new Uint8Array(0), after: new Uint8Array(0),
+      slices: sliceChanges(vol.slices, axis, slices, state === 'annotated' ? 'mark-annotated' : 'mark-unknown'),
+    };
+    return this.commit([this.stage(vol, 'slices', diff)])[0];
+  }
+
+  undo(volumeId: string): AnnotationUpdate {
+    const vol = this.load(volumeId);
+    const row = [...vol.rows].reverse().find((r) => r.status === 'applied');
+    if (!row) throw new ApiError('conflict', 'nothing to undo');
+    return this.step(vol, row, 'backward');
+  }
+
+  redo(volumeId: string): AnnotationUpdate {
+    const vol = this.load(volumeId);
+    const row = vol.rows.find((r) => r.status === 'undone');
+    if (!row) throw new ApiError('conflict', 'nothing to redo');
+    return this.step(vol, row, 'forward');
+  }
+
+  /**
+   * Puts a whole label map (already checked against the scan's geometry) onto the volume as
+   * one undoable edit. With `annotatedSlices` only those slices are replaced and become
+   * annotated, everything else is kept; without, the map replaces the current one and every
+   * slice of every axis becomes annotated. Values not in the class table are refused unless
+   * `createClasses`, which adds them with default names and colours in the same transaction.
+   * @returns the classes created.
+   */
+  importLabels(
+    volumeId: string,
+    values: Uint8Array,
+    opts: { fileName: string; createClasses: boolean; annotatedSlices?: { axis: Axis; slices: readonly number[] } },
+  ): LabelClass[] {
+    const vol = this.load(volumeId);
+    if (values.length !== vol.labels.length) throw new ApiError('bad-input', `${opts.fileName} has ${values.length} voxels, the scan ${vol.labels.length}`);
+    let next: Uint8Array;
+    let slices: SliceChange[];
+    if (opts.annotatedSlices) {
+      const { axis } = opts.annotatedSlices;
+      const extent = vol.shape[AXIS_INDEX[axis]];
+      const outside = opts.annotatedSlices.slices.filter((s) => s >= extent);
+      if (outside.length) throw new ApiError('bad-input', `annotated slices ${outside.join(', ')} are outside axis ${axis} (0..${extent - 1})`);
+      next = vol.labels.slice();
+      for (const s of new Set(opts.annotatedSlices.slices)) {
+        const plane = slicePlane(vol.shape, axis, s);
+        for (let v = 0; v < plane.height; v++) for (let u = 0; u < plane.width; u++) next[plane.voxel(u, v)] = values[plane.voxel(u, v)];
+      }
+      slices = sliceChanges(vol.slices, axis, opts.annotatedSlices.slices, 'paint');
+    } else {
+      next = values;
+      slices = AXES.flatMap((a) => sliceChanges(vol.slices, a, vol.slices[a].keys(), 'paint'));
+    }
+    const known = new Set(this.store.classes().map((c) => c.value));
+    const present = new Set<number>();
+    for (let v = 0; v < next.length; v++) if (next[v] !== 0) present.add(next[v]);
+    const missing = [...present].filter((v) => !known.has(v)).sort((a, b) => a - b);
+    if (missing.length && !opts.createClasses) {
+      throw new ApiError('bad-input', `${opts.fileName} holds value(s) ${missing.join(', ')} that are not label classes: create them, or add classes with those values first`);
+    }
+    const names = new Set(this.store.classes().map((c) => c.name.toLowerCase()));
+    const created = missing.map((value) => {
+      let name = `Label ${value}`;
+      for (let n = 2; names.has(name.toLowerCase()); n++) name = `Label ${value} (${n})`;
+      names.add(name.toLowerCase());
+      return { value, name, color: defaultClassColor(value) };
+    });
+    const staged = this.stage(vol, 'import', { ...mapDiff(vol.labels, next), slices });
+    this.commit([staged], () => {
+      for (const c of created) this.journal.addClass(c.value, c.name, c.color);
+      if (created.length) this.store.logEvent('classes.added', created);
+      this.store.logEvent('labels.imported', { id: volumeId, file: opts.fileName });
+    });
+    return created;
+  }
+
+  /** Voxels holding `value` in each volume's current label map (volumes without any are left out). */
+  usage(value: number): { volumeId: string; voxels: number }[] {
+    const out: { volumeId: string; voxels: number }[] = [];
+    for (const v of this.store.volumes()) {
+      if (!this.hasLabels(v.id)) continue;
+      const labels = this.peek(v.id).labels;
+      let voxels = 0;
+      for (let n = 0; n < labels.length; n++) if (labels[n] === value) voxels++;
+      if (voxels > 0) out.push({ volumeId: v.id, voxels });
+    }
+    return out;
+  }
+
+  /**
+   * Deletes a class. While voxels hold it this is refused unless `force`; then, in the same
+   * transaction as the deletion, each volume holding it gets an undoable edit turning those
+   * voxels into background (undoing it brings the class back too).
+   */
+  removeClass(value: number, force: boolean): void {
+    const cls = this.store.classes().find((c) => c.value === value);
+    if (!cls) throw new ApiError('not-found', `no label class with value ${value}`);
+    const used = this.usage(value);
+    const voxels = used.reduce((n, u) => n + u.voxels, 0);
+    if (voxels > 0 && !force) {
+      throw new ApiError(
+        'conflict',
+        `class ${value} "${cls.name}" is painted on ${voxels} voxel(s) in ${used.length} scan(s); deleting it turns them into background (confirm to delete anyway)`,
+      );
+    }
+    const staged = used.map(({ volumeId }) => {
+      const vol = this.load(volumeId);
+      const indices: number[] = [];
+      for (let n = 0; n < vol.labels.length; n++) if (vol.labels[n] === value) indices.push(n);
+      return this.stage(vol, 'class-removal', { ...voxelDiff(vol.labels, indices, 0), slices: [], removedClass: cls });
+    });
+    this.commit(staged, () => {
+      this.journal.removeClass(value);
+      this.store.logEvent('classes.removed', { value, voxels });
+    });
+  }
+
+  /** Writes the current label map as a NIfTI file with the given header (e.g. the scan's). */
+  labelsNifti(volumeId: string, header?: NiftiHeader): Uint8Array {
+    const vol = this.peek(volumeId);
+    return writeNifti(header ?? vol.template, vol.labels, { gzip: true });
+  }
+
+  /** Drops a volume from the cache (it was removed, or changed behind this service's back). */
+  forget(volumeId: string): void {
+    this.volumes.delete(volumeId);
+    this.pending.delete(volumeId);
+  }
+
+  /** Total bytes of the diffs the journal keeps for a volume (its undo/redo history and unfolded edits). */
+  journalBytes(volumeId: string): number {
+    return this.load(volumeId).rows.reduce((n, r) => n + r.bytes, 0);
+  }
+
+  /**
+   * Folds the journal into a new snapshot of the current map and trims the undo history to its
+   * bounds. Returns false when there was nothing to fold.
+   */
+  compact(volumeId: string): boolean {
+    const vol = this.volumes.get(volumeId);
+    if (!vol) return false;
+    const applied = vol.rows.filter((r) => r.status === 'applied');
+    const snapshotSeq = applied.length ? applied[applied.length - 1].seq : 0;
+    const dropped = vol.rows.filter((r) => r.status === 'dropped');
+    const keep = new Set<number>();
+    let bytes = 0;
+    for (const r of [...applied].reverse()) {
+      if (keep.size >= this.options.historyEdits || (keep.size > 0 && bytes + r.bytes > this.options.historyBytes)) break;
+      keep.add(r.seq);
+      bytes += r.bytes;
+    }
+    const trimmed = [...dropped, ...applied.filter((r) => !keep.has(r.seq))];
+    if (snapshotSeq === vol.snapshotSeq && trimmed.length === 0 && vol.labelsFile !== null) return false;
+    this.removeStaleFiles(vol);
+    const file = this.writeSnapshot(vol);
+    try {
+      this.journal.transaction(() => {
+        this.journal.pointSnapshot(vol.id, file, snapshotSeq);
+        this.journal.deleteEdits(trimmed.map((r) => r.seq));
+      });
+    } catch (err) {
+      rmSync(this.store.file(file), { force: true });
+      throw err;
+    }
+    const old = vol.labelsFile;
+    const gone = new Set(trimmed.map((r) => r.seq));
+    vol.labelsFile = file;
+    vol.snapshotSeq = snapshotSeq;
+    vol.rows = vol.rows.filter((r) => !gone.has(r.seq));
+    if (old !== null && old !== file) rmSync(this.store.file(old), { force: true });
+    return true;
+  }
+
+  private stage(vol: VolumeAnnotation, kind: EditKind, diff: LabelDiff): StagedEdit {
+    return { vol, kind, diff, encoded: encodeDiff(diff), createdFile: null };
+  }
+
+  /**
+   * Writes staged edits (and `extra` statements) in one transaction, then applies them in
+   * memory. Nothing in memory changes unless the commit succeeded.
+   */
+  private commit(staged: StagedEdit[], extra?: () => void): AnnotationUpdate[] {
+    const live = staged.filter((s) => !isEmptyDiff(s.diff));
+    try {
+      for (const s of live) if (s.vol.labelsFile === null) s.createdFile = this.writeSnapshot(s.vol);
+      const seqs = this.journal.transaction(() => {
+        extra?.();
+        return live.map((s) => {
+          const { vol } = s;
+          if (s.createdFile) this.journal.pointSnapshot(vol.id, s.createdFile, vol.snapshotSeq);
+          this.journal.dropRedoTail(vol.id, vol.snapshotSeq);
+          const seq = this.journal.append(vol.id, s.kind, s.encoded);
+          for (const c of s.diff.slices) this.journal.setSliceState(vol.id, c.axis, c.slice, c.to);
+          this.journal.setRevision(vol.id, vol.revision + 1);
+          return seq;
+        });
+      });
+      live.forEach((s, n) => {
+        const { vol } = s;
+        applyVoxels(vol.labels, s.diff, 'forward');
+        applySliceChanges(vol.slices, s.diff.slices, 'forward');
+        vol.revision++;
+        if (s.createdFile) vol.labelsFile = s.createdFile;
+        vol.rows = vol.rows
+          .filter((r) => r.status !== 'undone' || r.seq <= vol.snapshotSeq)
+          .map((r) => (r.status === 'undone' ? { ...r, status: 'dropped' } : r));
+        vol.rows.push({ seq: seqs[n], kind: s.kind, status: 'applied', bytes: s.encoded.length });
+      });
+    } catch (err) {
+      for (const s of live) if (s.createdFile) rmSync(this.store.file(s.createdFile), { force: true });
+      throw err;
+    }
+    for (const s of live) this.afterEdit(s.vol);
+    return staged.map((s) => this.update(s.vol, s.diff.indices, s.diff.after));
+  }
+
+  /** Undo (`backward`) or redo (`forward`) of one journal row, as one transaction. */
+  private step(vol: VolumeAnnotation, row: EditRow, direction: 'forward' | 'backward'): AnnotationUpdate {
+    const diff = decodeDiff(this.journal.diff(row.seq));
+    const written = direction === 'forward' ? diff.after : diff.before;
+    const classes = new Set(this.store.classes().map((c) => c.value));
+    if (direction === 'backward' && diff.removedClass) classes.add(diff.removedClass.value);
+    const missing = [...new Set(written)].filter((v) => v !== 0 && !classes.has(v));
+    if (missing.length) {
+      throw new ApiError('conflict', `cannot ${direction === 'forward' ? 'redo' : 'undo'}: it would bring back voxels of class(es) ${missing.join(', ')}, which were deleted; add the class again first`);
+    }
+    const restoreClass = direction === 'backward' && diff.removedClass && !this.store.classes().some((c) => c.value === diff.removedClass!.value) ? diff.removedClass : undefined;
+    const deleteClass = direction === 'forward' && diff.removedClass && this.usage(diff.removedClass.value).every((u) => u.volumeId === vol.id) ? diff.removedClass : undefined;
+    this.journal.transaction(() => {
+      this.journal.setStatus(row.seq, direction === 'forward' ? 'applied' : 'undone');
+      for (const c of diff.slices) this.journal.setSliceState(vol.id, c.axis, c.slice, direction === 'forward' ? c.to : c.from);
+      if (restoreClass) this.journal.addClass(restoreClass.value, restoreClass.name, restoreClass.color);
+      if (deleteClass) this.journal.removeClass(deleteClass.value);
+      this.journal.setRevision(vol.id, vol.revision + 1);
+    });
+    applyVoxels(vol.labels, diff, direction);
+    applySliceChanges(vol.slices, diff.slices, direction);
+    vol.revision++;
+    row.status = direction === 'forward' ? 'applied' : 'undone';
+    this.afterEdit(vol);
+    return this.update(vol, diff.indices, written);
+  }
+
+  private update(vol: VolumeAnnotation, indices: Uint32Array, values: Uint8Array): AnnotationUpdate {
+    return {
+      volumeId: vol.id,
+      revision: vol.revision,
+      indices: toArrayBuffer(new Uint32Array(indices)),
+      values: toArrayBuffer(new Uint8Array(values)),
+      slices: cloneSliceStates(vol.slices),
+      ...this.undoState(vol),
+    };
+  }
+
+  private undoState(vol: VolumeAnnotation): { canUndo: boolean; canRedo: boolean } {
+    return { canUndo: vol.rows.some((r) => r.status === 'applied'), canRedo: vol.rows.some((r) => r.status === 'undone') };
+  }
+
+  private afterEdit(vol: VolumeAnnotation): void {
+    const after = vol.rows.filter((r) => r.seq > vol.snapshotSeq);
+    const due = after.length >= this.options.compactAfterEdits || after.reduce((n, r) => n + r.bytes, 0) >= this.options.compactAfterBytes;
+    if (!due) return;
+    if (this.options.compaction === 'inline') {
+      this.tryCompact(vol.id);
+    } else if (!this.pending.has(vol.id)) {
+      this.pending.add(vol.id);
+      setImmediate(() => {
+        if (!this.pending.delete(vol.id) || !this.store.db.open) return;
+        this.tryCompact(vol.id);
+      });
+    }
+  }
+
+  private tryCompact(volumeId: string): void {
+    try {
+      this.compact(volumeId);
+      this.lastCompactionError = null;
+    } catch (err) {
+      this.lastCompactionError = err as Error;
+    }
+  }
+
+  private writeSnapshot(vol: VolumeAnnotation): string {
+    const file = join('labels', `${vol.id}.r${vol.revision}-${randomBytes(3).toString('hex')}.nii.gz`);
+    writeFileAtomic(this.store.file(file), writeNifti(vol.template, vol.labels, { gzip: true }));
+    return file;
+  }
+
+  /** Snapshot files (and temp files) of this volume left by a compaction that a crash interrupted. */
+  private removeStaleFiles(vol: VolumeAnnotation): void {
+    const current = vol.labelsFile ? basename(vol.labelsFile) : null;
+    for (const name of readdirSync(this.store.file('labels'))) {
+      if ((name.startsWith(`${vol.id}.`) || name.startsWith(`.${vol.id}.`)) && name !== current) {
+        rmSync(this.store.file(join('labels', name)), { force: true });
+      }
+    }
+  }
+
+  private checkSlice(vol: VolumeAnnotation, axis: Axis, slice: number): void {
+    const extent = vol.shape[AXIS_INDEX[axis]];
+    if (slice >= extent) throw new ApiError('bad-input', `slice ${slice} is outside axis ${axis} (0..${extent - 1})`);
+  }
+
+  private checkValue(value: number): void {
+    if (value === 0) return;
+    const classes = this.store.classes();
+    if (classes.some((c) => c.value === value)) return;
+    throw new ApiError(
+      'bad-input',
+      classes.length === 0
+        ? `no label class to paint with: add a class first (value ${value} is not one)`
+        : `value ${value} is not a label class (classes: ${classes.map((c) => `${c.value} ${c.name}`).join(', ')}); choose a class first`,
+    );
+  }
+
+  /** The volume's state from the cache, or loaded into it. */
+  private load(volumeId: string): VolumeAnnotation {
+    let vol = this.volumes.get(volumeId);
+    if (!vol) {
+      vol = this.read(volumeId);
+      this.volumes.set(volumeId, vol);
+    }
+    return vol;
+  }
+
+  /** Cached state, or a fresh read that is not cached (counting voxels over many scans). */
+  private peek(volumeId: string): VolumeAnnotation {
+    return this.volumes.get(volumeId) ?? this.read(volumeId);
+  }
+
+  /**
+   * Rebuilds a volume's state from its snapshot and journal, all read in one read transaction.
+   * A writer in another process may delete the snapshot just read from the database after
+   * its compaction commits; the read then starts over with the new one.
+   */
+  private read(volumeId: string): VolumeAnnotation {
+    const files = this.store.volumeFiles(volumeId);
+    if (!files) throw new ApiError('not-found', `no volume with id ${volumeId}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.journal.transaction(() => this.readConsistent(volumeId, files.scanFile));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private readConsistent(volumeId: string, scanFile: string): VolumeAnnotation {
+    const head = this.journal.head(volumeId);
+    let template: NiftiHeader;
+    let labels: Uint8Array;
+    if (head.labelsFile) {
+      const image = readNifti(readFileSync(this.store.file(head.labelsFile)), head.labelsFile);
+      template = image.header;
+      labels = image.data instanceof Uint8Array ? image.data : Uint8Array.from(image.data);
+    } else {
+      template = readNifti(readFileSync(this.store.file(scanFile)), scanFile).header;
+      const [ni, nj, nk] = shapeOf(template);
+      labels = new Uint8Array(ni * nj * nk);
+    }
+    const rows = this.journal.rows(volumeId);
+    for (const r of [...rows].reverse()) {
+      if (r.seq <= head.snapshotSeq && r.status !== 'applied') applyVoxels(labels, decodeDiff(this.journal.diff(r.seq)), 'backward');
+    }
+    for (const r of rows) {
+      if (r.seq > head.snapshotSeq && r.status === 'applied') applyVoxels(labels, decodeDiff(this.journal.diff(r.seq)), 'forward');
+    }
+    const shape = shapeOf(template);
+    const slices = emptySliceStates(shape);
+    for (const s of this.journal.sliceStates(volumeId)) if (s.slice < slices[s.axis].length) slices[s.axis][s.slice] = s.state as SliceState;
+    return {
+      id: volumeId, shape, spacing: spacingOf(template), template, labels, slices,
+      revision: head.revision, snapshotSeq: head.snapshotSeq, labelsFile: head.labelsFile,
+      rows: rows.filter((r) => !(r.status === 'dropped' && r.seq > head.snapshotSeq)),
+    };
+  }
+}
+
+function toArrayBuffer(bytes: Uint8Array | Uint32Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}

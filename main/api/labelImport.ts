@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { ApiError } from '../../shared/api.ts';
+import type { Axis, LabelClass } from '../../shared/types.ts';
+import { readNifti, sameGeometry, scaledData } from '../io/index.ts';
+import { annotationService } from '../annotation/annotationService.ts';
+import type { ProjectStore } from '../store/projectStore.ts';
+import { parseNifti, toLabelValues } from './volumeImport.ts';
+
+/**
+ * Puts a label map file onto an imported scan under the rules of `atrium import --labels`:
+ * the grid and affine must match the scan's, values must be whole class values 0..254. The
+ * change is one undoable edit (see AnnotationService.importLabels).
+ * @returns the classes created for values the class table lacked.
+ */
+export function importLabelsOntoVolume(
+  store: ProjectStore,
+  req: { id: string; labels: Uint8Array; labelsFileName: string; createClasses: boolean; annotatedSlices?: { axis: Axis; slices: number[] } },
+): LabelClass[] {
+  const files = store.volumeFiles(req.id);
+  if (!files) throw new ApiError('not-found', `no volume with id ${req.id}`);
+  const labels = parseNifti(req.labels, req.labelsFileName);
+  const scan = readNifti(readFileSync(store.file(files.scanFile)), files.scanFile);
+  const fit = sameGeometry(scan.header, labels.header);
+  if (!fit.same) throw new ApiError('bad-input', `${req.labelsFileName} does not fit scan "${files.name}": ${fit.reason}`);
+  const values = toLabelValues(scaledData(labels), req.labelsFileName);
+  return annotationService(store).importLabels(req.id, values, {
+    fileName: req.labelsFileName,
+    createClasses: req.createClasses,
+    annotatedSlices: req.annotatedSlices,
+  });
+}

@@ -1,0 +1,127 @@
+import type { Axis, SliceState } from '../../shared/types.ts';
+import type { Db } from './database.ts';
+
+export type EditStatus = 'applied' | 'undone' | 'dropped';
+export type EditKind = 'paint' | 'fill' | 'interpolate' | 'slices' | 'class-removal' | 'import';
+
+/** A journal row without its diff. */
+export interface EditRow {
+  seq: number;
+  kind: EditKind;
+  status: EditStatus;
+  bytes: number;
+}
+
+export interface AnnotationHead {
+  revision: number;
+  /** The last edit folded into the volume's labels_file; edits after it are replayed. */
+  snapshotSeq: number;
+  labelsFile: string | null;
+}
+
+/**
+ * SQL of the annotation journal (migration 3): per-volume head (revision, snapshot position),
+ * edit rows with their binary diffs, and slice states in annotated_slices (no row = unknown).
+ * Methods do single statements; callers group them in one transaction per edit.
+ */
+export class AnnotationJournal {
+  constructor(private readonly db: Db) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  head(volumeId: string): AnnotationHead {
+    const row = this.db
+      .prepare(
+        `SELECT v.labels_file AS labelsFile, COALESCE(h.revision, 0) AS revision, COALESCE(h.snapshot_seq, 0) AS snapshotSeq
+         FROM volumes v LEFT JOIN annotation_heads h ON h.volume_id = v.id WHERE v.id = ?`,
+      )
+      .get(volumeId) as AnnotationHead | undefined;
+    if (!row) throw new Error(`no volume with id ${volumeId}`);
+    return row;
+  }
+
+  rows(volumeId: string): EditRow[] {
+    return this.db
+      .prepare(`SELECT seq, kind, status, length(diff) AS bytes FROM annotation_edits WHERE volume_id = ? ORDER BY seq`)
+      .all(volumeId) as EditRow[];
+  }
+
+  diff(seq: number): Uint8Array {
+    const row = this.db.prepare('SELECT diff FROM annotation_edits WHERE seq = ?').get(seq) as { diff: Buffer } | undefined;
+    if (!row) throw new Error(`annotation journal: edit ${seq} is missing`);
+    return new Uint8Array(row.diff.buffer, row.diff.byteOffset, row.diff.byteLength);
+  }
+
+  sliceStates(volumeId: string): { axis: Axis; slice: number; state: SliceState }[] {
+    return this.db.prepare('SELECT axis, slice, state FROM annotated_slices WHERE volume_id = ?').all(volumeId) as {
+      axis: Axis; slice: number; state: SliceState;
+    }[];
+  }
+
+  append(volumeId: string, kind: EditKind, diff: Uint8Array): number {
+    return Number(
+      this.db
+        .prepare(`INSERT INTO annotation_edits (volume_id, kind, status, diff, created_at) VALUES (?, ?, 'applied', ?, ?)`)
+        .run(volumeId, kind, diff, new Date().toISOString()).lastInsertRowid,
+    );
+  }
+
+  setStatus(seq: number, status: EditStatus): void {
+    this.db.prepare('UPDATE annotation_edits SET status = ? WHERE seq = ?').run(status, seq);
+  }
+
+  /**
+   * A new edit ends the redo tail: undone edits after the snapshot go, those the snapshot
+   * already holds stay (marked dropped) because replay walks back through them.
+   */
+  dropRedoTail(volumeId: string, snapshotSeq: number): void {
+    this.db.prepare(`DELETE FROM annotation_edits WHERE volume_id = ? AND status = 'undone' AND seq > ?`).run(volumeId, snapshotSeq);
+    this.db.prepare(`UPDATE annotation_edits SET status = 'dropped' WHERE volume_id = ? AND status = 'undone'`).run(volumeId);
+  }
+
+  setRevision(volumeId: string, revision: number): void {
+    this.db
+      .prepare(`INSERT INTO annotation_heads (volume_id, revision) VALUES (?, ?) ON CONFLICT (volume_id) DO UPDATE SET revision = excluded.revision`)
+      .run(volumeId, revision);
+  }
+
+  setSliceState(volumeId: string, axis: Axis, slice: number, state: SliceState): void {
+    if (state === 'unknown') {
+      this.db.prepare('DELETE FROM annotated_slices WHERE volume_id = ? AND axis = ? AND slice = ?').run(volumeId, axis, slice);
+      return;
+    }
+    this.db
+      .prepare(
+        `INSERT INTO annotated_slices (volume_id, axis, slice, state, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (volume_id, axis, slice) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      )
+      .run(volumeId, axis, slice, state, new Date().toISOString());
+  }
+
+  setLabelsFile(volumeId: string, file: string): void {
+    this.db.prepare('UPDATE volumes SET labels_file = ? WHERE id = ?').run(file, volumeId);
+  }
+
+  /** Points the volume at a new snapshot holding every applied edit up to `snapshotSeq`. */
+  pointSnapshot(volumeId: string, file: string, snapshotSeq: number): void {
+    this.setLabelsFile(volumeId, file);
+    this.db
+      .prepare(`INSERT INTO annotation_heads (volume_id, snapshot_seq) VALUES (?, ?) ON CONFLICT (volume_id) DO UPDATE SET snapshot_seq = excluded.snapshot_seq`)
+      .run(volumeId, snapshotSeq);
+  }
+
+  deleteEdits(seqs: readonly number[]): void {
+    const del = this.db.prepare('DELETE FROM annotation_edits WHERE seq = ?');
+    for (const seq of seqs) del.run(seq);
+  }
+
+  addClass(value: number, name: string, color: string): void {
+    this.db.prepare('INSERT INTO label_classes (value, name, color) VALUES (?, ?, ?)').run(value, name, color);
+  }
+
+  removeClass(value: number): void {
+    this.db.prepare('DELETE FROM label_classes WHERE value = ?').run(value);
+  }
+}

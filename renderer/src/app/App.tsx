@@ -70,7 +70,13 @@ export function App() {
           onImport={() => setDialog({ kind: 'import' })}
           disabled={project === null}
         />
-        <ViewerPane volume={selected} classes={project?.classes ?? []} report={report} />
+        <ViewerPane
+          volume={selected}
+          volumes={project?.volumes ?? []}
+          classes={project?.classes ?? []}
+          onProjectStale={() => void refresh()}
+          report={report}
+        />
       </main>
       {dialog?.kind === 'project' && (
         <ProjectDialog

@@ -43,7 +43,7 @@ export function LocationReadout({ location, classes, keyPlane }: LocationReadout
       )}
       <span className="readout__spacer" />
       <span className="readout__hint">
-        {keyPlane ? `↑↓ PgUp PgDn: ${keyPlane} slice` : 'Wheel: slice'} · Right-drag: window · Click: crosshair
+        {keyPlane ? `↑↓ PgUp PgDn: ${keyPlane} slice` : 'Wheel: slice'} · Right-drag: window · ?: all shortcuts
       </span>
     </div>
   );

@@ -1,21 +1,40 @@
 import { MULTIPLANAR_TYPE, Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
-import type { LabelColormap } from './labelColormap.ts';
+import type { Axis } from '../../../shared/types.ts';
+import { NORMAL_OF_PEN_PLANE, paintDisc, paintSegment, type PenPlane } from '../annotation/brush.ts';
+import { applyServerValues, changedIndices, groupBySlice, type SlicePaint } from '../annotation/drawingDiff.ts';
+import {
+  linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid,
+} from '../annotation/voxelGrid.ts';
+import type { LabelLut } from './labelColormap.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
 
 export interface ViewerCallbacks {
   onLocation(location: ViewerLocation): void;
   /** The window changed from inside NiiVue (right-drag contrast, double-click reset). */
   onWindow(window: WindowRange): void;
+  /**
+   * A brush or eraser stroke ended. Each part sets one slice's voxels to one value; the
+   * drawing already shows them, and counts them as sent (see `applyUpdate`, `setLabels`).
+   */
+  onStroke(parts: StrokePart[]): void;
+}
+
+export interface StrokePart extends SlicePaint {
+  value: number;
 }
 
 export interface ScanToShow {
   /** NIfTI bytes (.nii or .nii.gz, told apart by the gzip magic). */
   scan: ArrayBuffer;
-  labels: ArrayBuffer | null;
-  colormap: LabelColormap | null;
+  /** The label map (NIfTI, the scan's geometry), shown as NiiVue's editable drawing. */
+  labels: ArrayBuffer;
+  lut: LabelLut;
   labelOpacity: number;
   labelsVisible: boolean;
 }
+
+/** A brush (value > 0) or eraser (value 0) of `size` voxels across; null for navigating. */
+export type Pen = { value: number; size: number } | null;
 
 const SLICE_OF_MODE: Record<ViewMode, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,
@@ -29,21 +48,52 @@ const PLANE_OF_SLICE: Partial<Record<number, Plane>> = {
   [SLICE_TYPE.CORONAL]: 'coronal',
   [SLICE_TYPE.SAGITTAL]: 'sagittal',
 };
-/** One slice step along each plane's normal, in NiiVue's RAS-ordered voxel grid. */
-const STEP_OF_PLANE: Record<Plane, [number, number, number]> = {
-  sagittal: [1, 0, 0],
-  coronal: [0, 1, 0],
-  axial: [0, 0, 1],
-};
+/** The RAS axis along each plane's normal, in NiiVue's RAS-ordered voxel grid. */
+const NORMAL_OF_PLANE: Record<Plane, 0 | 1 | 2> = { sagittal: 0, coronal: 1, axial: 2 };
+
+/**
+ * NiiVue with a round brush: its own pen paints squares. The two overrides are the only places
+ * NiiVue paints pen strokes; they also record which voxels the stroke covered (so painting a
+ * value over itself still counts as annotating) and on which plane.
+ */
+class PaintingNiivue extends Niivue {
+  stroke: { plane: PenPlane; touched: Set<number> } | null = null;
+
+  override drawPt(x: number, y: number, z: number, penValue: number, drawBitmap: Uint8Array | null = null): void {
+    const target = drawBitmap ?? this.drawBitmap;
+    const plane = this.drawPenAxCorSag;
+    if (!target || !this.back?.dims || plane < 0 || plane > 2) return super.drawPt(x, y, z, penValue, drawBitmap);
+    this.stroke ??= { plane: plane as PenPlane, touched: new Set() };
+    paintDisc(target, rasDims(this.back), [x, y, z], plane as PenPlane, this.opts.penSize, penValue, this.stroke.touched);
+  }
+
+  override drawPenLine(ptA: number[], ptB: number[], penValue: number): void {
+    const plane = this.drawPenAxCorSag;
+    if (!this.drawBitmap || !this.back?.dims || plane < 0 || plane > 2) return super.drawPenLine(ptA, ptB, penValue);
+    this.stroke ??= { plane: plane as PenPlane, touched: new Set() };
+    paintSegment(this.drawBitmap, rasDims(this.back), ptA, ptB, plane as PenPlane, this.opts.penSize, penValue, this.stroke.touched);
+  }
+}
+
+function rasDims(image: NVImage): Vec3 {
+  const d = image.dims!;
+  return [d[1], d[2], d[3]];
+}
 
 /**
  * Everything the app does with NiiVue goes through this class: one Niivue object on one canvas,
- * the scan as volume 0 and its label map as volume 1. React components hold a controller and
- * never touch NiiVue directly, so a NiiVue upgrade stays in this file.
+ * the scan as volume 0 and its label map as NiiVue's drawing, which the brush edits in place.
+ * React components hold a controller and never touch NiiVue directly, so a NiiVue upgrade stays
+ * in this file.
+ *
+ * The drawing is kept beside a copy of what the server has been sent (`synced`, RAS order like
+ * the drawing): a stroke is the difference between the two, and server updates patch both.
  */
 export class ViewerController {
-  private readonly nv: Niivue;
+  private readonly nv: PaintingNiivue;
   private ready: Promise<void>;
+  private grid: VoxelGrid | null = null;
+  private synced: Uint8Array | null = null;
   private intensity: IntensityInfo | null = null;
   private disposed = false;
   private uploadFrame: number | null = null;
@@ -54,7 +104,7 @@ export class ViewerController {
     private readonly canvas: HTMLCanvasElement,
     private readonly callbacks: ViewerCallbacks,
   ) {
-    this.nv = new Niivue({
+    this.nv = new PaintingNiivue({
       backColor: [0, 0, 0, 1],
       crosshairColor: [0.3, 0.75, 1, 0.85],
       // in percent of the field of view: a thin line at any zoom (the default unit, voxels,
@@ -77,47 +127,118 @@ export class ViewerController {
       loadingText: '',
       logLevel: 'error',
     });
-    this.nv.onLocationChange = (raw) => this.reportLocation(raw);
+    this.nv.onLocationChange = () => this.reportLocation();
     this.nv.onIntensityChange = (vol) => {
       if (vol === this.nv.volumes[0]) this.callbacks.onWindow(this.getWindow());
+    };
+    this.nv.onDrawingChanged = (action) => {
+      if (action === 'draw') this.finishStroke();
     };
     this.ready = this.nv.attachToCanvas(canvas).then(() => undefined);
   }
 
-  /** Replaces whatever is shown with a scan and, when given, its label map. */
+  /** Replaces whatever is shown with a scan and its label map (as the editable drawing). */
   async show(item: ScanToShow): Promise<IntensityInfo> {
     const generation = ++this.generation;
     await this.ready;
-    const scan = await NVImage.loadFromUrl({
-      url: item.scan,
-      name: niftiName('scan', item.scan),
-      colormap: 'gray',
-      // initial window: 0.5–99.5 % of the non-zero voxels; counting the zero background
-      // (half of a head scan) would put the upper limit inside white matter and saturate it
-      percentileFrac: 0.005,
-      ignoreZeroVoxels: true,
-    });
-    let labels: NVImage | null = null;
-    if (item.labels) {
-      labels = await NVImage.loadFromUrl({ url: item.labels, name: niftiName('labels', item.labels) });
-      if (item.colormap) labels.setColormapLabel(item.colormap);
-      labels.opacity = item.labelsVisible ? item.labelOpacity : 0;
-    }
+    const [scan, labels] = await Promise.all([
+      NVImage.loadFromUrl({
+        url: item.scan,
+        name: niftiName('scan', item.scan),
+        colormap: 'gray',
+        // initial window: 0.5–99.5 % of the non-zero voxels; counting the zero background
+        // (half of a head scan) would put the upper limit inside white matter and saturate it
+        percentileFrac: 0.005,
+        ignoreZeroVoxels: true,
+      }),
+      this.decodeLabels(item.labels),
+    ]);
     if (generation !== this.generation || this.disposed) throw new SupersededError();
-    // Set both volumes at once and upload once: each addVolume() re-uploads every layer and
-    // recomputes the 3D gradients, which costs seconds on software GL.
-    this.nv.volumes = labels ? [scan, labels] : [scan];
+    const grid = voxelGrid(scan.permRAS!, [scan.hdr!.dims[1], scan.hdr!.dims[2], scan.hdr!.dims[3]]);
+    if (labels.length !== grid.nativeDims[0] * grid.nativeDims[1] * grid.nativeDims[2]) {
+      throw new Error('the label map does not have the scan\'s shape');
+    }
+    this.nv.volumes = [scan];
     this.nv.back = scan;
-    this.nv.overlays = labels ? [labels] : [];
+    this.nv.overlays = [];
     this.nv.scene.crosshairPos = [0.5, 0.5, 0.5];
     this.intensity = {
       dataMin: scan.global_min ?? scan.cal_min ?? 0,
       dataMax: scan.global_max ?? scan.cal_max ?? 0,
       initial: { min: scan.cal_min ?? 0, max: scan.cal_max ?? 0 },
     };
+    this.nv.drawLut = item.lut;
+    this.nv.drawOpacity = item.labelsVisible ? item.labelOpacity : 0;
+    this.grid = grid;
     this.nv.updateGLVolume();
+    this.nv.createEmptyDrawing();
+    this.putDrawing(reorder(grid, labels, true));
     this.nv.createOnLocationChange();
     return this.intensity;
+  }
+
+  /** Replaces the drawing with a label map from the server (after a failed save, a class removal, an import). */
+  async setLabels(bytes: ArrayBuffer): Promise<void> {
+    const generation = this.generation;
+    const labels = await this.decodeLabels(bytes);
+    const grid = this.grid;
+    if (generation !== this.generation || this.disposed || !grid) throw new SupersededError();
+    this.putDrawing(reorder(grid, labels, true));
+    this.nv.createOnLocationChange();
+  }
+
+  /**
+   * Writes the server's answer (stored-order indices and their values) into the drawing. Voxels
+   * of a stroke not yet sent keep what the user painted; they are sent when the stroke ends.
+   */
+  applyUpdate(indices: Uint32Array, values: Uint8Array): void {
+    const grid = this.grid;
+    const drawing = this.nv.drawBitmap;
+    if (!grid || !drawing || !this.synced || indices.length === 0) return;
+    const ras = new Uint32Array(indices.length);
+    for (let n = 0; n < indices.length; n++) ras[n] = nativeIndexToRas(grid, indices[n]);
+    if (applyServerValues(drawing, this.synced, ras, values)) {
+      // only the drawing texture changes: far cheaper than updateGLVolume on software GL
+      this.nv.refreshDrawing(true);
+      this.nv.createOnLocationChange();
+    }
+  }
+
+  /** Paint with a brush or eraser, or (null) let clicks move the crosshair. */
+  setPen(pen: Pen): void {
+    if (pen) {
+      this.nv.opts.penSize = pen.size;
+      this.nv.setPenValue(pen.value, false);
+    }
+    if (this.nv.opts.drawingEnabled !== (pen !== null)) this.nv.setDrawingEnabled(pen !== null);
+  }
+
+  setLabelColours(lut: LabelLut): void {
+    this.nv.drawLut = lut;
+    if (this.nv.volumes.length === 0) return;
+    this.nv.refreshColormaps();
+    this.nv.drawScene();
+  }
+
+  /** The stored voxel axis a plane shows slices of (depends on the scan's orientation). */
+  axisOfPlane(plane: Plane): Axis | null {
+    return this.grid ? nativeAxisName(this.grid, NORMAL_OF_PLANE[plane]) : null;
+  }
+
+  /** The crosshair's voxel in the scan's own (i, j, k). */
+  crosshairVoxel(): Vec3 | null {
+    if (!this.grid || this.nv.volumes.length === 0) return null;
+    return rasToNative(this.grid, this.rasCrosshair());
+  }
+
+  /** Moves the crosshair to stored slice `slice` of the plane's axis; the plane's view follows. */
+  goToSlice(plane: Plane, slice: number): void {
+    if (!this.grid || this.nv.volumes.length === 0) return;
+    const d = NORMAL_OF_PLANE[plane];
+    const native = rasToNative(this.grid, this.rasCrosshair());
+    native[this.grid.nativeAxis[d]] = slice;
+    const target = nativeToRas(this.grid, native);
+    this.stepSlice(plane, target[d] - this.rasCrosshair()[d]);
   }
 
   /** Empties the viewer (no scan selected). */
@@ -127,6 +248,9 @@ export class ViewerController {
     if (this.disposed) return;
     this.removeVolumes();
     this.intensity = null;
+    this.grid = null;
+    this.synced = null;
+    if (this.nv.drawBitmap) this.nv.closeDrawing();
     this.nv.drawScene();
   }
 
@@ -144,9 +268,10 @@ export class ViewerController {
 
   /** Moves the crosshair `delta` slices along the plane's normal; the plane's view follows. */
   stepSlice(plane: Plane, delta: number): void {
-    if (this.nv.volumes.length === 0) return;
-    const [x, y, z] = STEP_OF_PLANE[plane];
-    this.nv.moveCrosshairInVox(x * delta, y * delta, z * delta);
+    if (this.nv.volumes.length === 0 || delta === 0) return;
+    const step = [0, 0, 0];
+    step[NORMAL_OF_PLANE[plane]] = delta;
+    this.nv.moveCrosshairInVox(step[0], step[1], step[2]);
   }
 
   getWindow(): WindowRange {
@@ -169,10 +294,7 @@ export class ViewerController {
   }
 
   setLabelOverlay(visible: boolean, opacity: number): void {
-    const labels = this.nv.volumes[1];
-    if (!labels) return;
-    labels.opacity = visible ? opacity : 0;
-    this.scheduleUpload();
+    this.nv.setDrawOpacity(visible ? opacity : 0);
   }
 
   focus(): void {
@@ -205,39 +327,70 @@ export class ViewerController {
     this.nv.overlays = [];
   }
 
-  private reportLocation(raw: unknown): void {
-    const loc = raw as {
-      mm: ArrayLike<number>;
-      values: { value: number; vox: ArrayLike<number> }[];
-    };
-    const scan = loc.values?.[0];
-    const image = this.nv.volumes[0];
-    if (!scan || !image) return;
-    const labels = loc.values[1];
+  /**
+   * Reads the crosshair back as the voxel drawn under it. NiiVue's own location report goes
+   * through world space with the volume's full affine, which for an oblique scan (drawn on its
+   * voxel grid) names a neighbouring voxel off the screen's slice; the texture position does not.
+   */
+  private reportLocation(): void {
+    const grid = this.grid;
+    const scan = this.nv.volumes[0];
+    if (!grid || !scan?.matRAS) return;
+    const frac = this.nv.scene.crosshairPos;
+    const continuous = [0, 1, 2].map((d) => frac[d] * grid.rasDims[d] - 0.5);
+    const ras = continuous.map((v, d) => Math.min(grid.rasDims[d] - 1, Math.max(0, Math.round(v)))) as Vec3;
+    const mm = scan.vox2mm(continuous, scan.matRAS);
+    const drawing = this.nv.drawBitmap;
     this.callbacks.onLocation({
-      voxel: nativeVoxel(image, scan.vox),
-      mm: [loc.mm[0], loc.mm[1], loc.mm[2]],
-      value: scan.value,
-      label: labels ? Math.round(labels.value) : null,
+      voxel: rasToNative(grid, ras),
+      mm: [mm[0], mm[1], mm[2]],
+      value: scan.getValue(ras[0], ras[1], ras[2]),
+      label: drawing ? drawing[linearIndex(ras, grid.rasDims)] : null,
     });
   }
-}
 
-/**
- * NiiVue reports voxels in its RAS-reoriented grid; the user wants the scan's own (i, j, k).
- * Same mapping NiiVue's getValue() uses, so the index and the value shown always agree.
- */
-function nativeVoxel(image: NVImage, ras: ArrayLike<number>): [number, number, number] {
-  const [x, y, z] = [Math.round(ras[0]), Math.round(ras[1]), Math.round(ras[2])];
-  const perm = image.permRAS;
-  const m = image.toRASvox;
-  if (!perm || !m || (perm[0] === 1 && perm[1] === 2 && perm[2] === 3)) return [x, y, z];
-  // gl-matrix mat4 is column-major: out = M · (x, y, z, 1)
-  return [
-    Math.round(m[0] * x + m[4] * y + m[8] * z + m[12]),
-    Math.round(m[1] * x + m[5] * y + m[9] * z + m[13]),
-    Math.round(m[2] * x + m[6] * y + m[10] * z + m[14]),
-  ];
+  /** The crosshair's voxel in NiiVue's RAS grid: the voxel its drawing and its slices show there. */
+  private rasCrosshair(): Vec3 {
+    const v = this.nv.frac2vox(this.nv.scene.crosshairPos);
+    return [Math.round(v[0]), Math.round(v[1]), Math.round(v[2])];
+  }
+
+  private async decodeLabels(bytes: ArrayBuffer): Promise<Uint8Array> {
+    const image = await NVImage.loadFromUrl({ url: bytes, name: niftiName('labels', bytes) });
+    const img = image.img!;
+    return img instanceof Uint8Array ? img : Uint8Array.from(img as ArrayLike<number>);
+  }
+
+  /** Shows a RAS-ordered label bitmap as the drawing and takes it as what the server has. */
+  private putDrawing(bitmap: Uint8Array): void {
+    this.nv.stroke = null;
+    this.nv.drawBitmap = bitmap;
+    this.synced = bitmap.slice();
+    this.nv.refreshDrawing(true);
+  }
+
+  /** Turns the difference between drawing and synced copy, plus the voxels the pen covered, into paint requests. */
+  private finishStroke(): void {
+    const { grid, synced } = this;
+    const drawing = this.nv.drawBitmap;
+    const stroke = this.nv.stroke;
+    this.nv.stroke = null;
+    if (!grid || !synced || !drawing) return;
+    const voxels = new Set<number>(changedIndices(drawing, synced));
+    for (const r of stroke?.touched ?? []) voxels.add(r);
+    if (voxels.size === 0) return;
+    const byValue = new Map<number, number[]>();
+    for (const r of voxels) {
+      synced[r] = drawing[r];
+      const list = byValue.get(drawing[r]);
+      if (list) list.push(r);
+      else byValue.set(drawing[r], [r]);
+    }
+    const normal = NORMAL_OF_PEN_PLANE[stroke?.plane ?? 0];
+    const parts: StrokePart[] = [];
+    for (const [value, list] of byValue) for (const part of groupBySlice(grid, list, normal)) parts.push({ ...part, value });
+    this.callbacks.onStroke(parts);
+  }
 }
 
 /** Thrown by show() when a newer show() started meanwhile; callers ignore it. */

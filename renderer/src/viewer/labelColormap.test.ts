@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hexToRgb, labelColormap } from './labelColormap.ts';
+import { hexToRgb, labelLut } from './labelColormap.ts';
 
 test('hex colours parse in long and short form; junk becomes grey', () => {
   assert.deepEqual(hexToRgb('#e6194b'), [230, 25, 75]);
@@ -8,13 +8,15 @@ test('hex colours parse in long and short form; junk becomes grey', () => {
   assert.deepEqual(hexToRgb('red'), [128, 128, 128]);
 });
 
-test('the label colormap has a transparent background and one opaque entry per class, by value', () => {
-  const cm = labelColormap([
+test('the label table: transparent background, each class opaque in its colour at its value, others grey', () => {
+  const { lut, labels } = labelLut([
     { value: 3, name: 'Thalamus', color: '#4363d8' },
     { value: 1, name: 'Cortex', color: '#e6194b' },
   ]);
-  assert.deepEqual(cm.I, [0, 1, 3]);
-  assert.deepEqual(cm.A, [0, 255, 255]);
-  assert.deepEqual(cm.labels, ['Background', 'Cortex', 'Thalamus']);
-  assert.deepEqual([cm.R[2], cm.G[2], cm.B[2]], [0x43, 0x63, 0xd8]);
+  assert.equal(lut.length, 1024);
+  assert.deepEqual([...lut.subarray(0, 4)], [0, 0, 0, 0]);
+  assert.deepEqual([...lut.subarray(4, 8)], [0xe6, 0x19, 0x4b, 255]);
+  assert.deepEqual([...lut.subarray(12, 16)], [0x43, 0x63, 0xd8, 255]);
+  assert.deepEqual([...lut.subarray(8, 12)], [160, 160, 160, 255]);
+  assert.deepEqual([labels[0], labels[1], labels[2], labels[3]], ['Background', 'Cortex', 'label 2', 'Thalamus']);
 });

@@ -1,12 +1,8 @@
 import type { LabelClass } from '../../../shared/types.ts';
 
-/** NiiVue's label colour table: parallel arrays of red, green, blue, alpha, value and name. */
-export interface LabelColormap {
-  R: number[];
-  G: number[];
-  B: number[];
-  A: number[];
-  I: number[];
+/** NiiVue's drawing colour table: RGBA for each of the 256 label values, and a name per value. */
+export interface LabelLut {
+  lut: Uint8ClampedArray;
   labels: string[];
 }
 
@@ -19,20 +15,21 @@ export function hexToRgb(hex: string): [number, number, number] {
 }
 
 /**
- * Builds the overlay colour table from the project's classes. Value 0 (background) is fully
- * transparent; every class is opaque in its own colour (the overlay's opacity is applied on top).
+ * Builds the label colour table from the project's classes. Value 0 (background) is fully
+ * transparent; every class is opaque in its own colour (the label opacity is applied on top).
+ * A value no class claims shows in grey, so stray labels stay visible instead of vanishing.
  */
-export function labelColormap(classes: readonly LabelClass[]): LabelColormap {
-  const cm: LabelColormap = { R: [0], G: [0], B: [0], A: [0], I: [0], labels: ['Background'] };
-  const sorted = [...classes].filter((c) => c.value > 0 && c.value < 256).sort((a, b) => a.value - b.value);
-  for (const c of sorted) {
-    const [r, g, b] = hexToRgb(c.color);
-    cm.R.push(r);
-    cm.G.push(g);
-    cm.B.push(b);
-    cm.A.push(255);
-    cm.I.push(c.value);
-    cm.labels.push(c.name);
+export function labelLut(classes: readonly LabelClass[]): LabelLut {
+  const lut = new Uint8ClampedArray(256 * 4);
+  const labels: string[] = [];
+  for (let v = 0; v < 256; v++) {
+    lut.set(v === 0 ? [0, 0, 0, 0] : [160, 160, 160, 255], v * 4);
+    labels.push(v === 0 ? 'Background' : `label ${v}`);
   }
-  return cm;
+  for (const c of classes) {
+    if (!(c.value > 0 && c.value < 256)) continue;
+    lut.set([...hexToRgb(c.color), 255], c.value * 4);
+    labels[c.value] = c.name;
+  }
+  return { lut, labels };
 }

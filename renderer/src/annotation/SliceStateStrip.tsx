@@ -1,0 +1,54 @@
+import type { Axis, SliceState } from '../../../shared/types.ts';
+
+interface SliceStateStripProps {
+  axis: Axis;
+  states: readonly SliceState[];
+  current: number | null;
+  onJump(slice: number): void;
+}
+
+const STATE_NAMES: Record<SliceState, string> = {
+  unknown: 'not annotated',
+  annotated: 'annotated',
+  interpolated: 'interpolated, not accepted',
+  predicted: 'predicted',
+};
+
+/**
+ * One cell per slice along the current plane's axis, coloured by its annotation state, lowest
+ * slice on the left; a click goes to that slice. Keys do the same from anywhere (. , N).
+ */
+export function SliceStateStrip({ axis, states, current, onJump }: SliceStateStripProps) {
+  const counts = states.reduce<Record<string, number>>((n, s) => ((n[s] = (n[s] ?? 0) + 1), n), {});
+  return (
+    <div className="slice-strip" data-testid="slice-strip" data-axis={axis}>
+      <span className="slice-strip__label" title={`Slices along the stored axis ${axis}`}>
+        {axis} slices
+      </span>
+      <div
+        className="slice-strip__cells"
+        role="group"
+        aria-label={`Annotation state of each ${axis} slice`}
+        onClick={(e) => {
+          const slice = (e.target as HTMLElement).dataset.slice;
+          if (slice !== undefined) onJump(Number(slice));
+        }}
+      >
+        {states.map((s, n) => (
+          <div
+            key={n}
+            className={`slice-cell slice-cell--${s}${n === current ? ' slice-cell--current' : ''}`}
+            data-testid="slice-cell"
+            data-slice={n}
+            data-state={s}
+            title={`${axis} ${n}: ${STATE_NAMES[s]}`}
+          />
+        ))}
+      </div>
+      <span className="slice-strip__counts" data-testid="slice-strip-counts">
+        {counts.annotated ?? 0} annotated{counts.interpolated ? ` · ${counts.interpolated} interpolated` : ''}
+        {counts.predicted ? ` · ${counts.predicted} predicted` : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import type { SliceState } from '../../../shared/types.ts';
+
+export type Tool = 'navigate' | 'brush' | 'eraser' | 'fill';
+
+export type AnnotationKeyAction =
+  | { kind: 'tool'; tool: Tool }
+  | { kind: 'brush-size'; delta: number }
+  /** 0-based position in the class list (key 1 is the first class). */
+  | { kind: 'class'; index: number }
+  | { kind: 'undo' }
+  | { kind: 'redo' }
+  | { kind: 'jump'; state: SliceState; direction: 1 | -1 }
+  | { kind: 'help' };
+
+interface KeyLike {
+  key: string;
+  shiftKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+}
+
+const TOOL_KEYS: Record<string, Tool> = { v: 'navigate', b: 'brush', e: 'eraser', f: 'fill' };
+
+/**
+ * What a key does for annotation. Chosen not to collide with the viewer's keys (arrows, Page
+ * Up/Down, A C S M R L) nor with NiiVue's own (H J K L, Ctrl+U/D).
+ */
+export function annotationKeyAction(e: KeyLike): AnnotationKeyAction | null {
+  if (e.altKey) return null;
+  const lower = e.key.toLowerCase();
+  if (e.ctrlKey || e.metaKey) {
+    if (lower === 'z') return e.shiftKey ? { kind: 'redo' } : { kind: 'undo' };
+    if (lower === 'y' && !e.shiftKey) return { kind: 'redo' };
+    return null;
+  }
+  if (e.key === '?') return { kind: 'help' };
+  // Shift+[ arrives as "{" on US layouts: by key, not code, so other layouts get their own brackets
+  if (e.key === '[' || e.key === '{') return { kind: 'brush-size', delta: e.shiftKey ? -5 : -1 };
+  if (e.key === ']' || e.key === '}') return { kind: 'brush-size', delta: e.shiftKey ? 5 : 1 };
+  if (e.key === '.' || e.key === '>') return { kind: 'jump', state: 'annotated', direction: 1 };
+  if (e.key === ',' || e.key === '<') return { kind: 'jump', state: 'annotated', direction: -1 };
+  if (lower === 'n') return { kind: 'jump', state: 'unknown', direction: e.shiftKey ? -1 : 1 };
+  if (e.shiftKey) return null;
+  if (/^[1-9]$/.test(e.key)) return { kind: 'class', index: Number(e.key) - 1 };
+  if (TOOL_KEYS[lower]) return { kind: 'tool', tool: TOOL_KEYS[lower] };
+  return null;
+}
+
+/** Every shortcut of the app, grouped as the help overlay shows them. */
+export const SHORTCUT_HELP: { group: string; items: { keys: string; does: string }[] }[] = [
+  {
+    group: 'Tools',
+    items: [
+      { keys: 'V', does: 'Navigate: click moves the crosshair' },
+      { keys: 'B', does: 'Brush (round)' },
+      { keys: 'E', does: 'Eraser' },
+      { keys: 'F', does: 'Fill: click fills the region in the slice' },
+      { keys: '[  ]', does: 'Brush size smaller / larger (with Shift: by 5)' },
+      { keys: '1 – 9', does: 'Paint with the 1st … 9th class' },
+    ],
+  },
+  {
+    group: 'Edit',
+    items: [
+      { keys: 'Ctrl+Z', does: 'Undo' },
+      { keys: 'Ctrl+Shift+Z  Ctrl+Y', does: 'Redo' },
+    ],
+  },
+  {
+    group: 'Slices',
+    items: [
+      { keys: '↑ ↓  PgUp PgDn', does: 'Next / previous slice (with Shift: 10 slices)' },
+      { keys: 'Mouse wheel', does: 'Next / previous slice under the mouse' },
+      { keys: '.  ,', does: 'Next / previous annotated slice' },
+      { keys: 'N  Shift+N', does: 'Next / previous unannotated slice' },
+    ],
+  },
+  {
+    group: 'View',
+    items: [
+      { keys: 'M A C S R', does: 'Multiplanar, axial, coronal, sagittal, 3D' },
+      { keys: 'L', does: 'Show / hide the labels' },
+      { keys: 'Right-drag', does: 'Window from the dragged region' },
+      { keys: '?', does: 'This help' },
+    ],
+  },
+];

@@ -1,0 +1,139 @@
+import { useCallback, useRef, useState } from 'react';
+import type { Axis, AnnotationSnapshot, AnnotationUpdate, SliceStates } from '../../../shared/types.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { errorMessage } from '../api/errors.ts';
+import type { StrokePart, ViewerController } from '../viewer/ViewerController.ts';
+
+export type SaveStatus = { kind: 'saved' } | { kind: 'saving' } | { kind: 'failed'; message: string };
+
+export interface AnnotationState {
+  /** The volume whose annotation is loaded; null while none is. */
+  volumeId: string | null;
+  slices: SliceStates | null;
+  canUndo: boolean;
+  canRedo: boolean;
+  save: SaveStatus;
+}
+
+const EMPTY: AnnotationState = { volumeId: null, slices: null, canUndo: false, canRedo: false, save: { kind: 'saved' } };
+
+/**
+ * The shown volume's annotation as the server has it. Every edit goes to the server, one after
+ * another in the order the user made them (the server autosaves each), and the server's answer
+ * patches the drawing, so what is shown is what is stored. When an edit fails, the label map is
+ * reloaded: the drawing never keeps voxels the server does not have.
+ */
+export function useAnnotation(controllerRef: { readonly current: ViewerController | null }) {
+  const api = useApi();
+  const [state, setState] = useState<AnnotationState>(EMPTY);
+  const volumeRef = useRef<string | null>(null);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const pending = useRef(0);
+
+  /** Takes a freshly loaded snapshot (the viewer loads it together with the scan). */
+  const reset = useCallback((snapshot: AnnotationSnapshot | null) => {
+    volumeRef.current = snapshot?.volumeId ?? null;
+    setState(
+      snapshot
+        ? { volumeId: snapshot.volumeId, slices: snapshot.slices, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo, save: { kind: 'saved' } }
+        : EMPTY,
+    );
+  }, []);
+
+  const reload = useCallback(
+    async (volumeId: string) => {
+      const snapshot = await api.call('annotations.load', { volumeId });
+      if (volumeRef.current !== volumeId) return;
+      await controllerRef.current?.setLabels(snapshot.labels);
+      if (volumeRef.current !== volumeId) return;
+      setState((s) => ({ ...s, slices: snapshot.slices, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo }));
+    },
+    [api, controllerRef],
+  );
+
+  /**
+   * Queues one edit of the shown volume. Its answer is applied only while that volume is still
+   * shown; a failure shows "not saved" and puts the server's label map back on screen.
+   */
+  const edit = useCallback(
+    (send: (volumeId: string) => Promise<AnnotationUpdate>): Promise<boolean> => {
+      const volumeId = volumeRef.current;
+      if (!volumeId) return Promise.resolve(false);
+      pending.current++;
+      setState((s) => ({ ...s, save: s.save.kind === 'failed' ? s.save : { kind: 'saving' } }));
+      const done = queue.current.then(async () => {
+        try {
+          const update = await send(volumeId);
+          if (volumeRef.current !== volumeId) return true;
+          controllerRef.current?.applyUpdate(new Uint32Array(update.indices), new Uint8Array(update.values));
+          setState((s) => ({
+            ...s,
+            slices: update.slices,
+            canUndo: update.canUndo,
+            canRedo: update.canRedo,
+            save: pending.current > 1 ? { kind: 'saving' } : { kind: 'saved' },
+          }));
+          return true;
+        } catch (err) {
+          if (volumeRef.current !== volumeId) return false;
+          setState((s) => ({ ...s, save: { kind: 'failed', message: errorMessage(err) } }));
+          try {
+            await reload(volumeId);
+          } catch (reloadErr) {
+            setState((s) => ({ ...s, save: { kind: 'failed', message: `${errorMessage(err)}; reloading failed too: ${errorMessage(reloadErr)}` } }));
+          }
+          return false;
+        } finally {
+          pending.current--;
+        }
+      });
+      queue.current = done.then(() => undefined);
+      return done;
+    },
+    [controllerRef, reload],
+  );
+
+  const paintStroke = useCallback(
+    (parts: StrokePart[]) => {
+      for (const part of parts) {
+        void edit((volumeId) =>
+          api.call('annotations.paint', { volumeId, axis: part.axis, slice: part.slice, indices: part.indices.buffer as ArrayBuffer, value: part.value }),
+        );
+      }
+    },
+    [api, edit],
+  );
+
+  const fill = useCallback(
+    (axis: Axis, seed: [number, number, number], value: number) =>
+      edit((volumeId) => api.call('annotations.fill', { volumeId, axis, slice: seed['ijk'.indexOf(axis)], seed, value })),
+    [api, edit],
+  );
+
+  const interpolate = useCallback(
+    (axis: Axis, from: number, to: number) => edit((volumeId) => api.call('annotations.interpolate', { volumeId, axis, from, to })),
+    [api, edit],
+  );
+
+  const setSliceState = useCallback(
+    (axis: Axis, slices: number[], sliceState: 'annotated' | 'unknown') =>
+      edit((volumeId) => api.call('annotations.setSliceState', { volumeId, axis, slices, state: sliceState })),
+    [api, edit],
+  );
+
+  const undo = useCallback(() => edit((volumeId) => api.call('annotations.undo', { volumeId })), [api, edit]);
+  const redo = useCallback(() => edit((volumeId) => api.call('annotations.redo', { volumeId })), [api, edit]);
+
+  /** Reloads the shown volume's label map (after a class removal or a label import changed it on the server). */
+  const refresh = useCallback(() => {
+    const volumeId = volumeRef.current;
+    if (!volumeId) return Promise.resolve();
+    const done = queue.current.then(() => reload(volumeId));
+    queue.current = done.catch(() => undefined);
+    return done;
+  }, [reload]);
+
+  return { state, reset, paintStroke, fill, interpolate, setSliceState, undo, redo, refresh };
+}
+
+export type Annotation = ReturnType<typeof useAnnotation>;

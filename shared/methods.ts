@@ -101,7 +101,7 @@ export const METHODS: readonly MethodSpec[] = [
     usesUnlabeled: true,
     minBatchSize: 1,
     options: [
-      { key: 'threshold', kind: 'number', default: { unet2d: 0.95, vnet3d: 0.85 }, min: 0, max: 1, description: 'teacher confidence τ a voxel needs to count' },
+      { key: 'threshold', kind: 'number', default: { unet2d: 0.95, vnet3d: 0.85 }, min: 0, max: 1, description: 'teacher confidence τ a voxel needs to count (the starting τ₀ of the reference schedule, 0.75 in its LA script)' },
       { key: 'thresholdSchedule', kind: 'choice', default: 'fixed', choices: ['fixed', 'reference'], description: 'fixed τ (paper) or the 3D reference code\'s ramped threshold' },
       { key: 'eta', kind: 'number', default: 0.3, min: 0, max: 1, description: 'share η of the teaching-assistant loss in L_kd' },
       { key: 'kappa', kind: 'number', default: { unet2d: 0.5, vnet3d: 1 }, min: 0, max: 10, description: 'weight κ of the distillation loss' },

@@ -34,6 +34,33 @@ describe('ParameterStore', () => {
     store.dispose();
   });
 
+  test('linear: [in, out] weight and bias U(±1/√in) by default, U(±given bounds) otherwise', () => {
+    const store = new ParameterStore(new Rng(1));
+    const plain = store.linear('fc', 16, 8);
+    const xavier = store.linear('attn', 4, 12, Math.sqrt(6 / 16), 0);
+    assert.deepEqual(plain.weight.shape, [16, 8]);
+    assert.deepEqual(plain.bias.shape, [8]);
+    const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]!);
+    // 128 draws of U(±0.25): the largest lies close to the bound, none beyond it.
+    assert.ok(maxAbs(plain.weight) <= 0.25 && maxAbs(plain.weight) > 0.2);
+    assert.ok(maxAbs(plain.bias) <= 0.25);
+    assert.ok(maxAbs(xavier.weight) <= Math.sqrt(6 / 16) && maxAbs(xavier.weight) > 0.5);
+    assert.deepEqual(Array.from(xavier.bias.dataSync()), new Array(12).fill(0));
+    const weights = store.getWeights();
+    assert.deepEqual([...weights.keys()], ['fc.weight', 'fc.bias', 'attn.weight', 'attn.bias']);
+    tf.dispose([...weights.values()]);
+    assert.equal(store.parameterCount(), 16 * 8 + 8 + 4 * 12 + 12);
+    store.dispose();
+  });
+
+  test('layerNorm: trainable γ 1 and β 0', () => {
+    const store = new ParameterStore(new Rng(1));
+    const { gamma, beta } = store.layerNorm('norm', 3);
+    assert.deepEqual([Array.from(gamma.dataSync()), Array.from(beta.dataSync())], [[1, 1, 1], [0, 0, 0]]);
+    assert.equal(store.trainableVariables().length, 2);
+    store.dispose();
+  });
+
   test('setWeights needs exactly the same names and shapes', () => {
     const store = new ParameterStore(new Rng(1));
     store.conv('c', [1, 1], 2, 2);

@@ -54,6 +54,26 @@ export class ParameterStore {
     };
   }
 
+  /**
+   * Linear layer: weight [in, out] (the layout of tf.matMul(x, weight); PyTorch stores
+   * [out, in]) and bias, drawn U(±weightBound) and U(±biasBound). The defaults are PyTorch's
+   * nn.Linear start, 1/√in for both; attention input projections pass Xavier's bound and 0.
+   */
+  linear(name: string, inChannels: number, outChannels: number, weightBound = 1 / Math.sqrt(inChannels), biasBound = weightBound): ConvParameters {
+    return {
+      weight: this.add(`${name}.weight`, [inChannels, outChannels], this.uniform(inChannels * outChannels, weightBound)),
+      bias: this.add(`${name}.bias`, [outChannels], this.uniform(outChannels, biasBound)),
+    };
+  }
+
+  /** LayerNorm's affine part: γ = 1, β = 0 (PyTorch's start). */
+  layerNorm(name: string, channels: number): { gamma: tf.Variable; beta: tf.Variable } {
+    return {
+      gamma: this.add(`${name}.weight`, [channels], new Float32Array(channels).fill(1)),
+      beta: this.add(`${name}.bias`, [channels], new Float32Array(channels)),
+    };
+  }
+
   /** BatchNorm with γ = 1, β = 0, running mean 0 and variance 1 (PyTorch's start). */
   batchNorm(name: string, channels: number): BatchNormParameters {
     return {

@@ -5,6 +5,11 @@ export type ModelKind = 'unet2d' | 'vnet3d';
 export interface ForwardOptions {
   /** Batch statistics (updating the running ones) and dropout when true; running statistics, no dropout when false. */
   training: boolean;
+  /**
+   * V-Net's channel dropout on the last decoder feature in training (default true); CrossMatch's
+   * perturbed decodes run without it, as its reference's `no_drop=True` does.
+   */
+  decoderDropout?: boolean;
 }
 
 /**

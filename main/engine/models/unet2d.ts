@@ -24,7 +24,8 @@ interface ConvBlock {
 }
 
 interface UpBlock {
-  conv1x1: ConvParameters;
+  /** The parameters of upsample(). */
+  up: ConvParameters;
   block: ConvBlock;
 }
 
@@ -63,7 +64,7 @@ export class UNet2d extends StoredParametersModel implements SegmentationModel {
     this.upBlocks = [1, 2, 3, 4].map((k) => {
       const [deep, skip] = [channels[5 - k], channels[4 - k]];
       return {
-        conv1x1: this.store.conv(`decoder.up${k}.conv1x1`, [1, 1], deep, skip),
+        up: this.createUpsampling(`decoder.up${k}`, deep, skip),
         block: this.convBlock(`decoder.up${k}.conv.conv_conv`, 2 * skip, skip, 0),
       };
     });
@@ -80,7 +81,7 @@ export class UNet2d extends StoredParametersModel implements SegmentationModel {
       const features: tf.Tensor4D[] = [];
       let h = x as tf.Tensor4D;
       this.encoderBlocks.forEach((block, i) => {
-        h = this.runBlock(i === 0 ? h : tf.maxPool(h, 2, 2, 'valid'), block, options);
+        h = this.encoderStageOutput(i, this.runBlock(i === 0 ? h : tf.maxPool(h, 2, 2, 'valid'), block, options), options);
         features.push(h);
       });
       return features;
@@ -94,12 +95,34 @@ export class UNet2d extends StoredParametersModel implements SegmentationModel {
   decodeWithFeature(features: tf.Tensor[], options: ForwardOptions): { logits: tf.Tensor4D; feature: tf.Tensor4D } {
     return tf.tidy(() => {
       let h = features[4] as tf.Tensor4D;
-      this.upBlocks.forEach(({ conv1x1, block }, i) => {
-        const up = upsampleBilinear2x(conv2d(h, conv1x1, 1, 'same'));
+      this.upBlocks.forEach(({ up: upParameters, block }, i) => {
+        const up = this.upsample(h, upParameters);
         h = this.runBlock(tf.concat([features[3 - i] as tf.Tensor4D, up], 3), block, options);
       });
       return { logits: conv2d(h, this.outConv, 1, 'same'), feature: h };
     });
+  }
+
+  /**
+   * Parameters of decoder step `prefix` (`decoder.up1` … `up4`) that bring the deeper feature
+   * to the skip's channels and resolution: a 1×1 conv here. Runs inside the constructor, so
+   * an override may use only `this.store`.
+   */
+  protected createUpsampling(prefix: string, deepChannels: number, skipChannels: number): ConvParameters {
+    return this.store.conv(`${prefix}.conv1x1`, [1, 1], deepChannels, skipChannels);
+  }
+
+  /** ×2 upsampling with parameters from createUpsampling: 1×1 conv, then bilinear (align corners) here. */
+  protected upsample(x: tf.Tensor4D, p: ConvParameters): tf.Tensor4D {
+    return upsampleBilinear2x(conv2d(x, p, 1, 'same'));
+  }
+
+  /**
+   * The output of encoder block `index` (0-based), before it becomes a skip and is pooled;
+   * unchanged here, a place for subclasses to act on encoder features.
+   */
+  protected encoderStageOutput(_index: number, h: tf.Tensor4D, _options: ForwardOptions): tf.Tensor4D {
+    return h;
   }
 
   // PyTorch nn.Sequential indices: conv 0, BN 1, (LeakyReLU 2, Dropout 3), conv 4, BN 5.

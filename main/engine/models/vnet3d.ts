@@ -14,7 +14,7 @@ export interface VNet3dOptions {
   seed?: number;
 }
 
-interface ConvBn {
+export interface ConvBn {
   conv: ConvParameters;
   bn: BatchNormParameters;
 }
@@ -70,10 +70,7 @@ export class VNet3d extends StoredParametersModel implements SegmentationModel {
           bn: this.store.batchNorm(`block_${block}_dw.conv.1`, 2 * channels),
         });
       } else if (transition === 'up') {
-        this.ups.push({
-          conv: this.store.convTranspose(`block_${block}_up.conv.0`, [2, 2, 2], channels, channels / 2),
-          bn: this.store.batchNorm(`block_${block}_up.conv.1`, channels / 2),
-        });
+        this.ups.push(this.createUpsampling(block, channels, channels / 2));
       }
     }
     this.outConv = this.store.conv('out_conv', [1, 1, 1], width, numClasses);
@@ -90,7 +87,7 @@ export class VNet3d extends StoredParametersModel implements SegmentationModel {
       let h = x as tf.Tensor5D;
       for (let i = 0; i < 5; i++) {
         if (i > 0) h = this.runConvBn(h, this.downs[i - 1], options, (x, p) => conv3d(x, p, 2, 'valid'));
-        h = this.runStage(h, this.stages[i], options);
+        h = this.encoderStageOutput(i, this.runStage(h, this.stages[i], options), options);
         features.push(h);
       }
       features[4] = this.dropout(features[4], options);
@@ -106,15 +103,40 @@ export class VNet3d extends StoredParametersModel implements SegmentationModel {
     return tf.tidy(() => {
       let h = features[4] as tf.Tensor5D;
       for (let i = 0; i < 4; i++) {
-        const up = this.runConvBn(h, this.ups[i], options, conv3dTranspose2x);
+        const up = this.upsample(h, this.ups[i], options);
         h = this.runStage(tf.add(up, features[3 - i] as tf.Tensor5D), this.stages[5 + i], options);
       }
-      const feature = this.dropout(h, options);
+      const feature = options.decoderDropout === false ? h : this.dropout(h, options);
       return { logits: conv3d(feature, this.outConv, 1, 'valid'), feature };
     });
   }
 
-  private runConvBn(
+  /**
+   * Parameters of the ×2 upsampling after decoder stage `block` (`five` … `eight`): a k2 s2
+   * transposed conv → BN here. Runs inside the constructor, so an override may use only
+   * `this.store`.
+   */
+  protected createUpsampling(block: string, inChannels: number, outChannels: number): ConvBn {
+    return {
+      conv: this.store.convTranspose(`block_${block}_up.conv.0`, [2, 2, 2], inChannels, outChannels),
+      bn: this.store.batchNorm(`block_${block}_up.conv.1`, outChannels),
+    };
+  }
+
+  /** ×2 upsampling with parameters from createUpsampling: transposed conv → BN → ReLU here. */
+  protected upsample(x: tf.Tensor5D, up: ConvBn, options: ForwardOptions): tf.Tensor5D {
+    return this.runConvBn(x, up, options, conv3dTranspose2x);
+  }
+
+  /**
+   * The output of encoder stage `index` (0-based), before it becomes a skip and is
+   * downsampled; unchanged here, a place for subclasses to act on encoder features.
+   */
+  protected encoderStageOutput(_index: number, h: tf.Tensor5D, _options: ForwardOptions): tf.Tensor5D {
+    return h;
+  }
+
+  protected runConvBn(
     x: tf.Tensor5D, { conv, bn }: ConvBn, options: ForwardOptions,
     convolve: (x: tf.Tensor5D, p: ConvParameters) => tf.Tensor5D,
   ): tf.Tensor5D {

@@ -37,7 +37,8 @@ export class PatchBatches implements BatchSource {
     const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: 4 });
     this.training = split.train;
     this.held = split.validation;
-    this.all = scans.filter((s) => !split.validation.includes(s));
+    // Validating on the training scans holds nothing out, so every scan stays available.
+    this.all = split.validationOnTraining ? scans : scans.filter((s) => !split.validation.includes(s));
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
   }
 

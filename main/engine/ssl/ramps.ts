@@ -1,0 +1,46 @@
+/**
+ * Ramp-ups of unsupervised loss weights (methods.md, notation `r(t, L)`).
+ */
+
+/**
+ * Sigmoid-shaped ramp-up `r(t, L) = exp(-5 (1 - clip(t, 0, L)/L)^2)` (Laine & Aila 2017, as in
+ * the UA-MT and SSL4MIS code): exp(-5) ≈ 0.0067 at t = 0, 1 from t = L on.
+ * @param t the ramp's clock (any real number; clipped to [0, L]).
+ * @param length L ≥ 0; a zero-length ramp is 1 everywhere.
+ */
+export function sigmoidRampUp(t: number, length: number): number {
+  if (!(length >= 0)) throw new RangeError(`ramp length must be ≥ 0, got ${length}`);
+  if (length === 0) return 1;
+  const phase = 1 - Math.min(Math.max(t, 0), length) / length;
+  return Math.exp(-5 * phase * phase);
+}
+
+/** A ramped weight `λ r(⌊t/q⌋, L)` in the papers' terms. */
+export interface RampSchedule {
+  /** Final weight λ. */
+  weight: number;
+  /** The method's ramp length L in ramp steps (methods.md: 40 for (UA-)MT, 200 for CPS). */
+  length: number;
+  /** Share of this run over which the ramp reaches λ (the `rampFraction` option). */
+  fraction: number;
+}
+
+/**
+ * The weight in force at `iteration` of a run of `iterations`: `λ r(⌊t/q⌋, L)` with
+ * `q = fraction · iterations / L`. The references advance their ramp every 150 iterations and
+ * reach λ at the end of their run (40 × 150 = 6000 iterations on LA); our runs are far shorter,
+ * so the step q is taken from this run, keeping the papers' L quantisation levels: the ramp
+ * reaches λ at iteration `fraction · iterations`. q may be below 1 (L larger than the ramp's
+ * iterations); the clock then advances by more than one level per iteration, which still ends
+ * the ramp where it should, whereas rounding q up to 1 would stretch it past the run.
+ * @param iteration 0-based t.
+ * @param iterations the run's length T ≥ 1.
+ */
+export function rampWeight(iteration: number, iterations: number, { weight, length, fraction }: RampSchedule): number {
+  if (!(iterations >= 1)) throw new RangeError(`a run has at least one iteration, got ${iterations}`);
+  if (!(fraction > 0)) throw new RangeError(`ramp fraction must be > 0, got ${fraction}`);
+  if (length === 0) return weight;
+  const q = (fraction * iterations) / length;
+  // The small tolerance keeps float error in t/q (e.g. 30 / 0.3) from dropping a level.
+  return weight * sigmoidRampUp(Math.floor(iteration / q + 1e-9), length);
+}

@@ -1,0 +1,163 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../backend/selectBackend.ts';
+import { createModel } from '../../models/createModel.ts';
+import { Rng } from '../../random/rng.ts';
+import { createTrainingMethod } from './createTrainingMethod.ts';
+import { ADAPTIVE_WEIGHT_WINDOW, CpsMethod, crossPseudoSupervision } from './cps.ts';
+import { checkpointRoundTrip, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+
+const build = (options = {}, model: 'unet2d' | 'vnet3d' = 'unet2d') => createTrainingMethod(testConfig('cps', model, options)) as CpsMethod;
+const context = (iteration: number, iterations = 20) => ({ iteration, iterations, learningRate: 1e-2, rng: new Rng(`s${iteration}`) });
+
+describe('crossPseudoSupervision', () => {
+  before(() => selectBackend());
+
+  // Two voxels, two classes. logits1 (2, 0), (0, 1) → ŷ1 = 0, 1; logits2 (0, 3), (1, 0) → ŷ2 = 1, 0.
+  // CE(logits1, ŷ2) = ½ [ln(1 + e²) + ln(1 + e)] = ½ (2.126928 + 1.313262) = 1.720095
+  // CE(logits2, ŷ1) = ½ [ln(1 + e³) + ln(1 + e)] = ½ (3.048587 + 1.313262) = 2.180924
+  const cases = [
+    { name: 'disagreeing nets', l1: [2, 0, 0, 1], l2: [0, 3, 1, 0], expected: [1.720095, 2.180924] },
+    // Agreeing on both voxels: each scored against its own argmax: ½ [ln(1 + e⁻²) + ln(1 + e⁻¹)] and ½ [ln(1 + e⁻³) + ln(1 + e⁻¹)].
+    {
+      name: 'agreeing nets', l1: [2, 0, 0, 1], l2: [3, 0, 0, 1],
+      expected: [0.5 * (Math.log1p(Math.exp(-2)) + Math.log1p(Math.exp(-1))), 0.5 * (Math.log1p(Math.exp(-3)) + Math.log1p(Math.exp(-1)))],
+    },
+  ];
+  for (const { name, l1, l2, expected } of cases) {
+    test(`CE against the other net's hard labels: ${name}`, () => {
+      tf.tidy(() => {
+        const [p1, p2] = crossPseudoSupervision(tf.tensor3d(l1, [1, 2, 2]), tf.tensor3d(l2, [1, 2, 2]));
+        assert.ok(Math.abs(p1.dataSync()[0]! - expected[0]!) < 1e-5, `${p1.dataSync()[0]}`);
+        assert.ok(Math.abs(p2.dataSync()[0]! - expected[1]!) < 1e-5, `${p2.dataSync()[0]}`);
+      });
+    });
+  }
+
+  test("each term's gradient reaches only the net it scores: the pseudo-labels are detached", () => {
+    tf.tidy(() => {
+      const l1 = tf.tensor3d([2, 0, 0, 1], [1, 2, 2]);
+      const l2 = tf.tensor3d([0, 3, 1, 0], [1, 2, 2]);
+      const [d11, d12] = tf.grads((a: tf.Tensor, b: tf.Tensor) => crossPseudoSupervision(a, b)[0])([l1, l2]);
+      const [d21, d22] = tf.grads((a: tf.Tensor, b: tf.Tensor) => crossPseudoSupervision(a, b)[1])([l1, l2]);
+      assert.deepEqual(Array.from(d12!.dataSync()), [0, 0, 0, 0]);
+      assert.deepEqual(Array.from(d21!.dataSync()), [0, 0, 0, 0]);
+      // d CE / d logits = (softmax - onehot(ŷ_other)) / 2 voxels; voxel 0 of net 1 against ŷ2 = 1:
+      // softmax(2, 0) = (0.880797, 0.119203) → (0.440399, -0.440399).
+      const g = d11!.dataSync();
+      assert.ok(Math.abs(g[0]! - 0.440399) < 1e-5 && Math.abs(g[1]! + 0.440399) < 1e-5, `${g}`);
+      assert.ok(Math.abs(d22!.dataSync()[0]!) > 0.1);
+    });
+  });
+});
+
+describe('CpsMethod', () => {
+  before(() => selectBackend());
+
+  test('builds two networks of one architecture with different initial weights, net 1 first', () => {
+    const method = build();
+    assert.equal(method.models.length, 2);
+    const [a, b] = method.models.map((m) => m.trainableVariables()[0]!);
+    assert.deepEqual(a!.shape, b!.shape);
+    assert.notDeepEqual(a!.dataSync(), b!.dataSync());
+    // Net 1 is the network the configuration's seed builds.
+    const reference = createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed: 5 });
+    assert.deepEqual(a!.dataSync(), reference.trainableVariables()[0]!.dataSync());
+    reference.dispose();
+    method.dispose();
+  });
+
+  test("the CPS term for net 1 sends no gradient to net 2's variables, and net 2's own term does", () => {
+    const method = build();
+    const [net1, net2] = method.models;
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const variables2 = net2!.trainableVariables();
+    const gradNorms = (term: 0 | 1) => tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => {
+        const l1 = net1!.apply(unlabeled.images, { training: true });
+        const l2 = net2!.apply(unlabeled.images, { training: true });
+        return crossPseudoSupervision(l1, l2)[term];
+      }, variables2);
+      return Object.values(grads).map((g) => tf.max(tf.abs(g)).dataSync()[0]!);
+    });
+    assert.ok(gradNorms(0).every((g) => g === 0));
+    assert.ok(gradNorms(1).some((g) => g > 0));
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  // λ r(⌊t/q⌋, 200), q = fraction · 20 / 200 = 0.1 · fraction.
+  const weights = [
+    { iteration: 0, options: {}, expected: 0.1 * Math.exp(-5) },
+    // ⌊5 / 0.1⌋ = 50 → exp(-5 · 0.75²)
+    { iteration: 5, options: {}, expected: 0.1 * Math.exp(-5 * 0.75 ** 2) },
+    { iteration: 10, options: { consistencyWeight: 1, rampFraction: 0.5 }, expected: 1 },
+  ];
+  for (const { iteration, options, expected } of weights) {
+    test(`weight ${expected.toPrecision(4)} at step ${iteration} with ${JSON.stringify(options)}; unsupervised = weight · (pseudo1 + pseudo2)`, () => {
+      const method = build(options);
+      const { labeled, unlabeled } = toyBatches('unet2d');
+      const l = method.step(labeled, unlabeled, context(iteration));
+      assert.ok(Math.abs(l.weight! - expected) < 1e-12, `${l.weight}`);
+      assert.ok(Math.abs(l.unsupervised! - expected * (l.pseudo1! + l.pseudo2!)) < 1e-6 * Math.max(1, l.unsupervised!));
+      assert.ok(Math.abs(l.supervised! - (l.supervised1! + l.supervised2!)) < 1e-5);
+      method.dispose();
+      tf.dispose([labeled, unlabeled]);
+    });
+  }
+
+  test(`adaptiveWeight: λ times the mean supervised Dice of the last ${ADAPTIVE_WEIGHT_WINDOW} steps`, () => {
+    const method = build({ adaptiveWeight: true, consistencyWeight: 1, rampFraction: 0.01 });
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const dice: number[] = [];
+    for (let t = 0; t < ADAPTIVE_WEIGHT_WINDOW + 3; t++) {
+      const l = method.step(labeled, unlabeled, context(t, 100));
+      dice.push(l.dice!);
+      assert.ok(l.dice! > 0 && l.dice! < 1);
+      // The ramp is over (fraction 0.01 of 100 steps) from t = 1 on: weight = mean Dice of the window.
+      const window = dice.slice(-ADAPTIVE_WEIGHT_WINDOW);
+      const ramp = t === 0 ? Math.exp(-5) : 1;
+      assert.ok(Math.abs(l.weight! - ramp * window.reduce((a, b) => a + b, 0) / window.length) < 1e-6, `step ${t}`);
+    }
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  test('lovasz adds the Lovász-softmax loss (in [0, 1]) to each supervised loss', () => {
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    // Fresh methods with the same seed: identical weights and dropout, so the difference is the Lovász term.
+    const once = (options: Record<string, boolean>) => {
+      const method = build(options);
+      const losses = method.step(labeled, unlabeled, context(0));
+      method.dispose();
+      return losses;
+    };
+    const plain = once({});
+    const withLovasz = once({ lovasz: true });
+    for (const key of ['supervised1', 'supervised2'] as const) {
+      const extra = withLovasz[key]! - plain[key]!;
+      assert.ok(extra > 0.05 && extra <= 1, `${key}: ${extra}`);
+    }
+    assert.equal(withLovasz.pseudo1, plain.pseudo1);
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  for (const model of ['unet2d', 'vnet3d'] as const) {
+    test(`20 steps (${model} width 2, 16${model === 'unet2d' ? '²' : '³'}, batch 2, all options) leave no tensor behind`, () => {
+      const method = build({ adaptiveWeight: true, lovasz: true }, model);
+      const batches = toyBatches(model);
+      assert.equal(tensorGrowth(method, batches, 20), 0);
+      method.dispose();
+      tf.dispose(batches);
+    });
+  }
+
+  test('a checkpoint (net 2, the Dice window, both optimisers) restored into a fresh method gives the identical next step', () => {
+    const batches = toyBatches('unet2d');
+    const { original, restored, weightDifference } = checkpointRoundTrip(() => build({ adaptiveWeight: true }), batches);
+    assert.deepEqual(restored, original);
+    assert.equal(weightDifference, 0);
+    tf.dispose(batches);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Cross pseudo supervision (Chen et al. 2021; SSL4MIS code; methods.md §3): two networks of
+ * the same architecture with different initialisations and their own optimisers. Each
+ * minimises `L_s + λ(t) CE(its logits on the unlabelled batch, the other's hard labels)`, the
+ * hard labels being the argmax of the other's detached prediction; the two losses are summed
+ * and differentiated once, each optimiser updating its own network. `λ(t) = consistencyWeight ·
+ * r(⌊t/q⌋, 200)`, ramped over `rampFraction` of the run (ssl/ramps.ts).
+ *
+ * Options from the seed report: `lovasz` adds the Lovász-softmax loss to each L_s;
+ * `adaptiveWeight` (ALW) multiplies λ by the mean supervised Dice of the last
+ * ADAPTIVE_WEIGHT_WINDOW steps, so an inaccurate pair leans less on its own pseudo-labels; the
+ * Dice is the soft Dice of L_s (foreground classes, known voxels), averaged over both networks,
+ * and reported as `dice`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Batch } from '../../data/batch.ts';
+import { crossEntropyLoss } from '../../losses/crossEntropyLoss.ts';
+import { diceLoss } from '../../losses/diceLoss.ts';
+import { lovaszSoftmax } from '../../losses/lovaszSoftmax.ts';
+import { supervisedLoss } from '../../losses/supervisedLoss.ts';
+import { createModel } from '../../models/createModel.ts';
+import type { SegmentationModel } from '../../models/segmentationModel.ts';
+import { minimizeTerms } from '../../optim/minimize.ts';
+import type { Optimizer } from '../../optim/optimizer.ts';
+import { stopGradient } from '../../ops/stopGradient.ts';
+import { jointForward } from '../../ssl/jointForward.ts';
+import { rampWeight } from '../../ssl/ramps.ts';
+import { createOptimizer } from '../createOptimizer.ts';
+import type { ResolvedTrainConfig } from '../trainRequest.ts';
+import { MethodBase, type StatefulPart } from './methodBase.ts';
+import type { StepContext, StepLosses } from './trainingMethod.ts';
+
+/** Ramp length L of the pseudo-supervision weight in ramp steps (methods.md: `r(⌊t/150⌋, 200)`). */
+export const CPS_RAMP_LENGTH = 200;
+
+/**
+ * Steps whose supervised Dice ALW averages. The report averages over its previous epoch (8
+ * steps of its 16 labelled LA scans at two per batch); 20 steps smooth the noise of our
+ * batches of a few slices while following a 100–200-step run.
+ */
+export const ADAPTIVE_WEIGHT_WINDOW = 20;
+
+export class CpsMethod extends MethodBase {
+  readonly models: readonly SegmentationModel[];
+  readonly usesUnlabeled = true;
+  private readonly second: SegmentationModel;
+  private readonly optimizer1: Optimizer;
+  private readonly optimizer2: Optimizer;
+  private readonly options: { consistencyWeight: number; adaptiveWeight: boolean; lovasz: boolean; rampFraction: number };
+  private readonly recentDice = new RecentValues(ADAPTIVE_WEIGHT_WINDOW);
+
+  /**
+   * @param first network 1 (models[0], used for inference), built with `config.seed`.
+   * @param config network 2 is built like network 1 with seed + 1; `methodOptions` carry
+   *   consistencyWeight, adaptiveWeight, lovasz and rampFraction.
+   */
+  constructor(private readonly first: SegmentationModel, config: ResolvedTrainConfig) {
+    super();
+    const o = config.methodOptions;
+    this.options = {
+      consistencyWeight: Number(o.consistencyWeight), adaptiveWeight: o.adaptiveWeight === true, lovasz: o.lovasz === true, rampFraction: Number(o.rampFraction),
+    };
+    this.second = createModel({ kind: first.kind, numClasses: first.numClasses, width: first.width, inChannels: first.inChannels, seed: config.seed + 1 });
+    this.models = [first, this.second];
+    this.optimizer1 = createOptimizer(config.optimizer, first.trainableVariables());
+    this.optimizer2 = createOptimizer(config.optimizer, this.second.trainableVariables());
+  }
+
+  step(labeled: Batch, unlabeled: Batch | null, { iteration, iterations, learningRate }: StepContext): StepLosses {
+    if (!unlabeled) throw new Error('cps needs an unlabelled batch');
+    this.optimizer1.learningRate = learningRate;
+    this.optimizer2.learningRate = learningRate;
+    const ramped = rampWeight(iteration, iterations, { weight: this.options.consistencyWeight, length: CPS_RAMP_LENGTH, fraction: this.options.rampFraction });
+    let weight = ramped;
+    const variables = [...this.first.trainableVariables(), ...this.second.trainableVariables()];
+    const terms = tf.tidy(() => minimizeTerms([this.optimizer1, this.optimizer2], variables, () => {
+      const [labeled1, unlabeled1] = jointForward(this.first, labeled.images, unlabeled.images, { training: true });
+      const [labeled2, unlabeled2] = jointForward(this.second, labeled.images, unlabeled.images, { training: true });
+      const supervised1 = this.supervised(labeled1, labeled);
+      const supervised2 = this.supervised(labeled2, labeled);
+      const report: Record<string, tf.Scalar> = {};
+      if (this.options.adaptiveWeight) {
+        const meanDice = tf.sub(1, tf.mean(tf.stack([dice(labeled1, labeled), dice(labeled2, labeled)]))) as tf.Scalar;
+        this.recentDice.push(meanDice.dataSync()[0]!);
+        weight = ramped * this.recentDice.mean();
+        report.dice = meanDice;
+      }
+      const [pseudo1, pseudo2] = crossPseudoSupervision(unlabeled1, unlabeled2);
+      const supervised = tf.add(supervised1, supervised2) as tf.Scalar;
+      const unsupervised = tf.mul(tf.add(pseudo1, pseudo2), weight) as tf.Scalar;
+      return {
+        total: tf.add(supervised, unsupervised) as tf.Scalar,
+        terms: { supervised, unsupervised, supervised1, supervised2, pseudo1, pseudo2, ...report },
+      };
+    }));
+    return { ...terms, weight };
+  }
+
+  /** L_s of one network, plus the Lovász-softmax loss with the `lovasz` option. */
+  private supervised(logits: tf.Tensor, labeled: Batch): tf.Scalar {
+    const loss = supervisedLoss(logits, labeled.targets, labeled.mask);
+    return this.options.lovasz ? tf.add(loss, lovaszSoftmax(tf.softmax(logits), labeled.targets, labeled.mask)) as tf.Scalar : loss;
+  }
+
+  protected optimizers(): Record<string, Optimizer> {
+    return { net1: this.optimizer1, net2: this.optimizer2 };
+  }
+
+  protected override auxiliaryParts(): Record<string, StatefulPart> {
+    return { net2: this.second, ...(this.options.adaptiveWeight ? { alw: this.recentDice } : {}) };
+  }
+
+  protected disposeParts(): void {
+    this.first.dispose();
+    this.second.dispose();
+  }
+}
+
+/**
+ * The two cross pseudo-supervision terms from the networks' logits [B, …, C] on the unlabelled
+ * batch: `[CE(logits1, ŷ2), CE(logits2, ŷ1)]`, ŷ = argmax of the other's detached logits (the
+ * argmax of the softmax), the mean over all voxels. Each term's gradient reaches only the
+ * network whose prediction it scores.
+ */
+export function crossPseudoSupervision(logits1: tf.Tensor, logits2: tf.Tensor): [tf.Scalar, tf.Scalar] {
+  const hard = (logits: tf.Tensor) => tf.argMax(stopGradient(logits), -1);
+  return tf.tidy(() => [crossEntropyLoss(logits1, hard(logits2)), crossEntropyLoss(logits2, hard(logits1))]);
+}
+
+/** Soft Dice loss of a network's labelled logits, as in L_s. */
+function dice(logits: tf.Tensor, labeled: Batch): tf.Scalar {
+  return diceLoss(tf.softmax(logits), labeled.targets, labeled.mask);
+}
+
+/** The last `capacity` numbers, checkpointed as one tensor so a resumed run continues the average. */
+class RecentValues implements StatefulPart {
+  private values: number[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  push(value: number): void {
+    this.values.push(value);
+    if (this.values.length > this.capacity) this.values.shift();
+  }
+
+  mean(): number {
+    return this.values.reduce((a, b) => a + b, 0) / this.values.length;
+  }
+
+  getWeights(): Map<string, tf.Tensor> {
+    return new Map([['values', tf.tensor1d(this.values)]]);
+  }
+
+  setWeights(weights: Map<string, tf.Tensor>): void {
+    const values = weights.get('values');
+    this.values = values ? Array.from(values.dataSync()).slice(-this.capacity) : [];
+  }
+}

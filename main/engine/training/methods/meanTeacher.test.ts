@@ -1,0 +1,93 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../backend/selectBackend.ts';
+import { Rng } from '../../random/rng.ts';
+import { createTrainingMethod } from './createTrainingMethod.ts';
+import { MeanTeacherMethod } from './meanTeacher.ts';
+import { checkpointRoundTrip, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+
+const build = (options = {}) => createTrainingMethod(testConfig('mean-teacher', 'unet2d', options)) as MeanTeacherMethod;
+
+describe('MeanTeacherMethod', () => {
+  before(() => selectBackend());
+
+  test('is what createTrainingMethod builds for mean-teacher: one inference network, unlabelled data used', () => {
+    const method = build();
+    assert.ok(method instanceof MeanTeacherMethod);
+    assert.equal(method.models.length, 1);
+    assert.equal(method.usesUnlabeled, true);
+    method.dispose();
+  });
+
+  // λ r(⌊t/q⌋, 40) with q = fraction · iterations / 40: iterations 20, fraction 1 → q = 0.5.
+  const weights: Array<{ iteration: number; options: Record<string, number>; expected: number }> = [
+    { iteration: 0, options: {}, expected: 0.1 * Math.exp(-5) },
+    // ⌊5 / 0.5⌋ = 10 → exp(-5 · 0.75²)
+    { iteration: 5, options: {}, expected: 0.1 * Math.exp(-5 * 0.75 ** 2) },
+    // λ = 2, fraction 0.5 → q = 0.25: ⌊5 / 0.25⌋ = 20 → exp(-1.25)
+    { iteration: 5, options: { consistencyWeight: 2, rampFraction: 0.5 }, expected: 2 * Math.exp(-1.25) },
+    { iteration: 19, options: { consistencyWeight: 2, rampFraction: 0.5 }, expected: 2 },
+  ];
+  for (const { iteration, options, expected } of weights) {
+    test(`reports weight ${expected.toPrecision(4)} at step ${iteration} with ${JSON.stringify(options)}, and unsupervised = weight · consistency`, () => {
+      const method = build(options);
+      const { labeled, unlabeled } = toyBatches('unet2d');
+      const losses = method.step(labeled, unlabeled, { iteration, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+      assert.ok(Math.abs(losses.weight! - expected) < 1e-12, `${losses.weight}`);
+      assert.ok(Math.abs(losses.unsupervised! - expected * losses.consistency!) < 1e-6 * Math.max(1, losses.unsupervised!));
+      assert.ok(losses.consistency! > 0 && losses.supervised! > 0);
+      method.dispose();
+      tf.dispose([labeled, unlabeled]);
+    });
+  }
+
+  test('after a step the teacher is exactly the EMA of its old parameters and the updated student', () => {
+    const method = build({ emaDecay: 0.99 });
+    const [student] = method.models;
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    // Bracket access reaches the protected teacher.
+    const readTeacher = () => method['teacher'].network.trainableVariables().map((v) => v.dataSync().slice());
+    method.step(labeled, unlabeled, { iteration: 0, iterations: 20, learningRate: 1e-2, rng: new Rng('a') });
+    const old = readTeacher();
+    // Step 3: α = min(1 - 1/4, 0.99) = 0.75. Had any gradient or optimiser touched the teacher,
+    // it would not sit exactly at the average.
+    method.step(labeled, unlabeled, { iteration: 3, iterations: 20, learningRate: 1e-2, rng: new Rng('b') });
+    const now = readTeacher();
+    let moved = 0;
+    student!.trainableVariables().forEach((v, i) => {
+      const s = v.dataSync();
+      now[i]!.forEach((value, k) => {
+        assert.equal(value, Math.fround(Math.fround(old[i]![k]! * 0.75) + Math.fround(s[k]! * 0.25)));
+        if (value !== old[i]![k]) moved++;
+      });
+    });
+    assert.ok(moved > 0, 'the teacher follows the student');
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  test('20 steps (unet2d width 2, 16×16, batch 2) leave no tensor behind', () => {
+    const method = build();
+    const batches = toyBatches('unet2d');
+    assert.equal(tensorGrowth(method, batches, 20), 0);
+    method.dispose();
+    tf.dispose(batches);
+  });
+
+  test('a checkpoint restored into a fresh method gives the identical next step', () => {
+    const batches = toyBatches('unet2d');
+    const { original, restored, weightDifference } = checkpointRoundTrip(() => build(), batches);
+    assert.deepEqual(restored, original);
+    assert.equal(weightDifference, 0);
+    tf.dispose(batches);
+  });
+
+  test('refuses a step without unlabelled data', () => {
+    const method = build();
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    assert.throws(() => method.step(labeled, null, { iteration: 0, iterations: 2, learningRate: 1e-2, rng: new Rng(1) }), /unlabelled/);
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+});

@@ -36,7 +36,6 @@ import { CamlAuxiliaryVNet3d } from '../../models/camlAuxiliaryVNet3d.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import { minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
-import { gatherRows } from '../../ops/gatherRows.ts';
 import { meanSquaredConsistency } from '../../ssl/consistencyLoss.ts';
 import { MemoryBank } from '../../ssl/memoryBank.ts';
 import { omniCorrelationLoss, selectTopKPerClass, type Similarity } from '../../ssl/omniCorrelation.ts';
@@ -195,7 +194,7 @@ export class CamlMethod extends MethodBase {
     if (flat.length > 0) {
       const indices = tf.tensor1d(flat, 'int32');
       const project = (head: ProjectionHead, feature: tf.Tensor) =>
-        head.project(gatherRows(tf.reshape(feature, [-1, feature.shape[feature.rank - 1]!]), indices), { training: false });
+        head.project(tf.gather(tf.reshape(feature, [-1, feature.shape[feature.rank - 1]!]), indices), { training: false });
       embeddings = tf.div(tf.add(project(this.headV, v.feature), project(this.headA, a.feature)), 2).dataSync() as Float32Array;
     }
     let offset = 0;
@@ -219,12 +218,12 @@ export class CamlMethod extends MethodBase {
     if (agreeing.length < 2) return tf.scalar(0);
     const indices = tf.tensor1d(agreeing, 'int32');
     const embed = (head: ProjectionHead, feature: tf.Tensor) => head.predict(head.project(
-      gatherRows(tf.reshape(feature, [-1, feature.shape[feature.rank - 1]!]), indices), { training: true }), { training: true }) as tf.Tensor2D;
+      tf.gather(tf.reshape(feature, [-1, feature.shape[feature.rank - 1]!]), indices), { training: true }), { training: true }) as tf.Tensor2D;
     const embeddingsV = embed(this.headV, v.feature);
     const embeddingsA = embed(this.headA, a.feature);
     const kept = selectTopKPerClass(agreeing.map((i) => predictedV[i]!), agreeing.map((i) => confidenceV[i]!), this.vanilla.numClasses, this.options.topK);
     const keptIndices = tf.tensor1d(kept, 'int32');
-    return omniCorrelationLoss(gatherRows(embeddingsV, keptIndices) as tf.Tensor2D, gatherRows(embeddingsA, keptIndices) as tf.Tensor2D, prototypes, this.options);
+    return omniCorrelationLoss(tf.gather(embeddingsV, keptIndices) as tf.Tensor2D, tf.gather(embeddingsA, keptIndices) as tf.Tensor2D, prototypes, this.options);
   }
 
   protected optimizers(): Record<string, Optimizer> {

@@ -21,7 +21,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
-import { gatherRows } from '../../ops/gatherRows.ts';
 import { stopGradient } from '../../ops/stopGradient.ts';
 import { minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
@@ -111,7 +110,7 @@ export class ContrastiveMethod extends MethodBase {
       // Training BN in the head needs two rows.
       if (picked.length >= 2) {
         const features = tf.concat([rows(out.labeled.feature), rows(out.unlabeled.feature)]);
-        const embeddings = this.head.project(gatherRows(features, tf.tensor1d(picked, 'int32')), { training: true }) as tf.Tensor2D;
+        const embeddings = this.head.project(tf.gather(features, tf.tensor1d(picked, 'int32')), { training: true }) as tf.Tensor2D;
         contrastive = supervisedContrastiveLoss(embeddings, Array.from(picked, (i) => labels[i]!), o.temperature);
       }
       const unsupervised = tf.mul(weight, contrastive) as tf.Scalar;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import type {
-  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, ProjectInfo, VolumeInfo,
+  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, ProjectInfo, ReviewQueueEntry, VolumeInfo,
 } from './types.ts';
 
 const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
@@ -120,6 +120,22 @@ export const requestSchemas = {
   'predictions.start': z.object({ runId: runId.optional(), volumeId: volumeId.optional() }).strict(),
   /** The predicted label map of a volume (NIfTI, gzip, the scan's geometry), or null when there is none. */
   'predictions.labels': z.object({ runId, volumeId }).strict(),
+  /**
+   * Per-voxel uncertainty of a run's prediction: entropy of the class probabilities divided by
+   * ln C (0 certain, 1 all classes equally likely) as NIfTI (gzip, float32) in the scan's
+   * geometry, or null when the run has no prediction (with probabilities) for the volume.
+   */
+  'predictions.uncertainty': z.object({ runId, volumeId }).strict(),
+  /**
+   * Slices of a run's prediction still to review along `axis` (not annotated, no decision in
+   * effect), most uncertain first: mean normalised entropy over each slice's predicted-
+   * foreground or uncertain voxels. Without `volumeId`, every scan the run predicted.
+   */
+  'review.queue': z.object({ runId, volumeId: volumeId.optional(), axis, limit: z.number().int().min(1).max(1_000_000).default(100) }).strict(),
+  /** The run's predicted labels become the slices' annotation (annotated, a training target): one undoable edit, with provenance. */
+  'review.accept': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
+  /** Records that the run's prediction of the slices is wrong; voxels and states stay. One undoable edit. */
+  'review.reject': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -158,6 +174,10 @@ export interface Results {
   'methods.list': readonly MethodSpec[];
   'predictions.start': JobInfo;
   'predictions.labels': ArrayBuffer | null;
+  'predictions.uncertainty': ArrayBuffer | null;
+  'review.queue': ReviewQueueEntry[];
+  'review.accept': AnnotationUpdate;
+  'review.reject': AnnotationUpdate;
 }
 
 /** Events pushed from the main process to every connected UI. */

@@ -143,3 +143,17 @@ export interface ExportedLabels {
   /** JSON text: classes, and per axis which slices are annotated; null when not asked for. */
   sidecar: string | null;
 }
+
+/** One slice waiting for review in a run's prediction (`review.queue`). */
+export interface ReviewQueueEntry {
+  volumeId: string;
+  axis: Axis;
+  slice: number;
+  /**
+   * Mean normalised entropy (0..1) over the slice's voxels that are predicted foreground or
+   * at least 0.25 uncertain; 0 when it has none.
+   */
+  uncertainty: number;
+  /** The slice's state now (never `annotated`: those are not queued). */
+  state: SliceState;
+}

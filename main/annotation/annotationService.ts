@@ -7,7 +7,7 @@ import { AXES } from '../../shared/types.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
 import { readNifti, shapeOf, spacingOf, writeNifti, type NiftiHeader } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
-import { AnnotationJournal, type EditKind, type EditRow } from '../store/annotationJournal.ts';
+import { AnnotationJournal, type EditKind, type EditRow, type ReviewDecision } from '../store/annotationJournal.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { floodFill2d } from './fill2d.ts';
 import { interpolateSlices } from './interpolateSlices.ts';
@@ -63,7 +63,14 @@ interface StagedEdit {
   encoded: Uint8Array;
   /** A background-only first snapshot, written for a volume that had no label file yet. */
   createdFile: string | null;
+  /** The review decision this edit carries: recorded with it even when it changes no voxel. */
+  review?: { predictionId: string; decision: ReviewDecision; axis: Axis; slices: number[] };
 }
+
+/** What a review decides about some slices of a run's prediction (see AnnotationService.review). */
+export type ReviewInput =
+  | { predictionId: string; decision: 'accepted'; predicted: Uint8Array }
+  | { predictionId: string; decision: 'rejected' };
 
 const services = new WeakMap<ProjectStore, AnnotationService>();
 
@@ -225,6 +232,57 @@ export class AnnotationService {
       slices: sliceChanges(vol.slices, axis, slices, state === 'annotated' ? 'mark-annotated' : 'mark-unknown'),
     };
     return this.commit([this.stage(vol, 'slices', diff)])[0];
+  }
+
+  /**
+   * A person's decision on a run's prediction for some slices of `axis`, as ONE undoable edit
+   * (kind `review`) whose transaction also records the decision in review_decisions.
+   * `accepted`: each slice takes the predicted labels and becomes annotated (a training
+   * target); voxels on a slice annotated along another axis keep their value, as with
+   * interpolation. `rejected`: voxels and slice states stay as they are; only the decision is
+   * recorded. Undo restores the voxels and slice states and switches the decision off; redo
+   * switches it on again. Slices annotated along `axis` are refused: a person's annotation is
+   * neither replaced by a prediction nor up for rejection.
+   */
+  review(volumeId: string, axis: Axis, slices: readonly number[], input: ReviewInput): AnnotationUpdate {
+    const vol = this.load(volumeId);
+    for (const s of slices) this.checkSlice(vol, axis, s);
+    const unique = [...new Set(slices)].sort((a, b) => a - b);
+    const annotated = unique.filter((s) => vol.slices[axis][s] === 'annotated');
+    if (annotated.length) {
+      throw new ApiError('conflict', `slice(s) ${annotated.join(', ')} of axis ${axis} are annotated: a person's annotation is neither replaced by a prediction nor rejected; nothing was recorded`);
+    }
+    let diff: LabelDiff = { indices: new Uint32Array(0), before: new Uint8Array(0), after: new Uint8Array(0), slices: [] };
+    if (input.decision === 'accepted') {
+      const { predicted } = input;
+      if (predicted.length !== vol.labels.length) {
+        throw new ApiError('conflict', `the prediction has ${predicted.length} voxels, the scan ${vol.labels.length}: predict this scan again`);
+      }
+      const [uAxis, vAxis] = AXES.filter((x) => x !== axis);
+      const indices: number[] = [];
+      for (const s of unique) {
+        const plane = slicePlane(vol.shape, axis, s);
+        for (let v = 0; v < plane.height; v++) {
+          for (let u = 0; u < plane.width; u++) {
+            if (vol.slices[uAxis][u] !== 'annotated' && vol.slices[vAxis][v] !== 'annotated') indices.push(plane.voxel(u, v));
+          }
+        }
+      }
+      const values = indices.map((n) => predicted[n]);
+      const known = new Set(this.store.classes().map((c) => c.value));
+      const missing = [...new Set(values)].filter((v) => v !== 0 && !known.has(v)).sort((a, b) => a - b);
+      if (missing.length) {
+        throw new ApiError('conflict', `the prediction holds value(s) ${missing.join(', ')} that are not label classes (deleted since the run?): add them first; nothing was accepted`);
+      }
+      diff = { ...voxelDiff(vol.labels, indices, values), slices: sliceChanges(vol.slices, axis, unique, 'mark-annotated') };
+    }
+    const review = { predictionId: input.predictionId, decision: input.decision, axis, slices: unique };
+    return this.commit([{ ...this.stage(vol, 'review', diff), review }])[0];
+  }
+
+  /** The review decisions in effect (not undone) on a prediction, oldest first. */
+  reviewDecisions(predictionId: string): ReturnType<AnnotationJournal['reviewDecisions']> {
+    return this.journal.reviewDecisions(predictionId);
   }
 
   undo(volumeId: string): AnnotationUpdate {
@@ -402,7 +460,7 @@ export class AnnotationService {
    * memory. Nothing in memory changes unless the commit succeeded.
    */
   private commit(staged: StagedEdit[], extra?: () => void): AnnotationUpdate[] {
-    const live = staged.filter((s) => !isEmptyDiff(s.diff));
+    const live = staged.filter((s) => !isEmptyDiff(s.diff) || s.review);
     try {
       for (const s of live) if (s.vol.labelsFile === null) s.createdFile = this.writeSnapshot(s.vol);
       const seqs = this.journal.transaction(() => {
@@ -412,6 +470,7 @@ export class AnnotationService {
           if (s.createdFile) this.journal.pointSnapshot(vol.id, s.createdFile, vol.snapshotSeq);
           this.journal.dropRedoTail(vol.id, vol.snapshotSeq);
           const seq = this.journal.append(vol.id, s.kind, s.encoded);
+          if (s.review) this.journal.addReviewDecisions(s.review.predictionId, s.review.axis, s.review.slices, s.review.decision, seq);
           for (const c of s.diff.slices) this.journal.setSliceState(vol.id, c.axis, c.slice, c.to);
           this.journal.setRevision(vol.id, vol.revision + 1);
           return seq;
@@ -450,6 +509,7 @@ export class AnnotationService {
     const deleteClass = direction === 'forward' && diff.removedClass && this.usage(diff.removedClass.value).every((u) => u.volumeId === vol.id) ? diff.removedClass : undefined;
     this.journal.transaction(() => {
       this.journal.setStatus(row.seq, direction === 'forward' ? 'applied' : 'undone');
+      if (row.kind === 'review') this.journal.setReviewUndone(row.seq, direction === 'backward');
       for (const c of diff.slices) this.journal.setSliceState(vol.id, c.axis, c.slice, direction === 'forward' ? c.to : c.from);
       if (restoreClass) this.journal.addClass(restoreClass.value, restoreClass.name, restoreClass.color);
       if (deleteClass) this.journal.removeClass(deleteClass.value);

@@ -7,6 +7,7 @@ import type { EventHub } from './events.ts';
 import type { JobsService } from './jobs.ts';
 import { importVolume } from './volumeImport.ts';
 import { createAnnotationHandlers } from './annotationHandlers.ts';
+import { createReviewHandlers } from './review.ts';
 import { labelMapNifti } from './labelExport.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import type { Workspace } from './workspace.ts';
@@ -81,6 +82,7 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
     'methods.list': async () => METHODS,
     'predictions.start': async (req) => jobs.predict(ws.requireProject(), req),
     ...createAnnotationHandlers(ws, changed),
+    ...createReviewHandlers(ws, changed),
     'predictions.labels': async ({ runId, volumeId }) => {
       const files = ws.requireProject().predictionFiles(runId, volumeId);
       return files ? fileBytes(files.labelsFile) : null;

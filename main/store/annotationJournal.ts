@@ -2,7 +2,9 @@ import type { Axis, SliceState } from '../../shared/types.ts';
 import type { Db } from './database.ts';
 
 export type EditStatus = 'applied' | 'undone' | 'dropped';
-export type EditKind = 'paint' | 'fill' | 'interpolate' | 'slices' | 'class-removal' | 'import';
+export type EditKind = 'paint' | 'fill' | 'interpolate' | 'slices' | 'class-removal' | 'import' | 'review';
+
+export type ReviewDecision = 'accepted' | 'rejected';
 
 /** A journal row without its diff. */
 export interface EditRow {
@@ -115,6 +117,25 @@ export class AnnotationJournal {
   deleteEdits(seqs: readonly number[]): void {
     const del = this.db.prepare('DELETE FROM annotation_edits WHERE seq = ?');
     for (const seq of seqs) del.run(seq);
+  }
+
+  /** Records the decision on each slice of a prediction, carried by edit `seq` (migration 4). */
+  addReviewDecisions(predictionId: string, axis: Axis, slices: readonly number[], decision: ReviewDecision, seq: number): void {
+    const insert = this.db.prepare('INSERT INTO review_decisions (prediction_id, axis, slice, decision, decided_at, edit_seq) VALUES (?, ?, ?, ?, ?, ?)');
+    const now = new Date().toISOString();
+    for (const slice of slices) insert.run(predictionId, axis, slice, decision, now, seq);
+  }
+
+  /** The decisions in effect on a prediction, oldest first. */
+  reviewDecisions(predictionId: string): { axis: Axis; slice: number; decision: ReviewDecision; decidedAt: string }[] {
+    return this.db
+      .prepare('SELECT axis, slice, decision, decided_at AS decidedAt FROM review_decisions WHERE prediction_id = ? AND undone = 0 ORDER BY id')
+      .all(predictionId) as { axis: Axis; slice: number; decision: ReviewDecision; decidedAt: string }[];
+  }
+
+  /** Switches the decisions carried by edit `seq` off (its undo) or on again (its redo). */
+  setReviewUndone(seq: number, undone: boolean): void {
+    this.db.prepare('UPDATE review_decisions SET undone = ? WHERE edit_seq = ?').run(undone ? 1 : 0, seq);
   }
 
   addClass(value: number, name: string, color: string): void {

@@ -97,6 +97,15 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX annotation_edits_by_volume ON annotation_edits (volume_id, seq);
   `,
+  // 4: a review decision is carried by an annotation edit (kind 'review'): undoing the edit
+  // sets undone, redoing clears it, so only decisions with undone = 0 are in effect. edit_seq
+  // is not a foreign key because compaction deletes old edits while their decisions stand.
+  `
+  ALTER TABLE review_decisions ADD COLUMN edit_seq INTEGER;
+  ALTER TABLE review_decisions ADD COLUMN undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1));
+  CREATE INDEX review_decisions_by_edit ON review_decisions (edit_seq);
+  CREATE INDEX review_decisions_by_prediction ON review_decisions (prediction_id, axis, slice);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

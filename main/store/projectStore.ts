@@ -234,11 +234,11 @@ export class ProjectStore {
     })();
   }
 
-  predictionFiles(runId: string, volumeId: string): { labelsFile: string; probabilitiesFile: string | null } | undefined {
-    const row = this.db.prepare('SELECT labels_file, probabilities_file FROM predictions WHERE run_id = ? AND volume_id = ?').get(runId, volumeId) as
-      | { labels_file: string; probabilities_file: string | null }
+  predictionFiles(runId: string, volumeId: string): { id: string; labelsFile: string; probabilitiesFile: string | null } | undefined {
+    const row = this.db.prepare('SELECT id, labels_file, probabilities_file FROM predictions WHERE run_id = ? AND volume_id = ?').get(runId, volumeId) as
+      | { id: string; labels_file: string; probabilities_file: string | null }
       | undefined;
-    return row && { labelsFile: row.labels_file, probabilitiesFile: row.probabilities_file };
+    return row && { id: row.id, labelsFile: row.labels_file, probabilitiesFile: row.probabilities_file };
   }
 
   /** Marks runs left 'running' or 'queued' by a process that died (crash, kill -9) as failed, so they can be resumed. */

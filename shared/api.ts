@@ -56,10 +56,11 @@ export const requestSchemas = {
   'volumes.remove': z.object({ id: volumeId }).strict(),
   'jobs.train': z
     .object({
-      method: z.enum(METHOD_NAMES).default('supervised'),
+      /** Default supervised for a new run; a resumed run keeps its own unless given. */
+      method: z.enum(METHOD_NAMES).optional(),
       /** The method's options by key (see `methods.list`); unknown keys and bad values are refused by the engine. */
       methodOptions: z.record(z.string().regex(/^[A-Za-z]{1,40}$/), z.union([z.number(), z.boolean(), z.string().max(40)])).optional(),
-      model: z.enum(['auto', 'unet2d', 'vnet3d']).default('auto'),
+      model: z.enum(['auto', 'unet2d', 'vnet3d']).optional(),
       axis: z.enum(['i', 'j', 'k']).optional(),
       iterations: z.number().int().min(1).max(1_000_000).optional(),
       maxMinutes: z.number().positive().max(7 * 24 * 60).optional(),

@@ -65,8 +65,8 @@ test('train through the API: progress events, a finished run with its backend, t
   assert.deepEqual(readNifti(new Uint8Array(labels), 'pred').shape, [16, 16, 8]);
 });
 
-test('cancel keeps the model; resume continues from the checkpoint; switching projects waits for jobs', async () => {
-  const job = (await dispatch(ctx.handlers, 'jobs.train', { iterations: 500, width: 2, batchSize: 2, seed: 8 })) as { runId: string };
+test('cancel keeps the model; resume continues from the checkpoint with its own method; switching projects waits for jobs', async () => {
+  const job = (await dispatch(ctx.handlers, 'jobs.train', { method: 'mean-teacher', iterations: 80, width: 2, batchSize: 2, seed: 8 })) as { runId: string };
   await waitFor(() => progress.find((p) => p.runId === job.runId && p.progress.step >= 2), 'two iterations');
   await assert.rejects(dispatch(ctx.handlers, 'projects.openSample', {}), /job is running/);
   await dispatch(ctx.handlers, 'jobs.cancel', { runId: job.runId });
@@ -74,16 +74,19 @@ test('cancel keeps the model; resume continues from the checkpoint; switching pr
   assert.equal(end.status, 'cancelled');
   const cancelled = run(job.runId)!;
   assert.equal(cancelled.status, 'cancelled');
-  assert.ok(cancelled.iterations >= 2 && cancelled.iterations < 500);
+  assert.ok(cancelled.iterations >= 2 && cancelled.iterations < 80);
   assert.ok(ctx.workspace.requireProject().modelFile(job.runId), 'the model so far is kept');
 
   ended.length = 0;
-  const resumed = (await dispatch(ctx.handlers, 'jobs.train', { resume: job.runId, iterations: cancelled.iterations + 2 })) as { runId: string };
+  // The resumed run keeps its checkpoint's configuration, 80 iterations included.
+  const resumed = (await dispatch(ctx.handlers, 'jobs.train', { resume: job.runId })) as { runId: string };
   assert.equal(resumed.runId, job.runId);
   const firstStep = await waitFor(() => progress.find((p) => p.runId === job.runId && p.progress.step > cancelled.iterations), 'resumed progress');
   assert.equal(firstStep.progress.step, cancelled.iterations + 1, 'resumes after the checkpoint, not from zero');
   await waitFor(() => ended.find((e) => e.runId === job.runId), 'resumed end');
   assert.equal(run(job.runId)!.status, 'finished');
+  const record = ctx.workspace.requireProject().runRecord(job.runId)!;
+  assert.equal((record.config.resolved as { method: string }).method, 'mean-teacher', 'a plain resume keeps the run\'s method');
 });
 
 test('malformed or impossible job requests are refused', async () => {

@@ -1,7 +1,7 @@
 import { ApiError } from '../../shared/api.ts';
 import type { JobInfo, JobProgressEvent } from '../../shared/types.ts';
 import { JobRunner, type JobHandle } from '../engine/jobs/jobRunner.ts';
-import type { TrainParameters } from '../engine/jobs/jobSpec.ts';
+import type { TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import type { EventHub } from './events.ts';
 import { startPrediction, startTraining } from './training.ts';
@@ -28,7 +28,7 @@ export class JobsService {
     private readonly onRunChanged: () => void = () => undefined,
   ) {}
 
-  train(store: ProjectStore, parameters: TrainParameters & { resume?: string }): JobInfo {
+  train(store: ProjectStore, parameters: TrainRequestParameters & { resume?: string }): JobInfo {
     const { resume, ...rest } = parameters;
     if (resume && this.jobsOf(resume).some((t) => t.kind === 'train')) throw new ApiError('conflict', `run ${resume} is still training`);
     const started = startTraining(store, this.runner, rest, { resume });

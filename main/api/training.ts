@@ -4,7 +4,7 @@ import { ApiError } from '../../shared/api.ts';
 import type { Axis, RunInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import type { JobHandle, JobRunner } from '../engine/jobs/jobRunner.ts';
-import type { JobProgress, JobVolume, PredictJobResult, TrainJobResult, TrainParameters } from '../engine/jobs/jobSpec.ts';
+import type { JobProgress, JobVolume, PredictJobResult, TrainJobResult, TrainParameters, TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { codeVersion } from './codeVersion.ts';
 import { withCurrentLabels } from './trainingLabels.ts';
@@ -36,7 +36,7 @@ function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume[] {
  * step with the job (progress, backend, how it ended, the model file). The model is kept
  * whether the run finished, ran out of time or was cancelled.
  */
-export function startTraining(store: ProjectStore, runner: JobRunner, parameters: TrainParameters, opts: { resume?: string } = {}): StartedJob<RunInfo> {
+export function startTraining(store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters, opts: { resume?: string } = {}): StartedJob<RunInfo> {
   const volumes = jobVolumes(store);
   if (volumes.length === 0) throw new ApiError('conflict', 'the project has no scans: import one first');
   const classValues = store.classes().map((c) => c.value);
@@ -44,16 +44,18 @@ export function startTraining(store: ProjectStore, runner: JobRunner, parameters
 
   let runId: string;
   let resumeFrom: string | undefined;
+  let parameters: TrainParameters;
   if (opts.resume) {
     const previous = store.runRecord(opts.resume);
     if (!previous) throw new ApiError('not-found', `no run ${opts.resume}`);
     if (previous.info.status === 'finished') throw new ApiError('conflict', `run ${opts.resume} already finished; start a new run instead`);
     runId = opts.resume;
     resumeFrom = store.file(join('models', runId, 'checkpoint.atrium-checkpoint'));
-    parameters = { ...(previous.config.parameters as TrainParameters), ...definedOnly(parameters) };
+    parameters = { ...(previous.config.parameters as TrainParameters), ...definedOnly(requested) };
     store.updateRun(runId, { status: 'queued' });
   } else {
     runId = store.newId();
+    parameters = { ...definedOnly(requested), method: requested.method ?? 'supervised', model: requested.model ?? 'auto' };
     store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion() } });
   }
   const dir = join('models', runId);

@@ -1,6 +1,6 @@
 import { startTraining } from '../api/training.ts';
 import { JobRunner } from '../engine/jobs/jobRunner.ts';
-import type { TrainJobResult, TrainParameters } from '../engine/jobs/jobSpec.ts';
+import type { TrainJobResult, TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
 import { METHOD_NAMES, MethodOptionError, parseOptionWords } from '../../shared/methods.ts';
 import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
@@ -45,7 +45,7 @@ export const runTrain: Command = {
         const info = await finished;
         const result = (await job.result) as TrainJobResult;
         const summary = {
-          run: runId, status: info.status, method: parameters.method, model: String(result.config.model ?? parameters.model),
+          run: runId, status: info.status, method: String(result.config.method), model: String(result.config.model),
           backend: result.backend.name, iterations: result.iterations, seconds: +result.seconds.toFixed(2),
           ms_per_iter: +result.msPerIteration.toFixed(1), val_dice: result.valDice, validation: result.validation, stopped_by: result.stoppedBy,
         };
@@ -81,11 +81,11 @@ function oneOf<T extends string>(values: Record<string, unknown>, name: string, 
   return raw as T;
 }
 
-export function trainParameters(values: Record<string, unknown>): TrainParameters {
+export function trainParameters(values: Record<string, unknown>): TrainRequestParameters {
   return {
-    method: oneOf(values, 'method', METHOD_NAMES) ?? 'supervised',
+    method: oneOf(values, 'method', METHOD_NAMES),
     methodOptions: methodOptions(values.option as string[] | undefined),
-    model: oneOf(values, 'model', MODELS) ?? 'auto',
+    model: oneOf(values, 'model', MODELS),
     axis: oneOf(values, 'axis', ['i', 'j', 'k'] as const),
     iterations: intOption(values, 'iterations', 1),
     maxMinutes: numberOption(values, 'max-minutes'),

@@ -28,6 +28,12 @@ export interface TrainParameters {
   learningRate?: number;
 }
 
+/**
+ * What a caller asks for: every parameter optional, so that resuming a run keeps the run's own
+ * method and model unless they are given; a new run defaults to supervised, model auto.
+ */
+export type TrainRequestParameters = Partial<TrainParameters>;
+
 export interface TrainJobSpec {
   kind: 'train';
   runId: string;

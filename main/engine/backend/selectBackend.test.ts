@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from './selectBackend.ts';
+import { nativeKernelsStatus } from '../native/nativeKernels.ts';
 
 const notFound = (specifier: string) =>
   Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
@@ -28,12 +29,25 @@ describe('selectBackend', () => {
   after(restoreCpu);
 
   test('falls back to the pure-JS cpu backend and says why', async () => {
-    const selection = await selectBackend({ env: {}, importModule: nothingInstalled });
+    const selection = await selectBackend({ env: { ATRIUM_NATIVE: '0' }, importModule: nothingInstalled });
     assert.equal(selection.name, 'cpu');
     assert.equal(tf.getBackend(), 'cpu');
     assert.match(selection.device, /pure JavaScript/);
     assert.equal(selection.reason,
-      '@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed; using the pure-JS cpu backend');
+      '@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed; using the pure-JS cpu backend (native kernels disabled by ATRIUM_NATIVE=0)');
+  });
+
+  test('on the cpu backend uses the oneDNN kernels where built, or says why not', async () => {
+    const selection = await selectBackend({ env: { ATRIUM_THREADS: '2' }, importModule: nothingInstalled });
+    assert.equal(selection.name, 'cpu');
+    if (nativeKernelsStatus().loaded) {
+      assert.match(selection.device, /^cpu \+ oneDNN kernels \(2 threads; /);
+      assert.match(selection.reason, /using the cpu backend with oneDNN \d+\.\d+\.\d+ kernels for \d+ ops on 2 threads$/);
+    } else {
+      assert.match(selection.device, /pure JavaScript/);
+      assert.match(selection.reason, /using the pure-JS cpu backend \(native kernels (not built|failed to load)/);
+    }
+    await selectBackend({ env: { ATRIUM_NATIVE: '0' }, importModule: nothingInstalled });
   });
 
   test('registers the gradients it relies on, including conv3dTranspose', async () => {
@@ -92,6 +106,6 @@ describe('selectBackend', () => {
   test('the real module loader finds neither native package here', async () => {
     const selection = await selectBackend({ env: {} });
     assert.equal(selection.name, 'cpu');
-    assert.match(selection.reason, /@tensorflow\/tfjs-node-gpu (not installed|failed to load)/);
+    assert.match(selection.reason, /@tensorflow\/tfjs-node-gpu (not installed|installed without its native part|failed to load)/);
   });
 });

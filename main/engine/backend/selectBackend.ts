@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import os from 'node:os';
 import { registerGradients } from '../ops/registerGradients.ts';
+import { installNativeKernels } from '../native/nativeKernels.ts';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
 
@@ -58,7 +59,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const rejected: string[] = [];
   for (const name of candidates) {
     try {
-      const selection = await activate(name, importModule, Boolean(forced));
+      const selection = await activate(name, importModule, Boolean(forced), env);
       selection.reason = [forced ? `forced by ATRIUM_BACKEND=${forced}` : '', ...rejected, selection.reason]
         .filter(Boolean).join('; ');
       registerGradients();
@@ -75,17 +76,19 @@ async function activate(
   name: BackendName,
   importModule: (specifier: string) => Promise<unknown>,
   forced: boolean,
+  env: Record<string, string | undefined>,
 ): Promise<BackendSelection> {
   if (name === 'cpu') {
     await setBackend('cpu');
     // tfjs-cpu's first-use banner tells users to install tfjs-node; the reason returned here
     // already says which backends were tried and why they failed, so the banner only misleads.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-    return {
-      name,
-      device: `CPU, pure JavaScript on one thread (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'})`,
-      reason: 'using the pure-JS cpu backend',
-    };
+    // Our oneDNN kernels (native/) replace the cpu backend's slowest ones where built; ATRIUM_NATIVE=0 opts out.
+    const native = installNativeKernels({ env });
+    const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+    return native.loaded
+      ? { name, device: `cpu + oneDNN kernels (${native.threads} threads; ${cpu})`, reason: `using the cpu backend with ${native.reason}` }
+      : { name, device: `CPU, pure JavaScript on one thread (${cpu})`, reason: `using the pure-JS cpu backend (${native.reason})` };
   }
   const specifier = packages[name];
   try {

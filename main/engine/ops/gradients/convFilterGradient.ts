@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernelsStatus } from '../../native/nativeKernels.ts';
 import { runKernel } from './runKernel.ts';
 
 export interface ConvGeometry {
@@ -19,13 +20,15 @@ export interface ConvGeometry {
  *
  * is a 'valid' convolution of x_pad viewed as [Ci, …, B] (channels as the
  * batch, the batch as input channels) with dy viewed as a [O…, B, Co] filter.
- * Other backends and strided convolutions use the kernels.
+ * Other backends, strided convolutions and the cpu backend with Atrium's oneDNN kernels
+ * (native/, whose backprop-filter is fast; the rewrite's pad and transposes would cost ~15% of
+ * a V-Net step there) use the kernels.
  */
 export function convFilterGradient(x: tf.Tensor, dy: tf.Tensor, filterShape: number[], geometry: ConvGeometry): tf.Tensor {
   const { strides, pad, dimRoundingMode } = geometry;
   const is3d = x.rank === 5;
   const unitStrides = (Array.isArray(strides) ? strides : [strides]).every((s) => s === 1);
-  if (tf.getBackend() !== 'cpu' || !unitStrides) {
+  if (tf.getBackend() !== 'cpu' || !unitStrides || nativeKernelsStatus().loaded) {
     return is3d
       ? runKernel(tf.Conv3DBackpropFilterV2, { x, dy }, { strides, pad, filterShape })
       : runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides, pad, dataFormat: 'NHWC', dimRoundingMode, filterShape });

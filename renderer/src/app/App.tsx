@@ -9,6 +9,8 @@ import { ScanList } from '../scans/ScanList.tsx';
 import { useImports } from '../scans/useImports.ts';
 import { useSelectedScan } from '../scans/useSelectedScan.ts';
 import { useWindowFileDrop } from '../scans/useWindowFileDrop.ts';
+import { TrainPanel } from '../training/TrainPanel.tsx';
+import { useTraining } from '../training/useTraining.ts';
 import { ViewerPane } from '../viewer/ViewerPane.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -21,6 +23,7 @@ export function App() {
   const { project, appInfo, phase, busy, switchProject, refresh } = useProject(report);
   const [selectedId, select] = useSelectedScan(project);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const training = useTraining(report, () => void refresh());
 
   const onImported = useCallback(
     (info: VolumeInfo) => {
@@ -76,6 +79,7 @@ export function App() {
           classes={project?.classes ?? []}
           onProjectStale={() => void refresh()}
           report={report}
+          trainPanel={<TrainPanel project={project} training={training} report={report} />}
         />
       </main>
       {dialog?.kind === 'project' && (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { LabelClass, VolumeInfo } from '../../../shared/types.ts';
 import { AnnotationPanel } from '../annotation/AnnotationPanel.tsx';
 import { ClassPanel } from '../annotation/ClassPanel.tsx';
@@ -30,6 +30,8 @@ interface ViewerPaneProps {
   /** Something this pane changed on the server (classes, a scan's labels): re-read the project. */
   onProjectStale(): void;
   report(err: unknown, context: string): void;
+  /** The Train tab beside the segment editor. */
+  trainPanel?: ReactNode;
 }
 
 type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
@@ -38,7 +40,7 @@ type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
  * The image area (toolbar, the NiiVue canvas with its loading state, the slice-state strip, the
  * crosshair readout) and beside it the segment editor that paints on it.
  */
-export function ViewerPane({ volume, volumes, classes, onProjectStale, report }: ViewerPaneProps) {
+export function ViewerPane({ volume, volumes, classes, onProjectStale, report, trainPanel }: ViewerPaneProps) {
   const api = useApi();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -335,7 +337,7 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report }:
         )}
         <LocationReadout location={ready ? location : null} classes={classes} keyPlane={ready ? keyPlane : null} />
       </section>
-      <AnnotationPanel save={annotationReady ? annotation.state.save : null}>
+      <AnnotationPanel save={annotationReady ? annotation.state.save : null} train={trainPanel}>
         <ClassPanel classes={classes} active={tools.activeClass} onSelect={tools.setActiveClass} onChanged={onClassesChanged} report={report} />
         <ToolBar
           tool={tools.tool}

@@ -1,0 +1,60 @@
+import type { MethodSpec } from '../../../shared/methods.ts';
+import type { RunInfo } from '../../../shared/types.ts';
+import { formatDuration, runDurationSeconds } from './formatTime.ts';
+
+interface RunsListProps {
+  runs: RunInfo[];
+  methods: readonly MethodSpec[] | null;
+  /** The run being trained or predicted now: not resumable. */
+  busyRunId: string | null;
+  onResume(run: RunInfo): void;
+  disabled: boolean;
+}
+
+/** The project's training runs, newest first, with what each one reached. */
+export function RunsList({ runs, methods, busyRunId, onResume, disabled }: RunsListProps) {
+  const ordered = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return (
+    <section className="side-section" aria-label="Runs" data-testid="runs-list">
+      <div className="side-section__header">
+        <h3 className="panel-header__title">
+          Runs <span className="count">{runs.length}</span>
+        </h3>
+      </div>
+      {ordered.length === 0 && <p className="empty-note">No runs yet.</p>}
+      <ul className="runs">
+        {ordered.map((run) => {
+          const seconds = runDurationSeconds(run);
+          const label = methods?.find((m) => m.name === run.method)?.label ?? run.method;
+          return (
+            <li key={run.id} className="run" data-testid="run-row" data-run-id={run.id} data-status={run.status}>
+              <div className="run__line">
+                <span className="run__method">{label}</span>
+                <span className={`run__status run__status--${run.status}`} data-testid="run-status">
+                  {run.status}
+                </span>
+              </div>
+              <div className="run__line run__meta">
+                <span title={run.createdAt}>{new Date(run.createdAt).toLocaleString()}</span>
+                {seconds !== null && <span data-testid="run-duration">{formatDuration(seconds)}</span>}
+              </div>
+              <div className="run__line run__meta">
+                <span>
+                  {run.model} · {run.backend || 'backend ?'} · {run.iterations} it.
+                </span>
+                <span data-testid="run-dice" title="validation Dice">
+                  {run.valDice === null ? 'Dice –' : `Dice ${run.valDice.toFixed(3)}`}
+                </span>
+              </div>
+              {(run.status === 'cancelled' || run.status === 'failed') && run.id !== busyRunId && (
+                <button type="button" className="button button--small" data-testid="run-resume" disabled={disabled} onClick={() => onResume(run)}>
+                  Resume
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

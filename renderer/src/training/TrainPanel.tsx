@@ -1,0 +1,209 @@
+import { useMemo, useState } from 'react';
+import type { MethodName } from '../../../shared/methods.ts';
+import type { ProjectInfo, RunInfo } from '../../../shared/types.ts';
+import { MethodOptions } from './MethodOptions.tsx';
+import { LearningCurves, ProgressBar } from './ProgressView.tsx';
+import { RunsList } from './RunsList.tsx';
+import {
+  annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, type ModelChoice, type TrainForm, type TrainRequest,
+} from './trainDefaults.ts';
+import type { TrainingState } from './useTraining.ts';
+
+interface TrainPanelProps {
+  project: ProjectInfo | null;
+  training: TrainingState;
+  report(err: unknown, context: string): void;
+}
+
+const NUMBER_FIELDS: Array<{ key: 'iterations' | 'maxMinutes' | 'batchSize' | 'width'; label: string; hint: string; step: string }> = [
+  { key: 'iterations', label: 'Iterations', hint: 'empty: chosen for the data and backend', step: '1' },
+  { key: 'maxMinutes', label: 'Time budget (min)', hint: 'empty: no limit; stops early, keeping the model', step: 'any' },
+  { key: 'batchSize', label: 'Batch size', hint: 'empty: the method\'s default', step: '1' },
+  { key: 'width', label: 'Width', hint: 'channels of the first layer; empty: default', step: '1' },
+];
+
+/**
+ * The Train section: one button with defaults chosen from the project, an Advanced disclosure
+ * with every method and option, the running job's progress and learning curves, and the runs.
+ */
+export function TrainPanel({ project, training, report }: TrainPanelProps) {
+  const { methods, active, ended } = training;
+  // Until the user changes something, the form follows the project (a first painted slice, a new scan).
+  const [edited, setEdited] = useState<TrainForm | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
+  const form = useMemo(() => edited ?? (project && methods ? initialForm(project, methods) : null), [edited, project, methods]);
+  if (!project || !methods || !form) {
+    return <p className="empty-note train-panel__empty">{project ? 'Loading the training methods…' : 'Open a project to train.'}</p>;
+  }
+  const spec = methods.find((m) => m.name === form.method)!;
+  const check = buildTrainRequest(project, methods, form);
+  const busy = active !== null || starting;
+  const update = (patch: Partial<TrainForm>) => {
+    setEdited({ ...form, ...patch });
+    setRefused(null);
+  };
+
+  const start = async (request: TrainRequest) => {
+    setStarting(true);
+    setRefused(null);
+    try {
+      await training.train(request);
+    } catch (err) {
+      setRefused(err instanceof Error ? err.message : String(err));
+      report(err, 'Training was refused');
+    } finally {
+      setStarting(false);
+    }
+  };
+  // The API's defaults for method and model would replace the run's own: send them as they were.
+  const resume = (run: RunInfo) => {
+    const model = (['auto', 'unet2d', 'vnet3d'] as const).find((m) => m === run.model) ?? 'auto';
+    void start({ resume: run.id, method: run.method as MethodName, model });
+  };
+
+  const annotated = annotatedSliceCount(project);
+  const endedRun = ended ? project.runs.find((r) => r.id === ended.runId) : undefined;
+  return (
+    <div className="train-panel" data-testid="train-panel">
+      <section className="side-section" aria-label="Train">
+        <div className="side-section__header">
+          <h3 className="panel-header__title">Train</h3>
+          <span className="train-panel__summary" data-testid="train-summary">
+            {spec.label} · {form.model === 'auto' ? 'model auto' : form.model} · {annotated} annotated slice{annotated === 1 ? '' : 's'}
+          </span>
+        </div>
+        <button
+          type="button"
+          className="button button--primary train-panel__start"
+          data-testid="train-start"
+          disabled={busy || check.request === null}
+          onClick={() => check.request && void start(check.request)}
+        >
+          {starting ? 'Starting…' : 'Train'}
+        </button>
+        {check.problems.length > 0 && (
+          <ul className="form-problem train-panel__problems" data-testid="train-problems">
+            {check.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        {refused && (
+          <p className="form-problem" data-testid="train-refused">
+            {refused}
+          </p>
+        )}
+        <details className="train-advanced" data-testid="train-advanced">
+          <summary>Advanced</summary>
+          <fieldset className="train-methods" disabled={busy}>
+            <legend className="train-advanced__legend">Method</legend>
+            {methods.map((m) => (
+              <label key={m.name} className="train-method" data-testid="method-choice" data-method={m.name}>
+                <input
+                  type="radio"
+                  name="train-method"
+                  value={m.name}
+                  checked={form.method === m.name}
+                  onChange={() => update({ method: m.name, options: defaultOptions(methods, m.name, form.model) })}
+                />
+                <span>
+                  <span className="train-method__label">{m.label}</span>
+                  <span className="train-method__description">{m.description}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <div className="train-fields">
+            <label className="train-field">
+              <span>Model</span>
+              <select
+                className="text-input"
+                data-testid="train-model"
+                value={form.model}
+                disabled={busy}
+                onChange={(e) => {
+                  const model = e.target.value as ModelChoice;
+                  update({ model, options: defaultOptions(methods, form.method, model) });
+                }}
+              >
+                <option value="auto">auto (from the data)</option>
+                <option value="unet2d">2D U-Net</option>
+                <option value="vnet3d">3D V-Net</option>
+              </select>
+            </label>
+            {NUMBER_FIELDS.map((f) => (
+              <label key={f.key} className="train-field" title={f.hint}>
+                <span>{f.label}</span>
+                <input
+                  className="num-input"
+                  type="number"
+                  step={f.step}
+                  min={0}
+                  placeholder="auto"
+                  data-testid={`train-${f.key}`}
+                  value={form[f.key]}
+                  disabled={busy}
+                  onChange={(e) => update({ [f.key]: e.target.value })}
+                />
+              </label>
+            ))}
+          </div>
+          <div className="train-advanced__legend">{spec.label} options</div>
+          <MethodOptions
+            spec={spec}
+            model={form.model}
+            values={form.options}
+            disabled={busy}
+            onChange={(key, value) => update({ options: { ...form.options, [key]: value } })}
+          />
+          {edited && (
+            <button type="button" className="button button--small" data-testid="train-reset" disabled={busy} onClick={() => setEdited(null)}>
+              Back to the defaults
+            </button>
+          )}
+        </details>
+      </section>
+
+      {active && (
+        <section className="side-section" aria-label="Progress" data-testid="train-running" data-kind={active.kind} data-run-id={active.runId}>
+          <ProgressBar label={active.kind === 'train' ? 'Training' : 'Predicting every scan'} progress={active.progress} />
+          {active.kind === 'train' && (
+            <button type="button" className="button button--small" data-testid="train-cancel" disabled={active.cancelling} onClick={() => void training.cancel()}>
+              {active.cancelling ? 'Cancelling…' : 'Cancel (keeps the model so far)'}
+            </button>
+          )}
+          {active.kind === 'train' && <LearningCurves series={active.series} />}
+        </section>
+      )}
+
+      {ended && active?.kind !== 'train' && (
+        <section className="side-section" aria-label="Last run" data-testid="train-ended" data-status={ended.status} data-run-id={ended.runId}>
+          <p className={ended.status === 'failed' ? 'form-problem' : 'train-ended__note'} data-testid="train-ended-message">
+            {ended.status === 'finished'
+              ? `Finished${endedRun?.valDice != null ? ` · validation Dice ${endedRun.valDice.toFixed(3)}` : ''}.`
+              : ended.status === 'cancelled'
+                ? 'Cancelled: the model so far is kept.'
+                : `Failed: ${ended.error ?? 'the job stopped'}`}
+          </p>
+          {ended.status !== 'finished' && endedRun && (
+            <button type="button" className="button button--small" data-testid="train-resume" disabled={busy} onClick={() => resume(endedRun)}>
+              Resume
+            </button>
+          )}
+          {ended.series.step.length > 0 && <LearningCurves series={ended.series} />}
+        </section>
+      )}
+
+      {training.predictionRunId && (
+        <section className="side-section" aria-label="Prediction" data-testid="prediction-ready" data-run-id={training.predictionRunId}>
+          <p className="train-ended__note" data-testid="prediction-message">
+            Every scan is predicted with run {training.predictionRunId.slice(0, 6)}.
+          </p>
+        </section>
+      )}
+
+      <RunsList runs={project.runs} methods={methods} busyRunId={active?.runId ?? null} onResume={resume} disabled={busy} />
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { METHODS, methodSpec } from '../../../shared/methods.ts';
+import type { ProjectInfo, VolumeInfo } from '../../../shared/types.ts';
+import {
+  annotatedSliceCount, buildTrainRequest, defaultMethod, defaultOptions, hasUnannotatedData, initialForm, parseOptionInput, type TrainForm,
+} from './trainDefaults.ts';
+
+function volume(id: string, annotated: Partial<VolumeInfo['annotatedSlices']>, shape: [number, number, number] = [32, 32, 16]): VolumeInfo {
+  return {
+    id, name: id, shape, spacing: [1, 1, 1], datatype: 'int16', orientation: 'RAS', affine: [], hasLabels: true,
+    annotatedSlices: { i: 0, j: 0, k: 0, ...annotated }, importedAt: '',
+  };
+}
+function project(volumes: VolumeInfo[]): ProjectInfo {
+  return { path: '/p', name: 'p', schemaVersion: 1, isSample: false, volumes, classes: [], runs: [] };
+}
+const option = (method: string, key: string) => methodSpec(method).options.find((o) => o.key === key)!;
+
+test('a project with slices nobody annotated gets Mean Teacher, a fully annotated one Supervised', () => {
+  const partial = project([volume('a', { k: 3 })]);
+  assert.equal(annotatedSliceCount(partial), 3);
+  assert.equal(hasUnannotatedData(partial), true);
+  assert.equal(defaultMethod(partial), 'mean-teacher');
+  // all 16 axial slices annotated: nothing left for a semi-supervised method
+  const full = project([volume('a', { k: 16 })]);
+  assert.equal(hasUnannotatedData(full), false);
+  assert.equal(defaultMethod(full), 'supervised');
+  // a second scan with no annotation at all is unlabelled data
+  assert.equal(defaultMethod(project([volume('a', { k: 16 }), volume('b', {})])), 'mean-teacher');
+});
+
+test('the form starts with every option of the method at its 2D default', () => {
+  const form = initialForm(project([volume('a', { k: 2 })]), METHODS);
+  assert.equal(form.method, 'mean-teacher');
+  assert.deepEqual(form.options, { emaDecay: '0.99', noise: '0.1', consistencyWeight: '0.1', rampFraction: '1' });
+  assert.deepEqual(defaultOptions(METHODS, 'crossmatch', 'vnet3d').threshold, '0.85');
+  assert.deepEqual(defaultOptions(METHODS, 'cps', 'auto').lovasz, false);
+});
+
+test('option inputs are checked against kind and range', () => {
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '0.25'), { value: 0.25 });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '11'), { problem: 'noise must lie between 0 and 10' });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), ''), { problem: 'noise must be a number' });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '1e'), { problem: 'noise must be a number' });
+  assert.deepEqual(parseOptionInput(option('ua-mt', 'passes'), '2.5'), { problem: 'passes must be a whole number' });
+  assert.deepEqual(parseOptionInput(option('cps', 'lovasz'), true), { value: true });
+  assert.deepEqual(parseOptionInput(option('caml', 'similarity'), 'dot'), { value: 'dot' });
+  assert.deepEqual(parseOptionInput(option('caml', 'similarity'), 'l2'), { problem: 'similarity must be one of cosine, dot' });
+});
+
+test('the request carries changed options and typed numbers; defaults are left to the engine under auto', () => {
+  const p = project([volume('a', { k: 2 })]);
+  const form: TrainForm = {
+    ...initialForm(p, METHODS),
+    options: { emaDecay: '0.99', noise: '0.2', consistencyWeight: '0.1', rampFraction: '1' },
+    iterations: '6', width: '2', maxMinutes: '', batchSize: '',
+  };
+  assert.deepEqual(buildTrainRequest(p, METHODS, form), {
+    request: { method: 'mean-teacher', model: 'auto', methodOptions: { noise: 0.2 }, iterations: 6, width: 2 },
+    problems: [],
+  });
+  // with the model chosen, every option is sent as shown
+  const explicit = buildTrainRequest(p, METHODS, { ...form, model: 'unet2d' });
+  assert.deepEqual(explicit.request?.methodOptions, { emaDecay: 0.99, noise: 0.2, consistencyWeight: 0.1, rampFraction: 1 });
+  // an untouched form sends only the method and the model
+  assert.deepEqual(buildTrainRequest(p, METHODS, initialForm(p, METHODS)).request, { method: 'mean-teacher', model: 'auto' });
+});
+
+test('everything that cannot work is refused together, in words', () => {
+  const none = project([volume('a', {})]);
+  const form: TrainForm = {
+    method: 'caml', model: 'auto', options: { ...defaultOptions(METHODS, 'caml', 'auto'), temperature: '0' },
+    iterations: '0', maxMinutes: 'x', batchSize: '1', width: '',
+  };
+  const result = buildTrainRequest(none, METHODS, form);
+  assert.equal(result.request, null);
+  assert.deepEqual(result.problems, [
+    'No annotated slice yet: paint at least one slice (or import a label map) before training.',
+    'temperature must lie between 0.001 and 10',
+    'Iterations must be a whole number between 1 and 1000000',
+    'Time budget must be a number between 0.01 and 10080',
+    'CAML needs a batch of at least 2 samples',
+  ]);
+});

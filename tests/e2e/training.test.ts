@@ -1,0 +1,165 @@
+/**
+ * Training from the UI on a small phantom with two annotated slices: the Train tab refuses what
+ * cannot work, a tiny run set up in the Advanced panel shows its progress bar and learning
+ * curves while it runs, a stroke painted meanwhile is saved, and the finished run is listed
+ * with its validation Dice and predicted automatically.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { readNifti } from '../../main/io/index.ts';
+import type { Method, Request, Results } from '../../shared/api.ts';
+import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
+import {
+  ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle,
+} from './harness.ts';
+import { cubePhantom, writePhantom } from './nifti.ts';
+
+const SHAPE: [number, number, number] = [32, 32, 16];
+const ITERATIONS = 20;
+
+async function api<M extends Method>(server: ServerHandle, method: M, req: Request<M>): Promise<Results[M]> {
+  const res = await fetch(`${server.url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream', 'X-Atrium-Token': server.token },
+    body: encodeFrame(req),
+  });
+  const body = decodeFrame(await res.arrayBuffer()) as { ok: boolean; result?: Results[M]; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.result!;
+}
+
+const asArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+describe('training', { timeout: 180_000 }, () => {
+  let server: ServerHandle;
+  let browser: Browser;
+  let app: AppPage;
+  let page: Page;
+  let volumeId = '';
+
+  before(async () => {
+    await ensureRendererBuilt();
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    await api(server, 'projects.create', { path: join(server.home, 'training.atrium') });
+    // the phantom's bright cube (i, j 10..21, k 4..11) is class 1; only axial slices 5 and 9 are annotated
+    const labels = writePhantom({
+      shape: SHAPE, spacing: [0.8, 0.8, 2.5], datatype: 'uint8', gzip: true,
+      value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
+    });
+    volumeId = (await api(server, 'volumes.import', {
+      scan: asArrayBuffer(cubePhantom()), scanFileName: 'cube.nii.gz', name: 'cube',
+      labels: asArrayBuffer(labels), labelsFileName: 'cube_seg.nii.gz', annotatedSlices: { axis: 'k', slices: [5, 9] },
+    })).id;
+    app = await openApp(browser, server.appUrl);
+    page = app.page;
+    await page.getByTestId('view-axial').click();
+    await page.locator(`[data-testid="scan-item"][data-volume-id="${volumeId}"]`).click();
+    await waitForViewer(page, volumeId);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the Train tab proposes Mean Teacher for a partly annotated scan and refuses CAML with a batch of one', async () => {
+    await page.getByTestId('tab-train').click();
+    assert.equal(await page.getByTestId('train-summary').textContent(), 'Mean Teacher · model auto · 2 annotated slices');
+    assert.ok(await page.getByTestId('train-start').isEnabled());
+    await page.getByTestId('train-advanced').locator('summary').click();
+    // every method of the table is offered with its one-line description
+    const methods = await page.getByTestId('method-choice').evaluateAll((els) => els.map((e) => e.getAttribute('data-method')));
+    assert.deepEqual(methods, ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive']);
+    assert.match((await page.locator('[data-method="caml"]').textContent()) ?? '', /cross-sample attention/);
+    // each option with its default: a number with its range, a boolean as a checkbox, a choice as a select
+    assert.equal(await page.getByTestId('method-option-emaDecay').inputValue(), '0.99');
+    await page.locator('[data-method="cps"] input').check();
+    assert.equal(await page.getByTestId('method-option-lovasz').getAttribute('type'), 'checkbox');
+    await page.locator('[data-method="caml"] input').check();
+    assert.equal(await page.getByTestId('method-option-similarity').inputValue(), 'cosine');
+    await page.getByTestId('train-batchSize').fill('1');
+    await page.getByTestId('train-problems').getByText('CAML needs a batch of at least 2 samples').waitFor();
+    assert.ok(await page.getByTestId('train-start').isDisabled());
+    await page.getByTestId('train-reset').click();
+    await page.getByTestId('train-problems').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('[data-method="mean-teacher"] input').isChecked(), true);
+  });
+
+  test('Train: the progress bar and the curves advance, a stroke painted meanwhile is saved, the run is listed with its Dice', async () => {
+    await page.getByTestId('train-iterations').fill(String(ITERATIONS));
+    await page.getByTestId('train-width').fill('2');
+    await page.getByTestId('train-batchSize').fill('2');
+    await page.getByTestId('train-start').click();
+    const running = page.getByTestId('train-running');
+    await running.waitFor({ timeout: 30_000 });
+    const runId = (await running.getAttribute('data-run-id'))!;
+    assert.match(runId, /^[a-f0-9]{12}$/);
+
+    // painting works while the job runs: one voxel on axial slice 8 (the crosshair's), saved
+    await page.getByTestId('viewer-canvas').focus();
+    await page.keyboard.press('b');
+    await page.getByTestId('tab-segment').click();
+    await page.getByTestId('brush-size').fill('1');
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    const pxPerMm = Math.min(box.width, box.height) / (SHAPE[0] * 0.8);
+    // voxel (4, 27): 11.5 voxels left of and 11.5 above the centre
+    await page.mouse.click(box.x + box.width / 2 - 11.5 * 0.8 * pxPerMm, box.y + box.height / 2 - 11.5 * 0.8 * pxPerMm);
+    await page.locator('[data-testid="save-status"][data-state="saved"]').waitFor({ timeout: 15_000 });
+    const stillRunning = await page.getByTestId('train-running').count();
+    await page.getByTestId('tab-train').click();
+
+    // the bar and the loss chart move on while the job runs
+    const bar = page.getByTestId('train-progress');
+    const firstStep = await poll(async () => Number(await bar.getAttribute('data-step')), (s) => s > 0, 60_000);
+    assert.ok(firstStep > 0 && firstStep < ITERATIONS, `first step seen ${firstStep}`);
+    assert.equal(await bar.getAttribute('data-steps'), String(ITERATIONS));
+    assert.equal(await page.getByTestId('chart-losses').locator('canvas').count(), 1);
+    const firstPoints = Number(await page.getByTestId('chart-losses').getAttribute('data-points'));
+
+    const laterPoints = await poll(
+      async () => Number(await page.locator('[data-testid="chart-losses"]').first().getAttribute('data-points')),
+      (n) => n > firstPoints,
+      60_000,
+    );
+    assert.ok(laterPoints > firstPoints, `chart points ${firstPoints} → ${laterPoints}`);
+
+    const ended = page.getByTestId('train-ended');
+    await ended.waitFor({ timeout: 90_000 });
+    assert.equal(await ended.getAttribute('data-status'), 'finished');
+    assert.equal(await page.getByTestId('chart-losses').getAttribute('data-points'), String(ITERATIONS));
+    assert.equal(await page.getByTestId('chart-losses').getAttribute('data-last-step'), String(ITERATIONS));
+    assert.ok(stillRunning === 1, 'the stroke was painted while the job ran');
+
+    const snapshot = await api(server, 'annotations.load', { volumeId });
+    const labels = readNifti(new Uint8Array(snapshot.labels), 'labels.nii.gz');
+    assert.equal(labels.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is saved');
+    assert.equal(snapshot.slices.k[8], 'annotated');
+
+    const info = (await api(server, 'projects.current', {}))!.runs.find((r) => r.id === runId)!;
+    assert.equal(info.status, 'finished');
+    assert.equal(info.method, 'mean-teacher');
+    assert.equal(info.iterations, ITERATIONS);
+    assert.ok(info.valDice !== null && info.valDice >= 0 && info.valDice <= 1, `valDice ${info.valDice}`);
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await row.locator('[data-testid="run-status"]', { hasText: 'finished' }).waitFor();
+    assert.equal(await row.getByTestId('run-dice').textContent(), `Dice ${info.valDice!.toFixed(3)}`);
+    assert.match((await row.textContent()) ?? '', /Mean Teacher.*cpu/);
+    assert.match((await row.getByTestId('run-duration').textContent()) ?? '', /^\d+ s$|min/);
+  });
+
+  test('the finished run predicts every scan by itself', async () => {
+    const ready = page.getByTestId('prediction-ready');
+    await ready.waitFor({ timeout: 60_000 });
+    const runId = (await ready.getAttribute('data-run-id'))!;
+    const predicted = await api(server, 'predictions.labels', { runId, volumeId });
+    assert.ok(predicted, 'the prediction of the scan exists');
+    assert.deepEqual(readNifti(new Uint8Array(predicted), 'prediction.nii.gz').shape, SHAPE);
+    assert.equal(await page.getByTestId('prediction-message').textContent(), `Every scan is predicted with run ${runId.slice(0, 6)}.`);
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual(app.problems, []);
+  });
+});

@@ -40,6 +40,13 @@ const rampFraction: MethodOptionSpec = {
   description: 'length of the sigmoid ramp-up of the unsupervised weight, as a share of the run (the references ramp over their whole run)',
 };
 
+/** Mean Teacher's options, which UA-MT shares. */
+const teacherOptions: readonly MethodOptionSpec[] = [
+  { key: 'emaDecay', kind: 'number', default: 0.99, min: 0, max: 0.99999, description: 'largest EMA decay α of the teacher' },
+  { key: 'noise', kind: 'number', default: 0.1, min: 0, max: 10, description: 'standard deviation of the teacher input noise (clipped at 2×)' },
+  { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the consistency loss' },
+];
+
 export const METHODS: readonly MethodSpec[] = [
   {
     name: 'supervised',
@@ -57,12 +64,7 @@ export const METHODS: readonly MethodSpec[] = [
     reference: 'Tarvainen & Valpola 2017; Yu et al. 2019 (UA-MT code)',
     usesUnlabeled: true,
     minBatchSize: 1,
-    options: [
-      { key: 'emaDecay', kind: 'number', default: 0.99, min: 0, max: 0.99999, description: 'largest EMA decay α of the teacher' },
-      { key: 'noise', kind: 'number', default: 0.1, min: 0, max: 10, description: 'standard deviation of the teacher input noise (clipped at 2×)' },
-      { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the consistency loss' },
-      rampFraction,
-    ],
+    options: [...teacherOptions, rampFraction],
   },
   {
     name: 'ua-mt',
@@ -72,9 +74,7 @@ export const METHODS: readonly MethodSpec[] = [
     usesUnlabeled: true,
     minBatchSize: 1,
     options: [
-      { key: 'emaDecay', kind: 'number', default: 0.99, min: 0, max: 0.99999, description: 'largest EMA decay α of the teacher' },
-      { key: 'noise', kind: 'number', default: 0.1, min: 0, max: 10, description: 'standard deviation of the teacher input noise (clipped at 2×)' },
-      { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the consistency loss' },
+      ...teacherOptions,
       { key: 'passes', kind: 'integer', default: 8, min: 2, max: 32, description: 'stochastic teacher passes T for the uncertainty' },
       rampFraction,
     ],

@@ -7,6 +7,7 @@ import type { ApiError } from '../../shared/api.ts';
 import type { AnnotationSnapshot, AnnotationUpdate, ExportedLabels, LabelClass, ProjectInfo, VolumeInfo } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
+import { arrayBufferOf, assertRefused } from '../../tests/support/apiAssertions.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
 import { dispatch } from './handlers.ts';
 
@@ -14,20 +15,14 @@ const SHAPE: [number, number, number] = [10, 8, 6];
 const [NI, NJ] = SHAPE;
 const at = (i: number, j: number, k: number) => i + NI * (j + NJ * k);
 const phantom = makePhantom({ shape: SHAPE, seed: 3 });
-const buffer = (a: Uint8Array | Uint32Array) => a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength) as ArrayBuffer;
+const buffer = arrayBufferOf;
 
 let ctx: AppContext;
 let volume: VolumeInfo;
 const changes: ProjectInfo[] = [];
 
 const call = (method: string, req: unknown) => dispatch(ctx.handlers, method, req);
-async function refused(method: string, req: unknown, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(call(method, req), (err: ApiError) => {
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
-}
+const refused = (method: string, req: unknown, code: ApiError['code'], message: RegExp) => assertRefused(call(method, req), code, message);
 const labelsOf = async (id: string) =>
   new Uint8Array(readNifti(new Uint8Array(((await call('annotations.load', { volumeId: id })) as AnnotationSnapshot).labels), 'l').data);
 

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { encodeProbabilityFile } from '../io/probabilityFile.ts';
 import { loadTrainingVolume } from '../engine/jobs/jobInputs.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
+import { arrayBufferOf, assertRefused } from '../../tests/support/apiAssertions.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
 import { dispatch } from './handlers.ts';
 import { withCurrentLabels } from './trainingLabels.ts';
@@ -20,7 +21,7 @@ const [NI, NJ, NK] = SHAPE;
 const N = NI * NJ * NK;
 const at = (i: number, j: number, k: number) => i + NI * (j + NJ * k);
 const phantom = makePhantom({ shape: SHAPE, seed: 5 });
-const buffer = (a: Uint8Array | Uint32Array) => a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength) as ArrayBuffer;
+const buffer = arrayBufferOf;
 const LN3 = Math.log(3);
 /** Normalised entropy of a three-class voxel with these (exactly quantisable) probabilities. */
 const h = (...p: number[]) => -p.reduce((s, q) => s + (q > 0 ? q * Math.log(q) : 0), 0) / LN3;
@@ -32,13 +33,7 @@ let runId: string;
 const changes: ProjectInfo[] = [];
 
 const call = (method: string, req: unknown) => dispatch(ctx.handlers, method, req);
-async function refused(method: string, req: unknown, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(call(method, req), (err: ApiError) => {
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
-}
+const refused = (method: string, req: unknown, code: ApiError['code'], message: RegExp) => assertRefused(call(method, req), code, message);
 const labelsOf = async (id: string) =>
   new Uint8Array(readNifti(new Uint8Array(((await call('annotations.load', { volumeId: id })) as AnnotationSnapshot).labels), 'l').data);
 const decisions = () =>

@@ -10,26 +10,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { createNiftiHeader, readNifti, writeNifti } from '../../main/io/index.ts';
-import type { Method, Request, Results } from '../../shared/api.ts';
-import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import {
+  api,
   canvasStats, ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle,
 } from './harness.ts';
 import { cubePhantom, writePhantom } from './nifti.ts';
 
 const SHAPE: [number, number, number] = [32, 32, 16];
 const SPACING: [number, number, number] = [0.8, 0.8, 2.5];
-
-async function api<M extends Method>(server: ServerHandle, method: M, req: Request<M>): Promise<Results[M]> {
-  const res = await fetch(`${server.url}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/octet-stream', 'X-Atrium-Token': server.token },
-    body: encodeFrame(req),
-  });
-  const body = decodeFrame(await res.arrayBuffer()) as { ok: boolean; result?: Results[M]; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.result!;
-}
 
 /** Every labelled voxel of a label map as "i,j,k=value", sorted. */
 function labelled(bytes: ArrayBuffer | Uint8Array): string[] {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Method, Request, Results } from '../../shared/api.ts';
+import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import { decodePng, regionStats, type RegionStats } from './png.ts';
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
@@ -128,6 +130,18 @@ export async function startServer(opts: { home?: string } = {}): Promise<ServerH
       if (!opts.home) rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** Calls the API over the bridge, as the page does, for test set-up and checks. */
+export async function api<M extends Method>(server: ServerHandle, method: M, req: Request<M>): Promise<Results[M]> {
+  const res = await fetch(`${server.url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream', 'X-Atrium-Token': server.token },
+    body: encodeFrame(req),
+  });
+  const body = decodeFrame(await res.arrayBuffer()) as { ok: boolean; result?: Results[M]; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.result!;
 }
 
 export async function launchBrowser(): Promise<Browser> {

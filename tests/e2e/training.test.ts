@@ -9,26 +9,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readNifti } from '../../main/io/index.ts';
-import type { Method, Request, Results } from '../../shared/api.ts';
-import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import {
+  api,
   ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle,
 } from './harness.ts';
 import { cubePhantom, writePhantom } from './nifti.ts';
 
 const SHAPE: [number, number, number] = [32, 32, 16];
 const ITERATIONS = 20;
-
-async function api<M extends Method>(server: ServerHandle, method: M, req: Request<M>): Promise<Results[M]> {
-  const res = await fetch(`${server.url}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/octet-stream', 'X-Atrium-Token': server.token },
-    body: encodeFrame(req),
-  });
-  const body = decodeFrame(await res.arrayBuffer()) as { ok: boolean; result?: Results[M]; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.result!;
-}
 
 const asArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 

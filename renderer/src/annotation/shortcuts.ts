@@ -1,4 +1,5 @@
 import type { SliceState } from '../../../shared/types.ts';
+import type { KeyLike } from '../viewer/viewerKeys.ts';
 
 export type Tool = 'navigate' | 'brush' | 'eraser' | 'fill';
 
@@ -12,13 +13,6 @@ export type AnnotationKeyAction =
   | { kind: 'jump'; state: SliceState; direction: 1 | -1 }
   | { kind: 'help' };
 
-interface KeyLike {
-  key: string;
-  shiftKey: boolean;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  altKey: boolean;
-}
 
 const TOOL_KEYS: Record<string, Tool> = { v: 'navigate', b: 'brush', e: 'eraser', f: 'fill' };
 

@@ -5,7 +5,8 @@ export type ViewerKeyAction =
   | { kind: 'mode'; mode: ViewMode }
   | { kind: 'toggle-labels' };
 
-interface KeyLike {
+/** The parts of a KeyboardEvent the key maps read (a plain object in tests). */
+export interface KeyLike {
   key: string;
   shiftKey: boolean;
   ctrlKey: boolean;

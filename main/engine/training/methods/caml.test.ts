@@ -9,7 +9,7 @@ import { checkGradients } from '../../ops/gradientCheck.ts';
 import { Rng } from '../../random/rng.ts';
 import { CamlMethod, correctlyPredicted, sharpen, sharpenedMutualLoss } from './caml.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
-import { checkpointRoundTrip, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
 
 const build = (options = {}, model: 'unet2d' | 'vnet3d' = 'unet2d') => createTrainingMethod(testConfig('caml', model, options)) as CamlMethod;
 const withIds = (batch: Batch, ids: string[]): Batch => ({ ...batch, ids });
@@ -156,19 +156,5 @@ describe('CamlMethod', () => {
     tf.dispose(batches);
   });
 
-  test('a checkpoint (A, heads, memory bank, optimisers) restored into a fresh method gives the identical next step', () => {
-    const batches = toyBatches('unet2d');
-    const { original, restored, weightDifference } = checkpointRoundTrip(() => build({ prototypes: 4 }), batches);
-    assert.deepEqual(restored, original);
-    assert.equal(weightDifference, 0);
-    tf.dispose(batches);
-  });
-
-  test('refuses a step without unlabelled data', () => {
-    const method = build();
-    const { labeled, unlabeled } = toyBatches('unet2d');
-    assert.throws(() => method.step(labeled, null, { iteration: 0, iterations: 2, learningRate: 1e-2, rng: new Rng(1) }), /unlabelled/);
-    method.dispose();
-    tf.dispose([labeled, unlabeled]);
-  });
+  sharedMethodTests(() => build({ prototypes: 4 }), 'A, heads, memory bank, optimisers');
 });

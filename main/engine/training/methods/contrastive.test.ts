@@ -6,7 +6,7 @@ import { Rng } from '../../random/rng.ts';
 import { NO_LABEL } from '../../ssl/pixelContrastiveLoss.ts';
 import { ContrastiveMethod, contrastiveLabels } from './contrastive.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
-import { checkpointRoundTrip, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
 
 const plainSgd = { optimizer: { name: 'sgd' as const, learningRate: 0.1, momentum: 0, weightDecay: 0, nesterov: false } };
 const build = (options = {}, overrides = {}) => createTrainingMethod(testConfig('contrastive', 'unet2d', options, overrides)) as ContrastiveMethod;
@@ -83,19 +83,5 @@ describe('ContrastiveMethod', () => {
     tf.dispose(batches);
   });
 
-  test('a checkpoint (head, optimiser) restored into a fresh method gives the identical next step', () => {
-    const batches = toyBatches('unet2d');
-    const { original, restored, weightDifference } = checkpointRoundTrip(() => build({ threshold: 0.5 }), batches);
-    assert.deepEqual(restored, original);
-    assert.equal(weightDifference, 0);
-    tf.dispose(batches);
-  });
-
-  test('refuses a step without unlabelled data', () => {
-    const method = build();
-    const { labeled, unlabeled } = toyBatches('unet2d');
-    assert.throws(() => method.step(labeled, null, { iteration: 0, iterations: 2, learningRate: 1e-2, rng: new Rng(1) }), /unlabelled/);
-    method.dispose();
-    tf.dispose([labeled, unlabeled]);
-  });
+  sharedMethodTests(() => build({ threshold: 0.5 }), 'head, optimiser');
 });

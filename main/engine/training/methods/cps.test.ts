@@ -6,7 +6,7 @@ import { createModel } from '../../models/createModel.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { ADAPTIVE_WEIGHT_WINDOW, CpsMethod, crossPseudoSupervision } from './cps.ts';
-import { checkpointRoundTrip, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
 
 const build = (options = {}, model: 'unet2d' | 'vnet3d' = 'unet2d') => createTrainingMethod(testConfig('cps', model, options)) as CpsMethod;
 const context = (iteration: number, iterations = 20) => ({ iteration, iterations, learningRate: 1e-2, rng: new Rng(`s${iteration}`) });
@@ -153,11 +153,5 @@ describe('CpsMethod', () => {
     });
   }
 
-  test('a checkpoint (net 2, the Dice window, both optimisers) restored into a fresh method gives the identical next step', () => {
-    const batches = toyBatches('unet2d');
-    const { original, restored, weightDifference } = checkpointRoundTrip(() => build({ adaptiveWeight: true }), batches);
-    assert.deepEqual(restored, original);
-    assert.equal(weightDifference, 0);
-    tf.dispose(batches);
-  });
+  sharedMethodTests(() => build({ adaptiveWeight: true }), 'net 2, the Dice window, both optimisers');
 });

@@ -5,7 +5,7 @@ import { selectBackend } from '../../backend/selectBackend.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { MeanTeacherMethod } from './meanTeacher.ts';
-import { checkpointRoundTrip, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
 
 const build = (options = {}) => createTrainingMethod(testConfig('mean-teacher', 'unet2d', options)) as MeanTeacherMethod;
 
@@ -75,19 +75,5 @@ describe('MeanTeacherMethod', () => {
     tf.dispose(batches);
   });
 
-  test('a checkpoint restored into a fresh method gives the identical next step', () => {
-    const batches = toyBatches('unet2d');
-    const { original, restored, weightDifference } = checkpointRoundTrip(() => build(), batches);
-    assert.deepEqual(restored, original);
-    assert.equal(weightDifference, 0);
-    tf.dispose(batches);
-  });
-
-  test('refuses a step without unlabelled data', () => {
-    const method = build();
-    const { labeled, unlabeled } = toyBatches('unet2d');
-    assert.throws(() => method.step(labeled, null, { iteration: 0, iterations: 2, learningRate: 1e-2, rng: new Rng(1) }), /unlabelled/);
-    method.dispose();
-    tf.dispose([labeled, unlabeled]);
-  });
+  sharedMethodTests(() => build(), 'teacher, optimiser');
 });

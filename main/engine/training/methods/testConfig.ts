@@ -1,7 +1,10 @@
 /**
  * Test support for training methods: a resolved configuration for building a method directly,
- * tiny batches, the memory check and the checkpoint round trip.
+ * tiny batches, the memory check, the checkpoint round trip and the tests every
+ * semi-supervised method shares.
  */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveMethodOptions, type MethodName, type OptionValue } from '../../../../shared/methods.ts';
 import type { Batch } from '../../data/batch.ts';
@@ -122,4 +125,27 @@ export function checkpointRoundTrip(build: () => TrainingMethod, batches: { labe
     original.dispose();
     fresh.dispose();
   }
+}
+
+/**
+ * Registers the tests every semi-supervised method must pass: a checkpoint (`what` it holds,
+ * for the test name) restored into a fresh method gives the identical next step, and a step
+ * without unlabelled data is refused.
+ */
+export function sharedMethodTests(build: () => TrainingMethod, what: string): void {
+  test(`a checkpoint (${what}) restored into a fresh method gives the identical next step`, () => {
+    const batches = toyBatches('unet2d');
+    const { original, restored, weightDifference } = checkpointRoundTrip(build, batches);
+    assert.deepEqual(restored, original);
+    assert.equal(weightDifference, 0);
+    tf.dispose(batches);
+  });
+
+  test('refuses a step without unlabelled data', () => {
+    const method = build();
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    assert.throws(() => method.step(labeled, null, { iteration: 0, iterations: 2, learningRate: 1e-2, rng: new Rng(1) }), /unlabelled/);
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
 }

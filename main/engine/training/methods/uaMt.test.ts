@@ -7,7 +7,7 @@ import { EmaTeacher } from '../../ssl/emaTeacher.ts';
 import { teacherNoise } from '../../ssl/teacherNoise.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { MeanTeacherMethod } from './meanTeacher.ts';
-import { checkpointRoundTrip, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
 import { UaMtMethod } from './uaMt.ts';
 
 const build = (options = {}, model: 'unet2d' | 'vnet3d' = 'unet2d') => createTrainingMethod(testConfig('ua-mt', model, options)) as UaMtMethod;
@@ -77,11 +77,5 @@ describe('UaMtMethod', () => {
     });
   }
 
-  test('a checkpoint restored into a fresh method gives the identical next step', () => {
-    const batches = toyBatches('unet2d');
-    const { original, restored, weightDifference } = checkpointRoundTrip(() => build(), batches);
-    assert.deepEqual(restored, original);
-    assert.equal(weightDifference, 0);
-    tf.dispose(batches);
-  });
+  sharedMethodTests(() => build(), 'teacher, optimiser');
 });

@@ -131,6 +131,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPool", Napi::Function::New(env, MaxPool));
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   RegisterElementwise(env, exports);
+  RegisterFused(env, exports);
   return exports;
 }
 

@@ -108,6 +108,7 @@ Napi::Value MatMul(const Napi::CallbackInfo& info);
 Napi::Value MaxPool(const Napi::CallbackInfo& info);
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info);
 void RegisterElementwise(Napi::Env env, Napi::Object exports);
+void RegisterFused(Napi::Env env, Napi::Object exports);
 void clearConvCache();
 void clearMatMulCache();
 

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { batchNorm, type BatchNormParameters } from './batchNorm.ts';
 import { checkGradients, seededUniform } from './gradientCheck.ts';
+import { installNativeKernels, uninstallNativeKernels } from '../native/nativeKernels.ts';
 
 function parameters(channels: number, gamma?: number[], beta?: number[]): BatchNormParameters {
   return {
@@ -47,10 +48,15 @@ describe('batchNorm', () => {
     tf.dispose([x, y, p.gamma, p.beta, p.runningMean, p.runningVar]);
   });
 
-  for (const shape of [[2, 3, 2, 3], [2, 2, 3, 2, 3]]) {
-    test(`training gradient w.r.t. x, gamma and beta matches finite differences at rank ${shape.length}`, () => {
+  // With the native kernels installed (where built) training runs the fused kernels; without, tfjs ops.
+  for (const [shape, pure] of [[2, 3, 2, 3], [2, 2, 3, 2, 3]].flatMap((shape) => [[shape, false], [shape, true]] as const)) {
+    test(`training gradient w.r.t. x, gamma and beta matches finite differences at rank ${shape.length}${pure ? ', pure tfjs' : ''}`, (t) => {
+      if (pure) {
+        uninstallNativeKernels();
+        t.after(() => installNativeKernels());
+      }
       const p = parameters(3);
-      const x = seededUniform(shape, 1, -2, 2);
+      const x = seededUniform([...shape], 1, -2, 2);
       const gamma = seededUniform([3], 2, 0.5, 1.5);
       const beta = seededUniform([3], 3);
       const f = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) =>

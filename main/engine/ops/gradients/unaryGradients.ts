@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { leakyReluGradient } from '../../native/fusedKernels.ts';
 
 // Element-wise functions of one input, with the formulas of tfjs'
 // register_all_gradients (Apache-2.0), which @tensorflow/tfjs-core alone does
-// not load in Node.
+// not load in Node. ReLU and LeakyReLU take the fused native kernel
+// (main/engine/native/fusedKernels.ts) where installed: one pass instead of
+// a comparison, a cast or select and a multiplication.
 
 const float = (t: tf.Tensor) => tf.cast(t, 'float32');
 
@@ -61,7 +64,9 @@ export const unaryGradients: tf.GradConfig[] = [
   {
     kernelName: tf.Relu,
     inputsToSave: ['x'],
-    gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy as tf.Tensor, float(tf.greater(x, 0))) }),
+    gradFunc: (dy, [x]) => ({
+      x: () => leakyReluGradient(dy as tf.Tensor, x, 0) ?? tf.mul(dy as tf.Tensor, float(tf.greater(x, 0))),
+    }),
   },
   {
     kernelName: tf.Relu6,
@@ -75,7 +80,9 @@ export const unaryGradients: tf.GradConfig[] = [
     inputsToSave: ['x'],
     gradFunc: (dy, [x], attrs) => {
       const { alpha } = attrs as unknown as tf.LeakyReluAttrs;
-      return { x: () => tf.where(tf.greater(x, 0), dy as tf.Tensor, tf.mul(dy as tf.Tensor, alpha)) };
+      return {
+        x: () => leakyReluGradient(dy as tf.Tensor, x, alpha) ?? tf.where(tf.greater(x, 0), dy as tf.Tensor, tf.mul(dy as tf.Tensor, alpha)),
+      };
     },
   },
   {

@@ -36,6 +36,7 @@ import { CamlAuxiliaryVNet3d } from '../../models/camlAuxiliaryVNet3d.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import { minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
+import { crossPseudoSupervision } from '../../ssl/crossPseudoSupervision.ts';
 import { meanSquaredConsistency } from '../../ssl/consistencyLoss.ts';
 import { MemoryBank } from '../../ssl/memoryBank.ts';
 import { omniCorrelationLoss, selectTopKPerClass, type Similarity } from '../../ssl/omniCorrelation.ts';
@@ -44,7 +45,6 @@ import { jointDecode, type DecodedBatch, type JointDecoded } from '../../ssl/joi
 import { rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
-import { crossPseudoSupervision } from './cps.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 

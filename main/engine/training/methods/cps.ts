@@ -14,7 +14,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
-import { crossEntropyLoss } from '../../losses/crossEntropyLoss.ts';
 import { diceLoss } from '../../losses/diceLoss.ts';
 import { lovaszSoftmax } from '../../losses/lovaszSoftmax.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
@@ -22,7 +21,7 @@ import { createModel } from '../../models/createModel.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import { minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
-import { stopGradient } from '../../ops/stopGradient.ts';
+import { crossPseudoSupervision } from '../../ssl/crossPseudoSupervision.ts';
 import { jointForward } from '../../ssl/jointForward.ts';
 import { rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
@@ -114,17 +113,6 @@ export class CpsMethod extends MethodBase {
     this.first.dispose();
     this.second.dispose();
   }
-}
-
-/**
- * The two cross pseudo-supervision terms from the networks' logits [B, …, C] on the unlabelled
- * batch: `[CE(logits1, ŷ2), CE(logits2, ŷ1)]`, ŷ = argmax of the other's detached logits (the
- * argmax of the softmax), the mean over all voxels. Each term's gradient reaches only the
- * network whose prediction it scores.
- */
-export function crossPseudoSupervision(logits1: tf.Tensor, logits2: tf.Tensor): [tf.Scalar, tf.Scalar] {
-  const hard = (logits: tf.Tensor) => tf.argMax(stopGradient(logits), -1);
-  return tf.tidy(() => [crossEntropyLoss(logits1, hard(logits2)), crossEntropyLoss(logits2, hard(logits1))]);
 }
 
 /** Soft Dice loss of a network's labelled logits, as in L_s. */

@@ -9,6 +9,7 @@ import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import type {
   AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, ProjectInfo, ReviewQueueEntry, VolumeInfo,
 } from './types.ts';
+import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 
 const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
 const volumeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a volume id');
@@ -100,7 +101,11 @@ export const requestSchemas = {
   'annotations.undo': z.object({ volumeId }).strict(),
   'annotations.redo': z.object({ volumeId }).strict(),
   /** One scan's current label map (and optionally its sidecar) for saving by the UI. */
-  'annotations.export': z.object({ volumeId, sidecar: z.boolean().default(true) }).strict(),
+  /** A scan's label map as NIfTI in its geometry; a run is needed (and only allowed) for `content: 'prediction'`. */
+  'annotations.export': z
+    .object({ volumeId, sidecar: z.boolean().default(true), content: z.enum(EXPORT_CONTENTS as [ExportContent, ...ExportContent[]]).default('with-accepted'), runId: runId.optional() })
+    .strict()
+    .refine((r) => (r.content === 'prediction') === (r.runId !== undefined), { message: 'runId is needed for content "prediction" and only for it', path: ['runId'] }),
   /** Puts an existing label map (same geometry) onto a scan; unknown values are refused unless `createClasses`. */
   'volumes.importLabels': z
     .object({
@@ -135,6 +140,11 @@ export const requestSchemas = {
   'review.queue': z.object({ runId, volumeId: volumeId.optional(), axis, limit: z.number().int().min(1).max(1_000_000).default(100) }).strict(),
   /** The run's predicted labels become the slices' annotation (annotated, a training target): one undoable edit, with provenance. */
   'review.accept': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
+  /**
+   * As `review.accept`, recorded as `corrected`: the person takes the prediction in order to
+   * paint over it (painting over an accepted slice also turns it into `corrected`).
+   */
+  'review.correct': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
   /** Records that the run's prediction of the slices is wrong; voxels and states stay. One undoable edit. */
   'review.reject': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
 } as const;
@@ -178,6 +188,7 @@ export interface Results {
   'predictions.uncertainty': ArrayBuffer | null;
   'review.queue': ReviewQueueEntry[];
   'review.accept': AnnotationUpdate;
+  'review.correct': AnnotationUpdate;
   'review.reject': AnnotationUpdate;
 }
 

@@ -107,6 +107,26 @@ export const SLICE_STATES: readonly SliceState[] = ['unknown', 'annotated', 'int
 export type SliceStates = Record<Axis, SliceState[]>;
 
 /**
+ * A person's decision on a run's prediction of a slice. `accepted`: the prediction became the
+ * slice's annotation as it was; `corrected`: it became the annotation and was then painted
+ * over (or taken with "Correct"); `rejected`: the prediction is wrong and the slice stays
+ * unannotated.
+ */
+export type ReviewDecision = 'accepted' | 'corrected' | 'rejected';
+
+/** The decision in effect on one slice (the newest one not undone), with the run it was about. */
+export interface SliceReview {
+  slice: number;
+  decision: ReviewDecision;
+  runId: string;
+  /** ISO time of the decision. */
+  decidedAt: string;
+}
+
+/** The reviewed slices of one volume along each axis, in slice order. */
+export type SliceReviews = Record<Axis, SliceReview[]>;
+
+/**
  * The outcome of an annotation edit (paint, erase, fill, interpolate, state change, undo,
  * redo): enough for a viewer to patch its copy of the label map without reloading it.
  */
@@ -119,6 +139,8 @@ export interface AnnotationUpdate {
   /** …and the value each now holds, as a Uint8Array's buffer of the same length. */
   values: ArrayBuffer;
   slices: SliceStates;
+  /** Review decisions in effect after the edit (an undo can switch one off). */
+  reviews: SliceReviews;
   canUndo: boolean;
   canRedo: boolean;
 }
@@ -130,9 +152,18 @@ export interface AnnotationSnapshot {
   /** The current label map, NIfTI (gzip) in the scan's geometry; background-only when nothing was painted. */
   labels: ArrayBuffer;
   slices: SliceStates;
+  reviews: SliceReviews;
   canUndo: boolean;
   canRedo: boolean;
 }
+
+/**
+ * What an exported label map holds. `annotations`: what people drew (corrected predictions
+ * included, accepted ones left out); `with-accepted`: the label map as the project has it,
+ * annotations plus accepted predictions; `prediction`: a run's raw prediction.
+ */
+export type ExportContent = 'annotations' | 'with-accepted' | 'prediction';
+export const EXPORT_CONTENTS: readonly ExportContent[] = ['annotations', 'with-accepted', 'prediction'];
 
 /** One scan's label map for export, with its JSON sidecar. */
 export interface ExportedLabels {

@@ -2,12 +2,12 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/api.ts';
-import type { AnnotationSnapshot, AnnotationUpdate, Axis, LabelClass, SliceState, SliceStates } from '../../shared/types.ts';
+import type { AnnotationSnapshot, AnnotationUpdate, Axis, LabelClass, ReviewDecision, SliceReviews, SliceState, SliceStates } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
 import { readNifti, shapeOf, spacingOf, writeNifti, type NiftiHeader } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
-import { AnnotationJournal, type EditKind, type EditRow, type ReviewDecision } from '../store/annotationJournal.ts';
+import { AnnotationJournal, type EditKind, type EditRow } from '../store/annotationJournal.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { floodFill2d } from './fill2d.ts';
 import { interpolateSlices } from './interpolateSlices.ts';
@@ -69,7 +69,7 @@ interface StagedEdit {
 
 /** What a review decides about some slices of a run's prediction (see AnnotationService.review). */
 export type ReviewInput =
-  | { predictionId: string; decision: 'accepted'; predicted: Uint8Array }
+  | { predictionId: string; decision: 'accepted' | 'corrected'; predicted: Uint8Array }
   | { predictionId: string; decision: 'rejected' };
 
 const services = new WeakMap<ProjectStore, AnnotationService>();
@@ -125,6 +125,7 @@ export class AnnotationService {
       revision: vol.revision,
       labels: toArrayBuffer(writeNifti(vol.template, vol.labels, { gzip: true })),
       slices: cloneSliceStates(vol.slices),
+      reviews: this.sliceReviews(volumeId),
       ...this.undoState(vol),
     };
   }
@@ -156,7 +157,7 @@ export class AnnotationService {
       if (on !== slice) throw new ApiError('bad-input', `voxel ${index} lies on slice ${on} of axis ${axis}, not on slice ${slice}; nothing was painted`);
     }
     const diff = { ...voxelDiff(vol.labels, indices, value), slices: sliceChanges(vol.slices, axis, [slice], 'paint') };
-    return this.commit([this.stage(vol, 'paint', diff)])[0];
+    return this.commit([this.withCorrection(this.stage(vol, 'paint', diff), axis, slice)])[0];
   }
 
   /** Fills the 4-connected region of the seed's value within the slice with `value`. */
@@ -174,7 +175,7 @@ export class AnnotationService {
     const [u, v] = AXES.filter((a) => a !== axis).map((a) => seed[AXIS_INDEX[a]]);
     const region = floodFill2d(vol.labels, plane, u, v);
     const diff = { ...voxelDiff(vol.labels, region, value), slices: sliceChanges(vol.slices, axis, [slice], 'paint') };
-    return this.commit([this.stage(vol, 'fill', diff)])[0];
+    return this.commit([this.withCorrection(this.stage(vol, 'fill', diff), axis, slice)])[0];
   }
 
   /**
@@ -253,7 +254,7 @@ export class AnnotationService {
       throw new ApiError('conflict', `slice(s) ${annotated.join(', ')} of axis ${axis} are annotated: a person's annotation is neither replaced by a prediction nor rejected; nothing was recorded`);
     }
     let diff: LabelDiff = { indices: new Uint32Array(0), before: new Uint8Array(0), after: new Uint8Array(0), slices: [] };
-    if (input.decision === 'accepted') {
+    if (input.decision !== 'rejected') {
       const { predicted } = input;
       if (predicted.length !== vol.labels.length) {
         throw new ApiError('conflict', `the prediction has ${predicted.length} voxels, the scan ${vol.labels.length}: predict this scan again`);
@@ -278,6 +279,13 @@ export class AnnotationService {
     }
     const review = { predictionId: input.predictionId, decision: input.decision, axis, slices: unique };
     return this.commit([{ ...this.stage(vol, 'review', diff), review }])[0];
+  }
+
+  /** The decision in effect on each reviewed slice of the volume (see AnnotationJournal.reviewsInEffect). */
+  sliceReviews(volumeId: string): SliceReviews {
+    const reviews: SliceReviews = { i: [], j: [], k: [] };
+    for (const { axis, slice, decision, runId, decidedAt } of this.journal.reviewsInEffect(volumeId)) reviews[axis].push({ slice, decision, runId, decidedAt });
+    return reviews;
   }
 
   /** The review decisions in effect (not undone) on a prediction, oldest first. */
@@ -509,7 +517,7 @@ export class AnnotationService {
     const deleteClass = direction === 'forward' && diff.removedClass && this.usage(diff.removedClass.value).every((u) => u.volumeId === vol.id) ? diff.removedClass : undefined;
     this.journal.transaction(() => {
       this.journal.setStatus(row.seq, direction === 'forward' ? 'applied' : 'undone');
-      if (row.kind === 'review') this.journal.setReviewUndone(row.seq, direction === 'backward');
+      this.journal.setReviewUndone(row.seq, direction === 'backward');
       for (const c of diff.slices) this.journal.setSliceState(vol.id, c.axis, c.slice, direction === 'forward' ? c.to : c.from);
       if (restoreClass) this.journal.addClass(restoreClass.value, restoreClass.name, restoreClass.color);
       if (deleteClass) this.journal.removeClass(deleteClass.value);
@@ -530,8 +538,20 @@ export class AnnotationService {
       indices: toArrayBuffer(new Uint32Array(indices)),
       values: toArrayBuffer(new Uint8Array(values)),
       slices: cloneSliceStates(vol.slices),
+      reviews: this.sliceReviews(vol.id),
       ...this.undoState(vol),
     };
+  }
+
+  /**
+   * Painting over a slice whose prediction was accepted makes the decision `corrected`,
+   * carried by the paint edit so that undoing the stroke makes it `accepted` again. Only a
+   * stroke that changes voxels corrects, and only on the axis the slice was accepted along.
+   */
+  private withCorrection(staged: StagedEdit, axis: Axis, slice: number): StagedEdit {
+    if (isEmptyDiff(staged.diff)) return staged;
+    const accepted = this.journal.reviewsInEffect(staged.vol.id).find((r) => r.axis === axis && r.slice === slice && r.decision === 'accepted');
+    return accepted ? { ...staged, review: { predictionId: accepted.predictionId, decision: 'corrected', axis, slices: [slice] } } : staged;
   }
 
   private undoState(vol: VolumeAnnotation): { canUndo: boolean; canRedo: boolean } {

@@ -71,9 +71,9 @@ export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectIn
       edit(volumeId, () => service().setSliceState(volumeId, axis, slices, state)),
     'annotations.undo': async ({ volumeId }) => edit(volumeId, () => service().undo(volumeId)),
     'annotations.redo': async ({ volumeId }) => edit(volumeId, () => service().redo(volumeId)),
-    'annotations.export': async ({ volumeId, sidecar }) => {
+    'annotations.export': async ({ volumeId, sidecar, content, runId }) => {
       requireVolume(volumeId);
-      return exportedLabels(ws.requireProject(), volumeId, sidecar);
+      return exportedLabels(ws.requireProject(), volumeId, sidecar, { content, runId });
     },
     'volumes.importLabels': async (req) => {
       const store = ws.requireProject();

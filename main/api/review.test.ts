@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError } from '../../shared/api.ts';
-import type { AnnotationSnapshot, AnnotationUpdate, Axis, ProjectInfo, ReviewQueueEntry, VolumeInfo } from '../../shared/types.ts';
+import type { AnnotationSnapshot, AnnotationUpdate, Axis, ExportedLabels, ProjectInfo, ReviewQueueEntry, VolumeInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
@@ -14,6 +14,7 @@ import { makePhantom } from '../../tests/support/phantom.ts';
 import { arrayBufferOf, assertRefused } from '../../tests/support/apiAssertions.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
 import { dispatch } from './handlers.ts';
+import { jobVolumes } from './training.ts';
 import { withCurrentLabels } from './trainingLabels.ts';
 
 const SHAPE: [number, number, number] = [4, 3, 5];
@@ -205,9 +206,13 @@ test('review.reject records the decision, keeps voxels and state, leaves the que
   assert.deepEqual(await labelsOf(volume.id), before);
   assert.deepEqual(decisions().slice(1).map((d) => [d.axis, d.slice, d.decision, d.undone]), [['k', 0, 'rejected', 0]]);
   assert.deepEqual(slicesOf(await queue({ volumeId: volume.id, axis: 'k' })), [2, 4]);
+  const job = jobVolumes(ctx.workspace.requireProject()).find((v) => v.id === volume.id)!;
+  assert.deepEqual(job.rejected, { i: [], j: [], k: [0] }, 'the next training does not draw the rejected slice as unlabelled data');
+  assert.deepEqual((await loadTrainingVolume(job)).rejected, { i: [], j: [], k: [0] });
 
   const undone = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
   assert.equal(undone.slices.k[3], 'annotated', 'undo took back the reject, not the earlier accept');
+  assert.deepEqual(jobVolumes(ctx.workspace.requireProject()).find((v) => v.id === volume.id)!.rejected!.k, []);
   assert.equal(decisions()[1].undone, 1);
   assert.deepEqual(slicesOf(await queue({ volumeId: volume.id, axis: 'k' })), [2, 4, 0]);
   await call('annotations.redo', { volumeId: volume.id });
@@ -217,6 +222,33 @@ test('review.reject records the decision, keeps voxels and state, leaves the que
   await refused('review.reject', { runId, volumeId: bare.id, axis: 'k', slices: [0] }, 'not-found', /has no prediction/);
 });
 
+test('every edit answers with the reviews in effect; Correct, and painting over an accepted slice, make it corrected until undone', async () => {
+  const reviewsK = (r: { reviews: Record<Axis, { slice: number; decision: string; runId: string }[]> }) => r.reviews.k.map((x) => [x.slice, x.decision, x.runId]);
+  const loaded = (await call('annotations.load', { volumeId: volume.id })) as AnnotationSnapshot;
+  assert.deepEqual(reviewsK(loaded), [[0, 'rejected', runId], [3, 'accepted', runId]]);
+  assert.deepEqual([loaded.reviews.i, loaded.reviews.j], [[], []]);
+
+  const paint = (n: number, value: number) => call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 3, indices: buffer(Uint32Array.of(n)), value }) as Promise<AnnotationUpdate>;
+  const painted = await paint(at(1, 0, 3), 2);
+  assert.deepEqual(reviewsK(painted), [[0, 'rejected', runId], [3, 'corrected', runId]]);
+  assert.deepEqual(decisions().at(-1)!.decision, 'corrected');
+  const undone = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
+  assert.deepEqual(reviewsK(undone), [[0, 'rejected', runId], [3, 'accepted', runId]], 'undoing the stroke takes the correction back');
+  const unchanged = await paint(at(1, 0, 3), (await labelsOf(volume.id))[at(1, 0, 3)]);
+  assert.deepEqual(reviewsK(unchanged), [[0, 'rejected', runId], [3, 'accepted', runId]], 'a stroke that changes no voxel corrects nothing');
+  await call('annotations.paint', { volumeId: volume.id, axis: 'i', slice: 1, indices: buffer(Uint32Array.of(at(1, 0, 3))), value: 2 });
+  assert.equal(((await call('annotations.load', { volumeId: volume.id })) as AnnotationSnapshot).reviews.k[1].decision, 'accepted', 'a stroke along another axis is not a correction of the k slice');
+  await call('annotations.undo', { volumeId: volume.id });
+
+  const corrected = (await call('review.correct', { runId, volumeId: volume.id, axis: 'k', slices: [2] })) as AnnotationUpdate;
+  assert.equal(corrected.slices.k[2], 'annotated');
+  assert.deepEqual(reviewsK(corrected), [[0, 'rejected', runId], [2, 'corrected', runId], [3, 'accepted', runId]]);
+  assert.equal((await labelsOf(volume.id))[at(1, 1, 2)], 0, 'the prediction became the annotation, as with accept');
+  await refused('review.correct', { runId, volumeId: volume.id, axis: 'k', slices: [2] }, 'conflict', /slice\(s\) 2 of axis k are annotated/);
+  const back = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
+  assert.deepEqual([back.slices.k[2], reviewsK(back).length], ['unknown', 2]);
+});
+
 test('a prediction holding a value that is not a label class is not accepted', async () => {
   const other = newRun('supervised');
   writePrediction(other, volume.id, [[at(1, 1, 2), 7, 0, 255, 0]]);
@@ -224,6 +256,43 @@ test('a prediction holding a value that is not a label class is not accepted', a
   const accepted = (await call('review.accept', { runId: other, volumeId: volume.id, axis: 'k', slices: [4] })) as AnnotationUpdate;
   assert.equal(accepted.slices.k[4], 'annotated');
   assert.deepEqual(decisions().filter((d) => d.runId === other).map((d) => [d.slice, d.method]), [[4, 'supervised']]);
+});
+
+test('annotations.export: annotations only, with accepted predictions, or a run\'s raw prediction; the sidecar names the runs', async () => {
+  const exported = async (req: object) => {
+    const out = (await call('annotations.export', { volumeId: volume.id, ...req })) as ExportedLabels;
+    return { ...out, data: new Uint8Array(readNifti(new Uint8Array(out.nifti), out.fileName).data), json: JSON.parse(out.sidecar ?? 'null') };
+  };
+  const current = await labelsOf(volume.id);
+  const withAccepted = await exported({});
+  assert.equal(withAccepted.fileName, 'knee_labels.nii.gz');
+  assert.deepEqual(withAccepted.data, current);
+  assert.equal(withAccepted.json.content, 'with-accepted');
+  assert.deepEqual(withAccepted.json.reviews.k.map((r: { slice: number; decision: string }) => [r.slice, r.decision]), [[0, 'rejected'], [3, 'accepted'], [4, 'accepted']]);
+  assert.deepEqual(withAccepted.json.runs.map((r: { method: string }) => r.method).sort(), ['meanTeacher', 'supervised']);
+
+  // k=3 and k=4 were accepted: zeroed, except on the annotated i=3 slice that crosses them
+  const only = await exported({ content: 'annotations' });
+  assert.equal(only.fileName, 'knee_annotations.nii.gz');
+  let differing = 0;
+  for (let n = 0; n < N; n++) {
+    const i = n % NI;
+    const k = Math.floor(n / (NI * NJ));
+    const expected = (k === 3 || k === 4) && i !== 3 ? 0 : current[n];
+    assert.equal(only.data[n], expected, `voxel ${n}`);
+    if (expected !== current[n]) differing++;
+  }
+  assert.ok(differing > 0, 'the accepted slices held predicted voxels');
+
+  const raw = await exported({ content: 'prediction', runId, sidecar: false });
+  assert.equal(raw.fileName, `knee_prediction_${runId}.nii.gz`);
+  assert.deepEqual(raw.data, new Uint8Array(readNifti(new Uint8Array((await call('predictions.labels', { runId, volumeId: volume.id })) as ArrayBuffer), 'p').data));
+  assert.equal(raw.json, null);
+  assert.deepEqual(readNifti(new Uint8Array(raw.nifti), 'p').header.srowX, readNifti(phantom.scanBytes, 's').header.srowX);
+
+  await refused('annotations.export', { volumeId: volume.id, content: 'prediction' }, 'invalid-request', /runId is needed/);
+  await refused('annotations.export', { volumeId: volume.id, content: 'annotations', runId }, 'invalid-request', /runId is needed/);
+  await refused('annotations.export', { volumeId: bare.id, content: 'prediction', runId }, 'not-found', /has no prediction for scan "other"/);
 });
 
 test('decisions, states and the queue survive reopening the project', async () => {

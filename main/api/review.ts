@@ -55,7 +55,7 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?
   return entries.sort((a, b) => b.uncertainty - a.uncertainty).slice(0, req.limit);
 }
 
-type ReviewMethods = 'predictions.uncertainty' | 'review.queue' | 'review.accept' | 'review.reject';
+type ReviewMethods = 'predictions.uncertainty' | 'review.queue' | 'review.accept' | 'review.correct' | 'review.reject';
 
 /**
  * Uncertainty maps and the review of predictions. Accepting changes which slices are
@@ -63,18 +63,20 @@ type ReviewMethods = 'predictions.uncertainty' | 'review.queue' | 'review.accept
  */
 export function createReviewHandlers(ws: Workspace, changed: () => ProjectInfo | null): Pick<ApiHandlers, ReviewMethods> {
   const store = () => ws.requireProject();
+  const take = (runId: string, volumeId: string, axis: Axis, slices: number[], decision: 'accepted' | 'corrected') => {
+    const prediction = requirePrediction(store(), runId, volumeId);
+    const update = annotationService(store()).review(volumeId, axis, slices, { predictionId: prediction.id, decision, predicted: prediction.labels });
+    changed();
+    return update;
+  };
   return {
     'predictions.uncertainty': async ({ runId, volumeId }) => {
       const bytes = uncertaintyNifti(store(), runId, volumeId);
       return bytes && (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     },
     'review.queue': async (req) => reviewQueue(store(), req),
-    'review.accept': async ({ runId, volumeId, axis, slices }) => {
-      const prediction = requirePrediction(store(), runId, volumeId);
-      const update = annotationService(store()).review(volumeId, axis, slices, { predictionId: prediction.id, decision: 'accepted', predicted: prediction.labels });
-      changed();
-      return update;
-    },
+    'review.accept': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'accepted'),
+    'review.correct': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'corrected'),
     'review.reject': async ({ runId, volumeId, axis, slices }) => {
       const prediction = requirePrediction(store(), runId, volumeId);
       return annotationService(store()).review(volumeId, axis, slices, { predictionId: prediction.id, decision: 'rejected' });

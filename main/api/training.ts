@@ -6,6 +6,7 @@ import { AXES } from '../../shared/types.ts';
 import type { JobHandle, JobRunner } from '../engine/jobs/jobRunner.ts';
 import type { JobProgress, JobVolume, PredictJobResult, TrainJobResult, TrainParameters, TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
+import { annotationService } from '../annotation/annotationService.ts';
 import { codeVersion } from './codeVersion.ts';
 import { withCurrentLabels } from './trainingLabels.ts';
 
@@ -16,7 +17,8 @@ export interface StartedJob<R> {
   finished: Promise<R>;
 }
 
-function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume[] {
+/** The project's volumes as a job reads them: files, annotated slices, rejected slices. */
+export function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume[] {
   return store
     .volumes()
     .filter((v) => !volumeIds || volumeIds.includes(v.id))
@@ -27,8 +29,14 @@ function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume[] {
         scanPath: store.file(files.scanFile),
         labelsPath: files.labelsFile ? store.file(files.labelsFile) : null,
         annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>,
+        rejected: rejectedSlices(store, v.id),
       };
     });
+}
+
+function rejectedSlices(store: ProjectStore, volumeId: string): Record<Axis, number[]> {
+  const reviews = annotationService(store).sliceReviews(volumeId);
+  return Object.fromEntries(AXES.map((a) => [a, reviews[a].filter((r) => r.decision === 'rejected').map((r) => r.slice)])) as Record<Axis, number[]>;
 }
 
 /**

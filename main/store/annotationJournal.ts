@@ -1,10 +1,15 @@
-import type { Axis, SliceState } from '../../shared/types.ts';
+import type { Axis, ReviewDecision, SliceReview, SliceState } from '../../shared/types.ts';
 import type { Db } from './database.ts';
 
 export type EditStatus = 'applied' | 'undone' | 'dropped';
 export type EditKind = 'paint' | 'fill' | 'interpolate' | 'slices' | 'class-removal' | 'import' | 'review';
 
-export type ReviewDecision = 'accepted' | 'rejected';
+
+/** A review decision in effect on one slice of a volume, with the prediction it was about. */
+export interface ReviewInEffect extends SliceReview {
+  axis: Axis;
+  predictionId: string;
+}
 
 /** A journal row without its diff. */
 export interface EditRow {
@@ -131,6 +136,23 @@ export class AnnotationJournal {
     return this.db
       .prepare('SELECT axis, slice, decision, decided_at AS decidedAt FROM review_decisions WHERE prediction_id = ? AND undone = 0 ORDER BY id')
       .all(predictionId) as { axis: Axis; slice: number; decision: ReviewDecision; decidedAt: string }[];
+  }
+
+  /**
+   * The decision in effect on each reviewed slice of a volume: per axis and slice the newest
+   * decision not undone, whichever run's prediction it was about; by axis, then slice.
+   */
+  reviewsInEffect(volumeId: string): ReviewInEffect[] {
+    const rows = this.db
+      .prepare(
+        `SELECT d.axis, d.slice, d.decision, d.decided_at AS decidedAt, p.run_id AS runId, p.id AS predictionId
+         FROM review_decisions d JOIN predictions p ON p.id = d.prediction_id
+         WHERE p.volume_id = ? AND d.undone = 0 ORDER BY d.id`,
+      )
+      .all(volumeId) as ReviewInEffect[];
+    const latest = new Map<string, ReviewInEffect>();
+    for (const row of rows) latest.set(`${row.axis}:${row.slice}`, row);
+    return [...latest.values()].sort((a, b) => a.axis.localeCompare(b.axis) || a.slice - b.slice);
   }
 
   /** Switches the decisions carried by edit `seq` off (its undo) or on again (its redo). */

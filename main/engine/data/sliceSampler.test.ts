@@ -28,6 +28,15 @@ test('a slice is labeled when it has any known voxel; all others are unlabeled',
   assert.ok(sampler.unlabeled.slice(4).every((r) => r.scan === 1));
 });
 
+test('rejected slices along the sampled axis are not unlabelled data; those along another axis are', () => {
+  const a: Scan = { ...scan((l) => (l[at(0, 0, 1)] = 0)), rejectedSlices: { i: [0], j: [], k: [2, 5] } };
+  const b: Scan = { image: new Float32Array(n), shape, rejectedSlices: { i: [], j: [], k: [0] } };
+  const sampler = new SliceSampler([a, b], 'k');
+  assert.deepEqual(sampler.labeled, [{ scan: 0, index: 1 }]);
+  assert.deepEqual(sampler.unlabeled, [[0, 0], [0, 3], [0, 4], [1, 1], [1, 2], [1, 3], [1, 4], [1, 5]].map(([s, index]) => ({ scan: s, index })));
+  assert.equal(new SliceSampler([a], 'i').unlabeled.length, 5 - 1, 'along i, only i = 0 is rejected');
+});
+
 test('samples carry the image and the label slice with UNKNOWN preserved', () => {
   const a = scan((l) => {
     l[at(2, 1, 1)] = 3;

@@ -22,7 +22,7 @@ export interface SliceRef {
 export class SliceSampler {
   /** Annotated slices, ordered by scan then slice index. */
   readonly labeled: readonly SliceRef[];
-  /** Every other slice, ordered by scan then slice index. */
+  /** Every other slice except the scan's rejected ones along the axis, ordered by scan then slice index. */
   readonly unlabeled: readonly SliceRef[];
 
   /**
@@ -38,8 +38,10 @@ export class SliceSampler {
     scans.forEach((scan, s) => {
       assertVolumeSize(scan.shape, scan.image, ...(scan.label ? [scan.label] : []));
       const annotated = annotatedSlices(scan, axis);
+      const rejected = new Set(scan.rejectedSlices?.[axis]);
       for (let index = 0; index < annotated.length; index++) {
-        (annotated[index] ? labeled : unlabeled).push({ scan: s, index });
+        if (annotated[index]) labeled.push({ scan: s, index });
+        else if (!rejected.has(index)) unlabeled.push({ scan: s, index });
       }
     });
     this.labeled = labeled;

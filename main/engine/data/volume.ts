@@ -18,6 +18,8 @@ export interface Scan {
   readonly image: Float32Array;
   readonly label?: Uint8Array;
   readonly shape: Shape3;
+  /** Unannotated slices per axis that are not to be used as unlabelled data (rejected predictions). */
+  readonly rejectedSlices?: Readonly<Record<'i' | 'j' | 'k', readonly number[]>>;
 }
 
 /** Number of voxels of a 3D shape. */

@@ -11,6 +11,12 @@ export interface JobVolume {
   labelsPath: string | null;
   /** Annotated slice indices per voxel axis: a voxel is known when any of its three slices is annotated. */
   annotated: Record<Axis, number[]>;
+  /**
+   * Unannotated slices per voxel axis whose prediction a person rejected: a 2D model does not
+   * draw them as unlabelled data, so no pseudo-label or consistency target is taken from a
+   * slice known to be predicted wrong. A 3D model's random patches still cover them.
+   */
+  rejected?: Record<Axis, number[]>;
 }
 
 export interface TrainParameters {

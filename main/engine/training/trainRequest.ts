@@ -25,6 +25,8 @@ export interface TrainingVolume {
   shape: [number, number, number];
   /** Voxel size in mm along i, j, k. */
   spacing: [number, number, number];
+  /** Slices per axis whose prediction was rejected: not unlabelled data for a 2D model (JobVolume.rejected). */
+  rejected?: Record<'i' | 'j' | 'k', number[]>;
 }
 
 export interface TrainRequest {

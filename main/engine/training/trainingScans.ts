@@ -16,10 +16,11 @@ import type { TrainingVolume } from './trainRequest.ts';
 export function toTrainingScan(volume: TrainingVolume, classValues: readonly number[]): Scan {
   const image = zscoreNormalize(volume.image);
   const { labels, known, shape } = volume;
-  if (!labels || !known || !known.some((m) => m !== 0)) return { image, shape };
+  const rejected = volume.rejected ? { rejectedSlices: volume.rejected } : {};
+  if (!labels || !known || !known.some((m) => m !== 0)) return { image, shape, ...rejected };
   const indexOf = new Uint8Array(256).fill(UNKNOWN);
   classValues.forEach((value, index) => (indexOf[value] = index));
   const label = new Uint8Array(labels.length);
   for (let v = 0; v < label.length; v++) label[v] = known[v] ? indexOf[labels[v]!]! : UNKNOWN;
-  return { image, label, shape };
+  return { image, label, shape, ...rejected };
 }

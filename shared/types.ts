@@ -40,6 +40,8 @@ export interface RunInfo {
   finishedAt: string | null;
   iterations: number;
   valDice: number | null;
+  /** Ids of the volumes this run's model has predicted (predictions kept in the project). */
+  predicted: string[];
 }
 
 export interface ProjectInfo {

@@ -39,10 +39,10 @@ interface RunRow {
   created_at: string; finished_at: string | null; iterations: number; val_dice: number | null;
 }
 
-function toRunInfo(r: RunRow): RunInfo {
+function toRunInfo(r: RunRow, predicted: string[]): RunInfo {
   return {
     id: r.id, method: r.method, model: r.model, backend: r.backend, status: r.status,
-    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice,
+    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice, predicted,
   };
 }
 
@@ -167,7 +167,11 @@ export class ProjectStore {
   }
 
   runs(): RunInfo[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at').all() as RunRow[]).map(toRunInfo);
+    const predicted = new Map<string, string[]>();
+    for (const p of this.db.prepare('SELECT run_id, volume_id FROM predictions ORDER BY created_at').all() as { run_id: string; volume_id: string }[]) {
+      predicted.set(p.run_id, [...(predicted.get(p.run_id) ?? []), p.volume_id]);
+    }
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at').all() as RunRow[]).map((r) => toRunInfo(r, predicted.get(r.id) ?? []));
   }
 
 
@@ -182,7 +186,8 @@ export class ProjectStore {
 
   runRecord(id: string): { info: RunInfo; config: Record<string, unknown>; summary: Record<string, unknown> | null } | undefined {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as (RunRow & { config: string; summary: string | null }) | undefined;
-    return row && { info: toRunInfo(row), config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null };
+    const predicted = () => (this.db.prepare('SELECT volume_id FROM predictions WHERE run_id = ? ORDER BY created_at').all(id) as { volume_id: string }[]).map((p) => p.volume_id);
+    return row && { info: toRunInfo(row, predicted()), config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null };
   }
 
 

@@ -7,7 +7,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Download, Page } from 'playwright-core';
+import { hexToRgb } from '../../renderer/src/viewer/labelColormap.ts';
+import { decodePng } from './png.ts';
 import { readNifti } from '../../main/io/index.ts';
 import {
   api,
@@ -26,6 +29,8 @@ describe('training', { timeout: 180_000 }, () => {
   let app: AppPage;
   let page: Page;
   let volumeId = '';
+  let acceptedSlice = -1;
+  let acceptedRun = '';
 
   before(async () => {
     await ensureRendererBuilt();
@@ -145,6 +150,101 @@ describe('training', { timeout: 180_000 }, () => {
     assert.ok(predicted, 'the prediction of the scan exists');
     assert.deepEqual(readNifti(new Uint8Array(predicted), 'prediction.nii.gz').shape, SHAPE);
     assert.equal(await page.getByTestId('prediction-message').textContent(), `Every scan is predicted with run ${runId.slice(0, 6)}.`);
+  });
+
+  test('the prediction is drawn over an unannotated slice, which the strip marks predicted', async () => {
+    const runId = (await page.getByTestId('prediction-ready').getAttribute('data-run-id'))!;
+    await page.getByTestId('tab-review').click();
+    assert.equal(await page.getByTestId('review-run').inputValue(), runId);
+    await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor({ timeout: 30_000 });
+    const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId, volumeId }))!), 'p.nii.gz').data);
+    // the unannotated axial slice with the most predicted foreground (5, 8 and 9 are annotated)
+    const at = (i: number, j: number, k: number) => i + SHAPE[0] * (j + SHAPE[1] * k);
+    const foreground = (k: number) => predicted.subarray(k * 1024, (k + 1) * 1024).reduce((n, v) => n + (v === 1 ? 1 : 0), 0);
+    const slice = [...Array(SHAPE[2]).keys()].filter((k) => ![5, 8, 9].includes(k)).sort((a, b) => foreground(b) - foreground(a))[0];
+    assert.ok(foreground(slice) > 0, 'the model predicts the cube somewhere');
+    const canvas = page.getByTestId('viewer-canvas');
+    await page.locator(`[data-testid="slice-cell"][data-slice="${slice}"]`).click();
+    await page.locator(`[data-testid="review-where"]`, { hasText: `k ${slice} · to review` }).waitFor();
+    assert.equal(await page.locator(`[data-testid="slice-cell"][data-slice="${slice}"]`).getAttribute('data-state'), 'predicted');
+    assert.equal(await page.locator('[data-testid="slice-cell"][data-slice="5"]').getAttribute('data-state'), 'annotated');
+
+    // a predicted-foreground voxel and a predicted-background one, on screen (RAS scan, axial view)
+    let fg: [number, number] | null = null;
+    for (let j = 0; j < SHAPE[1] && !fg; j++) for (let i = 0; i < SHAPE[0] && !fg; i++) if (predicted[at(i, j, slice)] === 1) fg = [i, j];
+    const bg: [number, number] = [1, 1];
+    assert.equal(predicted[at(...bg, slice)], 0);
+    const box = (await canvas.boundingBox())!;
+    const pxPerMm = Math.min(box.width, box.height) / (SHAPE[0] * 0.8);
+    const pixelOf = ([i, j]: [number, number]) => ({ x: Math.round(box.width / 2 + (i - 15.5) * 0.8 * pxPerMm), y: Math.round(box.height / 2 - (j - 15.5) * 0.8 * pxPerMm) });
+    const rgbAt = async (p: { x: number; y: number }) => {
+      const img = decodePng(await canvas.screenshot({ animations: 'disabled' }));
+      const n = 4 * (p.y * img.width + p.x);
+      return [img.rgba[n], img.rgba[n + 1], img.rgba[n + 2]];
+    };
+    await page.mouse.move(0, 0);
+    const withOverlay = [await rgbAt(pixelOf(fg!)), await rgbAt(pixelOf(bg))];
+    await page.getByTestId('layer-none').click();
+    await page.locator('[data-testid="overlay-status"][data-status="none"]').waitFor({ state: 'attached' });
+    const without = await poll(async () => [await rgbAt(pixelOf(fg!)), await rgbAt(pixelOf(bg))], (v) => v[0].join() !== withOverlay[0].join(), 10_000);
+    const classColour = hexToRgb((await api(server, 'projects.current', {}))!.classes.find((c) => c.value === 1)!.color);
+    const towards = (before: number[], after: number[]) => before.reduce((n, b, c) => n + Math.abs(classColour[c] - after[c]) - Math.abs(classColour[c] - b), 0);
+    assert.ok(towards(without[0], withOverlay[0]) < -40, `the predicted voxel takes the class colour: ${without[0]} → ${withOverlay[0]} (class ${classColour})`);
+    assert.ok(without[1].every((v, c) => Math.abs(v - withOverlay[1][c]) <= 3), `a background voxel is left as it is: ${without[1]} vs ${withOverlay[1]}`);
+    assert.notEqual(await page.locator(`[data-testid="slice-cell"][data-slice="${slice}"]`).getAttribute('data-state'), 'predicted', 'no overlay, no predicted slices');
+
+    await page.getByTestId('layer-prediction').click();
+    await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
+    acceptedSlice = slice;
+    acceptedRun = runId;
+  });
+
+  test('the uncertainty view and the review queue', async () => {
+    await page.getByTestId('layer-uncertainty').click();
+    await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
+    const queued = await api(server, 'review.queue', { runId: acceptedRun, volumeId, axis: 'k' });
+    await poll(async () => Number(await page.getByTestId('review-queue-count').textContent()), (n) => n === queued.length);
+    assert.equal(queued.length, SHAPE[2] - 3, 'every unannotated slice is queued');
+    assert.deepEqual(
+      await page.getByTestId('review-queue-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice')))),
+      queued.slice(0, 8).map((e) => e.slice),
+      'most uncertain first',
+    );
+    await page.getByTestId('layer-prediction').click();
+    await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
+  });
+
+  test('Accept makes the slice annotated in the strip and the store; the export holds the accepted voxels; a reload keeps it all', async () => {
+    const cell = page.locator(`[data-testid="slice-cell"][data-slice="${acceptedSlice}"]`);
+    await page.getByTestId('review-accept').click();
+    await page.locator(`[data-testid="slice-cell"][data-slice="${acceptedSlice}"][data-state="accepted"]`).waitFor();
+    const snapshot = await api(server, 'annotations.load', { volumeId });
+    assert.equal(snapshot.slices.k[acceptedSlice], 'annotated');
+    assert.deepEqual(snapshot.reviews.k.map((r) => [r.slice, r.decision, r.runId]), [[acceptedSlice, 'accepted', acceptedRun]]);
+    const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId: acceptedRun, volumeId }))!), 'p.nii.gz').data);
+    const onSlice = (data: ArrayLike<number>) => Array.from({ length: 1024 }, (_, n) => data[acceptedSlice * 1024 + n]);
+
+    await page.getByTestId('tab-segment').click();
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    assert.equal(await page.getByTestId('export-content').inputValue(), 'with-accepted');
+    await page.getByTestId('export-current').click();
+    await poll(async () => downloads.length, (n) => n === 2);
+    const nifti = downloads.find((d) => d.suggestedFilename().endsWith('.nii.gz'))!;
+    const exported = readNifti(new Uint8Array(await readFile((await nifti.path())!)), nifti.suggestedFilename());
+    assert.deepEqual(onSlice(exported.data), onSlice(predicted), 'the accepted slice holds the prediction');
+    assert.ok(onSlice(exported.data).some((v) => v === 1));
+    const sidecar = JSON.parse(await readFile((await downloads.find((d) => d.suggestedFilename().endsWith('.json'))!.path())!, 'utf8'));
+    assert.deepEqual(sidecar.reviews.k.map((r: { slice: number }) => r.slice), [acceptedSlice]);
+    assert.equal(sidecar.runs[0].id, acceptedRun);
+
+    await page.reload();
+    await waitForViewer(page, volumeId);
+    await page.getByTestId('tab-review').click();
+    await page.locator(`[data-testid="slice-cell"][data-slice="${acceptedSlice}"][data-state="accepted"]`).waitFor({ timeout: 30_000 });
+    assert.equal(await cell.getAttribute('data-state'), 'accepted');
+    const stroke = readNifti(new Uint8Array((await api(server, 'annotations.load', { volumeId })).labels), 'l.nii.gz');
+    assert.equal(stroke.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is still there');
   });
 
   test('no page errors', () => {

@@ -2,29 +2,37 @@ import { useState, type ReactNode } from 'react';
 import { SaveIndicator } from './SaveIndicator.tsx';
 import type { SaveStatus } from './useAnnotation.ts';
 
+/** A tab beside the segment editor's. */
+export interface PanelTab {
+  id: string;
+  title: string;
+  content: ReactNode;
+}
+
 /**
- * The segment editor's side panel: a header with the autosave state above its sections, and a
- * Train tab beside it when `train` is given. Both tabs stay mounted, so a hidden Train tab
- * keeps following its job and the editor keeps its state.
+ * The segment editor's side panel: a header with the autosave state above its sections, and
+ * further tabs (Train, Review) beside it. Every tab stays mounted, so a hidden Train tab keeps
+ * following its job and the editor keeps its state.
  */
-export function AnnotationPanel({ save, train, children }: { save: SaveStatus | null; train?: ReactNode; children: ReactNode }) {
-  const [tab, setTab] = useState<'segment' | 'train'>('segment');
+export function AnnotationPanel({ save, tabs = [], children }: { save: SaveStatus | null; tabs?: PanelTab[]; children: ReactNode }) {
+  const [tab, setTab] = useState('segment');
+  const all: PanelTab[] = [{ id: 'segment', title: 'Segment', content: children }, ...tabs];
   return (
     <aside className="annotation-panel" aria-label="Annotation" data-testid="annotation-panel">
       <div className="panel-header">
-        {train ? (
+        {tabs.length > 0 ? (
           <div className="panel-tabs" role="tablist">
-            {(['segment', 'train'] as const).map((t) => (
+            {all.map((t) => (
               <button
-                key={t}
+                key={t.id}
                 type="button"
                 role="tab"
-                aria-selected={tab === t}
-                className={`panel-tabs__tab panel-header__title${tab === t ? ' panel-tabs__tab--on' : ''}`}
-                data-testid={`tab-${t}`}
-                onClick={() => setTab(t)}
+                aria-selected={tab === t.id}
+                className={`panel-tabs__tab panel-header__title${tab === t.id ? ' panel-tabs__tab--on' : ''}`}
+                data-testid={`tab-${t.id}`}
+                onClick={() => setTab(t.id)}
               >
-                {t === 'segment' ? 'Segment editor' : 'Train'}
+                {t.title}
               </button>
             ))}
           </div>
@@ -33,14 +41,17 @@ export function AnnotationPanel({ save, train, children }: { save: SaveStatus | 
         )}
         {save && <SaveIndicator status={save} />}
       </div>
-      <div className="annotation-panel__body" role={train ? 'tabpanel' : undefined} hidden={tab !== 'segment'}>
-        {children}
-      </div>
-      {train && (
-        <div className="annotation-panel__body" role="tabpanel" hidden={tab !== 'train'} data-testid="train-tab">
-          {train}
+      {all.map((t) => (
+        <div
+          key={t.id}
+          className="annotation-panel__body"
+          role={tabs.length > 0 ? 'tabpanel' : undefined}
+          hidden={tab !== t.id}
+          data-testid={t.id === 'segment' ? undefined : `${t.id}-tab`}
+        >
+          {t.content}
         </div>
-      )}
+      ))}
     </aside>
   );
 }

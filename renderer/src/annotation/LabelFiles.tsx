@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api.ts';
-import type { VolumeInfo } from '../../../shared/types.ts';
+import type { ExportContent, RunInfo, VolumeInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { errorMessage } from '../api/errors.ts';
 import { Dialog } from '../app/Dialog.tsx';
@@ -10,6 +10,8 @@ import { sidecarName } from './exportNames.ts';
 interface LabelFilesProps {
   volume: VolumeInfo | null;
   volumes: VolumeInfo[];
+  /** The run whose prediction the Review tab shows: what "raw prediction" exports. */
+  predictionRun: RunInfo | null;
   /** A label map was put onto `volume`: the project and the shown labels are stale. */
   onImported(): void;
   report(err: unknown, context: string): void;
@@ -21,21 +23,43 @@ interface Refused {
   message: string;
 }
 
+const CONTENT_LABELS: Record<ExportContent, string> = {
+  'with-accepted': 'Annotations + accepted predictions',
+  annotations: 'Annotations only',
+  prediction: 'Raw prediction of the shown run',
+};
+
 /**
- * Label maps in and out: export the shown scan's or every scan's labels (NIfTI in the scan's
- * geometry plus a JSON sidecar) as downloads, import a label map onto the shown scan.
+ * Label maps in and out: export the shown scan's or every scan's label map (NIfTI in the
+ * scan's geometry plus a JSON sidecar) as downloads, holding the annotations with or without
+ * the accepted predictions, or the raw prediction of the run the Review tab shows; import a
+ * label map onto the shown scan. A batch export shows its progress and can be stopped.
  */
-export function LabelFiles({ volume, volumes, onImported, report }: LabelFilesProps) {
+export function LabelFiles({ volume, volumes, predictionRun, onImported, report }: LabelFilesProps) {
   const api = useApi();
   const inputRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const stopRef = useRef(false);
   const [refused, setRefused] = useState<Refused | null>(null);
+  const [chosen, setContent] = useState<ExportContent>('with-accepted');
+  const content = chosen === 'prediction' && !predictionRun ? 'with-accepted' : chosen;
 
-  const exportScans = async (targets: VolumeInfo[]) => {
+  const exportScans = async (all: VolumeInfo[]) => {
+    const runId = content === 'prediction' ? predictionRun!.id : undefined;
+    // a run's prediction exists only for the scans it predicted
+    const targets = runId ? all.filter((v) => predictionRun!.predicted.includes(v.id)) : all;
+    if (targets.length === 0) {
+      report(new Error(`run ${runId?.slice(0, 6)} has not predicted ${all.length === 1 ? 'this scan' : 'any scan'}: predict first`), 'Nothing to export');
+      return;
+    }
+    stopRef.current = false;
     for (const [n, v] of targets.entries()) {
+      if (stopRef.current) break;
       setBusy(targets.length > 1 ? `Exporting ${n + 1} of ${targets.length}…` : 'Exporting…');
+      setProgress(targets.length > 1 ? { done: n, total: targets.length } : null);
       try {
-        const out = await api.call('annotations.export', { volumeId: v.id, sidecar: true });
+        const out = await api.call('annotations.export', { volumeId: v.id, sidecar: true, content, ...(runId ? { runId } : {}) });
         downloadFile(out.nifti, out.fileName, 'application/gzip');
         if (out.sidecar !== null) downloadFile(out.sidecar, sidecarName(out.fileName), 'application/json');
       } catch (err) {
@@ -43,6 +67,7 @@ export function LabelFiles({ volume, volumes, onImported, report }: LabelFilesPr
       }
     }
     setBusy(null);
+    setProgress(null);
   };
 
   const importLabels = async (file: File, bytes: ArrayBuffer, createClasses: boolean) => {
@@ -70,7 +95,29 @@ export function LabelFiles({ volume, volumes, onImported, report }: LabelFilesPr
           </span>
         )}
       </div>
+      {progress && (
+        <div className="export-progress">
+          <progress data-testid="export-progress" value={progress.done} max={progress.total} />
+          <button type="button" className="button button--small" data-testid="export-stop" onClick={() => (stopRef.current = true)}>
+            Stop
+          </button>
+        </div>
+      )}
       <div className="button-column">
+        <select
+          className="text-input"
+          data-testid="export-content"
+          aria-label="What the exported label map holds"
+          value={content}
+          disabled={busy !== null}
+          onChange={(e) => setContent(e.target.value as ExportContent)}
+        >
+          {(Object.keys(CONTENT_LABELS) as ExportContent[]).map((c) => (
+            <option key={c} value={c} disabled={c === 'prediction' && !predictionRun}>
+              {CONTENT_LABELS[c]}
+            </option>
+          ))}
+        </select>
         <div className="button-row">
           <button
             type="button"

@@ -1,18 +1,24 @@
-import type { Axis, SliceState } from '../../../shared/types.ts';
+import type { Axis } from '../../../shared/types.ts';
+import type { SliceDisplay } from '../review/sliceDisplay.ts';
 
 interface SliceStateStripProps {
   axis: Axis;
-  states: readonly SliceState[];
+  states: readonly SliceDisplay[];
   current: number | null;
   onJump(slice: number): void;
 }
 
-const STATE_NAMES: Record<SliceState, string> = {
+const STATE_NAMES: Record<SliceDisplay, string> = {
   unknown: 'not annotated',
   annotated: 'annotated',
   interpolated: 'interpolated, not accepted',
-  predicted: 'predicted',
+  predicted: 'predicted, to review',
+  accepted: 'prediction accepted',
+  corrected: 'prediction corrected',
+  rejected: 'prediction rejected',
 };
+
+const COUNTED: SliceDisplay[] = ['interpolated', 'predicted', 'accepted', 'corrected', 'rejected'];
 
 /**
  * One cell per slice along the current plane's axis, coloured by its annotation state, lowest
@@ -46,8 +52,8 @@ export function SliceStateStrip({ axis, states, current, onJump }: SliceStateStr
         ))}
       </div>
       <span className="slice-strip__counts" data-testid="slice-strip-counts">
-        {counts.annotated ?? 0} annotated{counts.interpolated ? ` · ${counts.interpolated} interpolated` : ''}
-        {counts.predicted ? ` · ${counts.predicted} predicted` : ''}
+        {(counts.annotated ?? 0) + (counts.accepted ?? 0) + (counts.corrected ?? 0)} annotated
+        {COUNTED.filter((s) => counts[s]).map((s) => ` · ${counts[s]} ${s}`).join('')}
       </span>
     </div>
   );

@@ -35,6 +35,15 @@ test('jumps between annotated and unknown slices, and the help key', () => {
   assert.deepEqual(annotationKeyAction(key('?', { shiftKey: true })), { kind: 'help' });
 });
 
+test('review keys: accept, correct, reject, next; P and Shift+P toggle the overlays', () => {
+  assert.deepEqual(['y', 't', 'x', 'u'].map((k) => annotationKeyAction(key(k))), [
+    { kind: 'review', action: 'accept' }, { kind: 'review', action: 'correct' }, { kind: 'review', action: 'reject' }, { kind: 'review', action: 'next' },
+  ]);
+  assert.equal(annotationKeyAction(key('Y', { shiftKey: true })), null);
+  assert.deepEqual(annotationKeyAction(key('p')), { kind: 'overlay', layer: 'prediction' });
+  assert.deepEqual(annotationKeyAction(key('P', { shiftKey: true })), { kind: 'overlay', layer: 'uncertainty' });
+});
+
 test('no key means something to both the viewer and annotation', () => {
   const ctx = { keyPlane: 'axial' as const, labelsShown: true };
   const keys = [...'abcdefghijklmnopqrstuvwxyz0123456789[]{},.<>?', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown'];

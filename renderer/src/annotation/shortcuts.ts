@@ -11,7 +11,13 @@ export type AnnotationKeyAction =
   | { kind: 'undo' }
   | { kind: 'redo' }
   | { kind: 'jump'; state: SliceState; direction: 1 | -1 }
+  /** A decision on the shown prediction of the current slice, or a jump to the next slice to review. */
+  | { kind: 'review'; action: 'accept' | 'correct' | 'reject' | 'next' }
+  /** Shows or hides an overlay of the prediction or of its uncertainty. */
+  | { kind: 'overlay'; layer: 'prediction' | 'uncertainty' }
   | { kind: 'help' };
+
+const REVIEW_KEYS: Record<string, 'accept' | 'correct' | 'reject' | 'next'> = { y: 'accept', t: 'correct', x: 'reject', u: 'next' };
 
 
 const TOOL_KEYS: Record<string, Tool> = { v: 'navigate', b: 'brush', e: 'eraser', f: 'fill' };
@@ -35,7 +41,9 @@ export function annotationKeyAction(e: KeyLike): AnnotationKeyAction | null {
   if (e.key === '.' || e.key === '>') return { kind: 'jump', state: 'annotated', direction: 1 };
   if (e.key === ',' || e.key === '<') return { kind: 'jump', state: 'annotated', direction: -1 };
   if (lower === 'n') return { kind: 'jump', state: 'unknown', direction: e.shiftKey ? -1 : 1 };
+  if (lower === 'p') return { kind: 'overlay', layer: e.shiftKey ? 'uncertainty' : 'prediction' };
   if (e.shiftKey) return null;
+  if (REVIEW_KEYS[lower]) return { kind: 'review', action: REVIEW_KEYS[lower] };
   if (/^[1-9]$/.test(e.key)) return { kind: 'class', index: Number(e.key) - 1 };
   if (TOOL_KEYS[lower]) return { kind: 'tool', tool: TOOL_KEYS[lower] };
   return null;
@@ -68,6 +76,16 @@ export const SHORTCUT_HELP: { group: string; items: { keys: string; does: string
       { keys: 'Mouse wheel', does: 'Next / previous slice under the mouse' },
       { keys: '.  ,', does: 'Next / previous annotated slice' },
       { keys: 'N  Shift+N', does: 'Next / previous unannotated slice' },
+    ],
+  },
+  {
+    group: 'Review',
+    items: [
+      { keys: 'U', does: 'Next slice to review (most uncertain first)' },
+      { keys: 'Y', does: 'Accept the prediction of this slice' },
+      { keys: 'T', does: 'Correct: take the prediction and paint over it' },
+      { keys: 'X', does: 'Reject the prediction of this slice' },
+      { keys: 'P  Shift+P', does: 'Show / hide the prediction, the uncertainty' },
     ],
   },
   {

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { Axis, AnnotationSnapshot, AnnotationUpdate, SliceStates } from '../../../shared/types.ts';
+import type { Axis, AnnotationSnapshot, AnnotationUpdate, SliceReviews, SliceStates } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { errorMessage } from '../api/errors.ts';
 import type { StrokePart, ViewerController } from '../viewer/ViewerController.ts';
@@ -10,12 +10,14 @@ export interface AnnotationState {
   /** The volume whose annotation is loaded; null while none is. */
   volumeId: string | null;
   slices: SliceStates | null;
+  /** Review decisions in effect on the volume's slices. */
+  reviews: SliceReviews | null;
   canUndo: boolean;
   canRedo: boolean;
   save: SaveStatus;
 }
 
-const EMPTY: AnnotationState = { volumeId: null, slices: null, canUndo: false, canRedo: false, save: { kind: 'saved' } };
+const EMPTY: AnnotationState = { volumeId: null, slices: null, reviews: null, canUndo: false, canRedo: false, save: { kind: 'saved' } };
 
 /**
  * The shown volume's annotation as the server has it. Every edit goes to the server, one after
@@ -35,7 +37,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
     volumeRef.current = snapshot?.volumeId ?? null;
     setState(
       snapshot
-        ? { volumeId: snapshot.volumeId, slices: snapshot.slices, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo, save: { kind: 'saved' } }
+        ? { volumeId: snapshot.volumeId, slices: snapshot.slices, reviews: snapshot.reviews, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo, save: { kind: 'saved' } }
         : EMPTY,
     );
   }, []);
@@ -46,7 +48,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
       if (volumeRef.current !== volumeId) return;
       await controllerRef.current?.setLabels(snapshot.labels);
       if (volumeRef.current !== volumeId) return;
-      setState((s) => ({ ...s, slices: snapshot.slices, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo }));
+      setState((s) => ({ ...s, slices: snapshot.slices, reviews: snapshot.reviews, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo }));
     },
     [api, controllerRef],
   );
@@ -69,6 +71,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
           setState((s) => ({
             ...s,
             slices: update.slices,
+            reviews: update.reviews,
             canUndo: update.canUndo,
             canRedo: update.canRedo,
             save: pending.current > 1 ? { kind: 'saving' } : { kind: 'saved' },
@@ -133,7 +136,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
     return done;
   }, [reload]);
 
-  return { state, reset, paintStroke, fill, interpolate, setSliceState, undo, redo, refresh };
+  return { state, reset, edit, paintStroke, fill, interpolate, setSliceState, undo, redo, refresh };
 }
 
 export type Annotation = ReturnType<typeof useAnnotation>;

@@ -80,6 +80,9 @@ export function App() {
           onProjectStale={() => void refresh()}
           report={report}
           trainPanel={<TrainPanel project={project} training={training} report={report} />}
+          runs={project?.runs ?? []}
+          methods={training.methods}
+          newestPredictionRunId={training.predictionRunId}
         />
       </main>
       {dialog?.kind === 'project' && (

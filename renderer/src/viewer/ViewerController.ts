@@ -33,6 +33,18 @@ export interface ScanToShow {
   labelsVisible: boolean;
 }
 
+/**
+ * A layer drawn over the scan and under the annotation: a run's predicted label map (NIfTI,
+ * the scan's geometry) in the class colours, or its per-voxel uncertainty (0..1) as a heat map
+ * that leaves near-certain voxels clear.
+ */
+export type OverlayToShow =
+  | { kind: 'prediction'; bytes: ArrayBuffer; lut: LabelLut; opacity: number }
+  | { kind: 'uncertainty'; bytes: ArrayBuffer; opacity: number };
+
+/** Uncertainty below this shows nothing: most of a confident prediction stays clear. */
+const UNCERTAINTY_FLOOR = 0.05;
+
 /** A brush (value > 0) or eraser (value 0) of `size` voxels across; null for navigating. */
 export type Pen = { value: number; size: number } | null;
 
@@ -97,6 +109,8 @@ export class ViewerController {
   private intensity: IntensityInfo | null = null;
   private disposed = false;
   private uploadFrame: number | null = null;
+  /** What volume 1 shows, when there is an overlay. */
+  private overlayKind: OverlayToShow['kind'] | null = null;
   /** Bumped on every show(); a slower, older load must not replace a newer one. */
   private generation = 0;
 
@@ -161,6 +175,7 @@ export class ViewerController {
     this.nv.volumes = [scan];
     this.nv.back = scan;
     this.nv.overlays = [];
+    this.overlayKind = null;
     this.nv.scene.crosshairPos = [0.5, 0.5, 0.5];
     this.intensity = {
       dataMin: scan.global_min ?? scan.cal_min ?? 0,
@@ -175,6 +190,43 @@ export class ViewerController {
     this.putDrawing(reorder(grid, labels, true));
     this.nv.createOnLocationChange();
     return this.intensity;
+  }
+
+  /**
+   * Shows `overlay` over the current scan in place of any earlier one, or (null) removes it.
+   * Throws SupersededError when another scan was shown meanwhile.
+   */
+  async setOverlay(overlay: OverlayToShow | null): Promise<void> {
+    const generation = this.generation;
+    const scan = this.nv.volumes[0];
+    if (!scan) return;
+    if (!overlay) {
+      if (this.nv.volumes.length > 1) this.setLayers(scan, null);
+      return;
+    }
+    const image = await NVImage.loadFromUrl({
+      url: overlay.bytes,
+      name: niftiName(overlay.kind, overlay.bytes),
+      colormap: overlay.kind === 'uncertainty' ? 'warm' : 'gray',
+      opacity: overlay.opacity,
+    });
+    if (generation !== this.generation || this.disposed || this.nv.volumes[0] !== scan) throw new SupersededError();
+    if (image.hdr!.dims.slice(1, 4).some((d, a) => d !== scan.hdr!.dims[a + 1])) throw new Error(`the ${overlay.kind} does not have the scan's shape`);
+    if (overlay.kind === 'prediction') {
+      image.colormapLabel = { lut: overlay.lut.lut, min: 0, max: 255, labels: overlay.lut.labels };
+    } else {
+      image.cal_min = UNCERTAINTY_FLOOR;
+      image.cal_max = 1;
+    }
+    this.setLayers(scan, image);
+    this.overlayKind = overlay.kind;
+  }
+
+  setOverlayOpacity(opacity: number): void {
+    const overlay = this.nv.volumes[1];
+    if (!overlay || overlay.opacity === opacity) return;
+    overlay.opacity = opacity;
+    this.scheduleUpload();
   }
 
   /** Replaces the drawing with a label map from the server (after a failed save, a class removal, an import). */
@@ -321,10 +373,19 @@ export class ViewerController {
     });
   }
 
+  private setLayers(scan: NVImage, overlay: NVImage | null): void {
+    this.nv.volumes = overlay ? [scan, overlay] : [scan];
+    this.nv.overlays = overlay ? [overlay] : [];
+    if (!overlay) this.overlayKind = null;
+    this.nv.updateGLVolume();
+    this.nv.createOnLocationChange();
+  }
+
   private removeVolumes(): void {
     this.nv.volumes = [];
     this.nv.back = null;
     this.nv.overlays = [];
+    this.overlayKind = null;
   }
 
   /**
@@ -341,11 +402,13 @@ export class ViewerController {
     const ras = continuous.map((v, d) => Math.min(grid.rasDims[d] - 1, Math.max(0, Math.round(v)))) as Vec3;
     const mm = scan.vox2mm(continuous, scan.matRAS);
     const drawing = this.nv.drawBitmap;
+    const overlay = this.nv.volumes[1];
     this.callbacks.onLocation({
       voxel: rasToNative(grid, ras),
       mm: [mm[0], mm[1], mm[2]],
       value: scan.getValue(ras[0], ras[1], ras[2]),
       label: drawing ? drawing[linearIndex(ras, grid.rasDims)] : null,
+      overlay: overlay && this.overlayKind ? { kind: this.overlayKind, value: overlay.getValue(ras[0], ras[1], ras[2]) } : null,
     });
   }
 

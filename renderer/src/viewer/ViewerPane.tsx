@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { LabelClass, VolumeInfo } from '../../../shared/types.ts';
+import type { MethodSpec } from '../../../shared/methods.ts';
+import type { LabelClass, RunInfo, VolumeInfo } from '../../../shared/types.ts';
 import { AnnotationPanel } from '../annotation/AnnotationPanel.tsx';
 import { ClassPanel } from '../annotation/ClassPanel.tsx';
 import { HelpOverlay } from '../annotation/HelpOverlay.tsx';
@@ -13,6 +14,9 @@ import { useAnnotation } from '../annotation/useAnnotation.ts';
 import { useAnnotationKeys } from '../annotation/useAnnotationKeys.ts';
 import { useAnnotationTools } from '../annotation/useAnnotationTools.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { ReviewPanel } from '../review/ReviewPanel.tsx';
+import { sliceDisplay } from '../review/sliceDisplay.ts';
+import { useReview, type ReviewAction } from '../review/useReview.ts';
 import { LabelOverlayControls } from './LabelOverlayControls.tsx';
 import { labelLut } from './labelColormap.ts';
 import { LocationReadout } from './LocationReadout.tsx';
@@ -32,6 +36,11 @@ interface ViewerPaneProps {
   report(err: unknown, context: string): void;
   /** The Train tab beside the segment editor. */
   trainPanel?: ReactNode;
+  /** The project's runs, whose predictions the Review tab shows. */
+  runs: RunInfo[];
+  methods: readonly MethodSpec[] | null;
+  /** A run that has just predicted every scan: its prediction is shown at once. */
+  newestPredictionRunId: string | null;
 }
 
 type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
@@ -40,7 +49,7 @@ type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
  * The image area (toolbar, the NiiVue canvas with its loading state, the slice-state strip, the
  * crosshair readout) and beside it the segment editor that paints on it.
  */
-export function ViewerPane({ volume, volumes, classes, onProjectStale, report, trainPanel }: ViewerPaneProps) {
+export function ViewerPane({ volume, volumes, classes, onProjectStale, report, trainPanel, runs, methods, newestPredictionRunId }: ViewerPaneProps) {
   const api = useApi();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -177,6 +186,38 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
     controllerRef.current?.focus();
   };
 
+  const axisReviews = axis && annotation.state.reviews ? annotation.state.reviews[axis] : null;
+  const review = useReview({
+    controllerRef,
+    volumeId: annotationReady ? shownId : null,
+    runs,
+    newestPredictionRunId,
+    axis,
+    annotationKey: JSON.stringify([axisStates, axisReviews]),
+    classes,
+    edit: annotation.edit,
+    report,
+  });
+  const predictionShown = review.layer !== null && review.status === 'shown';
+  const display = axisStates ? sliceDisplay(axisStates, axisReviews ?? [], predictionShown) : null;
+  const currentDisplay = display && currentSlice !== null ? (display[currentSlice] ?? null) : null;
+  const decide = async (action: ReviewAction) => {
+    if (currentSlice === null || !annotationReady) return;
+    if (!review.predictedHere) {
+      reportRef.current(new Error('the chosen run has no prediction of this scan'), 'Nothing to review');
+      return;
+    }
+    if (axisStates?.[currentSlice] === 'annotated') {
+      reportRef.current(new Error(`slice ${currentSlice} is annotated: a person's annotation is neither replaced by a prediction nor rejected`), 'Nothing to review');
+      return;
+    }
+    if ((await review.decide(action, currentSlice)) && action === 'correct') tools.setTool('brush');
+  };
+  const nextToReview = () => {
+    const next = review.queue?.find((e) => e.slice !== currentSlice);
+    if (next) jumpTo(next.slice);
+  };
+
   useAnnotationKeys((action: AnnotationKeyAction) => {
     switch (action.kind) {
       case 'help':
@@ -193,6 +234,13 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
         if (cls) tools.setActiveClass(cls.value);
         return;
       }
+      case 'review':
+        if (action.action === 'next') nextToReview();
+        else void decide(action.action);
+        return;
+      case 'overlay':
+        review.toggleLayer(action.layer);
+        return;
       case 'undo':
         if (annotation.state.canUndo) void annotation.undo();
         return;
@@ -330,14 +378,36 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
             </div>
           )}
         </div>
-        {axis && axisStates ? (
-          <SliceStateStrip axis={axis} states={axisStates} current={currentSlice} onJump={jumpTo} />
+        {axis && display ? (
+          <SliceStateStrip axis={axis} states={display} current={currentSlice} onJump={jumpTo} />
         ) : (
           <div className="slice-strip slice-strip--empty" />
         )}
         <LocationReadout location={ready ? location : null} classes={classes} keyPlane={ready ? keyPlane : null} />
       </section>
-      <AnnotationPanel save={annotationReady ? annotation.state.save : null} train={trainPanel}>
+      <AnnotationPanel
+        save={annotationReady ? annotation.state.save : null}
+        tabs={[
+          ...(trainPanel ? [{ id: 'train', title: 'Train', content: trainPanel }] : []),
+          {
+            id: 'review',
+            title: 'Review',
+            content: (
+              <ReviewPanel
+                review={review}
+                methods={methods}
+                axis={axis}
+                slice={currentSlice}
+                display={currentDisplay}
+                onDecide={(action) => void decide(action)}
+                onNext={nextToReview}
+                onJump={jumpTo}
+                disabled={!annotationReady}
+              />
+            ),
+          },
+        ]}
+      >
         <ClassPanel classes={classes} active={tools.activeClass} onSelect={tools.setActiveClass} onChanged={onClassesChanged} report={report} />
         <ToolBar
           tool={tools.tool}
@@ -365,7 +435,11 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
           onAccept={accept}
           disabled={!annotationReady}
         />
-        <LabelFiles volume={annotationReady ? volume : null} volumes={volumes} onImported={onLabelsImported} report={report} />
+        <LabelFiles
+          volume={annotationReady ? volume : null}
+          volumes={volumes}
+          predictionRun={review.runs.find((r) => r.id === review.runId) ?? null}
+          onImported={onLabelsImported} report={report} />
         <button type="button" className="button button--small help-button" data-testid="help-button" onClick={() => setHelpOpen(true)}>
           Keyboard shortcuts (?)
         </button>

@@ -1,0 +1,166 @@
+import type { MethodSpec } from '../../../shared/methods.ts';
+import type { Axis, RunInfo } from '../../../shared/types.ts';
+import type { SliceDisplay } from './sliceDisplay.ts';
+import type { ReviewAction, ReviewState } from './useReview.ts';
+
+interface ReviewPanelProps {
+  review: ReviewState;
+  methods: readonly MethodSpec[] | null;
+  axis: Axis | null;
+  slice: number | null;
+  /** What the strip shows for the current slice. */
+  display: SliceDisplay | null;
+  onDecide(action: ReviewAction): void;
+  onNext(): void;
+  onJump(slice: number): void;
+  disabled: boolean;
+}
+
+const DECISION_WORDS: Partial<Record<SliceDisplay, string>> = {
+  accepted: 'prediction accepted',
+  corrected: 'prediction corrected',
+  rejected: 'prediction rejected',
+  predicted: 'to review',
+  annotated: 'annotated by hand',
+};
+
+export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): string {
+  const method = methods?.find((m) => m.name === run.method)?.label ?? run.method;
+  const dice = run.valDice === null ? '' : ` · Dice ${run.valDice.toFixed(2)}`;
+  return `${method} · ${new Date(run.createdAt).toLocaleString()}${dice}`;
+}
+
+/**
+ * The Review tab: which run's prediction the viewer shows and how (labels or uncertainty,
+ * opacity), the decision on the current slice (accept, correct, reject) and the queue of
+ * slices to review, most uncertain first.
+ */
+export function ReviewPanel({ review, methods, axis, slice, display, onDecide, onNext, onJump, disabled }: ReviewPanelProps) {
+  const { runs, runId, layer, status, queue, predictedHere } = review;
+  const canDecide = !disabled && predictedHere && axis !== null && slice !== null && display !== 'annotated' && display !== 'accepted' && display !== 'corrected';
+  const next = queue?.find((e) => e.slice !== slice) ?? null;
+  return (
+    <div className="review-panel" data-testid="review-panel">
+      <section className="side-section" aria-label="Prediction">
+        <div className="side-section__header">
+          <h3 className="panel-header__title">Prediction</h3>
+          <span className="review-panel__status" data-testid="overlay-status" data-status={status}>
+            {status === 'loading' ? 'Loading…' : status === 'shown' ? (layer === 'prediction' ? 'labels shown' : 'uncertainty shown') : ''}
+          </span>
+        </div>
+        {runs.length === 0 ? (
+          <p className="empty-note" data-testid="review-no-runs">
+            Train a model to see its predictions here.
+          </p>
+        ) : (
+          <>
+            <label className="train-field">
+              <span>Run</span>
+              <select className="text-input" data-testid="review-run" value={runId ?? ''} disabled={disabled} onChange={(e) => review.setRunId(e.target.value)}>
+                {runs.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {runLabel(r, methods)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <div className="segmented review-panel__layers" role="group" aria-label="Overlay">
+              {([null, 'prediction', 'uncertainty'] as const).map((l) => (
+                <button
+                  key={l ?? 'none'}
+                  type="button"
+                  className={`segmented__item${layer === l ? ' segmented__item--on' : ''}`}
+                  aria-pressed={layer === l}
+                  data-testid={`layer-${l ?? 'none'}`}
+                  title={l === 'prediction' ? 'Predicted labels (P)' : l === 'uncertainty' ? 'Per-voxel uncertainty: entropy of the class probabilities (Shift+P)' : 'No overlay'}
+                  disabled={disabled}
+                  onClick={() => review.setLayer(l)}
+                >
+                  {l === null ? 'None' : l === 'prediction' ? 'Prediction' : 'Uncertainty'}
+                </button>
+              ))}
+            </div>
+            <label className="train-field">
+              <span>Opacity</span>
+              <input
+                type="range"
+                className="slider"
+                min={0}
+                max={100}
+                value={Math.round(review.opacity * 100)}
+                disabled={disabled || layer === null}
+                data-testid="overlay-opacity"
+                onChange={(e) => review.setOpacity(Number(e.target.value) / 100)}
+              />
+            </label>
+            {status === 'not-predicted' && (
+              <div className="review-panel__missing" data-testid="review-not-predicted">
+                <p className="empty-note">This run has not predicted this scan.</p>
+                <button type="button" className="button button--small" data-testid="review-predict" disabled={disabled || review.predicting} onClick={() => void review.predictScan()}>
+                  {review.predicting ? 'Predicting…' : 'Predict this scan'}
+                </button>
+              </div>
+            )}
+          </>
+        )}
+      </section>
+
+      <section className="side-section" aria-label="Review this slice" data-testid="review-slice">
+        <div className="side-section__header">
+          <h3 className="panel-header__title">This slice</h3>
+          <span className="slice-tools__where" data-testid="review-where" data-display={display ?? ''}>
+            {axis !== null && slice !== null ? `${axis} ${slice} · ${DECISION_WORDS[display ?? 'unknown'] ?? display}` : '–'}
+          </span>
+        </div>
+        <div className="button-row">
+          {(['accept', 'correct', 'reject'] as const).map((action) => (
+            <button
+              key={action}
+              type="button"
+              className={`button button--small${action === 'accept' ? ' button--primary' : ''}`}
+              data-testid={`review-${action}`}
+              disabled={!canDecide || (action === 'reject' && display === 'rejected')}
+              title={
+                action === 'accept'
+                  ? 'The prediction becomes this slice\'s annotation (Y)'
+                  : action === 'correct'
+                    ? 'Take the prediction and paint over it with the brush (T)'
+                    : 'The prediction is wrong: the slice stays unannotated and is left out of the next training\'s unlabelled data (X)'
+              }
+              onClick={() => onDecide(action)}
+            >
+              {action === 'accept' ? 'Accept' : action === 'correct' ? 'Correct' : 'Reject'}
+            </button>
+          ))}
+        </div>
+      </section>
+
+      <section className="side-section" aria-label="Review queue" data-testid="review-queue">
+        <div className="side-section__header">
+          <h3 className="panel-header__title">
+            To review <span className="count" data-testid="review-queue-count">{queue?.length ?? 0}</span>
+          </h3>
+          <button type="button" className="button button--small" data-testid="review-next" disabled={disabled || !next} title="U" onClick={onNext}>
+            Next most uncertain
+          </button>
+        </div>
+        {queue && queue.length > 0 && (
+          <ol className="review-queue">
+            {queue.slice(0, 8).map((e) => (
+              <li key={e.slice}>
+                <button type="button" className="review-queue__item" data-testid="review-queue-item" data-slice={e.slice} onClick={() => onJump(e.slice)}>
+                  <span>
+                    {e.axis} {e.slice}
+                  </span>
+                  <span className="review-queue__score" title="mean normalised entropy of its foreground and uncertain voxels">
+                    {e.uncertainty.toFixed(2)}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AnnotationUpdate, Axis, LabelClass, ReviewQueueEntry, RunInfo } from '../../../shared/types.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { labelLut } from '../viewer/labelColormap.ts';
+import { SupersededError, type ViewerController } from '../viewer/ViewerController.ts';
+
+/** Which overlay of the chosen run is drawn over the scan; null for none. */
+export type OverlayLayer = 'prediction' | 'uncertainty' | null;
+
+/**
+ * `none`: no overlay asked for (or no run to show); `loading`; `shown`; `not-predicted`: the
+ * chosen run has no prediction of the shown scan; `failed`: it could not be shown.
+ */
+export type OverlayStatus = 'none' | 'loading' | 'shown' | 'not-predicted' | 'failed';
+
+export type ReviewAction = 'accept' | 'correct' | 'reject';
+
+const REVIEW_METHOD = { accept: 'review.accept', correct: 'review.correct', reject: 'review.reject' } as const;
+const QUEUE_LENGTH = 500;
+
+interface UseReviewArgs {
+  controllerRef: { readonly current: ViewerController | null };
+  /** The scan shown and ready in the viewer; null while none is. */
+  volumeId: string | null;
+  runs: RunInfo[];
+  /** A run that has just predicted every scan: shown as soon as it is known. */
+  newestPredictionRunId: string | null;
+  axis: Axis | null;
+  /** Changes whenever the shown scan's slice states or reviews change (the queue is re-read). */
+  annotationKey: string;
+  classes: LabelClass[];
+  /** Queues an edit of the shown scan like a stroke (see useAnnotation). */
+  edit(send: (volumeId: string) => Promise<AnnotationUpdate>): Promise<boolean>;
+  report(err: unknown, context: string): void;
+}
+
+export interface ReviewState {
+  /** Runs with a model (finished or cancelled) or with predictions, newest first. */
+  runs: RunInfo[];
+  runId: string | null;
+  setRunId(runId: string): void;
+  layer: OverlayLayer;
+  /** Shows `layer`, or hides it when it is the one shown. */
+  toggleLayer(layer: Exclude<OverlayLayer, null>): void;
+  setLayer(layer: OverlayLayer): void;
+  opacity: number;
+  setOpacity(opacity: number): void;
+  status: OverlayStatus;
+  /** Slices of the shown scan still to review along the axis, most uncertain first; null while unknown. */
+  queue: ReviewQueueEntry[] | null;
+  /** Whether the chosen run has predicted the shown scan. */
+  predictedHere: boolean;
+  decide(action: ReviewAction, slice: number): Promise<boolean>;
+  /** Predicts the shown scan with the chosen run (a run trained before the scan was imported). */
+  predictScan(): Promise<void>;
+  predicting: boolean;
+}
+
+/**
+ * The review of a run's predictions on the shown scan: which run and which overlay (labels or
+ * uncertainty) the viewer draws, the queue of slices to review, and the decisions on the
+ * current slice, sent as annotation edits so that they are saved, undone and redone like
+ * strokes. A run that has just predicted every scan is shown at once.
+ */
+export function useReview(args: UseReviewArgs): ReviewState {
+  const { controllerRef, volumeId, axis, annotationKey, newestPredictionRunId } = args;
+  const api = useApi();
+  const [chosenRunId, setRunId] = useState<string | null>(null);
+  const [layer, setLayer] = useState<OverlayLayer>('prediction');
+  const [opacity, setOpacity] = useState(0.45);
+  const [status, setStatus] = useState<OverlayStatus>('none');
+  const [queue, setQueue] = useState<ReviewQueueEntry[] | null>(null);
+  const [predicting, setPredicting] = useState<string | null>(null);
+  const reportRef = useRef(args.report);
+  reportRef.current = args.report;
+  const opacityRef = useRef(opacity);
+  opacityRef.current = opacity;
+
+  const runs = useMemo(
+    () => args.runs.filter((r) => r.predicted.length > 0 || r.status === 'finished' || r.status === 'cancelled').sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    [args.runs],
+  );
+  useEffect(() => {
+    if (newestPredictionRunId) {
+      setRunId(newestPredictionRunId);
+      setLayer('prediction');
+    }
+  }, [newestPredictionRunId]);
+  // Until one is chosen: the newest run that predicted this scan, else the newest run.
+  const runId = chosenRunId ?? (runs.find((r) => volumeId !== null && r.predicted.includes(volumeId)) ?? runs[0])?.id ?? null;
+  const predictedHere = volumeId !== null && (runs.find((r) => r.id === runId)?.predicted.includes(volumeId) ?? false);
+
+  const classesKey = JSON.stringify(args.classes);
+  useEffect(() => {
+    const controller = controllerRef.current;
+    if (!controller || !volumeId) return;
+    const hide = (next: OverlayStatus) => {
+      setStatus(next);
+      void controller.setOverlay(null);
+    };
+    if (!runId || !layer) return hide('none');
+    if (!predictedHere) return hide('not-predicted');
+    let live = true;
+    setStatus('loading');
+    (async () => {
+      const bytes = await api.call(layer === 'prediction' ? 'predictions.labels' : 'predictions.uncertainty', { runId, volumeId });
+      if (!live) return;
+      if (!bytes) return hide('not-predicted');
+      const lut = labelLut(JSON.parse(classesKey) as LabelClass[]);
+      await controller.setOverlay(
+        layer === 'prediction' ? { kind: 'prediction', bytes, lut, opacity: opacityRef.current } : { kind: 'uncertainty', bytes, opacity: opacityRef.current },
+      );
+      if (live) setStatus('shown');
+    })().catch((err) => {
+      if (!live || err instanceof SupersededError) return;
+      setStatus('failed');
+      reportRef.current(err, `Could not show the ${layer} of run ${runId.slice(0, 6)}`);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, controllerRef, volumeId, runId, layer, predictedHere, classesKey]);
+
+  useEffect(() => {
+    controllerRef.current?.setOverlayOpacity(opacity);
+  }, [controllerRef, opacity]);
+
+  useEffect(() => {
+    setQueue(null);
+    if (!runId || !volumeId || !axis || !predictedHere) return;
+    let live = true;
+    api.call('review.queue', { runId, volumeId, axis, limit: QUEUE_LENGTH }).then(
+      (entries) => live && setQueue(entries),
+      (err) => live && reportRef.current(err, 'Could not read the review queue'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, runId, volumeId, axis, predictedHere, annotationKey]);
+
+  // A prediction asked for here ends with job.ended; the runs list then names the scan.
+  useEffect(() => {
+    if (!predicting) return;
+    return api.on('job.ended', (e) => {
+      if (e.kind !== 'predict' || e.runId !== predicting) return;
+      setPredicting(null);
+      if (e.status === 'failed') reportRef.current(new Error(e.error ?? 'the prediction stopped'), 'Could not predict this scan');
+    });
+  }, [api, predicting]);
+
+  const { edit } = args;
+  const decide = useCallback(
+    async (action: ReviewAction, slice: number) => {
+      if (!runId || !axis || !predictedHere) return false;
+      return edit((id) => api.call(REVIEW_METHOD[action], { runId, volumeId: id, axis, slices: [slice] }));
+    },
+    [api, edit, runId, axis, predictedHere],
+  );
+
+  const predictScan = useCallback(async () => {
+    if (!runId || !volumeId) return;
+    setPredicting(runId);
+    try {
+      await api.call('predictions.start', { runId, volumeId });
+    } catch (err) {
+      setPredicting(null);
+      reportRef.current(err, 'Could not predict this scan');
+    }
+  }, [api, runId, volumeId]);
+
+  const toggleLayer = useCallback((next: Exclude<OverlayLayer, null>) => setLayer((shown) => (shown === next ? null : next)), []);
+
+  return {
+    runs, runId, setRunId, layer, setLayer, toggleLayer, opacity, setOpacity, status, queue, predictedHere, decide, predictScan,
+    predicting: predicting !== null && predicting === runId,
+  };
+}

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import type {
-  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, ProjectInfo, ReviewQueueEntry, VolumeInfo,
+  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, ProjectInfo, ReviewQueueEntry, TrainPreflight, VolumeInfo,
 } from './types.ts';
 import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 
@@ -22,6 +22,23 @@ const classValue = z.number().int().min(1).max(254);
 const className = z.string().trim().min(1).max(64);
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #e6194b');
 const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
+
+/** What a training run can be asked for (every field optional: defaults come from the data and the backend). */
+const trainParameters = z.object({
+  /** Default supervised for a new run; a resumed run keeps its own unless given. */
+  method: z.enum(METHOD_NAMES).optional(),
+  /** The method's options by key (see `methods.list`); unknown keys and bad values are refused by the engine. */
+  methodOptions: z.record(z.string().regex(/^[A-Za-z]{1,40}$/), z.union([z.number(), z.boolean(), z.string().max(40)])).optional(),
+  model: z.enum(['auto', 'unet2d', 'vnet3d']).optional(),
+  axis: z.enum(['i', 'j', 'k']).optional(),
+  iterations: z.number().int().min(1).max(1_000_000).optional(),
+  maxMinutes: z.number().positive().max(7 * 24 * 60).optional(),
+  batchSize: z.number().int().min(1).max(256).optional(),
+  width: z.number().int().min(1).max(64).optional(),
+  seed: z.number().int().min(0).optional(),
+  optimizer: z.enum(['sgd', 'adamw']).optional(),
+  learningRate: z.number().positive().max(10).optional(),
+});
 
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
@@ -55,25 +72,14 @@ export const requestSchemas = {
   'volumes.scan': z.object({ id: volumeId }).strict(),
   'volumes.labels': z.object({ id: volumeId }).strict(),
   'volumes.remove': z.object({ id: volumeId }).strict(),
-  'jobs.train': z
-    .object({
-      /** Default supervised for a new run; a resumed run keeps its own unless given. */
-      method: z.enum(METHOD_NAMES).optional(),
-      /** The method's options by key (see `methods.list`); unknown keys and bad values are refused by the engine. */
-      methodOptions: z.record(z.string().regex(/^[A-Za-z]{1,40}$/), z.union([z.number(), z.boolean(), z.string().max(40)])).optional(),
-      model: z.enum(['auto', 'unet2d', 'vnet3d']).optional(),
-      axis: z.enum(['i', 'j', 'k']).optional(),
-      iterations: z.number().int().min(1).max(1_000_000).optional(),
-      maxMinutes: z.number().positive().max(7 * 24 * 60).optional(),
-      batchSize: z.number().int().min(1).max(256).optional(),
-      width: z.number().int().min(1).max(64).optional(),
-      seed: z.number().int().min(0).optional(),
-      optimizer: z.enum(['sgd', 'adamw']).optional(),
-      learningRate: z.number().positive().max(10).optional(),
-      /** Continue this cancelled or failed run from its last checkpoint. */
-      resume: runId.optional(),
-    })
-    .strict(),
+  'jobs.train': trainParameters.extend({ /** Continue this cancelled or failed run from its last checkpoint. */ resume: runId.optional() }).strict(),
+  /**
+   * What `jobs.train` with these parameters would use and cost, measured by a few real steps
+   * in the job process: backend and device, the resolved run, the data it samples from, time
+   * per iteration and in all, peak tensor memory; or the problems that stop it. Refused while a
+   * job runs (the measurement would be wrong and would wait for it).
+   */
+  'jobs.preflight': trainParameters.strict(),
   'classes.add': z.object({ name: className, color: colour, value: classValue.optional() }).strict(),
   'classes.update': z.object({ value: classValue, name: className.optional(), color: colour.optional() }).strict(),
   /** How many voxels of each scan hold the class, so the UI can ask before deleting. */
@@ -167,6 +173,7 @@ export interface Results {
   'volumes.remove': ProjectInfo;
   /** The run, queued; progress follows as job.progress events. */
   'jobs.train': JobInfo;
+  'jobs.preflight': TrainPreflight;
   'classes.add': LabelClass[];
   'classes.update': LabelClass[];
   'classes.usage': { value: number; voxels: number; volumes: Array<{ volumeId: string; voxels: number }> };

@@ -177,6 +177,40 @@ export interface ExportedLabels {
   sidecar: string | null;
 }
 
+/** What a training run samples from: annotated slices (2D) or scans (3D) trained on, held out, and unannotated ones. */
+export interface TrainingDataSummary {
+  unit: 'slice' | 'scan';
+  labeled: number;
+  heldOut: number;
+  unlabeled: number;
+}
+
+/** What a training run will use and cost (`jobs.preflight`), measured by a few real steps. */
+export interface TrainPlan {
+  backend: { name: string; device: string; reason: string };
+  method: string;
+  model: 'unet2d' | 'vnet3d';
+  /** Slice axis of a 2D model. */
+  axis: Axis | null;
+  iterations: number;
+  batchSize: number;
+  width: number;
+  maxMinutes: number | null;
+  data: TrainingDataSummary;
+  msPerIteration: number;
+  /** Training steps at the measured pace, within the time budget; validations not counted. */
+  estimatedSeconds: number;
+  /** Largest tensor memory during one step: weights, optimiser state and activations. */
+  peakTensorBytes: number;
+  warnings: string[];
+}
+
+/** The answer of a preflight: a plan, or the problems that stop the run (then `plan` is null). */
+export interface TrainPreflight {
+  problems: string[];
+  plan: TrainPlan | null;
+}
+
 /** One slice waiting for review in a run's prediction (`review.queue`). */
 export interface ReviewQueueEntry {
   volumeId: string;

@@ -77,6 +77,7 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
       return changed()!;
     },
     'jobs.train': async (req) => jobs.train(ws.requireProject(), req),
+    'jobs.preflight': async (req) => jobs.preflight(ws.requireProject(), req),
     'jobs.cancel': async ({ runId }) => jobs.cancel(runId),
     'jobs.list': async () => jobs.list(),
     'methods.list': async () => METHODS,

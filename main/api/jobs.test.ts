@@ -1,9 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobEndedEvent, JobProgressEvent } from '../../shared/types.ts';
+import type { JobEndedEvent, JobProgressEvent, TrainPreflight } from '../../shared/types.ts';
 import { readNifti } from '../io/index.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
@@ -87,6 +87,29 @@ test('cancel keeps the model; resume continues from the checkpoint with its own 
   assert.equal(run(job.runId)!.status, 'finished');
   const record = ctx.workspace.requireProject().runRecord(job.runId)!;
   assert.equal((record.config.resolved as { method: string }).method, 'mean-teacher', 'a plain resume keeps the run\'s method');
+});
+
+test('preflight: backend, the resolved run, the slices it samples, measured pace and memory; problems instead of a plan; nothing left behind', async () => {
+  const runsBefore = ctx.workspace.describe()!.runs.length;
+  const answer = (await dispatch(ctx.handlers, 'jobs.preflight', { method: 'mean-teacher', iterations: 40, width: 2, batchSize: 2 })) as TrainPreflight;
+  assert.deepEqual(answer.problems, []);
+  const plan = answer.plan!;
+  assert.equal(plan.backend.name, 'cpu');
+  assert.deepEqual([plan.method, plan.model, plan.axis, plan.iterations, plan.batchSize, plan.width], ['mean-teacher', 'unet2d', 'k', 40, 2, 2]);
+  assert.deepEqual(plan.data, { unit: 'slice', labeled: 2, heldOut: 0, unlabeled: 6 }, 'k 2 and 5 annotated of 8');
+  assert.ok(plan.msPerIteration > 0 && Math.abs(plan.estimatedSeconds - (40 * plan.msPerIteration) / 1000) < 1e-9);
+  assert.ok(plan.peakTensorBytes > 0);
+  assert.equal(existsSync(join(ctx.workspace.requireProject().folder, 'preflight')), false, 'the frozen labels are removed');
+  assert.equal(ctx.workspace.describe()!.runs.length, runsBefore, 'a preflight is not a run');
+
+  const caml = (await dispatch(ctx.handlers, 'jobs.preflight', { method: 'caml', batchSize: 1 })) as TrainPreflight;
+  assert.equal(caml.plan, null);
+  assert.match(caml.problems[0], /caml needs a batch of at least 2 samples/i);
+
+  const job = (await dispatch(ctx.handlers, 'jobs.train', { iterations: 200, width: 2, batchSize: 2, seed: 9 })) as { runId: string };
+  await assert.rejects(dispatch(ctx.handlers, 'jobs.preflight', {}), /a job is running/);
+  await dispatch(ctx.handlers, 'jobs.cancel', { runId: job.runId });
+  await waitFor(() => ended.find((e) => e.runId === job.runId), 'cancel');
 });
 
 test('malformed or impossible job requests are refused', async () => {

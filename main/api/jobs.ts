@@ -1,10 +1,10 @@
 import { ApiError } from '../../shared/api.ts';
-import type { JobInfo, JobProgressEvent } from '../../shared/types.ts';
+import type { JobInfo, JobProgressEvent, TrainPreflight } from '../../shared/types.ts';
 import { JobRunner, type JobHandle } from '../engine/jobs/jobRunner.ts';
 import type { TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import type { EventHub } from './events.ts';
-import { startPrediction, startTraining } from './training.ts';
+import { runPreflight, startPrediction, startTraining } from './training.ts';
 
 interface Tracked {
   runId: string;
@@ -33,6 +33,12 @@ export class JobsService {
     if (resume && this.jobsOf(resume).some((t) => t.kind === 'train')) throw new ApiError('conflict', `run ${resume} is still training`);
     const started = startTraining(store, this.runner, rest, { resume });
     return this.track(started.runId, 'train', started.job, started.finished.then((run) => run.status));
+  }
+
+  /** See runPreflight; refused while a job runs, which it would wait for and be slowed by. */
+  async preflight(store: ProjectStore, parameters: TrainRequestParameters): Promise<TrainPreflight> {
+    if (this.runner.jobs().length > 0) throw new ApiError('conflict', 'a job is running: check the next run when it has ended');
+    return runPreflight(store, this.runner, parameters);
   }
 
   predict(store: ProjectStore, opts: { runId?: string; volumeId?: string }): JobInfo {

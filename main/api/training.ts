@@ -1,10 +1,13 @@
 import { join, relative } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { ApiError } from '../../shared/api.ts';
-import type { Axis, RunInfo } from '../../shared/types.ts';
+import type { Axis, RunInfo, TrainPreflight } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
-import type { JobHandle, JobRunner } from '../engine/jobs/jobRunner.ts';
-import type { JobProgress, JobVolume, PredictJobResult, TrainJobResult, TrainParameters, TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
+import { JobFailedError, type JobHandle, type JobRunner } from '../engine/jobs/jobRunner.ts';
+import type {
+  JobProgress, JobVolume, PredictJobResult, PreflightJobResult, TrainJobResult, TrainParameters, TrainRequestParameters,
+} from '../engine/jobs/jobSpec.ts';
+import type { ResolvedTrainConfig } from '../engine/training/trainRequest.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { codeVersion } from './codeVersion.ts';
@@ -108,6 +111,48 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
     },
   );
   return { runId, job, finished };
+}
+
+/**
+ * A dry run of `requested` in the job process (see engine/training/preflight.ts) on the
+ * project's current annotations, frozen into `<project>/preflight/` for the job and removed
+ * after. What the engine refuses comes back as problems, not as an error.
+ */
+export async function runPreflight(store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters): Promise<TrainPreflight> {
+  const volumes = jobVolumes(store);
+  if (volumes.length === 0) return { problems: ['the project has no scans: import one first'], plan: null };
+  const classValues = store.classes().map((c) => c.value);
+  if (classValues.length === 0) return { problems: ['the project has no label classes: paint or import a label map first'], plan: null };
+  const parameters: TrainParameters = { ...definedOnly(requested), method: requested.method ?? 'supervised', model: requested.model ?? 'auto' };
+  const dir = 'preflight';
+  try {
+    const job = runner.submit({ kind: 'preflight', volumes: withCurrentLabels(store, volumes, dir), classValues, parameters });
+    const result = (await job.result) as PreflightJobResult;
+    const config = result.config as unknown as ResolvedTrainConfig;
+    return {
+      problems: [],
+      plan: {
+        backend: result.backend,
+        method: config.method,
+        model: config.model,
+        axis: config.axis ?? null,
+        iterations: config.iterations,
+        batchSize: config.batchSize,
+        width: config.width,
+        maxMinutes: config.maxMinutes,
+        data: result.data,
+        msPerIteration: result.msPerIteration,
+        estimatedSeconds: result.estimatedSeconds,
+        peakTensorBytes: result.peakTensorBytes,
+        warnings: config.warnings,
+      },
+    };
+  } catch (err) {
+    if (err instanceof JobFailedError && err.kind === 'input') return { problems: [err.message], plan: null };
+    throw err;
+  } finally {
+    rmSync(store.file(dir), { recursive: true, force: true });
+  }
 }
 
 /** Predicts every (or one) volume with a run's model; labels and probabilities are kept in the project. */

@@ -85,6 +85,18 @@ describe('training', { timeout: 180_000 }, () => {
     await page.getByTestId('train-width').fill('2');
     await page.getByTestId('train-batchSize').fill('2');
     await page.getByTestId('train-start').click();
+    // the preflight says what the run will use, measured in the job process, before it starts
+    await page.getByTestId('preflight').waitFor({ timeout: 60_000 });
+    const lines = Object.fromEntries(
+      await page.getByTestId('preflight-line').evaluateAll((els) => els.map((e) => [e.getAttribute('data-label'), e.querySelector('dd')!.textContent])),
+    ) as Record<string, string>;
+    assert.match(lines.Backend, /^cpu · /);
+    assert.equal(lines.Method, 'Mean Teacher · 2D U-Net on k slices · width 2 · batch 2');
+    assert.equal(lines.Data, '2 annotated slices to train on (validated on them) · 14 unlabelled slices');
+    assert.match(lines.Time, new RegExp(`^about .+ \\(${ITERATIONS} iterations at \\d+ ms each\\)$`));
+    assert.match(lines.Memory, /^[\d.]+ (KB|MB) of tensors at the peak of a step$/);
+    assert.equal((await api(server, 'projects.current', {}))!.runs.length, 0, 'the preflight started no run');
+    await page.getByTestId('preflight-start').click();
     const running = page.getByTestId('train-running');
     await running.waitFor({ timeout: 30_000 });
     const runId = (await running.getAttribute('data-run-id'))!;

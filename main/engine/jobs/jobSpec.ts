@@ -61,7 +61,15 @@ export interface PredictJobSpec {
   volumes: { id: string; scanPath: string; labelsOut: string; probabilitiesOut: string }[];
 }
 
-export type JobSpec = TrainJobSpec | PredictJobSpec;
+/** A dry run of a training request: what it would use and cost (engine/training/preflight.ts). */
+export interface PreflightJobSpec {
+  kind: 'preflight';
+  volumes: JobVolume[];
+  classValues: number[];
+  parameters: TrainParameters;
+}
+
+export type JobSpec = TrainJobSpec | PredictJobSpec | PreflightJobSpec;
 
 /** Training: iteration of iterations; prediction: volumes done. The same shape the API's job.progress event carries. */
 export type JobProgress = JobProgressEvent['progress'];
@@ -84,7 +92,17 @@ export interface PredictJobResult {
   volumes: { id: string; labelsOut: string; probabilitiesOut: string; seconds: number }[];
 }
 
-export type JobResult = TrainJobResult | PredictJobResult;
+export interface PreflightJobResult {
+  kind: 'preflight';
+  backend: { name: string; device: string; reason: string };
+  config: Record<string, unknown>;
+  data: { unit: 'slice' | 'scan'; labeled: number; heldOut: number; unlabeled: number };
+  msPerIteration: number;
+  estimatedSeconds: number;
+  peakTensorBytes: number;
+}
+
+export type JobResult = TrainJobResult | PredictJobResult | PreflightJobResult;
 
 /** Messages from the worker process to the runner. */
 export type WorkerMessage =

@@ -9,9 +9,10 @@ import { writeFileAtomic } from '../../io/atomicWrite.ts';
 import { encodeProbabilityFile } from '../../io/probabilityFile.ts';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { predictVolume } from '../predict/predictVolume.ts';
+import { preflight } from '../training/preflight.ts';
 import { train } from '../training/train.ts';
 import { TrainingInputError } from '../training/trainingInputError.ts';
-import type { JobResult, PredictJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
+import type { JobResult, PredictJobSpec, PreflightJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
 import { loadTrainingVolume } from './jobInputs.ts';
 import { decodeCheckpointFile, decodeModelFile, encodeCheckpointFile, encodeModelFile } from './modelFiles.ts';
 
@@ -60,6 +61,12 @@ async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof s
   };
 }
 
+async function runPreflight(spec: PreflightJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
+  const volumes = await Promise.all(spec.volumes.map(loadTrainingVolume));
+  const report = await preflight({ ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name } });
+  return { kind: 'preflight', backend, ...report, config: report.config as unknown as Record<string, unknown> };
+}
+
 async function runPredict(spec: PredictJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
   const model = decodeModelFile(await readFile(spec.modelPath));
   const done: Extract<JobResult, { kind: 'predict' }>['volumes'] = [];
@@ -85,7 +92,8 @@ process.on('message', (m: RunnerMessage) => {
     try {
       const backend = await selectBackend();
       send({ type: 'backend', backend });
-      const result = m.spec.kind === 'train' ? await runTrain(m.spec, backend) : await runPredict(m.spec, backend);
+      const result =
+        m.spec.kind === 'train' ? await runTrain(m.spec, backend) : m.spec.kind === 'predict' ? await runPredict(m.spec, backend) : await runPreflight(m.spec, backend);
       send({ type: 'done', result });
     } catch (err) {
       const input = err instanceof TrainingInputError;

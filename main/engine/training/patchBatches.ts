@@ -12,7 +12,7 @@ import { extractPatch } from '../data/patchSampler.ts';
 import { splitValidation } from '../data/validationSplit.ts';
 import type { Scan } from '../data/volume.ts';
 import { Rng } from '../random/rng.ts';
-import type { BatchSource } from './batchSource.ts';
+import type { BatchSource, TrainingData } from './batchSource.ts';
 import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
 
@@ -20,6 +20,7 @@ const MAX_VALIDATION_SCANS = 4;
 
 export class PatchBatches implements BatchSource {
   readonly validation: ValidationKind;
+  readonly data: TrainingData;
   private readonly training: readonly Scan[];
   private readonly held: readonly Scan[];
   /** Every scan but the held-out ones, for unlabelled patches. */
@@ -40,6 +41,9 @@ export class PatchBatches implements BatchSource {
     // Validating on the training scans holds nothing out, so every scan stays available.
     this.all = split.validationOnTraining ? scans : scans.filter((s) => !split.validation.includes(s));
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
+    this.data = {
+      unit: 'scan', labeled: this.training.length, heldOut: split.validationOnTraining ? 0 : this.held.length, unlabeled: scans.length - annotated.length,
+    };
   }
 
   labeledBatch(rng: Rng): Batch {

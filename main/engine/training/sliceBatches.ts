@@ -13,7 +13,7 @@ import { SliceSampler, type SliceRef } from '../data/sliceSampler.ts';
 import { splitValidation } from '../data/validationSplit.ts';
 import type { Scan } from '../data/volume.ts';
 import { Rng } from '../random/rng.ts';
-import type { BatchSource } from './batchSource.ts';
+import type { BatchSource, TrainingData } from './batchSource.ts';
 import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
 import { cropAroundAnnotation } from './sliceCrop.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
@@ -22,6 +22,7 @@ export const MAX_VALIDATION_SLICES = 4;
 
 export class SliceBatches implements BatchSource {
   readonly validation: ValidationKind;
+  readonly data: TrainingData;
   private readonly sampler: SliceSampler;
   private readonly training: readonly SliceRef[];
   private readonly held: readonly SliceRef[];
@@ -38,6 +39,7 @@ export class SliceBatches implements BatchSource {
     this.training = split.train;
     this.held = split.validation;
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
+    this.data = { unit: 'slice', labeled: this.training.length, heldOut: split.validationOnTraining ? 0 : this.held.length, unlabeled: this.sampler.unlabeled.length };
   }
 
   labeledBatch(rng: Rng): Batch {

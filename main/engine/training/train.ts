@@ -11,7 +11,9 @@
 import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights } from '../models/weightsFile.ts';
 import type { SegmentationModel } from '../models/segmentationModel.ts';
 import type { BatchSource } from './batchSource.ts';
+import { checkTrainingData } from './checkTrainingData.ts';
 import { createTrainingMethod } from './methods/createTrainingMethod.ts';
+import type { TrainingMethod } from './methods/trainingMethod.ts';
 import { PatchBatches } from './patchBatches.ts';
 import { resolveTrainConfig, TrainingInputError } from './resolveTrainConfig.ts';
 import { SliceBatches } from './sliceBatches.ts';
@@ -19,12 +21,29 @@ import { runTrainLoop } from './trainLoop.ts';
 import { toTrainingScan } from './trainingScans.ts';
 import type { Checkpoint, ResolvedTrainConfig, TrainedModel, TrainHooks, TrainRequest, TrainResult } from './trainRequest.ts';
 
-export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFrom?: Checkpoint): Promise<TrainResult> {
+export interface PreparedRun {
+  config: ResolvedTrainConfig;
+  batches: BatchSource;
+  /** The caller disposes it. */
+  method: TrainingMethod;
+}
+
+/**
+ * Everything a run needs before its first step: the resolved configuration (a resumed run's
+ * own), the batches of its scans, and its method's networks, freshly initialised. Refuses
+ * (TrainingInputError) what cannot train: bad options, no annotation, too little data.
+ */
+export function prepareRun(req: TrainRequest, resumeFrom?: Checkpoint): PreparedRun {
   const requested = resolveTrainConfig(req);
   const config = resumeFrom ? resumedConfig(requested, resumeFrom) : requested;
   const scans = req.volumes.map((v) => toTrainingScan(v, config.classValues));
   const batches: BatchSource = config.model === 'unet2d' ? new SliceBatches(scans, config) : new PatchBatches(scans, config);
-  const method = createTrainingMethod(config);
+  config.warnings.push(...checkTrainingData(config, batches.data));
+  return { config, batches, method: createTrainingMethod(config) };
+}
+
+export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFrom?: Checkpoint): Promise<TrainResult> {
+  const { config, batches, method } = prepareRun(req, resumeFrom);
   try {
     const model = method.models[0]!;
     if (resumeFrom) {

@@ -27,6 +27,26 @@ export type TrainLoopOutcome = Pick<TrainResult, 'iterations' | 'seconds' | 'msP
 /** Steps averaged for msPerIteration and the budget check: recent enough to follow a change of pace. */
 const RECENT_STEPS = 20;
 
+/**
+ * One iteration: draws the labelled (and, for a semi-supervised method, the unlabelled) batch
+ * from streams derived from the seed and the iteration only, so a resumed run samples as a
+ * fresh one would, and takes the method's step.
+ */
+export function trainingStep(
+  method: TrainingMethod,
+  batches: BatchSource,
+  at: { seed: number | string; iteration: number; iterations: number; learningRate: number },
+): Record<string, number> {
+  const rng = new Rng(`${at.seed}:${at.iteration}`);
+  const labeled = batches.labeledBatch(rng.fork('labeled'));
+  const unlabeled = method.usesUnlabeled ? batches.unlabeledBatch(rng.fork('unlabeled')) : null;
+  try {
+    return method.step(labeled, unlabeled, { iteration: at.iteration, iterations: at.iterations, learningRate: at.learningRate, rng: rng.fork('method') });
+  } finally {
+    tf.dispose([labeled, ...(unlabeled ? [unlabeled] : [])]);
+  }
+}
+
 export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoopOutcome> {
   const { config, method, batches, hooks } = options;
   const { iterations, seed, validationInterval, checkpointInterval } = config;
@@ -52,17 +72,8 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
       break;
     }
     const stepStarted = performance.now();
-    // Derived from the seed and the iteration only, so a resumed run samples as a fresh one would.
-    const rng = new Rng(`${seed}:${iteration}`);
     const learningRate = schedule(iteration);
-    const labeled = batches.labeledBatch(rng.fork('labeled'));
-    const unlabeled = method.usesUnlabeled ? batches.unlabeledBatch(rng.fork('unlabeled')) : null;
-    let losses: Record<string, number>;
-    try {
-      losses = method.step(labeled, unlabeled, { iteration, iterations, learningRate, rng: rng.fork('method') });
-    } finally {
-      tf.dispose([labeled, ...(unlabeled ? [unlabeled] : [])]);
-    }
+    const losses = trainingStep(method, batches, { seed, iteration, iterations, learningRate });
     iteration++;
     const stepMs = performance.now() - stepStarted;
     totalStepMs += stepMs;

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { MethodName } from '../../../shared/methods.ts';
-import type { ProjectInfo, RunInfo } from '../../../shared/types.ts';
+import type { ProjectInfo, RunInfo, TrainPreflight } from '../../../shared/types.ts';
 import { MethodOptions } from './MethodOptions.tsx';
+import { PreflightView } from './PreflightView.tsx';
 import { LearningCurves, ProgressBar } from './ProgressView.tsx';
 import { RunsList } from './RunsList.tsx';
 import {
@@ -32,19 +33,35 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
   const [edited, setEdited] = useState<TrainForm | null>(null);
   const [starting, setStarting] = useState(false);
   const [refused, setRefused] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [checked, setChecked] = useState<{ request: TrainRequest; answer: TrainPreflight } | null>(null);
   const form = useMemo(() => edited ?? (project && methods ? initialForm(project, methods) : null), [edited, project, methods]);
   if (!project || !methods || !form) {
     return <p className="empty-note train-panel__empty">{project ? 'Loading the training methods…' : 'Open a project to train.'}</p>;
   }
   const spec = methods.find((m) => m.name === form.method)!;
-  const check = buildTrainRequest(project, methods, form);
-  const busy = active !== null || starting;
+  const built = buildTrainRequest(project, methods, form);
+  const busy = active !== null || starting || checking;
   const update = (patch: Partial<TrainForm>) => {
     setEdited({ ...form, ...patch });
     setRefused(null);
+    setChecked(null);
+  };
+
+  const check = async (request: TrainRequest) => {
+    setChecking(true);
+    setRefused(null);
+    try {
+      setChecked({ request, answer: await training.preflight(request) });
+    } catch (err) {
+      report(err, 'Could not check the run');
+    } finally {
+      setChecking(false);
+    }
   };
 
   const start = async (request: TrainRequest) => {
+    setChecked(null);
     setStarting(true);
     setRefused(null);
     try {
@@ -77,14 +94,15 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
           type="button"
           className="button button--primary train-panel__start"
           data-testid="train-start"
-          disabled={busy || check.request === null}
-          onClick={() => check.request && void start(check.request)}
+          disabled={busy || built.request === null || checked !== null}
+          title="Checks what the run will use and cost, then asks to start"
+          onClick={() => built.request && void check(built.request)}
         >
-          {starting ? 'Starting…' : 'Train'}
+          {checking ? 'Checking…' : starting ? 'Starting…' : 'Train'}
         </button>
-        {check.problems.length > 0 && (
+        {built.problems.length > 0 && (
           <ul className="form-problem train-panel__problems" data-testid="train-problems">
-            {check.problems.map((p) => (
+            {built.problems.map((p) => (
               <li key={p}>{p}</li>
             ))}
           </ul>
@@ -93,6 +111,15 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
           <p className="form-problem" data-testid="train-refused">
             {refused}
           </p>
+        )}
+        {checked && (
+          <PreflightView
+            answer={checked.answer}
+            methodLabel={spec.label}
+            onStart={() => void start(checked.request)}
+            onBack={() => setChecked(null)}
+            disabled={busy}
+          />
         )}
         <details className="train-advanced" data-testid="train-advanced">
           <summary>Advanced</summary>

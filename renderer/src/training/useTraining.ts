@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodSpec } from '../../../shared/methods.ts';
-import type { JobEndedEvent, JobProgressEvent } from '../../../shared/types.ts';
+import type { JobEndedEvent, JobProgressEvent, TrainPreflight } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { appendProgress, emptySeries, type ProgressSeries } from './progressSeries.ts';
 import type { TrainRequest } from './trainDefaults.ts';
@@ -22,6 +22,8 @@ export interface TrainingState {
   ended: (JobEndedEvent & { series: ProgressSeries }) | null;
   /** The run whose predictions are ready to show. */
   predictionRunId: string | null;
+  /** What a new run with `request` would use and cost, or what stops it (see `jobs.preflight`). */
+  preflight(request: TrainRequest): Promise<TrainPreflight>;
   /** Starts a run (or resumes one: `request.resume`); throws what the API refuses. */
   train(request: TrainRequest): Promise<void>;
   cancel(): Promise<void>;
@@ -125,6 +127,14 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
     [api, ended, finish, setActive],
   );
 
+  const preflight = useCallback(
+    (request: TrainRequest) => {
+      const { resume: _, ...parameters } = request;
+      return api.call('jobs.preflight', parameters);
+    },
+    [api],
+  );
+
   const cancel = useCallback(async () => {
     const a = activeRef.current;
     if (!a) return;
@@ -137,5 +147,5 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
     }
   }, [api, setActive]);
 
-  return { methods, active, ended, predictionRunId, train, cancel };
+  return { methods, active, ended, predictionRunId, preflight, train, cancel };
 }

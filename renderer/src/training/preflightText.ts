@@ -1,0 +1,34 @@
+import type { TrainPlan } from '../../../shared/types.ts';
+import { formatDuration } from './formatTime.ts';
+
+/** "850 KB", "12.4 MB", "1.2 GB" (powers of 1024, as memory is counted). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '–';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The preflight's plan as the lines the Train tab shows, each a label and what it says. */
+export function planLines(plan: TrainPlan, methodLabel: string): { label: string; text: string }[] {
+  const { data } = plan;
+  const network = plan.model === 'unet2d' ? `2D U-Net on ${plan.axis ?? '?'} slices` : '3D V-Net on patches';
+  const held = data.heldOut > 0 ? ` (${data.heldOut} more held out for validation)` : ' (validated on them)';
+  const ms = plan.msPerIteration;
+  const pace = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  const budget = plan.maxMinutes !== null && plan.estimatedSeconds < (plan.iterations * ms) / 1000 ? ', stopped by the time budget' : '';
+  return [
+    { label: 'Backend', text: `${plan.backend.name} · ${plan.backend.device}` },
+    { label: 'Method', text: `${methodLabel} · ${network} · width ${plan.width} · batch ${plan.batchSize}` },
+    { label: 'Data', text: `${plural(data.labeled, `annotated ${data.unit}`)} to train on${held} · ${plural(data.unlabeled, `unlabelled ${data.unit}`)}` },
+    { label: 'Time', text: `about ${formatDuration(plan.estimatedSeconds)} (${plan.iterations} iterations at ${pace} each${budget})` },
+    { label: 'Memory', text: `${formatBytes(plan.peakTensorBytes)} of tensors at the peak of a step` },
+  ];
+}

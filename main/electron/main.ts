@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, Menu, shell as electronShell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell as electronShell } from 'electron';
 import { join } from 'node:path';
 import type { ApiErrorShape } from '../../shared/api.ts';
 import { createAppContext } from '../api/appContext.ts';
@@ -28,6 +28,19 @@ function createWindow(): BrowserWindow {
   win.webContents.setWindowOpenHandler(({ url }) => {
     void electronShell.openExternal(url);
     return { action: 'deny' };
+  });
+  // The page refuses to unload while training runs (beforeunload); Electron shows no dialog of
+  // its own for that, so ask here. Closing cancels the run, which keeps its model for resume.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Keep training', 'Close and cancel the run'],
+      defaultId: 0,
+      cancelId: 0,
+      message: 'A model is being trained.',
+      detail: 'Closing the window cancels the run. The model trained so far is kept, and the run can be resumed later.',
+    });
+    if (choice === 1) event.preventDefault();
   });
   void win.loadFile(join(__dirname, '..', 'renderer', 'index.html'));
   return win;

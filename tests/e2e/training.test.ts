@@ -259,6 +259,50 @@ describe('training', { timeout: 180_000 }, () => {
     assert.equal(stroke.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is still there');
   });
 
+  test('closing a window while training asks first; Cancel keeps a usable model; Resume continues from its checkpoint', async () => {
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('train-advanced').locator('summary').click();
+    await page.getByTestId('train-iterations').fill('5000');
+    await page.getByTestId('train-width').fill('2');
+    await page.getByTestId('train-batchSize').fill('2');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('preflight-start').click();
+    const running = page.getByTestId('train-running');
+    await running.waitFor({ timeout: 30_000 });
+    const runId = (await running.getAttribute('data-run-id'))!;
+
+    // a second window follows the running job, and asks before it closes
+    const other = await openApp(browser, server.appUrl);
+    await other.page.locator(`[data-testid="train-running"][data-run-id="${runId}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await other.page.getByTestId('scan-panel').click();
+    const dialog = other.page.waitForEvent('dialog');
+    await other.page.close({ runBeforeUnload: true });
+    const asked = await dialog;
+    assert.equal(asked.type(), 'beforeunload');
+    await asked.accept();
+    await other.context.close();
+
+    await poll(async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')), (n) => n >= 3, 60_000);
+    await page.getByTestId('train-cancel').click();
+    await page.locator('[data-testid="train-ended"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
+    const cancelled = (await api(server, 'projects.current', {}))!.runs.find((r) => r.id === runId)!;
+    assert.equal(cancelled.status, 'cancelled');
+    assert.ok(cancelled.iterations >= 3 && cancelled.iterations < 5000, `stopped at ${cancelled.iterations}`);
+
+    // the model so far predicts
+    await api(server, 'predictions.start', { runId, volumeId });
+    const predicted = await poll(() => api(server, 'predictions.labels', { runId, volumeId }), (b) => b !== null, 60_000);
+    assert.deepEqual(readNifti(new Uint8Array(predicted!), 'p.nii.gz').shape, SHAPE);
+    await poll(async () => (await api(server, 'jobs.list', {})).length, (n) => n === 0, 60_000);
+
+    await page.getByTestId('train-resume').click();
+    await page.locator(`[data-testid="train-running"][data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
+    const resumedAt = await poll(async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')), (n) => n > 0, 60_000);
+    assert.ok(resumedAt > cancelled.iterations, `resumed at step ${resumedAt}, after the checkpoint at ${cancelled.iterations}`);
+    await page.getByTestId('train-cancel').click();
+    await page.locator('[data-testid="train-ended"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
+  });
+
   test('no page errors', () => {
     assert.deepEqual(app.problems, []);
   });

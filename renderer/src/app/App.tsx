@@ -14,6 +14,7 @@ import { useTraining } from '../training/useTraining.ts';
 import { ViewerPane } from '../viewer/ViewerPane.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { TopBar } from './TopBar.tsx';
+import { useConfirmClose } from './useConfirmClose.ts';
 import { useErrorLog } from './useErrorLog.ts';
 
 type OpenDialog = { kind: 'project'; mode: ProjectDialogMode } | { kind: 'import' } | null;
@@ -24,6 +25,7 @@ export function App() {
   const [selectedId, select] = useSelectedScan(project);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const training = useTraining(report, () => void refresh());
+  useConfirmClose(training.active?.kind === 'train');
 
   const onImported = useCallback(
     (info: VolumeInfo) => {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import type {
-  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, ProjectInfo, ReviewQueueEntry, TrainPreflight, VolumeInfo,
+  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, TrainPreflight, VolumeInfo,
 } from './types.ts';
 import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 
@@ -129,7 +129,14 @@ export const requestSchemas = {
   /** The training methods with their options, defaults and one-line descriptions. */
   'methods.list': z.object({}).strict(),
   'jobs.list': z.object({}).strict(),
+  /**
+   * Predicts every (or one) scan with a run's model, the current model by default. For a run
+   * still training, predicts every scan with the model so far, between two of its steps
+   * (`predictions.saved` tells when), and answers with the training job.
+   */
   'predictions.start': z.object({ runId: runId.optional(), volumeId: volumeId.optional() }).strict(),
+  /** Makes a run's model the project's current one: a rollback to an earlier model (a newer run's model replaces it again). */
+  'models.setCurrent': z.object({ runId }).strict(),
   /** The predicted label map of a volume (NIfTI, gzip, the scan's geometry), or null when there is none. */
   'predictions.labels': z.object({ runId, volumeId }).strict(),
   /**
@@ -191,6 +198,7 @@ export interface Results {
   'jobs.list': JobInfo[];
   'methods.list': readonly MethodSpec[];
   'predictions.start': JobInfo;
+  'models.setCurrent': ProjectInfo;
   'predictions.labels': ArrayBuffer | null;
   'predictions.uncertainty': ArrayBuffer | null;
   'review.queue': ReviewQueueEntry[];
@@ -204,9 +212,10 @@ export interface Events {
   'project.changed': ProjectInfo;
   'job.progress': JobProgressEvent;
   'job.ended': JobEndedEvent;
+  'predictions.saved': PredictionsSavedEvent;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['project.changed', 'job.progress', 'job.ended'];
+export const EVENT_NAMES: readonly EventName[] = ['project.changed', 'job.progress', 'job.ended', 'predictions.saved'];
 
 /** The one implementation of the API (main/api) and every client expose this shape. */
 export type ApiHandlers = { [M in Method]: (req: z.output<(typeof requestSchemas)[M]>) => Promise<Results[M]> };

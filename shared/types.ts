@@ -42,6 +42,14 @@ export interface RunInfo {
   valDice: number | null;
   /** Ids of the volumes this run's model has predicted (predictions kept in the project). */
   predicted: string[];
+  /** When its newest prediction was saved; null before any. */
+  predictedAt: string | null;
+  /** The iteration of the model that made its newest prediction when taken mid-run; null for the run's final model. */
+  predictedIteration: number | null;
+  /** Slices annotated in the project when the run started (null for runs recorded before this was kept). */
+  annotatedSlices: number | null;
+  /** Whether the run has a model (finished, cancelled, or stopped by its time budget). */
+  hasModel: boolean;
 }
 
 export interface ProjectInfo {
@@ -53,6 +61,8 @@ export interface ProjectInfo {
   volumes: VolumeInfo[];
   classes: LabelClass[];
   runs: RunInfo[];
+  /** The run whose model is the project's current one: the newest model, unless an earlier one was chosen. Null before any. */
+  currentModelRunId: string | null;
 }
 
 export interface AppInfo {
@@ -86,6 +96,14 @@ export interface JobProgressEvent {
     etaSeconds?: number | null;
     msPerIteration?: number;
   };
+}
+
+/** A run's predictions of some scans were saved: by a prediction job, or mid-run from the model so far. */
+export interface PredictionsSavedEvent {
+  runId: string;
+  volumeIds: string[];
+  /** The iteration of the model when taken mid-run; null for the run's final model. */
+  iteration: number | null;
 }
 
 export interface JobEndedEvent {

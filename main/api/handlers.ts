@@ -82,6 +82,13 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
     'jobs.list': async () => jobs.list(),
     'methods.list': async () => METHODS,
     'predictions.start': async (req) => jobs.predict(ws.requireProject(), req),
+    'models.setCurrent': async ({ runId }) => {
+      const store = ws.requireProject();
+      if (!store.runRecord(runId)) throw new ApiError('not-found', `no run ${runId}`);
+      if (!store.modelFile(runId)) throw new ApiError('conflict', `run ${runId} has no model: only a finished or cancelled run can be the current model`);
+      store.setCurrentModel(runId);
+      return changed()!;
+    },
     ...createAnnotationHandlers(ws, changed),
     ...createReviewHandlers(ws, changed),
     'predictions.labels': async ({ runId, volumeId }) => {

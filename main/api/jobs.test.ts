@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobEndedEvent, JobProgressEvent, TrainPreflight } from '../../shared/types.ts';
+import type { JobEndedEvent, JobInfo, JobProgressEvent, PredictionsSavedEvent, ProjectInfo, TrainPreflight } from '../../shared/types.ts';
 import { readNifti } from '../io/index.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
@@ -110,6 +110,45 @@ test('preflight: backend, the resolved run, the slices it samples, measured pace
   await assert.rejects(dispatch(ctx.handlers, 'jobs.preflight', {}), /a job is running/);
   await dispatch(ctx.handlers, 'jobs.cancel', { runId: job.runId });
   await waitFor(() => ended.find((e) => e.runId === job.runId), 'cancel');
+});
+
+test('a prediction asked for while training uses the model so far, and training goes on', async () => {
+  const saved: PredictionsSavedEvent[] = [];
+  const off = ctx.hub.on('predictions.saved', (e) => saved.push(e));
+  const job = (await dispatch(ctx.handlers, 'jobs.train', { iterations: 400, width: 2, batchSize: 2, seed: 10 })) as { runId: string };
+  await waitFor(() => progress.find((p) => p.runId === job.runId && p.progress.step >= 2), 'two iterations');
+  const answer = (await dispatch(ctx.handlers, 'predictions.start', { runId: job.runId })) as JobInfo;
+  assert.deepEqual([answer.runId, answer.kind], [job.runId, 'train'], 'the training job serves it');
+  const event = await waitFor(() => saved.find((e) => e.runId === job.runId), 'predictions.saved');
+  const volume = ctx.workspace.describe()!.volumes[0];
+  assert.deepEqual(event.volumeIds, [volume.id]);
+  assert.ok(event.iteration !== null && event.iteration >= 2 && event.iteration < 400, `taken at iteration ${event.iteration}`);
+  assert.equal(ended.some((e) => e.runId === job.runId), false, 'training is still going');
+  const info = run(job.runId)!;
+  assert.deepEqual([info.predicted, info.predictedIteration, info.hasModel, info.annotatedSlices], [[volume.id], event.iteration, false, 2]);
+  const labels = (await dispatch(ctx.handlers, 'predictions.labels', { runId: job.runId, volumeId: volume.id })) as ArrayBuffer;
+  assert.deepEqual(readNifti(new Uint8Array(labels), 'snapshot').shape, [16, 16, 8]);
+  await waitFor(() => progress.find((p) => p.runId === job.runId && p.progress.step > event.iteration! + 1), 'steps after the snapshot');
+  await dispatch(ctx.handlers, 'jobs.cancel', { runId: job.runId });
+  await waitFor(() => ended.find((e) => e.runId === job.runId), 'cancel');
+  off();
+});
+
+test('models.setCurrent rolls back to an earlier model, which predictions then use, until a newer run has one', async () => {
+  const runs = ctx.workspace.describe()!.runs.filter((r) => r.hasModel);
+  assert.ok(runs.length >= 2);
+  const [earliest, newest] = [runs[0]!, runs.at(-1)!];
+  assert.equal(ctx.workspace.describe()!.currentModelRunId, newest.id, 'the newest model is current');
+  const info = (await dispatch(ctx.handlers, 'models.setCurrent', { runId: earliest.id })) as ProjectInfo;
+  assert.equal(info.currentModelRunId, earliest.id);
+  const predicting = (await dispatch(ctx.handlers, 'predictions.start', {})) as JobInfo;
+  assert.equal(predicting.runId, earliest.id, 'predict uses the current model');
+  await waitFor(() => ended.find((e) => e.runId === earliest.id && e.kind === 'predict'), 'prediction');
+  await assert.rejects(dispatch(ctx.handlers, 'models.setCurrent', { runId: 'abcdefabcdef' }), /no run abcdefabcdef/);
+
+  const job = (await dispatch(ctx.handlers, 'jobs.train', { iterations: 2, width: 2, batchSize: 2, seed: 11 })) as { runId: string };
+  await waitFor(() => ended.find((e) => e.runId === job.runId), 'new run');
+  assert.equal(ctx.workspace.describe()!.currentModelRunId, job.runId, 'a new model replaces the rollback');
 });
 
 test('malformed or impossible job requests are refused', async () => {

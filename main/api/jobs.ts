@@ -42,8 +42,18 @@ export class JobsService {
   }
 
   predict(store: ProjectStore, opts: { runId?: string; volumeId?: string }): JobInfo {
+    const training = opts.runId ? this.jobsOf(opts.runId).find((t) => t.kind === 'train') : undefined;
+    if (training) {
+      if (training.handle.state() !== 'running') throw new ApiError('conflict', `run ${opts.runId} has not started yet: nothing to predict with`);
+      training.handle.requestSnapshot();
+      return this.info(training);
+    }
     const started = startPrediction(store, this.runner, opts);
-    return this.track(started.runId, 'predict', started.job, started.finished.then(() => 'finished' as const));
+    const saved = started.finished.then((result) => {
+      this.hub.emit('predictions.saved', { runId: started.runId, volumeIds: result.volumes.map((v) => v.id), iteration: null });
+      return 'finished' as const;
+    });
+    return this.track(started.runId, 'predict', started.job, saved);
   }
 
   /** Cancels every job of the run (its training, or its prediction). */
@@ -70,6 +80,11 @@ export class JobsService {
     const t: Tracked = { runId, kind, handle, progress: null, backend: null };
     this.tracked.set(handle.id, t);
     handle.onBackend((b) => (t.backend = b.name));
+    // startTraining recorded the files before this listener runs (listeners run in order)
+    handle.onSnapshot((s) => {
+      this.hub.emit('predictions.saved', { runId, volumeIds: s.volumes.map((v) => v.id), iteration: s.iteration });
+      this.onRunChanged();
+    });
     handle.onProgress((progress) => {
       t.progress = progress;
       this.hub.emit('job.progress', { runId, kind, progress });

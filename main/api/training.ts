@@ -5,7 +5,7 @@ import type { Axis, RunInfo, TrainPreflight } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { JobFailedError, type JobHandle, type JobRunner } from '../engine/jobs/jobRunner.ts';
 import type {
-  JobProgress, JobVolume, PredictJobResult, PreflightJobResult, TrainJobResult, TrainParameters, TrainRequestParameters,
+  JobProgress, JobVolume, PredictedVolume, PredictJobResult, PredictJobSpec, PreflightJobResult, TrainJobResult, TrainParameters, TrainRequestParameters,
 } from '../engine/jobs/jobSpec.ts';
 import type { ResolvedTrainConfig } from '../engine/training/trainRequest.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
@@ -67,7 +67,8 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
   } else {
     runId = store.newId();
     parameters = { ...definedOnly(requested), method: requested.method ?? 'supervised', model: requested.model ?? 'auto' };
-    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion() } });
+    const annotatedSlices = volumes.reduce((n, v) => n + AXES.reduce((m, a) => m + v.annotated[a].length, 0), 0);
+    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion() }, annotatedSlices });
   }
   const dir = join('models', runId);
   mkdirSync(store.file(dir), { recursive: true });
@@ -81,7 +82,9 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
     modelPath: store.file(modelFile),
     checkpointPath: store.file(join(dir, 'checkpoint.atrium-checkpoint')),
     resumeFrom,
+    snapshotVolumes: predictionOutputs(store, runId, volumes),
   });
+  job.onSnapshot((s) => recordPredictions(store, runId, s.volumes, s.iteration));
   job.onBackend((b) => store.updateRun(runId, { status: 'running', backend: b.name }));
   // The row is what a reopened project shows of a run still going: a write a second is plenty
   // (each is an fsync), but never skip a validation result.
@@ -157,33 +160,38 @@ export async function runPreflight(store: ProjectStore, runner: JobRunner, reque
 
 /** Predicts every (or one) volume with a run's model; labels and probabilities are kept in the project. */
 export function startPrediction(store: ProjectStore, runner: JobRunner, opts: { runId?: string; volumeId?: string } = {}): StartedJob<PredictJobResult> {
-  const runId = opts.runId ?? store.latestModelRun();
+  const runId = opts.runId ?? store.currentModelRun();
   if (!runId) throw new ApiError('conflict', 'no trained model yet: train first');
   const modelFile = store.modelFile(runId);
   if (!modelFile) throw new ApiError('not-found', `run ${runId} has no model`);
   const volumes = jobVolumes(store, opts.volumeId ? [opts.volumeId] : undefined);
   if (opts.volumeId && volumes.length === 0) throw new ApiError('not-found', `no volume with id ${opts.volumeId}`);
-  const dir = join('predictions', runId);
-  mkdirSync(store.file(dir), { recursive: true });
-  const job = runner.submit({
-    kind: 'predict',
-    runId,
-    modelPath: store.file(modelFile),
-    volumes: volumes.map((v) => ({
-      id: v.id,
-      scanPath: v.scanPath,
-      labelsOut: store.file(join(dir, `${v.id}.nii.gz`)),
-      probabilitiesOut: store.file(join(dir, `${v.id}.atrium-probabilities`)),
-    })),
-  });
+  const job = runner.submit({ kind: 'predict', runId, modelPath: store.file(modelFile), volumes: predictionOutputs(store, runId, volumes) });
   const finished = job.result.then((r) => {
     const result = r as PredictJobResult;
-    for (const v of result.volumes) {
-      store.recordPrediction({ runId, volumeId: v.id, labelsFile: relative(store.folder, v.labelsOut), probabilitiesFile: relative(store.folder, v.probabilitiesOut) });
-    }
+    recordPredictions(store, runId, result.volumes);
     return result;
   });
   return { runId, job, finished };
+}
+
+/** Where a run's prediction of each volume goes: `predictions/<run>/<volume>.*`, one file pair per volume, replaced by each new prediction. */
+function predictionOutputs(store: ProjectStore, runId: string, volumes: JobVolume[]): PredictJobSpec['volumes'] {
+  const dir = join('predictions', runId);
+  mkdirSync(store.file(dir), { recursive: true });
+  return volumes.map((v) => ({
+    id: v.id,
+    scanPath: v.scanPath,
+    labelsOut: store.file(join(dir, `${v.id}.nii.gz`)),
+    probabilitiesOut: store.file(join(dir, `${v.id}.atrium-probabilities`)),
+  }));
+}
+
+/** @param iteration for a prediction taken mid-run, the iteration of its model. */
+export function recordPredictions(store: ProjectStore, runId: string, volumes: PredictedVolume[], iteration?: number): void {
+  for (const v of volumes) {
+    store.recordPrediction({ runId, volumeId: v.id, labelsFile: relative(store.folder, v.labelsOut), probabilitiesFile: relative(store.folder, v.probabilitiesOut), iteration });
+  }
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

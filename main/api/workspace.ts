@@ -116,6 +116,7 @@ export class Workspace {
       volumes: p.volumes(),
       classes: p.classes(),
       runs: p.runs(),
+      currentModelRunId: p.currentModelRun() ?? null,
     };
   }
 

@@ -17,7 +17,7 @@ test('an empty database is migrated to the current schema with WAL and foreign k
   const db = openDatabase(tempFile(), { create: true });
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.deepEqual(tables(db), [
-    'annotated_slices', 'annotation_edits', 'annotation_heads', 'events', 'label_classes', 'models', 'predictions', 'review_decisions', 'runs', 'volumes',
+    'annotated_slices', 'annotation_edits', 'annotation_heads', 'events', 'label_classes', 'models', 'predictions', 'project_settings', 'review_decisions', 'runs', 'volumes',
   ]);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);

@@ -106,6 +106,17 @@ export const migrations: readonly string[] = [
   CREATE INDEX review_decisions_by_edit ON review_decisions (edit_seq);
   CREATE INDEX review_decisions_by_prediction ON review_decisions (prediction_id, axis, slice);
   `,
+  // 5: a prediction taken mid-run records the iteration of its model (NULL: the run's final
+  // model); a run records how many slices were annotated when it started; the project may name
+  // an earlier run's model as its current one (a rollback), else the newest model is current.
+  `
+  ALTER TABLE predictions ADD COLUMN iteration INTEGER;
+  ALTER TABLE runs ADD COLUMN annotated_slices INTEGER;
+  CREATE TABLE project_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

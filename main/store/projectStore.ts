@@ -36,15 +36,30 @@ interface VolumeRow {
 
 interface RunRow {
   id: string; method: string; model: string; backend: string; status: RunInfo['status'];
-  created_at: string; finished_at: string | null; iterations: number; val_dice: number | null;
+  created_at: string; finished_at: string | null; iterations: number; val_dice: number | null; annotated_slices: number | null;
 }
 
-function toRunInfo(r: RunRow, predicted: string[]): RunInfo {
+/** A run's row joined with what its predictions and models say. */
+const RUN_SELECT = `
+  SELECT r.*,
+    (SELECT json_group_array(volume_id) FROM (SELECT volume_id FROM predictions WHERE run_id = r.id ORDER BY created_at)) AS predicted,
+    (SELECT MAX(created_at) FROM predictions WHERE run_id = r.id) AS predicted_at,
+    (SELECT iteration FROM predictions WHERE run_id = r.id ORDER BY created_at DESC LIMIT 1) AS predicted_iteration,
+    EXISTS (SELECT 1 FROM models WHERE run_id = r.id) AS has_model
+  FROM runs r`;
+
+type RunRowJoined = RunRow & { predicted: string; predicted_at: string | null; predicted_iteration: number | null; has_model: number };
+
+function toRunInfo(r: RunRowJoined): RunInfo {
   return {
     id: r.id, method: r.method, model: r.model, backend: r.backend, status: r.status,
-    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice, predicted,
+    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice,
+    predicted: JSON.parse(r.predicted) as string[], predictedAt: r.predicted_at, predictedIteration: r.predicted_iteration,
+    annotatedSlices: r.annotated_slices, hasModel: r.has_model === 1,
   };
 }
+
+const CURRENT_MODEL = 'current_model_run';
 
 /** One open project: its folder and its database. Every multi-row change is one transaction. */
 export class ProjectStore {
@@ -167,27 +182,22 @@ export class ProjectStore {
   }
 
   runs(): RunInfo[] {
-    const predicted = new Map<string, string[]>();
-    for (const p of this.db.prepare('SELECT run_id, volume_id FROM predictions ORDER BY created_at').all() as { run_id: string; volume_id: string }[]) {
-      predicted.set(p.run_id, [...(predicted.get(p.run_id) ?? []), p.volume_id]);
-    }
-    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at').all() as RunRow[]).map((r) => toRunInfo(r, predicted.get(r.id) ?? []));
+    return (this.db.prepare(`${RUN_SELECT} ORDER BY r.created_at`).all() as RunRowJoined[]).map(toRunInfo);
   }
 
 
-  createRun(run: { id: string; method: string; model: string; config: unknown }): void {
+  createRun(run: { id: string; method: string; model: string; config: unknown; annotatedSlices?: number }): void {
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO runs (id, method, model, backend, config, status, created_at) VALUES (?, ?, ?, '', ?, 'queued', ?)`)
-        .run(run.id, run.method, run.model, JSON.stringify(run.config), new Date().toISOString());
+        .prepare(`INSERT INTO runs (id, method, model, backend, config, status, created_at, annotated_slices) VALUES (?, ?, ?, '', ?, 'queued', ?, ?)`)
+        .run(run.id, run.method, run.model, JSON.stringify(run.config), new Date().toISOString(), run.annotatedSlices ?? null);
       this.logEvent('run.created', { id: run.id, method: run.method });
     })();
   }
 
   runRecord(id: string): { info: RunInfo; config: Record<string, unknown>; summary: Record<string, unknown> | null } | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as (RunRow & { config: string; summary: string | null }) | undefined;
-    const predicted = () => (this.db.prepare('SELECT volume_id FROM predictions WHERE run_id = ? ORDER BY created_at').all(id) as { volume_id: string }[]).map((p) => p.volume_id);
-    return row && { info: toRunInfo(row, predicted()), config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null };
+    const row = this.db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(id) as (RunRowJoined & { config: string; summary: string | null }) | undefined;
+    return row && { info: toRunInfo(row), config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null };
   }
 
 
@@ -213,6 +223,8 @@ export class ProjectStore {
       if (end.model) {
         this.db.prepare('DELETE FROM models WHERE run_id = ?').run(id);
         this.db.prepare('INSERT INTO models (id, run_id, file, iteration, created_at) VALUES (?, ?, ?, ?, ?)').run(this.newId(), id, end.model.file, end.model.iteration, now);
+        // a new model is the current one, whatever was rolled back to before
+        this.db.prepare('DELETE FROM project_settings WHERE key = ?').run(CURRENT_MODEL);
       }
       this.logEvent('run.ended', { id, status: end.status });
     })();
@@ -222,19 +234,34 @@ export class ProjectStore {
     return (this.db.prepare('SELECT file FROM models WHERE run_id = ? ORDER BY created_at DESC LIMIT 1').get(runId) as { file: string } | undefined)?.file;
   }
 
-  /** The newest run that produced a model. */
-  latestModelRun(): string | undefined {
+  /**
+   * The run whose model is the project's current one (what `predict` uses by default): the one
+   * chosen with setCurrentModel, until a newer run produces a model; else the newest model.
+   */
+  currentModelRun(): string | undefined {
+    const chosen = this.db.prepare('SELECT value FROM project_settings WHERE key = ?').get(CURRENT_MODEL) as { value: string } | undefined;
+    if (chosen && this.modelFile(chosen.value)) return chosen.value;
     return (this.db.prepare('SELECT run_id FROM models ORDER BY created_at DESC LIMIT 1').get() as { run_id: string } | undefined)?.run_id;
   }
 
-  recordPrediction(p: { runId: string; volumeId: string; labelsFile: string; probabilitiesFile: string }): void {
+  /** Makes run `runId`'s model the current one (a rollback to an earlier model, or back). */
+  setCurrentModel(runId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(CURRENT_MODEL, runId);
+      this.logEvent('model.current', { runId });
+    })();
+  }
+
+  /** @param iteration the iteration of the model when it predicted mid-run; absent for the run's final model. */
+  recordPrediction(p: { runId: string; volumeId: string; labelsFile: string; probabilitiesFile: string; iteration?: number }): void {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO predictions (id, run_id, volume_id, labels_file, probabilities_file, created_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (run_id, volume_id) DO UPDATE SET labels_file = excluded.labels_file, probabilities_file = excluded.probabilities_file, created_at = excluded.created_at`,
+          `INSERT INTO predictions (id, run_id, volume_id, labels_file, probabilities_file, created_at, iteration) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, volume_id) DO UPDATE SET labels_file = excluded.labels_file, probabilities_file = excluded.probabilities_file,
+             created_at = excluded.created_at, iteration = excluded.iteration`,
         )
-        .run(this.newId(), p.runId, p.volumeId, p.labelsFile, p.probabilitiesFile, new Date().toISOString());
+        .run(this.newId(), p.runId, p.volumeId, p.labelsFile, p.probabilitiesFile, new Date().toISOString(), p.iteration ?? null);
       this.logEvent('prediction.saved', p);
     })();
   }

@@ -271,6 +271,20 @@ describe('training', { timeout: 180_000 }, () => {
     await running.waitFor({ timeout: 30_000 });
     const runId = (await running.getAttribute('data-run-id'))!;
 
+    // the model so far predicts every scan while training goes on
+    await poll(async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')), (n) => n >= 2, 60_000);
+    await page.getByTestId('train-snapshot').click();
+    const message = page.locator('[data-testid="prediction-ready"][data-run-id="' + runId + '"] [data-testid="prediction-message"]');
+    await message.waitFor({ timeout: 60_000 });
+    const iteration = Number(/as it was at iteration (\d+)\./.exec((await message.textContent()) ?? '')?.[1]);
+    assert.ok(iteration >= 2, `predicted at iteration ${iteration}`);
+    assert.equal((await api(server, 'projects.current', {}))!.runs.find((r) => r.id === runId)!.predictedIteration, iteration);
+    assert.equal(await page.getByTestId('train-running').count(), 1, 'training goes on');
+    await page.getByTestId('tab-review').click();
+    assert.equal(await page.getByTestId('review-run').inputValue(), runId);
+    await page.getByTestId('review-provenance').getByText(`Predicted by the model at iteration ${iteration}, training goes on.`).waitFor();
+    await page.getByTestId('tab-train').click();
+
     // a second window follows the running job, and asks before it closes
     const other = await openApp(browser, server.appUrl);
     await other.page.locator(`[data-testid="train-running"][data-run-id="${runId}"]`).waitFor({ state: 'attached', timeout: 30_000 });
@@ -301,6 +315,19 @@ describe('training', { timeout: 180_000 }, () => {
     assert.ok(resumedAt > cancelled.iterations, `resumed at step ${resumedAt}, after the checkpoint at ${cancelled.iterations}`);
     await page.getByTestId('train-cancel').click();
     await page.locator('[data-testid="train-ended"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
+  });
+
+  test('rolling back to an earlier model makes it the current one, shown in Review', async () => {
+    const runs = (await api(server, 'projects.current', {}))!.runs;
+    const [first, latest] = [runs[0]!, runs.at(-1)!];
+    await page.locator(`[data-testid="run-row"][data-run-id="${latest.id}"] [data-testid="run-current"]`).waitFor();
+    assert.match((await page.locator(`[data-testid="run-row"][data-run-id="${first.id}"] [data-testid="run-annotated"]`).textContent()) ?? '', /· 2 annotated/);
+    await page.locator(`[data-testid="run-row"][data-run-id="${first.id}"] [data-testid="run-make-current"]`).click();
+    await page.locator(`[data-testid="run-row"][data-run-id="${first.id}"] [data-testid="run-current"]`).waitFor();
+    assert.equal((await api(server, 'projects.current', {}))!.currentModelRunId, first.id);
+    await page.getByTestId('tab-review').click();
+    await poll(() => page.getByTestId('review-run').inputValue(), (v) => v === first.id);
+    await page.getByTestId('review-provenance').getByText('Predicted by the final model (current model).').waitFor();
   });
 
   test('no page errors', () => {

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { JobProgress, JobResult, JobSpec, RunnerMessage, WorkerMessage } from './jobSpec.ts';
+import type { JobProgress, JobResult, JobSpec, PredictedVolume, RunnerMessage, WorkerMessage } from './jobSpec.ts';
 
 export class JobFailedError extends Error {
   constructor(
@@ -22,6 +22,12 @@ export interface JobHandle {
   onBackend(listener: (b: { name: string; device: string; reason: string }) => void): () => void;
   /** A queued job is dropped; a running one finishes its current step, keeps its model and ends. */
   cancel(): void;
+  /**
+   * Asks a running training job to predict its snapshot volumes with the model so far, between
+   * two steps; onSnapshot reports the files. Ignored by jobs that are not training.
+   */
+  requestSnapshot(): void;
+  onSnapshot(listener: (s: { iteration: number; volumes: PredictedVolume[] }) => void): () => void;
   readonly result: Promise<JobResult>;
 }
 
@@ -106,6 +112,10 @@ class Job {
       onProgress: (l) => this.listen('progress', l),
       onBackend: (l) => this.listen('backend', l),
       cancel: () => this.cancel(),
+      requestSnapshot: () => {
+        if (spec.kind === 'train' && this.phase === 'running') this.send({ type: 'snapshot' });
+      },
+      onSnapshot: (l) => this.listen('snapshot', l),
       result,
     };
   }
@@ -145,6 +155,7 @@ class Job {
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'progress') this.events.emit('progress', m.progress);
     else if (m.type === 'backend') this.events.emit('backend', m.backend);
+    else if (m.type === 'snapshot') this.events.emit('snapshot', { iteration: m.iteration, volumes: m.volumes });
     else if (m.type === 'done') this.end(m.result);
     else if (m.type === 'failed') this.end(new JobFailedError(m.error, m.kind));
   }

@@ -52,6 +52,8 @@ export interface TrainJobSpec {
   checkpointPath: string;
   /** Continue from this checkpoint instead of starting afresh. */
   resumeFrom?: string;
+  /** Where a prediction asked for mid-run (RunnerMessage `snapshot`) writes each volume's files. */
+  snapshotVolumes?: PredictJobSpec['volumes'];
 }
 
 export interface PredictJobSpec {
@@ -104,12 +106,17 @@ export interface PreflightJobResult {
 
 export type JobResult = TrainJobResult | PredictJobResult | PreflightJobResult;
 
+/** Volumes a prediction wrote: its files and how long each took. */
+export type PredictedVolume = PredictJobResult['volumes'][number];
+
 /** Messages from the worker process to the runner. */
 export type WorkerMessage =
   | { type: 'backend'; backend: { name: string; device: string; reason: string } }
   | { type: 'progress'; progress: JobProgress }
+  /** A training job predicted its snapshotVolumes with the model after `iteration` steps. */
+  | { type: 'snapshot'; iteration: number; volumes: PredictedVolume[] }
   | { type: 'done'; result: JobResult }
   | { type: 'failed'; error: string; kind: 'input' | 'internal' };
 
 /** Messages from the runner to the worker process. */
-export type RunnerMessage = { type: 'start'; spec: JobSpec } | { type: 'cancel' };
+export type RunnerMessage = { type: 'start'; spec: JobSpec } | { type: 'cancel' } | { type: 'snapshot' };

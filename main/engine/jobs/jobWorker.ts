@@ -12,11 +12,14 @@ import { predictVolume } from '../predict/predictVolume.ts';
 import { preflight } from '../training/preflight.ts';
 import { train } from '../training/train.ts';
 import { TrainingInputError } from '../training/trainingInputError.ts';
-import type { JobResult, PredictJobSpec, PreflightJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
+import type { TrainedModel } from '../training/trainRequest.ts';
+import type { JobResult, PredictedVolume, PredictJobSpec, PreflightJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
 import { loadTrainingVolume } from './jobInputs.ts';
 import { decodeCheckpointFile, decodeModelFile, encodeCheckpointFile, encodeModelFile } from './modelFiles.ts';
 
 let cancelled = false;
+/** A prediction with the model so far was asked for (RunnerMessage `snapshot`). */
+let snapshotWanted = false;
 
 function send(m: WorkerMessage): void {
   process.send?.(m);
@@ -29,6 +32,16 @@ async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof s
     { ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name } },
     {
       shouldStop: () => cancelled,
+      snapshotRequest: () => {
+        if (!snapshotWanted || !spec.snapshotVolumes) return null;
+        snapshotWanted = false;
+        const volumes = spec.snapshotVolumes;
+        return async (model, iteration) => {
+          const done: PredictedVolume[] = [];
+          for (const v of volumes) done.push(await predictInto(model, v));
+          send({ type: 'snapshot', iteration, volumes: done });
+        };
+      },
       onCheckpoint: (c) => writeFileAtomic(spec.checkpointPath, encodeCheckpointFile(c)),
       onProgress: (p) =>
         send({
@@ -67,17 +80,22 @@ async function runPreflight(spec: PreflightJobSpec, backend: Awaited<ReturnType<
   return { kind: 'preflight', backend, ...report, config: report.config as unknown as Record<string, unknown> };
 }
 
+/** Predicts one volume with `model` and writes its label map (on the scan's header) and probabilities. */
+async function predictInto(model: TrainedModel, v: PredictJobSpec['volumes'][number]): Promise<PredictedVolume> {
+  const started = performance.now();
+  const scan = await readNiftiFile(v.scanPath);
+  const out = await predictVolume(model, scaledData(scan), scan.shape);
+  writeFileAtomic(v.labelsOut, writeNifti(scan.header, out.labels, { gzip: true, intentCode: 1002 }));
+  writeFileAtomic(v.probabilitiesOut, encodeProbabilityFile({ shape: scan.shape, classValues: out.classValues, probabilities: out.probabilities }));
+  return { id: v.id, labelsOut: v.labelsOut, probabilitiesOut: v.probabilitiesOut, seconds: (performance.now() - started) / 1000 };
+}
+
 async function runPredict(spec: PredictJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
   const model = decodeModelFile(await readFile(spec.modelPath));
-  const done: Extract<JobResult, { kind: 'predict' }>['volumes'] = [];
+  const done: PredictedVolume[] = [];
   for (const [n, v] of spec.volumes.entries()) {
     if (cancelled) break;
-    const started = performance.now();
-    const scan = await readNiftiFile(v.scanPath);
-    const out = await predictVolume(model, scaledData(scan), scan.shape);
-    writeFileAtomic(v.labelsOut, writeNifti(scan.header, out.labels, { gzip: true, intentCode: 1002 }));
-    writeFileAtomic(v.probabilitiesOut, encodeProbabilityFile({ shape: scan.shape, classValues: out.classValues, probabilities: out.probabilities }));
-    done.push({ id: v.id, labelsOut: v.labelsOut, probabilitiesOut: v.probabilitiesOut, seconds: (performance.now() - started) / 1000 });
+    done.push(await predictInto(model, v));
     send({ type: 'progress', progress: { step: n + 1, steps: spec.volumes.length, message: `predicted ${n + 1} of ${spec.volumes.length} volumes` } });
   }
   return { kind: 'predict', backend, volumes: done };
@@ -86,6 +104,10 @@ async function runPredict(spec: PredictJobSpec, backend: Awaited<ReturnType<type
 process.on('message', (m: RunnerMessage) => {
   if (m.type === 'cancel') {
     cancelled = true;
+    return;
+  }
+  if (m.type === 'snapshot') {
+    snapshotWanted = true;
     return;
   }
   void (async () => {

@@ -103,6 +103,28 @@ describe('train', () => {
     assert.equal(prediction.labels.length, volume.image.length);
   });
 
+  test('a snapshot asked for mid-run gets the model at that iteration, and training goes on', async () => {
+    const seen: { iteration: number; weights: Uint8Array }[] = [];
+    let wanted = false;
+    const request = tinyRequest({ iterations: 6, checkpointInterval: 3 });
+    const checkpoints: Checkpoint[] = [];
+    const result = await train(request, {
+      onProgress: (p) => (wanted ||= p.iteration === 3),
+      onCheckpoint: (c) => checkpoints.push(c),
+      snapshotRequest: () =>
+        wanted
+          ? async (model, iteration) => {
+              wanted = false;
+              seen.push({ iteration, weights: model.weights });
+            }
+          : null,
+    });
+    assert.deepEqual(seen.map((s) => s.iteration), [3], 'served once, between steps 3 and 4');
+    assert.ok(sameBytes(seen[0]!.weights, checkpoints[0]!.model.weights), 'the weights after 3 steps, as the checkpoint at 3 has them');
+    assert.equal(result.iterations, 6);
+    assert.ok(!sameBytes(seen[0]!.weights, result.model.weights), 'training went on after it');
+  });
+
   test('cancellation: a stop request during iteration k ends training after that step, with a usable model', async () => {
     let lastProgress = 0;
     let stop = false;

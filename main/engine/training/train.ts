@@ -61,6 +61,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFro
         hooks.onCheckpoint?.({
           config, model: trainedModel(model, config), methodState: method.methodState(), optimizerState: method.optimizerState(), iteration,
         }),
+      currentModel: () => trainedModel(model, config),
     });
     return { model: trainedModel(model, config), config, ...outcome };
   } finally {

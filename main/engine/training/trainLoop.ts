@@ -8,7 +8,7 @@ import { polyLearningRate } from '../optim/learningRateSchedules.ts';
 import { Rng } from '../random/rng.ts';
 import type { BatchSource } from './batchSource.ts';
 import type { TrainingMethod } from './methods/trainingMethod.ts';
-import type { ResolvedTrainConfig, TrainHooks, TrainResult } from './trainRequest.ts';
+import type { ResolvedTrainConfig, TrainedModel, TrainHooks, TrainResult } from './trainRequest.ts';
 import { validationDice } from './validationDice.ts';
 
 export interface TrainLoopOptions {
@@ -20,6 +20,8 @@ export interface TrainLoopOptions {
   hooks: TrainHooks;
   /** Called for each checkpoint, with the iterations done so far. */
   checkpoint(iteration: number): void;
+  /** The inference network's current weights, for a snapshot handler. */
+  currentModel(): TrainedModel;
 }
 
 export type TrainLoopOutcome = Pick<TrainResult, 'iterations' | 'seconds' | 'msPerIteration' | 'valDice' | 'validation' | 'stoppedBy'>;
@@ -71,6 +73,8 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
       stoppedBy = 'cancelled';
       break;
     }
+    const snapshot = iteration > options.startIteration ? hooks.snapshotRequest?.() : null;
+    if (snapshot) await snapshot(options.currentModel(), iteration);
     const stepStarted = performance.now();
     const learningRate = schedule(iteration);
     const losses = trainingStep(method, batches, { seed, iteration, iterations, learningRate });

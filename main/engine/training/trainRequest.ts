@@ -159,11 +159,16 @@ export interface TrainResult {
   stoppedBy: 'iterations' | 'time' | 'cancelled';
 }
 
+/** Does something with the model as it is at `iteration` (e.g. predicts with it); awaited before the next step. */
+export type SnapshotHandler = (model: TrainedModel, iteration: number) => Promise<void>;
+
 export interface TrainHooks {
   onProgress?(p: TrainProgress): void;
   onCheckpoint?(c: Checkpoint): void;
   /** Polled between steps; true ends training after the current step, keeping the model. */
   shouldStop?(): boolean;
+  /** Polled between steps; a handler it returns is given the model so far (a prediction asked for mid-run). */
+  snapshotRequest?(): SnapshotHandler | null;
 }
 
 export { train } from './train.ts';

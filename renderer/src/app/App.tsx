@@ -85,6 +85,7 @@ export function App() {
           runs={project?.runs ?? []}
           methods={training.methods}
           newestPredictionRunId={training.predictionRunId}
+          currentModelRunId={project?.currentModelRunId ?? null}
         />
       </main>
       {dialog?.kind === 'project' && (

@@ -6,6 +6,7 @@ import type { ReviewAction, ReviewState } from './useReview.ts';
 interface ReviewPanelProps {
   review: ReviewState;
   methods: readonly MethodSpec[] | null;
+  currentModelRunId: string | null;
   axis: Axis | null;
   slice: number | null;
   /** What the strip shows for the current slice. */
@@ -35,8 +36,9 @@ export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): s
  * opacity), the decision on the current slice (accept, correct, reject) and the queue of
  * slices to review, most uncertain first.
  */
-export function ReviewPanel({ review, methods, axis, slice, display, onDecide, onNext, onJump, disabled }: ReviewPanelProps) {
+export function ReviewPanel({ review, methods, currentModelRunId, axis, slice, display, onDecide, onNext, onJump, disabled }: ReviewPanelProps) {
   const { runs, runId, layer, status, queue, predictedHere } = review;
+  const selected = runs.find((r) => r.id === runId);
   const canDecide = !disabled && predictedHere && axis !== null && slice !== null && display !== 'annotated' && display !== 'accepted' && display !== 'corrected';
   const next = queue?.find((e) => e.slice !== slice) ?? null;
   return (
@@ -93,6 +95,13 @@ export function ReviewPanel({ review, methods, axis, slice, display, onDecide, o
                 onChange={(e) => review.setOpacity(Number(e.target.value) / 100)}
               />
             </label>
+            {selected && predictedHere && (
+              <p className="review-panel__provenance" data-testid="review-provenance">
+                {selected.predictedIteration === null
+                  ? `Predicted by the ${selected.status === 'finished' ? 'final' : 'saved'} model${selected.id === currentModelRunId ? ' (current model)' : ''}.`
+                  : `Predicted by the model at iteration ${selected.predictedIteration}${selected.status === 'running' ? ', training goes on' : ''}.`}
+              </p>
+            )}
             {status === 'not-predicted' && (
               <div className="review-panel__missing" data-testid="review-not-predicted">
                 <p className="empty-note">This run has not predicted this scan.</p>

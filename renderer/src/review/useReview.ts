@@ -25,6 +25,8 @@ interface UseReviewArgs {
   runs: RunInfo[];
   /** A run that has just predicted every scan: shown as soon as it is known. */
   newestPredictionRunId: string | null;
+  /** The project's current model; shown until another run is chosen. */
+  currentModelRunId: string | null;
   axis: Axis | null;
   /** Changes whenever the shown scan's slice states or reviews change (the queue is re-read). */
   annotationKey: string;
@@ -63,7 +65,7 @@ export interface ReviewState {
  * strokes. A run that has just predicted every scan is shown at once.
  */
 export function useReview(args: UseReviewArgs): ReviewState {
-  const { controllerRef, volumeId, axis, annotationKey, newestPredictionRunId } = args;
+  const { controllerRef, volumeId, axis, annotationKey, newestPredictionRunId, currentModelRunId } = args;
   const api = useApi();
   const [chosenRunId, setRunId] = useState<string | null>(null);
   const [layer, setLayer] = useState<OverlayLayer>('prediction');
@@ -86,9 +88,17 @@ export function useReview(args: UseReviewArgs): ReviewState {
       setLayer('prediction');
     }
   }, [newestPredictionRunId]);
-  // Until one is chosen: the newest run that predicted this scan, else the newest run.
-  const runId = chosenRunId ?? (runs.find((r) => volumeId !== null && r.predicted.includes(volumeId)) ?? runs[0])?.id ?? null;
-  const predictedHere = volumeId !== null && (runs.find((r) => r.id === runId)?.predicted.includes(volumeId) ?? false);
+  // A rollback shows the model rolled back to.
+  useEffect(() => setRunId(null), [currentModelRunId]);
+  // Until one is chosen: the current model, else the newest run that predicted this scan, else the newest run.
+  const runId =
+    chosenRunId ??
+    (runs.find((r) => r.id === currentModelRunId) ?? runs.find((r) => volumeId !== null && r.predicted.includes(volumeId)) ?? runs[0])?.id ??
+    null;
+  const run = runs.find((r) => r.id === runId);
+  const predictedHere = volumeId !== null && (run?.predicted.includes(volumeId) ?? false);
+  // a new prediction by the same run (mid-run, or predicted again) replaces the shown one
+  const predictedAt = run?.predictedAt ?? null;
 
   const classesKey = JSON.stringify(args.classes);
   useEffect(() => {
@@ -119,7 +129,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
     return () => {
       live = false;
     };
-  }, [api, controllerRef, volumeId, runId, layer, predictedHere, classesKey]);
+  }, [api, controllerRef, volumeId, runId, layer, predictedHere, predictedAt, classesKey]);
 
   useEffect(() => {
     controllerRef.current?.setOverlayOpacity(opacity);
@@ -136,7 +146,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
     return () => {
       live = false;
     };
-  }, [api, runId, volumeId, axis, predictedHere, annotationKey]);
+  }, [api, runId, volumeId, axis, predictedHere, predictedAt, annotationKey]);
 
   // A prediction asked for here ends with job.ended; the runs list then names the scan.
   useEffect(() => {

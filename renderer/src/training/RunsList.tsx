@@ -7,12 +7,20 @@ interface RunsListProps {
   methods: readonly MethodSpec[] | null;
   /** The run being trained or predicted now: not resumable. */
   busyRunId: string | null;
+  /** The run whose model is the project's current one. */
+  currentModelRunId: string | null;
   onResume(run: RunInfo): void;
+  /** Makes the run's model the current one (a rollback to an earlier model). */
+  onMakeCurrent(run: RunInfo): void;
   disabled: boolean;
 }
 
-/** The project's training runs, newest first, with what each one reached. */
-export function RunsList({ runs, methods, busyRunId, onResume, disabled }: RunsListProps) {
+/**
+ * The project's training runs, newest first, with what each one reached and how much was
+ * annotated when it started; the current model is marked, and any other run with a model can
+ * become the current one.
+ */
+export function RunsList({ runs, methods, busyRunId, currentModelRunId, onResume, onMakeCurrent, disabled }: RunsListProps) {
   const ordered = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return (
     <section className="side-section" aria-label="Runs" data-testid="runs-list">
@@ -27,9 +35,16 @@ export function RunsList({ runs, methods, busyRunId, onResume, disabled }: RunsL
           const seconds = runDurationSeconds(run);
           const label = methods?.find((m) => m.name === run.method)?.label ?? run.method;
           return (
-            <li key={run.id} className="run" data-testid="run-row" data-run-id={run.id} data-status={run.status}>
+            <li key={run.id} className="run" data-testid="run-row" data-run-id={run.id} data-status={run.status} data-current={run.id === currentModelRunId}>
               <div className="run__line">
-                <span className="run__method">{label}</span>
+                <span className="run__method">
+                  {label}
+                  {run.id === currentModelRunId && (
+                    <span className="run__current" data-testid="run-current" title="Predictions use this model">
+                      current model
+                    </span>
+                  )}
+                </span>
                 <span className={`run__status run__status--${run.status}`} data-testid="run-status">
                   {run.status}
                 </span>
@@ -41,16 +56,31 @@ export function RunsList({ runs, methods, busyRunId, onResume, disabled }: RunsL
               <div className="run__line run__meta">
                 <span>
                   {run.model} · {run.backend || 'backend ?'} · {run.iterations} it.
+                  {run.annotatedSlices !== null && <span data-testid="run-annotated"> · {run.annotatedSlices} annotated</span>}
                 </span>
                 <span data-testid="run-dice" title="validation Dice">
                   {run.valDice === null ? 'Dice –' : `Dice ${run.valDice.toFixed(3)}`}
                 </span>
               </div>
-              {(run.status === 'cancelled' || run.status === 'failed') && run.id !== busyRunId && (
-                <button type="button" className="button button--small" data-testid="run-resume" disabled={disabled} onClick={() => onResume(run)}>
-                  Resume
-                </button>
-              )}
+              <div className="button-row">
+                {(run.status === 'cancelled' || run.status === 'failed') && run.id !== busyRunId && (
+                  <button type="button" className="button button--small" data-testid="run-resume" disabled={disabled} onClick={() => onResume(run)}>
+                    Resume
+                  </button>
+                )}
+                {run.hasModel && run.id !== currentModelRunId && run.id !== busyRunId && (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    data-testid="run-make-current"
+                    disabled={disabled}
+                    title="Roll back (or forward) to this run's model: predictions use it until a newer run finishes"
+                    onClick={() => onMakeCurrent(run)}
+                  >
+                    Use this model
+                  </button>
+                )}
+              </div>
             </li>
           );
         })}

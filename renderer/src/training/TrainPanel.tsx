@@ -73,6 +73,13 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
       setStarting(false);
     }
   };
+  const makeCurrent = async (run: RunInfo) => {
+    try {
+      await training.makeCurrent(run.id);
+    } catch (err) {
+      report(err, 'Could not switch the model');
+    }
+  };
   // The API's defaults for method and model would replace the run's own: send them as they were.
   const resume = (run: RunInfo) => {
     const model = (['auto', 'unet2d', 'vnet3d'] as const).find((m) => m === run.model) ?? 'auto';
@@ -80,6 +87,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
   };
 
   const annotated = annotatedSliceCount(project);
+  const predictedIteration = project.runs.find((r) => r.id === training.predictionRunId)?.predictedIteration;
   const endedRun = ended ? project.runs.find((r) => r.id === ended.runId) : undefined;
   return (
     <div className="train-panel" data-testid="train-panel">
@@ -196,9 +204,21 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
         <section className="side-section" aria-label="Progress" data-testid="train-running" data-kind={active.kind} data-run-id={active.runId}>
           <ProgressBar label={active.kind === 'train' ? 'Training' : 'Predicting every scan'} progress={active.progress} />
           {active.kind === 'train' && (
-            <button type="button" className="button button--small" data-testid="train-cancel" disabled={active.cancelling} onClick={() => void training.cancel()}>
-              {active.cancelling ? 'Cancelling…' : 'Cancel (keeps the model so far)'}
-            </button>
+            <div className="button-row">
+              <button type="button" className="button button--small" data-testid="train-cancel" disabled={active.cancelling} onClick={() => void training.cancel()}>
+                {active.cancelling ? 'Cancelling…' : 'Cancel (keeps the model so far)'}
+              </button>
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="train-snapshot"
+                disabled={active.cancelling || training.snapshotPending || (active.progress?.step ?? 0) === 0}
+                title="Predict every scan with the model as it is now; training goes on"
+                onClick={() => void training.predictSoFar()}
+              >
+                {training.snapshotPending ? 'Predicting…' : 'Predict with the model so far'}
+              </button>
+            </div>
           )}
           {active.kind === 'train' && <LearningCurves series={active.series} />}
         </section>
@@ -225,12 +245,22 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
       {training.predictionRunId && (
         <section className="side-section" aria-label="Prediction" data-testid="prediction-ready" data-run-id={training.predictionRunId}>
           <p className="train-ended__note" data-testid="prediction-message">
-            Every scan is predicted with run {training.predictionRunId.slice(0, 6)}.
+            {predictedIteration === null || predictedIteration === undefined
+              ? `Every scan is predicted with run ${training.predictionRunId.slice(0, 6)}.`
+              : `Every scan is predicted with run ${training.predictionRunId.slice(0, 6)} as it was at iteration ${predictedIteration}.`}
           </p>
         </section>
       )}
 
-      <RunsList runs={project.runs} methods={methods} busyRunId={active?.runId ?? null} onResume={resume} disabled={busy} />
+      <RunsList
+        runs={project.runs}
+        methods={methods}
+        busyRunId={active?.runId ?? null}
+        currentModelRunId={project.currentModelRunId}
+        onResume={resume}
+        onMakeCurrent={(run) => void makeCurrent(run)}
+        disabled={busy}
+      />
     </div>
   );
 }

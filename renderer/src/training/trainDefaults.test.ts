@@ -13,7 +13,7 @@ function volume(id: string, annotated: Partial<VolumeInfo['annotatedSlices']>, s
   };
 }
 function project(volumes: VolumeInfo[]): ProjectInfo {
-  return { path: '/p', name: 'p', schemaVersion: 1, isSample: false, volumes, classes: [], runs: [] };
+  return { path: '/p', name: 'p', schemaVersion: 1, isSample: false, volumes, classes: [], runs: [], currentModelRunId: null };
 }
 const option = (method: string, key: string) => methodSpec(method).options.find((o) => o.key === key)!;
 

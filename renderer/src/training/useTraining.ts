@@ -22,6 +22,12 @@ export interface TrainingState {
   ended: (JobEndedEvent & { series: ProgressSeries }) | null;
   /** The run whose predictions are ready to show. */
   predictionRunId: string | null;
+  /** A prediction with the running model so far was asked for and has not come yet. */
+  snapshotPending: boolean;
+  /** Predicts every scan with the model the running job has so far, without stopping it. */
+  predictSoFar(): Promise<void>;
+  /** Makes a run's model the project's current one (a rollback), and predicts with it where it has not yet. */
+  makeCurrent(runId: string): Promise<void>;
   /** What a new run with `request` would use and cost, or what stops it (see `jobs.preflight`). */
   preflight(request: TrainRequest): Promise<TrainPreflight>;
   /** Starts a run (or resumes one: `request.resume`); throws what the API refuses. */
@@ -40,6 +46,7 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
   const [active, setActiveState] = useState<ActiveJob | null>(null);
   const [ended, setEnded] = useState<TrainingState['ended']>(null);
   const [predictionRunId, setPredictionRunId] = useState<string | null>(null);
+  const [snapshotPending, setSnapshotPending] = useState(false);
   // Events are applied to this copy as they come, so an end that follows a progress report in
   // the same tick sees that report (React state would still hold the one before).
   const activeRef = useRef<ActiveJob | null>(null);
@@ -67,6 +74,7 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
   const finish = useCallback(
     (a: ActiveJob, e: JobEndedEvent) => {
       setActive(null);
+      setSnapshotPending(false);
       if (e.kind === 'train') {
         setEnded({ ...e, series: a.series });
         if (e.status === 'finished') void predict(e.runId, a.series);
@@ -99,6 +107,10 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
       if (!a || a.runId !== e.runId || a.kind !== e.kind) return;
       setActive({ ...a, progress: e.progress, series: e.kind === 'train' ? appendProgress(a.series, e.progress) : a.series });
     });
+    const offSaved = api.on('predictions.saved', (e) => {
+      setPredictionRunId(e.runId);
+      if (activeRef.current?.runId === e.runId) setSnapshotPending(false);
+    });
     const offEnded = api.on('job.ended', (e) => {
       callbacks.current.onRunsChanged();
       const a = activeRef.current;
@@ -108,6 +120,7 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
     return () => {
       live = false;
       offProgress();
+      offSaved();
       offEnded();
     };
   }, [api, finish, setActive]);
@@ -125,6 +138,28 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
       else setActive(a);
     },
     [api, ended, finish, setActive],
+  );
+
+  const predictSoFar = useCallback(async () => {
+    const a = activeRef.current;
+    if (!a || a.kind !== 'train') return;
+    setSnapshotPending(true);
+    try {
+      await api.call('predictions.start', { runId: a.runId });
+    } catch (err) {
+      setSnapshotPending(false);
+      callbacks.current.report(err, 'Could not predict with the model so far');
+    }
+  }, [api]);
+
+  const makeCurrent = useCallback(
+    async (runId: string) => {
+      const info = await api.call('models.setCurrent', { runId });
+      const run = info.runs.find((r) => r.id === runId);
+      if (run && run.predicted.length < info.volumes.length) await predict(runId, emptySeries());
+      else setPredictionRunId(runId);
+    },
+    [api, predict],
   );
 
   const preflight = useCallback(
@@ -147,5 +182,5 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
     }
   }, [api, setActive]);
 
-  return { methods, active, ended, predictionRunId, preflight, train, cancel };
+  return { methods, active, ended, predictionRunId, snapshotPending, predictSoFar, makeCurrent, preflight, train, cancel };
 }

@@ -41,6 +41,7 @@ interface ViewerPaneProps {
   methods: readonly MethodSpec[] | null;
   /** A run that has just predicted every scan: its prediction is shown at once. */
   newestPredictionRunId: string | null;
+  currentModelRunId: string | null;
 }
 
 type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
@@ -49,7 +50,7 @@ type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
  * The image area (toolbar, the NiiVue canvas with its loading state, the slice-state strip, the
  * crosshair readout) and beside it the segment editor that paints on it.
  */
-export function ViewerPane({ volume, volumes, classes, onProjectStale, report, trainPanel, runs, methods, newestPredictionRunId }: ViewerPaneProps) {
+export function ViewerPane({ volume, volumes, classes, onProjectStale, report, trainPanel, runs, methods, newestPredictionRunId, currentModelRunId }: ViewerPaneProps) {
   const api = useApi();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -192,6 +193,7 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
     volumeId: annotationReady ? shownId : null,
     runs,
     newestPredictionRunId,
+    currentModelRunId,
     axis,
     annotationKey: JSON.stringify([axisStates, axisReviews]),
     classes,
@@ -396,6 +398,7 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
               <ReviewPanel
                 review={review}
                 methods={methods}
+                currentModelRunId={currentModelRunId}
                 axis={axis}
                 slice={currentSlice}
                 display={currentDisplay}

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import type {
-  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, TrainPreflight, VolumeInfo,
+  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionComparisonResult, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, TrainPreflight, VolumeInfo,
 } from './types.ts';
 import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 
@@ -135,6 +135,13 @@ export const requestSchemas = {
    * (`predictions.saved` tells when), and answers with the training job.
    */
   'predictions.start': z.object({ runId: runId.optional(), volumeId: volumeId.optional() }).strict(),
+  /**
+   * Where two runs' predictions of a scan agree and differ: a label map (NIfTI, gzip, the
+   * scan's geometry) coding each voxel 0 both background, 1 same class, 2 only `runId` says
+   * foreground, 3 only `otherRunId` does, 4 different classes; with their Dice over the scan
+   * and per slice of each axis.
+   */
+  'predictions.compare': z.object({ runId, otherRunId: runId, volumeId }).strict(),
   /** Makes a run's model the project's current one: a rollback to an earlier model (a newer run's model replaces it again). */
   'models.setCurrent': z.object({ runId }).strict(),
   /** The predicted label map of a volume (NIfTI, gzip, the scan's geometry), or null when there is none. */
@@ -199,6 +206,7 @@ export interface Results {
   'methods.list': readonly MethodSpec[];
   'predictions.start': JobInfo;
   'models.setCurrent': ProjectInfo;
+  'predictions.compare': PredictionComparisonResult;
   'predictions.labels': ArrayBuffer | null;
   'predictions.uncertainty': ArrayBuffer | null;
   'review.queue': ReviewQueueEntry[];

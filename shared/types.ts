@@ -229,6 +229,15 @@ export interface TrainPreflight {
   plan: TrainPlan | null;
 }
 
+/** Two runs' predictions of one scan compared (`predictions.compare`). */
+export interface PredictionComparisonResult {
+  /** NIfTI (gzip) of voxel codes: 0 both background, 1 same class, 2 only the first run's foreground, 3 only the second's, 4 classes differ. */
+  map: ArrayBuffer;
+  /** Dice of the two over the scan; null when both are empty. */
+  dice: number | null;
+  sliceDice: Record<Axis, (number | null)[]>;
+}
+
 /** One slice waiting for review in a run's prediction (`review.queue`). */
 export interface ReviewQueueEntry {
   volumeId: string;

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError } from '../../shared/api.ts';
-import type { AnnotationSnapshot, AnnotationUpdate, Axis, ExportedLabels, ProjectInfo, ReviewQueueEntry, VolumeInfo } from '../../shared/types.ts';
+import type { AnnotationSnapshot, AnnotationUpdate, Axis, ExportedLabels, PredictionComparisonResult, ProjectInfo, ReviewQueueEntry, VolumeInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
@@ -14,6 +14,7 @@ import { makePhantom } from '../../tests/support/phantom.ts';
 import { arrayBufferOf, assertRefused } from '../../tests/support/apiAssertions.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
 import { dispatch } from './handlers.ts';
+import { COMPARISON } from './predictionComparison.ts';
 import { jobVolumes } from './training.ts';
 import { withCurrentLabels } from './trainingLabels.ts';
 
@@ -293,6 +294,26 @@ test('annotations.export: annotations only, with accepted predictions, or a run\
   await refused('annotations.export', { volumeId: volume.id, content: 'prediction' }, 'invalid-request', /runId is needed/);
   await refused('annotations.export', { volumeId: volume.id, content: 'annotations', runId }, 'invalid-request', /runId is needed/);
   await refused('annotations.export', { volumeId: bare.id, content: 'prediction', runId }, 'not-found', /has no prediction for scan "other"/);
+});
+
+test('predictions.compare: where two runs agree and differ, voxel by voxel, with Dice per slice', async () => {
+  const other = ctx.workspace.requireProject().runs().find((r) => r.method === 'supervised')!.id;
+  const result = (await call('predictions.compare', { runId, otherRunId: other, volumeId: volume.id })) as PredictionComparisonResult;
+  const map = readNifti(new Uint8Array(result.map), 'compare.nii.gz');
+  assert.deepEqual(map.shape, SHAPE);
+  assert.deepEqual(map.header.srowX, readNifti(phantom.scanBytes, 's').header.srowX);
+  const codes = new Uint8Array(map.data);
+  // run: class 1 at (0,0,1) and (3,0,3), class 2 at (0,2,3); the other run: class 7 at (1,1,2)
+  const expected = new Uint8Array(N);
+  for (const n of [at(0, 0, 1), at(3, 0, 3), at(0, 2, 3)]) expected[n] = COMPARISON.onlyA;
+  expected[at(1, 1, 2)] = COMPARISON.onlyB;
+  assert.deepEqual(codes, expected);
+  assert.equal(result.dice, 0);
+  assert.deepEqual(result.sliceDice.k, [null, 0, 0, 0, null]);
+  const same = (await call('predictions.compare', { runId, otherRunId: runId, volumeId: volume.id })) as PredictionComparisonResult;
+  assert.equal(same.dice, 1);
+  await refused('predictions.compare', { runId, otherRunId: other, volumeId: bare.id }, 'not-found', /has no prediction for scan "other"/);
+  await refused('predictions.compare', { runId, otherRunId: 'abcdef012345', volumeId: volume.id }, 'not-found', /no run abcdef012345/);
 });
 
 test('decisions, states and the queue survive reopening the project', async () => {

@@ -3,6 +3,8 @@ import type { Axis, ProjectInfo, ReviewQueueEntry } from '../../shared/types.ts'
 import { annotationService } from '../annotation/annotationService.ts';
 import { AXIS_INDEX, slicePlane } from '../annotation/slicePlane.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
+import { shapeOf, writeNifti } from '../io/index.ts';
+import { comparePredictions } from './predictionComparison.ts';
 import { normalisedEntropy, requirePrediction, storedPrediction, uncertaintyNifti } from './predictionUncertainty.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -55,7 +57,7 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?
   return entries.sort((a, b) => b.uncertainty - a.uncertainty).slice(0, req.limit);
 }
 
-type ReviewMethods = 'predictions.uncertainty' | 'review.queue' | 'review.accept' | 'review.correct' | 'review.reject';
+type ReviewMethods = 'predictions.uncertainty' | 'predictions.compare' | 'review.queue' | 'review.accept' | 'review.correct' | 'review.reject';
 
 /**
  * Uncertainty maps and the review of predictions. Accepting changes which slices are
@@ -75,6 +77,14 @@ export function createReviewHandlers(ws: Workspace, changed: () => ProjectInfo |
       return bytes && (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     },
     'review.queue': async (req) => reviewQueue(store(), req),
+    'predictions.compare': async ({ runId, otherRunId, volumeId }) => {
+      const a = requirePrediction(store(), runId, volumeId);
+      const b = requirePrediction(store(), otherRunId, volumeId);
+      const [ni, nj, nk] = shapeOf(a.scanHeader);
+      const { codes, dice, sliceDice } = comparePredictions(a.labels, b.labels, [ni, nj, nk]);
+      const map = writeNifti(a.scanHeader, codes, { gzip: true, description: `Atrium: run ${runId} vs run ${otherRunId}` });
+      return { map: map.buffer.slice(map.byteOffset, map.byteOffset + map.byteLength) as ArrayBuffer, dice, sliceDice };
+    },
     'review.accept': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'accepted'),
     'review.correct': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'corrected'),
     'review.reject': async ({ runId, volumeId, axis, slices }) => {

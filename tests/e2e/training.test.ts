@@ -328,6 +328,18 @@ describe('training', { timeout: 180_000 }, () => {
     await page.getByTestId('tab-review').click();
     await poll(() => page.getByTestId('review-run').inputValue(), (v) => v === first.id);
     await page.getByTestId('review-provenance').getByText('Predicted by the final model (current model).').waitFor();
+
+    // compare it with the later run's prediction of the same scan
+    await page.getByTestId('review-compare').selectOption(latest.id);
+    await page.getByTestId('review-comparison').waitFor();
+    await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
+    assert.equal(await page.getByTestId('layer-compare').getAttribute('aria-pressed'), 'true');
+    const compared = await api(server, 'predictions.compare', { runId: first.id, otherRunId: latest.id, volumeId });
+    const where = (await page.getByTestId('review-where').textContent())!;
+    const slice = Number(/^k (\d+)/.exec(where)![1]);
+    const fmt = (d: number | null) => (d === null ? '– (both empty)' : d.toFixed(2));
+    assert.equal(await page.getByTestId('review-agreement').textContent(), `Dice of the two: ${fmt(compared.dice)} over the scan · ${fmt(compared.sliceDice.k[slice] ?? null)} on k ${slice}`);
+    await page.getByTestId('layer-prediction').click();
   });
 
   test('no page errors', () => {

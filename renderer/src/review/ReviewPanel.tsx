@@ -1,10 +1,13 @@
 import type { MethodSpec } from '../../../shared/methods.ts';
 import type { Axis, RunInfo } from '../../../shared/types.ts';
+import { COMPARISON_LEGEND } from './comparisonLut.ts';
 import type { SliceDisplay } from './sliceDisplay.ts';
 import type { ReviewAction, ReviewState } from './useReview.ts';
 
 interface ReviewPanelProps {
   review: ReviewState;
+  /** The scan shown. */
+  volumeId: string | null;
   methods: readonly MethodSpec[] | null;
   currentModelRunId: string | null;
   axis: Axis | null;
@@ -25,6 +28,8 @@ const DECISION_WORDS: Partial<Record<SliceDisplay, string>> = {
   annotated: 'annotated by hand',
 };
 
+const formatDice = (d: number | null) => (d === null ? '– (both empty)' : d.toFixed(2));
+
 export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): string {
   const method = methods?.find((m) => m.name === run.method)?.label ?? run.method;
   const dice = run.valDice === null ? '' : ` · Dice ${run.valDice.toFixed(2)}`;
@@ -36,9 +41,10 @@ export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): s
  * opacity), the decision on the current slice (accept, correct, reject) and the queue of
  * slices to review, most uncertain first.
  */
-export function ReviewPanel({ review, methods, currentModelRunId, axis, slice, display, onDecide, onNext, onJump, disabled }: ReviewPanelProps) {
+export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis, slice, display, onDecide, onNext, onJump, disabled }: ReviewPanelProps) {
   const { runs, runId, layer, status, queue, predictedHere } = review;
   const selected = runs.find((r) => r.id === runId);
+  const comparable = runs.filter((r) => r.id !== runId && volumeId !== null && r.predicted.includes(volumeId));
   const canDecide = !disabled && predictedHere && axis !== null && slice !== null && display !== 'annotated' && display !== 'accepted' && display !== 'corrected';
   const next = queue?.find((e) => e.slice !== slice) ?? null;
   return (
@@ -66,8 +72,26 @@ export function ReviewPanel({ review, methods, currentModelRunId, axis, slice, d
                 ))}
               </select>
             </label>
+            <label className="train-field">
+              <span>Compare</span>
+              <select
+                className="text-input"
+                data-testid="review-compare"
+                value={review.compareRunId ?? ''}
+                disabled={disabled || comparable.length === 0}
+                title="Show where another run's prediction of this scan agrees and differs"
+                onChange={(e) => review.setCompareRunId(e.target.value || null)}
+              >
+                <option value="">{comparable.length ? 'with no other run' : 'no other run predicted this scan'}</option>
+                {comparable.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {runLabel(r, methods)}
+                  </option>
+                ))}
+              </select>
+            </label>
             <div className="segmented review-panel__layers" role="group" aria-label="Overlay">
-              {([null, 'prediction', 'uncertainty'] as const).map((l) => (
+              {([null, 'prediction', 'uncertainty', ...(review.compareRunId ? (['compare'] as const) : [])] as const).map((l) => (
                 <button
                   key={l ?? 'none'}
                   type="button"
@@ -78,10 +102,26 @@ export function ReviewPanel({ review, methods, currentModelRunId, axis, slice, d
                   disabled={disabled}
                   onClick={() => review.setLayer(l)}
                 >
-                  {l === null ? 'None' : l === 'prediction' ? 'Prediction' : 'Uncertainty'}
+                  {l === null ? 'None' : l === 'prediction' ? 'Prediction' : l === 'uncertainty' ? 'Uncertainty' : 'Compare'}
                 </button>
               ))}
             </div>
+            {layer === 'compare' && review.comparison && (
+              <div className="review-panel__comparison" data-testid="review-comparison">
+                <ul className="comparison-legend">
+                  {COMPARISON_LEGEND.map((c) => (
+                    <li key={c.code}>
+                      <span className="comparison-legend__swatch" style={{ background: `rgb(${c.rgb.join(',')})` }} />
+                      {c.name}
+                    </li>
+                  ))}
+                </ul>
+                <p data-testid="review-agreement">
+                  Dice of the two: {formatDice(review.comparison.dice)} over the scan
+                  {axis !== null && slice !== null && ` · ${formatDice(review.comparison.sliceDice[axis][slice] ?? null)} on ${axis} ${slice}`}
+                </p>
+              </div>
+            )}
             <label className="train-field">
               <span>Opacity</span>
               <input

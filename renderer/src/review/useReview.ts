@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AnnotationUpdate, Axis, LabelClass, ReviewQueueEntry, RunInfo } from '../../../shared/types.ts';
+import type { AnnotationUpdate, Axis, LabelClass, PredictionComparisonResult, ReviewQueueEntry, RunInfo } from '../../../shared/types.ts';
+import { comparisonLut } from './comparisonLut.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { labelLut } from '../viewer/labelColormap.ts';
 import { SupersededError, type ViewerController } from '../viewer/ViewerController.ts';
 
-/** Which overlay of the chosen run is drawn over the scan; null for none. */
-export type OverlayLayer = 'prediction' | 'uncertainty' | null;
+/** Which overlay of the chosen run is drawn over the scan (`compare`: against a second run); null for none. */
+export type OverlayLayer = 'prediction' | 'uncertainty' | 'compare' | null;
 
 /**
  * `none`: no overlay asked for (or no run to show); `loading`; `shown`; `not-predicted`: the
@@ -52,6 +53,11 @@ export interface ReviewState {
   queue: ReviewQueueEntry[] | null;
   /** Whether the chosen run has predicted the shown scan. */
   predictedHere: boolean;
+  /** The run the shown one is compared with (the `compare` layer), among those that predicted the scan. */
+  compareRunId: string | null;
+  setCompareRunId(runId: string | null): void;
+  /** Agreement of the two while the comparison is shown. */
+  comparison: Pick<PredictionComparisonResult, 'dice' | 'sliceDice'> | null;
   decide(action: ReviewAction, slice: number): Promise<boolean>;
   /** Predicts the shown scan with the chosen run (a run trained before the scan was imported). */
   predictScan(): Promise<void>;
@@ -73,6 +79,8 @@ export function useReview(args: UseReviewArgs): ReviewState {
   const [status, setStatus] = useState<OverlayStatus>('none');
   const [queue, setQueue] = useState<ReviewQueueEntry[] | null>(null);
   const [predicting, setPredicting] = useState<string | null>(null);
+  const [compareRunId, setCompare] = useState<string | null>(null);
+  const [comparison, setComparison] = useState<ReviewState['comparison']>(null);
   const reportRef = useRef(args.report);
   reportRef.current = args.report;
   const opacityRef = useRef(opacity);
@@ -100,26 +108,39 @@ export function useReview(args: UseReviewArgs): ReviewState {
   // a new prediction by the same run (mid-run, or predicted again) replaces the shown one
   const predictedAt = run?.predictedAt ?? null;
 
+  // the compared run must have predicted this scan too, and differ from the shown one
+  const compared = runs.find((r) => r.id === compareRunId && r.id !== runId && volumeId !== null && r.predicted.includes(volumeId));
+  const comparedId = compared?.id ?? null;
+  const comparedAt = compared?.predictedAt ?? null;
+  const shownLayer = layer === 'compare' && !comparedId ? 'prediction' : layer;
+
   const classesKey = JSON.stringify(args.classes);
   useEffect(() => {
     const controller = controllerRef.current;
+    setComparison(null);
     if (!controller || !volumeId) return;
     const hide = (next: OverlayStatus) => {
       setStatus(next);
       void controller.setOverlay(null);
     };
-    if (!runId || !layer) return hide('none');
+    if (!runId || !shownLayer) return hide('none');
     if (!predictedHere) return hide('not-predicted');
     let live = true;
     setStatus('loading');
     (async () => {
-      const bytes = await api.call(layer === 'prediction' ? 'predictions.labels' : 'predictions.uncertainty', { runId, volumeId });
-      if (!live) return;
-      if (!bytes) return hide('not-predicted');
-      const lut = labelLut(JSON.parse(classesKey) as LabelClass[]);
-      await controller.setOverlay(
-        layer === 'prediction' ? { kind: 'prediction', bytes, lut, opacity: opacityRef.current } : { kind: 'uncertainty', bytes, opacity: opacityRef.current },
-      );
+      const opacity = opacityRef.current;
+      if (shownLayer === 'compare') {
+        const result = await api.call('predictions.compare', { runId, otherRunId: comparedId!, volumeId });
+        if (!live) return;
+        await controller.setOverlay({ kind: 'comparison', bytes: result.map, lut: comparisonLut(), opacity });
+        if (live) setComparison({ dice: result.dice, sliceDice: result.sliceDice });
+      } else {
+        const bytes = await api.call(shownLayer === 'prediction' ? 'predictions.labels' : 'predictions.uncertainty', { runId, volumeId });
+        if (!live) return;
+        if (!bytes) return hide('not-predicted');
+        const lut = labelLut(JSON.parse(classesKey) as LabelClass[]);
+        await controller.setOverlay(shownLayer === 'prediction' ? { kind: 'prediction', bytes, lut, opacity } : { kind: 'uncertainty', bytes, opacity });
+      }
       if (live) setStatus('shown');
     })().catch((err) => {
       if (!live || err instanceof SupersededError) return;
@@ -129,7 +150,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
     return () => {
       live = false;
     };
-  }, [api, controllerRef, volumeId, runId, layer, predictedHere, predictedAt, classesKey]);
+  }, [api, controllerRef, volumeId, runId, shownLayer, predictedHere, predictedAt, comparedId, comparedAt, classesKey]);
 
   useEffect(() => {
     controllerRef.current?.setOverlayOpacity(opacity);
@@ -179,9 +200,14 @@ export function useReview(args: UseReviewArgs): ReviewState {
   }, [api, runId, volumeId]);
 
   const toggleLayer = useCallback((next: Exclude<OverlayLayer, null>) => setLayer((shown) => (shown === next ? null : next)), []);
+  const setCompareRunId = useCallback((id: string | null) => {
+    setCompare(id);
+    setLayer(id ? 'compare' : 'prediction');
+  }, []);
 
   return {
-    runs, runId, setRunId, layer, setLayer, toggleLayer, opacity, setOpacity, status, queue, predictedHere, decide, predictScan,
+    runs, runId, setRunId, layer: shownLayer, setLayer, toggleLayer, opacity, setOpacity, status, queue, predictedHere, decide, predictScan,
+    compareRunId: comparedId, setCompareRunId, comparison,
     predicting: predicting !== null && predicting === runId,
   };
 }

@@ -39,7 +39,7 @@ export interface ScanToShow {
  * that leaves near-certain voxels clear.
  */
 export type OverlayToShow =
-  | { kind: 'prediction'; bytes: ArrayBuffer; lut: LabelLut; opacity: number }
+  | { kind: 'prediction' | 'comparison'; bytes: ArrayBuffer; lut: LabelLut; opacity: number }
   | { kind: 'uncertainty'; bytes: ArrayBuffer; opacity: number };
 
 /** Uncertainty below this shows nothing: most of a confident prediction stays clear. */
@@ -212,7 +212,7 @@ export class ViewerController {
     });
     if (generation !== this.generation || this.disposed || this.nv.volumes[0] !== scan) throw new SupersededError();
     if (image.hdr!.dims.slice(1, 4).some((d, a) => d !== scan.hdr!.dims[a + 1])) throw new Error(`the ${overlay.kind} does not have the scan's shape`);
-    if (overlay.kind === 'prediction') {
+    if (overlay.kind !== 'uncertainty') {
       image.colormapLabel = { lut: overlay.lut.lut, min: 0, max: 255, labels: overlay.lut.labels };
     } else {
       image.cal_min = UNCERTAINTY_FLOOR;

@@ -397,6 +397,7 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
             content: (
               <ReviewPanel
                 review={review}
+                volumeId={annotationReady ? shownId : null}
                 methods={methods}
                 currentModelRunId={currentModelRunId}
                 axis={axis}

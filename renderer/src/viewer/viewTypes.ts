@@ -21,7 +21,7 @@ export interface ViewerLocation {
   /** Label value at the crosshair, null when no label map is shown. */
   label: number | null;
   /** The overlay's value at the crosshair (a predicted class, or an uncertainty 0..1); null without one. */
-  overlay: { kind: 'prediction' | 'uncertainty'; value: number } | null;
+  overlay: { kind: 'prediction' | 'comparison' | 'uncertainty'; value: number } | null;
 }
 
 export interface WindowRange {

@@ -42,7 +42,7 @@ export function labelMapNifti(store: ProjectStore, volumeId: string, choice: Exp
       return writeNifti(header, withoutAccepted(store, volumeId, header), { gzip: true });
     case 'prediction':
       if (!choice.runId) throw new ApiError('bad-input', 'exporting a prediction needs a run');
-      return writeNifti(header, requirePrediction(store, choice.runId, volumeId).labels, { gzip: true });
+      return writeNifti(header, requirePrediction(store, choice.runId, volumeId, { probabilities: false }).labels, { gzip: true });
   }
 }
 

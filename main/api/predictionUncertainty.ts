@@ -44,8 +44,9 @@ export interface StoredPrediction {
  * The stored prediction of `volumeId` by run `runId`, or null when the run has none for it.
  * Throws not-found for an unknown volume or run, and conflict when the files no longer fit
  * the scan's grid.
+ * @param opts.probabilities false: leave the (large) probability file unread; `probabilities` is then null.
  */
-export function storedPrediction(store: ProjectStore, runId: string, volumeId: string): StoredPrediction | null {
+export function storedPrediction(store: ProjectStore, runId: string, volumeId: string, opts: { probabilities?: boolean } = {}): StoredPrediction | null {
   const volume = store.volumeFiles(volumeId);
   if (!volume) throw new ApiError('not-found', `no volume with id ${volumeId}`);
   if (!store.runRecord(runId)) throw new ApiError('not-found', `no run ${runId}`);
@@ -54,7 +55,7 @@ export function storedPrediction(store: ProjectStore, runId: string, volumeId: s
   const scanHeader = readNifti(readFileSync(store.file(volume.scanFile)), volume.scanFile).header;
   const image = readNifti(readFileSync(store.file(files.labelsFile)), files.labelsFile);
   const labels = image.data instanceof Uint8Array ? image.data : Uint8Array.from(image.data);
-  const probabilities = files.probabilitiesFile
+  const probabilities = files.probabilitiesFile && opts.probabilities !== false
     ? decodeProbabilityFile(readFileSync(store.file(files.probabilitiesFile)), files.probabilitiesFile)
     : null;
   const [ni, nj, nk] = shapeOf(scanHeader);
@@ -67,8 +68,8 @@ export function storedPrediction(store: ProjectStore, runId: string, volumeId: s
 }
 
 /** Like storedPrediction, but a missing prediction is a not-found error. */
-export function requirePrediction(store: ProjectStore, runId: string, volumeId: string): StoredPrediction {
-  const prediction = storedPrediction(store, runId, volumeId);
+export function requirePrediction(store: ProjectStore, runId: string, volumeId: string, opts: { probabilities?: boolean } = {}): StoredPrediction {
+  const prediction = storedPrediction(store, runId, volumeId, opts);
   if (!prediction) throw new ApiError('not-found', `run ${runId} has no prediction for scan "${store.volumeFiles(volumeId)!.name}": predict it first`);
   return prediction;
 }

@@ -66,7 +66,7 @@ type ReviewMethods = 'predictions.uncertainty' | 'predictions.compare' | 'review
 export function createReviewHandlers(ws: Workspace, changed: () => ProjectInfo | null): Pick<ApiHandlers, ReviewMethods> {
   const store = () => ws.requireProject();
   const take = (runId: string, volumeId: string, axis: Axis, slices: number[], decision: 'accepted' | 'corrected') => {
-    const prediction = requirePrediction(store(), runId, volumeId);
+    const prediction = requirePrediction(store(), runId, volumeId, { probabilities: false });
     const update = annotationService(store()).review(volumeId, axis, slices, { predictionId: prediction.id, decision, predicted: prediction.labels });
     changed();
     return update;
@@ -78,8 +78,8 @@ export function createReviewHandlers(ws: Workspace, changed: () => ProjectInfo |
     },
     'review.queue': async (req) => reviewQueue(store(), req),
     'predictions.compare': async ({ runId, otherRunId, volumeId }) => {
-      const a = requirePrediction(store(), runId, volumeId);
-      const b = requirePrediction(store(), otherRunId, volumeId);
+      const a = requirePrediction(store(), runId, volumeId, { probabilities: false });
+      const b = requirePrediction(store(), otherRunId, volumeId, { probabilities: false });
       const [ni, nj, nk] = shapeOf(a.scanHeader);
       const { codes, dice, sliceDice } = comparePredictions(a.labels, b.labels, [ni, nj, nk]);
       const map = writeNifti(a.scanHeader, codes, { gzip: true, description: `Atrium: run ${runId} vs run ${otherRunId}` });
@@ -88,7 +88,7 @@ export function createReviewHandlers(ws: Workspace, changed: () => ProjectInfo |
     'review.accept': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'accepted'),
     'review.correct': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'corrected'),
     'review.reject': async ({ runId, volumeId, axis, slices }) => {
-      const prediction = requirePrediction(store(), runId, volumeId);
+      const prediction = requirePrediction(store(), runId, volumeId, { probabilities: false });
       return annotationService(store()).review(volumeId, axis, slices, { predictionId: prediction.id, decision: 'rejected' });
     },
   };

@@ -220,6 +220,11 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
               </button>
             </div>
           )}
+          {active.kind === 'predict' && (
+            <button type="button" className="button button--small" data-testid="predict-cancel" disabled={active.cancelling} onClick={() => void training.cancel()}>
+              {active.cancelling ? 'Stopping…' : 'Stop predicting (keeps the scans done)'}
+            </button>
+          )}
           {active.kind === 'train' && <LearningCurves series={active.series} />}
         </section>
       )}

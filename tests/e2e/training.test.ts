@@ -257,6 +257,16 @@ describe('training', { timeout: 180_000 }, () => {
     assert.equal(await cell.getAttribute('data-state'), 'accepted');
     const stroke = readNifti(new Uint8Array((await api(server, 'annotations.load', { volumeId })).labels), 'l.nii.gz');
     assert.equal(stroke.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is still there');
+
+    // the rest of the scan at once, undone like a stroke
+    const rejectedCells = page.locator('[data-testid="slice-cell"][data-state="rejected"]');
+    await page.getByTestId('review-reject-scan').click();
+    await poll(() => rejectedCells.count(), (n) => n === SHAPE[2] - 4);
+    assert.deepEqual((await api(server, 'annotations.load', { volumeId })).reviews.k.filter((r) => r.decision === 'rejected').length, SHAPE[2] - 4);
+    await page.getByTestId('viewer-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await poll(() => rejectedCells.count(), (n) => n === 0);
+    assert.deepEqual((await api(server, 'annotations.load', { volumeId })).reviews.k.map((r) => r.decision), ['accepted']);
   });
 
   test('closing a window while training asks first; Cancel keeps a usable model; Resume continues from its checkpoint', async () => {

@@ -15,6 +15,10 @@ interface ReviewPanelProps {
   /** What the strip shows for the current slice. */
   display: SliceDisplay | null;
   onDecide(action: ReviewAction): void;
+  /** The same decision on every slice of the axis still to review (unannotated, undecided). */
+  onDecideScan(action: 'accept' | 'reject'): void;
+  /** Slices of the axis still to review. */
+  remaining: number;
   onNext(): void;
   onJump(slice: number): void;
   disabled: boolean;
@@ -41,7 +45,7 @@ export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): s
  * opacity), the decision on the current slice (accept, correct, reject) and the queue of
  * slices to review, most uncertain first.
  */
-export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis, slice, display, onDecide, onNext, onJump, disabled }: ReviewPanelProps) {
+export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis, slice, display, onDecide, onDecideScan, remaining, onNext, onJump, disabled }: ReviewPanelProps) {
   const { runs, runId, layer, status, queue, predictedHere } = review;
   const selected = runs.find((r) => r.id === runId);
   const comparable = runs.filter((r) => r.id !== runId && volumeId !== null && r.predicted.includes(volumeId));
@@ -179,6 +183,21 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
               onClick={() => onDecide(action)}
             >
               {action === 'accept' ? 'Accept' : action === 'correct' ? 'Correct' : 'Reject'}
+            </button>
+          ))}
+        </div>
+        <div className="button-row review-panel__scan">
+          {(['accept', 'reject'] as const).map((action) => (
+            <button
+              key={action}
+              type="button"
+              className="button button--small"
+              data-testid={`review-${action}-scan`}
+              disabled={disabled || !predictedHere || axis === null || remaining === 0}
+              title={`${action === 'accept' ? 'Accept' : 'Reject'} the prediction of every ${axis ?? ''} slice of this scan not yet annotated or decided, as one undoable edit`}
+              onClick={() => onDecideScan(action)}
+            >
+              {action === 'accept' ? 'Accept' : 'Reject'} the other {remaining}
             </button>
           ))}
         </div>

@@ -58,7 +58,8 @@ export interface ReviewState {
   setCompareRunId(runId: string | null): void;
   /** Agreement of the two while the comparison is shown. */
   comparison: Pick<PredictionComparisonResult, 'dice' | 'sliceDice'> | null;
-  decide(action: ReviewAction, slice: number): Promise<boolean>;
+  /** A decision on the shown run's prediction of some slices along the axis, as one undoable edit. */
+  decide(action: ReviewAction, slices: number[]): Promise<boolean>;
   /** Predicts the shown scan with the chosen run (a run trained before the scan was imported). */
   predictScan(): Promise<void>;
   predicting: boolean;
@@ -181,9 +182,9 @@ export function useReview(args: UseReviewArgs): ReviewState {
 
   const { edit } = args;
   const decide = useCallback(
-    async (action: ReviewAction, slice: number) => {
-      if (!runId || !axis || !predictedHere) return false;
-      return edit((id) => api.call(REVIEW_METHOD[action], { runId, volumeId: id, axis, slices: [slice] }));
+    async (action: ReviewAction, slices: number[]) => {
+      if (!runId || !axis || !predictedHere || slices.length === 0) return false;
+      return edit((id) => api.call(REVIEW_METHOD[action], { runId, volumeId: id, axis, slices }));
     },
     [api, edit, runId, axis, predictedHere],
   );

@@ -1,4 +1,5 @@
 import type { LabelClass } from '../../../shared/types.ts';
+import { COMPARISON_LEGEND } from '../review/comparisonLut.ts';
 import { formatIntensity } from '../scans/scanFormat.ts';
 import type { Plane, ViewerLocation } from './viewTypes.ts';
 
@@ -38,6 +39,18 @@ export function LocationReadout({ location, classes, keyPlane }: LocationReadout
           <span className="readout__value" data-testid="location-label">
             {labelName(location.label)}
             {location.label !== 0 && ` (${location.label})`}
+          </span>
+        </span>
+      )}
+      {location?.overlay && (
+        <span className="readout__item">
+          <span className="readout__key">{location.overlay.kind === 'prediction' ? 'Predicted' : location.overlay.kind === 'uncertainty' ? 'Uncertainty' : 'Runs'}</span>
+          <span className="readout__value" data-testid="location-overlay">
+            {location.overlay.kind === 'prediction'
+              ? labelName(location.overlay.value)
+              : location.overlay.kind === 'uncertainty'
+                ? location.overlay.value.toFixed(2)
+                : (COMPARISON_LEGEND.find((c) => c.code === location.overlay!.value)?.name ?? 'both background')}
           </span>
         </span>
       )}

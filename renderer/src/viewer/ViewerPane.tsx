@@ -213,8 +213,10 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
       reportRef.current(new Error(`slice ${currentSlice} is annotated: a person's annotation is neither replaced by a prediction nor rejected`), 'Nothing to review');
       return;
     }
-    if ((await review.decide(action, currentSlice)) && action === 'correct') tools.setTool('brush');
+    if ((await review.decide(action, [currentSlice])) && action === 'correct') tools.setTool('brush');
   };
+  // the scan's slices along the axis that are neither annotated nor decided
+  const remaining = axisStates ? axisStates.flatMap((s, n) => (s !== 'annotated' && !axisReviews?.some((r) => r.slice === n) ? [n] : [])) : [];
   const nextToReview = () => {
     const next = review.queue?.find((e) => e.slice !== currentSlice);
     if (next) jumpTo(next.slice);
@@ -404,6 +406,8 @@ export function ViewerPane({ volume, volumes, classes, onProjectStale, report, t
                 slice={currentSlice}
                 display={currentDisplay}
                 onDecide={(action) => void decide(action)}
+                onDecideScan={(action) => void review.decide(action, remaining)}
+                remaining={remaining.length}
                 onNext={nextToReview}
                 onJump={jumpTo}
                 disabled={!annotationReady}

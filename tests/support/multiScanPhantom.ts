@@ -40,22 +40,45 @@ export interface MultiScanPhantomOptions {
   annotated: PhantomAppearance;
   /** Appearance of the unannotated scans; that of the annotated ones when absent. */
   unannotated?: PhantomAppearance;
+  /**
+   * How the unannotated scans' class intensities fill their ranges: 'random' (default) draws
+   * each scan's uniformly from the whole range; 'even' splits each range into one stratum per
+   * unannotated scan, the first such scan drawing from the top stratum and each next one from
+   * the stratum below, so that together they cover the range without gaps whatever the seed.
+   */
+  spread?: 'random' | 'even';
+  /**
+   * Keep the blobs apart: class 1 left of x = 0.01 and class 2 right of x = 0.04 (field of view
+   * −0.5…0.5), at least a voxel between them at 32 voxels. By default they may touch.
+   */
+  separateBlobs?: boolean;
 }
 
 /**
- * The semi-supervised task of the integration test and the methods bench: four 32×32×8 scans,
- * slices 2 and 5 of scan 0 annotated. Scan 0 has strong contrast (class 1 ≈ 2.8× the body,
- * class 2 ≈ 0.4×); the three unannotated scans have a weaker one (≈ 1.6× and 0.7×), a shift
- * per-scan z-scoring does not undo (it rescales the whole scan, not the class contrasts). Only
- * the unannotated images show training what those scans look like.
+ * The task where unannotated data must help: six 32×32×8 scans, slices 2 and 5 of scan 0
+ * annotated. The bright blob (class 1) is ≈ 3× the body on scan 0 and fades from scan to scan
+ * down to ≈ 1.3× on the five unannotated scans, which cover 130–230 evenly (a 20-unit
+ * stratum each, noise σ 10, body 100); the dark blob (class 2) looks alike everywhere.
+ *
+ * Why the unannotated scans carry information (the cluster assumption): from the annotated
+ * slices alone, a class-1 boundary anywhere between the body (100) and 300 fits, and where a
+ * supervised network puts it depends on its initialisation; scans fainter than that boundary
+ * lose their class 1. The unannotated scans fill the intensities between 130 and 230 with
+ * class-1 voxels, in steps smaller than the gap to the body, so a low-density region separates
+ * class 1 from the body only below 130: a method that makes predictions on unannotated data
+ * consistent and confident carries the label from the bright scans down that chain of
+ * neighbours and puts the boundary in the gap. The blobs are kept apart, so that errors at a
+ * bright/dark contact do not swamp that effect.
  */
-export const CONTRAST_SHIFT_TASK: Omit<MultiScanPhantomOptions, 'seed'> = {
-  scans: 4,
+export const CONTRAST_CONTINUUM_TASK: Omit<MultiScanPhantomOptions, 'seed'> = {
+  scans: 6,
   shape: [32, 32, 8],
   annotatedSlices: [2, 5],
   annotatedScans: [0],
-  annotated: { class1: [260, 300], class2: [30, 45], noise: 10, bias: 0.2 },
-  unannotated: { class1: [150, 170], class2: [65, 75], noise: 10, bias: 0.2 },
+  annotated: { class1: [290, 310], class2: [35, 45], noise: 10, bias: 0.2 },
+  unannotated: { class1: [130, 230], class2: [35, 45], noise: 10, bias: 0.2 },
+  spread: 'even',
+  separateBlobs: true,
 };
 
 export interface PhantomScan extends TrainingVolume {
@@ -68,24 +91,39 @@ export interface PhantomScan extends TrainingVolume {
 export function multiScanPhantom(options: MultiScanPhantomOptions): PhantomScan[] {
   const { scans, shape, annotatedSlices, annotatedScans, seed } = options;
   const root = new Rng(`multi-scan-phantom:${seed}`);
+  const unannotatedCount = scans - annotatedScans.filter((s) => s >= 0 && s < scans).length;
+  let unannotatedRank = 0;
   return Array.from({ length: scans }, (_, s) => {
     const isAnnotated = annotatedScans.includes(s);
-    const appearance = isAnnotated ? options.annotated : (options.unannotated ?? options.annotated);
-    return phantomScan(shape, root.fork(`scan:${s}`), appearance, `scan-${s}`, isAnnotated ? annotatedSlices : []);
+    let appearance = isAnnotated ? options.annotated : (options.unannotated ?? options.annotated);
+    if (!isAnnotated && options.spread === 'even') appearance = stratum(appearance, unannotatedRank++, unannotatedCount);
+    return phantomScan(shape, root.fork(`scan:${s}`), appearance, `scan-${s}`, isAnnotated ? annotatedSlices : [], options.separateBlobs === true);
   });
 }
 
-function phantomScan(shape: [number, number, number], rng: Rng, appearance: PhantomAppearance, id: string, annotated: number[]): PhantomScan {
+/** The appearance whose class ranges are stratum `rank` (0 = top) of `count` equal parts of each range. */
+function stratum(appearance: PhantomAppearance, rank: number, count: number): PhantomAppearance {
+  const part = ([lo, hi]: [number, number]): [number, number] => {
+    const step = (hi - lo) / count;
+    return [hi - (rank + 1) * step, hi - rank * step];
+  };
+  return { ...appearance, class1: part(appearance.class1), class2: part(appearance.class2) };
+}
+
+function phantomScan(shape: [number, number, number], rng: Rng, appearance: PhantomAppearance, id: string, annotated: number[], separate: boolean): PhantomScan {
   const [ni, nj, nk] = shape;
   const { noise, bias } = appearance;
   const voxels = ni * nj * nk;
   const image = new Float32Array(voxels);
   const truth = new Uint8Array(voxels);
   // Geometry in units of the in-plane size, centred; z in units of the slice count.
-  const blob1 = { centre: [rng.uniform(-0.22, 0.0), rng.uniform(-0.2, 0.2), rng.uniform(-0.1, 0.1)], radius: rng.uniform(0.1, 0.18) };
+  const blob1 = {
+    centre: [separate ? rng.uniform(-0.25, -0.15) : rng.uniform(-0.22, 0.0), rng.uniform(-0.2, 0.2), rng.uniform(-0.1, 0.1)],
+    radius: separate ? rng.uniform(0.1, 0.16) : rng.uniform(0.1, 0.18),
+  };
   const blob2 = {
-    centre: [rng.uniform(0.08, 0.22), rng.uniform(-0.15, 0.15), rng.uniform(-0.1, 0.1)],
-    radii: [rng.uniform(0.07, 0.11), rng.uniform(0.15, 0.25), rng.uniform(0.35, 0.5)],
+    centre: [separate ? rng.uniform(0.14, 0.22) : rng.uniform(0.08, 0.22), rng.uniform(-0.15, 0.15), rng.uniform(-0.1, 0.1)],
+    radii: [separate ? rng.uniform(0.07, 0.1) : rng.uniform(0.07, 0.11), rng.uniform(0.15, 0.25), rng.uniform(0.35, 0.5)],
   };
   const intensity1 = rng.uniform(...appearance.class1);
   const intensity2 = rng.uniform(...appearance.class2);

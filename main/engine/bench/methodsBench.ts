@@ -4,20 +4,20 @@
  * assertion: Dice on the unannotated slices per class and mean, time per iteration, and the
  * mean Dice as a ratio to the supervised baseline's.
  *
- * Task: CONTRAST_SHIFT_TASK of tests/support/multiScanPhantom.ts: four 32×32×8 phantom scans,
- * two slices of one annotated, the three others of a weaker contrast and unannotated;
- * evaluated on every unannotated slice of all four. Methods with a consistency or pseudo-label weight and a ramp
- * get weight 1 with the ramp over 30% of the run (see SHORT_RUN_OPTIONS): the defaults (0.1,
- * ramp over the whole run) leave their unsupervised term almost unused in so few iterations.
- * Methods not built yet are listed as such.
+ * Task: CONTRAST_CONTINUUM_TASK of tests/support/multiScanPhantom.ts: six 32×32×8 phantom
+ * scans, two slices of one annotated; the bright class fades across the five unannotated
+ * scans, so only they show where it ends. Evaluated on every unannotated slice of all six.
+ * Methods run with the short-run options of tests/support/shortRunOptions.ts (weights and
+ * ramps for ~150 iterations), the same as the integration test's.
  *
- *   --iterations N   training iterations per method (default 100; 60 with --quick)
- *   --quick          fewer iterations (about a minute per method on a laptop CPU)
+ *   --iterations N   training iterations per method (default 150; 80 with --quick)
+ *   --quick          fewer iterations
  *   --seed S         phantom and training seed (default 1)
- *   --width W        base channels (default 4)
+ *   --width W        base channels (default 8)
  */
-import { METHOD_NAMES, type MethodName, type OptionValue } from '../../../shared/methods.ts';
-import { CONTRAST_SHIFT_TASK, multiScanPhantom, unannotatedDice } from '../../../tests/support/multiScanPhantom.ts';
+import { METHOD_NAMES, type MethodName } from '../../../shared/methods.ts';
+import { CONTRAST_CONTINUUM_TASK, multiScanPhantom, unannotatedDice } from '../../../tests/support/multiScanPhantom.ts';
+import { SHORT_RUN_OPTIONS } from '../../../tests/support/shortRunOptions.ts';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { train } from '../training/train.ts';
 
@@ -30,18 +30,9 @@ const numberArg = (name: string, fallback: number): number => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
   return value;
 };
-const iterations = numberArg('iterations', quick ? 60 : 100);
+const iterations = numberArg('iterations', quick ? 80 : 150);
 const seed = numberArg('seed', 1);
-const width = numberArg('width', 4);
-
-/** Unsupervised weights (and ramps) raised for runs of ~100 iterations; methods not named keep their defaults. */
-const SHORT_RUN_OPTIONS: Partial<Record<MethodName, Record<string, OptionValue>>> = {
-  'mean-teacher': { consistencyWeight: 1, rampFraction: 0.3 },
-  'ua-mt': { consistencyWeight: 1, rampFraction: 0.3 },
-  cps: { consistencyWeight: 1, rampFraction: 0.3 },
-  caml: { rampFraction: 0.3 },
-  contrastive: { contrastiveWeight: 1, rampFraction: 0.3 },
-};
+const width = numberArg('width', 8);
 
 interface Row {
   method: MethodName;
@@ -52,9 +43,10 @@ interface Row {
 
 async function main(): Promise<void> {
   const backend = (await selectBackend()).name;
-  const scans = multiScanPhantom({ ...CONTRAST_SHIFT_TASK, seed });
-  console.log(`methods bench: backend ${backend}, ${scans.length} scans ${CONTRAST_SHIFT_TASK.shape.join('×')}, slices ${CONTRAST_SHIFT_TASK.annotatedSlices.join(', ')} `
-    + `annotated on scan ${CONTRAST_SHIFT_TASK.annotatedScans.join(', ')} (the others of a shifted contrast), unet2d width ${width}, batch 2, ${iterations} iterations, seed ${seed}`);
+  const task = CONTRAST_CONTINUUM_TASK;
+  const scans = multiScanPhantom({ ...task, seed });
+  console.log(`methods bench: backend ${backend}, ${scans.length} scans ${task.shape.join('×')}, slices ${task.annotatedSlices.join(', ')} `
+    + `annotated on scan ${task.annotatedScans.join(', ')} (the others fading in contrast), unet2d width ${width}, batch 2, ${iterations} iterations, seed ${seed}`);
   console.log(['method'.padEnd(14), 'Dice 1', 'Dice 2', '  mean', 'ms/iter', 'vs supervised'].join('  '));
   const rows: Row[] = [];
   for (const method of METHOD_NAMES) {

@@ -132,6 +132,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   RegisterElementwise(env, exports);
   RegisterFused(env, exports);
+  RegisterOptim(env, exports);
+  RegisterLoss(env, exports);
   return exports;
 }
 

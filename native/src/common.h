@@ -109,6 +109,8 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info);
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info);
 void RegisterElementwise(Napi::Env env, Napi::Object exports);
 void RegisterFused(Napi::Env env, Napi::Object exports);
+void RegisterOptim(Napi::Env env, Napi::Object exports);
+void RegisterLoss(Napi::Env env, Napi::Object exports);
 void clearConvCache();
 void clearMatMulCache();
 

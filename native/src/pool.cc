@@ -54,8 +54,8 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
           for (int64_t ih = w.h0; ih < w.h1; ih++)
             for (int64_t iw = w.w0; iw < w.w1; iw++) {
               const float* in = x + (((n * g.inD + id) * g.inH + ih) * g.inW + iw) * g.C;
-              for (int64_t c = 0; c < g.C; c++)
-                if (in[c] > out[c]) out[c] = in[c];
+              // A select, not a conditional store, so that it vectorises.
+              for (int64_t c = 0; c < g.C; c++) out[c] = in[c] > out[c] ? in[c] : out[c];
             }
       }
     }

@@ -3,11 +3,13 @@
  * Once the convolutions are fast these dominate a training step: tfjs-cpu runs them on one
  * thread, computes an index per element where operands broadcast, and reduces non-inner axes
  * (e.g. the [N, C] batch-norm statistics) through a full transpose. Same contract as
- * kernels.ts: the tfjs-cpu kernel's inputs and attributes, `null` for what is not covered.
+ * kernels.ts: the tfjs-cpu kernel's inputs and attributes, `null` for what is not covered,
+ * float32 outputs from bufferPool.ts that every kernel overwrites in full.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.ts';
 import type { KernelArgs, NativeKernel } from './kernels.ts';
+import { allocateFloat32 } from './bufferPool.ts';
 
 type Values = Float32Array | Int32Array | Uint8Array;
 type Backend = {
@@ -47,8 +49,9 @@ function anyValues(backend: Backend, t: tf.TensorInfo): Values | null {
   return v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array ? v : null;
 }
 
+/** An output array; a float32 one comes from the pool with stale contents. */
 function allocate(dtype: tf.DataType, size: number): Values {
-  return dtype === 'float32' ? new Float32Array(size) : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
+  return dtype === 'float32' ? allocateFloat32(size) : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
 }
 
 /** Strides of `shape` read as `outShape` under numpy broadcasting (0 along broadcast dims). */
@@ -74,7 +77,7 @@ function binaryKernel(op: number): NativeKernel {
     if (!av || !bv) return null;
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const compare = op >= 10;
-    const out = compare ? new Uint8Array(product(outShape)) : new Float32Array(product(outShape));
+    const out = compare ? new Uint8Array(product(outShape)) : allocateFloat32(product(outShape));
     if (out.length > 0) {
       (addon as unknown as ElementwiseAddon).binary(op, outShape, broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), av, bv, out);
     }
@@ -92,7 +95,7 @@ function unaryKernel(op: number): NativeKernel {
     const { x } = inputs;
     const xv = floats(backend as Backend, x);
     if (!xv) return null;
-    const out = new Float32Array(xv.length);
+    const out = allocateFloat32(xv.length);
     const alpha = Number((attrs as { alpha?: number } | undefined)?.alpha ?? 0);
     if (out.length > 0) (addon as unknown as ElementwiseAddon).unary(op, xv, out, alpha);
     return (backend as Backend).makeTensorInfo(x.shape, 'float32', out);
@@ -137,7 +140,7 @@ function reduceKernel(op: number): NativeKernel {
     if (!dims) return null;
     let [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
     if (keepDims) outShape = tf.backend_util.expandShapeToKeepDim(outShape, axes);
-    const out = new Float32Array(product(outShape));
+    const out = allocateFloat32(product(outShape));
     (addon as unknown as ElementwiseAddon).reduce(op, dims, xv, out);
     return (backend as Backend).makeTensorInfo(outShape, 'float32', out);
   };
@@ -150,7 +153,7 @@ const softmax: NativeKernel = (addon, { inputs, backend, attrs }) => {
   const last = logits.shape.length - 1;
   if (!xv || xv.length === 0 || (dim !== -1 && dim !== last)) return null;
   const cols = logits.shape[last];
-  const out = new Float32Array(xv.length);
+  const out = allocateFloat32(xv.length);
   (addon as unknown as ElementwiseAddon).softmax(xv.length / cols, cols, xv, out);
   return (backend as Backend).makeTensorInfo(logits.shape, 'float32', out);
 };
@@ -163,7 +166,7 @@ const select: NativeKernel = (addon, { inputs, backend }) => {
   const ev = floats(b, e);
   if (!(cv instanceof Uint8Array) || !tv || !ev || cv.length !== tv.length || tv.length !== ev.length) return null;
   if (condition.shape.length !== t.shape.length) return null;
-  const out = new Float32Array(tv.length);
+  const out = allocateFloat32(tv.length);
   if (out.length > 0) (addon as unknown as ElementwiseAddon).select(cv, tv, ev, out);
   return b.makeTensorInfo(t.shape, 'float32', out);
 };
@@ -190,7 +193,7 @@ const padV2: NativeKernel = (addon, { inputs, backend, attrs }) => {
   if (paddings.some(([before, after]) => before < 0 || after < 0)) return null;
   const outShape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
   const out = allocate(x.dtype, product(outShape));
-  if (constantValue !== 0) out.fill(constantValue);
+  out.fill(constantValue);
   const outStrides = stridesOf(outShape);
   const offset = paddings.reduce((s, [before], i) => s + before * outStrides[i], 0);
   if (xv.length > 0) (addon as unknown as ElementwiseAddon).copyStrided(x.shape, xv, 0, stridesOf(x.shape), out, offset, outStrides);

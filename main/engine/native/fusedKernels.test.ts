@@ -72,7 +72,8 @@ describe('fused native kernels match the pure tfjs paths', { skip }, () => {
   before(() => assert.ok(nativeKernelsStatus().loaded));
   after(() => uninstallNativeKernels());
 
-  for (const [label, shape] of [['rank 4', [3, 7, 5, 6]], ['rank 5', [2, 3, 4, 5, 8]]] as const) {
+  // The large one: 32768 rows, summed in float blocks and split between threads.
+  for (const [label, shape] of [['rank 4', [3, 7, 5, 6]], ['rank 5', [2, 3, 4, 5, 8]], ['rank 5, 32768 rows', [2, 16, 32, 32, 8]]] as const) {
     test(`batchNorm in training (${label}): output, running statistics and gradients`, () => {
       const channels = shape[shape.length - 1];
       // Channels far from zero mean and unit variance, as after a convolution.

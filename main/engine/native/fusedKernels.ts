@@ -7,6 +7,7 @@
  * `null` otherwise (or for non-float32 operands), and the caller keeps its tfjs ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { allocateFloat32 } from './bufferPool.ts';
 import { nativeAddon, nativeKernelsStatus } from './nativeKernels.ts';
 
 interface FusedAddon {
@@ -29,14 +30,16 @@ function fusedAddon(): FusedAddon | null {
 }
 
 /**
- * The values of float32 tensors: the cpu backend's own arrays (dataSync does not copy them),
- * or a copy where the backend holds another array type (a float32 cast of int32 keeps its Int32Array).
+ * The values of float32 tensors: the cpu backend's own arrays, read from its data store rather
+ * than with dataSync, which would bar them from the buffer pool (bufferPool.ts); a copy where
+ * the backend holds another array type (a float32 cast of int32 keeps its Int32Array).
  */
 function floats(...tensors: tf.Tensor[]): Float32Array[] | null {
   if (tensors.some((t) => t.dtype !== 'float32')) return null;
+  const store = (tf.backend() as unknown as { data: { get(dataId: object): { values?: unknown } | undefined } }).data;
   return tensors.map((t) => {
-    const values = t.dataSync();
-    return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+    const values = store.get(t.dataId)?.values;
+    return values instanceof Float32Array ? values : Float32Array.from(t.dataSync() as ArrayLike<number>);
   });
 }
 
@@ -56,7 +59,8 @@ export interface BatchNormForwardResult {
 
 /**
  * Training-mode batch normalisation of an [rows, channels] view in two passes: the
- * per-channel mean and biased variance (accumulated in double), then the scale and shift.
+ * per-channel mean and biased variance (float sums of blocks of rows, added up in double),
+ * then the scale and shift.
  * Null where the fused kernels are unavailable.
  */
 export function batchNormForward(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormForwardResult | null {
@@ -64,7 +68,7 @@ export function batchNormForward(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Te
   const operands = addon && floats(x, gamma, beta);
   if (!addon || !operands) return null;
   const [rows, channels] = x.shape;
-  const y = new Float32Array(rows * channels);
+  const y = allocateFloat32(rows * channels);
   const mean = new Float32Array(channels);
   const variance = new Float32Array(channels);
   addon.batchNormForward(rows, channels, operands[0], operands[1], operands[2], epsilon, y, mean, variance);
@@ -83,7 +87,7 @@ export function batchNormBackward(
   const operands = addon && floats(dy, x, mean, variance, gamma);
   if (!addon || !operands) return null;
   const [rows, channels] = x.shape;
-  const dx = new Float32Array(rows * channels);
+  const dx = allocateFloat32(rows * channels);
   const dGamma = new Float32Array(channels);
   const dBeta = new Float32Array(channels);
   addon.batchNormBackward(rows, channels, operands[0], operands[1], operands[2], operands[3], operands[4], epsilon, dx, dGamma, dBeta);
@@ -98,7 +102,7 @@ export function leakyReluGradient(dy: tf.Tensor, x: tf.Tensor, alpha: number): t
   const addon = fusedAddon();
   const operands = addon && dy.size === x.size ? floats(dy, x) : null;
   if (!addon || !operands) return null;
-  const dx = new Float32Array(x.size);
+  const dx = allocateFloat32(x.size);
   if (dx.length > 0) addon.leakyReluGrad(operands[0], operands[1], alpha, dx);
   return tf.tensor(dx, x.shape, 'float32');
 }

@@ -4,10 +4,12 @@
  * from the backend's data store and returns a fresh tensor made by
  * `backend.makeTensorInfo`. Anything it does not handle (channels-first data,
  * non-float32 tensors, geometry oneDNN cannot express) returns `null`, and the
- * caller runs tfjs's original kernel instead.
+ * caller runs tfjs's original kernel instead. Outputs come from bufferPool.ts, not zeroed:
+ * every element is written, or the array is zeroed where the addon is not called.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.ts';
+import { allocateFloat32 } from './bufferPool.ts';
 
 type Backend = {
   data: { get(dataId: unknown): { values?: unknown } };
@@ -118,8 +120,9 @@ function runConv(
   const av = values(backend, a);
   const bv = values(backend, b);
   if (!av || !bv) return null;
-  const out = new Float32Array(product(outShape));
+  const out = allocateFloat32(product(outShape));
   if (out.length > 0 && av.length > 0 && bv.length > 0) addon.conv(kind, geometry, av, bv, out);
+  else out.fill(0);
   return backend.makeTensorInfo(outShape, 'float32', out);
 }
 
@@ -196,8 +199,9 @@ const batchMatMul: NativeKernel = (addon, { inputs, backend, attrs }) => {
   const batch = product(outer);
   // One operand broadcast whole, or none: other broadcasting patterns go to tfjs.
   if (!((batchA === batch || batchA === 1) && (batchB === batch || batchB === 1))) return null;
-  const out = new Float32Array(batch * m * n);
+  const out = allocateFloat32(batch * m * n);
   if (out.length > 0 && k > 0) addon.matMul([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0], av, bv, out);
+  else out.fill(0);
   return (backend as Backend).makeTensorInfo([...outer, m, n], 'float32', out);
 };
 
@@ -250,7 +254,7 @@ function maxPoolKernel(geometryOf: typeof poolGeometry2d): NativeKernel {
     const xv = values(backend as Backend, x);
     const pool = xv && geometryOf(x.shape, attrs as unknown as PoolAttrs);
     if (!xv || !pool) return null;
-    const out = new Float32Array(product(pool.outShape));
+    const out = allocateFloat32(product(pool.outShape));
     if (out.length > 0) addon.maxPool(pool.geometry, xv, out);
     return (backend as Backend).makeTensorInfo(pool.outShape, 'float32', out);
   };
@@ -263,8 +267,9 @@ function maxPoolGradKernel(geometryOf: typeof poolGeometry2d): NativeKernel {
     const dyv = values(backend as Backend, dy);
     const pool = xv && dyv && geometryOf(input.shape, attrs as unknown as PoolAttrs);
     if (!xv || !dyv || !pool || !sameShape(pool.outShape, dy.shape)) return null;
-    const out = new Float32Array(xv.length);
+    const out = allocateFloat32(xv.length);
     if (out.length > 0 && dyv.length > 0) addon.maxPoolGrad(pool.geometry, xv, dyv, out);
+    else out.fill(0);
     return (backend as Backend).makeTensorInfo(input.shape, 'float32', out);
   };
 }

@@ -12,6 +12,8 @@
  *                              from/to channels-last around each primitive, instead of running
  *                              on channels-last data as given (measured slightly slower here)
  *   ATRIUM_NATIVE_MALLOC=0     leave glibc's allocator settings alone (see below)
+ *   ATRIUM_NATIVE_POOL_MB=N    memory the kernels' output-buffer pool may hold (bufferPool.ts;
+ *                              default a quarter of the machine's, 0 for none)
  *
  * tfjs allocates a new zero-filled array for every kernel output. With glibc's defaults,
  * arrays above a few MiB are fresh mappings whose pages fault in on first write, which costs
@@ -25,6 +27,7 @@ import os from 'node:os';
 import { loadAddon, type NativeAddon } from './addon.ts';
 import { nativeKernels, type KernelArgs } from './kernels.ts';
 import { elementwiseKernels } from './elementwiseKernels.ts';
+import { disableBufferPool, enableBufferPool } from './bufferPool.ts';
 
 export interface NativeKernelsStatus {
   /** The native kernels are registered for the cpu backend. */
@@ -83,6 +86,7 @@ export function installNativeKernels(options: InstallOptions = {}): NativeKernel
   addon.setNumThreads(threads);
   if (env.ATRIUM_NATIVE_MALLOC?.trim() !== '0') addon.tuneAllocator(32 << 20, 1 << 30);
   addon.setLayoutPolicy(env.ATRIUM_NATIVE_LAYOUT?.trim() === 'any' ? 0 : 1);
+  enableBufferPool(env);
   const all = { ...nativeKernels, ...elementwiseKernels(addon) };
   for (const [name, kernel] of Object.entries(all)) {
     if (originals.has(name)) continue;
@@ -118,6 +122,7 @@ export function installNativeKernels(options: InstallOptions = {}): NativeKernel
 
 /** Puts tfjs's own kernels back. */
 export function uninstallNativeKernels(): void {
+  disableBufferPool();
   for (const [name, config] of originals) {
     tf.unregisterKernel(name, 'cpu');
     tf.registerKernel(config);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.ts';
 import type { OptimizerState } from './optimizerState.ts';
+import { adamWUpdate, fusedOptimizerAvailable } from '../native/optimizerKernels.ts';
 
 export interface AdamWOptions {
   learningRate: number;
@@ -21,6 +22,8 @@ interface Moments {
  * torch.optim.AdamW (amsgrad off), per parameter with its own step count t:
  *   p ← p (1 − lr λ);  m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;
  *   p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε).
+ * With the native kernels on the cpu backend each variable takes one fused in-place pass
+ * (main/engine/native/optimizerKernels.ts), the same float32 operations as the tfjs ops here.
  */
 export class AdamW implements Optimizer {
   learningRate: number;
@@ -40,12 +43,20 @@ export class AdamW implements Optimizer {
 
   step(grads: tf.NamedTensorMap): void {
     const { learningRate: lr, beta1, beta2, epsilon, weightDecay } = this;
+    const fused = fusedOptimizerAvailable();
     tf.tidy(() => {
       for (const variable of this.variables) {
         const grad = grads[variable.name];
         if (!grad) continue;
         const previous = this.moments.get(variable);
         const steps = (previous?.steps ?? 0) + 1;
+        const updated = fused ? adamWUpdate(variable, grad, previous, { learningRate: lr, beta1, beta2, epsilon, weightDecay, step: steps }) : null;
+        if (updated) {
+          if (previous && updated.first !== previous.first) previous.first.dispose();
+          if (previous && updated.second !== previous.second) previous.second.dispose();
+          this.moments.set(variable, { first: tf.keep(updated.first), second: tf.keep(updated.second), steps });
+          continue;
+        }
         const first = tf.add(tf.mul(previous?.first ?? tf.zerosLike(grad), beta1), tf.mul(grad, 1 - beta1));
         const second = tf.add(tf.mul(previous?.second ?? tf.zerosLike(grad), beta2), tf.mul(tf.square(grad), 1 - beta2));
         const denominator = tf.add(tf.div(tf.sqrt(second), Math.sqrt(1 - beta2 ** steps)), epsilon);

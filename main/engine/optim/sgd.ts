@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.ts';
 import type { OptimizerState } from './optimizerState.ts';
+import { fusedOptimizerAvailable, sgdUpdate } from '../native/optimizerKernels.ts';
 
 export interface SgdOptions {
   learningRate: number;
@@ -14,6 +15,8 @@ export interface SgdOptions {
  * torch.optim.SGD (dampening 0):
  *   d = g + λ p;  b = d on the first step, else μ b + d;
  *   d = d + μ b with Nesterov, else b;  p ← p − lr d.
+ * With the native kernels on the cpu backend each variable takes one fused in-place pass
+ * (main/engine/native/optimizerKernels.ts), the same float32 operations as the tfjs ops here.
  */
 export class Sgd implements Optimizer {
   learningRate: number;
@@ -31,10 +34,12 @@ export class Sgd implements Optimizer {
   }
 
   step(grads: tf.NamedTensorMap): void {
+    const fused = fusedOptimizerAvailable();
     tf.tidy(() => {
       for (const variable of this.variables) {
         const grad = grads[variable.name];
         if (!grad) continue;
+        if (fused && this.fusedStep(variable, grad)) continue;
         let direction = this.weightDecay ? tf.add(grad, tf.mul(variable, this.weightDecay)) : grad;
         if (this.momentum) {
           const previous = this.buffers.get(variable);
@@ -46,6 +51,19 @@ export class Sgd implements Optimizer {
         variable.assign(tf.sub(variable, tf.mul(direction, this.learningRate)));
       }
     });
+  }
+
+  private fusedStep(variable: tf.Variable, grad: tf.Tensor): boolean {
+    const previous = this.buffers.get(variable);
+    const result = sgdUpdate(variable, grad, previous, {
+      learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay,
+    });
+    if (!result) return false;
+    if (result.buffer && result.buffer !== previous) {
+      previous?.dispose();
+      this.buffers.set(variable, tf.keep(result.buffer));
+    }
+    return true;
   }
 
   getState(): OptimizerState {

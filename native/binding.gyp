@@ -9,7 +9,7 @@
   "targets": [
     {
       "target_name": "atrium_native",
-      "sources": ["src/addon.cc", "src/conv.cc", "src/matmul.cc", "src/pool.cc", "src/elementwise.cc", "src/fused.cc", "src/optim.cc", "src/loss.cc"],
+      "sources": ["src/addon.cc", "src/conv.cc", "src/matmul.cc", "src/pool.cc", "src/elementwise.cc", "src/fused.cc", "src/optim.cc", "src/loss.cc", "src/dropout.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

@@ -134,6 +134,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterFused(env, exports);
   RegisterOptim(env, exports);
   RegisterLoss(env, exports);
+  RegisterDropout(env, exports);
   return exports;
 }
 

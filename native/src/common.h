@@ -111,6 +111,7 @@ void RegisterElementwise(Napi::Env env, Napi::Object exports);
 void RegisterFused(Napi::Env env, Napi::Object exports);
 void RegisterOptim(Napi::Env env, Napi::Object exports);
 void RegisterLoss(Napi::Env env, Napi::Object exports);
+void RegisterDropout(Napi::Env env, Napi::Object exports);
 void clearConvCache();
 void clearMatMulCache();
 

@@ -140,8 +140,10 @@ function runWorker(c: Case, backend: 'js' | 'onednn', threads: number, reps: num
 function runTorch(python: string, threads: number, reps: number, selected: Case[]): { version: string; results: Map<string, Result> } | string {
   const script = fileURLToPath(new URL('../../../scripts/bench_cpu_torch.py', import.meta.url));
   const torchCases = selected.map((c) => ({ ...c, reps }));
+  // torch.set_num_threads alone leaves Debian's torch 1.13 a second busy OpenMP thread
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const child = spawnSync(python, [script, '--threads', String(threads), '--cases', JSON.stringify(torchCases)], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24, env,
   });
   if (child.status !== 0) return `PyTorch run failed (exit ${child.status ?? child.signal})`;
   const lines = child.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeDropout } from '../native/dropoutKernel.ts';
 import { batchNorm, type BatchNormParameters } from '../ops/batchNorm.ts';
 import { upsampleBilinear2x } from '../ops/upsampleBilinear.ts';
 import { Rng } from '../random/rng.ts';
@@ -138,7 +139,11 @@ export class UNet2d extends StoredParametersModel implements SegmentationModel {
 
   private runBlock(x: tf.Tensor4D, block: ConvBlock, options: ForwardOptions): tf.Tensor4D {
     let h = tf.leakyRelu(batchNorm(conv2d(x, block.conv1, 1, 'same'), block.bn1, options), leakySlope) as tf.Tensor4D;
-    if (options.training && block.dropout > 0) h = tf.dropout(h, block.dropout, undefined, this.dropoutRng.int(2 ** 31)) as tf.Tensor4D;
+    if (options.training && block.dropout > 0) {
+      const seed = this.dropoutRng.int(2 ** 31);
+      // the native pass gives tf.dropout's exact values and gradient, several times faster
+      h = (nativeDropout(h, block.dropout, seed) ?? tf.dropout(h, block.dropout, undefined, seed)) as tf.Tensor4D;
+    }
     return tf.leakyRelu(batchNorm(conv2d(h, block.conv2, 1, 'same'), block.bn2, options), leakySlope) as tf.Tensor4D;
   }
 }

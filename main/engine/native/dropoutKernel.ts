@@ -7,22 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { allocateFloat32 } from './bufferPool.ts';
-import { nativeAddon, nativeKernelsStatus } from './nativeKernels.ts';
+import { servingAddon, storedValues } from './nativeKernels.ts';
 
 interface DropoutAddon {
   dropout(x: Float32Array, keep: number, state: number[], out: Float32Array, multiplier: Float32Array): void;
 }
 
-function dropoutAddon(): DropoutAddon | null {
-  if (!nativeKernelsStatus().loaded || tf.getBackend() !== 'cpu') return null;
-  const addon = nativeAddon() as unknown as Partial<DropoutAddon> | null;
-  return addon && typeof addon.dropout === 'function' ? (addon as DropoutAddon) : null;
-}
-
-/** The cpu backend's own array of `t` (read without dataSync, which would bar it from the buffer pool). */
-function stored(t: tf.Tensor): unknown {
-  return (tf.backend() as unknown as { data: { get(dataId: object): { values?: unknown } | undefined } }).data.get(t.dataId)?.values;
-}
 
 /**
  * [c, s0, s1, s2] of seedrandom's `alea(seed)` right after seeding (seedrandom/lib/alea.js):
@@ -57,9 +47,9 @@ export function aleaState(seed: string): [number, number, number, number] {
  * `seed`; null where the native kernel is unavailable (the caller then uses tf.dropout).
  */
 export function nativeDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor | null {
-  const addon = dropoutAddon();
+  const addon = servingAddon<DropoutAddon>('dropout');
   if (!addon || x.dtype !== 'float32' || !(rate > 0 && rate < 1) || x.size === 0) return null;
-  const values = stored(x);
+  const values = storedValues(x);
   if (!(values instanceof Float32Array)) return null;
   const apply = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const input = args[0] as tf.Tensor;

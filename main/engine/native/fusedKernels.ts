@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { allocateFloat32 } from './bufferPool.ts';
-import { nativeAddon, nativeKernelsStatus } from './nativeKernels.ts';
+import { servingAddon, storedValues } from './nativeKernels.ts';
 
 interface FusedAddon {
   batchNormForward(
@@ -22,12 +22,7 @@ interface FusedAddon {
   leakyReluGrad(dy: Float32Array, x: Float32Array, alpha: number, dx: Float32Array): void;
 }
 
-/** The addon while its kernels serve the cpu backend; null for an older build without fused.cc. */
-function fusedAddon(): FusedAddon | null {
-  if (!nativeKernelsStatus().loaded || tf.getBackend() !== 'cpu') return null;
-  const addon = nativeAddon() as unknown as Partial<FusedAddon> | null;
-  return addon && typeof addon.batchNormForward === 'function' ? (addon as FusedAddon) : null;
-}
+const fusedAddon = () => servingAddon<FusedAddon>('batchNormForward', 'batchNormBackward', 'leakyReluGrad');
 
 /**
  * The values of float32 tensors: the cpu backend's own arrays, read from its data store rather
@@ -36,9 +31,8 @@ function fusedAddon(): FusedAddon | null {
  */
 function floats(...tensors: tf.Tensor[]): Float32Array[] | null {
   if (tensors.some((t) => t.dtype !== 'float32')) return null;
-  const store = (tf.backend() as unknown as { data: { get(dataId: object): { values?: unknown } | undefined } }).data;
   return tensors.map((t) => {
-    const values = store.get(t.dataId)?.values;
+    const values = storedValues(t);
     return values instanceof Float32Array ? values : Float32Array.from(t.dataSync() as ArrayLike<number>);
   });
 }

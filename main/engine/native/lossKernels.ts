@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { allocateFloat32 } from './bufferPool.ts';
-import { nativeAddon, nativeKernelsStatus } from './nativeKernels.ts';
+import { servingAddon, storedValues } from './nativeKernels.ts';
 
 interface LossAddon {
   supervisedLoss(
@@ -17,17 +17,6 @@ interface LossAddon {
   ): number;
 }
 
-/** The addon while its kernels serve the cpu backend; null for an older build without loss.cc. */
-function lossAddon(): LossAddon | null {
-  if (!nativeKernelsStatus().loaded || tf.getBackend() !== 'cpu') return null;
-  const addon = nativeAddon() as unknown as Partial<LossAddon> | null;
-  return addon && typeof addon.supervisedLoss === 'function' ? (addon as LossAddon) : null;
-}
-
-/** The cpu backend's own array of `t` (read without dataSync, which would bar it from the buffer pool). */
-function stored(t: tf.Tensor): unknown {
-  return (tf.backend() as unknown as { data: { get(dataId: object): { values?: unknown } | undefined } }).data.get(t.dataId)?.values;
-}
 
 export interface FusedSupervisedLossOptions {
   /** Dice over classes 0 … C−1 instead of 1 … C−1. */
@@ -46,15 +35,15 @@ export interface FusedSupervisedLossOptions {
 export function fusedSupervisedLoss(
   logits: tf.Tensor, target: tf.Tensor, mask: tf.Tensor | undefined, options: FusedSupervisedLossOptions,
 ): tf.Scalar | null {
-  const addon = lossAddon();
+  const addon = servingAddon<LossAddon>('supervisedLoss');
   if (!addon || logits.dtype !== 'float32' || target.dtype !== 'int32' || (mask && mask.dtype !== 'float32')) return null;
   const classes = logits.shape[logits.rank - 1];
   const voxels = logits.shape.slice(0, -1);
   if (!tf.util.arraysEqual(target.shape, voxels) || (mask && !tf.util.arraysEqual(mask.shape, voxels))) return null;
   if (target.size === 0 || classes < (options.allClasses ? 1 : 2)) return null;
-  const z = stored(logits);
-  const y = stored(target);
-  const m = mask ? stored(mask) : null;
+  const z = storedValues(logits);
+  const y = storedValues(target);
+  const m = mask ? storedValues(mask) : null;
   if (!(z instanceof Float32Array) || !(y instanceof Int32Array) || (mask && !(m instanceof Float32Array))) return null;
   const loss = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const x = args[0] as tf.Tensor;

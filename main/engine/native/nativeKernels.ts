@@ -149,3 +149,19 @@ export function nativeCallCounts(): Record<string, { native: number; fallback: n
 export function nativeAddon(): NativeAddon | null {
   return addon;
 }
+
+/**
+ * The addon as `T` while its kernels serve the cpu backend and it has every function named
+ * (an addon built before a source file was added lacks that file's); null otherwise, and the
+ * caller falls back to tfjs ops.
+ */
+export function servingAddon<T>(...functions: (keyof T & string)[]): T | null {
+  if (!status.loaded || !addon || tf.getBackend() !== 'cpu') return null;
+  const members = addon as unknown as Record<string, unknown>;
+  return functions.every((name) => typeof members[name] === 'function') ? (addon as unknown as T) : null;
+}
+
+/** The cpu backend's own array of `t`, read from its data store: dataSync would bar it from the buffer pool (bufferPool.ts). */
+export function storedValues(t: tf.Tensor): unknown {
+  return (tf.backend() as unknown as { data: { get(dataId: object): { values?: unknown } | undefined } }).data.get(t.dataId)?.values;
+}

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { allocateFloat32, isPrivateArray } from './bufferPool.ts';
-import { nativeAddon, nativeKernelsStatus } from './nativeKernels.ts';
+import { servingAddon } from './nativeKernels.ts';
 
 interface OptimizerAddon {
   sgdUpdate(p: Float32Array, g: Float32Array, buffer: Float32Array | null, lr: number, momentum: number, weightDecay: number, nesterov: boolean): void;
@@ -28,12 +28,7 @@ interface OptimizerAddon {
 type CpuData = { values?: unknown; refCount?: number };
 type CpuBackend = { data: { get(dataId: unknown): CpuData | undefined } };
 
-/** The addon while its kernels serve the cpu backend; null for an older build without optim.cc. */
-function optimizerAddon(): OptimizerAddon | null {
-  if (!nativeKernelsStatus().loaded || tf.getBackend() !== 'cpu') return null;
-  const addon = nativeAddon() as unknown as Partial<OptimizerAddon> | null;
-  return addon && typeof addon.sgdUpdate === 'function' && typeof addon.adamWUpdate === 'function' ? (addon as OptimizerAddon) : null;
-}
+const optimizerAddon = () => servingAddon<OptimizerAddon>('sgdUpdate', 'adamWUpdate');
 
 /** Whether sgdUpdate/adamWUpdate will run (the native kernels are installed on cpu). */
 export function fusedOptimizerAvailable(): boolean {

@@ -48,10 +48,8 @@ function rejectedSlices(store: ProjectStore, volumeId: string): Record<Axis, num
  * whether the run finished, ran out of time or was cancelled.
  */
 export function startTraining(store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters, opts: { resume?: string } = {}): StartedJob<RunInfo> {
-  const volumes = jobVolumes(store);
-  if (volumes.length === 0) throw new ApiError('conflict', 'the project has no scans: import one first');
-  const classValues = store.classes().map((c) => c.value);
-  if (classValues.length === 0) throw new ApiError('conflict', 'the project has no label classes: paint or import a label map first');
+  const { volumes, classValues, problem } = trainingInputs(store);
+  if (problem) throw new ApiError('conflict', problem);
 
   let runId: string;
   let resumeFrom: string | undefined;
@@ -66,7 +64,7 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
     store.updateRun(runId, { status: 'queued' });
   } else {
     runId = store.newId();
-    parameters = { ...definedOnly(requested), method: requested.method ?? 'supervised', model: requested.model ?? 'auto' };
+    parameters = newRunParameters(requested);
     const annotatedSlices = volumes.reduce((n, v) => n + AXES.reduce((m, a) => m + v.annotated[a].length, 0), 0);
     store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion() }, annotatedSlices });
   }
@@ -122,11 +120,9 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
  * after. What the engine refuses comes back as problems, not as an error.
  */
 export async function runPreflight(store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters): Promise<TrainPreflight> {
-  const volumes = jobVolumes(store);
-  if (volumes.length === 0) return { problems: ['the project has no scans: import one first'], plan: null };
-  const classValues = store.classes().map((c) => c.value);
-  if (classValues.length === 0) return { problems: ['the project has no label classes: paint or import a label map first'], plan: null };
-  const parameters: TrainParameters = { ...definedOnly(requested), method: requested.method ?? 'supervised', model: requested.model ?? 'auto' };
+  const { volumes, classValues, problem } = trainingInputs(store);
+  if (problem) return { problems: [problem], plan: null };
+  const parameters = newRunParameters(requested);
   const dir = 'preflight';
   try {
     const job = runner.submit({ kind: 'preflight', volumes: withCurrentLabels(store, volumes, dir), classValues, parameters });
@@ -192,6 +188,22 @@ export function recordPredictions(store: ProjectStore, runId: string, volumes: P
   for (const v of volumes) {
     store.recordPrediction({ runId, volumeId: v.id, labelsFile: relative(store.folder, v.labelsOut), probabilitiesFile: relative(store.folder, v.probabilitiesOut), iteration });
   }
+}
+
+/** What a training job reads from the project, or why the project cannot train at all. */
+function trainingInputs(store: ProjectStore): { volumes: JobVolume[]; classValues: number[]; problem: string | null } {
+  const volumes = jobVolumes(store);
+  const classValues = store.classes().map((c) => c.value);
+  const problem =
+    volumes.length === 0 ? 'the project has no scans: import one first'
+    : classValues.length === 0 ? 'the project has no label classes: paint or import a label map first'
+    : null;
+  return { volumes, classValues, problem };
+}
+
+/** A new run's parameters: what was asked for, supervised and model auto unless given. */
+function newRunParameters(requested: TrainRequestParameters): TrainParameters {
+  return { ...definedOnly(requested), method: requested.method ?? 'supervised', model: requested.model ?? 'auto' };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { Rng } from '../random/rng.ts';
+import { skipUnlessBuilt } from './kernelTestSupport.ts';
 import { aleaState, nativeDropout } from './dropoutKernel.ts';
 import { nativeKernelsStatus } from './nativeKernels.ts';
 
@@ -10,10 +11,7 @@ import { nativeKernelsStatus } from './nativeKernels.ts';
 // where the addon could not be built (a failure under CI).
 await selectBackend();
 const loaded = nativeKernelsStatus().loaded && tf.tidy(() => nativeDropout(tf.ones([4]), 0.5, 1) !== null);
-const skip = loaded ? false : `native dropout unavailable: ${nativeKernelsStatus().reason}`;
-if (!loaded && process.env.CI) {
-  test('the native dropout kernel is built under CI', () => assert.fail(`CI is set but ${nativeKernelsStatus().reason}`));
-}
+const skip = skipUnlessBuilt(loaded, 'the native dropout kernel', nativeKernelsStatus().reason);
 
 const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync()).buffer);
 

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { batchNorm, type BatchNormParameters } from '../ops/batchNorm.ts';
 import { Rng } from '../random/rng.ts';
+import { relativeError, skipUnlessBuilt } from './kernelTestSupport.ts';
 import { fusedBatchNormAvailable, leakyReluGradient } from './fusedKernels.ts';
 import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } from './nativeKernels.ts';
 
@@ -11,10 +12,7 @@ import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } fro
 // skipped only where the addon could not be built (a failure under CI).
 await selectBackend();
 const loaded = nativeKernelsStatus().loaded && fusedBatchNormAvailable();
-const skip = loaded ? false : `fused native kernels unavailable: ${nativeKernelsStatus().reason}`;
-if (!loaded && process.env.CI) {
-  test('the fused native kernels are built under CI', () => assert.fail(`CI is set but ${nativeKernelsStatus().reason}`));
-}
+const skip = skipUnlessBuilt(loaded, 'the fused native kernels', nativeKernelsStatus().reason);
 
 function random(shape: number[], seed: number, mean = 0, spread = 1): tf.Tensor {
   const rng = new Rng(seed);
@@ -32,20 +30,6 @@ function nativeAndPure<T>(f: () => T): { native: T; pure: T } {
   } finally {
     installNativeKernels();
   }
-}
-
-/** max |a − b| / max |b|, the relative error the native kernel tests use. */
-function relativeError(actual: tf.Tensor, expected: tf.Tensor): number {
-  assert.deepEqual(actual.shape, expected.shape);
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < e.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - e[i]));
-    scale = Math.max(scale, Math.abs(e[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
 }
 
 interface BatchNormRun {

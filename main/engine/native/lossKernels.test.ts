@@ -5,6 +5,7 @@ import { selectBackend } from '../backend/selectBackend.ts';
 import type { DiceLossOptions } from '../losses/diceLoss.ts';
 import { supervisedLoss } from '../losses/supervisedLoss.ts';
 import { Rng } from '../random/rng.ts';
+import { relativeError, skipUnlessBuilt } from './kernelTestSupport.ts';
 import { fusedSupervisedLoss } from './lossKernels.ts';
 import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } from './nativeKernels.ts';
 
@@ -15,10 +16,7 @@ await selectBackend();
 const loaded = nativeKernelsStatus().loaded && tf.tidy(() => fusedSupervisedLoss(tf.zeros([1, 2]), tf.zeros([1], 'int32'), undefined, {
   allClasses: false, squared: false, epsilon: 1e-5,
 }) !== null);
-const skip = loaded ? false : `fused loss kernel unavailable: ${nativeKernelsStatus().reason}`;
-if (!loaded && process.env.CI) {
-  test('the fused loss kernel is built under CI', () => assert.fail(`CI is set but ${nativeKernelsStatus().reason}`));
-}
+const skip = skipUnlessBuilt(loaded, 'the fused loss kernel', nativeKernelsStatus().reason);
 
 function inputs(shape: number[], classes: number, seed: number, masked: boolean) {
   const rng = new Rng(seed);
@@ -36,19 +34,6 @@ function run(logits: tf.Tensor, target: tf.Tensor, mask: tf.Tensor | undefined, 
   const loss = value.dataSync()[0];
   value.dispose();
   return { value: loss, grad };
-}
-
-/** max |a − b| / max |b|, the relative error the native kernel tests use. */
-function relativeError(actual: tf.Tensor, expected: tf.Tensor): number {
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < e.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - e[i]));
-    scale = Math.max(scale, Math.abs(e[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
 }
 
 const cases: Array<[string, number[], number, boolean, DiceLossOptions | undefined]> = [

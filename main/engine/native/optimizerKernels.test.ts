@@ -6,6 +6,7 @@ import { AdamW } from '../optim/adamW.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { Sgd } from '../optim/sgd.ts';
 import { Rng } from '../random/rng.ts';
+import { relativeError, skipUnlessBuilt } from './kernelTestSupport.ts';
 import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } from './nativeKernels.ts';
 import { fusedOptimizerAvailable, sgdUpdate } from './optimizerKernels.ts';
 
@@ -13,10 +14,7 @@ import { fusedOptimizerAvailable, sgdUpdate } from './optimizerKernels.ts';
 // gradients; skipped only where the addon could not be built (a failure under CI).
 await selectBackend();
 const loaded = nativeKernelsStatus().loaded && fusedOptimizerAvailable();
-const skip = loaded ? false : `fused optimiser kernels unavailable: ${nativeKernelsStatus().reason}`;
-if (!loaded && process.env.CI) {
-  test('the fused optimiser kernels are built under CI', () => assert.fail(`CI is set but ${nativeKernelsStatus().reason}`));
-}
+const skip = skipUnlessBuilt(loaded, 'the fused optimiser kernels', nativeKernelsStatus().reason);
 
 function randomValues(size: number, seed: number, spread = 1): Float32Array {
   const rng = new Rng(seed);
@@ -47,18 +45,6 @@ function trajectory(create: (variables: tf.Variable[]) => Optimizer): Trajectory
   tf.dispose([...saved.tensors.values(), ...variables]);
   optimizer.dispose();
   return { parameters, state };
-}
-
-/** max |a − b| / max |b|, the relative error the native kernel tests use. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  assert.equal(actual.length, expected.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
 }
 
 const optimizers: Array<[string, (variables: tf.Variable[]) => Optimizer]> = [

@@ -1,14 +1,15 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
 import type { ExportContent, ExportedLabels, RunInfo, SliceState } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
-import { readNifti, writeNifti, type NiftiHeader } from '../io/index.ts';
+import { shapeOf, writeNifti, type NiftiHeader } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { slicePlane } from '../annotation/slicePlane.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { requirePrediction } from './predictionUncertainty.ts';
+import { scanHeader } from './scanHeader.ts';
 
 /** What to export: the label map's content and, for `prediction`, the run whose prediction it is. */
 export interface ExportChoice {
@@ -31,9 +32,7 @@ const WITH_ACCEPTED: ExportChoice = { content: 'with-accepted' };
  * - `prediction`: the run's predicted label map of the volume, unreviewed.
  */
 export function labelMapNifti(store: ProjectStore, volumeId: string, choice: ExportChoice = WITH_ACCEPTED): Uint8Array {
-  const files = store.volumeFiles(volumeId);
-  if (!files) throw new ApiError('not-found', `no volume with id ${volumeId}`);
-  const header = readNifti(readFileSync(store.file(files.scanFile)), files.scanFile).header;
+  const header = scanHeader(store, volumeId);
   const service = annotationService(store);
   switch (choice.content) {
     case 'with-accepted':
@@ -51,7 +50,7 @@ function withoutAccepted(store: ProjectStore, volumeId: string, header: NiftiHea
   const labels = service.currentLabels(volumeId);
   const states = service.sliceStates(volumeId);
   const reviews = service.sliceReviews(volumeId);
-  const shape = [header.dim[1], header.dim[2], header.dim[3]] as [number, number, number];
+  const shape = shapeOf(header);
   for (const axis of AXES) {
     const [uAxis, vAxis] = AXES.filter((a) => a !== axis);
     for (const review of reviews[axis]) {

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/api.ts';
 import type { Axis, LabelClass } from '../../shared/types.ts';
-import { readNifti, sameGeometry, scaledData } from '../io/index.ts';
+import { sameGeometry, scaledData } from '../io/index.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
+import { scanHeader } from './scanHeader.ts';
 import { parseNifti, toLabelValues } from './volumeImport.ts';
 
 /**
@@ -19,8 +19,7 @@ export function importLabelsOntoVolume(
   const files = store.volumeFiles(req.id);
   if (!files) throw new ApiError('not-found', `no volume with id ${req.id}`);
   const labels = parseNifti(req.labels, req.labelsFileName);
-  const scan = readNifti(readFileSync(store.file(files.scanFile)), files.scanFile);
-  const fit = sameGeometry(scan.header, labels.header);
+  const fit = sameGeometry(scanHeader(store, req.id), labels.header);
   if (!fit.same) throw new ApiError('bad-input', `${req.labelsFileName} does not fit scan "${files.name}": ${fit.reason}`);
   const values = toLabelValues(scaledData(labels), req.labelsFileName);
   return annotationService(store).importLabels(req.id, values, {

@@ -4,6 +4,7 @@ import { readNifti, shapeOf, writeNifti, type NiftiHeader } from '../io/index.ts
 import { decodeProbabilityFile, type ProbabilityMap } from '../io/probabilityFile.ts';
 import { voxelEntropy } from '../engine/inference/uncertainty.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
+import { scanHeader } from './scanHeader.ts';
 
 /**
  * Normalised entropy H(v) / ln C of a prediction at every voxel, in 0..1: 0 where one class
@@ -52,19 +53,19 @@ export function storedPrediction(store: ProjectStore, runId: string, volumeId: s
   if (!store.runRecord(runId)) throw new ApiError('not-found', `no run ${runId}`);
   const files = store.predictionFiles(runId, volumeId);
   if (!files) return null;
-  const scanHeader = readNifti(readFileSync(store.file(volume.scanFile)), volume.scanFile).header;
+  const header = scanHeader(store, volumeId);
   const image = readNifti(readFileSync(store.file(files.labelsFile)), files.labelsFile);
   const labels = image.data instanceof Uint8Array ? image.data : Uint8Array.from(image.data);
   const probabilities = files.probabilitiesFile && opts.probabilities !== false
     ? decodeProbabilityFile(readFileSync(store.file(files.probabilitiesFile)), files.probabilitiesFile)
     : null;
-  const [ni, nj, nk] = shapeOf(scanHeader);
+  const [ni, nj, nk] = shapeOf(header);
   const voxels = ni * nj * nk;
   const probabilityVoxels = probabilities ? probabilities.shape[0] * probabilities.shape[1] * probabilities.shape[2] : voxels;
   if (labels.length !== voxels || probabilityVoxels !== voxels) {
     throw new ApiError('conflict', `the prediction of run ${runId} does not fit scan "${volume.name}" any more: predict it again`);
   }
-  return { id: files.id, scanHeader, labels, probabilities };
+  return { id: files.id, scanHeader: header, labels, probabilities };
 }
 
 /** Like storedPrediction, but a missing prediction is a not-found error. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cpu` (via scripts/bench-cpu.js): Atrium's engine on the tfjs cpu backend —
+ * `npm run bench:cpu` (via scripts/with-torch.js): Atrium's engine on the tfjs cpu backend —
  * pure JavaScript and with the oneDNN kernels (main/engine/native) — against PyTorch on the CPU
  * (scripts/bench_cpu_torch.py, the same networks), with the same thread count. Prints a table
  * of wall time, process CPU time and the ratio to PyTorch; asserts nothing.
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     torch = runTorch(python, threads, reps, selected);
     console.log(typeof torch === 'string' ? torch : `PyTorch ${torch.version}`);
   } else {
-    console.log('PyTorch: not available (scripts/bench-cpu.js installs python3-torch when run as root)');
+    console.log('PyTorch: not available (scripts/with-torch.js installs python3-torch when run as root)');
   }
   const rows: string[][] = [];
   const params = new Map<string, { atrium: number; torch?: number }>();

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench:cpu`: finds a python3 with PyTorch (installing Debian's python3-torch when
-// running as root), then runs main/engine/bench/cpuBench.ts with it. Arguments pass through
-// (--quick, --threads N, --reps N, --only TEXT).
+// Runs a benchmark that compares against PyTorch (`npm run bench:cpu`, `npm run bench:quality`):
+// finds a python3 with PyTorch (installing Debian's python3-torch when running as root), then
+// runs the benchmark module given as the first argument with `--python PATH` added (none when no
+// PyTorch could be had: the benchmark then prints its own figures alone). Further arguments pass
+// through to the benchmark.
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -24,6 +26,11 @@ if (!python) {
     console.log('PyTorch not found; for the comparison install it: sudo apt-get install python3-torch');
   }
 }
-const args = ['--import', 'tsx', 'main/engine/bench/cpuBench.ts', ...process.argv.slice(2), ...(python ? ['--python', python] : [])];
+const [bench, ...rest] = process.argv.slice(2);
+if (!bench) {
+  console.error('usage: node scripts/with-torch.js <benchmark.ts> [arguments…]');
+  process.exit(2);
+}
+const args = ['--import', 'tsx', bench, ...rest, ...(python ? ['--python', python] : [])];
 const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 process.exit(run.status ?? 1);

@@ -1,0 +1,42 @@
+/**
+ * How good a trained model is on a quality case, measured only where it never saw a label:
+ * each unannotated subject scan as a whole, and the annotated scan's other slices.
+ */
+import { dice } from '../../metrics/dice.ts';
+import { predictVolume } from '../../predict/predictVolume.ts';
+import type { TrainedModel } from '../../training/trainRequest.ts';
+import type { QualityCase } from './qualityCase.ts';
+
+export interface CaseScore {
+  /** [subject][class] Dice over each unannotated scan (class order of case.classNames). */
+  subjects: number[][];
+  /** Mean over the unannotated scans and classes: the headline figure. */
+  meanSubjects: number;
+  /** Per class, the annotated scan's Dice over its unannotated slices. */
+  annotatedScanOtherSlices: number[];
+  /** Mean per class over the unannotated scans. */
+  perClass: number[];
+}
+
+export async function scoreCase(model: TrainedModel, c: QualityCase): Promise<CaseScore> {
+  const perScan: number[][] = [];
+  for (let s = 0; s < c.volumes.length; s++) {
+    const volume = c.volumes[s]!;
+    const { labels } = await predictVolume(model, volume.image, c.shape);
+    const keep = s === 0 ? volume.known!.map((k) => (k ? 0 : 1)) : null;
+    perScan.push(c.classValues.map((value) => dice(maskOf(labels, value, keep), maskOf(c.truths[s]!, value, keep))));
+  }
+  const subjects = perScan.slice(1);
+  const perClass = c.classValues.map((_, n) => mean(subjects.map((d) => d[n]!)));
+  return { subjects, meanSubjects: mean(perClass), annotatedScanOtherSlices: perScan[0]!, perClass };
+}
+
+function maskOf(labels: Uint8Array, value: number, keep: Uint8Array | null): Uint8Array {
+  const mask = new Uint8Array(labels.length);
+  for (let v = 0; v < labels.length; v++) mask[v] = labels[v] === value && (!keep || keep[v]) ? 1 : 0;
+  return mask;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+}

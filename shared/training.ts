@@ -1,0 +1,22 @@
+/**
+ * Training parameters the API, the command line, the Train tab and the engine share: their
+ * ranges and the time budget a run gets when none is given. Plain data only.
+ */
+
+/** Allowed values of the numeric training parameters (inclusive). */
+export const TRAIN_PARAMETER_RANGES = {
+  iterations: { min: 1, max: 1_000_000, integer: true },
+  maxMinutes: { min: 0.01, max: 7 * 24 * 60, integer: false },
+  batchSize: { min: 1, max: 256, integer: true },
+  width: { min: 1, max: 64, integer: true },
+} as const;
+
+export type RangedTrainParameter = keyof typeof TRAIN_PARAMETER_RANGES;
+
+/**
+ * Minutes of training one click buys when neither a budget nor a number of iterations is given.
+ * The run plans its iterations to fill them (main/engine/training/runPlan.ts). Five minutes on
+ * two CPU cores give a model of the deep grey nuclei worth reviewing (docs/training.md); a GPU
+ * fills them with more iterations, up to the network's paper-length run.
+ */
+export const DEFAULT_TIME_BUDGET_MINUTES = 5;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
+import { TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from './training.ts';
 import type {
   AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionComparisonResult, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, TrainPreflight, VolumeInfo,
 } from './types.ts';
@@ -23,6 +24,11 @@ const className = z.string().trim().min(1).max(64);
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #e6194b');
 const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
 
+function ranged(key: RangedTrainParameter) {
+  const { min, max, integer } = TRAIN_PARAMETER_RANGES[key];
+  return (integer ? z.number().int() : z.number()).min(min).max(max).optional();
+}
+
 /** What a training run can be asked for (every field optional: defaults come from the data and the backend). */
 const trainParameters = z.object({
   /** Default supervised for a new run; a resumed run keeps its own unless given. */
@@ -31,10 +37,11 @@ const trainParameters = z.object({
   methodOptions: z.record(z.string().regex(/^[A-Za-z]{1,40}$/), z.union([z.number(), z.boolean(), z.string().max(40)])).optional(),
   model: z.enum(['auto', 'unet2d', 'vnet3d']).optional(),
   axis: z.enum(['i', 'j', 'k']).optional(),
-  iterations: z.number().int().min(1).max(1_000_000).optional(),
-  maxMinutes: z.number().positive().max(7 * 24 * 60).optional(),
-  batchSize: z.number().int().min(1).max(256).optional(),
-  width: z.number().int().min(1).max(64).optional(),
+  iterations: ranged('iterations'),
+  /** Time budget; without it (and without iterations) DEFAULT_TIME_BUDGET_MINUTES. */
+  maxMinutes: ranged('maxMinutes'),
+  batchSize: ranged('batchSize'),
+  width: ranged('width'),
   seed: z.number().int().min(0).optional(),
   optimizer: z.enum(['sgd', 'adamw']).optional(),
   learningRate: z.number().positive().max(10).optional(),

@@ -30,6 +30,21 @@ export interface VolumeInfo {
   importedAt: string;
 }
 
+/**
+ * What a run's validation Dice measures: Dice on annotated slices (2D) or scans (3D) held out
+ * from training, or, with too few annotations to hold any out, only the fit on the training
+ * ones, which is not an accuracy; 'none' when nothing was validated.
+ */
+export type ValidationKind = 'held-out' | 'training-slices' | 'none';
+
+/** Figures on unannotated data taken with each validation (main/engine/training/probeFigures.ts). */
+export interface ProbeFigures {
+  /** Share of tissue voxels of unannotated probe slices labelled with probability ≥ 0.9. */
+  confident: number;
+  /** Dice between the run's two networks (teacher and student, or the pair) there; null for one network. */
+  agreement: number | null;
+}
+
 export interface RunInfo {
   id: string;
   method: string;
@@ -40,6 +55,10 @@ export interface RunInfo {
   finishedAt: string | null;
   iterations: number;
   valDice: number | null;
+  /** What valDice measures; null for runs recorded before this was kept. */
+  validation: ValidationKind | null;
+  /** The latest figures on unannotated data; null before the first validation or for older runs. */
+  probe: ProbeFigures | null;
   /** Ids of the volumes this run's model has predicted (predictions kept in the project). */
   predicted: string[];
   /** When its newest prediction was saved; null before any. */
@@ -93,6 +112,9 @@ export interface JobProgressEvent {
     losses?: Record<string, number>;
     learningRate?: number;
     valDice?: number | null;
+    /** What valDice measures. */
+    validation?: ValidationKind;
+    probe?: ProbeFigures | null;
     etaSeconds?: number | null;
     msPerIteration?: number;
   };
@@ -211,12 +233,14 @@ export interface TrainPlan {
   /** Slice axis of a 2D model. */
   axis: Axis | null;
   iterations: number;
+  /** Whether `iterations` was planned from the time budget at the measured pace (else the user fixed it). */
+  planned: boolean;
   batchSize: number;
   width: number;
   maxMinutes: number | null;
   data: TrainingDataSummary;
   msPerIteration: number;
-  /** Training steps at the measured pace, within the time budget; validations not counted. */
+  /** The whole run at the measured pace, validations included, within the time budget. */
   estimatedSeconds: number;
   /** Largest tensor memory during one step: weights, optimiser state and activations. */
   peakTensorBytes: number;

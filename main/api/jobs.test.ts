@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_BUDGET_MINUTES } from '../../shared/training.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -95,9 +96,22 @@ test('preflight: backend, the resolved run, the slices it samples, measured pace
   assert.deepEqual(answer.problems, []);
   const plan = answer.plan!;
   assert.equal(plan.backend.name, 'cpu');
-  assert.deepEqual([plan.method, plan.model, plan.axis, plan.iterations, plan.batchSize, plan.width], ['mean-teacher', 'unet2d', 'k', 40, 2, 2]);
+  assert.deepEqual([plan.method, plan.model, plan.axis, plan.iterations, plan.planned, plan.batchSize, plan.width], ['mean-teacher', 'unet2d', 'k', 40, false, 2, 2]);
   assert.deepEqual(plan.data, { unit: 'slice', labeled: 2, heldOut: 0, unlabeled: 6 }, 'k 2 and 5 annotated of 8');
-  assert.ok(plan.msPerIteration > 0 && Math.abs(plan.estimatedSeconds - (40 * plan.msPerIteration) / 1000) < 1e-9);
+  // 40 steps at the measured pace, and six validation passes.
+  assert.ok(plan.msPerIteration > 0 && plan.estimatedSeconds > (40 * plan.msPerIteration) / 1000);
+
+  // Without iterations, the run is planned to fill the default budget at the measured pace.
+  const budgeted = (await dispatch(ctx.handlers, 'jobs.preflight', { width: 2, batchSize: 2 })) as TrainPreflight;
+  assert.equal(budgeted.plan!.planned, true);
+  assert.equal(budgeted.plan!.maxMinutes, DEFAULT_TIME_BUDGET_MINUTES);
+  assert.ok(budgeted.plan!.iterations > 1000, `${budgeted.plan!.iterations} iterations of a tiny network in 5 min`);
+  assert.ok(budgeted.plan!.estimatedSeconds <= DEFAULT_TIME_BUDGET_MINUTES * 60);
+  // A budget too short for a useful model is a problem, with the budget needed.
+  // (at the default width: even a fast machine takes more than 5 ms a step)
+  const short = (await dispatch(ctx.handlers, 'jobs.preflight', { maxMinutes: 0.01 })) as TrainPreflight;
+  assert.equal(short.plan, null);
+  assert.match(short.problems[0]!, /time budget of 0.01 min allows only \d+ training steps .* allow at least [\d.]+ min/);
   assert.ok(plan.peakTensorBytes > 0);
   assert.equal(existsSync(join(ctx.workspace.requireProject().folder, 'preflight')), false, 'the frozen labels are removed');
   assert.equal(ctx.workspace.describe()!.runs.length, runsBefore, 'a preflight is not a run');

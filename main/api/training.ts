@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { mkdirSync, rmSync } from 'node:fs';
 import { ApiError } from '../../shared/api.ts';
+import { DEFAULT_METHOD } from '../../shared/methods.ts';
 import type { Axis, RunInfo, TrainPreflight } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { JobFailedError, type JobHandle, type JobRunner } from '../engine/jobs/jobRunner.ts';
@@ -29,6 +30,7 @@ export function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume
       const files = store.volumeFiles(v.id)!;
       return {
         id: v.id,
+        name: v.name,
         scanPath: store.file(files.scanFile),
         labelsPath: files.labelsFile ? store.file(files.labelsFile) : null,
         annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>,
@@ -87,11 +89,14 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
   // The row is what a reopened project shows of a run still going: a write a second is plenty
   // (each is an fsync), but never skip a validation result.
   let lastWrite = 0;
+  let lastValidation: number | null | undefined;
   job.onProgress((p: JobProgress) => {
     const now = Date.now();
-    if (p.valDice === undefined && now - lastWrite < 1000) return;
+    const validated = p.valDice !== undefined && p.valDice !== lastValidation;
+    if (!validated && now - lastWrite < 1000) return;
     lastWrite = now;
-    store.updateRun(runId, { iterations: p.step, ...(p.valDice !== undefined ? { valDice: p.valDice } : {}) });
+    lastValidation = p.valDice;
+    store.updateRun(runId, { iterations: p.step, ...(validated ? { valDice: p.valDice, validation: p.validation, probe: p.probe } : {}) });
   });
   const finished = job.result.then(
     (r) => {
@@ -103,6 +108,8 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
         model: { file: modelFile, iteration: result.iterations },
         iterations: result.iterations,
         valDice: result.valDice,
+        validation: result.validation,
+        probe: result.probe,
       });
       return store.runRecord(runId)!.info;
     },
@@ -136,6 +143,7 @@ export async function runPreflight(store: ProjectStore, runner: JobRunner, reque
         model: config.model,
         axis: config.axis ?? null,
         iterations: config.iterations,
+        planned: config.length === 'planned',
         batchSize: config.batchSize,
         width: config.width,
         maxMinutes: config.maxMinutes,
@@ -201,9 +209,9 @@ function trainingInputs(store: ProjectStore): { volumes: JobVolume[]; classValue
   return { volumes, classValues, problem };
 }
 
-/** A new run's parameters: what was asked for, supervised and model auto unless given. */
+/** A new run's parameters: what was asked for, DEFAULT_METHOD and model auto unless given. */
 function newRunParameters(requested: TrainRequestParameters): TrainParameters {
-  return { ...definedOnly(requested), method: requested.method ?? 'supervised', model: requested.model ?? 'auto' };
+  return { ...definedOnly(requested), method: requested.method ?? DEFAULT_METHOD, model: requested.model ?? 'auto' };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -1,3 +1,4 @@
+import { probeText, validationText } from '../../shared/trainingFigures.ts';
 import type { Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
 
@@ -22,7 +23,10 @@ export const runInfo: Command = {
       console.log(`label classes (${info.classes.length}):`);
       for (const c of info.classes) console.log(`  ${c.value}  ${c.name}  ${c.color}`);
       console.log(`runs (${info.runs.length}):`);
-      for (const r of info.runs) console.log(`  ${r.id}  ${r.method}  ${r.model}  ${r.status}  ${r.backend}  val Dice ${r.valDice ?? '-'}`);
+      for (const r of info.runs) {
+        const figures = [validationText(r.valDice, r.validation), probeText(r.probe)].filter(Boolean).join('; ');
+        console.log(`  ${r.id}  ${r.method}  ${r.model}  ${r.status}  ${r.backend}  ${figures || 'no figures yet'}`);
+      }
     });
   },
 };

@@ -2,6 +2,7 @@ import { startTraining } from '../api/training.ts';
 import { JobRunner } from '../engine/jobs/jobRunner.ts';
 import type { TrainJobResult, TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
 import { METHOD_NAMES, MethodOptionError, parseOptionWords } from '../../shared/methods.ts';
+import { probeText, validationText } from '../../shared/trainingFigures.ts';
 import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
 
@@ -37,7 +38,8 @@ export const runTrain: Command = {
         if (now - lastPrint < 1000 && p.step !== p.steps && p.valDice === undefined) return;
         lastPrint = now;
         const losses = Object.entries(p.losses ?? {}).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ');
-        const val = p.valDice === undefined || p.valDice === null ? '' : ` val Dice ${p.valDice.toFixed(3)}`;
+        const figures = [validationText(p.valDice, p.validation), probeText(p.probe)].filter(Boolean).join('; ');
+        const val = figures ? ` · ${figures}` : '';
         const eta = p.etaSeconds ? ` ETA ${Math.ceil(p.etaSeconds)} s` : '';
         console.error(`iter ${p.step}/${p.steps} ${losses} lr ${p.learningRate?.toExponential(2) ?? '-'}${val} ${p.msPerIteration?.toFixed(0) ?? '-'} ms/iter${eta}`);
       });
@@ -47,10 +49,14 @@ export const runTrain: Command = {
         const summary = {
           run: runId, status: info.status, method: String(result.config.method), model: String(result.config.model),
           backend: result.backend.name, iterations: result.iterations, seconds: +result.seconds.toFixed(2),
-          ms_per_iter: +result.msPerIteration.toFixed(1), val_dice: result.valDice, validation: result.validation, stopped_by: result.stoppedBy,
+          ms_per_iter: +result.msPerIteration.toFixed(1), val_dice: result.valDice, validation: result.validation,
+          confident: result.probe?.confident ?? null, agreement: result.probe?.agreement ?? null, stopped_by: result.stoppedBy,
         };
         if (values.json) console.log(JSON.stringify(summary));
-        else console.log(`run ${runId} ${info.status}: ${summary.model}, ${summary.iterations} iterations in ${summary.seconds} s, validation Dice ${summary.val_dice ?? '-'} (${summary.validation})`);
+        else {
+          const figures = [validationText(result.valDice, result.validation), probeText(result.probe)].filter(Boolean).join('; ');
+          console.log(`run ${runId} ${info.status}: ${summary.model}, ${summary.iterations} iterations in ${summary.seconds} s${figures ? `, ${figures}` : ''}`);
+        }
       } finally {
         process.off('SIGINT', onSigint);
       }

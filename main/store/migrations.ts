@@ -117,6 +117,14 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 6: what a run's val_dice measures ('held-out' annotated slices or scans, or only the fit on
+  // the 'training-slices'; NULL for runs recorded before), and the figures on unannotated data
+  // taken with it: the share of confident tissue voxels and the agreement of the run's two networks.
+  `
+  ALTER TABLE runs ADD COLUMN validation TEXT CHECK (validation IN ('held-out', 'training-slices', 'none'));
+  ALTER TABLE runs ADD COLUMN confident REAL;
+  ALTER TABLE runs ADD COLUMN agreement REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Axis, LabelClass, RunInfo, VolumeInfo } from '../../shared/types.ts';
+import type { Axis, LabelClass, ProbeFigures, RunInfo, ValidationKind, VolumeInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { openDatabase, schemaVersion, type Db } from './database.ts';
 import { createProjectFolder, DATABASE_FILE, findProjectFolder, projectName } from './projectFolder.ts';
@@ -37,6 +37,7 @@ interface VolumeRow {
 interface RunRow {
   id: string; method: string; model: string; backend: string; status: RunInfo['status'];
   created_at: string; finished_at: string | null; iterations: number; val_dice: number | null; annotated_slices: number | null;
+  validation: ValidationKind | null; confident: number | null; agreement: number | null;
 }
 
 /** A run's row joined with what its predictions and models say. */
@@ -53,13 +54,24 @@ type RunRowJoined = RunRow & { predicted: string; predicted_at: string | null; p
 function toRunInfo(r: RunRowJoined): RunInfo {
   return {
     id: r.id, method: r.method, model: r.model, backend: r.backend, status: r.status,
-    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice,
+    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice, validation: r.validation,
+    probe: r.confident === null ? null : { confident: r.confident, agreement: r.agreement },
     predicted: JSON.parse(r.predicted) as string[], predictedAt: r.predicted_at, predictedIteration: r.predicted_iteration,
     annotatedSlices: r.annotated_slices, hasModel: r.has_model === 1,
   };
 }
 
 const CURRENT_MODEL = 'current_model_run';
+
+/** Fields of a run's row to change; undefined ones are left as they are. */
+export interface RunUpdate {
+  status?: RunInfo['status'];
+  backend?: string;
+  iterations?: number;
+  valDice?: number | null;
+  validation?: ValidationKind;
+  probe?: ProbeFigures | null;
+}
 
 /** One open project: its folder and its database. Every multi-row change is one transaction. */
 export class ProjectStore {
@@ -201,24 +213,28 @@ export class ProjectStore {
   }
 
 
-  updateRun(id: string, fields: { status?: RunInfo['status']; backend?: string; iterations?: number; valDice?: number | null }): void {
-    const columns = { status: 'status', backend: 'backend', iterations: 'iterations', valDice: 'val_dice' } as const;
-    const given = (Object.keys(columns) as (keyof typeof columns)[]).filter((key) => fields[key] !== undefined);
+  updateRun(id: string, fields: RunUpdate): void {
+    const values = {
+      status: fields.status, backend: fields.backend, iterations: fields.iterations, val_dice: fields.valDice, validation: fields.validation,
+      confident: fields.probe === undefined ? undefined : (fields.probe?.confident ?? null),
+      agreement: fields.probe === undefined ? undefined : (fields.probe?.agreement ?? null),
+    };
+    const given = Object.entries(values).filter(([, value]) => value !== undefined);
     if (given.length === 0) return;
     this.db
-      .prepare(`UPDATE runs SET ${given.map((key) => `${columns[key]} = ?`).join(', ')} WHERE id = ?`)
-      .run(...given.map((key) => fields[key]), id);
+      .prepare(`UPDATE runs SET ${given.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`)
+      .run(...given.map(([, value]) => value), id);
   }
 
   /** Records how a run ended and, when it produced one, its model file, in one transaction. */
   finishRun(
     id: string,
-    end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number }; iterations?: number; valDice?: number | null },
+    end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number } } & Pick<RunUpdate, 'iterations' | 'valDice' | 'validation' | 'probe'>,
   ): void {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       this.db.prepare('UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?').run(end.status, now, JSON.stringify(end.summary), id);
-      this.updateRun(id, { iterations: end.iterations, valDice: end.valDice });
+      this.updateRun(id, { iterations: end.iterations, valDice: end.valDice, validation: end.validation, probe: end.probe });
       if (end.config !== undefined) this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(end.config), id);
       if (end.model) {
         this.db.prepare('DELETE FROM models WHERE run_id = ?').run(id);

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { augment2d } from './augment2d.ts';
 import { UNKNOWN } from './labels.ts';
@@ -106,4 +106,41 @@ test('rotation angles stay within ±20°: corners of a 41×41 image lose at most
     assert.ok(lost < 4 * 90, `seed ${seed}: ${lost} pixels rotated out`);
   }
   assert.ok(rotations > 5);
+});
+
+describe('mri policy', () => {
+  /** A 24×30 sample whose top rows are bright: an up–down asymmetry anatomy never turns over. */
+  function topBright(): Sample2d {
+    const [h, w] = [24, 30];
+    const image = Float32Array.from({ length: h * w }, (_, p) => (Math.floor(p / w) < 6 ? 5 : 1));
+    const label = Uint8Array.from(image, (x) => (x === 5 ? 1 : 0));
+    return { image, label, shape: [h, w] };
+  }
+
+  test('never turns a slice upside down or sideways: the bright top stays on top, the shape stays', () => {
+    for (let seed = 0; seed < 60; seed++) {
+      const out = augment2d(topBright(), new Rng(`mri:${seed}`), 'mri');
+      assert.deepEqual(out.shape, [24, 30]);
+      const row = (y: number) => out.label!.subarray(y * 30, (y + 1) * 30).filter((c) => c === 1).length;
+      assert.ok(row(2) > row(20), `seed ${seed}: the class-1 band moved off the top`);
+    }
+  });
+
+  test('flips left–right, rotates and scales, and changes intensities, each for part of the draws', () => {
+    const s = topBright();
+    s.image.forEach((_, p) => (s.image[p] = s.image[p]! + (p % 30) / 30)); // a left-to-right ramp
+    let flipped = 0;
+    let warped = 0;
+    let intensity = 0;
+    for (let seed = 0; seed < 80; seed++) {
+      const out = augment2d(s, new Rng(`mri-parts:${seed}`), 'mri');
+      const centre = 12 * 30;
+      if (out.label!.some((c, p) => c !== s.label![p])) warped++;
+      if (out.image[centre + 25]! < out.image[centre + 4]!) flipped++;
+      if (Math.abs(out.image[centre + 15]! - s.image[centre + 15]!) > 1e-3) intensity++;
+    }
+    assert.ok(flipped > 20 && flipped < 60, `flipped ${flipped} of 80`);
+    assert.ok(warped > 35, `rotated or scaled ${warped} of 80`);
+    assert.ok(intensity > 40, `intensity changed ${intensity} of 80`);
+  });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rotate2d } from './rotate2d.ts';
+import { similarityMap, warp2d } from './warp2d.ts';
 import { rot90 } from './rot90.ts';
 import { UNKNOWN } from './labels.ts';
 import type { Sample2d } from './sample.ts';
@@ -71,4 +72,14 @@ test('image and label move together at an arbitrary angle', () => {
 test('a sample without label stays without label', () => {
   const r = rotate2d({ image: new Float32Array(4), shape: [2, 2] }, 10);
   assert.equal(r.label, undefined);
+});
+
+test('a similarity map with scale 2 enlarges the content about the centre', () => {
+  const s = blocks(25, 25);
+  const out = warp2d(s, similarityMap(s.shape, 0, 2));
+  // The centre pixel maps to itself; a pixel 4 right of the centre shows what was 2 right of it.
+  assert.equal(out.label![12 * 25 + 12], s.label![12 * 25 + 12]);
+  assert.equal(out.image[12 * 25 + 16], s.image[12 * 25 + 14]);
+  // The corners came from inside (enlarging pulls nothing in from outside).
+  assert.ok(out.label!.every((c) => c !== UNKNOWN));
 });

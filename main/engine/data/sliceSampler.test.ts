@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SliceSampler } from './sliceSampler.ts';
+import { SliceSampler, tissueSlices } from './sliceSampler.ts';
 import { UNKNOWN } from './labels.ts';
 import type { Scan, Shape3 } from './volume.ts';
 
@@ -20,7 +20,7 @@ test('a slice is labeled when it has any known voxel; all others are unlabeled',
     l[at(2, 1, 1)] = 0; // one background voxel makes k = 1 annotated
     for (let j = 0; j < 4; j++) for (let i = 0; i < 5; i++) l[at(i, j, 4)] = (i + j) % 3;
   });
-  const b: Scan = { image: new Float32Array(n), shape };
+  const b: Scan = { image: new Float32Array(n).fill(1), shape };
   const sampler = new SliceSampler([a, b], 'k');
   assert.deepEqual(sampler.labeled, [{ scan: 0, index: 1 }, { scan: 0, index: 4 }]);
   assert.equal(sampler.unlabeled.length, 4 + 6);
@@ -30,11 +30,23 @@ test('a slice is labeled when it has any known voxel; all others are unlabeled',
 
 test('rejected slices along the sampled axis are not unlabelled data; those along another axis are', () => {
   const a: Scan = { ...scan((l) => (l[at(0, 0, 1)] = 0)), rejectedSlices: { i: [0], j: [], k: [2, 5] } };
-  const b: Scan = { image: new Float32Array(n), shape, rejectedSlices: { i: [], j: [], k: [0] } };
+  const b: Scan = { image: new Float32Array(n).fill(1), shape, rejectedSlices: { i: [], j: [], k: [0] } };
   const sampler = new SliceSampler([a, b], 'k');
   assert.deepEqual(sampler.labeled, [{ scan: 0, index: 1 }]);
   assert.deepEqual(sampler.unlabeled, [[0, 0], [0, 3], [0, 4], [1, 1], [1, 2], [1, 3], [1, 4], [1, 5]].map(([s, index]) => ({ scan: s, index })));
   assert.equal(new SliceSampler([a], 'i').unlabeled.length, 5 - 1, 'along i, only i = 0 is rejected');
+});
+
+test('slices without tissue are not unlabelled data: air above the head teaches nothing', () => {
+  // Tissue (1) fills slices k = 1…4; k = 0 is empty and k = 5 holds a single voxel (< TISSUE_SHARE of a full slice).
+  const image = new Float32Array(n);
+  for (let k = 1; k <= 4; k++) for (let j = 0; j < 4; j++) for (let i = 0; i < 5; i++) image[at(i, j, k)] = 1;
+  image[at(0, 0, 5)] = 1;
+  const sampler = new SliceSampler([{ image, shape }], 'k');
+  assert.deepEqual(sampler.unlabeled.map((r) => r.index), [1, 2, 3, 4]);
+  assert.deepEqual([...tissueSlices({ image, shape }, 'k')], [0, 1, 1, 1, 1, 0]);
+  // Across i every slice crosses the tissue.
+  assert.deepEqual([...tissueSlices({ image, shape }, 'i')], [1, 1, 1, 1, 1]);
 });
 
 test('samples carry the image and the label slice with UNKNOWN preserved', () => {

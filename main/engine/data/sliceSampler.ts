@@ -3,8 +3,10 @@
  * orientation).
  *
  * Labeled samples are the annotated slices: those with at least one known (≠ UNKNOWN) voxel,
- * since a user usually paints a few slices of a scan, partially. Unlabeled samples are all
- * the other slices of every scan, including every slice of scans without a label map. Slices
+ * since a user usually paints a few slices of a scan, partially. Unlabeled samples are the
+ * other slices of every scan that hold tissue (TISSUE_SHARE), including those of scans
+ * without a label map: the slices above the head or below the field of view teach a
+ * consistency loss nothing and would take a share of every unlabelled batch. Slices
  * are indexed up front (one pass over each label map) and copied out only on request, so the
  * sampler holds no second copy of the data.
  */
@@ -22,7 +24,7 @@ export interface SliceRef {
 export class SliceSampler {
   /** Annotated slices, ordered by scan then slice index. */
   readonly labeled: readonly SliceRef[];
-  /** Every other slice except the scan's rejected ones along the axis, ordered by scan then slice index. */
+  /** Every other slice that holds tissue, except the scan's rejected ones along the axis, ordered by scan then slice index. */
   readonly unlabeled: readonly SliceRef[];
 
   /**
@@ -39,9 +41,10 @@ export class SliceSampler {
       assertVolumeSize(scan.shape, scan.image, ...(scan.label ? [scan.label] : []));
       const annotated = annotatedSlices(scan, axis);
       const rejected = new Set(scan.rejectedSlices?.[axis]);
+      const tissue = tissueSlices(scan, axis);
       for (let index = 0; index < annotated.length; index++) {
         if (annotated[index]) labeled.push({ scan: s, index });
-        else if (!rejected.has(index)) unlabeled.push({ scan: s, index });
+        else if (!rejected.has(index) && tissue[index]) unlabeled.push({ scan: s, index });
       }
     });
     this.labeled = labeled;
@@ -60,6 +63,32 @@ export class SliceSampler {
     const shape = [layout.height, layout.width] as const;
     return scan.label ? { image, label: readSlice(scan.label, layout, ref.index), shape } : { image, shape };
   }
+}
+
+/**
+ * A slice holds tissue when its count of tissue voxels reaches this share of the scan's largest
+ * slice count. Tissue: above the scan's normalised mean less half a standard deviation (z >
+ * -0.5), which in a skull-stripped scan is grey and white matter and in a whole head leaves out
+ * the air around it, noise included.
+ */
+export const TISSUE_SHARE = 0.1;
+const TISSUE_Z = -0.5;
+
+/** 1 for each slice along `axis` of the normalised scan that holds tissue. */
+export function tissueSlices(scan: Scan, axis: SliceAxis): Uint8Array {
+  const [ni, nj, nk] = scan.shape;
+  const counts = new Float64Array(sliceLayout(scan.shape, axis).count);
+  const image = scan.image;
+  let v = 0;
+  for (let k = 0; k < nk; k++)
+    for (let j = 0; j < nj; j++)
+      for (let i = 0; i < ni; i++, v++) {
+        const x = image[v]!;
+        if (x !== 0 && x > TISSUE_Z) counts[axis === 'i' ? i : axis === 'j' ? j : k]!++;
+      }
+  let most = 0;
+  for (const c of counts) most = Math.max(most, c);
+  return Uint8Array.from(counts, (c) => (most > 0 && c >= TISSUE_SHARE * most ? 1 : 0));
 }
 
 function annotatedSlices(scan: Scan, axis: SliceAxis): Uint8Array {

@@ -3,10 +3,12 @@
  * numbers, no tensors, no database handles — the worker reads and writes files only.
  */
 import type { MethodName, OptionValue } from '../../../shared/methods.ts';
-import type { Axis, JobProgressEvent } from '../../../shared/types.ts';
+import type { Axis, JobProgressEvent, ProbeFigures, ValidationKind } from '../../../shared/types.ts';
 
 export interface JobVolume {
   id: string;
+  /** The scan's name in the project, for messages. */
+  name?: string;
   scanPath: string;
   labelsPath: string | null;
   /** Annotated slice indices per voxel axis: a voxel is known when any of its three slices is annotated. */
@@ -84,7 +86,8 @@ export interface TrainJobResult {
   seconds: number;
   msPerIteration: number;
   valDice: number | null;
-  validation: string;
+  validation: ValidationKind;
+  probe: ProbeFigures | null;
   stoppedBy: 'iterations' | 'time' | 'cancelled';
 }
 

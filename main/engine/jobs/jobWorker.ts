@@ -53,6 +53,8 @@ async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof s
             losses: p.losses,
             learningRate: p.learningRate,
             valDice: p.valDice,
+            validation: p.validation,
+            probe: p.probe,
             etaSeconds: p.etaSeconds,
             msPerIteration: p.msPerIteration,
           },
@@ -70,6 +72,7 @@ async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof s
     msPerIteration: result.msPerIteration,
     valDice: result.valDice,
     validation: result.validation,
+    probe: result.probe,
     stoppedBy: result.stoppedBy,
   };
 }

@@ -24,13 +24,13 @@ describe('confidenceMask', () => {
     tf.dispose([mu, u]);
   });
 
-  test('uncertaintyThreshold: (0.75 + 0.25 r(t, T)) ln C', () => {
-    const cases: Array<[t: number, T: number, C: number, expected: number]> = [
-      [0, 100, 2, (0.75 + 0.25 * Math.exp(-5)) * Math.log(2)],
-      [50, 100, 4, (0.75 + 0.25 * Math.exp(-1.25)) * Math.log(4)],
-      [100, 100, 4, Math.log(4)],
+  test('uncertaintyThreshold: (0.75 + 0.25 r(t, T)) ln 2, whatever the number of classes', () => {
+    const cases: Array<[t: number, T: number, expected: number]> = [
+      [0, 100, (0.75 + 0.25 * Math.exp(-5)) * Math.log(2)],
+      [50, 100, (0.75 + 0.25 * Math.exp(-1.25)) * Math.log(2)],
+      [100, 100, Math.log(2)],
     ];
-    for (const [t, T, C, expected] of cases) assert.ok(Math.abs(uncertaintyThreshold(t, T, C) - expected) < 1e-12);
+    for (const [t, T, expected] of cases) assert.ok(Math.abs(uncertaintyThreshold(t, T) - expected) < 1e-12);
   });
 
   test('belowThreshold keeps strictly smaller values', () => {

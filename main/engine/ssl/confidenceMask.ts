@@ -16,15 +16,17 @@ export function predictiveEntropy(probabilities: tf.Tensor, epsilon = 1e-6): tf.
 }
 
 /**
- * UA-MT's entropy threshold `(0.75 + 0.25 r(t, T_max)) ln C`: from ¾ of the largest possible
- * entropy, rising to all of it over the run (T_max = the run's iterations, the reference's
- * max_iterations). The reference writes ln 2 for its two-class task; ln C is its multi-class form.
+ * UA-MT's entropy threshold `(0.75 + 0.25 r(t, T_max)) ln 2`, rising over the run (T_max = the
+ * run's iterations, the reference's max_iterations). ln 2 whatever the number of classes, as
+ * every reference writes it (UA-MT's LA code and SSL4MIS's four-class ACDC script alike): with
+ * more classes the mask keeps only voxels whose teacher is well below the two-class maximum
+ * entropy, not ones near the C-class maximum ln C, where a teacher torn between classes would
+ * pass.
  * @param iteration 0-based t.
  * @param iterations T_max.
- * @param numClasses C ≥ 2.
  */
-export function uncertaintyThreshold(iteration: number, iterations: number, numClasses: number): number {
-  return (0.75 + 0.25 * sigmoidRampUp(iteration, iterations)) * Math.log(numClasses);
+export function uncertaintyThreshold(iteration: number, iterations: number): number {
+  return (0.75 + 0.25 * sigmoidRampUp(iteration, iterations)) * Math.LN2;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rampWeight, sigmoidRampUp } from './ramps.ts';
+import { rampFractionFor, rampWeight, SHORT_RUN_RAMP_SHARE, sigmoidRampUp } from './ramps.ts';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) < tol, `${a} vs ${b}`);
 
@@ -59,5 +59,29 @@ describe('rampWeight', () => {
   test('refuses an empty run and a non-positive fraction', () => {
     assert.throws(() => rampWeight(0, 0, { weight: 1, length: 40, fraction: 1 }), RangeError);
     assert.throws(() => rampWeight(0, 10, { weight: 1, length: 40, fraction: 0 }), RangeError);
+  });
+});
+
+describe('rampFractionFor', () => {
+  test('a number is used as given', () => {
+    assert.equal(rampFractionFor(0.5, 100, 6000), 0.5);
+  });
+  test('auto: SHORT_RUN_RAMP_SHARE for a short run, growing linearly to the whole run at the reference length', () => {
+    assert.ok(Math.abs(rampFractionFor('auto', 1, 6000) - SHORT_RUN_RAMP_SHARE) < 1e-3);
+    assert.equal(rampFractionFor('auto', 3000, 6000), SHORT_RUN_RAMP_SHARE + (1 - SHORT_RUN_RAMP_SHARE) / 2);
+    assert.equal(rampFractionFor('auto', 6000, 6000), 1);
+    assert.equal(rampFractionFor('auto', 60000, 6000), 1);
+  });
+  test('a 1,000-iteration Mean Teacher run reaches its full weight by a third of the run, not at its end', () => {
+    const fraction = rampFractionFor('auto', 1000, 6000);
+    assert.equal(rampWeight(Math.ceil(fraction * 1000), 1000, { weight: 1, length: 40, fraction }), 1);
+    const mean = Array.from({ length: 1000 }, (_, t) => rampWeight(t, 1000, { weight: 1, length: 40, fraction })).reduce((a, b) => a + b, 0) / 1000;
+    assert.ok(mean > 0.7, `mean weight over the run ${mean.toFixed(2)}`);
+    // The references' ramp over the whole run gives a third of that.
+    const whole = Array.from({ length: 1000 }, (_, t) => rampWeight(t, 1000, { weight: 1, length: 40, fraction: 1 })).reduce((a, b) => a + b, 0) / 1000;
+    assert.ok(whole < 0.45, `whole-run ramp mean ${whole.toFixed(2)}`);
+  });
+  test('refuses anything else', () => {
+    assert.throws(() => rampFractionFor('soon', 100, 6000), RangeError);
   });
 });

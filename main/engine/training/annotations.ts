@@ -13,6 +13,10 @@ export interface AnnotationSummary {
   readonly annotatedVoxels: number;
   /** Raw values found on annotated voxels, background included. */
   readonly paintedValues: ReadonlySet<number>;
+  /** Per painted foreground value, per axis, 1 for each slice where it is painted. */
+  readonly classSlices: ReadonlyMap<number, Readonly<Record<SliceAxis, Uint8Array>>>;
+  /** Whether the image holds anything but one value (an all-zero or constant scan has no tissue to learn from). */
+  readonly hasTissue: boolean;
 }
 
 /**
@@ -34,8 +38,10 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
   }
   const slices = { i: new Uint8Array(ni), j: new Uint8Array(nj), k: new Uint8Array(nk) };
   const paintedValues = new Set<number>();
+  const classSlices = new Map<number, Record<SliceAxis, Uint8Array>>();
+  const hasTissue = image.some((x) => x !== image[0]);
   let annotatedVoxels = 0;
-  if (!known) return { slices, annotatedVoxels, paintedValues };
+  if (!known) return { slices, annotatedVoxels, paintedValues, classSlices, hasTissue };
   if (!labels && known.some((m) => m !== 0)) {
     throw new TrainingInputError(`volume ${id}: voxels are marked annotated but the volume has no label map`);
   }
@@ -50,6 +56,13 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
             `volume ${id}: annotated voxel (${i}, ${j}, ${k}) has label value ${value}, which is not a class of the project (${[...allowedValues].join(', ')})`);
         }
         paintedValues.add(value);
+        if (value !== 0) {
+          let own = classSlices.get(value);
+          if (!own) classSlices.set(value, (own = { i: new Uint8Array(ni), j: new Uint8Array(nj), k: new Uint8Array(nk) }));
+          own.i[i] = 1;
+          own.j[j] = 1;
+          own.k[k] = 1;
+        }
         slices.i[i] = 1;
         slices.j[j] = 1;
         slices.k[k] = 1;
@@ -57,5 +70,5 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
       }
     }
   }
-  return { slices, annotatedVoxels, paintedValues };
+  return { slices, annotatedVoxels, paintedValues, classSlices, hasTissue };
 }

@@ -32,4 +32,9 @@ export interface BatchSource {
   unlabeledBatch(rng: Rng): Batch;
   /** The validation samples, un-augmented, a batch at a time; the caller disposes each. */
   validationBatches(): Iterable<Batch>;
+  /**
+   * A fixed set of unannotated samples (probeFigures.ts), un-augmented, a batch at a time; the
+   * caller disposes each. Empty when nothing is unannotated.
+   */
+  probeBatches(): Iterable<Batch>;
 }

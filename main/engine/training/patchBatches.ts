@@ -17,6 +17,7 @@ import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
 
 const MAX_VALIDATION_SCANS = 4;
+const MAX_PROBE_SCANS = 4;
 
 export class PatchBatches implements BatchSource {
   readonly validation: ValidationKind;
@@ -65,9 +66,16 @@ export class PatchBatches implements BatchSource {
   }
 
   *validationBatches(): Iterable<Batch> {
-    for (const scan of this.held) {
-      const origin = scan.shape.map((n, a) => Math.floor((n - this.patchSize[a]!) / 2)) as [number, number, number];
-      yield batch3d([extractPatch(scan, origin, this.patchSize)], { multiple: SPATIAL_MULTIPLE });
-    }
+    for (const scan of this.held) yield this.centralPatch(scan);
+  }
+
+  /** The central patch of each unannotated scan, up to MAX_PROBE_SCANS of them. */
+  *probeBatches(): Iterable<Batch> {
+    for (const scan of this.all.filter((s) => !s.label).slice(0, MAX_PROBE_SCANS)) yield this.centralPatch({ image: scan.image, shape: scan.shape });
+  }
+
+  private centralPatch(scan: Scan): Batch {
+    const origin = scan.shape.map((n, a) => Math.floor((n - this.patchSize[a]!) / 2)) as [number, number, number];
+    return batch3d([extractPatch(scan, origin, this.patchSize)], { multiple: SPATIAL_MULTIPLE });
   }
 }

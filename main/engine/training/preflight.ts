@@ -2,13 +2,19 @@
  * preflight(): what a run will use and cost, measured rather than guessed. It prepares the run
  * exactly as train() does (so it refuses what train() would refuse, with the same message),
  * then takes a few real steps of the method on the run's own batches: the first warms up
- * (kernels, buffers), the others are timed, and one is profiled for its peak tensor memory.
+ * (kernels, buffers), the others are timed, and one is profiled for its peak tensor memory;
+ * one validation pass is timed too. A run planned from its time budget is planned here from
+ * that pace as train() will plan it from its own first steps (runPlan.ts), and a budget too
+ * short for a useful model is refused with the budget it needs.
  * Nothing is kept: the networks are disposed and no file is written.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingData } from './batchSource.ts';
 import { prepareRun } from './train.ts';
-import { trainingStep } from './trainLoop.ts';
+import { MIN_USEFUL_ITERATIONS, plannedIterations, VALIDATIONS_PER_RUN } from './runPlan.ts';
+import { budgetTooShort, trainingStep } from './trainLoop.ts';
+import { TrainingInputError } from './trainingInputError.ts';
+import { validationDice } from './validationDice.ts';
 import type { ResolvedTrainConfig, TrainRequest } from './trainRequest.ts';
 
 export interface PreflightReport {
@@ -16,7 +22,7 @@ export interface PreflightReport {
   data: TrainingData;
   /** Mean time of the timed steps. */
   msPerIteration: number;
-  /** The steps of the whole run at that pace, within the time budget; validation not counted. */
+  /** The whole run at that pace, validations included, within the time budget. */
   estimatedSeconds: number;
   /** Largest tensor memory (weights, optimiser state, activations) seen during one step. */
   peakTensorBytes: number;
@@ -39,12 +45,23 @@ export async function preflight(req: TrainRequest, timedSteps = 2): Promise<Pref
       timed += performance.now() - started;
     }
     const msPerIteration = timed / timedSteps;
-    const budgetSeconds = config.maxMinutes === null ? Infinity : config.maxMinutes * 60;
+    const validationStarted = performance.now();
+    validationDice(method.models[0]!, batches.validationBatches());
+    const msPerValidation = performance.now() - validationStarted;
+    const budgetMs = config.maxMinutes === null ? Infinity : config.maxMinutes * 60_000;
+    if (config.length === 'budget') {
+      const iterations = plannedIterations({ budgetMs, elapsedMs: 0, stepsDone: 0, msPerStep: msPerIteration, msPerValidation, maxIterations: config.lengthCap });
+      if (iterations < Math.min(MIN_USEFUL_ITERATIONS, config.iterations)) {
+        throw new TrainingInputError(budgetTooShort(config.maxMinutes!, iterations, msPerIteration, msPerValidation));
+      }
+      Object.assign(config, { iterations, length: 'planned', plannedPace: { msPerStep: msPerIteration, msPerValidation } });
+    }
+    const validations = Math.ceil(config.iterations / (config.validationInterval ?? config.iterations / VALIDATIONS_PER_RUN)) + 1;
     return {
       config,
       data: batches.data,
       msPerIteration,
-      estimatedSeconds: Math.min((config.iterations * msPerIteration) / 1000, budgetSeconds),
+      estimatedSeconds: Math.min((config.iterations * msPerIteration + validations * msPerValidation) / 1000, budgetMs / 1000),
       peakTensorBytes: profile.peakBytes,
     };
   } finally {

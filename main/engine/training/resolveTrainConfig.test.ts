@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_TIME_BUDGET_MINUTES } from '../../../shared/training.ts';
 import { resolveTrainConfig, TrainingInputError } from './resolveTrainConfig.ts';
 import { phantomVolume } from './testVolumes.ts';
 import type { TrainRequest, TrainingVolume } from './trainRequest.ts';
@@ -19,6 +20,27 @@ describe('resolveTrainConfig', () => {
         e instanceof TrainingInputError
         && e.message === 'no annotated slice: paint at least one slice, or import a label map, before training');
     }
+  });
+
+  test('annotated scans without tissue are refused; an unannotated blank scan is only a warning', () => {
+    const blank = { ...sparseK(), id: 'blank', name: 'empty.nii.gz', image: new Float32Array(32 * 32 * 12) };
+    assert.throws(() => resolveTrainConfig(request([blank])), (e: unknown) =>
+      e instanceof TrainingInputError && /annotated scan holds no tissue .*empty\.nii\.gz/.test(e.message));
+    const config = resolveTrainConfig(request([sparseK(), { ...blank, labels: null, known: null }]));
+    assert.ok(config.warnings.some((w) => /scan empty\.nii\.gz holds no tissue/.test(w)), config.warnings.join('; '));
+  });
+
+  test('a class painted on one slice only is a warning naming it', () => {
+    const v = sparseK();
+    // Keep class 2 on slice 6 alone: elsewhere it becomes background.
+    const plane = 32 * 32;
+    const labels = v.labels!.map((l, i) => (l === 2 && Math.floor(i / plane) !== 6 ? 0 : l));
+    assert.ok(labels.some((l, i) => l === 2 && Math.floor(i / plane) === 6), 'the phantom paints class 2 on slice 6');
+    const config = resolveTrainConfig(request([{ ...v, labels }]));
+    assert.deepEqual(config.warnings.filter((w) => /one slice only/.test(w)), [
+      'class value 2 is painted on one slice only: the model sees a single example of it; paint it on two or three slices across its extent',
+    ]);
+    assert.equal(resolveTrainConfig(request([v])).warnings.filter((w) => /one slice only/.test(w)).length, 0);
   });
 
   test('bad parameters are TrainingInputErrors naming the parameter', () => {
@@ -99,17 +121,21 @@ describe('resolveTrainConfig', () => {
     assert.match(config.warnings[0]!, /class value 3 is never painted/);
   });
 
-  test('cpu defaults: a small AdamW U-Net on crops; crops only when slices are larger', () => {
+  test('cpu defaults: the papers\' U-Net and SGD, whole slices up to 128², a run planned to fill the default budget', () => {
     const small = resolveTrainConfig(request([sparseK()]));
     assert.deepEqual(
-      { width: small.width, batchSize: small.batchSize, iterations: small.iterations, optimizer: small.optimizer.name, lr: small.optimizer.learningRate, crop: small.sliceCrop },
-      { width: 8, batchSize: 4, iterations: 200, optimizer: 'adamw', lr: 0.01, crop: null });
+      { width: small.width, batchSize: small.batchSize, optimizer: small.optimizer.name, lr: small.optimizer.learningRate, crop: small.sliceCrop, augmentation: small.augmentation },
+      { width: 16, batchSize: 4, optimizer: 'sgd', lr: 0.01, crop: null, augmentation: 'mri' });
+    assert.deepEqual([small.length, small.maxMinutes, small.iterations, small.lengthCap], ['budget', DEFAULT_TIME_BUDGET_MINUTES, 30000, 30000]);
     const large = resolveTrainConfig(request([phantomVolume({ shape: [181, 217, 4], annotated: [1] })]));
-    assert.deepEqual(large.sliceCrop, [64, 64]);
+    assert.deepEqual(large.sliceCrop, [128, 128]);
     assert.equal(resolveTrainConfig(request([phantomVolume({ shape: [181, 217, 4], annotated: [1] })], { sliceCrop: 'none' })).sliceCrop, null);
-    assert.equal(small.validationInterval, 40);
-    assert.equal(small.checkpointInterval, 20);
-    assert.equal(small.maxMinutes, null);
+    // Validation and checkpoints follow the planned length.
+    assert.deepEqual([small.validationInterval, small.checkpointInterval], [null, null]);
+    // Iterations given: that many, and no budget unless one is given too.
+    const fixed = resolveTrainConfig(request([sparseK()], { iterations: 40 }));
+    assert.deepEqual([fixed.length, fixed.iterations, fixed.maxMinutes], ['fixed', 40, null]);
+    assert.equal(resolveTrainConfig(request([sparseK()], { maxMinutes: 2 })).maxMinutes, 2);
   });
 
   test('tensorflow-gpu defaults follow the papers', () => {
@@ -143,7 +169,7 @@ describe('resolveTrainConfig', () => {
     assert.deepEqual(resolveTrainConfig(request([sparseK()])).methodOptions, {});
   });
 
-  test("methods' own optimisers apply on the GPU; on the CPU every method keeps the measured short-budget setting", () => {
+  test("methods' own optimisers apply on every backend", () => {
     const gpu = { backend: { name: 'tensorflow-gpu' as const } };
     const cm2d = resolveTrainConfig(request([sparseK()], { ...gpu, method: 'crossmatch' }));
     assert.deepEqual(cm2d.optimizer, { name: 'sgd', learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4, nesterov: true });
@@ -152,7 +178,9 @@ describe('resolveTrainConfig', () => {
     const caml = resolveTrainConfig(request(dense(), { ...gpu, method: 'caml' }));
     assert.deepEqual([caml.optimizer.name, caml.schedule.power, caml.batchSize], ['sgd', 0, 2]);
     const cpuCaml = resolveTrainConfig(request([sparseK()], { method: 'caml' }));
-    assert.deepEqual([cpuCaml.optimizer.name, cpuCaml.schedule.power, cpuCaml.batchSize], ['adamw', 0, 4]);
-    assert.equal(resolveTrainConfig(request([sparseK()], { method: 'cps' })).optimizer.name, 'adamw');
+    assert.deepEqual([cpuCaml.optimizer.name, cpuCaml.schedule.power, cpuCaml.batchSize], ['sgd', 0, 4]);
+    assert.deepEqual(resolveTrainConfig(request([sparseK()], { method: 'crossmatch' })).optimizer, cm2d.optimizer);
+    assert.equal(resolveTrainConfig(request(dense(), { method: 'crossmatch' })).optimizer.name, 'adamw');
+    assert.equal(resolveTrainConfig(request([sparseK()], { method: 'cps' })).optimizer.name, 'sgd');
   });
 });

@@ -4,6 +4,8 @@
  * on the backend.
  */
 import { MethodOptionError, methodSpec, resolveMethodOptions, type MethodSpec } from '../../../shared/methods.ts';
+import { DEFAULT_TIME_BUDGET_MINUTES } from '../../../shared/training.ts';
+import { AUGMENTATION_POLICIES, type AugmentationPolicy } from '../data/augment2d.ts';
 import type { SliceAxis } from '../data/volumeSlice.ts';
 import type { ModelKind } from '../models/segmentationModel.ts';
 import { summarizeAnnotations, type AnnotationSummary } from './annotations.ts';
@@ -20,7 +22,8 @@ interface BackendDefaults {
   schedulePower: number;
   width: number;
   batchSize: number;
-  iterations: number;
+  /** The network's paper-length run: a budget-planned run takes at most this many iterations. */
+  maxIterations: number;
   optimizer: OptimizerName;
   learningRate: number;
   /** Largest 2D crop; slices no larger are used whole. null = always whole slices. */
@@ -30,52 +33,39 @@ interface BackendDefaults {
 }
 
 /**
- * Defaults per backend and network.
+ * Defaults per backend and network. A run's length is planned from the time budget (runPlan.ts);
+ * these fix what each step is.
  *
- * `cpu` (pure-JS tfjs, one thread) must give a useful model a few minutes after the user
- * presses Train. Measured here (2-core VM, batch 4, one AdamW step, unet2d): width 8 →
- * 0.85 s at 32², 1.8 s at 48², 3.1 s at 64², 7 s at 96², ~45 s at 192×224 (a padded
- * 181×217 slice; a forward pass alone is 8 s); width 4 costs ~2.5× less, width 16 3× more.
- * Whole slices of a real scan are out of reach, so the U-Net trains on 64² crops around
- * annotated pixels (validation and inference still see whole slices). On the 32×32×12
- * phantom with 3 annotated slices, width 8 reaches Dice 0.89–0.99 on the unannotated slices
- * after 60 iterations at AdamW 1e-2 with poly decay, while 1e-3 barely moves in that time
- * (0.06 at width 4) and 5e-3 gives 0.85 after 80; width 4 needs ~200 iterations for the
- * same, so it saves no time. 200 iterations leave real anatomy some margin over the
- * phantom: ~3.5 min on the phantom, ~11 min on 181×217 slices (3.3 s per iteration).
- * The V-Net step costs 1.4 s (width 2) and 3.7 s (width 4) at batch 2 on 32³, 6.8 s at
- * width 4 on 48×48×32 patches, ~12 s at width 8 on 32³. It learns slowly here: trained on a
- * fully annotated 48×48×32 phantom and tested on another, width 4 reached Dice 0.90 / 0.00
- * (sphere / ellipsoid) after 60 iterations and 0.97 / 0.00 after 150; neither a lower rate
- * (3e-3) nor width 8 separated the ellipsoid within 60 steps even on one fixed batch. The
- * papers' 6000 iterations are out of reach, so the default stays in the 2D budget:
- * width 4, batch 2, 48×48×32 patches, 100 iterations (~11 min).
- *
- * `tensorflow` (libtensorflow on the CPU, multi-threaded) could not be installed here; the
- * platform notes put PyTorch-class CPU code ~70× ahead of pure-JS tfjs, so it gets twice
- * the width, larger crops and ten times the iterations, with AdamW at CrossMatch's 1e-3.
- * Unmeasured: revisit on a machine that has it.
+ * `cpu` (tfjs-cpu with Atrium's oneDNN kernels, PyTorch's pace on the same network) and
+ * `tensorflow` (libtensorflow on the CPU, unmeasured here, assumed alike): measured on real MRI
+ * with `npm run bench:quality` (2 CPU cores; Colin 27 at 2 mm, three annotated axial slices,
+ * Dice on four unannotated scans of other subjects; docs/training.md has the tables). The
+ * papers' U-Net width 16 on whole slices trains at ~120 ms per supervised step of four 96×112
+ * slices, ~2,500 steps in five minutes, and beats width 8 on 64² crops around the annotation
+ * (0.28, the old default) by far; SGD 0.01 with poly decay (the papers' setting) generalised
+ * better to the other subjects than AdamW at 1e-3 or 1e-2 (0.47 against 0.42 and 0.38, same
+ * iterations). Slices larger than 128² (1 mm scans) are cropped to 128² with background context
+ * (sliceCrop.ts): a whole 181×217 slice costs ~3× as much per step. The V-Net keeps the papers'
+ * setting at width 16 with 64×64×48 patches (~0.5 s a supervised step of two patches).
  *
  * `tensorflow-gpu` follows the papers: width 16, SGD 0.01 (momentum 0.9, weight decay 1e-4)
- * with poly decay; 30k iterations at batch 24 on whole slices (SSL4MIS ACDC U-Net), 6k at
- * batch 4 on 112×112×80 patches (UA-MT LA V-Net).
+ * with poly decay, batch 24 of whole slices (SSL4MIS ACDC U-Net), batch 4 of 112×112×80 patches
+ * (UA-MT LA V-Net); 30k and 6k iterations at most.
  */
 function backendDefaults(backend: BackendName, kind: ModelKind): BackendDefaults {
   const unet = kind === 'unet2d';
   const none: [number, number, number] = [0, 0, 0];
+  const papers = { schedulePower: 0.9, width: 16, optimizer: 'sgd' as const, learningRate: 0.01, maxIterations: unet ? 30000 : 6000 };
   switch (backend) {
     case 'cpu':
-      return unet
-        ? { schedulePower: 0.9, width: 8, batchSize: 4, iterations: 200, optimizer: 'adamw', learningRate: 1e-2, sliceCrop: [64, 64], patchSize: none }
-        : { schedulePower: 0.9, width: 4, batchSize: 2, iterations: 100, optimizer: 'adamw', learningRate: 1e-2, sliceCrop: null, patchSize: [48, 48, 32] };
     case 'tensorflow':
       return unet
-        ? { schedulePower: 0.9, width: 16, batchSize: 8, iterations: 2000, optimizer: 'adamw', learningRate: 1e-3, sliceCrop: [128, 128], patchSize: none }
-        : { schedulePower: 0.9, width: 8, batchSize: 2, iterations: 1000, optimizer: 'adamw', learningRate: 1e-3, sliceCrop: null, patchSize: [64, 64, 48] };
+        ? { ...papers, batchSize: 4, sliceCrop: [128, 128], patchSize: none }
+        : { ...papers, batchSize: 2, sliceCrop: null, patchSize: [64, 64, 48] };
     case 'tensorflow-gpu':
       return unet
-        ? { schedulePower: 0.9, width: 16, batchSize: 24, iterations: 30000, optimizer: 'sgd', learningRate: 0.01, sliceCrop: null, patchSize: none }
-        : { schedulePower: 0.9, width: 16, batchSize: 4, iterations: 6000, optimizer: 'sgd', learningRate: 0.01, sliceCrop: null, patchSize: [112, 112, 80] };
+        ? { ...papers, batchSize: 24, sliceCrop: null, patchSize: none }
+        : { ...papers, batchSize: 4, sliceCrop: null, patchSize: [112, 112, 80] };
     default:
       throw new TrainingInputError(`unknown backend "${backend as string}": use tensorflow-gpu, tensorflow or cpu`);
   }
@@ -83,18 +73,15 @@ function backendDefaults(backend: BackendName, kind: ModelKind): BackendDefaults
 
 /**
  * Where a method's paper prescribes its own optimiser (methods.md §3), it replaces the
- * backend's on the GPU, where the papers' schedules are followed. The CPU backends keep their
- * measured short-budget setting (AdamW 1e-2, poly) for every method, so that methods are
- * compared at equal cost there; CAML's constant rate and batch of two still apply.
+ * backend's on every backend: CrossMatch's SGD with Nesterov momentum (2D) or AdamW 1e-3 (3D),
+ * CAML's constant learning rate and batch of two labelled samples on the GPU.
  */
 function methodDefaults(method: MethodSpec, backend: BackendName, kind: ModelKind): Partial<BackendDefaults> {
-  const gpu = backend === 'tensorflow-gpu';
   switch (method.name) {
     case 'crossmatch':
-      if (!gpu) return {};
       return kind === 'vnet3d' ? { optimizer: 'adamw', learningRate: 1e-3 } : { optimizer: 'sgd', learningRate: 0.01 };
     case 'caml':
-      return gpu ? { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0, batchSize: 2 } : { schedulePower: 0 };
+      return backend === 'tensorflow-gpu' ? { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0, batchSize: 2 } : { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0 };
     default:
       return {};
   }
@@ -145,16 +132,26 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
   if (annotated.length === 0) {
     throw new TrainingInputError('no annotated slice: paint at least one slice, or import a label map, before training');
   }
+  const blank = req.volumes.filter((_, n) => !summaries[n]!.hasTissue);
+  if (annotated.every((v) => blank.includes(v))) {
+    throw new TrainingInputError(`the annotated scan${annotated.length > 1 ? 's hold' : ' holds'} no tissue (every voxel has the same value): `
+      + `${annotated.map((v) => v.name ?? v.id).join(', ')} — check the file, or annotate another scan`);
+  }
   const choice = chooseModel(req, summaries.filter((s) => s.annotatedVoxels > 0));
   const defaults = { ...backendDefaults(req.backend.name, choice.model), ...methodDefaults(method, req.backend.name, choice.model) };
   const methodOptions = checked(() => resolveMethodOptions(method.name, choice.model, req.methodOptions));
-  const iterations = positiveInteger('iterations', req.iterations) ?? defaults.iterations;
+  const fixedIterations = positiveInteger('iterations', req.iterations);
+  const iterations = fixedIterations ?? defaults.maxIterations;
+  const maxMinutes = positiveNumber('maxMinutes', req.maxMinutes) ?? (fixedIterations === undefined ? DEFAULT_TIME_BUDGET_MINUTES : null);
   const optimizer = req.optimizer ?? defaults.optimizer;
   const batchSize = positiveInteger('batchSize', req.batchSize) ?? Math.max(defaults.batchSize, method.minBatchSize);
   if (batchSize < method.minBatchSize) {
     throw new TrainingInputError(`${method.name} needs a batch of at least ${method.minBatchSize} samples (got ${batchSize})`);
   }
-  const warnings = [...choice.warnings, ...unpaintedClassWarnings(classValues, summaries)];
+  const warnings = [
+    ...choice.warnings, ...unpaintedClassWarnings(classValues, summaries), ...singleSliceClassWarnings(choice, summaries),
+    ...blank.map((v) => `scan ${v.name ?? v.id} holds no tissue (every voxel has the same value): nothing is learnt from it`),
+  ];
   const extents = annotated.map((v) => v.shape);
   return {
     method: method.name,
@@ -163,7 +160,9 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
     modelReason: choice.reason,
     axis: choice.axis,
     iterations,
-    maxMinutes: positiveNumber('maxMinutes', req.maxMinutes) ?? null,
+    length: fixedIterations === undefined ? 'budget' : 'fixed',
+    lengthCap: defaults.maxIterations,
+    maxMinutes,
     batchSize,
     width: positiveInteger('width', req.width) ?? defaults.width,
     seed: integer('seed', req.seed) ?? 1337,
@@ -173,13 +172,12 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
     schedule: { name: 'poly', power: defaults.schedulePower },
     patchSize: choice.model === 'vnet3d' ? resolvePatchSize(req.patchSize, defaults.patchSize, extents) : null,
     sliceCrop: choice.model === 'unet2d' ? resolveSliceCrop(req.sliceCrop, defaults.sliceCrop, extents, choice.axis!) : null,
-    augmentation: 'weak',
+    augmentation: augmentationPolicy(req.augmentation),
     normalization: 'zscore-nonzero',
     classValues: [0, ...classValues],
     numClasses: classValues.length + 1,
-    // Validation is inference on whole slices, ~8 s per 4 slices of 181×217 on cpu: five per run.
-    validationInterval: positiveInteger('validationInterval', req.validationInterval) ?? share(iterations, 5, 200),
-    checkpointInterval: positiveInteger('checkpointInterval', req.checkpointInterval) ?? share(iterations, 10, 1000),
+    validationInterval: positiveInteger('validationInterval', req.validationInterval) ?? null,
+    checkpointInterval: positiveInteger('checkpointInterval', req.checkpointInterval) ?? null,
     validationFraction: 0.2,
     backend: req.backend.name,
     warnings,
@@ -240,6 +238,20 @@ function unpaintedClassWarnings(classValues: number[], summaries: AnnotationSumm
   ];
 }
 
+/**
+ * A 2D model learns a class from the slices it is painted on: painted on one slice only, the
+ * model sees a single example of its shape and will rarely find it on other slices or scans.
+ */
+function singleSliceClassWarnings(choice: ModelChoice, summaries: AnnotationSummary[]): string[] {
+  if (choice.model !== 'unet2d' || !choice.axis) return [];
+  const counts = new Map<number, number>();
+  for (const s of summaries) {
+    for (const [value, slices] of s.classSlices) counts.set(value, (counts.get(value) ?? 0) + count(slices[choice.axis]));
+  }
+  return [...counts].filter(([, n]) => n === 1).sort(([a], [b]) => a - b).map(([value]) =>
+    `class value ${value} is painted on one slice only: the model sees a single example of it; paint it on two or three slices across its extent`);
+}
+
 function checkClassValues(values: number[]): number[] {
   if (!Array.isArray(values) || values.length === 0) throw new TrainingInputError('the project has no label classes to train');
   for (const v of values) {
@@ -276,16 +288,19 @@ function resolveSliceCrop(
   return height <= crop[0] && width <= crop[1] ? null : crop;
 }
 
+function augmentationPolicy(requested: string | undefined): AugmentationPolicy {
+  if (requested === undefined) return 'mri';
+  if (!(AUGMENTATION_POLICIES as readonly string[]).includes(requested)) {
+    throw new TrainingInputError(`unknown augmentation "${requested}": use ${AUGMENTATION_POLICIES.join(' or ')}`);
+  }
+  return requested as AugmentationPolicy;
+}
+
 function checkMultiples(name: string, sizes: number[]): number[] {
   if (!sizes.every((n) => Number.isInteger(n) && n > 0 && n % SPATIAL_MULTIPLE === 0)) {
     throw new TrainingInputError(`${name} [${sizes.join(', ')}] must hold positive multiples of ${SPATIAL_MULTIPLE}`);
   }
   return [...sizes];
-}
-
-/** An interval giving about `times` events per run, at least one every `cap` iterations. */
-function share(iterations: number, times: number, cap: number): number {
-  return Math.max(1, Math.min(cap, Math.round(iterations / times)));
 }
 
 function roundUp(n: number): number {

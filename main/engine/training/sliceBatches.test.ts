@@ -17,7 +17,7 @@ function partlyAnnotated(n: number, annotated: number[]): Scan {
   return { image: new Float32Array(ni * nj * n).fill(1), label, shape: [ni, nj, n] };
 }
 
-const config = { axis: 'k' as const, batchSize: 3, sliceCrop: [32, 32] as [number, number], seed: 1, validationFraction: 0.2 };
+const config = { axis: 'k' as const, batchSize: 3, sliceCrop: [32, 32] as [number, number], seed: 1, validationFraction: 0.2, augmentation: 'reference' as const };
 
 test('crops hold annotation even when only a corner of the slice is painted', () => {
   const batches = new SliceBatches([partlyAnnotated(5, [1, 3])], config);

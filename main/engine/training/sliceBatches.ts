@@ -15,10 +15,12 @@ import type { Scan } from '../data/volume.ts';
 import { Rng } from '../random/rng.ts';
 import type { BatchSource, TrainingData } from './batchSource.ts';
 import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
-import { cropAroundAnnotation } from './sliceCrop.ts';
+import { cropSlice } from './sliceCrop.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
 
 export const MAX_VALIDATION_SLICES = 4;
+/** Unannotated slices the progress figures are measured on (probeFigures.ts). */
+export const PROBE_SLICES = 8;
 
 export class SliceBatches implements BatchSource {
   readonly validation: ValidationKind;
@@ -29,7 +31,7 @@ export class SliceBatches implements BatchSource {
 
   constructor(
     scans: readonly Scan[],
-    private readonly config: Pick<ResolvedTrainConfig, 'axis' | 'batchSize' | 'sliceCrop' | 'seed' | 'validationFraction'>,
+    private readonly config: Pick<ResolvedTrainConfig, 'axis' | 'batchSize' | 'sliceCrop' | 'seed' | 'validationFraction' | 'augmentation'>,
   ) {
     if (!config.axis) throw new Error('2D batches need a slice axis');
     this.sampler = new SliceSampler(scans, config.axis);
@@ -57,15 +59,29 @@ export class SliceBatches implements BatchSource {
     const { sliceCrop } = this.config;
     const samples = refs.map((ref) => {
       const { label, ...image } = this.sampler.sample(ref);
-      const sample = augment2d(hideLabels || !label ? image : { ...image, label }, rng);
-      return sliceCrop ? cropAroundAnnotation(sample, sliceCrop, rng) : sample;
+      const sample = augment2d(hideLabels || !label ? image : { ...image, label }, rng, this.config.augmentation, { mirror: this.config.axis !== 'i' });
+      return sliceCrop ? cropSlice(sample, sliceCrop, rng) : sample;
     });
     return batch2d(samples, { multiple: SPATIAL_MULTIPLE });
   }
 
   *validationBatches(): Iterable<Batch> {
-    for (let first = 0; first < this.held.length; first += this.config.batchSize) {
-      const samples = this.held.slice(first, first + this.config.batchSize).map((ref) => this.sampler.sample(ref));
+    yield* this.wholeSlices(this.held, true);
+  }
+
+  /** PROBE_SLICES unannotated slices spread evenly over the unlabelled pool (so over its scans), labels hidden. */
+  *probeBatches(): Iterable<Batch> {
+    const pool = this.sampler.unlabeled;
+    const count = Math.min(PROBE_SLICES, pool.length);
+    yield* this.wholeSlices(Array.from({ length: count }, (_, n) => pool[Math.floor(((n + 0.5) * pool.length) / count)]!), false);
+  }
+
+  private *wholeSlices(refs: readonly SliceRef[], withLabels: boolean): Iterable<Batch> {
+    for (let first = 0; first < refs.length; first += this.config.batchSize) {
+      const samples = refs.slice(first, first + this.config.batchSize).map((ref) => {
+        const { label, ...image } = this.sampler.sample(ref);
+        return withLabels && label ? { ...image, label } : image;
+      });
       yield batch2d(samples, { multiple: SPATIAL_MULTIPLE });
     }
   }

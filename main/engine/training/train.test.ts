@@ -5,6 +5,8 @@ import { selectBackend } from '../backend/selectBackend.ts';
 import { predictVolume } from '../predict/predictVolume.ts';
 import { phantomVolume } from './testVolumes.ts';
 import { train } from './train.ts';
+import { MIN_USEFUL_ITERATIONS } from './runPlan.ts';
+import { TrainingInputError } from './trainingInputError.ts';
 import type { Checkpoint, TrainProgress, TrainRequest } from './trainRequest.ts';
 
 /** A 16×16×6 phantom painted on k = 2, 3, and a width-2 U-Net: a few ms per step. */
@@ -191,5 +193,55 @@ describe('train', () => {
     const checkpoints: Checkpoint[] = [];
     await train(tinyRequest({ iterations: 1 }), { onCheckpoint: (c) => checkpoints.push(c) });
     await assert.rejects(train(tinyRequest({ classValues: [1, 2, 3] }), {}, checkpoints[0]), /classes changed since the checkpoint/);
+  });
+});
+
+describe('time budget planning', () => {
+  before(() => selectBackend({ env: { ATRIUM_BACKEND: 'cpu' } }));
+
+  test('without iterations, a run plans them from its measured pace and completes its schedule within the budget', async () => {
+    const progress: TrainProgress[] = [];
+    const maxMinutes = 0.1;
+    const result = await train(tinyRequest({ iterations: undefined, maxMinutes, learningRate: 0.01 }), { onProgress: (p) => progress.push(p) });
+    assert.equal(result.config.length, 'planned');
+    assert.ok(result.config.plannedPace!.msPerStep > 0);
+    assert.equal(result.stoppedBy, 'iterations', 'it ended by its plan, not by the clock');
+    assert.equal(result.iterations, result.config.iterations);
+    assert.ok(result.iterations >= MIN_USEFUL_ITERATIONS, `${result.iterations} iterations`);
+    assert.ok(result.seconds <= maxMinutes * 60 + 1, `${result.seconds} s`);
+    // Before planning the run reports its upper bound (the paper-length run); after, the plan.
+    assert.equal(progress[0]!.iterations, 30000);
+    assert.equal(progress.at(-1)!.iterations, result.iterations);
+    // The learning rate decayed over the planned length: its last step is the schedule's last.
+    const n = result.iterations;
+    assert.ok(Math.abs(progress.at(-1)!.learningRate - 0.01 * (1 / n) ** 0.9) < 1e-9);
+  });
+
+  test('a run whose pace falls shortens its plan rather than stopping part-way through its schedule', async () => {
+    let planned = 0;
+    const result = await train(tinyRequest({ iterations: undefined, maxMinutes: 0.1 }), {
+      onProgress: (p) => {
+        if (p.iterations !== 30000 && planned === 0) planned = p.iterations;
+        // From 30 % of the plan on, something else takes the processor: 8 ms per iteration.
+        if (planned && p.iteration > 0.3 * planned) {
+          const until = performance.now() + 8;
+          while (performance.now() < until);
+        }
+      },
+    });
+    assert.ok(planned > 0);
+    assert.ok(result.iterations < planned, `${result.iterations} of ${planned}`);
+    assert.equal(result.stoppedBy, 'iterations');
+    assert.ok(result.config.warnings.some((w) => /plan was shortened/.test(w)));
+  });
+
+  test('a budget too short for a useful model is refused, with the budget it needs', async () => {
+    await assert.rejects(train(tinyRequest({ iterations: undefined, maxMinutes: 0.001 })), (e: Error) =>
+      e instanceof TrainingInputError && /allows only \d+ training steps .* allow at least [\d.]+ min/.test(e.message));
+  });
+
+  test('iterations given: that many, no plan; with a budget too, the budget only stops it early', async () => {
+    const fixed = await train(tinyRequest({ iterations: 7 }));
+    assert.deepEqual([fixed.config.length, fixed.iterations, fixed.config.maxMinutes], ['fixed', 7, null]);
   });
 });

@@ -8,14 +8,18 @@
 import type { SliceAxis } from '../data/volumeSlice.ts';
 import type { ModelKind } from '../models/segmentationModel.ts';
 import type { MethodName, OptionValue, ResolvedMethodOptions } from '../../../shared/methods.ts';
+import type { AugmentationPolicy } from '../data/augment2d.ts';
+import type { ProbeFigures, ValidationKind } from '../../../shared/types.ts';
 
 export type { SliceAxis, MethodName };
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
 export type OptimizerName = 'sgd' | 'adamw';
-export type ValidationKind = 'held-out' | 'training-slices' | 'none';
+export type { ValidationKind } from '../../../shared/types.ts';
 
 export interface TrainingVolume {
   id: string;
+  /** The scan's name, for messages (the id when absent). */
+  name?: string;
   /** Scaled intensities in NIfTI voxel order (i fastest). */
   image: Float32Array;
   /** Raw class values, 0 = background; null for an unlabelled scan. */
@@ -50,6 +54,8 @@ export interface TrainRequest {
   patchSize?: [number, number, number];
   /** 2D training crop `[height, width]` of a slice, each a multiple of 16; 'none' trains on whole slices. */
   sliceCrop?: [number, number] | 'none';
+  /** Weak augmentation of 2D samples (augment2d.ts); default 'mri'. */
+  augmentation?: AugmentationPolicy;
   /** Iterations between validations (and at the end). */
   validationInterval?: number;
   /** Iterations between checkpoints (and at the end). */
@@ -72,8 +78,21 @@ export interface ResolvedTrainConfig {
   modelReason: string;
   /** Slice axis (2D models only). */
   axis: SliceAxis | null;
+  /**
+   * The run's length. While `length` is 'budget' it is an upper bound (the network's
+   * paper-length run) and the run plans the real one from its measured pace (runPlan.ts).
+   */
   iterations: number;
-  /** Wall-clock budget of one train() call; null = none. */
+  /**
+   * 'fixed': `iterations` as the user asked; 'budget': to be planned from `maxMinutes` and the
+   * pace of the run's first steps; 'planned': planned, `iterations` holds the plan.
+   */
+  length: 'fixed' | 'budget' | 'planned';
+  /** The most iterations a planned run may take: the network's paper-length run. */
+  lengthCap: number;
+  /** The pace a planned run was planned with. */
+  plannedPace?: { msPerStep: number; msPerValidation: number };
+  /** Wall-clock budget of one train() call; null = none. Time spent predicting on request is not counted. */
   maxMinutes: number | null;
   /** Labelled samples per step; methods that use unannotated data add as many unlabelled ones. */
   batchSize: number;
@@ -86,13 +105,16 @@ export interface ResolvedTrainConfig {
   patchSize: [number, number, number] | null;
   /** 2D crop `[height, width]` (unet2d only); null = whole slices. */
   sliceCrop: [number, number] | null;
-  augmentation: 'weak';
+  /** Weak augmentation policy of 2D samples (augment2d.ts); 3D patches always use the LA-style one. */
+  augmentation: AugmentationPolicy;
   normalization: 'zscore-nonzero';
   /** Output channel c predicts raw class value classValues[c]; classValues[0] = 0 (background). */
   classValues: number[];
   numClasses: number;
-  validationInterval: number;
-  checkpointInterval: number;
+  /** Iterations between validations; null: VALIDATIONS_PER_RUN in the run (runPlan.ts). */
+  validationInterval: number | null;
+  /** Iterations between checkpoints; null: ten in the run. */
+  checkpointInterval: number | null;
   /** Share of the annotated slices (2D) or scans (3D) held out when there are at least 4. */
   validationFraction: number;
   backend: BackendName;
@@ -109,7 +131,10 @@ export interface TrainProgress {
   learningRate: number;
   /** Latest validation Dice (mean over foreground classes present); null before the first. */
   valDice: number | null;
+  /** What valDice measures: Dice on held-out annotated slices, or only the fit on the training ones. */
   validation: ValidationKind;
+  /** Latest figures on unannotated data (probeFigures.ts), taken with each validation; null before the first or without unannotated data. */
+  probe: ProbeFigures | null;
   elapsedSeconds: number;
   /** Until the iterations or the time budget run out, whichever is first; null before any step. */
   etaSeconds: number | null;
@@ -156,6 +181,7 @@ export interface TrainResult {
   msPerIteration: number;
   valDice: number | null;
   validation: ValidationKind;
+  probe: ProbeFigures | null;
   stoppedBy: 'iterations' | 'time' | 'cancelled';
 }
 

@@ -1,5 +1,6 @@
 import type { MethodSpec } from '../../../shared/methods.ts';
 import type { Axis, RunInfo } from '../../../shared/types.ts';
+import { validationText } from '../../../shared/trainingFigures.ts';
 import { COMPARISON_LEGEND } from './comparisonLut.ts';
 import type { SliceDisplay } from './sliceDisplay.ts';
 import type { ReviewAction, ReviewState } from './useReview.ts';
@@ -36,7 +37,8 @@ const formatDice = (d: number | null) => (d === null ? '– (both empty)' : d.to
 
 export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): string {
   const method = methods?.find((m) => m.name === run.method)?.label ?? run.method;
-  const dice = run.valDice === null ? '' : ` · Dice ${run.valDice.toFixed(2)}`;
+  const figure = validationText(run.valDice, run.validation, 2);
+  const dice = figure ? ` · ${figure}` : '';
   return `${method} · ${new Date(run.createdAt).toLocaleString()}${dice}`;
 }
 

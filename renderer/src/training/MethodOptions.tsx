@@ -1,4 +1,4 @@
-import type { MethodOptionSpec, MethodSpec } from '../../../shared/methods.ts';
+import { AUTO, type MethodOptionSpec, type MethodSpec } from '../../../shared/methods.ts';
 import { networkOf, optionDefaultInput, parseOptionInput, type ModelChoice } from './trainDefaults.ts';
 
 interface MethodOptionsProps {
@@ -46,6 +46,18 @@ function OptionInput({ option, model, value, onChange, disabled }: {
             </option>
           ))}
         </select>
+      ) : option.default === AUTO ? (
+        // Empty means "auto": a number field cannot show the word.
+        <input
+          {...common}
+          className="num-input method-option__number"
+          type="text"
+          inputMode="decimal"
+          placeholder={AUTO}
+          value={value === AUTO ? '' : String(value)}
+          aria-invalid={'problem' in parsed}
+          onChange={(e) => onChange(option.key, e.target.value.trim() === '' ? AUTO : e.target.value)}
+        />
       ) : (
         <input
           {...common}

@@ -1,5 +1,6 @@
 import type { MethodSpec } from '../../../shared/methods.ts';
 import type { RunInfo } from '../../../shared/types.ts';
+import { FIGURES_HELP, probeText, validationText } from '../../../shared/trainingFigures.ts';
 import { formatDuration, runDurationSeconds } from './formatTime.ts';
 
 interface RunsListProps {
@@ -58,9 +59,12 @@ export function RunsList({ runs, methods, busyRunId, currentModelRunId, onResume
                   {run.model} · {run.backend || 'backend ?'} · {run.iterations} it.
                   {run.annotatedSlices !== null && <span data-testid="run-annotated"> · {run.annotatedSlices} annotated</span>}
                 </span>
-                <span data-testid="run-dice" title="validation Dice">
-                  {run.valDice === null ? 'Dice –' : `Dice ${run.valDice.toFixed(3)}`}
+                <span data-testid="run-dice" title={FIGURES_HELP}>
+                  {run.valDice === null ? 'Dice –' : validationText(run.valDice, run.validation)}
                 </span>
+              </div>
+              <div className="run__line run__meta" data-testid="run-probe">
+                {probeText(run.probe)}
               </div>
               <div className="button-row">
                 {(run.status === 'cancelled' || run.status === 'failed') && run.id !== busyRunId && (

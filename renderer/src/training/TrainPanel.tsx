@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { MethodName } from '../../../shared/methods.ts';
 import type { ProjectInfo, RunInfo, TrainPreflight } from '../../../shared/types.ts';
+import { validationText } from '../../../shared/trainingFigures.ts';
+import { DEFAULT_TIME_BUDGET_MINUTES, type RangedTrainParameter } from '../../../shared/training.ts';
 import { MethodOptions } from './MethodOptions.tsx';
 import { PreflightView } from './PreflightView.tsx';
 import { LearningCurves, ProgressBar } from './ProgressView.tsx';
@@ -16,11 +18,24 @@ interface TrainPanelProps {
   report(err: unknown, context: string): void;
 }
 
-const NUMBER_FIELDS: Array<{ key: 'iterations' | 'maxMinutes' | 'batchSize' | 'width'; label: string; hint: string; step: string }> = [
-  { key: 'iterations', label: 'Iterations', hint: 'empty: chosen for the data and backend', step: '1' },
-  { key: 'maxMinutes', label: 'Time budget (min)', hint: 'empty: no limit; stops early, keeping the model', step: 'any' },
-  { key: 'batchSize', label: 'Batch size', hint: 'empty: the method\'s default', step: '1' },
-  { key: 'width', label: 'Width', hint: 'channels of the first layer; empty: default', step: '1' },
+interface NumberField {
+  key: RangedTrainParameter;
+  label: string;
+  hint: string;
+  step: string;
+  placeholder: string;
+}
+
+/** The user's knob, shown beside Train. */
+const BUDGET_FIELD: NumberField = {
+  key: 'maxMinutes', label: 'Time budget (min)', step: 'any', placeholder: String(DEFAULT_TIME_BUDGET_MINUTES),
+  hint: `The run measures its pace on this machine and plans as many iterations as fit, so that its schedules complete; empty: ${DEFAULT_TIME_BUDGET_MINUTES} min (no limit when iterations are given)`,
+};
+
+const NUMBER_FIELDS: NumberField[] = [
+  { key: 'iterations', label: 'Iterations', hint: 'empty: planned from the time budget', step: '1', placeholder: 'auto' },
+  { key: 'batchSize', label: 'Batch size', hint: 'empty: the method\'s default', step: '1', placeholder: 'auto' },
+  { key: 'width', label: 'Width', hint: 'channels of the first layer; empty: default', step: '1', placeholder: 'auto' },
 ];
 
 /**
@@ -35,7 +50,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
   const [refused, setRefused] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [checked, setChecked] = useState<{ request: TrainRequest; answer: TrainPreflight } | null>(null);
-  const form = useMemo(() => edited ?? (project && methods ? initialForm(project, methods) : null), [edited, project, methods]);
+  const form = useMemo(() => edited ?? (methods ? initialForm(methods) : null), [edited, methods]);
   if (!project || !methods || !form) {
     return <p className="empty-note train-panel__empty">{project ? 'Loading the training methods…' : 'Open a project to train.'}</p>;
   }
@@ -97,6 +112,9 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
           <span className="train-panel__summary" data-testid="train-summary">
             {spec.label} · {form.model === 'auto' ? 'model auto' : form.model} · {annotated} annotated slice{annotated === 1 ? '' : 's'}
           </span>
+        </div>
+        <div className="train-fields train-panel__budget">
+          <NumberInput field={BUDGET_FIELD} value={form.maxMinutes} disabled={busy} onChange={(value) => update({ maxMinutes: value })} />
         </div>
         <button
           type="button"
@@ -168,20 +186,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
               </select>
             </label>
             {NUMBER_FIELDS.map((f) => (
-              <label key={f.key} className="train-field" title={f.hint}>
-                <span>{f.label}</span>
-                <input
-                  className="num-input"
-                  type="number"
-                  step={f.step}
-                  min={0}
-                  placeholder="auto"
-                  data-testid={`train-${f.key}`}
-                  value={form[f.key]}
-                  disabled={busy}
-                  onChange={(e) => update({ [f.key]: e.target.value })}
-                />
-              </label>
+              <NumberInput key={f.key} field={f} value={form[f.key]} disabled={busy} onChange={(value) => update({ [f.key]: value })} />
             ))}
           </div>
           <div className="train-advanced__legend">{spec.label} options</div>
@@ -233,7 +238,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
         <section className="side-section" aria-label="Last run" data-testid="train-ended" data-status={ended.status} data-run-id={ended.runId}>
           <p className={ended.status === 'failed' ? 'form-problem' : 'train-ended__note'} data-testid="train-ended-message">
             {ended.status === 'finished'
-              ? `Finished${endedRun?.valDice != null ? ` · validation Dice ${endedRun.valDice.toFixed(3)}` : ''}.`
+              ? `Finished${endedRun?.valDice != null ? ` · ${validationText(endedRun.valDice, endedRun.validation)}` : ''}.`
               : ended.status === 'cancelled'
                 ? 'Cancelled: the model so far is kept.'
                 : `Failed: ${ended.error ?? 'the job stopped'}`}
@@ -267,5 +272,24 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
         disabled={busy}
       />
     </div>
+  );
+}
+
+function NumberInput({ field, value, disabled, onChange }: { field: NumberField; value: string; disabled: boolean; onChange(value: string): void }) {
+  return (
+    <label className="train-field" title={field.hint}>
+      <span>{field.label}</span>
+      <input
+        className="num-input"
+        type="number"
+        step={field.step}
+        min={0}
+        placeholder={field.placeholder}
+        data-testid={`train-${field.key}`}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }

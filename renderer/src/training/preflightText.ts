@@ -20,15 +20,19 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function planLines(plan: TrainPlan, methodLabel: string): { label: string; text: string }[] {
   const { data } = plan;
   const network = plan.model === 'unet2d' ? `2D U-Net on ${plan.axis ?? '?'} slices` : '3D V-Net on patches';
-  const held = data.heldOut > 0 ? ` (${data.heldOut} more held out for validation)` : ' (validated on them)';
+  const held = data.heldOut > 0
+    ? ` (${data.heldOut} more held out to measure Dice on)`
+    : ' (too few to hold any out: the Dice shown will be the fit on them, not an accuracy)';
   const ms = plan.msPerIteration;
   const pace = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-  const budget = plan.maxMinutes !== null && plan.estimatedSeconds < (plan.iterations * ms) / 1000 ? ', stopped by the time budget' : '';
+  const budget = plan.planned
+    ? `, planned to fill the ${plan.maxMinutes} min budget`
+    : plan.maxMinutes !== null && plan.estimatedSeconds < (plan.iterations * ms) / 1000 ? ', stopped by the time budget' : '';
   return [
     { label: 'Backend', text: `${plan.backend.name} · ${plan.backend.device}` },
     { label: 'Method', text: `${methodLabel} · ${network} · width ${plan.width} · batch ${plan.batchSize}` },
     { label: 'Data', text: `${plural(data.labeled, `annotated ${data.unit}`)} to train on${held} · ${plural(data.unlabeled, `unlabelled ${data.unit}`)}` },
-    { label: 'Time', text: `about ${formatDuration(plan.estimatedSeconds)} (${plan.iterations} iterations at ${pace} each${budget})` },
+    { label: 'Time', text: `about ${formatDuration(plan.estimatedSeconds)} (${plan.iterations.toLocaleString('en')} iterations at ${pace} each${budget}), then every scan is predicted` },
     { label: 'Memory', text: `${formatBytes(plan.peakTensorBytes)} of tensors at the peak of a step` },
   ];
 }

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { JobProgressEvent } from '../../../shared/types.ts';
 import { appendProgress, emptySeries, reportedCurves, type ProgressSeries } from './progressSeries.ts';
 
-const report = (step: number, losses: Record<string, number> = { supervised: step / 10 }, valDice: number | null = null) => ({
-  step, steps: 100, message: '', losses, valDice,
+const report = (step: number, losses: Record<string, number> = { supervised: step / 10 }, valDice: number | null = null, extra: Partial<JobProgressEvent['progress']> = {}) => ({
+  step, steps: 100, message: '', losses, valDice, ...extra,
 });
 
 function feed(steps: number[], maxPoints: number): ProgressSeries {
@@ -12,12 +13,13 @@ function feed(steps: number[], maxPoints: number): ProgressSeries {
 
 test('each curve gets its value or null, by name', () => {
   let s = appendProgress(emptySeries(), report(1, { supervised: 0.9, unsupervised: 0.02, weight: 0.1, consistency: 0.2 }, null));
-  s = appendProgress(s, report(2, { supervised: 0.8 }, 0.41));
+  s = appendProgress(s, report(2, { supervised: 0.8 }, 0.41, { validation: 'training-slices', probe: { confident: 0.6, agreement: null } }));
   assert.deepEqual(s.step, [1, 2]);
   assert.deepEqual(s.values, {
-    supervised: [0.9, 0.8], unsupervised: [0.02, null], weight: [0.1, null], valDice: [null, 0.41],
+    supervised: [0.9, 0.8], unsupervised: [0.02, null], weight: [0.1, null], valDice: [null, 0.41], confident: [null, 0.6], agreement: [null, null],
   });
-  assert.deepEqual(reportedCurves(s), ['supervised', 'unsupervised', 'weight', 'valDice']);
+  assert.equal(s.validation, 'training-slices', 'the series knows what its Dice measures');
+  assert.deepEqual(reportedCurves(s), ['supervised', 'unsupervised', 'weight', 'valDice', 'confident']);
   assert.deepEqual(reportedCurves(feed([1, 2], 8)), ['supervised']);
 });
 

@@ -1,23 +1,25 @@
-import type { JobProgressEvent } from '../../../shared/types.ts';
+import type { JobProgressEvent, ValidationKind } from '../../../shared/types.ts';
 
 /** The curves the Train panel draws, each indexed like `step`. */
-export const CURVES = ['supervised', 'unsupervised', 'weight', 'valDice'] as const;
+export const CURVES = ['supervised', 'unsupervised', 'weight', 'valDice', 'confident', 'agreement'] as const;
 export type Curve = (typeof CURVES)[number];
 
 /**
  * Learning curves of one run as columns (uPlot's data layout): `step` and, per curve, the value
  * at that step or null where the run did not report it (a supervised run has no unsupervised
- * loss, validation Dice is null before the first validation).
+ * loss, validation Dice is null before the first validation; agreement needs two networks).
  */
 export interface ProgressSeries {
   step: number[];
   values: Record<Curve, (number | null)[]>;
   /** Keep every `stride`-th step: doubles each time the series is thinned. */
   stride: number;
+  /** What valDice measures, as the run reports it. */
+  validation: ValidationKind | null;
 }
 
 export function emptySeries(): ProgressSeries {
-  return { step: [], values: { supervised: [], unsupervised: [], weight: [], valDice: [] }, stride: 1 };
+  return { step: [], values: { supervised: [], unsupervised: [], weight: [], valDice: [], confident: [], agreement: [] }, stride: 1, validation: null };
 }
 
 function finiteOrNull(v: number | null | undefined): number | null {
@@ -38,6 +40,8 @@ export function appendProgress(series: ProgressSeries, progress: JobProgressEven
     unsupervised: finiteOrNull(progress.losses?.unsupervised),
     weight: finiteOrNull(progress.losses?.weight),
     valDice: finiteOrNull(progress.valDice),
+    confident: finiteOrNull(progress.probe?.confident),
+    agreement: finiteOrNull(progress.probe?.agreement),
   };
   let { step, values, stride } = series;
   const last = step.length - 1;
@@ -55,7 +59,7 @@ export function appendProgress(series: ProgressSeries, progress: JobProgressEven
     step = step.filter((_, n) => keep[n]);
     values = Object.fromEntries(CURVES.map((c) => [c, values[c].filter((_, n) => keep[n])])) as ProgressSeries['values'];
   }
-  return { step, values, stride };
+  return { step, values, stride, validation: progress.validation ?? series.validation };
 }
 
 /** Which curves have at least one value, so the chart shows only what the method reports. */

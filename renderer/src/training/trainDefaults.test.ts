@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { METHODS, methodSpec } from '../../../shared/methods.ts';
+import { DEFAULT_METHOD, METHODS, methodSpec } from '../../../shared/methods.ts';
 import type { ProjectInfo, VolumeInfo } from '../../../shared/types.ts';
 import {
-  annotatedSliceCount, buildTrainRequest, defaultMethod, defaultOptions, hasUnannotatedData, initialForm, parseOptionInput, type TrainForm,
+  annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, parseOptionInput, type TrainForm,
 } from './trainDefaults.ts';
 
 function volume(id: string, annotated: Partial<VolumeInfo['annotatedSlices']>, shape: [number, number, number] = [32, 32, 16]): VolumeInfo {
@@ -17,24 +17,17 @@ function project(volumes: VolumeInfo[]): ProjectInfo {
 }
 const option = (method: string, key: string) => methodSpec(method).options.find((o) => o.key === key)!;
 
-test('a project with slices nobody annotated gets Mean Teacher, a fully annotated one Supervised', () => {
-  const partial = project([volume('a', { k: 3 })]);
-  assert.equal(annotatedSliceCount(partial), 3);
-  assert.equal(hasUnannotatedData(partial), true);
-  assert.equal(defaultMethod(partial), 'mean-teacher');
-  // all 16 axial slices annotated: nothing left for a semi-supervised method
-  const full = project([volume('a', { k: 16 })]);
-  assert.equal(hasUnannotatedData(full), false);
-  assert.equal(defaultMethod(full), 'supervised');
-  // a second scan with no annotation at all is unlabelled data
-  assert.equal(defaultMethod(project([volume('a', { k: 16 }), volume('b', {})])), 'mean-teacher');
+test('annotated slices are counted over scans and axes; one click uses the benchmark\'s winner', () => {
+  assert.equal(annotatedSliceCount(project([volume('a', { k: 3 }), volume('b', { i: 2 })])), 5);
+  assert.equal(initialForm(METHODS).method, DEFAULT_METHOD);
 });
 
 test('the form starts with every option of the method at its 2D default', () => {
-  const form = initialForm(project([volume('a', { k: 2 })]), METHODS);
-  assert.equal(form.method, 'mean-teacher');
-  assert.deepEqual(form.options, { emaDecay: '0.99', noise: '0.1', consistencyWeight: '0.1', rampFraction: '1' });
-  assert.deepEqual(defaultOptions(METHODS, 'crossmatch', 'vnet3d').threshold, '0.85');
+  const form = initialForm(METHODS);
+  assert.equal(form.method, DEFAULT_METHOD);
+  assert.deepEqual(form.options, defaultOptions(METHODS, DEFAULT_METHOD, 'auto'));
+  assert.deepEqual(defaultOptions(METHODS, 'mean-teacher', 'auto'), { emaDecay: '0.99', noise: '0.1', consistencyWeight: '0.1', rampFraction: 'auto' });
+  assert.deepEqual(defaultOptions(METHODS, 'crossmatch', 'vnet3d').threshold, '0.75');
   assert.deepEqual(defaultOptions(METHODS, 'cps', 'auto').lovasz, false);
 });
 
@@ -47,13 +40,18 @@ test('option inputs are checked against kind and range', () => {
   assert.deepEqual(parseOptionInput(option('cps', 'lovasz'), true), { value: true });
   assert.deepEqual(parseOptionInput(option('caml', 'similarity'), 'dot'), { value: 'dot' });
   assert.deepEqual(parseOptionInput(option('caml', 'similarity'), 'l2'), { problem: 'similarity must be one of cosine, dot' });
+  // An automatic option: empty or "auto" is auto, a number a number.
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'rampFraction'), ''), { value: 'auto' });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'rampFraction'), 'auto'), { value: 'auto' });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'rampFraction'), '0.4'), { value: 0.4 });
 });
 
 test('the request carries changed options and typed numbers; defaults are left to the engine under auto', () => {
   const p = project([volume('a', { k: 2 })]);
   const form: TrainForm = {
-    ...initialForm(p, METHODS),
-    options: { emaDecay: '0.99', noise: '0.2', consistencyWeight: '0.1', rampFraction: '1' },
+    ...initialForm(METHODS),
+    method: 'mean-teacher',
+    options: { ...defaultOptions(METHODS, 'mean-teacher', 'auto'), noise: '0.2' },
     iterations: '6', width: '2', maxMinutes: '', batchSize: '',
   };
   assert.deepEqual(buildTrainRequest(p, METHODS, form), {
@@ -62,9 +60,9 @@ test('the request carries changed options and typed numbers; defaults are left t
   });
   // with the model chosen, every option is sent as shown
   const explicit = buildTrainRequest(p, METHODS, { ...form, model: 'unet2d' });
-  assert.deepEqual(explicit.request?.methodOptions, { emaDecay: 0.99, noise: 0.2, consistencyWeight: 0.1, rampFraction: 1 });
+  assert.deepEqual(explicit.request?.methodOptions, { emaDecay: 0.99, noise: 0.2, consistencyWeight: 0.1, rampFraction: 'auto' });
   // an untouched form sends only the method and the model
-  assert.deepEqual(buildTrainRequest(p, METHODS, initialForm(p, METHODS)).request, { method: 'mean-teacher', model: 'auto' });
+  assert.deepEqual(buildTrainRequest(p, METHODS, initialForm(METHODS)).request, { method: DEFAULT_METHOD, model: 'auto' });
 });
 
 test('everything that cannot work is refused together, in words', () => {

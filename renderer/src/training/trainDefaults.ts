@@ -1,6 +1,7 @@
 import type { Request } from '../../../shared/api.ts';
-import type { MethodName, MethodOptionSpec, MethodSpec, NetworkKind, OptionValue } from '../../../shared/methods.ts';
+import { AUTO, DEFAULT_METHOD, type MethodName, type MethodOptionSpec, type MethodSpec, type NetworkKind, type OptionValue } from '../../../shared/methods.ts';
 import { AXES, type ProjectInfo } from '../../../shared/types.ts';
+import { TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from '../../../shared/training.ts';
 
 export type ModelChoice = 'auto' | 'unet2d' | 'vnet3d';
 
@@ -25,22 +26,6 @@ export function annotatedSliceCount(project: ProjectInfo): number {
   return project.volumes.reduce((sum, v) => sum + AXES.reduce((s, a) => s + v.annotatedSlices[a], 0), 0);
 }
 
-/** Whether some scan has slices nobody annotated along any axis: data a semi-supervised method can learn from. */
-export function hasUnannotatedData(project: ProjectInfo): boolean {
-  return project.volumes.some((v) => AXES.every((a, d) => v.annotatedSlices[a] < v.shape[d]));
-}
-
-/**
- * The method one click on Train uses. With unannotated data, Mean Teacher: of the
- * semi-supervised methods it is the cheapest per step on a CPU (one network plus an EMA copy
- * that needs no gradients, one extra forward pass; UA-MT adds 8 dropout passes, CPS and CAML a
- * second trained network, CrossMatch several perturbed views) and it needs no batch of two, so
- * it gains from unannotated slices even in the short runs the app defaults to.
- */
-export function defaultMethod(project: ProjectInfo): MethodName {
-  return hasUnannotatedData(project) ? 'mean-teacher' : 'supervised';
-}
-
 /** The network the defaults of a choice stand for ("auto" shows the 2D defaults, the engine's usual pick). */
 export function networkOf(model: ModelChoice): NetworkKind {
   return model === 'vnet3d' ? 'vnet3d' : 'unet2d';
@@ -53,8 +38,9 @@ export function optionDefaultInput(option: MethodOptionSpec, network: NetworkKin
   return typeof value === 'boolean' ? value : String(value);
 }
 
-export function initialForm(project: ProjectInfo, methods: readonly MethodSpec[]): TrainForm {
-  const method = defaultMethod(project);
+/** The form one click sends: DEFAULT_METHOD with its options at their defaults, everything else left to the engine. */
+export function initialForm(methods: readonly MethodSpec[]): TrainForm {
+  const method = DEFAULT_METHOD;
   return { method, model: 'auto', options: defaultOptions(methods, method, 'auto'), iterations: '', maxMinutes: '', batchSize: '', width: '' };
 }
 
@@ -78,6 +64,8 @@ export function parseOptionInput(option: MethodOptionSpec, input: string | boole
         : { problem: `${option.key} must be one of ${option.choices.join(', ')}` };
     case 'number':
     case 'integer': {
+      // An option the engine works out per run takes "auto", or nothing, for that.
+      if (option.default === AUTO && (input === '' || input === AUTO)) return { value: AUTO };
       const n = typeof input === 'string' && input.trim() !== '' ? Number(input) : NaN;
       if (!Number.isFinite(n)) return { problem: `${option.key} must be a number` };
       if (option.kind === 'integer' && !Number.isInteger(n)) return { problem: `${option.key} must be a whole number` };
@@ -88,11 +76,11 @@ export function parseOptionInput(option: MethodOptionSpec, input: string | boole
 }
 
 type Field = { name: string; min: number; max: number; integer: boolean };
-const FIELDS: Record<'iterations' | 'maxMinutes' | 'batchSize' | 'width', Field> = {
-  iterations: { name: 'Iterations', min: 1, max: 1_000_000, integer: true },
-  maxMinutes: { name: 'Time budget', min: 0.01, max: 7 * 24 * 60, integer: false },
-  batchSize: { name: 'Batch size', min: 1, max: 256, integer: true },
-  width: { name: 'Width', min: 1, max: 64, integer: true },
+const FIELDS: Record<RangedTrainParameter, Field> = {
+  iterations: { name: 'Iterations', ...TRAIN_PARAMETER_RANGES.iterations },
+  maxMinutes: { name: 'Time budget', ...TRAIN_PARAMETER_RANGES.maxMinutes },
+  batchSize: { name: 'Batch size', ...TRAIN_PARAMETER_RANGES.batchSize },
+  width: { name: 'Width', ...TRAIN_PARAMETER_RANGES.width },
 };
 
 function parseField(field: Field, text: string): { value?: number; problem?: string } {

@@ -15,9 +15,11 @@ test('every method name has one entry, and every option a default valid for it',
   }
 });
 
-test('defaults differ between 2D and 3D where the paper does (CrossMatch τ and κ)', () => {
+test('defaults differ between 2D and 3D where the references do (CrossMatch τ, its schedule, and κ)', () => {
   assert.equal(resolveMethodOptions('crossmatch', 'unet2d').threshold, 0.95);
-  assert.equal(resolveMethodOptions('crossmatch', 'vnet3d').threshold, 0.85);
+  assert.equal(resolveMethodOptions('crossmatch', 'unet2d').thresholdSchedule, 'fixed');
+  assert.equal(resolveMethodOptions('crossmatch', 'vnet3d').threshold, 0.75);
+  assert.equal(resolveMethodOptions('crossmatch', 'vnet3d').thresholdSchedule, 'reference');
   assert.equal(resolveMethodOptions('crossmatch', 'unet2d').kappa, 0.5);
   assert.equal(resolveMethodOptions('crossmatch', 'vnet3d').kappa, 1);
 });
@@ -30,6 +32,15 @@ test('given values are converted from command-line strings', () => {
   assert.equal(o.diceCe, true);
   assert.equal(o.temperature, 0.1);
   assert.equal(resolveMethodOptions('cps', 'unet2d', { adaptiveWeight: true, lovasz: '0' }).lovasz, false);
+});
+
+test('rampFraction is auto by default (worked out per run), a number when given, nothing else', () => {
+  assert.equal(resolveMethodOptions('mean-teacher', 'unet2d').rampFraction, 'auto');
+  assert.equal(resolveMethodOptions('mean-teacher', 'unet2d', { rampFraction: '0.5' }).rampFraction, 0.5);
+  assert.equal(resolveMethodOptions('cps', 'unet2d', { rampFraction: 'auto' }).rampFraction, 'auto');
+  assert.throws(() => resolveMethodOptions('cps', 'unet2d', { rampFraction: 'soon' }), /rampFraction of cps must be a number or auto/);
+  // Options without an automatic default take no 'auto'.
+  assert.throws(() => resolveMethodOptions('mean-teacher', 'unet2d', { emaDecay: 'auto' }), /emaDecay of mean-teacher must be a number \(got/);
 });
 
 const refused: [string, Record<string, string | number | boolean>, RegExp][] = [

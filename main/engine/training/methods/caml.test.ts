@@ -71,7 +71,7 @@ describe('CamlMethod', () => {
 
   // λ r(⌊t/q⌋, 40), q = rampFraction · 20 / 40 = 0.5 at rampFraction 1: t = 5 → level 10.
   const ramps = [
-    { iteration: 5, options: {}, mutual: Math.exp(-5 * 0.75 ** 2), omni: 0.05 * Math.exp(-5 * 0.75 ** 2) },
+    { iteration: 5, options: { rampFraction: 1 }, mutual: Math.exp(-5 * 0.75 ** 2), omni: 0.05 * Math.exp(-5 * 0.75 ** 2) },
     { iteration: 19, options: { mutualWeight: 2, omniWeight: 0.5, rampFraction: 0.5 }, mutual: 2, omni: 0.5 },
   ];
   for (const { iteration, options, mutual, omni } of ramps) {

@@ -42,7 +42,7 @@ import { MemoryBank } from '../../ssl/memoryBank.ts';
 import { omniCorrelationLoss, selectTopKPerClass, type Similarity } from '../../ssl/omniCorrelation.ts';
 import { ProjectionHead } from '../../ssl/projectionHead.ts';
 import { jointDecode, type DecodedBatch, type JointDecoded } from '../../ssl/jointDecode.ts';
-import { rampWeight } from '../../ssl/ramps.ts';
+import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
@@ -54,6 +54,8 @@ import type { StepContext, StepLosses } from './trainingMethod.ts';
  * the same iteration whatever R is; R only sets how many levels it climbs in.
  */
 export const CAML_RAMP_LENGTH = 40;
+/** The reference run's length (CAML on LA: 15000 iterations), which an `auto` ramp reaches at full length. */
+export const CAML_REFERENCE_ITERATIONS = 15000;
 
 /** Exponent 1/T of the sharpening, T = 0.1 as the reference's `--temperature`. */
 const SHARPENING_POWER = 10;
@@ -68,7 +70,7 @@ export interface CamlOptions {
   mutualWeight: number;
   omniWeight: number;
   diceCe: boolean;
-  rampFraction: number;
+  rampFraction: number | string;
 }
 
 /** `S = P^10 / (P^10 + (1 − P)^10)`, element-wise: pushes probabilities towards 0 or 1. */
@@ -141,7 +143,8 @@ export class CamlMethod extends MethodBase {
     const o = this.options;
     this.optimizerV.learningRate = learningRate;
     this.optimizerA.learningRate = learningRate;
-    const ramp = (weight: number) => rampWeight(iteration, iterations, { weight, length: CAML_RAMP_LENGTH, fraction: o.rampFraction });
+    const fraction = rampFractionFor(o.rampFraction, iterations, CAML_REFERENCE_ITERATIONS);
+    const ramp = (weight: number) => rampWeight(iteration, iterations, { weight, length: CAML_RAMP_LENGTH, fraction });
     const [mutualWeight, omniWeight] = [ramp(o.mutualWeight), ramp(o.omniWeight)];
     const variables = [
       ...this.vanilla.trainableVariables(), ...this.headV.trainableVariables(), ...this.auxiliary.trainableVariables(), ...this.headA.trainableVariables(),
@@ -253,6 +256,6 @@ function camlOptions(o: ResolvedTrainConfig['methodOptions']): CamlOptions {
     mutualWeight: Number(o.mutualWeight),
     omniWeight: Number(o.omniWeight),
     diceCe: o.diceCe === true,
-    rampFraction: Number(o.rampFraction),
+    rampFraction: o.rampFraction as number | string,
   };
 }

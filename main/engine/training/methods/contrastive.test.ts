@@ -35,7 +35,7 @@ describe('ContrastiveMethod', () => {
 
   // λ r(⌊t/q⌋, 40), q = 20 / 40 = 0.5: t = 5 → level 10.
   test('reports the ramped weight, unsupervised = weight · contrastive, and samples per class', () => {
-    const method = build({ samplesPerClass: 8, threshold: 1 });
+    const method = build({ samplesPerClass: 8, threshold: 1, rampFraction: 1 });
     const { labeled, unlabeled } = toyBatches('unet2d');
     const losses = method.step(labeled, unlabeled, { iteration: 5, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
     assert.deepEqual(Object.keys(losses).sort(), ['contrastive', 'pixels', 'supervised', 'unsupervised', 'weight']);

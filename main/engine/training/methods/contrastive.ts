@@ -27,7 +27,7 @@ import type { Optimizer } from '../../optim/optimizer.ts';
 import { jointDecode } from '../../ssl/jointDecode.ts';
 import { NO_LABEL, samplePixelsPerClass, supervisedContrastiveLoss } from '../../ssl/pixelContrastiveLoss.ts';
 import { ProjectionHead } from '../../ssl/projectionHead.ts';
-import { rampWeight } from '../../ssl/ramps.ts';
+import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
@@ -38,6 +38,8 @@ import type { StepContext, StepLosses } from './trainingMethod.ts';
  * rampFraction the ramp ends at the same iteration whatever L is; L only sets its levels.
  */
 export const CONTRASTIVE_RAMP_LENGTH = 40;
+/** A reference-length run for an `auto` ramp: the 2D SSL4MIS scripts' 30000 iterations. */
+export const CONTRASTIVE_REFERENCE_ITERATIONS = 30000;
 
 export interface ContrastiveOptions {
   contrastiveWeight: number;
@@ -45,7 +47,7 @@ export interface ContrastiveOptions {
   samplesPerClass: number;
   embeddingDim: number;
   threshold: number;
-  rampFraction: number;
+  rampFraction: number | string;
 }
 
 /**
@@ -82,7 +84,7 @@ export class ContrastiveMethod extends MethodBase {
     const o = config.methodOptions;
     this.options = {
       contrastiveWeight: Number(o.contrastiveWeight), temperature: Number(o.temperature), samplesPerClass: Number(o.samplesPerClass),
-      embeddingDim: Number(o.embeddingDim), threshold: Number(o.threshold), rampFraction: Number(o.rampFraction),
+      embeddingDim: Number(o.embeddingDim), threshold: Number(o.threshold), rampFraction: o.rampFraction as number | string,
     };
     this.head = new ProjectionHead({ inChannels: model.width, embeddingDim: this.options.embeddingDim, seed: config.seed + 1, withPrediction: false });
     this.models = [model];
@@ -93,7 +95,8 @@ export class ContrastiveMethod extends MethodBase {
     if (!unlabeled) throw new Error('contrastive needs an unlabelled batch');
     const o = this.options;
     this.optimizer.learningRate = learningRate;
-    const weight = rampWeight(iteration, iterations, { weight: o.contrastiveWeight, length: CONTRASTIVE_RAMP_LENGTH, fraction: o.rampFraction });
+    const fraction = rampFractionFor(o.rampFraction, iterations, CONTRASTIVE_REFERENCE_ITERATIONS);
+    const weight = rampWeight(iteration, iterations, { weight: o.contrastiveWeight, length: CONTRASTIVE_RAMP_LENGTH, fraction });
     const variables = [...this.model.trainableVariables(), ...this.head.trainableVariables()];
     let pixels = 0;
     const terms = tf.tidy(() => minimizeTerms([this.optimizer], variables, () => {

@@ -49,9 +49,11 @@ describe('CpsMethod', () => {
 
   // λ r(⌊t/q⌋, 200), q = fraction · 20 / 200 = 0.1 · fraction.
   const weights = [
-    { iteration: 0, options: {}, expected: 0.1 * Math.exp(-5) },
+    { iteration: 0, options: { rampFraction: 1 }, expected: 0.1 * Math.exp(-5) },
     // ⌊5 / 0.1⌋ = 50 → exp(-5 · 0.75²)
-    { iteration: 5, options: {}, expected: 0.1 * Math.exp(-5 * 0.75 ** 2) },
+    { iteration: 5, options: { rampFraction: 1 }, expected: 0.1 * Math.exp(-5 * 0.75 ** 2) },
+    // auto (the default): fraction 0.3 + 0.7 · 20 / 30000, q = 0.1 · fraction, ⌊5 / q⌋ = 166
+    { iteration: 5, options: {}, expected: 0.1 * Math.exp(-5 * (34 / 200) ** 2) },
     { iteration: 10, options: { consistencyWeight: 1, rampFraction: 0.5 }, expected: 1 },
   ];
   for (const { iteration, options, expected } of weights) {

@@ -23,7 +23,7 @@ import { minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
 import { crossPseudoSupervision } from '../../ssl/crossPseudoSupervision.ts';
 import { jointForward } from '../../ssl/jointForward.ts';
-import { rampWeight } from '../../ssl/ramps.ts';
+import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
@@ -31,6 +31,8 @@ import type { StepContext, StepLosses } from './trainingMethod.ts';
 
 /** Ramp length L of the pseudo-supervision weight in ramp steps (methods.md: `r(⌊t/150⌋, 200)`). */
 export const CPS_RAMP_LENGTH = 200;
+/** The reference run's length (SSL4MIS CPS on ACDC: 30000 iterations), which an `auto` ramp reaches at full length. */
+export const CPS_REFERENCE_ITERATIONS = 30000;
 
 /**
  * Steps whose supervised Dice ALW averages. The report averages over its previous epoch (8
@@ -45,7 +47,7 @@ export class CpsMethod extends MethodBase {
   private readonly second: SegmentationModel;
   private readonly optimizer1: Optimizer;
   private readonly optimizer2: Optimizer;
-  private readonly options: { consistencyWeight: number; adaptiveWeight: boolean; lovasz: boolean; rampFraction: number };
+  private readonly options: { consistencyWeight: number; adaptiveWeight: boolean; lovasz: boolean; rampFraction: number | string };
   private readonly recentDice = new RecentValues(ADAPTIVE_WEIGHT_WINDOW);
 
   /**
@@ -57,7 +59,7 @@ export class CpsMethod extends MethodBase {
     super();
     const o = config.methodOptions;
     this.options = {
-      consistencyWeight: Number(o.consistencyWeight), adaptiveWeight: o.adaptiveWeight === true, lovasz: o.lovasz === true, rampFraction: Number(o.rampFraction),
+      consistencyWeight: Number(o.consistencyWeight), adaptiveWeight: o.adaptiveWeight === true, lovasz: o.lovasz === true, rampFraction: o.rampFraction as number | string,
     };
     this.second = createModel({ kind: first.kind, numClasses: first.numClasses, width: first.width, inChannels: first.inChannels, seed: config.seed + 1 });
     this.models = [first, this.second];
@@ -69,7 +71,8 @@ export class CpsMethod extends MethodBase {
     if (!unlabeled) throw new Error('cps needs an unlabelled batch');
     this.optimizer1.learningRate = learningRate;
     this.optimizer2.learningRate = learningRate;
-    const ramped = rampWeight(iteration, iterations, { weight: this.options.consistencyWeight, length: CPS_RAMP_LENGTH, fraction: this.options.rampFraction });
+    const fraction = rampFractionFor(this.options.rampFraction, iterations, CPS_REFERENCE_ITERATIONS);
+    const ramped = rampWeight(iteration, iterations, { weight: this.options.consistencyWeight, length: CPS_RAMP_LENGTH, fraction });
     let weight = ramped;
     const variables = [...this.first.trainableVariables(), ...this.second.trainableVariables()];
     const terms = tf.tidy(() => minimizeTerms([this.optimizer1, this.optimizer2], variables, () => {

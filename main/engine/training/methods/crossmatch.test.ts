@@ -46,14 +46,16 @@ function example(): { logits: Unlabelled; box1: tf.Tensor; box2: tf.Tensor } {
 describe('CrossMatchMethod', () => {
   before(() => selectBackend());
 
-  test('is what createTrainingMethod builds for crossmatch, with the 2D and 3D defaults of methods.md', () => {
+  test('is what createTrainingMethod builds for crossmatch, with the 2D defaults of the ACDC code and the 3D ones of the LA code', () => {
     const m2 = build('unet2d');
     assert.ok(m2 instanceof CrossMatchMethod);
     assert.equal(m2.models.length, 1);
     assert.equal(m2.usesUnlabeled, true);
     assert.deepEqual(m2.options, { threshold: 0.95, thresholdSchedule: 'fixed', eta: 0.3, kappa: 0.5, weakDropout: 0.25, strongDropout: 0.75, ce: false });
     const m3 = build('vnet3d');
-    assert.equal(m3.options.threshold, 0.85);
+    // The LA script: τ₀ = 0.75 ramped over the run (its --conf_thresh and sigmoid_rampup).
+    assert.equal(m3.options.threshold, 0.75);
+    assert.equal(m3.options.thresholdSchedule, 'reference');
     assert.equal(m3.options.kappa, 1);
     m2.dispose();
     m3.dispose();
@@ -187,7 +189,8 @@ describe('CrossMatchMethod', () => {
         assert.ok(Number.isFinite(losses[key]), `${key}: ${losses[key]}`);
       }
       assert.equal(losses.weight, kind === 'unet2d' ? 0.5 : 1);
-      assert.equal(losses.threshold, kind === 'unet2d' ? 0.95 : 0.85);
+      // Step 0 of the 3D reference schedule is its unscaled τ₀.
+      assert.equal(losses.threshold, kind === 'unet2d' ? 0.95 : 0.75);
       assert.ok(losses.maskRatio! >= 0 && losses.maskRatio! <= 1);
       const kappa = losses.weight!;
       const kd = 0.7 * losses.tkd! + 0.3 * losses.dkd!;

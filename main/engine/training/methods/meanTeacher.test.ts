@@ -21,10 +21,12 @@ describe('MeanTeacherMethod', () => {
   });
 
   // λ r(⌊t/q⌋, 40) with q = fraction · iterations / 40: iterations 20, fraction 1 → q = 0.5.
-  const weights: Array<{ iteration: number; options: Record<string, number>; expected: number }> = [
-    { iteration: 0, options: {}, expected: 0.1 * Math.exp(-5) },
+  const weights: Array<{ iteration: number; options: Record<string, number | string>; expected: number }> = [
+    { iteration: 0, options: { rampFraction: 1 }, expected: 0.1 * Math.exp(-5) },
     // ⌊5 / 0.5⌋ = 10 → exp(-5 · 0.75²)
-    { iteration: 5, options: {}, expected: 0.1 * Math.exp(-5 * 0.75 ** 2) },
+    { iteration: 5, options: { rampFraction: 1 }, expected: 0.1 * Math.exp(-5 * 0.75 ** 2) },
+    // auto (the default) in a 20-iteration run: fraction 0.3 + 0.7 · 20 / 6000, q = fraction / 2, ⌊5 / q⌋ = 33
+    { iteration: 5, options: {}, expected: 0.1 * Math.exp(-5 * (7 / 40) ** 2) },
     // λ = 2, fraction 0.5 → q = 0.25: ⌊5 / 0.25⌋ = 20 → exp(-1.25)
     { iteration: 5, options: { consistencyWeight: 2, rampFraction: 0.5 }, expected: 2 * Math.exp(-1.25) },
     { iteration: 19, options: { consistencyWeight: 2, rampFraction: 0.5 }, expected: 2 },

@@ -15,7 +15,7 @@ import type { Optimizer } from '../../optim/optimizer.ts';
 import { maskedConsistency, meanSquaredConsistency } from '../../ssl/consistencyLoss.ts';
 import { EmaTeacher } from '../../ssl/emaTeacher.ts';
 import { jointForward } from '../../ssl/jointForward.ts';
-import { rampWeight } from '../../ssl/ramps.ts';
+import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { teacherNoise } from '../../ssl/teacherNoise.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
@@ -24,6 +24,8 @@ import type { StepContext, StepLosses } from './trainingMethod.ts';
 
 /** Ramp length L of the consistency weight in ramp steps (methods.md: `r(⌊t/150⌋, 40)`). */
 export const MEAN_TEACHER_RAMP_LENGTH = 40;
+/** The reference run's length (UA-MT on LA: 6000 iterations), which an `auto` ramp reaches at full length. */
+export const MEAN_TEACHER_REFERENCE_ITERATIONS = 6000;
 
 /** What the teacher contributes to one step: a constant target, optionally masked, and terms to report. */
 export interface TeacherTarget {
@@ -39,7 +41,7 @@ export class MeanTeacherMethod extends MethodBase {
   readonly models: readonly SegmentationModel[];
   readonly usesUnlabeled = true;
   protected readonly teacher: EmaTeacher;
-  protected readonly options: { emaDecay: number; noise: number; consistencyWeight: number; rampFraction: number };
+  protected readonly options: { emaDecay: number; noise: number; consistencyWeight: number; rampFraction: number | string };
   private readonly optimizer: Optimizer;
 
   /**
@@ -50,7 +52,7 @@ export class MeanTeacherMethod extends MethodBase {
     super();
     const o = config.methodOptions;
     this.options = {
-      emaDecay: Number(o.emaDecay), noise: Number(o.noise), consistencyWeight: Number(o.consistencyWeight), rampFraction: Number(o.rampFraction),
+      emaDecay: Number(o.emaDecay), noise: Number(o.noise), consistencyWeight: Number(o.consistencyWeight), rampFraction: o.rampFraction as number | string,
     };
     this.models = [student];
     this.optimizer = createOptimizer(config.optimizer, student.trainableVariables());
@@ -58,12 +60,17 @@ export class MeanTeacherMethod extends MethodBase {
     this.teacher = new EmaTeacher(student, config.seed + 1);
   }
 
+  override get partner(): SegmentationModel {
+    return this.teacher.network;
+  }
+
   step(labeled: Batch, unlabeled: Batch | null, context: StepContext): StepLosses {
     if (!unlabeled) throw new Error(`${this.constructor.name} needs an unlabelled batch`);
     const { iteration, iterations, learningRate } = context;
     this.optimizer.learningRate = learningRate;
     const weight = rampWeight(iteration, iterations, {
-      weight: this.options.consistencyWeight, length: MEAN_TEACHER_RAMP_LENGTH, fraction: this.options.rampFraction,
+      weight: this.options.consistencyWeight, length: MEAN_TEACHER_RAMP_LENGTH,
+      fraction: rampFractionFor(this.options.rampFraction, iterations, MEAN_TEACHER_REFERENCE_ITERATIONS),
     });
     // Outside the gradient tape: the teacher's output is a constant to the student.
     const target = this.teacherTarget(unlabeled.images, context);

@@ -20,6 +20,10 @@ export interface StatefulPart {
 export abstract class MethodBase implements TrainingMethod {
   abstract readonly models: readonly SegmentationModel[];
   abstract readonly usesUnlabeled: boolean;
+  /** The second trained network, where there is one. */
+  get partner(): SegmentationModel | null {
+    return this.models[1] ?? null;
+  }
   abstract step(labeled: Batch, unlabeled: Batch | null, context: StepContext): StepLosses;
   /** The method's optimisers by a stable name. */
   protected abstract optimizers(): Record<string, Optimizer>;

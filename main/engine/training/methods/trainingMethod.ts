@@ -31,6 +31,12 @@ export type StepLosses = Record<string, number>;
 export interface TrainingMethod {
   /** The trained networks; models[0] is the one saved and used for inference. */
   readonly models: readonly SegmentationModel[];
+  /**
+   * A second network trained alongside models[0] whose agreement with it on unannotated data
+   * the progress reports (probeFigures.ts): Mean Teacher's teacher, CPS's second network,
+   * CAML's auxiliary one; null for single-network methods.
+   */
+  readonly partner: SegmentationModel | null;
   /** Whether step() wants an unlabelled batch; the loop samples none otherwise. */
   readonly usesUnlabeled: boolean;
   /**

@@ -2,7 +2,8 @@
  * UA-MT, uncertainty-aware Mean Teacher (Yu et al. 2019; methods.md §3): Mean Teacher whose
  * consistency counts only voxels where the teacher is certain. T stochastic teacher passes
  * (dropout on, fresh input noise each) give the mean softmax μ and its entropy
- * `U = -Σ μ ln(μ + 1e-6)`; voxels with `U < (0.75 + 0.25 r(t, T_max)) ln C` are kept, and the
+ * `U = -Σ μ ln(μ + 1e-6)`; voxels with `U < (0.75 + 0.25 r(t, T_max)) ln 2` are kept (ln 2 for any
+ * number of classes, as the references), and the
  * loss is `Σ mask (p_s - p_t)² / (2 Σ mask + 1e-16)` with p_t one further noisy teacher pass,
  * as in the reference.
  */
@@ -36,8 +37,7 @@ export class UaMtMethod extends MeanTeacherMethod {
   protected override teacherTarget(images: tf.Tensor, { iteration, iterations, rng }: StepContext): TeacherTarget {
     const copies = this.passes + 1;
     const perForward = Math.max(1, Math.floor(TEACHER_VOXELS_PER_FORWARD / images.size));
-    const numClasses = this.student.numClasses;
-    const threshold = uncertaintyThreshold(iteration, iterations, numClasses);
+    const threshold = uncertaintyThreshold(iteration, iterations);
     const { target, mask } = tf.tidy(() => {
       const probabilities: tf.Tensor[] = [];
       for (let start = 0; start < copies; start += perForward) {

@@ -1,0 +1,45 @@
+/**
+ * How a run's figures are put into words, wherever they are shown (Train tab, runs list,
+ * Review tab, command line): a number always says what it measures. A Dice on the slices the
+ * model trained on is a fit, never presented as accuracy. Plain functions only.
+ */
+import type { ProbeFigures, ValidationKind } from './types.ts';
+
+/** The name of a run's validation figure, e.g. for a chart legend. */
+export function validationName(kind: ValidationKind | null | undefined): string {
+  switch (kind) {
+    case 'held-out':
+      return 'Dice on held-out annotations';
+    case 'training-slices':
+      return 'fit on its training annotations';
+    default:
+      return 'validation Dice';
+  }
+}
+
+/** "Dice 0.812 on held-out annotations", "fit 0.951 on its training annotations (not an accuracy)", or '' without a figure. */
+export function validationText(valDice: number | null | undefined, kind: ValidationKind | null | undefined, digits = 3): string {
+  if (valDice === null || valDice === undefined) return '';
+  switch (kind) {
+    case 'held-out':
+      return `Dice ${valDice.toFixed(digits)} on held-out annotations`;
+    case 'training-slices':
+      return `fit ${valDice.toFixed(digits)} on its training annotations (not an accuracy)`;
+    default:
+      return `validation Dice ${valDice.toFixed(digits)}`;
+  }
+}
+
+/** "unannotated data: 64 % confident, networks agree 0.71", or '' without figures. */
+export function probeText(probe: ProbeFigures | null | undefined): string {
+  if (!probe) return '';
+  const agreement = probe.agreement === null ? '' : `, its two networks agree ${probe.agreement.toFixed(2)}`;
+  return `unannotated data: ${Math.round(probe.confident * 100)} % confident${agreement}`;
+}
+
+/** Explains the figures in a tooltip. */
+export const FIGURES_HELP =
+  'Dice on held-out annotations estimates accuracy. With fewer than four annotated slices none are held out, and the Dice on the '
+  + 'training annotations only shows the model fits them. On unannotated data: the share of tissue voxels labelled with ≥ 90 % '
+  + 'confidence, and, for methods with two networks (teacher and student, or a pair), how far they agree (Dice). A model can be '
+  + 'confident and agreed yet wrong: review its predictions.';

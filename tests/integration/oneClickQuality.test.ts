@@ -23,8 +23,12 @@ import type { TrainRequest } from '../../main/engine/training/trainRequest.ts';
 
 /** What 90 s buys the default run on two cores (~110 ms a supervised step). */
 const ONE_CLICK_ITERATIONS = 800;
-/** Mean Dice over the unannotated subjects and the three nuclei that the one-click default must reach. */
-const FLOOR = 0.45;
+/**
+ * Mean Dice over the unannotated subjects and the three nuclei that the one-click defaults must
+ * reach. Measured here (2 cores, AMD EPYC): 0.505 (0.59 / 0.54 / 0.38), the old defaults 0.333;
+ * the margin allows for another processor's arithmetic steering training elsewhere.
+ */
+const FLOOR = 0.42;
 
 let c: QualityCase;
 let backend: TrainRequest['backend'];
@@ -47,5 +51,5 @@ test('the one-click defaults beat a Dice floor on unannotated scans of other sub
   assert.equal(oneClick.config.model, 'unet2d');
   assert.ok(now.meanSubjects >= FLOOR, `below the floor ${FLOOR}: ${detail}`);
   assert.ok(before.meanSubjects < FLOOR, `the old defaults reach the floor, which then proves nothing: ${detail}`);
-  assert.ok(now.perClass.every((d) => d > 0.3), `every nucleus is found: ${detail}`);
+  assert.ok(now.perClass.every((d) => d > 0.25), `every nucleus is found: ${detail}`);
 });

@@ -30,16 +30,19 @@ export function validationText(valDice: number | null | undefined, kind: Validat
   }
 }
 
-/** "unannotated data: 64 % confident, networks agree 0.71", or '' without figures. */
+/** "unannotated slices: 64 % of the structure it labels is confident, its two networks agree 0.71", or '' without figures. */
 export function probeText(probe: ProbeFigures | null | undefined): string {
   if (!probe) return '';
-  const agreement = probe.agreement === null ? '' : `, its two networks agree ${probe.agreement.toFixed(2)}`;
-  return `unannotated data: ${Math.round(probe.confident * 100)} % confident${agreement}`;
+  const parts = [
+    probe.confident === null ? 'it labels no structure' : `${Math.round(probe.confident * 100)} % of the structure it labels is confident`,
+    ...(probe.agreement === null ? [] : [`its two networks agree ${probe.agreement.toFixed(2)}`]),
+  ];
+  return `unannotated slices: ${parts.join(', ')}`;
 }
 
 /** Explains the figures in a tooltip. */
 export const FIGURES_HELP =
   'Dice on held-out annotations estimates accuracy. With fewer than four annotated slices none are held out, and the Dice on the '
-  + 'training annotations only shows the model fits them. On unannotated data: the share of tissue voxels labelled with ≥ 90 % '
-  + 'confidence, and, for methods with two networks (teacher and student, or a pair), how far they agree (Dice). A model can be '
+  + 'training annotations only shows the model fits them. On unannotated slices: the share of the voxels it labels as a structure '
+  + 'that it labels with ≥ 90 % confidence, and, for methods with two networks (teacher and student, or a pair), how far they agree (Dice). A model can be '
   + 'confident and agreed yet wrong: review its predictions.';

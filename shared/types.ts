@@ -39,8 +39,8 @@ export type ValidationKind = 'held-out' | 'training-slices' | 'none';
 
 /** Figures on unannotated data taken with each validation (main/engine/training/probeFigures.ts). */
 export interface ProbeFigures {
-  /** Share of tissue voxels of unannotated probe slices labelled with probability ≥ 0.9. */
-  confident: number;
+  /** Share of the voxels it labels as a structure on unannotated probe slices that it labels with probability ≥ 0.9; null when it labels none. */
+  confident: number | null;
   /** Dice between the run's two networks (teacher and student, or the pair) there; null for one network. */
   agreement: number | null;
 }
@@ -59,6 +59,8 @@ export interface RunInfo {
   validation: ValidationKind | null;
   /** The latest figures on unannotated data; null before the first validation or for older runs. */
   probe: ProbeFigures | null;
+  /** What the run warned about (a plan shortened when the pace fell, classes never painted…); empty before it ends. */
+  warnings: string[];
   /** Ids of the volumes this run's model has predicted (predictions kept in the project). */
   predicted: string[];
   /** When its newest prediction was saved; null before any. */

@@ -37,7 +37,7 @@ interface VolumeRow {
 interface RunRow {
   id: string; method: string; model: string; backend: string; status: RunInfo['status'];
   created_at: string; finished_at: string | null; iterations: number; val_dice: number | null; annotated_slices: number | null;
-  validation: ValidationKind | null; confident: number | null; agreement: number | null;
+  validation: ValidationKind | null; confident: number | null; agreement: number | null; config: string;
 }
 
 /** A run's row joined with what its predictions and models say. */
@@ -55,10 +55,18 @@ function toRunInfo(r: RunRowJoined): RunInfo {
   return {
     id: r.id, method: r.method, model: r.model, backend: r.backend, status: r.status,
     createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice, validation: r.validation,
-    probe: r.confident === null ? null : { confident: r.confident, agreement: r.agreement },
+    // Both null: no figures to show (an older run, none taken yet, no unannotated data, or one network labelling no structure).
+    probe: r.confident === null && r.agreement === null ? null : { confident: r.confident, agreement: r.agreement },
+    warnings: runWarnings(r.config),
     predicted: JSON.parse(r.predicted) as string[], predictedAt: r.predicted_at, predictedIteration: r.predicted_iteration,
     annotatedSlices: r.annotated_slices, hasModel: r.has_model === 1,
   };
+}
+
+/** The warnings of the configuration a run used (its plan shortened, classes never painted…), as recorded when it ended. */
+function runWarnings(config: string): string[] {
+  const warnings = (JSON.parse(config) as { resolved?: { warnings?: unknown } }).resolved?.warnings;
+  return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
 }
 
 const CURRENT_MODEL = 'current_model_run';

@@ -1,10 +1,11 @@
 /**
  * What can honestly be said about a model on data nobody annotated, while it trains: on a
- * fixed set of unannotated "probe" slices, the share of tissue voxels it labels with
- * confidence, and, for methods that train a second network (Mean Teacher's teacher, CPS's
+ * fixed set of unannotated "probe" slices, how much of what it labels as a structure it labels
+ * with confidence, and, for methods that train a second network (Mean Teacher's teacher, CPS's
  * second network, CAML's auxiliary one), how far the two agree. Neither is an accuracy: a model
  * can be confidently and unanimously wrong. They say whether the model has settled on the
- * unannotated data, which the fit on a few annotated slices cannot.
+ * unannotated data, which the fit on a few annotated slices cannot. Background is left out of
+ * the confident share: it covers most of every slice and would read 99 % for any model.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../data/batch.ts';
@@ -27,6 +28,7 @@ export function probeFigures(model: SegmentationModel, partner: SegmentationMode
   const intersection = new Float64Array(classes);
   const total = new Float64Array(classes);
   let tissue = 0;
+  let structure = 0;
   let confident = 0;
   for (const batch of batches) {
     try {
@@ -43,7 +45,10 @@ export function probeFigures(model: SegmentationModel, partner: SegmentationMode
       for (let v = 0; v < a.length; v++) {
         if (image[v] === 0) continue;
         tissue++;
-        if (t[v]! >= CONFIDENT_PROBABILITY) confident++;
+        if (a[v] !== 0) {
+          structure++;
+          if (t[v]! >= CONFIDENT_PROBABILITY) confident++;
+        }
         if (!b) continue;
         total[a[v]!]++;
         total[b[v]!]++;
@@ -56,5 +61,5 @@ export function probeFigures(model: SegmentationModel, partner: SegmentationMode
   if (tissue === 0) return null;
   const dices: number[] = [];
   for (let c = 1; c < classes; c++) if (total[c]! > 0) dices.push((2 * intersection[c]!) / total[c]!);
-  return { confident: confident / tissue, agreement: partner && dices.length ? dices.reduce((x, y) => x + y, 0) / dices.length : null };
+  return { confident: structure > 0 ? confident / structure : null, agreement: partner && dices.length ? dices.reduce((x, y) => x + y, 0) / dices.length : null };
 }

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { UNKNOWN } from '../data/labels.ts';
 import type { Scan } from '../data/volume.ts';
 import { Rng } from '../random/rng.ts';
-import { MAX_VALIDATION_SLICES, SliceBatches } from './sliceBatches.ts';
+import { MAX_VALIDATION_SLICES, MIN_SLICES_TO_HOLD_OUT, SliceBatches, VALIDATION_SHARE } from './sliceBatches.ts';
 
 await tf.setBackend('cpu');
 
@@ -31,7 +31,7 @@ test('crops hold annotation even when only a corner of the slice is painted', ()
   assert.equal(batches.validation, 'training-slices');
 });
 
-test('held-out slices: at most MAX_VALIDATION_SLICES, never sampled for training; validation sees whole slices', () => {
+test('held-out slices: a tenth, at most MAX_VALIDATION_SLICES, never sampled for training; validation sees whole slices', () => {
   const annotated = Array.from({ length: 30 }, (_, k) => k);
   const scan = partlyAnnotated(30, annotated);
   // Mark each slice's image with its index to see which slices the batches come from.
@@ -45,13 +45,41 @@ test('held-out slices: at most MAX_VALIDATION_SLICES, never sampled for training
     for (const slice of images) held.add(slice[40]![50]![0]! - 1);
     tf.dispose(batch);
   }
-  assert.equal(held.size, MAX_VALIDATION_SLICES);
+  assert.equal(held.size, Math.min(MAX_VALIDATION_SLICES, Math.round(30 * VALIDATION_SHARE)));
   for (let t = 0; t < 30; t++) {
     const batch = batches.labeledBatch(new Rng(`1:${t}`));
     const centres = (batch.images.arraySync() as number[][][][]).map((s) => s[48]![56]![0]! - 1);
     assert.ok(centres.every((k) => !held.has(k)), `slice from the held-out set ${centres}`);
     tf.dispose(batch);
   }
+});
+
+test('none is held out below MIN_SLICES_TO_HOLD_OUT annotated slices: each is worth more to training', () => {
+  const below = new SliceBatches([partlyAnnotated(12, Array.from({ length: MIN_SLICES_TO_HOLD_OUT - 1 }, (_, k) => k))], config);
+  assert.deepEqual([below.validation, below.data.labeled, below.data.heldOut], ['training-slices', MIN_SLICES_TO_HOLD_OUT - 1, 0]);
+  const at = new SliceBatches([partlyAnnotated(12, Array.from({ length: MIN_SLICES_TO_HOLD_OUT }, (_, k) => k))], config);
+  assert.deepEqual([at.validation, at.data.heldOut], ['held-out', 1]);
+});
+
+test('about a third of the labelled samples hold a painted class, however many slices are background only', () => {
+  // Nine annotated slices (none held out): slice 0 holds class 1, the other eight are background only.
+  const scan = partlyAnnotated(12, Array.from({ length: 9 }, (_, k) => k));
+  scan.label!.forEach((c, v) => {
+    if (c !== UNKNOWN) scan.label![v] = Math.floor(v / 9000) === 0 && c !== 0 ? c : 0;
+  });
+  for (let k = 0; k < 12; k++) scan.image.fill(k + 1, k * 9000, k * 9000 + 9000);
+  const batches = new SliceBatches([scan], { ...config, sliceCrop: null, batchSize: 4 });
+  let structure = 0;
+  let samples = 0;
+  for (let t = 0; t < 75; t++) {
+    const batch = batches.labeledBatch(new Rng(`fg:${t}`));
+    const centres = (batch.images.arraySync() as number[][][][]).map((s) => s[48]![56]![0]! - 1);
+    structure += centres.filter((k) => k === 0).length;
+    samples += centres.length;
+    tf.dispose(batch);
+  }
+  // Uniform drawing would give 1/9; a third forced onto structure gives 1/3 + 2/3 · 1/9 ≈ 0.41.
+  assert.ok(structure / samples > 0.3 && structure / samples < 0.5, `share from the slice with structure ${structure / samples}`);
 });
 
 test('unlabelled batches come from unannotated slices, with no label, and their ids are absent', () => {

@@ -1,11 +1,17 @@
 /**
- * 2D batches: annotated slices across the configured axis, weakly augmented (methods.md §2)
- * and, on slow backends, cropped around annotation.
+ * 2D batches: annotated slices across the configured axis, augmented (augment2d.ts) and, where
+ * whole slices cost too much, cropped (sliceCrop.ts).
  *
- * A hold-out validation set is taken from the annotated slices when there are at least 4
- * (validationSplit.ts); the held-out slices are never trained on. At most
- * {@link MAX_VALIDATION_SLICES} are held out, so that a densely annotated scan neither loses
- * a fifth of its slices to validation nor makes every validation cost a full inference.
+ * A hold-out validation set is taken from the annotated slices only when there are at least
+ * {@link MIN_SLICES_TO_HOLD_OUT} (validationSplit.ts): with fewer, every annotated slice is
+ * worth more to training than to a noisy estimate — a slice a person just painted in the
+ * corrective loop must not be set aside — and the run's figure says it is the fit on the
+ * training slices. Then a tenth, at most {@link MAX_VALIDATION_SLICES}, is held out and never
+ * trained on.
+ *
+ * Labelled slices are drawn so that about a third of each batch holds a painted class
+ * (FOREGROUND_SHARE, nnU-Net's oversampling): when the loop adds slices painted background only
+ * (false positives corrected away), they do not crowd the structures out of the batches.
  */
 import { batch2d, type Batch } from '../data/batch.ts';
 import { augment2d } from '../data/augment2d.ts';
@@ -15,10 +21,15 @@ import type { Scan } from '../data/volume.ts';
 import { Rng } from '../random/rng.ts';
 import type { BatchSource, TrainingData } from './batchSource.ts';
 import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
-import { cropSlice } from './sliceCrop.ts';
+import { cropSlice, FOREGROUND_SHARE } from './sliceCrop.ts';
+import { UNKNOWN } from '../data/labels.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
 
 export const MAX_VALIDATION_SLICES = 4;
+/** Fewest annotated slices from which some are held out for validation. */
+export const MIN_SLICES_TO_HOLD_OUT = 10;
+/** Share of the annotated slices held out, from MIN_SLICES_TO_HOLD_OUT on. */
+export const VALIDATION_SHARE = 0.1;
 /** Unannotated slices the progress figures are measured on (probeFigures.ts). */
 export const PROBE_SLICES = 8;
 
@@ -27,25 +38,31 @@ export class SliceBatches implements BatchSource {
   readonly data: TrainingData;
   private readonly sampler: SliceSampler;
   private readonly training: readonly SliceRef[];
+  /** The training slices that hold a painted class. */
+  private readonly withStructure: readonly SliceRef[];
   private readonly held: readonly SliceRef[];
 
   constructor(
     scans: readonly Scan[],
-    private readonly config: Pick<ResolvedTrainConfig, 'axis' | 'batchSize' | 'sliceCrop' | 'seed' | 'validationFraction' | 'augmentation'>,
+    private readonly config: Pick<ResolvedTrainConfig, 'axis' | 'batchSize' | 'sliceCrop' | 'seed' | 'augmentation'>,
   ) {
     if (!config.axis) throw new Error('2D batches need a slice axis');
     this.sampler = new SliceSampler(scans, config.axis);
     const annotated = this.sampler.labeled;
-    const fraction = Math.min(config.validationFraction, MAX_VALIDATION_SLICES / annotated.length);
-    const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: 4 });
+    const fraction = Math.min(VALIDATION_SHARE, MAX_VALIDATION_SLICES / annotated.length);
+    const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: MIN_SLICES_TO_HOLD_OUT });
     this.training = split.train;
+    this.withStructure = this.training.filter((ref) => this.sampler.sample(ref).label?.some((c) => c !== 0 && c !== UNKNOWN));
     this.held = split.validation;
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
     this.data = { unit: 'slice', labeled: this.training.length, heldOut: split.validationOnTraining ? 0 : this.held.length, unlabeled: this.sampler.unlabeled.length };
   }
 
   labeledBatch(rng: Rng): Batch {
-    const refs = Array.from({ length: this.config.batchSize }, () => this.training[rng.int(this.training.length)]!);
+    const refs = Array.from({ length: this.config.batchSize }, () => {
+      const pool = this.withStructure.length > 0 && rng.chance(FOREGROUND_SHARE) ? this.withStructure : this.training;
+      return pool[rng.int(pool.length)]!;
+    });
     return { ...this.batchOf(refs, rng, false), ids: refs.map((r) => `${r.scan}:${r.index}`) };
   }
 

@@ -86,9 +86,9 @@ describe('train', () => {
     assert.equal(typeof progress[1]!.valDice, 'number');
     assert.ok(progress[0]!.etaSeconds! > 0);
     assert.equal(progress[3]!.etaSeconds, 0);
-    // Four annotated slices: one is held out.
-    assert.ok(progress.every((p) => p.validation === 'held-out'));
-    assert.equal(result.validation, 'held-out');
+    // Four annotated slices: too few to hold any out.
+    assert.ok(progress.every((p) => p.validation === 'training-slices'));
+    assert.equal(result.validation, 'training-slices');
     assert.equal(result.valDice, progress[3]!.valDice);
     const few = await train(tinyRequest({ iterations: 1 }));
     assert.equal(few.validation, 'training-slices');

@@ -10,7 +10,7 @@ const LOSS_LINES: ChartLine[] = [
 ];
 const RAMP_LINES: ChartLine[] = [
   { curve: 'valDice', label: 'validation Dice', color: '#5cc48b', scale: 'dice' },
-  { curve: 'confident', label: 'confident (unannotated)', color: '#e6c84e', scale: 'dice' },
+  { curve: 'confident', label: 'confident share of its structure (unannotated)', color: '#e6c84e', scale: 'dice' },
   { curve: 'agreement', label: 'networks agree (unannotated)', color: '#4ecbe6', scale: 'dice' },
   { curve: 'weight', label: 'weight', color: '#c084fc', scale: 'weight' },
 ];

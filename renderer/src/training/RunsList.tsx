@@ -8,6 +8,8 @@ interface RunsListProps {
   methods: readonly MethodSpec[] | null;
   /** The run being trained or predicted now: not resumable. */
   busyRunId: string | null;
+  /** The running job's latest progress, newer than the stored row while the run trains. */
+  live: { runId: string; kind: 'train' | 'predict'; progress: { step: number; steps: number } | null } | null;
   /** The run whose model is the project's current one. */
   currentModelRunId: string | null;
   onResume(run: RunInfo): void;
@@ -21,8 +23,12 @@ interface RunsListProps {
  * annotated when it started; the current model is marked, and any other run with a model can
  * become the current one.
  */
-export function RunsList({ runs, methods, busyRunId, currentModelRunId, onResume, onMakeCurrent, disabled }: RunsListProps) {
-  const ordered = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+export function RunsList({ runs, methods, busyRunId, live, currentModelRunId, onResume, onMakeCurrent, disabled }: RunsListProps) {
+  // The stored row of a training run lags behind its job (it is written, not pushed): show the job's.
+  const ordered = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((run) =>
+    live?.kind === 'train' && live.runId === run.id && live.progress
+      ? { ...run, status: 'running' as const, iterations: live.progress.step }
+      : run);
   return (
     <section className="side-section" aria-label="Runs" data-testid="runs-list">
       <div className="side-section__header">
@@ -65,6 +71,9 @@ export function RunsList({ runs, methods, busyRunId, currentModelRunId, onResume
               </div>
               <div className="run__line run__meta" data-testid="run-probe">
                 {probeText(run.probe)}
+              </div>
+              <div className="run__line run__meta run__warnings" data-testid="run-warnings">
+                {run.warnings.join(' · ')}
               </div>
               <div className="button-row">
                 {(run.status === 'cancelled' || run.status === 'failed') && run.id !== busyRunId && (

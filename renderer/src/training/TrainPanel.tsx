@@ -266,6 +266,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
         runs={project.runs}
         methods={methods}
         busyRunId={active?.runId ?? null}
+        live={active}
         currentModelRunId={project.currentModelRunId}
         onResume={resume}
         onMakeCurrent={(run) => void makeCurrent(run)}

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import { TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from './training.ts';
 import type {
-  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionComparisonResult, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, TrainPreflight, VolumeInfo,
+  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionComparisonResult, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, ReviewRound, TrainPreflight, VolumeInfo,
 } from './types.ts';
 import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 
@@ -45,6 +45,8 @@ const trainParameters = z.object({
   seed: z.number().int().min(0).optional(),
   optimizer: z.enum(['sgd', 'adamw']).optional(),
   learningRate: z.number().positive().max(10).optional(),
+  /** Start from this run's model ('current': the project's current one), fine-tuning it with the annotations as they are now. */
+  continueFrom: z.union([runId, z.literal('current')]).optional(),
 });
 
 export const requestSchemas = {
@@ -161,10 +163,12 @@ export const requestSchemas = {
   'predictions.uncertainty': z.object({ runId, volumeId }).strict(),
   /**
    * Slices of a run's prediction still to review along `axis` (not annotated, no decision in
-   * effect), most uncertain first: mean normalised entropy over each slice's predicted-
-   * foreground or uncertain voxels. Without `volumeId`, every scan the run predicted.
+   * effect), those whose annotation should teach the next model most first, each with why
+   * (main/api/reviewQueue.ts). Without `volumeId`, every scan the run predicted.
    */
   'review.queue': z.object({ runId, volumeId: volumeId.optional(), axis, limit: z.number().int().min(1).max(1_000_000).default(100) }).strict(),
+  /** The rounds of the corrective loop: each model, the slices annotated after it, and its Dice on them. */
+  'review.rounds': z.object({}).strict(),
   /** The run's predicted labels become the slices' annotation (annotated, a training target): one undoable edit, with provenance. */
   'review.accept': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
   /**
@@ -217,6 +221,7 @@ export interface Results {
   'predictions.labels': ArrayBuffer | null;
   'predictions.uncertainty': ArrayBuffer | null;
   'review.queue': ReviewQueueEntry[];
+  'review.rounds': ReviewRound[];
   'review.accept': AnnotationUpdate;
   'review.correct': AnnotationUpdate;
   'review.reject': AnnotationUpdate;

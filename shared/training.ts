@@ -20,3 +20,10 @@ export type RangedTrainParameter = keyof typeof TRAIN_PARAMETER_RANGES;
  * fills them with more iterations, up to the network's paper-length run.
  */
 export const DEFAULT_TIME_BUDGET_MINUTES = 5;
+
+/**
+ * Whether a new run continues from the project's current model (fine-tuning it with the
+ * annotations as they are now) unless the user says otherwise, once there is a model to
+ * continue from. Chosen by `npm run bench:loop` (docs/training.md, "The corrective loop").
+ */
+export const CONTINUE_FROM_CURRENT_BY_DEFAULT = true;

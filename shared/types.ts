@@ -237,6 +237,8 @@ export interface TrainPlan {
   iterations: number;
   /** Whether `iterations` was planned from the time budget at the measured pace (else the user fixed it). */
   planned: boolean;
+  /** The run whose model this one would continue from; null for a fresh start. */
+  continuedFrom: string | null;
   batchSize: number;
   width: number;
   maxMinutes: number | null;
@@ -264,6 +266,19 @@ export interface PredictionComparisonResult {
   sliceDice: Record<Axis, (number | null)[]>;
 }
 
+/** One round of the corrective loop (`review.rounds`): a model and the corrections made after it. */
+export interface ReviewRound {
+  runId: string;
+  method: string;
+  createdAt: string;
+  /** Slices annotated when the run started (what the model learnt from). */
+  annotatedSlices: number;
+  /** Slices annotated after it started, up to the next run's start (or now): corrections it never saw. */
+  laterSlices: number;
+  /** Dice of its prediction against the labels those slices were then given; null without them or without a prediction of their scans. */
+  diceOnLater: number | null;
+}
+
 /** One slice waiting for review in a run's prediction (`review.queue`). */
 export interface ReviewQueueEntry {
   volumeId: string;
@@ -274,6 +289,10 @@ export interface ReviewQueueEntry {
    * at least 0.25 uncertain; 0 when it has none.
    */
   uncertainty: number;
+  /** What annotating it is expected to teach the next model (main/api/reviewQueue.ts): the queue's order. */
+  gain: number;
+  /** Why it was proposed, in words. */
+  reason: string;
   /** The slice's state now (never `annotated`: those are not queued). */
   state: SliceState;
 }

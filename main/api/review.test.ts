@@ -120,22 +120,30 @@ test('predictions.uncertainty: entropy / ln C as float32 NIfTI on the scan heade
   await refused('predictions.uncertainty', { runId: 'x', volumeId: volume.id }, 'invalid-request', /runId/);
 });
 
-test('review.queue: unannotated slices by mean uncertainty over predicted-foreground or uncertain voxels', async () => {
+test('review.queue: unannotated slices by their gain (uncertainty, predicted structure, distance from the annotations), spread out', async () => {
   await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 1, indices: buffer(Uint32Array.of(at(0, 0, 1))), value: 1 });
   const k = await queue({ volumeId: volume.id, axis: 'k' });
-  // k=2: the uniform voxel alone; k=4: the 0.8/0.2 voxel (the 250/5 one is below 0.25 and background);
-  // k=3: a half/half voxel and a certain class-2 voxel; k=0: nothing to count; k=1 is annotated.
-  assert.deepEqual(slicesOf(k), [2, 4, 3, 0]);
-  assert.equal(k[0].uncertainty, 1);
-  assert.ok(Math.abs(k[1].uncertainty - h(0.8, 0.2)) < 1e-6);
-  assert.ok(Math.abs(k[2].uncertainty - Math.log(2) / LN3 / 2) < 1e-6);
+  // Uncertainty (mean normalised entropy over predicted-foreground or ≥ 0.25 uncertain voxels):
+  // k=2 the uniform voxel alone, 1; k=3 a half/half voxel and a certain class-2 one; k=4 the 0.8/0.2
+  // voxel (the 250/5 one is below 0.25 and background); k=0 nothing. Predicted structure: k=3 alone
+  // (two voxels). Distance from the annotated k=1: 1, 2, 3, 1. Gains (u + ½ f) · d / (d + 3):
+  const u3 = Math.log(2) / LN3 / 2;
+  const gains = { 2: 1 * (1 / 4), 3: (u3 + 0.5) * (2 / 5), 4: h(0.8, 0.2) * (3 / 6), 0: 0 };
+  // k=3 first; its neighbours k=2 and k=4 wait for any other slice with a gain (none), then all by gain.
+  assert.deepEqual(slicesOf(k), [3, 2, 4, 0]);
+  for (const e of k) assert.ok(Math.abs(e.gain - gains[e.slice as 0 | 2 | 3 | 4]) < 1e-6, `k=${e.slice}: ${e.gain}`);
+  assert.equal(k[1].uncertainty, 1);
+  assert.ok(Math.abs(k[0].uncertainty - u3) < 1e-6);
+  assert.ok(Math.abs(k[2].uncertainty - h(0.8, 0.2)) < 1e-6);
   assert.equal(k[3].uncertainty, 0);
+  assert.equal(k[0].reason, '2 slices from the nearest annotated one · holds predicted structure (100 % of the scan\'s fullest slice) · uncertain (0.32)');
   assert.deepEqual(k.map((e) => [e.volumeId, e.axis, e.state]), k.map(() => [volume.id, 'k', 'unknown']));
 
-  // Along i: i=1 the uniform voxel, i=3 the half/half one, i=2 the 0.8/0.2 one; i=0 only certain ones.
+  // Along i nothing is annotated (every slice counts as new): gains i=1 1, i=3 0.63 + ½ · ½, i=0 ½ (two
+  // certain foreground voxels), i=2 0.46; i=1 first, then i=3 (i=0 and i=2 are i=1's neighbours).
   const i = await queue({ volumeId: volume.id, axis: 'i', limit: 3 });
-  assert.deepEqual(slicesOf(i), [1, 3, 2]);
-  assert.deepEqual(slicesOf(await queue({ axis: 'k' })), [2, 4, 3, 0], 'without volumeId: every predicted scan; the unpredicted one is skipped');
+  assert.deepEqual(slicesOf(i), [1, 3, 0]);
+  assert.deepEqual(slicesOf(await queue({ axis: 'k' })), [3, 2, 4, 0], 'without volumeId: every predicted scan; the unpredicted one is skipped');
 
   await refused('review.queue', { runId, volumeId: bare.id, axis: 'k' }, 'not-found', /has no prediction for scan "other"/);
   await refused('review.queue', { runId: 'abcdef012345', axis: 'k' }, 'not-found', /no run abcdef012345/);
@@ -171,7 +179,7 @@ test('review.accept: the prediction becomes the annotation in one undoable edit,
   assert.equal(undone.slices.k[3], 'unknown');
   assert.deepEqual(await labelsOf(volume.id), before);
   assert.equal(decisions()[0].undone, 1);
-  assert.deepEqual(slicesOf(await queue({ volumeId: volume.id, axis: 'k' })), [2, 4, 3, 0], 'an undone accept puts the slice back in the queue');
+  assert.deepEqual(slicesOf(await queue({ volumeId: volume.id, axis: 'k' })), [3, 2, 4, 0], 'an undone accept puts the slice back in the queue');
   const redone = (await call('annotations.redo', { volumeId: volume.id })) as AnnotationUpdate;
   assert.equal(redone.slices.k[3], 'annotated');
   assert.deepEqual(await labelsOf(volume.id), after);

@@ -6,29 +6,22 @@ import type { ProjectStore } from '../store/projectStore.ts';
 import { shapeOf, writeNifti } from '../io/index.ts';
 import { comparePredictions } from './predictionComparison.ts';
 import { normalisedEntropy, requirePrediction, storedPrediction, uncertaintyNifti } from './predictionUncertainty.ts';
+import { reviewRounds } from './reviewRounds.ts';
+import { rankReviewQueue, UNCERTAIN_VOXEL, type SliceCandidate } from './reviewQueue.ts';
 import type { Workspace } from './workspace.ts';
 
 /**
- * A voxel the model predicts as background counts towards its slice's review score only from
- * this normalised entropy on (for two classes: the likelier one has p ≲ 0.96), so a slice is
- * judged by its structures and its doubtful voxels, not diluted by confident background.
- */
-export const UNCERTAIN_VOXEL = 0.25;
-
-/**
- * The slices of a run's prediction still to review along `axis`, most uncertain first. A
- * slice's score is the mean normalised entropy (0..1, see normalisedEntropy) over its voxels
- * that are predicted foreground or at least UNCERTAIN_VOXEL uncertain; 0 when it has none
- * (confident background everywhere). Left out: slices annotated along `axis`, and slices
- * with a decision in effect on this prediction (a rejected slice stays out; undoing the
- * decision brings it back). Ties keep the project's volume order, then slice order.
+ * The slices of a run's prediction still to review along `axis`, in the order that should teach
+ * the next model most (reviewQueue.ts). Left out: slices annotated along `axis`, and slices with a
+ * decision in effect on this prediction (a rejected slice stays out; undoing the decision brings
+ * it back).
  * @param volumeId one scan (refused when the run did not predict it); without, every scan the run predicted.
  */
 export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?: string; axis: Axis; limit: number }): ReviewQueueEntry[] {
   if (!store.runRecord(req.runId)) throw new ApiError('not-found', `no run ${req.runId}`);
   const service = annotationService(store);
   const volumeIds = req.volumeId !== undefined ? [req.volumeId] : store.volumes().map((v) => v.id);
-  const entries: ReviewQueueEntry[] = [];
+  const candidates: SliceCandidate[] = [];
   for (const volumeId of volumeIds) {
     const prediction = req.volumeId !== undefined ? requirePrediction(store, req.runId, volumeId) : storedPrediction(store, req.runId, volumeId);
     if (!prediction) continue;
@@ -36,28 +29,32 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?
     const entropy = normalisedEntropy(prediction.probabilities);
     const shape = prediction.probabilities.shape;
     const states = service.sliceStates(volumeId)[req.axis];
+    const annotated = states.flatMap((state, s) => (state === 'annotated' ? [s] : []));
     const decided = new Set(service.reviewDecisions(prediction.id).filter((d) => d.axis === req.axis).map((d) => d.slice));
-    for (let s = 0; s < shape[AXIS_INDEX[req.axis]]; s++) {
+    const sliceCount = shape[AXIS_INDEX[req.axis]];
+    for (let s = 0; s < sliceCount; s++) {
       if (states[s] === 'annotated' || decided.has(s)) continue;
       const plane = slicePlane(shape, req.axis, s);
       let sum = 0;
       let count = 0;
+      let foreground = 0;
       for (let v = 0; v < plane.height; v++) {
         for (let u = 0; u < plane.width; u++) {
           const n = plane.voxel(u, v);
-          if (prediction.labels[n] === 0 && entropy[n] < UNCERTAIN_VOXEL) continue;
+          if (prediction.labels[n] !== 0) foreground++;
+          else if (entropy[n] < UNCERTAIN_VOXEL) continue;
           sum += entropy[n];
           count++;
         }
       }
-      entries.push({ volumeId, axis: req.axis, slice: s, uncertainty: count ? sum / count : 0, state: states[s] });
+      const distance = annotated.reduce((d, a) => Math.min(d, Math.abs(a - s)), Infinity);
+      candidates.push({ volumeId, axis: req.axis, slice: s, state: states[s], uncertainty: count ? sum / count : 0, foreground, distance, sliceCount });
     }
   }
-  // Array.prototype.sort is stable, so equal scores keep volume then slice order.
-  return entries.sort((a, b) => b.uncertainty - a.uncertainty).slice(0, req.limit);
+  return rankReviewQueue(candidates, req.limit);
 }
 
-type ReviewMethods = 'predictions.uncertainty' | 'predictions.compare' | 'review.queue' | 'review.accept' | 'review.correct' | 'review.reject';
+type ReviewMethods = 'predictions.uncertainty' | 'predictions.compare' | 'review.queue' | 'review.rounds' | 'review.accept' | 'review.correct' | 'review.reject';
 
 /**
  * Uncertainty maps and the review of predictions. Accepting changes which slices are
@@ -77,6 +74,7 @@ export function createReviewHandlers(ws: Workspace, changed: () => ProjectInfo |
       return bytes && (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     },
     'review.queue': async (req) => reviewQueue(store(), req),
+    'review.rounds': async () => reviewRounds(store()),
     'predictions.compare': async ({ runId, otherRunId, volumeId }) => {
       const a = requirePrediction(store(), runId, volumeId, { probabilities: false });
       const b = requirePrediction(store(), otherRunId, volumeId, { probabilities: false });

@@ -6,7 +6,7 @@ import type { Axis, RunInfo, TrainPreflight } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { JobFailedError, type JobHandle, type JobRunner } from '../engine/jobs/jobRunner.ts';
 import type {
-  JobProgress, JobVolume, PredictedVolume, PredictJobResult, PredictJobSpec, PreflightJobResult, TrainJobResult, TrainParameters, TrainRequestParameters,
+  InitialModel, JobProgress, JobVolume, PredictedVolume, PredictJobResult, PredictJobSpec, PreflightJobResult, TrainJobResult, TrainParameters, TrainRequestParameters,
 } from '../engine/jobs/jobSpec.ts';
 import type { ResolvedTrainConfig } from '../engine/training/trainRequest.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
@@ -68,17 +68,20 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
     runId = store.newId();
     parameters = newRunParameters(requested);
     const annotatedSlices = volumes.reduce((n, v) => n + AXES.reduce((m, a) => m + v.annotated[a].length, 0), 0);
-    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion() }, annotatedSlices });
+    const annotatedAtStart = Object.fromEntries(volumes.map((v) => [v.id, v.annotated]));
+    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices });
   }
   const dir = join('models', runId);
   mkdirSync(store.file(dir), { recursive: true });
   const modelFile = join(dir, 'model.atrium-model');
+  const initialModel = resumeFrom ? undefined : continuedModel(store, parameters.continueFrom);
   const job = runner.submit({
     kind: 'train',
     runId,
     volumes: withCurrentLabels(store, volumes, dir),
     classValues,
     parameters,
+    ...(initialModel ? { initialModel } : {}),
     modelPath: store.file(modelFile),
     checkpointPath: store.file(join(dir, 'checkpoint.atrium-checkpoint')),
     resumeFrom,
@@ -104,7 +107,8 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
       store.finishRun(runId, {
         status: result.stoppedBy === 'cancelled' ? 'cancelled' : 'finished',
         summary: result,
-        config: { parameters, resolved: result.config, backend: result.backend, code: codeVersion() },
+        // What was recorded at the start (the annotated slices) stays beside what the run used.
+        config: { ...store.runRecord(runId)?.config, parameters, resolved: result.config, backend: result.backend, code: codeVersion() },
         model: { file: modelFile, iteration: result.iterations },
         iterations: result.iterations,
         valDice: result.valDice,
@@ -132,7 +136,8 @@ export async function runPreflight(store: ProjectStore, runner: JobRunner, reque
   const parameters = newRunParameters(requested);
   const dir = 'preflight';
   try {
-    const job = runner.submit({ kind: 'preflight', volumes: withCurrentLabels(store, volumes, dir), classValues, parameters });
+    const initialModel = continuedModel(store, parameters.continueFrom);
+    const job = runner.submit({ kind: 'preflight', volumes: withCurrentLabels(store, volumes, dir), classValues, parameters, ...(initialModel ? { initialModel } : {}) });
     const result = (await job.result) as PreflightJobResult;
     const config = result.config as unknown as ResolvedTrainConfig;
     return {
@@ -144,6 +149,7 @@ export async function runPreflight(store: ProjectStore, runner: JobRunner, reque
         axis: config.axis ?? null,
         iterations: config.iterations,
         planned: config.length === 'planned',
+        continuedFrom: config.continuedFrom,
         batchSize: config.batchSize,
         width: config.width,
         maxMinutes: config.maxMinutes,
@@ -207,6 +213,20 @@ function trainingInputs(store: ProjectStore): { volumes: JobVolume[]; classValue
     : classValues.length === 0 ? 'the project has no label classes: paint or import a label map first'
     : null;
   return { volumes, classValues, problem };
+}
+
+/**
+ * The model file a run continues from: the named run's, or the project's current model for
+ * 'current' (none when the project has no model yet: the run starts fresh).
+ * @throws ApiError not-found for a run without a model.
+ */
+function continuedModel(store: ProjectStore, continueFrom: string | undefined): InitialModel | undefined {
+  if (!continueFrom) return undefined;
+  const runId = continueFrom === 'current' ? store.currentModelRun() : continueFrom;
+  if (!runId) return undefined;
+  const file = store.modelFile(runId);
+  if (!file) throw new ApiError('not-found', `run ${runId} has no model to continue from`);
+  return { runId, path: store.file(file) };
 }
 
 /** A new run's parameters: what was asked for, DEFAULT_METHOD and model auto unless given. */

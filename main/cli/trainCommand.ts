@@ -11,11 +11,12 @@ const MODELS = ['auto', 'unet2d', 'vnet3d'] as const;
 export const runTrain: Command = {
   usage:
     `train <project> [--method ${METHOD_NAMES.join('|')}] [--option key=value …] [--model auto|unet2d|vnet3d] [--axis i|j|k] [--iterations N] [--max-minutes M] ` +
-    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--resume <run>] [--json] (atrium methods lists each method\'s options)',
+    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--continue-from <run>|current] [--resume <run>] [--json] ' +
+    '(a run plans its iterations to fill --max-minutes, default 5, unless --iterations fixes them; atrium methods lists each method\'s options)',
   options: {
     method: { type: 'string' }, option: { type: 'string', multiple: true }, model: { type: 'string' }, axis: { type: 'string' }, iterations: { type: 'string' },
     'max-minutes': { type: 'string' }, 'batch-size': { type: 'string' }, width: { type: 'string' }, seed: { type: 'string' },
-    optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean' },
+    optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'string' }, 'continue-from': { type: 'string' }, json: { type: 'boolean' },
   },
   async run(positionals, values) {
     const parameters = trainParameters(values);
@@ -100,6 +101,7 @@ export function trainParameters(values: Record<string, unknown>): TrainRequestPa
     seed: intOption(values, 'seed', 0),
     optimizer: oneOf(values, 'optimizer', ['sgd', 'adamw'] as const),
     learningRate: numberOption(values, 'lr'),
+    continueFrom: values['continue-from'] as string | undefined,
   };
 }
 

@@ -99,9 +99,9 @@ describe('training', { timeout: 180_000 }, () => {
     const lines = Object.fromEntries(
       await page.getByTestId('preflight-line').evaluateAll((els) => els.map((e) => [e.getAttribute('data-label'), e.querySelector('dd')!.textContent])),
     ) as Record<string, string>;
-    assert.match(lines.Backend, /^cpu · /);
+    assert.match(lines.Backend, /^cpu/);
     assert.equal(lines.Method, 'Mean Teacher · 2D U-Net on k slices · width 2 · batch 2');
-    assert.equal(lines.Data, '2 annotated slices to train on (too few to hold any out: the Dice shown will be the fit on them, not an accuracy) · 14 unlabelled slices');
+    assert.equal(lines.Data, '2 annotated slices to train on (too few to hold any out: the Dice shown will be the fit on them, not an accuracy) · 14 unlabelled slices with tissue');
     assert.match(lines.Time, new RegExp(`^about .+ \\(${ITERATIONS} iterations at \\d+ ms each\\), then every scan is predicted$`));
     assert.match(lines.Memory, /^[\d.]+ (KB|MB) of tensors at the peak of a step$/);
     assert.equal((await api(server, 'projects.current', {}))!.runs.length, 0, 'the preflight started no run');
@@ -161,7 +161,7 @@ describe('training', { timeout: 180_000 }, () => {
     // two annotated slices, none held out: the figure is called what it is
     assert.equal(info.validation, 'training-slices');
     assert.equal(await row.getByTestId('run-dice').textContent(), `fit ${info.valDice!.toFixed(3)} on its training annotations (not an accuracy)`);
-    assert.match(await row.getByTestId('run-probe').textContent() ?? '', /^unannotated data: \d+ % confident, its two networks agree [\d.]+$|^unannotated data: \d+ % confident$/);
+    assert.match(await row.getByTestId('run-probe').textContent() ?? '', /^unannotated slices: (\d+ % of the structure it labels is confident|it labels no structure), its two networks agree [\d.]+$/);
     assert.equal(await page.getByTestId('fit-note').count(), 1, 'the chart says its Dice is a fit');
     assert.match((await row.textContent()) ?? '', /Mean Teacher.*cpu/);
     assert.match((await row.getByTestId('run-duration').textContent()) ?? '', /^\d+ s$|min/);
@@ -237,8 +237,10 @@ describe('training', { timeout: 180_000 }, () => {
     assert.deepEqual(
       await page.getByTestId('review-queue-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice')))),
       queued.slice(0, 8).map((e) => e.slice),
-      'most uncertain first',
+      'in the order of the API: the most to gain first',
     );
+    // each proposal says why it was proposed
+    assert.deepEqual(await page.getByTestId('review-queue-reason').evaluateAll((els) => els.map((e) => e.textContent)), queued.slice(0, 8).map((e) => e.reason));
     await page.getByTestId('layer-prediction').click();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
   });

@@ -34,6 +34,14 @@ export interface TrainParameters {
   seed?: number;
   optimizer?: 'sgd' | 'adamw';
   learningRate?: number;
+  /** Continue from this run's model ('current': the project's current model) instead of starting fresh. */
+  continueFrom?: string;
+}
+
+/** An earlier run's model file that a training job continues from. */
+export interface InitialModel {
+  runId: string;
+  path: string;
 }
 
 /**
@@ -54,6 +62,8 @@ export interface TrainJobSpec {
   checkpointPath: string;
   /** Continue from this checkpoint instead of starting afresh. */
   resumeFrom?: string;
+  /** Start the network from this earlier model (TrainParameters.continueFrom, resolved). */
+  initialModel?: InitialModel;
   /** Where a prediction asked for mid-run (RunnerMessage `snapshot`) writes each volume's files. */
   snapshotVolumes?: PredictJobSpec['volumes'];
 }
@@ -71,6 +81,7 @@ export interface PreflightJobSpec {
   volumes: JobVolume[];
   classValues: number[];
   parameters: TrainParameters;
+  initialModel?: InitialModel;
 }
 
 export type JobSpec = TrainJobSpec | PredictJobSpec | PreflightJobSpec;

@@ -12,8 +12,8 @@ import { predictVolume } from '../predict/predictVolume.ts';
 import { preflight } from '../training/preflight.ts';
 import { train } from '../training/train.ts';
 import { TrainingInputError } from '../training/trainingInputError.ts';
-import type { TrainedModel } from '../training/trainRequest.ts';
-import type { JobResult, PredictedVolume, PredictJobSpec, PreflightJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
+import type { TrainedModel, TrainRequest } from '../training/trainRequest.ts';
+import type { InitialModel, JobResult, PredictedVolume, PredictJobSpec, PreflightJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
 import { loadTrainingVolume } from './jobInputs.ts';
 import { decodeCheckpointFile, decodeModelFile, encodeCheckpointFile, encodeModelFile } from './modelFiles.ts';
 
@@ -25,11 +25,15 @@ function send(m: WorkerMessage): void {
   process.send?.(m);
 }
 
+async function loadInitialModel(initial: InitialModel | undefined): Promise<TrainRequest['initialModel']> {
+  return initial && { runId: initial.runId, model: decodeModelFile(await readFile(initial.path)) };
+}
+
 async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
   const volumes = await Promise.all(spec.volumes.map(loadTrainingVolume));
   const resume = spec.resumeFrom ? decodeCheckpointFile(await readFile(spec.resumeFrom)) : undefined;
   const result = await train(
-    { ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name } },
+    { ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name }, initialModel: await loadInitialModel(spec.initialModel) },
     {
       shouldStop: () => cancelled,
       snapshotRequest: () => {
@@ -79,7 +83,7 @@ async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof s
 
 async function runPreflight(spec: PreflightJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
   const volumes = await Promise.all(spec.volumes.map(loadTrainingVolume));
-  const report = await preflight({ ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name } });
+  const report = await preflight({ ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name }, initialModel: await loadInitialModel(spec.initialModel) });
   return { kind: 'preflight', backend, ...report, config: report.config as unknown as Record<string, unknown> };
 }
 

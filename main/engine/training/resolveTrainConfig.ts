@@ -161,6 +161,7 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
     axis: choice.axis,
     iterations,
     length: fixedIterations === undefined ? 'budget' : 'fixed',
+    continuedFrom: null,
     lengthCap: defaults.maxIterations,
     maxMinutes,
     batchSize,

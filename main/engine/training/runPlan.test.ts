@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGET_MARGIN, intervalFor, MIN_USEFUL_ITERATIONS, minimumBudgetMinutes, plannedIterations, VALIDATIONS_PER_RUN } from './runPlan.ts';
+import { BUDGET_MARGIN, intervalFor, LoopPace, MIN_USEFUL_ITERATIONS, minimumBudgetMinutes, plannedIterations, VALIDATIONS_PER_RUN } from './runPlan.ts';
 
 test('a plan fills the budget less the margin, the time spent and the validations, at the measured pace', () => {
   // 5 min, 2 s spent on 10 steps, 100 ms a step, 500 ms a validation.
@@ -30,4 +30,23 @@ test('intervals give about the asked number of events, within the cap', () => {
   assert.equal(intervalFor(1000, 5, Infinity), 200);
   assert.equal(intervalFor(100000, 10, 1000), 1000);
   assert.equal(intervalFor(3, 10, 1000), 1);
+});
+
+test('the loop pace counts everything an iteration costs but the excluded time, since a start and over the recent window', () => {
+  let now = 0;
+  const pace = new LoopPace(2, () => now);
+  pace.mark(0);
+  now = 100;
+  pace.mark(1); // warm-up: 100 ms
+  pace.startHere();
+  now = 130;
+  pace.mark(2);
+  now = 1130;
+  pace.exclude(970); // a validation of 970 ms inside iteration 3
+  pace.mark(3);
+  now = 1160;
+  pace.mark(4);
+  assert.deepEqual(pace.sinceStart(), { msPerIteration: 30, iterations: 3, ms: 90 });
+  // The window holds the last two iterations (marks 2…4): 30 ms each.
+  assert.equal(pace.recent(), 30);
 });

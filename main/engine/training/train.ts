@@ -8,7 +8,7 @@
  * network draws its dropout masks from a stream seeded at construction, which restarts on
  * resume; the config's warnings say so.
  */
-import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights } from '../models/weightsFile.ts';
+import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights, type WeightsFile } from '../models/weightsFile.ts';
 import type { SegmentationModel } from '../models/segmentationModel.ts';
 import type { BatchSource } from './batchSource.ts';
 import { checkTrainingData } from './checkTrainingData.ts';
@@ -39,7 +39,29 @@ export function prepareRun(req: TrainRequest, resumeFrom?: Checkpoint): Prepared
   const scans = req.volumes.map((v) => toTrainingScan(v, config.classValues));
   const batches: BatchSource = config.model === 'unet2d' ? new SliceBatches(scans, config) : new PatchBatches(scans, config);
   config.warnings.push(...checkTrainingData(config, batches.data));
-  return { config, batches, method: createTrainingMethod(config) };
+  const initial = !resumeFrom && req.initialModel ? initialWeights(req.initialModel, config) : undefined;
+  return { config, batches, method: createTrainingMethod(config, initial) };
+}
+
+/**
+ * The weights to continue from, when the earlier model is of this run's network: same kind,
+ * width, classes, slice axis and normalisation. Otherwise none, and a warning saying why.
+ */
+function initialWeights(initial: NonNullable<TrainRequest['initialModel']>, config: ResolvedTrainConfig): WeightsFile | undefined {
+  const meta = initial.model.meta;
+  const differences = [
+    meta.kind !== config.model && `network ${meta.kind}, not ${config.model}`,
+    meta.width !== config.width && `width ${meta.width}, not ${config.width}`,
+    meta.classValues.join() !== config.classValues.join() && `classes ${meta.classValues.slice(1).join(', ')}, not ${config.classValues.slice(1).join(', ')}`,
+    (meta.axis ?? null) !== config.axis && `slices across ${meta.axis}, not ${config.axis}`,
+    meta.normalization !== config.normalization && `normalisation ${meta.normalization}`,
+  ].filter((d): d is string => typeof d === 'string');
+  if (differences.length > 0) {
+    config.warnings.push(`the model of run ${initial.runId} cannot be continued (${differences.join('; ')}): this run starts fresh`);
+    return undefined;
+  }
+  config.continuedFrom = initial.runId;
+  return decodeWeightsFile(initial.model.weights);
 }
 
 export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFrom?: Checkpoint): Promise<TrainResult> {

@@ -54,6 +54,12 @@ export interface TrainRequest {
   patchSize?: [number, number, number];
   /** 2D training crop `[height, width]` of a slice, each a multiple of 16; 'none' trains on whole slices. */
   sliceCrop?: [number, number] | 'none';
+  /**
+   * An earlier model to continue from (fine-tuning with the annotations as they are now): its
+   * weights start the inference network, when it is of this run's network, width, classes and
+   * slice axis; otherwise the run starts fresh and says so in its warnings.
+   */
+  initialModel?: { runId: string; model: TrainedModel };
   /** Weak augmentation of 2D samples (augment2d.ts); default 'mri'. */
   augmentation?: AugmentationPolicy;
   /** Iterations between validations (and at the end). */
@@ -92,6 +98,8 @@ export interface ResolvedTrainConfig {
   lengthCap: number;
   /** The pace a planned run was planned with. */
   plannedPace?: { msPerStep: number; msPerValidation: number };
+  /** The run whose model this one continued from; null for a fresh start. */
+  continuedFrom: string | null;
   /** Wall-clock budget of one train() call; null = none. Time spent predicting on request is not counted. */
   maxMinutes: number | null;
   /** Labelled samples per step; methods that use unannotated data add as many unlabelled ones. */

@@ -1,5 +1,5 @@
 import type { MethodSpec } from '../../../shared/methods.ts';
-import type { Axis, RunInfo } from '../../../shared/types.ts';
+import type { Axis, ReviewRound, RunInfo } from '../../../shared/types.ts';
 import { validationText } from '../../../shared/trainingFigures.ts';
 import { COMPARISON_LEGEND } from './comparisonLut.ts';
 import type { SliceDisplay } from './sliceDisplay.ts';
@@ -35,17 +35,16 @@ const DECISION_WORDS: Partial<Record<SliceDisplay, string>> = {
 
 const formatDice = (d: number | null) => (d === null ? '– (both empty)' : d.toFixed(2));
 
+/** A run as a menu entry: method and when; its figures are shown beside the menu, where they fit in full. */
 export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): string {
   const method = methods?.find((m) => m.name === run.method)?.label ?? run.method;
-  const figure = validationText(run.valDice, run.validation, 2);
-  const dice = figure ? ` · ${figure}` : '';
-  return `${method} · ${new Date(run.createdAt).toLocaleString()}${dice}`;
+  return `${method} · ${new Date(run.createdAt).toLocaleString()}`;
 }
 
 /**
  * The Review tab: which run's prediction the viewer shows and how (labels or uncertainty,
- * opacity), the decision on the current slice (accept, correct, reject) and the queue of
- * slices to review, most uncertain first.
+ * opacity), the decision on the current slice (accept, correct, reject), the queue of slices
+ * to review, the most to gain first, and what each round of corrections bought.
  */
 export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis, slice, display, onDecide, onDecideScan, remaining, onNext, onJump, disabled }: ReviewPanelProps) {
   const { runs, runId, layer, status, queue, predictedHere } = review;
@@ -59,7 +58,7 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
         <div className="side-section__header">
           <h3 className="panel-header__title">Prediction</h3>
           <span className="review-panel__status" data-testid="overlay-status" data-status={status}>
-            {status === 'loading' ? 'Loading…' : status === 'shown' ? (layer === 'prediction' ? 'labels shown' : 'uncertainty shown') : ''}
+            {status === 'loading' ? 'Loading…' : status === 'shown' ? (layer === 'prediction' ? 'prediction shown' : layer === 'compare' ? 'comparison shown' : 'uncertainty shown') : ''}
           </span>
         </div>
         {runs.length === 0 ? (
@@ -78,6 +77,11 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
                 ))}
               </select>
             </label>
+            {selected && validationText(selected.valDice, selected.validation, 2) && (
+              <p className="review-panel__figure" data-testid="review-run-figure">
+                {validationText(selected.valDice, selected.validation, 2)}
+              </p>
+            )}
             <label className="train-field">
               <span>Compare</span>
               <select
@@ -210,20 +214,39 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
           <h3 className="panel-header__title">
             To review <span className="count" data-testid="review-queue-count">{queue?.length ?? 0}</span>
           </h3>
-          <button type="button" className="button button--small" data-testid="review-next" disabled={disabled || !next} title="U" onClick={onNext}>
-            Next most uncertain
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="review-next"
+            disabled={disabled || !next}
+            title="U: the next proposed slice, the one whose annotation should teach the next model most"
+            onClick={onNext}
+          >
+            Next proposed
           </button>
         </div>
         {queue && queue.length > 0 && (
           <ol className="review-queue">
             {queue.slice(0, 8).map((e) => (
               <li key={e.slice}>
-                <button type="button" className="review-queue__item" data-testid="review-queue-item" data-slice={e.slice} onClick={() => onJump(e.slice)}>
-                  <span>
-                    {e.axis} {e.slice}
+                <button
+                  type="button"
+                  className="review-queue__item"
+                  data-testid="review-queue-item"
+                  data-slice={e.slice}
+                  title={`Why proposed: ${e.reason}`}
+                  onClick={() => onJump(e.slice)}
+                >
+                  <span className="review-queue__line">
+                    <span>
+                      {e.axis} {e.slice}
+                    </span>
+                    <span className="review-queue__score" title="expected gain: uncertainty and predicted structure, discounted near annotated slices">
+                      {e.gain.toFixed(2)}
+                    </span>
                   </span>
-                  <span className="review-queue__score" title="mean normalised entropy of its foreground and uncertain voxels">
-                    {e.uncertainty.toFixed(2)}
+                  <span className="review-queue__reason" data-testid="review-queue-reason">
+                    {e.reason}
                   </span>
                 </button>
               </li>
@@ -231,6 +254,47 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
           </ol>
         )}
       </section>
+
+      <RoundsSection rounds={review.rounds} methods={methods} />
     </div>
+  );
+}
+
+/**
+ * Per round: the slices the model learnt from, and its Dice on the slices annotated after it
+ * (which it never saw): how the clinician's corrections pay off.
+ */
+function RoundsSection({ rounds, methods }: { rounds: ReviewRound[] | null; methods: readonly MethodSpec[] | null }) {
+  if (!rounds || rounds.length === 0) return null;
+  return (
+    <section className="side-section" aria-label="Rounds" data-testid="review-rounds">
+      <div className="side-section__header">
+        <h3 className="panel-header__title" title="Each model's Dice on the slices annotated after it: slices it never saw, so an honest estimate of its accuracy">
+          Rounds
+        </h3>
+      </div>
+      <table className="review-rounds">
+        <thead>
+          <tr>
+            <th>Model</th>
+            <th title="annotated slices it learnt from">learnt from</th>
+            <th title="Dice of its prediction on the slices annotated after it">on the next corrections</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rounds.map((r, n) => (
+            <tr key={r.runId} data-testid="review-round" data-run-id={r.runId}>
+              <td title={new Date(r.createdAt).toLocaleString()}>
+                {n + 1}. {methods?.find((m) => m.name === r.method)?.label ?? r.method}
+              </td>
+              <td>{r.annotatedSlices} slices</td>
+              <td data-testid="review-round-dice">
+                {r.laterSlices === 0 ? '– (none yet)' : `Dice ${r.diceOnLater === null ? '–' : r.diceOnLater.toFixed(2)} on ${r.laterSlices} slice${r.laterSlices === 1 ? '' : 's'}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

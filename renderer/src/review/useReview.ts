@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AnnotationUpdate, Axis, LabelClass, PredictionComparisonResult, ReviewQueueEntry, RunInfo } from '../../../shared/types.ts';
+import type { AnnotationUpdate, Axis, LabelClass, PredictionComparisonResult, ReviewQueueEntry, ReviewRound, RunInfo } from '../../../shared/types.ts';
 import { comparisonLut } from './comparisonLut.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { labelLut } from '../viewer/labelColormap.ts';
@@ -49,8 +49,10 @@ export interface ReviewState {
   opacity: number;
   setOpacity(opacity: number): void;
   status: OverlayStatus;
-  /** Slices of the shown scan still to review along the axis, most uncertain first; null while unknown. */
+  /** Slices of the shown scan still to review along the axis, the most to gain first; null while unknown. */
   queue: ReviewQueueEntry[] | null;
+  /** The rounds of the corrective loop, oldest first; null while unknown. */
+  rounds: ReviewRound[] | null;
   /** Whether the chosen run has predicted the shown scan. */
   predictedHere: boolean;
   /** The run the shown one is compared with (the `compare` layer), among those that predicted the scan. */
@@ -79,6 +81,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
   const [opacity, setOpacity] = useState(0.45);
   const [status, setStatus] = useState<OverlayStatus>('none');
   const [queue, setQueue] = useState<ReviewQueueEntry[] | null>(null);
+  const [rounds, setRounds] = useState<ReviewRound[] | null>(null);
   const [predicting, setPredicting] = useState<string | null>(null);
   const [compareRunId, setCompare] = useState<string | null>(null);
   const [comparison, setComparison] = useState<ReviewState['comparison']>(null);
@@ -170,6 +173,19 @@ export function useReview(args: UseReviewArgs): ReviewState {
     };
   }, [api, runId, volumeId, axis, predictedHere, predictedAt, annotationKey]);
 
+  // Every edit may be a correction of the latest round; every new run a new round.
+  const runsKey = args.runs.map((r) => `${r.id}:${r.status}:${r.hasModel}:${r.predictedAt}`).join();
+  useEffect(() => {
+    let live = true;
+    api.call('review.rounds', {}).then(
+      (list) => live && setRounds(list),
+      (err) => live && reportRef.current(err, 'Could not read the rounds'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, runsKey, annotationKey]);
+
   // A prediction asked for here ends with job.ended; the runs list then names the scan.
   useEffect(() => {
     if (!predicting) return;
@@ -207,7 +223,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
   }, []);
 
   return {
-    runs, runId, setRunId, layer: shownLayer, setLayer, toggleLayer, opacity, setOpacity, status, queue, predictedHere, decide, predictScan,
+    runs, runId, setRunId, layer: shownLayer, setLayer, toggleLayer, opacity, setOpacity, status, queue, rounds, predictedHere, decide, predictScan,
     compareRunId: comparedId, setCompareRunId, comparison,
     predicting: predicting !== null && predicting === runId,
   };

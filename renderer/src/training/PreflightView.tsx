@@ -3,20 +3,20 @@ import { planLines } from './preflightText.ts';
 
 interface PreflightViewProps {
   answer: TrainPreflight;
-  methodLabel: string;
+  method: { label: string; usesUnlabeled: boolean };
   onStart(): void;
   onBack(): void;
   disabled: boolean;
 }
 
 /** What the run will use and cost, measured by the preflight, or why it cannot start; then Start or Back. */
-export function PreflightView({ answer, methodLabel, onStart, onBack, disabled }: PreflightViewProps) {
+export function PreflightView({ answer, method, onStart, onBack, disabled }: PreflightViewProps) {
   const { plan, problems } = answer;
   return (
     <div className="preflight" data-testid="preflight" data-ok={plan !== null}>
       {plan ? (
         <dl className="preflight__plan">
-          {planLines(plan, methodLabel).map((line) => (
+          {planLines(plan, method).map((line) => (
             <div key={line.label} className="preflight__line" data-testid="preflight-line" data-label={line.label}>
               <dt>{line.label}</dt>
               <dd>{line.text}</dd>

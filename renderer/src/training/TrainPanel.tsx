@@ -109,12 +109,31 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
       <section className="side-section" aria-label="Train">
         <div className="side-section__header">
           <h3 className="panel-header__title">Train</h3>
-          <span className="train-panel__summary" data-testid="train-summary">
+          <span
+            className="train-panel__summary"
+            data-testid="train-summary"
+            title={`${spec.label} · ${form.model === 'auto' ? 'model auto' : form.model} · ${annotated} annotated slice${annotated === 1 ? '' : 's'}`}
+          >
             {spec.label} · {form.model === 'auto' ? 'model auto' : form.model} · {annotated} annotated slice{annotated === 1 ? '' : 's'}
           </span>
         </div>
         <div className="train-fields train-panel__budget">
           <NumberInput field={BUDGET_FIELD} value={form.maxMinutes} disabled={busy} onChange={(value) => update({ maxMinutes: value })} />
+          <label
+            className="train-panel__continue"
+            title={project.currentModelRunId
+              ? 'Fine-tune the current model with the annotations as they are now, instead of training a new one from scratch'
+              : 'No model yet: the first run starts from scratch'}
+          >
+            <input
+              type="checkbox"
+              data-testid="train-continue"
+              checked={form.continueFromCurrent && project.currentModelRunId !== null}
+              disabled={busy || project.currentModelRunId === null}
+              onChange={(e) => update({ continueFromCurrent: e.target.checked })}
+            />
+            <span>Continue from the current model</span>
+          </label>
         </div>
         <button
           type="button"
@@ -141,7 +160,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
         {checked && (
           <PreflightView
             answer={checked.answer}
-            methodLabel={spec.label}
+            method={spec}
             onStart={() => void start(checked.request)}
             onBack={() => setChecked(null)}
             disabled={busy}

@@ -17,7 +17,7 @@ export function formatBytes(bytes: number): string {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The preflight's plan as the lines the Train tab shows, each a label and what it says. */
-export function planLines(plan: TrainPlan, methodLabel: string): { label: string; text: string }[] {
+export function planLines(plan: TrainPlan, method: { label: string; usesUnlabeled: boolean }): { label: string; text: string }[] {
   const { data } = plan;
   const network = plan.model === 'unet2d' ? `2D U-Net on ${plan.axis ?? '?'} slices` : '3D V-Net on patches';
   const held = data.heldOut > 0
@@ -29,9 +29,14 @@ export function planLines(plan: TrainPlan, methodLabel: string): { label: string
     ? `, planned to fill the ${plan.maxMinutes} min budget`
     : plan.maxMinutes !== null && plan.estimatedSeconds < (plan.iterations * ms) / 1000 ? ', stopped by the time budget' : '';
   return [
-    { label: 'Backend', text: `${plan.backend.name} · ${plan.backend.device}` },
-    { label: 'Method', text: `${methodLabel} · ${network} · width ${plan.width} · batch ${plan.batchSize}` },
-    { label: 'Data', text: `${plural(data.labeled, `annotated ${data.unit}`)} to train on${held} · ${plural(data.unlabeled, `unlabelled ${data.unit}`)}` },
+    // The device usually names the backend already ("cpu + oneDNN kernels").
+    { label: 'Backend', text: plan.backend.device.startsWith(plan.backend.name) ? plan.backend.device : `${plan.backend.name} · ${plan.backend.device}` },
+    { label: 'Method', text: `${method.label} · ${network} · width ${plan.width} · batch ${plan.batchSize}${plan.continuedFrom ? ` · continues from run ${plan.continuedFrom.slice(0, 6)}` : ''}` },
+    {
+      label: 'Data',
+      text: `${plural(data.labeled, `annotated ${data.unit}`)} to train on${held} · `
+        + (method.usesUnlabeled ? `${plural(data.unlabeled, `unlabelled ${data.unit}`)} with tissue` : `${method.label} uses no unlabelled data`),
+    },
     { label: 'Time', text: `about ${formatDuration(plan.estimatedSeconds)} (${plan.iterations.toLocaleString('en')} iterations at ${pace} each${budget}), then every scan is predicted` },
     { label: 'Memory', text: `${formatBytes(plan.peakTensorBytes)} of tensors at the peak of a step` },
   ];

@@ -52,7 +52,7 @@ test('the request carries changed options and typed numbers; defaults are left t
     ...initialForm(METHODS),
     method: 'mean-teacher',
     options: { ...defaultOptions(METHODS, 'mean-teacher', 'auto'), noise: '0.2' },
-    iterations: '6', width: '2', maxMinutes: '', batchSize: '',
+    iterations: '6', width: '2', maxMinutes: '', batchSize: '', continueFromCurrent: false,
   };
   assert.deepEqual(buildTrainRequest(p, METHODS, form), {
     request: { method: 'mean-teacher', model: 'auto', methodOptions: { noise: 0.2 }, iterations: 6, width: 2 },
@@ -69,7 +69,7 @@ test('everything that cannot work is refused together, in words', () => {
   const none = project([volume('a', {})]);
   const form: TrainForm = {
     method: 'caml', model: 'auto', options: { ...defaultOptions(METHODS, 'caml', 'auto'), temperature: '0' },
-    iterations: '0', maxMinutes: 'x', batchSize: '1', width: '',
+    iterations: '0', maxMinutes: 'x', batchSize: '1', width: '', continueFromCurrent: false,
   };
   const result = buildTrainRequest(none, METHODS, form);
   assert.equal(result.request, null);
@@ -80,4 +80,13 @@ test('everything that cannot work is refused together, in words', () => {
     'Time budget must be a number between 0.01 and 10080',
     'CAML needs a batch of at least 2 samples',
   ]);
+});
+
+test('continuing from the current model is asked for only when the project has one', () => {
+  const fresh = project([volume('a', { k: 2 })]);
+  const withModel = { ...fresh, currentModelRunId: 'abcdef012345' };
+  const form = { ...initialForm(METHODS), continueFromCurrent: true };
+  assert.equal(buildTrainRequest(withModel, METHODS, form).request?.continueFrom, 'current');
+  assert.equal(buildTrainRequest(fresh, METHODS, form).request?.continueFrom, undefined, 'a first run starts from scratch');
+  assert.equal(buildTrainRequest(withModel, METHODS, { ...form, continueFromCurrent: false }).request?.continueFrom, undefined);
 });

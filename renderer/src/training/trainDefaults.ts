@@ -1,7 +1,7 @@
 import type { Request } from '../../../shared/api.ts';
 import { AUTO, DEFAULT_METHOD, type MethodName, type MethodOptionSpec, type MethodSpec, type NetworkKind, type OptionValue } from '../../../shared/methods.ts';
 import { AXES, type ProjectInfo } from '../../../shared/types.ts';
-import { TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from '../../../shared/training.ts';
+import { CONTINUE_FROM_CURRENT_BY_DEFAULT, TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from '../../../shared/training.ts';
 
 export type ModelChoice = 'auto' | 'unet2d' | 'vnet3d';
 
@@ -17,6 +17,8 @@ export interface TrainForm {
   /** Empty means "the engine's default for the data and backend". */
   iterations: string;
   maxMinutes: string;
+  /** Continue from the project's current model, when it has one. */
+  continueFromCurrent: boolean;
   batchSize: string;
   width: string;
 }
@@ -41,7 +43,9 @@ export function optionDefaultInput(option: MethodOptionSpec, network: NetworkKin
 /** The form one click sends: DEFAULT_METHOD with its options at their defaults, everything else left to the engine. */
 export function initialForm(methods: readonly MethodSpec[]): TrainForm {
   const method = DEFAULT_METHOD;
-  return { method, model: 'auto', options: defaultOptions(methods, method, 'auto'), iterations: '', maxMinutes: '', batchSize: '', width: '' };
+  return {
+    method, model: 'auto', options: defaultOptions(methods, method, 'auto'), iterations: '', maxMinutes: '', batchSize: '', width: '', continueFromCurrent: CONTINUE_FROM_CURRENT_BY_DEFAULT,
+  };
 }
 
 /** Every option of `method` at its default, as form inputs. */
@@ -126,7 +130,10 @@ export function buildTrainRequest(
   }
   if (problems.length) return { request: null, problems };
   return {
-    request: { method: spec.name, model: form.model, ...(Object.keys(methodOptions).length ? { methodOptions } : {}), ...numbers },
+    request: {
+      method: spec.name, model: form.model, ...(Object.keys(methodOptions).length ? { methodOptions } : {}), ...numbers,
+      ...(form.continueFromCurrent && project.currentModelRunId ? { continueFrom: 'current' as const } : {}),
+    },
     problems: [],
   };
 }

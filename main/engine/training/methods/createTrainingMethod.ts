@@ -1,8 +1,13 @@
 /**
  * Builds the method a configuration names, with freshly initialised networks (seeded by the
- * configuration, so equal seeds give equal starting weights).
+ * configuration, so equal seeds give equal starting weights), or with the inference network
+ * starting from given weights (a run that continues from an earlier model): they are loaded
+ * before the method is built, so whatever the method derives from that network at construction
+ * (Mean Teacher's teacher) starts from them too. A method's other networks (CPS's second, CAML's
+ * auxiliary) start fresh.
  */
 import { createModel } from '../../models/createModel.ts';
+import { loadWeights, type WeightsFile } from '../../models/weightsFile.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { CamlMethod } from './caml.ts';
 import { ContrastiveMethod } from './contrastive.ts';
@@ -13,8 +18,9 @@ import { SupervisedMethod } from './supervised.ts';
 import type { TrainingMethod } from './trainingMethod.ts';
 import { UaMtMethod } from './uaMt.ts';
 
-export function createTrainingMethod(config: ResolvedTrainConfig): TrainingMethod {
+export function createTrainingMethod(config: ResolvedTrainConfig, initialWeights?: WeightsFile): TrainingMethod {
   const model = createModel({ kind: config.model, numClasses: config.numClasses, width: config.width, seed: config.seed });
+  if (initialWeights) loadWeights(model, initialWeights);
   switch (config.method) {
     case 'supervised':
       return new SupervisedMethod(model, config.optimizer);

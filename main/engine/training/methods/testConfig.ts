@@ -23,6 +23,7 @@ export function testConfig(method: MethodName, model: ModelKind, options: Record
     axis: model === 'unet2d' ? 'k' : null,
     iterations: 20,
     length: 'fixed',
+    continuedFrom: null,
     lengthCap: 30000,
     maxMinutes: null,
     batchSize: 2,

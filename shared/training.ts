@@ -27,3 +27,11 @@ export const DEFAULT_TIME_BUDGET_MINUTES = 5;
  * continue from. Chosen by `npm run bench:loop` (docs/training.md, "The corrective loop").
  */
 export const CONTINUE_FROM_CURRENT_BY_DEFAULT = true;
+
+/**
+ * Fewest annotated slices from which some are held out for validation (sliceBatches.ts): with
+ * fewer, every one trains and the figure shown is the fit on them.
+ */
+export const MIN_SLICES_TO_HOLD_OUT = 10;
+/** The same for the 3D V-Net's annotated scans (patchBatches.ts). */
+export const MIN_SCANS_TO_HOLD_OUT = 4;

@@ -3,6 +3,7 @@
  * Review tab, command line): a number always says what it measures. A Dice on the slices the
  * model trained on is a fit, never presented as accuracy. Plain functions only.
  */
+import { MIN_SCANS_TO_HOLD_OUT, MIN_SLICES_TO_HOLD_OUT } from './training.ts';
 import type { ProbeFigures, ValidationKind } from './types.ts';
 
 /** The name of a run's validation figure, e.g. for a chart legend. */
@@ -42,7 +43,7 @@ export function probeText(probe: ProbeFigures | null | undefined): string {
 
 /** Explains the figures in a tooltip. */
 export const FIGURES_HELP =
-  'Dice on held-out annotations estimates accuracy. With fewer than four annotated slices none are held out, and the Dice on the '
+  `Dice on held-out annotations estimates accuracy. With fewer than ${MIN_SLICES_TO_HOLD_OUT} annotated slices (${MIN_SCANS_TO_HOLD_OUT} annotated scans for the 3D V-Net) none are held out, and the Dice on the `
   + 'training annotations only shows the model fits them. On unannotated slices: the share of the voxels it labels as a structure '
   + 'that it labels with ≥ 90 % confidence, and, for methods with two networks (teacher and student, or a pair), how far they agree (Dice). A model can be '
   + 'confident and agreed yet wrong: review its predictions.';

@@ -10,6 +10,7 @@ import { augment3d } from '../data/augment3d.ts';
 import { batch3d, type Batch } from '../data/batch.ts';
 import { extractPatch } from '../data/patchSampler.ts';
 import { splitValidation } from '../data/validationSplit.ts';
+import { MIN_SCANS_TO_HOLD_OUT } from '../../../shared/training.ts';
 import type { Scan } from '../data/volume.ts';
 import { Rng } from '../random/rng.ts';
 import type { BatchSource, TrainingData } from './batchSource.ts';
@@ -36,7 +37,7 @@ export class PatchBatches implements BatchSource {
     this.patchSize = config.patchSize;
     const annotated = scans.filter((s) => s.label);
     const fraction = Math.min(config.validationFraction, MAX_VALIDATION_SCANS / annotated.length);
-    const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: 4 });
+    const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: MIN_SCANS_TO_HOLD_OUT });
     this.training = split.train;
     this.held = split.validation;
     // Validating on the training scans holds nothing out, so every scan stays available.

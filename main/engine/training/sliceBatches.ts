@@ -24,10 +24,10 @@ import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
 import { cropSlice, FOREGROUND_SHARE } from './sliceCrop.ts';
 import { UNKNOWN } from '../data/labels.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
+import { MIN_SLICES_TO_HOLD_OUT } from '../../../shared/training.ts';
 
 export const MAX_VALIDATION_SLICES = 4;
-/** Fewest annotated slices from which some are held out for validation. */
-export const MIN_SLICES_TO_HOLD_OUT = 10;
+export { MIN_SLICES_TO_HOLD_OUT };
 /** Share of the annotated slices held out, from MIN_SLICES_TO_HOLD_OUT on. */
 export const VALIDATION_SHARE = 0.1;
 /** Unannotated slices the progress figures are measured on (probeFigures.ts). */

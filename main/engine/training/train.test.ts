@@ -86,7 +86,7 @@ describe('train', () => {
     assert.equal(typeof progress[1]!.valDice, 'number');
     assert.ok(progress[0]!.etaSeconds! > 0);
     assert.equal(progress[3]!.etaSeconds, 0);
-    // Four annotated slices: too few to hold any out.
+    // Four annotated slices: fewer than MIN_SLICES_TO_HOLD_OUT, so none is held out.
     assert.ok(progress.every((p) => p.validation === 'training-slices'));
     assert.equal(result.validation, 'training-slices');
     assert.equal(result.valDice, progress[3]!.valDice);

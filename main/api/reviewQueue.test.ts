@@ -57,3 +57,8 @@ test('at most `limit` entries; none when there is nothing to review', () => {
   assert.equal(rankReviewQueue(Array.from({ length: 20 }, (_, s) => slice('a', s * 5)), 7).length, 7);
   assert.deepEqual(rankReviewQueue([], 5), []);
 });
+
+test('a slice with a few voxels of structure says "< 1 %", not 0 %', () => {
+  const queue = rankReviewQueue([slice('a', 10, { foreground: 1000 }), slice('a', 60, { foreground: 2 })], 2);
+  assert.match(queue.find((e) => e.slice === 60)!.reason, /holds predicted structure \(< 1 % of the scan's fullest slice\)/);
+});

@@ -88,7 +88,8 @@ export function rankReviewQueue(candidates: readonly SliceCandidate[], limit: nu
 function reason(c: SliceCandidate, structure: number): string {
   const parts = [
     Number.isFinite(c.distance) ? `${c.distance} slice${c.distance === 1 ? '' : 's'} from the nearest annotated one` : 'no annotated slice on this scan yet',
-    structure > 0 ? `holds predicted structure (${Math.round(structure * 100)} % of the scan's fullest slice)` : 'no predicted structure',
+    // A few voxels of a large scan round to 0 %: say "< 1 %", not that a slice with structure holds none.
+    structure > 0 ? `holds predicted structure (${structure < 0.005 ? '< 1' : Math.round(structure * 100)} % of the scan's fullest slice)` : 'no predicted structure',
   ];
   if (c.uncertainty >= UNCERTAIN_VOXEL) parts.push(`uncertain (${c.uncertainty.toFixed(2)})`);
   return parts.join(' · ');

@@ -42,10 +42,10 @@ export type ResolvedMethodOptions = Record<string, OptionValue>;
  * The method one click on Train uses: the one that wins on real multi-scan MRI at the default
  * time budget (`npm run bench:quality`, docs/training.md has the table), revisited when the
  * benchmark changes. On two CPU cores and five minutes, supervised training with the mri
- * augmentation gives the best Dice on unannotated scans of other subjects (0.64 mean over three
- * seeds, Mean Teacher 0.54, CPS 0.56 on one seed): a semi-supervised step costs 2–10× a
- * supervised one, and the budget buys each method too few of them to gain from the unannotated
- * slices. The semi-supervised methods stay a choice in the Train tab's Advanced section.
+ * augmentation gives the best Dice on unannotated scans of other subjects (0.54 on seed 1; Mean
+ * Teacher 0.47, CPS 0.53, UA-MT 0.47): a semi-supervised step costs 2–10× a supervised one,
+ * and the budget buys each method too few of them to gain from the unannotated slices. The
+ * semi-supervised methods stay a choice in the Train tab's Advanced section.
  */
 export const DEFAULT_METHOD: MethodName = 'supervised';
 

@@ -15,6 +15,11 @@ import { storedPrediction } from './predictionUncertainty.ts';
 /** Annotated slice indices per volume and axis, as a run records them when it starts. */
 export type AnnotatedSlices = Record<string, Record<Axis, number[]>>;
 
+/** How many slices, over volumes and axes. */
+export function countSlices(slices: AnnotatedSlices): number {
+  return Object.values(slices).reduce((n, axes) => n + AXES.reduce((m, a) => m + axes[a].length, 0), 0);
+}
+
 /** What the project has annotated now, in the form a run records. */
 export function annotatedSlicesNow(store: ProjectStore): AnnotatedSlices {
   return Object.fromEntries(store.volumes().map((v) => [v.id, Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>]));
@@ -30,10 +35,10 @@ export function reviewRounds(store: ProjectStore): ReviewRound[] {
   const now = annotatedSlicesNow(store);
   return runs.map(({ info, start }, n) => {
     const later = difference(runs[n + 1]?.start ?? now, start);
-    const count = Object.values(later).reduce((s, axes) => s + AXES.reduce((t, a) => t + axes[a].length, 0), 0);
+    const count = countSlices(later);
     return {
       runId: info.id, method: info.method, createdAt: info.createdAt,
-      annotatedSlices: Object.values(start).reduce((s, axes) => s + AXES.reduce((t, a) => t + axes[a].length, 0), 0),
+      annotatedSlices: countSlices(start),
       laterSlices: count, diceOnLater: count > 0 ? diceOn(store, info.id, later) : null,
     };
   });

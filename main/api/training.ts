@@ -10,6 +10,7 @@ import type {
 } from '../engine/jobs/jobSpec.ts';
 import type { ResolvedTrainConfig } from '../engine/training/trainRequest.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
+import { countSlices, type AnnotatedSlices } from './reviewRounds.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { codeVersion } from './codeVersion.ts';
 import { withCurrentLabels } from './trainingLabels.ts';
@@ -67,9 +68,8 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
   } else {
     runId = store.newId();
     parameters = newRunParameters(requested);
-    const annotatedSlices = volumes.reduce((n, v) => n + AXES.reduce((m, a) => m + v.annotated[a].length, 0), 0);
-    const annotatedAtStart = Object.fromEntries(volumes.map((v) => [v.id, v.annotated]));
-    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices });
+    const annotatedAtStart: AnnotatedSlices = Object.fromEntries(volumes.map((v) => [v.id, v.annotated]));
+    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices: countSlices(annotatedAtStart) });
   }
   const dir = join('models', runId);
   mkdirSync(store.file(dir), { recursive: true });

@@ -14,6 +14,8 @@ import type { JobEndedEvent, ReviewQueueEntry, VolumeInfo } from '../../shared/t
 import { createAppContext, type AppContext } from '../api/appContext.ts';
 import { dispatch } from '../api/handlers.ts';
 import type { QualityCase } from '../engine/bench/qualityCases/qualityCase.ts';
+import { mean } from '../engine/bench/qualityCases/scoreCase.ts';
+import { slicePlane } from '../annotation/slicePlane.ts';
 import { dice } from '../engine/metrics/dice.ts';
 import { createNiftiHeader, readNifti, writeNifti } from '../io/index.ts';
 import { evenlySpacedSlices } from './evenlySpacedSlices.ts';
@@ -111,13 +113,10 @@ async function paintTruth(c: QualityCase, volumes: VolumeInfo[], pick: { volume:
   }
 }
 
+/** The volume indices of one slice. */
 function sliceVoxels(shape: readonly [number, number, number], axis: 'i' | 'j' | 'k', slice: number): number[] {
-  const [ni, nj, nk] = shape;
-  const out: number[] = [];
-  for (let k = 0; k < nk; k++) for (let j = 0; j < nj; j++) for (let i = 0; i < ni; i++) {
-    if ((axis === 'i' ? i : axis === 'j' ? j : k) === slice) out.push(i + ni * (j + nj * k));
-  }
-  return out;
+  const plane = slicePlane(shape, axis, slice);
+  return Array.from({ length: plane.width * plane.height }, (_, n) => plane.voxel(n % plane.width, Math.floor(n / plane.width)));
 }
 
 function annotatedNow(ctx: AppContext, volumeId: string, c: QualityCase): number[] {
@@ -138,8 +137,8 @@ async function score(c: QualityCase, volumes: VolumeInfo[], runId: string, ctx: 
     for (const slice of annotated) for (const v of sliceVoxels(c.shape, c.axis, slice)) deliverable[v] = truth[v]!;
     perSubject.push(c.classValues.map((value) => dice(deliverable.map((l) => (l === value ? 1 : 0)), truth.map((l) => (l === value ? 1 : 0)))));
   }
-  const perClass = c.classValues.map((_, k) => perSubject.reduce((s, d) => s + d[k]!, 0) / perSubject.length);
-  return { annotatedSlices, mean: perClass.reduce((a, b) => a + b, 0) / perClass.length, perClass };
+  const perClass = c.classValues.map((_, k) => mean(perSubject.map((d) => d[k]!)));
+  return { annotatedSlices, mean: mean(perClass), perClass };
 }
 
 async function jobEnd(ended: JobEndedEvent[], runId: string, kind: JobEndedEvent['kind']): Promise<void> {

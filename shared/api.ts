@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import { TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from './training.ts';
+import { volumeNameProblem } from './volumeName.ts';
 import type {
   AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionComparisonResult, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, ReviewRound, TrainPreflight, VolumeInfo,
 } from './types.ts';
@@ -15,7 +16,10 @@ import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
 const volumeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a volume id');
 const fileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path');
-const volumeName = z.string().trim().min(1).max(128).regex(/^[^/\\\0:*?"<>|]+$/, 'a name without path characters');
+const volumeName = z.string().trim().superRefine((name, ctx) => {
+  const problem = volumeNameProblem(name);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
 const runId = z.string().regex(/^[a-f0-9]{12}$/, 'not a run id');
 const axis = z.enum(['i', 'j', 'k']);
 const sliceIndex = z.number().int().min(0).max(65_535);
@@ -81,7 +85,14 @@ export const requestSchemas = {
   'volumes.scan': z.object({ id: volumeId }).strict(),
   'volumes.labels': z.object({ id: volumeId }).strict(),
   'volumes.remove': z.object({ id: volumeId }).strict(),
-  'jobs.train': trainParameters.extend({ /** Continue this cancelled or failed run from its last checkpoint. */ resume: runId.optional() }).strict(),
+  'jobs.train': trainParameters
+    .extend({
+      /** Continue this cancelled or failed run from its last checkpoint. */
+      resume: runId.optional(),
+      /** Start a new run with this run's parameters (those given here replace theirs), e.g. one stopped before its first checkpoint. */
+      settingsFrom: runId.optional(),
+    })
+    .strict(),
   /**
    * What `jobs.train` with these parameters would use and cost, measured by a few real steps
    * in the job process: backend and device, the resolved run, the data it samples from, time

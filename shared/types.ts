@@ -93,6 +93,11 @@ export interface AppInfo {
   /** Folder where new projects are created by default. */
   projectsHome: string;
   recentProjects: string[];
+  /**
+   * Recent projects that could not be reopened when the app started (a damaged or missing
+   * database…), each with why and what to do: the app opened another project instead, and says so.
+   */
+  startupProblems: string[];
 }
 
 export interface JobInfo {

@@ -28,10 +28,10 @@ export class JobsService {
     private readonly onRunChanged: () => void = () => undefined,
   ) {}
 
-  train(store: ProjectStore, parameters: TrainRequestParameters & { resume?: string }): JobInfo {
-    const { resume, ...rest } = parameters;
+  train(store: ProjectStore, parameters: TrainRequestParameters & { resume?: string; settingsFrom?: string }): JobInfo {
+    const { resume, settingsFrom, ...rest } = parameters;
     if (resume && this.jobsOf(resume).some((t) => t.kind === 'train')) throw new ApiError('conflict', `run ${resume} is still training`);
-    const started = startTraining(store, this.runner, rest, { resume });
+    const started = startTraining(store, this.runner, rest, { resume, settingsFrom });
     return this.track(started.runId, 'train', started.job, started.finished.then((run) => run.status));
   }
 

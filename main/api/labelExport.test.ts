@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ApiError } from '../../shared/api.ts';
+import { volumeNameProblem } from '../../shared/volumeName.ts';
 import { affineOf, readNifti, writeNifti } from '../io/index.ts';
 import { ProjectStore } from '../store/projectStore.ts';
-import { exportLabelMaps } from './labelExport.ts';
+import { exportedLabels, exportLabelMaps } from './labelExport.ts';
 import { importVolume } from './volumeImport.ts';
 
 const FIXTURES = new URL('../../tests/fixtures/nifti/', import.meta.url).pathname;
@@ -59,5 +61,51 @@ test('unknown voxels export as 0 and a scan without labels exports as all zeros'
   }
   assert.ok(readNifti(readFileSync(join(out, `${bare.name}.nii.gz`)), 'b').data.every((v) => v === 0));
   assert.throws(() => exportLabelMaps(store, out, 'nope'), /no volume with id nope/);
+  store.close();
+});
+
+test('import derives and checks names so that an export stays in its folder', () => {
+  const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-export-')), 'p'));
+  const scan = readFileSync(join(FIXTURES, 'dt_int16.nii'));
+  for (const scanFileName of ['..nii', '.nii.gz', '.hidden.nii', 'a:b|c.nii']) {
+    const { name } = importVolume(store, { scan, scanFileName });
+    assert.equal(volumeNameProblem(name), null, `${scanFileName} gave ${JSON.stringify(name)}`);
+  }
+  for (const name of ['../../escaped', '..', '.hidden', 'tab\there']) {
+    assert.throws(() => importVolume(store, { scan, scanFileName: 'a.nii', name }), (err: unknown) => {
+      assert.ok(err instanceof ApiError && err.code === 'bad-input', String(err));
+      assert.match(err.message, /a volume name is 1 to/);
+      return true;
+    });
+  }
+  store.close();
+});
+
+test('a project holding unsafe names from an older version still exports inside the folder, under safe distinct names', () => {
+  const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-export-')), 'p'));
+  const scan = readFileSync(join(FIXTURES, 'dt_int16.nii'));
+  const rename = (id: string, name: string) => store.db.prepare('UPDATE volumes SET name = ? WHERE id = ?').run(name, id);
+  const escaping = importVolume(store, { scan, scanFileName: 'one.nii' });
+  const empty = importVolume(store, { scan, scanFileName: 'two.nii' });
+  const dotted = importVolume(store, { scan, scanFileName: 'three.nii' });
+  const clash = importVolume(store, { scan, scanFileName: 'four.nii', name: '_.._escaped' });
+  rename(escaping.id, '../../escaped');
+  rename(empty.id, '');
+  rename(dotted.id, '..');
+  const root = mkdtempSync(join(tmpdir(), 'atrium-export-root-'));
+  const out = join(root, 'a', 'b', 'out');
+  const files = exportLabelMaps(store, out, undefined, { sidecar: true });
+  assert.equal(files.length, 8);
+  for (const file of files) assert.equal(dirname(file), out, file);
+  assert.deepEqual(readdirSync(root), ['a']);
+  assert.deepEqual(readdirSync(join(root, 'a')), ['b']);
+  const names = readdirSync(out).sort();
+  assert.equal(names.length, 8, names.join(', '));
+  assert.ok(names.every((n) => !n.startsWith('.')), names.join(', '));
+  assert.ok(names.includes('_.._escaped.nii.gz') && names.includes('scan.json'), names.join(', '));
+  const clashFiles = names.filter((n) => n.startsWith('_.._escaped'));
+  assert.equal(clashFiles.length, 4, 'the made-safe name and the existing one do not overwrite each other');
+  assert.equal(JSON.parse(readFileSync(join(out, '_.._escaped.json'), 'utf8')).volume.id, clash.id, 'a valid name keeps its file');
+  assert.equal(exportedLabels(store, escaping.id, false).fileName, `_.._escaped-${escaping.id}_labels.nii.gz`, 'the download name is the same safe stem');
   store.close();
 });

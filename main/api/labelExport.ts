@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
+import { toVolumeName, volumeNameProblem } from '../../shared/volumeName.ts';
 import type { ExportContent, ExportedLabels, RunInfo, SliceState } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { shapeOf, writeNifti, type NiftiHeader } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { fileInDirectory } from '../io/fileInDirectory.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { slicePlane } from '../annotation/slicePlane.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
@@ -107,27 +109,54 @@ export function labelSidecar(store: ProjectStore, volumeId: string, choice: Expo
   );
 }
 
-/** The file name an export suggests: the scan's name, and what the map holds unless it is the default. */
-export function exportFileName(volumeName: string, choice: ExportChoice): string {
+/** The file name an export suggests: the scan's file stem (see exportStems), and what the map holds unless it is the default. */
+export function exportFileName(stem: string, choice: ExportChoice): string {
   const suffix = choice.content === 'with-accepted' ? 'labels' : choice.content === 'annotations' ? 'annotations' : `prediction_${choice.runId}`;
-  return `${volumeName}_${suffix}.nii.gz`;
+  return `${stem}_${suffix}.nii.gz`;
+}
+
+/**
+ * The stem of each volume's exported file names, by volume id: its name, or, for a name that
+ * cannot be a file name (stored by a version that did not check names), a safe name made from
+ * it. A stem that would clash with another volume's, also on a case-insensitive file system,
+ * gets the volume id appended; valid names are placed first so they keep their plain stem.
+ * Computed over the whole project so a volume's stem does not depend on what else is exported.
+ */
+export function exportStems(volumes: readonly { id: string; name: string }[]): Map<string, string> {
+  const valid = (name: string) => volumeNameProblem(name) === null;
+  const ordered = [...volumes].sort((a, b) => Number(!valid(a.name)) - Number(!valid(b.name)));
+  const taken = new Set<string>();
+  const stems = new Map<string, string>();
+  for (const v of ordered) {
+    let stem = valid(v.name) ? v.name : toVolumeName(v.name);
+    if (taken.has(stem.toLowerCase())) stem = `${stem}-${v.id}`;
+    taken.add(stem.toLowerCase());
+    stems.set(v.id, stem);
+  }
+  return stems;
+}
+
+/** Where a volume's exported file with `extension` goes in `dir`: `<stem><extension>`, checked to stay directly inside it. */
+export function exportPaths(store: ProjectStore, dir: string): (volumeId: string, extension: string) => string {
+  const stems = exportStems(store.volumes());
+  return (volumeId, extension) => fileInDirectory(dir, `${stems.get(volumeId)}${extension}`);
 }
 
 export function exportedLabels(store: ProjectStore, volumeId: string, sidecar: boolean, choice: ExportChoice = WITH_ACCEPTED): ExportedLabels {
   const nifti = labelMapNifti(store, volumeId, choice);
-  const name = store.volumeFiles(volumeId)!.name;
   return {
     volumeId,
-    fileName: exportFileName(name, choice),
+    fileName: exportFileName(exportStems(store.volumes()).get(volumeId)!, choice),
     nifti: nifti.buffer.slice(nifti.byteOffset, nifti.byteOffset + nifti.byteLength) as ArrayBuffer,
     sidecar: sidecar ? labelSidecar(store, volumeId, choice) : null,
   };
 }
 
 /**
- * Writes each volume's label map (see labelMapNifti) as `<outDir>/<volume name>.nii.gz` and,
- * with `sidecar`, its `<volume name>.json` beside it. A prediction export covers the volumes
- * the run predicted: asking for one it did not is an error, and so is a run that predicted none.
+ * Writes each volume's label map (see labelMapNifti) as `<outDir>/<stem>.nii.gz` and, with
+ * `sidecar`, its `<stem>.json` beside it; the stem is the volume's name (see exportStems). A
+ * prediction export covers the volumes the run predicted: asking for one it did not is an
+ * error, and so is a run that predicted none.
  */
 export function exportLabelMaps(store: ProjectStore, outDir: string, volumeId?: string, opts: { sidecar?: boolean; choice?: ExportChoice } = {}): string[] {
   const choice = opts.choice ?? WITH_ACCEPTED;
@@ -139,14 +168,15 @@ export function exportLabelMaps(store: ProjectStore, outDir: string, volumeId?: 
     if (volumes.length === 0) throw new ApiError('not-found', `run ${choice.runId} has predicted no scan: predict first`);
   }
   const dir = resolve(outDir);
+  const pathOf = exportPaths(store, dir);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const v of volumes) {
-    const target = join(dir, `${v.name}.nii.gz`);
+    const target = pathOf(v.id, '.nii.gz');
     writeFileAtomic(target, labelMapNifti(store, v.id, choice));
     written.push(target);
     if (opts.sidecar) {
-      const json = join(dir, `${v.name}.json`);
+      const json = pathOf(v.id, '.json');
       writeFileAtomic(json, new TextEncoder().encode(labelSidecar(store, v.id, choice)));
       written.push(json);
     }

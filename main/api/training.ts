@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { ApiError } from '../../shared/api.ts';
 import { DEFAULT_METHOD } from '../../shared/methods.ts';
 import type { Axis, RunInfo, TrainPreflight } from '../../shared/types.ts';
@@ -10,6 +10,7 @@ import type {
 } from '../engine/jobs/jobSpec.ts';
 import type { ResolvedTrainConfig } from '../engine/training/trainRequest.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
+import { claimRun, releaseRun, RunOwnedError } from '../store/runOwnership.ts';
 import { countSlices, type AnnotatedSlices } from './reviewRounds.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { codeVersion } from './codeVersion.ts';
@@ -45,48 +46,65 @@ function rejectedSlices(store: ProjectStore, volumeId: string): Record<Axis, num
   return Object.fromEntries(AXES.map((a) => [a, reviews[a].filter((r) => r.decision === 'rejected').map((r) => r.slice)])) as Record<Axis, number[]>;
 }
 
+/** Where a run's checkpoint is, relative to the project folder. */
+const checkpointFile = (runId: string) => join('models', runId, 'checkpoint.atrium-checkpoint');
+
 /**
- * Starts a training run: records it, hands the job to the runner and keeps the run's row in
- * step with the job (progress, backend, how it ended, the model file). The model is kept
- * whether the run finished, ran out of time or was cancelled.
+ * Starts a training run: records it, owned by this process (see store/runOwnership.ts), hands
+ * the job to the runner and keeps the run's row in step with the job (progress, backend, how it
+ * ended, the model file). The model is kept whether the run finished, ran out of time or was
+ * cancelled. `resume` continues a run from its checkpoint; `settingsFrom` starts a new run with
+ * another run's parameters (those given in `requested` replace theirs).
  */
-export function startTraining(store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters, opts: { resume?: string } = {}): StartedJob<RunInfo> {
+export function startTraining(
+  store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters, opts: { resume?: string; settingsFrom?: string } = {},
+): StartedJob<RunInfo> {
+  if (opts.resume && opts.settingsFrom) throw new ApiError('bad-input', 'resume continues a run and settingsFrom starts a new one: give one of them');
   const { volumes, classValues, problem } = trainingInputs(store);
   if (problem) throw new ApiError('conflict', problem);
 
   let runId: string;
   let resumeFrom: string | undefined;
   let parameters: TrainParameters;
+  let initialModel: InitialModel | undefined;
   if (opts.resume) {
-    const previous = store.runRecord(opts.resume);
-    if (!previous) throw new ApiError('not-found', `no run ${opts.resume}`);
-    if (previous.info.status === 'finished') throw new ApiError('conflict', `run ${opts.resume} already finished; start a new run instead`);
     runId = opts.resume;
-    resumeFrom = store.file(join('models', runId, 'checkpoint.atrium-checkpoint'));
+    const previous = takeOverForResume(store, runId);
+    resumeFrom = store.file(checkpointFile(runId));
     parameters = { ...(previous.config.parameters as TrainParameters), ...definedOnly(requested) };
     store.updateRun(runId, { status: 'queued' });
   } else {
     runId = store.newId();
-    parameters = newRunParameters(requested);
+    parameters = newRunParameters({ ...settingsOf(store, opts.settingsFrom), ...definedOnly(requested) });
+    initialModel = continuedModel(store, parameters.continueFrom);
     const annotatedAtStart: AnnotatedSlices = Object.fromEntries(volumes.map((v) => [v.id, v.annotated]));
-    store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices: countSlices(annotatedAtStart) });
+    // Recorded and owned at once: a process opening the project in between must not take the new run for an abandoned one.
+    store.db.transaction(() => {
+      store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices: countSlices(annotatedAtStart) });
+      claimRun(store.db, runId);
+    }).immediate();
   }
   const dir = join('models', runId);
-  mkdirSync(store.file(dir), { recursive: true });
   const modelFile = join(dir, 'model.atrium-model');
-  const initialModel = resumeFrom ? undefined : continuedModel(store, parameters.continueFrom);
-  const job = runner.submit({
-    kind: 'train',
-    runId,
-    volumes: withCurrentLabels(store, volumes, dir),
-    classValues,
-    parameters,
-    ...(initialModel ? { initialModel } : {}),
-    modelPath: store.file(modelFile),
-    checkpointPath: store.file(join(dir, 'checkpoint.atrium-checkpoint')),
-    resumeFrom,
-    snapshotVolumes: predictionOutputs(store, runId, volumes),
-  });
+  let job: JobHandle;
+  try {
+    mkdirSync(store.file(dir), { recursive: true });
+    job = runner.submit({
+      kind: 'train',
+      runId,
+      volumes: withCurrentLabels(store, volumes, dir),
+      classValues,
+      parameters,
+      ...(initialModel ? { initialModel } : {}),
+      modelPath: store.file(modelFile),
+      checkpointPath: store.file(checkpointFile(runId)),
+      resumeFrom,
+      snapshotVolumes: predictionOutputs(store, runId, volumes),
+    });
+  } catch (err) {
+    endRun(store, runId, { status: 'failed', summary: { error: err instanceof Error ? err.message : String(err) } });
+    throw err;
+  }
   job.onSnapshot((s) => recordPredictions(store, runId, s.volumes, s.iteration));
   job.onBackend((b) => store.updateRun(runId, { status: 'running', backend: b.name }));
   // The row is what a reopened project shows of a run still going: a write a second is plenty
@@ -104,7 +122,7 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
   const finished = job.result.then(
     (r) => {
       const result = r as TrainJobResult;
-      store.finishRun(runId, {
+      endRun(store, runId, {
         status: result.stoppedBy === 'cancelled' ? 'cancelled' : 'finished',
         summary: result,
         // What was recorded at the start (the annotated slices) stays beside what the run used.
@@ -118,11 +136,53 @@ export function startTraining(store: ProjectStore, runner: JobRunner, requested:
       return store.runRecord(runId)!.info;
     },
     (err: Error & { kind?: string }) => {
-      store.finishRun(runId, { status: err.kind === 'cancelled' ? 'cancelled' : 'failed', summary: { error: err.message } });
+      endRun(store, runId, { status: err.kind === 'cancelled' ? 'cancelled' : 'failed', summary: { error: err.message } });
       throw err.kind === 'input' ? new ApiError('bad-input', err.message) : err;
     },
   );
   return { runId, job, finished };
+}
+
+/** Records how a run ended and gives up this process's ownership of it, in one transaction. */
+function endRun(store: ProjectStore, runId: string, end: Parameters<ProjectStore['finishRun']>[1]): void {
+  store.db.transaction(() => {
+    store.finishRun(runId, end);
+    releaseRun(store.db, runId);
+  })();
+}
+
+/**
+ * Takes run `runId` over to resume it: it must exist, not have finished, be owned by no live
+ * process, and have a checkpoint. One stopped before its first checkpoint has nothing to resume
+ * from: it is failed, and the error says how to start it again.
+ * @returns the run's record.
+ */
+function takeOverForResume(store: ProjectStore, runId: string): NonNullable<ReturnType<ProjectStore['runRecord']>> {
+  const previous = store.runRecord(runId);
+  if (!previous) throw new ApiError('not-found', `no run ${runId}`);
+  if (previous.info.status === 'finished') throw new ApiError('conflict', `run ${runId} already finished; start a new run instead`);
+  try {
+    claimRun(store.db, runId);
+  } catch (err) {
+    if (err instanceof RunOwnedError) throw new ApiError('conflict', `${err.message}: wait for it to end, or stop it there, before resuming it`);
+    throw err;
+  }
+  if (!existsSync(store.file(checkpointFile(runId)))) {
+    const message =
+      `run ${runId} was stopped before its first checkpoint, so there is nothing to resume it from; it is marked failed. ` +
+      `Start a new run with the same settings instead: atrium train <project> --settings-from ${runId} (API: jobs.train with settingsFrom "${runId}")`;
+    endRun(store, runId, { status: 'failed', summary: { error: message } });
+    throw new ApiError('conflict', message);
+  }
+  return previous;
+}
+
+/** The parameters a run was started with, for a new run with the same settings; none without a run. */
+function settingsOf(store: ProjectStore, runId: string | undefined): Partial<TrainParameters> {
+  if (!runId) return {};
+  const record = store.runRecord(runId);
+  if (!record) throw new ApiError('not-found', `no run ${runId}`);
+  return record.config.parameters as TrainParameters;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Axis, LabelClass, VolumeInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { ApiError } from '../../shared/api.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
+import { toVolumeName, volumeNameProblem } from '../../shared/volumeName.ts';
 import {
   affineOf, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti,
   type NiftiImage,
@@ -30,6 +31,7 @@ const AXIS_INDEX: Record<Axis, number> = { i: 0, j: 1, k: 2 };
  * them, and removed again if the database refuses, so a failed import leaves the project as it was.
  */
 export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInfo {
+  const wantedName = volumeName(req);
   const scan = parseNifti(req.scan, req.scanFileName, req.firstFrameOnly);
   const scanValues = scaledData(scan);
   const nonFinite = countNonFinite(scanValues);
@@ -66,7 +68,6 @@ export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInf
   }
 
   const id = store.newId();
-  const name = uniqueName(store, req.name ?? stripNiftiExtension(req.scanFileName));
   // A 4D file imported by its first frame is stored as that 3D frame, so every later reader sees one volume.
   const scanBytes = scan.header.dim[0] > 3 ? writeNifti(scan.header, scan.data, { gzip: true }) : req.scan;
   const scanFile = join('scans', `${id}${isGzip(scanBytes) ? '.nii.gz' : '.nii'}`);
@@ -81,7 +82,7 @@ export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInf
     }
     const affine = affineOf(scan.header);
     store.addVolume(id, {
-      name,
+      name: wantedName,
       scanFile,
       labelsFile,
       shape: scan.shape,
@@ -140,13 +141,16 @@ function classesToCreate(store: ProjectStore, labels: Uint8Array): LabelClass[] 
     .map((value) => ({ value, name: `Label ${value}`, color: defaultClassColor(value) }));
 }
 
-function uniqueName(store: ProjectStore, wanted: string): string {
-  if (!store.hasVolumeNamed(wanted)) return wanted;
-  for (let n = 2; ; n++) if (!store.hasVolumeNamed(`${wanted}-${n}`)) return `${wanted}-${n}`;
+export function stripNiftiExtension(fileName: string): string {
+  return fileName.replace(/\.nii(\.gz)?$/i, '');
 }
 
-export function stripNiftiExtension(fileName: string): string {
-  return fileName.replace(/\.nii(\.gz)?$/i, '') || 'scan';
+/** The name asked for, refused unless valid, or one made from the scan's file name (which may be anything, e.g. `..nii.gz`). */
+function volumeName(req: ImportRequest): string {
+  if (req.name === undefined) return toVolumeName(stripNiftiExtension(req.scanFileName));
+  const problem = volumeNameProblem(req.name);
+  if (problem) throw new ApiError('bad-input', problem);
+  return req.name;
 }
 
 function isGzip(bytes: Uint8Array): boolean {

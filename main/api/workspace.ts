@@ -30,6 +30,7 @@ const MAX_RECENT = 10;
 /** The app-level state behind the API: which project is open, recent projects, the sample. */
 export class Workspace {
   private project: ProjectStore | null = null;
+  private readonly startupProblems: string[] = [];
 
   constructor(readonly options: WorkspaceOptions) {
     mkdirSync(options.home, { recursive: true });
@@ -50,17 +51,23 @@ export class Workspace {
       shell: this.options.shell,
       projectsHome: this.options.home,
       recentProjects: this.settings().recentProjects,
+      startupProblems: [...this.startupProblems],
     };
   }
 
-  /** Reopens the most recent project that still exists, else the sample project. */
+  /**
+   * Reopens the most recent project that still exists, else the sample project. A recent project
+   * that exists but cannot be opened (damaged database, newer schema…) is skipped, and why is
+   * kept for app.info, so the user learns that their project was not opened and what to do.
+   */
   openStartupProject(): ProjectInfo {
+    // A folder that is gone was moved or deleted on purpose; one still there is tried even without its database, which says what is wrong.
     for (const path of this.settings().recentProjects) {
-      if (existsSync(join(path, 'atrium.sqlite'))) {
+      if (existsSync(path)) {
         try {
           return this.open(path);
-        } catch {
-          continue;
+        } catch (err) {
+          this.startupProblems.push(`${path} could not be opened: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
     }
@@ -127,7 +134,7 @@ export class Workspace {
 
   private switchTo(store: ProjectStore): ProjectInfo {
     this.close();
-    store.failInterruptedRuns();
+    store.failAbandonedRuns();
     this.project = store;
     this.remember(store.folder);
     return this.describe() as ProjectInfo;

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Axis } from '../../shared/types.ts';
-import { NiftiError, readNifti, sameGeometry, scaledData, spacingOf, type NiftiImage } from '../io/index.ts';
+import { NiftiError, readInputFile, readNifti, sameGeometry, scaledData, spacingOf, type NiftiImage } from '../io/index.ts';
 import { sliceMask } from '../engine/data/sliceMask.ts';
 import { evaluateSegmentation, type SegmentationEvaluation } from '../engine/metrics/evaluateSegmentation.ts';
 import { UsageError, type Command } from './command.ts';
@@ -60,13 +59,7 @@ export function evaluateFiles(predPath: string, truthPath: string, ignore?: { ax
 }
 
 function load(path: string): NiftiImage {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new NiftiError(path, 'no such file');
-  }
-  return readNifti(bytes, path);
+  return readNifti(readInputFile(path), path);
 }
 
 function labelValues(img: NiftiImage, path: string): Uint8Array {

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Axis } from '../../shared/types.ts';
+import { volumeNameProblem } from '../../shared/volumeName.ts';
 import { importVolume } from '../api/volumeImport.ts';
+import { readInputFile } from '../io/index.ts';
 import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
 
@@ -20,13 +21,16 @@ export const runImport: Command = {
     const slicesArg = values['annotated-slices'] as string | undefined;
     if (slicesArg && !labelsPath) throw new UsageError('--annotated-slices needs --labels');
     const annotatedSlices = slicesArg ? parseAnnotatedSlices(slicesArg) : undefined;
+    const name = values.name as string | undefined;
+    const nameProblem = name === undefined ? null : volumeNameProblem(name);
+    if (nameProblem) throw new UsageError(`--name: ${nameProblem}`);
     const info = await withProject(project, (store) =>
       importVolume(store, {
-        scan: readInput(scanPath),
+        scan: readInputFile(scanPath),
         scanFileName: basename(scanPath),
-        labels: labelsPath ? readInput(labelsPath) : undefined,
+        labels: labelsPath ? readInputFile(labelsPath) : undefined,
         labelsFileName: labelsPath ? basename(labelsPath) : undefined,
-        name: values.name as string | undefined,
+        name,
         annotatedSlices,
         firstFrameOnly: values['first-frame'] === true,
       }),
@@ -35,15 +39,6 @@ export const runImport: Command = {
     console.log(info.id);
   },
 };
-
-function readInput(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${path}: no such file` : `${path}: ${(err as Error).message}`);
-  }
-}
 
 /** Parses `k:10,20,30` (voxel axis, slice indices) as given to --annotated-slices. */
 export function parseAnnotatedSlices(arg: string): { axis: Axis; slices: number[] } {

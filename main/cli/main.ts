@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/api.ts';
+import { ignoreClosedPipe } from './closedPipe.ts';
 import { UsageError, type Command } from './command.ts';
 import { runEvaluate } from './evaluateCommand.ts';
 import { runExport } from './exportCommand.ts';
 import { runImport } from './importCommand.ts';
+import { runCheck } from './checkCommand.ts';
 import { runInfo } from './infoCommand.ts';
 import { runInit } from './initCommand.ts';
 import { runMethods } from './methodsCommand.ts';
@@ -14,6 +16,7 @@ const commands: Record<string, Command> = {
   init: runInit,
   import: runImport,
   info: runInfo,
+  check: runCheck,
   export: runExport,
   methods: runMethods,
   train: runTrain,
@@ -50,4 +53,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+ignoreClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 process.exitCode = await main(process.argv.slice(2));

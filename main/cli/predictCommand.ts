@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { exportPaths } from '../api/labelExport.ts';
 import { startPrediction } from '../api/training.ts';
 import { JobRunner } from '../engine/jobs/jobRunner.ts';
 import { UsageError, type Command } from './command.ts';
@@ -17,10 +18,10 @@ export const runPredict: Command = {
       job.onProgress((p) => console.error(p.message));
       const result = await finished;
       const dir = resolve(out);
+      const pathOf = exportPaths(store, dir);
       mkdirSync(dir, { recursive: true });
-      const names = new Map(store.volumes().map((v) => [v.id, v.name]));
       for (const v of result.volumes) {
-        const target = join(dir, `${names.get(v.id)}.nii.gz`);
+        const target = pathOf(v.id, '.nii.gz');
         copyFileSync(v.labelsOut, target);
         console.log(target);
       }

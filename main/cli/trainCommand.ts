@@ -11,18 +11,22 @@ const MODELS = ['auto', 'unet2d', 'vnet3d'] as const;
 export const runTrain: Command = {
   usage:
     `train <project> [--method ${METHOD_NAMES.join('|')}] [--option key=value …] [--model auto|unet2d|vnet3d] [--axis i|j|k] [--iterations N] [--max-minutes M] ` +
-    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--continue-from <run>|current] [--resume <run>] [--json] ' +
-    '(a run plans its iterations to fill --max-minutes, default 5, unless --iterations fixes them; atrium methods lists each method\'s options)',
+    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--continue-from <run>|current] [--resume <run> | --settings-from <run>] [--json] ' +
+    '(a run plans its iterations to fill --max-minutes, default 5, unless --iterations fixes them; --settings-from starts a new run with another run\'s settings, ' +
+    'the options given replacing theirs; atrium methods lists each method\'s options)',
   options: {
     method: { type: 'string' }, option: { type: 'string', multiple: true }, model: { type: 'string' }, axis: { type: 'string' }, iterations: { type: 'string' },
     'max-minutes': { type: 'string' }, 'batch-size': { type: 'string' }, width: { type: 'string' }, seed: { type: 'string' },
-    optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'string' }, 'continue-from': { type: 'string' }, json: { type: 'boolean' },
+    optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'string' }, 'settings-from': { type: 'string' }, 'continue-from': { type: 'string' },
+    json: { type: 'boolean' },
   },
   async run(positionals, values) {
     const parameters = trainParameters(values);
     const runner = new JobRunner();
     await withProject(requireArg(positionals, 0, '<project>'), async (store) => {
-      const { runId, job, finished } = startTraining(store, runner, parameters, { resume: values.resume as string | undefined });
+      const { runId, job, finished } = startTraining(store, runner, parameters, {
+        resume: values.resume as string | undefined, settingsFrom: values['settings-from'] as string | undefined,
+      });
       let interrupts = 0;
       const onSigint = () => {
         interrupts++;

@@ -20,7 +20,6 @@ export function fileSystemProblem(err: unknown, action: 'read' | 'write'): strin
     case 'EACCES':
     case 'EPERM': return `permission denied (cannot ${action} it)`;
     case 'ENOSPC': return 'the disk is full';
-    case 'ERR_FS_FILE_TOO_LARGE': return 'the file is too large to load into memory (over 2 GiB)';
     default: return `cannot ${action} the file (${code ?? message ?? String(err)})`;
   }
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { N1, corrupted, expected, fixtureBytes, readableFixtures } from '../../tests/fixtures/nifti/fixtures.ts';
 import { NiftiError } from './niftiErrors.ts';
-import { parseNiftiHeader, serialiseHeader } from './niftiHeader.ts';
+import { LARGEST_HEADER_BYTES, declaredExtent, parseNiftiHeader, serialiseHeader } from './niftiHeader.ts';
 
 function plainBytes(name: string): Uint8Array {
   const bytes = fixtureBytes(name);
@@ -165,4 +165,17 @@ test('serialiseHeader writes changed fields in the header\'s own version and byt
     assert.ok(description.length > 30 && text.startsWith(description), `${name}: cut on a character boundary`);
     assert.ok(new TextDecoder().decode(bytes).includes('labels\0'), `${name}: intent_name written`);
   }
+});
+
+test('declaredExtent reads what a header declares from its first bytes alone, every frame counted', () => {
+  const fourD = plainBytes('fourd.nii.gz');
+  assert.deepStrictEqual(declaredExtent(fourD.subarray(0, LARGEST_HEADER_BYTES), 'fourd.nii.gz'), {
+    end: fourD.length,
+    what: '5×6×7×3 int16 voxels after byte 352',
+  });
+  const n2 = plainBytes('nifti2_be_int16.nii.gz');
+  assert.equal(declaredExtent(n2.subarray(0, LARGEST_HEADER_BYTES), 'n2').end, n2.length);
+  const withExtension = plainBytes('with_extension.nii');
+  assert.equal(declaredExtent(withExtension.subarray(0, LARGEST_HEADER_BYTES), 'ext').end, withExtension.length);
+  assert.throws(() => declaredExtent(fourD.subarray(0, 300), 'cut'), /truncated: a NIfTI-1 header needs 348 bytes/);
 });

@@ -168,22 +168,21 @@ function checkDims(dim: number[], file: string): void {
   }
 }
 
-function checkVoxOffset(voxOffset: number, layout: Layout, fileLength: number, file: string): void {
+function checkVoxOffset(voxOffset: number, layout: Layout, file: string): void {
   if (!Number.isSafeInteger(voxOffset)) throw new NiftiError(file, `vox_offset ${voxOffset} is not a whole byte offset`);
   if (voxOffset < layout.minVoxOffset) {
     throw new NiftiError(file, `vox_offset ${voxOffset} points inside the header; a single-file NIfTI-${layout.version} keeps its voxels at byte ${layout.minVoxOffset} or later`);
   }
+}
+
+function checkFileLength(voxOffset: number, fileLength: number, file: string): void {
   if (voxOffset > fileLength) {
     throw new NiftiError(file, `truncated: the voxel data should start at byte ${voxOffset} but the file is only ${fileLength} bytes long`);
   }
 }
 
-/**
- * Parses and validates a NIfTI-1 or NIfTI-2 single-file header. Everything nibabel would
- * refuse, and everything that would leave Atrium without voxels or geometry, is a NiftiError
- * here; frame count and data length are the reader's business.
- */
-export function parseNiftiHeader(bytes: Uint8Array, file: string): NiftiHeader {
+/** The fields that say where the voxels are and how many bytes they take, each checked. */
+function parseExtent(bytes: Uint8Array, file: string) {
   const { layout, littleEndian } = detectLayout(bytes, file);
   if (bytes.length < layout.size) {
     throw new NiftiError(file, `truncated: a NIfTI-${layout.version} header needs ${layout.size} bytes but the file has only ${bytes.length}`);
@@ -197,7 +196,43 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string): NiftiHeader {
   const datatype = datatypeByCode(datatypeCode);
   if (!datatype) throw new NiftiError(file, unsupportedDatatypeProblem(datatypeCode));
   const voxOffset = f.get(layout.voxOffset);
-  checkVoxOffset(voxOffset, layout, bytes.length, file);
+  checkVoxOffset(voxOffset, layout, file);
+  return { layout, littleEndian, f, dim, datatypeCode, datatype, voxOffset };
+}
+
+/** Bytes a header declares, so a reader can check them before committing memory. */
+export interface DeclaredExtent {
+  /** vox_offset plus every voxel of every frame */
+  end: number;
+  /** how `end` adds up, for messages */
+  what: string;
+}
+
+/** Enough leading bytes for either header version, all declaredExtent needs. */
+export const LARGEST_HEADER_BYTES = NIFTI2.size;
+
+/**
+ * What the header at the start of `bytes` declares, from its first LARGEST_HEADER_BYTES alone:
+ * the rest of the file need not be there yet.
+ */
+export function declaredExtent(bytes: Uint8Array, file: string): DeclaredExtent {
+  const { dim, datatype, voxOffset } = parseExtent(bytes, file);
+  const sizes = dim.slice(1, dim[0] + 1);
+  const voxels = sizes.reduce((a, b) => a * b, 1);
+  return {
+    end: voxOffset + voxels * datatype.bytes,
+    what: `${sizes.join('×')} ${datatype.name} voxels after byte ${voxOffset}`,
+  };
+}
+
+/**
+ * Parses and validates a NIfTI-1 or NIfTI-2 single-file header. Everything nibabel would
+ * refuse, and everything that would leave Atrium without voxels or geometry, is a NiftiError
+ * here; frame count and data length are the reader's business.
+ */
+export function parseNiftiHeader(bytes: Uint8Array, file: string): NiftiHeader {
+  const { layout, littleEndian, f, dim, datatypeCode, datatype, voxOffset } = parseExtent(bytes, file);
+  checkFileLength(voxOffset, bytes.length, file);
 
   const header: NiftiHeader = {
     version: layout.version,

@@ -13,6 +13,9 @@ import { NiftiError } from './niftiErrors.ts';
 import { readNifti, readNiftiFile } from './niftiRead.ts';
 import { scaledData } from './niftiValues.ts';
 import { writeNifti } from './niftiWrite.ts';
+import { createNiftiHeader } from './niftiCreate.ts';
+import { serialiseHeader } from './niftiHeader.ts';
+import { MAX_SCAN_BYTES_ENV } from './scanLimits.ts';
 
 const CH2BET = '/usr/share/mricron/templates/ch2bet.nii.gz';
 
@@ -137,7 +140,7 @@ test('readNiftiFile reads plain and gzipped files and names the path in errors',
   await assert.rejects(readNiftiFile(missing), (err: unknown) => isRefusal(err, missing, /^no such file$/));
   const dir = mkdtempSync(join(tmpdir(), 'atrium-nifti-'));
   try {
-    await assert.rejects(readNiftiFile(dir), (err: unknown) => isRefusal(err, dir, /is a folder, not a file/));
+    await assert.rejects(readNiftiFile(dir), (err: unknown) => isRefusal(err, dir, /^is a folder, not a NIfTI file/));
     const corrupt = join(dir, 'corrupt.nii.gz');
     writeFileSync(corrupt, fixtureBytes('dt_int16.nii.gz').subarray(0, 100));
     await assert.rejects(readNiftiFile(corrupt), (err: unknown) => isRefusal(err, corrupt, /gzip stream is truncated/));
@@ -211,4 +214,88 @@ test('UNSUPPORTED_FIXTURES are the only fixtures the reader refuses', () => {
     })();
     assert.equal(ok, !UNSUPPORTED_FIXTURES.has(name), name);
   }
+});
+
+/** A gzipped header declaring `shape` uint8 voxels, followed by `heldMiB` MiB of zeros in repeated gzip members. */
+function zeroBomb(shape: [number, number, number], heldMiB: number): Uint8Array {
+  const header = serialiseHeader(createNiftiHeader({ shape, spacing: [1, 1, 1], datatype: 'uint8' }));
+  const mebibyte = gzipSync(new Uint8Array(1 << 20), { level: 1 });
+  return Buffer.concat([gzipSync(header), ...Array.from({ length: heldMiB }, () => mebibyte)]);
+}
+
+function withScanLimit<T>(bytes: number | undefined, run: () => T): T {
+  const before = process.env[MAX_SCAN_BYTES_ENV];
+  if (bytes === undefined) delete process.env[MAX_SCAN_BYTES_ENV];
+  else process.env[MAX_SCAN_BYTES_ENV] = String(bytes);
+  try {
+    return run();
+  } finally {
+    if (before === undefined) delete process.env[MAX_SCAN_BYTES_ENV];
+    else process.env[MAX_SCAN_BYTES_ENV] = before;
+  }
+}
+
+test('a gzip bomb whose header declares 8 GiB is refused from its header, before inflating the stream', () => {
+  const bomb = zeroBomb([2048, 2048, 2048], 64);
+  // The default limit is at most a quarter of memory and never above a Buffer's 4 GiB on Node 20; pin it so the test does not depend on the machine.
+  withScanLimit(4 * 2 ** 30, () => refused(bomb, 'bomb.nii.gz', /^its header declares 8\.0 GiB of data \(2048×2048×2048 uint8 voxels after byte 352\), over the limit: Atrium loads at most 4\.0 GiB per scan \(set by ATRIUM_MAX_SCAN_BYTES.*crop or downsample/));
+});
+
+test('a stream holding more than its header declares is cut off a little past the declared size', () => {
+  const liar = zeroBomb([10, 10, 10], 64);
+  refused(liar, 'liar.nii.gz', /^decompresses to more than the 1\.0 MiB its header accounts for, so the header does not describe the data/);
+});
+
+test('an uncompressed header declaring more than the limit is refused before its voxels are copied', () => {
+  const plain = writeNifti(createNiftiHeader({ shape: [100, 100, 100], spacing: [1, 1, 1], datatype: 'float32' }), new Float32Array(1e6));
+  withScanLimit(1e6, () => refused(plain, 'big.nii', /^its header declares 3\.8 MiB of data \(100×100×100 float32 voxels after byte 352\), over the limit: Atrium loads at most 976\.6 KiB per scan/));
+  assert.equal(readNifti(plain, 'big.nii').data.length, 1e6);
+});
+
+test('a gzip file of several members is read whole, wherever the members split the header and voxels', () => {
+  const plain = fixtureBytes('nifti2_be_int16.nii.gz');
+  const inflated = gunzipSync(plain);
+  const want = expected('nifti2_be_int16.nii.gz').data!;
+  for (const cut of [1, 100, 347, 540, 544, inflated.length - 1]) {
+    const members = Buffer.concat([gzipSync(inflated.subarray(0, cut)), gzipSync(inflated.subarray(cut))]);
+    assert.equal(sameValues(readNifti(members, 'members.nii.gz').data, want), null, `split at byte ${cut}`);
+  }
+  const oneBytePerMember = Buffer.concat(Array.from(inflated.subarray(0, 600), (b) => gzipSync(Uint8Array.of(b))).concat(gzipSync(inflated.subarray(600))));
+  assert.equal(sameValues(readNifti(oneBytePerMember, 'tiny-members.nii.gz').data, want), null);
+});
+
+test('trailing garbage after the gzip stream is refused as a damaged file', () => {
+  const gz = fixtureBytes('dt_int16.nii.gz');
+  refused(Buffer.concat([gz, Buffer.from('garbage appended by a broken transfer')]), 'tail.nii.gz', /^gzip stream is corrupt \(incorrect header check\); the file was damaged, or bytes were appended to it/);
+  refused(Buffer.concat([gz, Buffer.from([0x1f, 0x8b])]), 'tail2.nii.gz', /^gzip stream is (truncated|corrupt)/);
+});
+
+test('random damage to the gzip layer (truncation, flipped deflate bytes, extra members) never escapes as anything but a NiftiError', () => {
+  const random = mulberry32(271828);
+  const names = fixtureNames().filter((f) => !UNSUPPORTED_FIXTURES.has(f));
+  const outcomes = { read: 0, refused: 0 };
+  for (let round = 0; round < 1500; round++) {
+    const name = names[Math.floor(random() * names.length)];
+    const source = fixtureBytes(name);
+    const plain = source[0] === 0x1f ? gunzipSync(source) : source;
+    let bytes: Uint8Array = gzipSync(plain, { level: 1 + Math.floor(random() * 9) });
+    const damage = Math.floor(random() * 4);
+    if (damage === 0) bytes = bytes.subarray(0, Math.floor(random() * bytes.length));
+    if (damage === 1) {
+      bytes = bytes.slice();
+      for (let i = 0, n = 1 + Math.floor(random() * 8); i < n; i++) bytes[10 + Math.floor(random() * (bytes.length - 18))] ^= 1 + Math.floor(random() * 255);
+    }
+    if (damage === 2) bytes = Buffer.concat([bytes, gzipSync(new Uint8Array(Math.floor(random() * 4096)))]);
+    if (damage === 3) bytes = Buffer.concat([bytes, new Uint8Array(1 + Math.floor(random() * 64)).map(() => random() * 256)]);
+    const label = `round ${round} (${name}, damage ${damage})`;
+    try {
+      readNifti(bytes, name, { firstFrameOnly: true });
+      outcomes.read++;
+    } catch (err) {
+      if (!(err instanceof NiftiError)) assert.fail(`${label}: escaped as ${String(err)}`);
+      assert.ok(err.message.startsWith(`${name}: `), label);
+      outcomes.refused++;
+    }
+  }
+  assert.ok(outcomes.read > 100 && outcomes.refused > 100, `both outcomes occur: ${JSON.stringify(outcomes)}`);
 });

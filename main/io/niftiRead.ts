@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { HOST_LITTLE_ENDIAN, copyBytes, swapBytesInPlace } from './bytes.ts';
 import { frameCount, shapeOf } from './geometry.ts';
 import { datatypeByName } from './niftiDatatypes.ts';
-import { NiftiError, fileSystemProblem } from './niftiErrors.ts';
+import { NiftiError } from './niftiErrors.ts';
 import { gunzipBytes, gunzipBytesAsync, isGzip } from './niftiGzip.ts';
-import { parseNiftiHeader } from './niftiHeader.ts';
+import { declaredExtent, parseNiftiHeader } from './niftiHeader.ts';
+import { readInputFile } from './inputFile.ts';
+import { assertDeclaredSizeFits } from './scanLimits.ts';
 import type { NiftiHeader, NiftiImage, VoxelArray } from './niftiTypes.ts';
 
 export interface ReadOptions {
@@ -30,6 +31,8 @@ function voxelsOf(plain: Uint8Array, header: NiftiHeader, shape: [number, number
 }
 
 function decode(plain: Uint8Array, file: string, opts: ReadOptions): NiftiImage {
+  const declared = declaredExtent(plain, file);
+  assertDeclaredSizeFits(declared.end, declared.what, file);
   const header = parseNiftiHeader(plain, file);
   const frames = frameCount(header);
   if (frames > 1 && !opts.firstFrameOnly) {
@@ -48,11 +51,6 @@ export function readNifti(bytes: Uint8Array, fileName: string, opts: ReadOptions
 }
 
 export async function readNiftiFile(path: string, opts: ReadOptions = {}): Promise<NiftiImage> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new NiftiError(path, fileSystemProblem(err, 'read'));
-  }
+  const bytes = readInputFile(path);
   return decode(isGzip(bytes) ? await gunzipBytesAsync(bytes, path) : bytes, path, opts);
 }

@@ -1,7 +1,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -10,7 +11,7 @@ import type { ProjectInfo } from '../../shared/types.ts';
 import { BridgeClient } from '../../renderer/src/api/bridgeClient.ts';
 import { createAppContext, type AppContext } from '../api/appContext.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
-import { startBridge, type Bridge } from './bridgeServer.ts';
+import { MAX_REQUEST_BYTES, startBridge, type Bridge } from './bridgeServer.ts';
 
 let ctx: AppContext;
 let bridge: Bridge;
@@ -125,4 +126,108 @@ test('the sample project is readable through the bridge', async () => {
   assert.deepEqual(volume.annotatedSlices, { i: 0, j: 0, k: 3 });
   const scan = await client.call('volumes.scan', { id: volume.id });
   assert.deepEqual(new Uint8Array(scan), new Uint8Array(readFileSync(new URL('../../resources/sample/colin27-t1.nii.gz', import.meta.url))));
+});
+
+test('a malformed URL or percent-escape in an API or static path is a 400, not a 500', async () => {
+  for (const path of ['/api/%E0%A4%A', '/api/projects.current%', '/api/%ZZ']) {
+    const res = await raw(path, { method: 'POST', headers: { 'X-Atrium-Token': bridge.token } });
+    assert.equal(res.status, 400, path);
+    assert.match(res.body, /malformed/, path);
+  }
+  for (const path of ['/%E0%A4%A', '/assets/%', '/%c0%af', '//', 'http://[']) assert.equal((await raw(path)).status, 400, path);
+  assert.equal((await raw('//', { method: 'POST', headers: { 'X-Atrium-Token': bridge.token } })).status, 400);
+});
+
+test('an event-socket upgrade with an unparsable URL is refused and the bridge stays up', async () => {
+  const status = await new Promise<string>((resolve, reject) => {
+    const socket = connect(bridge.port, '127.0.0.1', () =>
+      socket.write(`GET // HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${'a'.repeat(22)}==\r\n\r\n`),
+    );
+    let head = '';
+    socket.on('data', (chunk) => (head += chunk));
+    socket.on('close', () => resolve(head.split('\r\n')[0]));
+    socket.on('error', reject);
+  });
+  assert.match(status, /^HTTP\/1\.1 4\d\d /);
+  assert.equal((await raw('/')).status, 200, 'still serving');
+});
+
+/** Sends headers (and `body`, if any) and reports the status, or fails if no answer comes within a second. */
+function declared(port: number, headers: Record<string, string>, body?: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/projects.current', method: 'POST', headers: { 'X-Atrium-Token': bridge.token, ...headers } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.setTimeout(1000, () => req.destroy(new Error('no answer: the bridge is waiting for the body')));
+    req.on('error', reject);
+    if (body) req.write(body);
+    else req.flushHeaders();
+  });
+}
+
+test('a body declared larger than the limit is refused with 413 before any of it is read', async () => {
+  assert.equal(await declared(bridge.port, { 'Content-Length': String(MAX_REQUEST_BYTES + 1) }), 413);
+});
+
+test('a body without a declared length is counted and refused with 413 once over the limit', async () => {
+  const small = await startBridge({ handlers: ctx.handlers, hub: ctx.hub, token: bridge.token, maxRequestBytes: 1000 });
+  try {
+    assert.equal(await declared(small.port, { 'Content-Length': '1001' }), 413);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: small.port, path: '/api/projects.current', method: 'POST', headers: { 'X-Atrium-Token': bridge.token, 'Transfer-Encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 5; i++) req.write(new Uint8Array(400));
+      req.end();
+    });
+    assert.equal(status, 413);
+  } finally {
+    await small.close();
+  }
+});
+
+test('a scan or label file missing from the project folder is reported without the folder\'s path', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'atrium-bridge-missing-'));
+  await client.call('projects.create', { path: join(home, 'Missing') });
+  const store = ctx.workspace.requireProject();
+  const p = makePhantom({ shape: [16, 12, 6] });
+  const scan = p.scanBytes.buffer as ArrayBuffer;
+  const labels = p.labelBytes.buffer as ArrayBuffer;
+  const noScan = await client.call('volumes.import', { scan, scanFileName: 'noscan.nii.gz', labels, labelsFileName: 'l.nii.gz' });
+  const noLabels = await client.call('volumes.import', { scan, scanFileName: 'nolabels.nii.gz', labels, labelsFileName: 'l.nii.gz' });
+  rmSync(store.file(store.volumeFiles(noScan.id)!.scanFile));
+  rmSync(store.file(store.volumeFiles(noLabels.id)!.labelsFile!));
+  const refusals: [string, Promise<unknown>, RegExp][] = [
+    ['volumes.scan', client.call('volumes.scan', { id: noScan.id }), /^the scan file of volume "noscan" is missing from the project folder/],
+    ['volumes.labels', client.call('volumes.labels', { id: noScan.id }), /^the scan file of volume "noscan" is missing from the project folder/],
+    ['volumes.labels', client.call('volumes.labels', { id: noLabels.id }), /^the label file of volume "nolabels" is missing from the project folder/],
+  ];
+  for (const [method, call, message] of refusals) {
+    await assert.rejects(call, (err: unknown) => {
+      assert.ok(err instanceof ApiError, method);
+      assert.equal(err.code, 'not-found', method);
+      assert.match(err.message, message, method);
+      assert.ok(!err.message.includes(home), `${method}: ${err.message}`);
+      return true;
+    });
+  }
+});
+
+test('no error names the project folder\'s absolute path, whatever file failed and how', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'atrium-bridge-loop-'));
+  await client.call('projects.create', { path: join(home, 'Loop') });
+  const store = ctx.workspace.requireProject();
+  const info = await client.call('volumes.import', { scan: makePhantom({ shape: [8, 8, 4] }).scanBytes.buffer as ArrayBuffer, scanFileName: 'loop.nii.gz' });
+  const scanFile = store.file(store.volumeFiles(info.id)!.scanFile);
+  rmSync(scanFile);
+  symlinkSync(scanFile, scanFile);
+  await assert.rejects(client.call('volumes.scan', { id: info.id }), (err: unknown) => {
+    assert.ok(err instanceof ApiError);
+    assert.ok(!err.message.includes(home), err.message);
+    assert.match(err.message, /scans[/\\]/, 'the file is named by its place in the project');
+    return true;
+  });
 });

@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, EVENT_NAMES, type ApiHandlers } from '../../shared/api.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import { dispatch, toApiError } from '../api/handlers.ts';
+import { formatBytes } from '../io/scanLimits.ts';
 import type { EventHub } from '../api/events.ts';
 
 export interface BridgeOptions {
@@ -17,6 +18,8 @@ export interface BridgeOptions {
   port?: number;
   /** Fixed token for tests; a random one per start otherwise. */
   token?: string;
+  /** A smaller body limit for tests; MAX_REQUEST_BYTES otherwise. */
+  maxRequestBytes?: number;
 }
 
 export interface Bridge {
@@ -28,7 +31,8 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const MAX_REQUEST_BYTES = 2 * 1024 ** 3;
+/** The largest request body the bridge accepts (a scan and its label map, framed); a larger one is refused before it is kept. */
+export const MAX_REQUEST_BYTES = 2 * 1024 ** 3;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm',
@@ -42,6 +46,7 @@ const MIME: Record<string, string> = {
  */
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  const maxRequestBytes = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
   let port = 0;
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err) => sendError(res, toApiError(err)));
@@ -53,14 +58,20 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (!allowedHost(req.headers.host)) return sendError(res, new ApiError('unauthorized', 'wrong host'), 403);
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = requestUrl(req, port);
+    if (!url) return sendError(res, new ApiError('invalid-request', 'the request URL does not parse'));
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return sendError(res, new ApiError('invalid-request', 'API calls are POST'), 405);
       if (!tokenMatches(req.headers['x-atrium-token'], token)) {
         return sendError(res, new ApiError('unauthorized', 'missing or wrong token'), 401);
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
-      const body = await readBody(req);
+      const method = decodePath(url.pathname.slice('/api/'.length));
+      const body = Number(req.headers['content-length'] ?? 0) > maxRequestBytes ? null : await readBody(req, maxRequestBytes);
+      if (!body) {
+        // What is left of the body is never parsed, so this connection cannot carry another request.
+        res.setHeader('Connection', 'close');
+        return sendError(res, new ApiError('bad-input', `the request is larger than the ${formatBytes(maxRequestBytes)} the bridge accepts in one call`), 413);
+      }
       let params: unknown;
       try {
         params = body.byteLength ? decodeFrame(body) : {};
@@ -76,7 +87,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   function serveStatic(pathname: string, res: ServerResponse): void {
     if (!opts.staticDir) return sendError(res, new ApiError('not-found', 'no renderer build is served'), 404);
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const relative = normalize(decodePath(pathname)).replace(/^([/\\])+/, '');
     let file = join(opts.staticDir, relative || 'index.html');
     if (!file.startsWith(opts.staticDir + sep) && file !== opts.staticDir) {
       return sendError(res, new ApiError('not-found', 'not found'), 404);
@@ -95,10 +106,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = requestUrl(req, port);
     const origin = req.headers.origin;
     const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== '/events' || !allowedHost(req.headers.host) || !originOk || !tokenMatches(url.searchParams.get('token') ?? undefined, token)) {
+    if (url?.pathname !== '/events' || !allowedHost(req.headers.host) || !originOk || !tokenMatches(url.searchParams.get('token') ?? undefined, token)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -142,15 +153,42 @@ function tokenMatches(given: string | string[] | undefined, token: string): bool
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    total += (chunk as Buffer).length;
-    if (total > MAX_REQUEST_BYTES) throw new ApiError('bad-input', 'request too large');
-    chunks.push(chunk as Buffer);
+/** The request's URL, or null for one that does not parse (`//`, `http://[`): the client's mistake, not a server failure. */
+function requestUrl(req: IncomingMessage, port: number): URL | null {
+  try {
+    return new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+  } catch {
+    return null;
   }
-  return Buffer.concat(chunks);
+}
+
+/** A URL path decoded; a malformed percent-escape is the client's mistake (400), not a server failure. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new ApiError('invalid-request', 'the URL path holds a malformed percent-escape');
+  }
+}
+
+/**
+ * The request body, or null as soon as it passes `limit` bytes. Counted as it arrives, for a
+ * body sent without a Content-Length; after the limit the rest flows past without being kept.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total <= limit) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd);
+      chunks.length = 0;
+      resolve(null);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 function sendFrame(res: ServerResponse, status: number, value: unknown): void {

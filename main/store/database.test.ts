@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, openDatabase, SchemaTooNewError, schemaVersion } from './database.ts';
 import { migrations, SCHEMA_VERSION } from './migrations.ts';
+import { failAbandonedRuns } from './runOwnership.ts';
 
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'atrium-db-')), 'atrium.sqlite');
 
@@ -37,6 +38,18 @@ test('an older database keeps its rows when migrated', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.ok(tables(db).includes('runs'));
   assert.deepEqual(db.prepare('SELECT id, name FROM volumes').all(), [{ id: 'v1', name: 'brain' }]);
+  db.close();
+});
+
+test('runs recorded before schema 7 have no owner, so a run left running then is taken for an abandoned one', () => {
+  const file = tempFile();
+  const old = new Database(file);
+  migrate(old, file, 6);
+  old.prepare(`INSERT INTO runs (id, method, model, backend, config, status, created_at) VALUES ('r1', 'supervised', 'unet2d', '', '{}', 'running', 'now')`).run();
+  old.close();
+  const db = openDatabase(file, { create: false });
+  assert.deepEqual(db.prepare('SELECT owner_pid, owner_start, owner_host, owner_since FROM runs').get(), { owner_pid: null, owner_start: null, owner_host: null, owner_since: null });
+  assert.deepEqual(failAbandonedRuns(db), ['r1']);
   db.close();
 });
 

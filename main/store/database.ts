@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { migrations, SCHEMA_VERSION } from './migrations.ts';
+import { assertDatabaseSound, damagedError, isCorruptionError } from './databaseCheck.ts';
 
 export type Db = Database.Database;
 
@@ -19,11 +20,15 @@ export class SchemaTooNewError extends Error {
 /**
  * Opens (creating if asked) a project database: WAL so readers never block the writer,
  * foreign keys enforced, and pending migrations applied in one transaction each so a crash
- * mid-migration leaves the previous version intact.
+ * mid-migration leaves the previous version intact. An existing database is checked first
+ * (quick_check, read-only) and refused with DamagedDatabaseError when missing, empty or damaged:
+ * SQLite would otherwise take a 0-byte file for a new database and keep writing into a damaged one.
  */
 export function openDatabase(file: string, opts: { create: boolean }): Db {
-  const db = new Database(file, { fileMustExist: !opts.create });
+  if (!opts.create) assertDatabaseSound(file);
+  let db: Db | undefined;
   try {
+    db = new Database(file, { fileMustExist: !opts.create });
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = FULL');
@@ -31,7 +36,8 @@ export function openDatabase(file: string, opts: { create: boolean }): Db {
     migrate(db, file);
     return db;
   } catch (err) {
-    db.close();
+    db?.close();
+    if (isCorruptionError(err)) throw damagedError(file, (err as { code: string }).code === 'SQLITE_NOTADB' ? 'not-a-database' : 'damaged', [(err as Error).message]);
     throw err;
   }
 }

@@ -125,6 +125,15 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN confident REAL;
   ALTER TABLE runs ADD COLUMN agreement REAL;
   `,
+  // 7: the process that owns a run while it trains (see runOwnership.ts): its PID, its start
+  // time where the system tells it (a reused PID is then not taken for the owner), its host and
+  // when it took the run; all NULL when no process owns it.
+  `
+  ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+  ALTER TABLE runs ADD COLUMN owner_start TEXT;
+  ALTER TABLE runs ADD COLUMN owner_host TEXT;
+  ALTER TABLE runs ADD COLUMN owner_since TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

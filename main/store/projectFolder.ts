@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { DamagedDatabaseError } from './damagedDatabaseError.ts';
 
 /** Layout of a project on disk: NAME.atrium/ with the database and one folder per file kind. */
 export const DATABASE_FILE = 'atrium.sqlite';
@@ -51,5 +52,17 @@ export function findProjectFolder(path: string): string {
   if (!existsSync(candidates[0]) && !existsSync(candidates[1])) {
     throw new ProjectFolderError(`${path}: no such project folder`);
   }
+  // A project that lost its database still holds the user's scans: say how to rescue them.
+  for (const folder of candidates) {
+    const scanFiles = countScanFiles(folder);
+    if (scanFiles > 0) throw new DamagedDatabaseError(join(folder, DATABASE_FILE), 'missing', { scanFiles });
+  }
   throw new ProjectFolderError(`${path}: not an Atrium project (no ${DATABASE_FILE} inside)`);
+}
+
+/** Scan files (not temp files) in a project folder's scans/; 0 when there is no such folder. */
+export function countScanFiles(folder: string): number {
+  const scans = join(folder, 'scans');
+  if (!existsSync(scans)) return 0;
+  return readdirSync(scans).filter((name) => !name.startsWith('.')).length;
 }

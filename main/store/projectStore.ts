@@ -4,8 +4,11 @@ import type { Axis, LabelClass, ProbeFigures, RunInfo, ValidationKind, VolumeInf
 import { AXES } from '../../shared/types.ts';
 import { openDatabase, schemaVersion, type Db } from './database.ts';
 import { createProjectFolder, DATABASE_FILE, findProjectFolder, projectName } from './projectFolder.ts';
+import { failAbandonedRuns } from './runOwnership.ts';
+import { cleanLeftovers, NOTHING_CLEANED, type LeftoverCleanup } from './projectLeftovers.ts';
 
 export interface NewVolume {
+  /** The name wanted; when a volume has it already, the first free of `name-2`, `name-3`… is used. */
   name: string;
   scanFile: string;
   labelsFile: string | null;
@@ -86,6 +89,8 @@ export class ProjectStore {
   private constructor(
     readonly folder: string,
     readonly db: Db,
+    /** Leftovers of interrupted writes that opening removed or moved to lost+found/. */
+    readonly cleaned: LeftoverCleanup = NOTHING_CLEANED,
   ) {}
 
   static create(path: string): ProjectStore {
@@ -95,7 +100,13 @@ export class ProjectStore {
 
   static open(path: string): ProjectStore {
     const folder = findProjectFolder(path);
-    return new ProjectStore(folder, openDatabase(join(folder, DATABASE_FILE), { create: false }));
+    const db = openDatabase(join(folder, DATABASE_FILE), { create: false });
+    try {
+      return new ProjectStore(folder, db, cleanLeftovers(folder, db));
+    } catch (err) {
+      db.close();
+      throw err;
+    }
   }
 
   get name(): string {
@@ -157,29 +168,35 @@ export class ProjectStore {
     ).map((r) => r.slice);
   }
 
-  hasVolumeNamed(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM volumes WHERE name = ?').get(name) !== undefined;
-  }
-
   /** Records an imported volume, its annotated slices and any new classes atomically. */
   addVolume(id: string, v: NewVolume): void {
     const now = new Date().toISOString();
+    // IMMEDIATE: the write lock is taken before the name is chosen, so another process importing
+    // the same name at the same moment waits (busy_timeout) and then sees this row.
     this.db.transaction(() => {
-      const insertClass = this.db.prepare('INSERT INTO label_classes (value, name, color) VALUES (?, ?, ?)');
+      const name = this.freeVolumeName(v.name);
+      // another import may have created the same new class meanwhile, with the same defaults
+      const insertClass = this.db.prepare('INSERT INTO label_classes (value, name, color) VALUES (?, ?, ?) ON CONFLICT (value) DO NOTHING');
       for (const c of v.newClasses) insertClass.run(c.value, c.name, c.color);
       this.db
         .prepare(
           `INSERT INTO volumes (id, name, scan_file, labels_file, shape, spacing, datatype, orientation, affine, source_name, imported_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, v.name, v.scanFile, v.labelsFile, JSON.stringify(v.shape), JSON.stringify(v.spacing), v.datatype,
+        .run(id, name, v.scanFile, v.labelsFile, JSON.stringify(v.shape), JSON.stringify(v.spacing), v.datatype,
           v.orientation, JSON.stringify(v.affine), v.sourceName, now);
       const insertSlice = this.db.prepare(
         `INSERT INTO annotated_slices (volume_id, axis, slice, state, updated_at) VALUES (?, ?, ?, 'annotated', ?)`,
       );
       for (const axis of AXES) for (const s of v.annotated[axis] ?? []) insertSlice.run(id, axis, s, now);
-      this.logEvent('volume.imported', { id, name: v.name, source: v.sourceName });
-    })();
+      this.logEvent('volume.imported', { id, name, source: v.sourceName });
+    }).immediate();
+  }
+
+  private freeVolumeName(wanted: string): string {
+    const taken = (name: string) => this.db.prepare('SELECT 1 FROM volumes WHERE name = ?').get(name) !== undefined;
+    if (!taken(wanted)) return wanted;
+    for (let n = 2; ; n++) if (!taken(`${wanted}-${n}`)) return `${wanted}-${n}`;
   }
 
   removeVolume(id: string): void {
@@ -297,9 +314,9 @@ export class ProjectStore {
     return row && { id: row.id, labelsFile: row.labels_file, probabilitiesFile: row.probabilities_file };
   }
 
-  /** Marks runs left 'running' or 'queued' by a process that died (crash, kill -9) as failed, so they can be resumed. */
-  failInterruptedRuns(): number {
-    return this.db.prepare(`UPDATE runs SET status = 'failed', summary = '{"error":"interrupted: Atrium stopped while this run was going"}' WHERE status IN ('running', 'queued')`).run().changes;
+  /** Fails the runs whose owning process is gone (crash, kill -9), so they can be resumed; see runOwnership.ts. */
+  failAbandonedRuns(): string[] {
+    return failAbandonedRuns(this.db);
   }
 
   logEvent(kind: string, payload: unknown): void {

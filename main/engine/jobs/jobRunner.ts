@@ -134,6 +134,11 @@ class Job {
       serialization: 'advanced',
     });
     this.child = child;
+    // A caller that exits without shutdown() (process.exit, an uncaught error) takes its worker
+    // with it rather than leave it computing for nobody.
+    const stopWorker = () => child.kill();
+    process.once('exit', stopWorker);
+    child.once('exit', () => process.off('exit', stopWorker));
     child.on('message', (m: WorkerMessage) => this.onMessage(m));
     child.on('error', (err) => this.end(new JobFailedError(`could not start the job process: ${err.message}`, 'internal')));
     child.on('exit', (code, signal) => {

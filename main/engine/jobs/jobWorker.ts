@@ -20,9 +20,25 @@ import { decodeCheckpointFile, decodeModelFile, encodeCheckpointFile, encodeMode
 let cancelled = false;
 /** A prediction with the model so far was asked for (RunnerMessage `snapshot`). */
 let snapshotWanted = false;
+/** The result is sent and this worker closes the channel itself. */
+let ending = false;
+
+// The parent is gone (killed, crashed, or exited without shutting its runner down): nobody will
+// record what this job produces, and the stdout/stderr it shared may be closed, so stop at once
+// and quietly. The checkpoints written so far stay for a resume.
+process.on('disconnect', () => {
+  if (!ending) process.exit();
+});
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 
 function send(m: WorkerMessage): void {
-  process.send?.(m);
+  // A send racing the parent's death fails with EPIPE; without a callback that error would be
+  // thrown as an unhandled 'error' event with its stack trace. 'disconnect' follows and ends the worker.
+  if (process.connected) process.send?.(m, undefined, undefined, () => undefined);
 }
 
 async function loadInitialModel(initial: InitialModel | undefined): Promise<TrainRequest['initialModel']> {
@@ -128,6 +144,7 @@ process.on('message', (m: RunnerMessage) => {
       const input = err instanceof TrainingInputError;
       send({ type: 'failed', error: err instanceof Error ? err.message : String(err), kind: input ? 'input' : 'internal' });
     } finally {
+      ending = true;
       process.disconnect?.();
     }
   })();

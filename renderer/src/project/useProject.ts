@@ -50,6 +50,7 @@ export function useProject(report: (err: unknown, context?: string) => void): Pr
         const [info, current] = await Promise.all([api.call('app.info', {}), api.call('projects.current', {})]);
         if (!live) return;
         setAppInfo(info);
+        for (const problem of info.startupProblems) reportRef.current(new Error(problem), 'A recent project was not reopened');
         if (current) {
           setProject(current);
         } else {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch (CPU) side of `npm run bench:cpu`: the same U-Net 2D and V-Net 3D as Atrium's
-engine (methods.md section 1), timed on the same cases with the same thread count.
+engine (docs/methods.md §1), timed on the same cases with the same thread count.
 
     python3 scripts/bench_cpu_torch.py --threads N --cases '<json list>'
 
@@ -132,7 +132,7 @@ def supervised_loss(logits, target, classes):
 
 def train_ms(c):
     model = build(c['kind'], c['classes']).train()
-    # As methods.md's CrossMatch: SGD (Nesterov) for the 2-D net, AdamW for the 3-D one.
+    # As docs/methods.md's CrossMatch: SGD (Nesterov) for the 2-D net, AdamW for the 3-D one.
     if c['kind'] == 'unet2d':
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, nesterov=True, weight_decay=1e-4)
     else:

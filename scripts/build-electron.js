@@ -14,9 +14,10 @@ const common = {
   logLevel: 'warning',
   // tfjs-backend-cpu registers itself on import but declares no side effects: keep such imports.
   ignoreAnnotations: true,
-  // import.meta.url has no meaning in CJS: make it point where main/api/appContext.ts sits, two folders below the app root.
+  // import.meta.url has no meaning in CJS: make it point where main/api/codeVersion.ts sits, two folders below
+  // the app root, for its REPO_ROOT. The native addon's place comes from the Electron main (ATRIUM_NATIVE_ADDON).
   define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('url').pathToFileURL(require('path').join(__dirname, '..', '..', 'main', 'api', 'appContext.js')).href;" },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(require('path').join(__dirname, '..', '..', 'main', 'api', 'codeVersion.js')).href;" },
 };
 
 await build({

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
-import { TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from './training.ts';
+import { MODEL_CHOICES } from './networks.ts';
+import { OPTIMIZER_NAMES, trainParameterProblem, type RangedTrainParameter } from './training.ts';
 import { volumeNameProblem } from './volumeName.ts';
 import type {
   AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionComparisonResult, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, ReviewRound, TrainPreflight, VolumeInfo,
@@ -29,29 +30,33 @@ const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #e6194b');
 const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
 
 function ranged(key: RangedTrainParameter) {
-  const { min, max, integer } = TRAIN_PARAMETER_RANGES[key];
-  return (integer ? z.number().int() : z.number()).min(min).max(max).optional();
+  return z.number().superRefine((n, ctx) => {
+    const problem = trainParameterProblem(key, n);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  }).optional();
 }
 
 /** What a training run can be asked for (every field optional: defaults come from the data and the backend). */
 const trainParameters = z.object({
-  /** Default supervised for a new run; a resumed run keeps its own unless given. */
+  /** DEFAULT_METHOD for a new run; a resumed run keeps its own unless given. */
   method: z.enum(METHOD_NAMES).optional(),
   /** The method's options by key (see `methods.list`); unknown keys and bad values are refused by the engine. */
   methodOptions: z.record(z.string().regex(/^[A-Za-z]{1,40}$/), z.union([z.number(), z.boolean(), z.string().max(40)])).optional(),
-  model: z.enum(['auto', 'unet2d', 'vnet3d']).optional(),
-  axis: z.enum(['i', 'j', 'k']).optional(),
+  model: z.enum(MODEL_CHOICES).optional(),
+  axis: axis.optional(),
   iterations: ranged('iterations'),
   /** Time budget; without it (and without iterations) DEFAULT_TIME_BUDGET_MINUTES. */
   maxMinutes: ranged('maxMinutes'),
   batchSize: ranged('batchSize'),
   width: ranged('width'),
   seed: z.number().int().min(0).optional(),
-  optimizer: z.enum(['sgd', 'adamw']).optional(),
+  optimizer: z.enum(OPTIMIZER_NAMES).optional(),
   learningRate: z.number().positive().max(10).optional(),
   /** Start from this run's model ('current': the project's current one), fine-tuning it with the annotations as they are now. */
   continueFrom: z.union([runId, z.literal('current')]).optional(),
 });
+/** The training parameters as the schema passes them on: what the engine's jobs are given (main/engine/jobs/jobSpec.ts). */
+export type TrainRequestParameters = z.output<typeof trainParameters>;
 
 export const requestSchemas = {
   'app.info': z.object({}).strict(),

@@ -1,16 +1,17 @@
 /**
- * The training methods Atrium offers and the options each one takes (methods.md §3): one
+ * The training methods Atrium offers and the options each one takes (docs/methods.md §3): one
  * table that the engine validates requests against, the CLI parses `--option key=value`
  * with, and the UI lists. Plain data and pure functions only.
  */
 
+import type { NetworkKind } from './networks.ts';
+
 export const METHOD_NAMES = ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export type NetworkKind = 'unet2d' | 'vnet3d';
 export type OptionValue = number | boolean | string;
 /** A default that differs between the 2D and the 3D setting of a paper. */
-export type PerNetwork<T> = T | { unet2d: T; vnet3d: T };
+export type PerNetwork<T> = T | Record<NetworkKind, T>;
 
 /** The value of an option whose default the engine works out for each run (e.g. from the run's length). */
 export const AUTO = 'auto';
@@ -204,30 +205,49 @@ export function resolveMethodOptions(
 }
 
 function convert(method: string, option: MethodOptionSpec, value: OptionValue): OptionValue {
-  const where = `option ${option.key} of ${method}`;
+  const parsed = parseOptionValue(option, value);
+  if ('problem' in parsed) throw new MethodOptionError(`option ${option.key} of ${method} ${parsed.problem}`);
+  return parsed.value;
+}
+
+/**
+ * One value of `option` checked and converted: numbers and booleans may come as text (a
+ * command line, a form field), AUTO stands for itself where the engine works the value out.
+ * @returns the value, or what is wrong with it in words that follow the option's key
+ *   ("must lie in 0…10 (got 11)"): the one wording of the engine, the CLI and the Train tab.
+ */
+export function parseOptionValue(option: MethodOptionSpec, value: OptionValue): { value: OptionValue } | { problem: string } {
   switch (option.kind) {
     case 'number':
     case 'integer': {
-      if (option.default === AUTO && value === AUTO) return AUTO;
+      if (option.default === AUTO && value === AUTO) return { value: AUTO };
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) throw new MethodOptionError(`${where} must be a number${option.default === AUTO ? ' or auto' : ''} (got "${value}")`);
-      if (option.kind === 'integer' && !Number.isInteger(n)) throw new MethodOptionError(`${where} must be an integer (got ${n})`);
-      if (n < option.min || n > option.max) throw new MethodOptionError(`${where} must lie in ${option.min}…${option.max} (got ${n})`);
-      return n;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return { problem: `must be a number${option.default === AUTO ? ' or auto' : ''} (got "${value}")` };
+      if (option.kind === 'integer' && !Number.isInteger(n)) return { problem: `must be an integer (got ${n})` };
+      if (n < option.min || n > option.max) return { problem: `must lie in ${option.min}…${option.max} (got ${n})` };
+      return { value: n };
     }
     case 'boolean': {
-      if (typeof value === 'boolean') return value;
-      if (value === 'true' || value === '1') return true;
-      if (value === 'false' || value === '0') return false;
-      throw new MethodOptionError(`${where} must be true or false (got "${value}")`);
+      if (typeof value === 'boolean') return { value };
+      if (value === 'true' || value === '1') return { value: true };
+      if (value === 'false' || value === '0') return { value: false };
+      return { problem: `must be true or false (got "${value}")` };
     }
     case 'choice': {
       if (typeof value !== 'string' || !option.choices.includes(value)) {
-        throw new MethodOptionError(`${where} must be one of ${option.choices.join(', ')} (got "${value}")`);
+        return { problem: `must be one of ${option.choices.join(', ')} (got "${value}")` };
       }
-      return value;
+      return { value };
     }
   }
+}
+
+/**
+ * Whether `method` can train with batches of `batchSize` labelled samples.
+ * @returns null, or the problem in words that follow the method's name.
+ */
+export function batchSizeProblem(method: MethodSpec, batchSize: number): string | null {
+  return batchSize < method.minBatchSize ? `needs a batch of at least ${method.minBatchSize} samples (got ${batchSize})` : null;
 }
 
 /** Parses `key=value` words (the CLI's `--option`) into a record for resolveMethodOptions. */

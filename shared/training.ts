@@ -1,6 +1,7 @@
 /**
  * Training parameters the API, the command line, the Train tab and the engine share: their
- * ranges and the time budget a run gets when none is given. Plain data only.
+ * ranges, the optimisers and the time budget a run gets when none is given. Plain data and
+ * pure functions only.
  */
 
 /** Allowed values of the numeric training parameters (inclusive). */
@@ -12,6 +13,21 @@ export const TRAIN_PARAMETER_RANGES = {
 } as const;
 
 export type RangedTrainParameter = keyof typeof TRAIN_PARAMETER_RANGES;
+
+/**
+ * What is wrong with `value` for the parameter `key`, in words that follow the parameter's name
+ * ("must be a whole number between 1 and 1000000"), or null when it lies in the range: the one
+ * wording of the API, the command line and the Train tab, which are where requests come in.
+ */
+export function trainParameterProblem(key: RangedTrainParameter, value: number): string | null {
+  const { min, max, integer } = TRAIN_PARAMETER_RANGES[key];
+  const fits = Number.isFinite(value) && (!integer || Number.isInteger(value)) && value >= min && value <= max;
+  return fits ? null : `must be a${integer ? ' whole' : ''} number between ${min} and ${max}`;
+}
+
+/** The optimisers a run can ask for (main/engine/training/createOptimizer.ts). */
+export const OPTIMIZER_NAMES = ['sgd', 'adamw'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /**
  * Minutes of training one click buys when neither a budget nor a number of iterations is given.

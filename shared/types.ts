@@ -1,4 +1,5 @@
 /** Plain data types shared by the main process, the bridge and the renderer. No platform imports. */
+import type { NetworkKind } from './networks.ts';
 
 /** A voxel axis of the scan as stored (NIfTI dim[1], dim[2], dim[3]). */
 export type Axis = 'i' | 'j' | 'k';
@@ -236,7 +237,7 @@ export interface TrainingDataSummary {
 export interface TrainPlan {
   backend: { name: string; device: string; reason: string };
   method: string;
-  model: 'unet2d' | 'vnet3d';
+  model: NetworkKind;
   /** Slice axis of a 2D model. */
   axis: Axis | null;
   iterations: number;

@@ -10,6 +10,8 @@
  */
 export const MAX_VOLUME_NAME_BYTES = 200;
 
+// Control characters are exactly what this expression is for.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/gu;
 const FORBIDDEN = new RegExp(`[/\\\\:*?"<>|]|${CONTROL.source}`, 'gu');
 /** Windows refuses these as file names, whatever follows the first dot. */

@@ -10,6 +10,7 @@ import { ProjectStore } from '../store/projectStore.ts';
 import { importVolume } from '../api/volumeImport.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { AnnotationService, type AnnotationOptions } from './annotationService.ts';
+import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const SHAPE: [number, number, number] = [12, 10, 6];
 const [NI, NJ] = SHAPE;
@@ -241,8 +242,8 @@ test('compaction writes a new snapshot, removes the old file and keeps the histo
 test('an edit that fails to persist (disk full) is not applied in memory either', () => {
   const { service, id, store, path } = setup();
   service.paint(id, 'k', 0, run(0, 0, 0, 2), 1);
-  const pages = store.db.pragma('page_count', { simple: true }) as number;
-  store.db.pragma(`max_page_count = ${pages + 2}`);
+  const pages = storeDatabase(store).pragma('page_count', { simple: true }) as number;
+  storeDatabase(store).pragma(`max_page_count = ${pages + 2}`);
   let failure: Error | undefined;
   let before = service.currentLabels(id);
   let revision = 1;

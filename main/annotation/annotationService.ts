@@ -7,7 +7,8 @@ import { AXES } from '../../shared/types.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
 import { readNifti, shapeOf, spacingOf, writeNifti, type NiftiHeader } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
-import { AnnotationJournal, type EditKind, type EditRow } from '../store/annotationJournal.ts';
+import { ownedArrayBuffer } from '../io/bytes.ts';
+import type { AnnotationJournal, EditKind, EditRow } from '../store/annotationJournal.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { floodFill2d } from './fill2d.ts';
 import { interpolateSlices } from './interpolateSlices.ts';
@@ -114,7 +115,7 @@ export class AnnotationService {
     private readonly store: ProjectStore,
     options: AnnotationOptions = {},
   ) {
-    this.journal = new AnnotationJournal(store.db);
+    this.journal = store.annotationJournal();
     this.options = { ...DEFAULTS, ...options };
   }
 
@@ -123,7 +124,7 @@ export class AnnotationService {
     return {
       volumeId,
       revision: vol.revision,
-      labels: toArrayBuffer(writeNifti(vol.template, vol.labels, { gzip: true })),
+      labels: ownedArrayBuffer(writeNifti(vol.template, vol.labels, { gzip: true })),
       slices: cloneSliceStates(vol.slices),
       reviews: this.sliceReviews(volumeId),
       ...this.undoState(vol),
@@ -535,8 +536,8 @@ export class AnnotationService {
     return {
       volumeId: vol.id,
       revision: vol.revision,
-      indices: toArrayBuffer(new Uint32Array(indices)),
-      values: toArrayBuffer(new Uint8Array(values)),
+      indices: ownedArrayBuffer(new Uint32Array(indices)),
+      values: ownedArrayBuffer(new Uint8Array(values)),
       slices: cloneSliceStates(vol.slices),
       reviews: this.sliceReviews(vol.id),
       ...this.undoState(vol),
@@ -567,7 +568,7 @@ export class AnnotationService {
     } else if (!this.pending.has(vol.id)) {
       this.pending.add(vol.id);
       setImmediate(() => {
-        if (!this.pending.delete(vol.id) || !this.store.db.open) return;
+        if (!this.pending.delete(vol.id) || !this.store.isOpen) return;
         this.tryCompact(vol.id);
       });
     }
@@ -676,8 +677,4 @@ export class AnnotationService {
       rows: rows.filter((r) => !(r.status === 'dropped' && r.seq > head.snapshotSeq)),
     };
   }
-}
-
-function toArrayBuffer(bytes: Uint8Array | Uint32Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }

@@ -41,9 +41,6 @@ export function updateClass(store: ProjectStore, req: { value: number; name?: st
     if (clash) throw new ApiError('conflict', `a class named "${clash.name}" already exists (value ${clash.value})`);
   }
   const next = { value: cls.value, name: req.name ?? cls.name, color: (req.color ?? cls.color).toLowerCase() };
-  store.db.transaction(() => {
-    store.db.prepare('UPDATE label_classes SET name = ?, color = ? WHERE value = ?').run(next.name, next.color, next.value);
-    store.logEvent('classes.updated', next);
-  })();
+  store.updateClass(next);
   return next;
 }

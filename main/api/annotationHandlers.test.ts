@@ -7,7 +7,8 @@ import type { ApiError } from '../../shared/api.ts';
 import type { AnnotationSnapshot, AnnotationUpdate, ExportedLabels, LabelClass, ProjectInfo, VolumeInfo } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
-import { arrayBufferOf, assertRefused } from '../../tests/support/apiAssertions.ts';
+import { ownedArrayBuffer } from '../io/bytes.ts';
+import { assertRefused } from '../../tests/support/apiAssertions.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
 import { dispatch } from './handlers.ts';
 
@@ -15,7 +16,7 @@ const SHAPE: [number, number, number] = [10, 8, 6];
 const [NI, NJ] = SHAPE;
 const at = (i: number, j: number, k: number) => i + NI * (j + NJ * k);
 const phantom = makePhantom({ shape: SHAPE, seed: 3 });
-const buffer = arrayBufferOf;
+const buffer = ownedArrayBuffer;
 
 let ctx: AppContext;
 let volume: VolumeInfo;

@@ -1,16 +1,11 @@
-import { ApiError, type ApiHandlers } from '../../shared/api.ts';
+import { ApiError } from '../../shared/api.ts';
 import type { AnnotationUpdate, ProjectInfo, SliceStates } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { addClass, updateClass } from '../annotation/labelClasses.ts';
+import type { DomainHandlers } from './domainHandlers.ts';
 import { exportedLabels } from './labelExport.ts';
-import { importLabelsOntoVolume } from './labelImport.ts';
 import type { Workspace } from './workspace.ts';
-
-type AnnotationMethods =
-  | 'classes.add' | 'classes.update' | 'classes.usage' | 'classes.remove'
-  | 'annotations.load' | 'annotations.paint' | 'annotations.fill' | 'annotations.interpolate' | 'annotations.setSliceState'
-  | 'annotations.undo' | 'annotations.redo' | 'annotations.export' | 'volumes.importLabels';
 
 function annotatedCount(states: SliceStates): number {
   return AXES.reduce((n, a) => n + states[a].filter((s) => s === 'annotated').length, 0);
@@ -20,7 +15,7 @@ function annotatedCount(states: SliceStates): number {
  * Label classes and annotation editing. `changed` tells every UI about the project when what
  * it lists changes (classes, a volume getting labels, annotated-slice counts), not on every stroke.
  */
-export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectInfo | null): Pick<ApiHandlers, AnnotationMethods> {
+export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectInfo | null): DomainHandlers<'classes' | 'annotations'> {
   const service = () => annotationService(ws.requireProject());
   const requireVolume = (id: string) => {
     if (!ws.requireProject().volumeFiles(id)) throw new ApiError('not-found', `no volume with id ${id}`);
@@ -74,12 +69,6 @@ export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectIn
     'annotations.export': async ({ volumeId, sidecar, content, runId }) => {
       requireVolume(volumeId);
       return exportedLabels(ws.requireProject(), volumeId, sidecar, { content, runId });
-    },
-    'volumes.importLabels': async (req) => {
-      const store = ws.requireProject();
-      importLabelsOntoVolume(store, { ...req, labels: new Uint8Array(req.labels) });
-      changed();
-      return store.volumes().find((v) => v.id === req.id)!;
     },
   };
 }

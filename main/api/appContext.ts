@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { ApiHandlers } from '../../shared/api.ts';
 import type { AppInfo } from '../../shared/types.ts';
 import { JobRunner, type JobRunnerOptions } from '../engine/jobs/jobRunner.ts';
+import { appVersion, REPO_ROOT } from './codeVersion.ts';
 import { EventHub } from './events.ts';
 import { createHandlers } from './handlers.ts';
 import { JobsService } from './jobs.ts';
@@ -14,12 +14,6 @@ export interface AppContext {
   hub: EventHub;
   jobs: JobsService;
   handlers: ApiHandlers;
-}
-
-export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
-
-export function appVersion(root = REPO_ROOT): string {
-  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Wires the workspace, the event hub and the handlers the same way for every shell. */

@@ -1,5 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { appVersion, REPO_ROOT } from './appContext.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The app root: two folders above this file (main/api/). In the Electron bundles, which are
+ * CommonJS, scripts/build-electron.js defines import.meta.url as this file's place under the
+ * app root, so the same expression holds there.
+ */
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+export function appVersion(root = REPO_ROOT): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 let cached: string | undefined;
 

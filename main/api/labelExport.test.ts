@@ -10,6 +10,7 @@ import { affineOf, readNifti, writeNifti } from '../io/index.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 import { exportedLabels, exportLabelMaps } from './labelExport.ts';
 import { importVolume } from './volumeImport.ts';
+import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const FIXTURES = new URL('../../tests/fixtures/nifti/', import.meta.url).pathname;
 const GEOMETRY_FIELDS = ['dim', 'pixdim', 'qformCode', 'sformCode', 'quaternB', 'quaternC', 'quaternD', 'qoffsetX', 'qoffsetY', 'qoffsetZ', 'srowX', 'srowY', 'srowZ', 'xyztUnits'] as const;
@@ -84,7 +85,7 @@ test('import derives and checks names so that an export stays in its folder', ()
 test('a project holding unsafe names from an older version still exports inside the folder, under safe distinct names', () => {
   const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-export-')), 'p'));
   const scan = readFileSync(join(FIXTURES, 'dt_int16.nii'));
-  const rename = (id: string, name: string) => store.db.prepare('UPDATE volumes SET name = ? WHERE id = ?').run(name, id);
+  const rename = (id: string, name: string) => storeDatabase(store).prepare('UPDATE volumes SET name = ? WHERE id = ?').run(name, id);
   const escaping = importVolume(store, { scan, scanFileName: 'one.nii' });
   const empty = importVolume(store, { scan, scanFileName: 'two.nii' });
   const dotted = importVolume(store, { scan, scanFileName: 'three.nii' });

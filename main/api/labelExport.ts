@@ -6,6 +6,7 @@ import type { ExportContent, ExportedLabels, RunInfo, SliceState } from '../../s
 import { AXES } from '../../shared/types.ts';
 import { shapeOf, writeNifti, type NiftiHeader } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { ownedArrayBuffer } from '../io/bytes.ts';
 import { fileInDirectory } from '../io/fileInDirectory.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { slicePlane } from '../annotation/slicePlane.ts';
@@ -77,7 +78,7 @@ function withoutAccepted(store: ProjectStore, volumeId: string, header: NiftiHea
 export function labelSidecar(store: ProjectStore, volumeId: string, choice: ExportChoice = WITH_ACCEPTED): string {
   const volume = store.volumes().find((v) => v.id === volumeId);
   if (!volume) throw new ApiError('not-found', `no volume with id ${volumeId}`);
-  const { source_name: sourceFile } = store.db.prepare('SELECT source_name FROM volumes WHERE id = ?').get(volumeId) as { source_name: string };
+  const sourceFile = store.volumeSourceName(volumeId);
   const service = annotationService(store);
   const states = service.sliceStates(volumeId);
   const reviews = service.sliceReviews(volumeId);
@@ -147,7 +148,7 @@ export function exportedLabels(store: ProjectStore, volumeId: string, sidecar: b
   return {
     volumeId,
     fileName: exportFileName(exportStems(store.volumes()).get(volumeId)!, choice),
-    nifti: nifti.buffer.slice(nifti.byteOffset, nifti.byteOffset + nifti.byteLength) as ArrayBuffer,
+    nifti: ownedArrayBuffer(nifti),
     sidecar: sidecar ? labelSidecar(store, volumeId, choice) : null,
   };
 }

@@ -7,10 +7,11 @@ import type { ReviewRound, VolumeInfo } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
-import { arrayBufferOf } from '../../tests/support/apiAssertions.ts';
+import { ownedArrayBuffer } from '../io/bytes.ts';
 import { createAppContext, type AppContext } from './appContext.ts';
 import { dispatch } from './handlers.ts';
 import { annotatedSlicesNow } from './reviewRounds.ts';
+import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const SHAPE: [number, number, number] = [4, 4, 6];
 const [NI, NJ] = SHAPE;
@@ -23,8 +24,8 @@ const call = (method: string, req: unknown) => dispatch(ctx.handlers, method, re
 /** Paints class 1 on the voxels given (the rest of the slice background): the slice becomes annotated. */
 async function annotate(k: number, voxels: number[]): Promise<void> {
   const slice = Array.from({ length: NI * NJ }, (_, p) => at(p % NI, Math.floor(p / NI), k));
-  await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: arrayBufferOf(Uint32Array.from(slice)), value: 0 });
-  if (voxels.length) await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: arrayBufferOf(Uint32Array.from(voxels)), value: 1 });
+  await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(slice)), value: 0 });
+  if (voxels.length) await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(voxels)), value: 1 });
 }
 
 /** A finished run with a model, recording what is annotated now, whose prediction is class 1 on `predicted`. */
@@ -32,7 +33,7 @@ function finishedRun(predicted: number[], minutesAgo: number): string {
   const store = ctx.workspace.requireProject();
   const id = store.newId();
   store.createRun({ id, method: 'supervised', model: 'unet2d', config: { annotatedAtStart: annotatedSlicesNow(store) } });
-  store.db.prepare('UPDATE runs SET created_at = ? WHERE id = ?').run(new Date(Date.now() - minutesAgo * 60_000).toISOString(), id);
+  storeDatabase(store).prepare('UPDATE runs SET created_at = ? WHERE id = ?').run(new Date(Date.now() - minutesAgo * 60_000).toISOString(), id);
   store.finishRun(id, { status: 'finished', summary: {}, model: { file: join('models', id, 'model.atrium-model'), iteration: 1 } });
   const labels = new Uint8Array(SHAPE[0] * SHAPE[1] * SHAPE[2]);
   for (const v of predicted) labels[v] = 1;
@@ -48,7 +49,7 @@ before(async () => {
   ctx = createAppContext({ shell: 'browser', home });
   ctx.workspace.create(join(home, 'P'));
   await call('classes.add', { name: 'A', color: '#e6194b' });
-  volume = (await call('volumes.import', { scan: arrayBufferOf(phantom.scanBytes), scanFileName: 'scan.nii.gz' })) as VolumeInfo;
+  volume = (await call('volumes.import', { scan: ownedArrayBuffer(phantom.scanBytes), scanFileName: 'scan.nii.gz' })) as VolumeInfo;
 });
 
 after(() => ctx.workspace.close());

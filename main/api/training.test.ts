@@ -8,7 +8,6 @@ import { ApiError } from '../../shared/api.ts';
 import { JobFailedError, type JobHandle, type JobRunner } from '../engine/jobs/jobRunner.ts';
 import type { JobSpec, TrainJobSpec } from '../engine/jobs/jobSpec.ts';
 import { ProjectStore } from '../store/projectStore.ts';
-import { runOwner } from '../store/runOwnership.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { startTraining } from './training.ts';
 import { importVolume } from './volumeImport.ts';
@@ -63,7 +62,7 @@ test('resuming a run stopped before its first checkpoint fails it with a message
   const record = store.runRecord('aaaaaaaaaaaa')!;
   assert.equal(record.info.status, 'failed');
   assert.match(String(record.summary?.error), /stopped before its first checkpoint/);
-  assert.equal(runOwner(store.db, 'aaaaaaaaaaaa'), null, 'nobody owns it');
+  assert.equal(store.runOwner('aaaaaaaaaaaa'), null, 'nobody owns it');
   store.close();
 });
 
@@ -74,10 +73,10 @@ test('settingsFrom starts a new run with the parameters of another, the ones giv
   const started = startTraining(store, runner, { seed: 9 }, { settingsFrom: 'bbbbbbbbbbbb' });
   assert.notEqual(started.runId, 'bbbbbbbbbbbb');
   assert.deepEqual((submitted[0] as TrainJobSpec).parameters, { method: 'mean-teacher', model: 'unet2d', iterations: 50, width: 4, seed: 9 });
-  assert.equal(runOwner(store.db, started.runId)?.pid, process.pid);
+  assert.equal(store.runOwner(started.runId)?.pid, process.pid);
   await assert.rejects(started.finished, /cancelled before it started/);
   assert.equal(store.runRecord(started.runId)!.info.status, 'cancelled');
-  assert.equal(runOwner(store.db, started.runId), null, 'ownership ends with the job');
+  assert.equal(store.runOwner(started.runId), null, 'ownership ends with the job');
   assert.throws(() => startTraining(store, runner, {}, { resume: 'bbbbbbbbbbbb', settingsFrom: 'bbbbbbbbbbbb' }), /give one of them/);
   store.close();
 });
@@ -105,7 +104,7 @@ test('resuming a run that a live process trains is refused with that process nam
   });
   assert.deepEqual(submitted, []);
   assert.equal(store.runRecord('cccccccccccc')!.info.status, 'running');
-  assert.equal(runOwner(store.db, 'cccccccccccc')?.pid, holder.pid);
+  assert.equal(store.runOwner('cccccccccccc')?.pid, holder.pid);
   holder.kill('SIGKILL');
   store.close();
 });

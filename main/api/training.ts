@@ -10,7 +10,7 @@ import type {
 } from '../engine/jobs/jobSpec.ts';
 import type { ResolvedTrainConfig } from '../engine/training/trainRequest.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
-import { claimRun, releaseRun, RunOwnedError } from '../store/runOwnership.ts';
+import { RunOwnedError } from '../store/runOwnership.ts';
 import { countSlices, type AnnotatedSlices } from './reviewRounds.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { codeVersion } from './codeVersion.ts';
@@ -78,11 +78,7 @@ export function startTraining(
     parameters = newRunParameters({ ...settingsOf(store, opts.settingsFrom), ...definedOnly(requested) });
     initialModel = continuedModel(store, parameters.continueFrom);
     const annotatedAtStart: AnnotatedSlices = Object.fromEntries(volumes.map((v) => [v.id, v.annotated]));
-    // Recorded and owned at once: a process opening the project in between must not take the new run for an abandoned one.
-    store.db.transaction(() => {
-      store.createRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices: countSlices(annotatedAtStart) });
-      claimRun(store.db, runId);
-    }).immediate();
+    store.createOwnedRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices: countSlices(annotatedAtStart) });
   }
   const dir = join('models', runId);
   const modelFile = join(dir, 'model.atrium-model');
@@ -102,7 +98,7 @@ export function startTraining(
       snapshotVolumes: predictionOutputs(store, runId, volumes),
     });
   } catch (err) {
-    endRun(store, runId, { status: 'failed', summary: { error: err instanceof Error ? err.message : String(err) } });
+    store.finishRun(runId, { status: 'failed', summary: { error: err instanceof Error ? err.message : String(err) } });
     throw err;
   }
   job.onSnapshot((s) => recordPredictions(store, runId, s.volumes, s.iteration));
@@ -122,7 +118,7 @@ export function startTraining(
   const finished = job.result.then(
     (r) => {
       const result = r as TrainJobResult;
-      endRun(store, runId, {
+      store.finishRun(runId, {
         status: result.stoppedBy === 'cancelled' ? 'cancelled' : 'finished',
         summary: result,
         // What was recorded at the start (the annotated slices) stays beside what the run used.
@@ -136,19 +132,11 @@ export function startTraining(
       return store.runRecord(runId)!.info;
     },
     (err: Error & { kind?: string }) => {
-      endRun(store, runId, { status: err.kind === 'cancelled' ? 'cancelled' : 'failed', summary: { error: err.message } });
+      store.finishRun(runId, { status: err.kind === 'cancelled' ? 'cancelled' : 'failed', summary: { error: err.message } });
       throw err.kind === 'input' ? new ApiError('bad-input', err.message) : err;
     },
   );
   return { runId, job, finished };
-}
-
-/** Records how a run ended and gives up this process's ownership of it, in one transaction. */
-function endRun(store: ProjectStore, runId: string, end: Parameters<ProjectStore['finishRun']>[1]): void {
-  store.db.transaction(() => {
-    store.finishRun(runId, end);
-    releaseRun(store.db, runId);
-  })();
 }
 
 /**
@@ -162,7 +150,7 @@ function takeOverForResume(store: ProjectStore, runId: string): NonNullable<Retu
   if (!previous) throw new ApiError('not-found', `no run ${runId}`);
   if (previous.info.status === 'finished') throw new ApiError('conflict', `run ${runId} already finished; start a new run instead`);
   try {
-    claimRun(store.db, runId);
+    store.claimRun(runId);
   } catch (err) {
     if (err instanceof RunOwnedError) throw new ApiError('conflict', `${err.message}: wait for it to end, or stop it there, before resuming it`);
     throw err;
@@ -171,7 +159,7 @@ function takeOverForResume(store: ProjectStore, runId: string): NonNullable<Retu
     const message =
       `run ${runId} was stopped before its first checkpoint, so there is nothing to resume it from; it is marked failed. ` +
       `Start a new run with the same settings instead: atrium train <project> --settings-from ${runId} (API: jobs.train with settingsFrom "${runId}")`;
-    endRun(store, runId, { status: 'failed', summary: { error: message } });
+    store.finishRun(runId, { status: 'failed', summary: { error: message } });
     throw new ApiError('conflict', message);
   }
   return previous;

@@ -9,13 +9,14 @@ import { createNiftiHeader, readNifti, writeNifti } from '../io/index.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { importVolume } from './volumeImport.ts';
+import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const newStore = () => ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-import-')), 'p'));
 
 /** Everything a failed import could have touched: files on disk and rows in the database. */
 function snapshot(store: ProjectStore) {
   const files = ['scans', 'labels'].flatMap((d) => readdirSync(store.file(d)).map((f) => `${d}/${f}`));
-  const count = (t: string) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+  const count = (t: string) => (storeDatabase(store).prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
   return { files, volumes: count('volumes'), slices: count('annotated_slices'), classes: count('label_classes'), events: count('events') };
 }
 

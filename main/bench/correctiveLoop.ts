@@ -17,6 +17,7 @@ import type { QualityCase } from '../engine/bench/qualityCases/qualityCase.ts';
 import { mean } from '../engine/bench/qualityCases/scoreCase.ts';
 import { slicePlane } from '../annotation/slicePlane.ts';
 import { dice } from '../engine/metrics/dice.ts';
+import { ownedArrayBuffer } from '../io/bytes.ts';
 import { createNiftiHeader, readNifti, writeNifti } from '../io/index.ts';
 import { evenlySpacedSlices } from './evenlySpacedSlices.ts';
 
@@ -88,11 +89,10 @@ type Call = <T>(method: string, req: unknown) => Promise<T>;
 /** Scan 0 with its annotated slices' labels (nothing else of the truth), the subjects without labels. */
 async function importCase(c: QualityCase, call: Call): Promise<VolumeInfo[]> {
   const header = (datatype: 'float32' | 'uint8') => createNiftiHeader({ shape: [...c.shape], spacing: [...c.spacing], datatype });
-  const bytes = (a: Uint8Array) => a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength) as ArrayBuffer;
   const volumes: VolumeInfo[] = [];
   for (const [n, v] of c.volumes.entries()) {
-    const scan = bytes(writeNifti(header('float32'), v.image, { gzip: true }));
-    const labels = v.known ? bytes(writeNifti(header('uint8'), c.truths[n]!.map((l, i) => (v.known![i] ? l : 0)), { gzip: true })) : null;
+    const scan = ownedArrayBuffer(writeNifti(header('float32'), v.image, { gzip: true }));
+    const labels = v.known ? ownedArrayBuffer(writeNifti(header('uint8'), c.truths[n]!.map((l, i) => (v.known![i] ? l : 0)), { gzip: true })) : null;
     volumes.push(await call<VolumeInfo>('volumes.import', {
       scan, scanFileName: `${v.id}.nii.gz`, name: v.id,
       ...(labels ? { labels, labelsFileName: `${v.id}-labels.nii.gz`, annotatedSlices: { axis: c.axis, slices: c.annotatedSlices } } : {}),

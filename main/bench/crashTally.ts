@@ -25,10 +25,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { AnnotationService } from '../annotation/annotationService.ts';
 import { Rng } from '../engine/random/rng.ts';
 import { createNiftiHeader, readNifti, writeNifti } from '../io/index.ts';
+import { inspectDatabase } from '../store/databaseCheck.ts';
+import { projectFiles } from '../store/projectCheck.ts';
+import { DATABASE_FILE } from '../store/projectFolder.ts';
 import { LEFTOVER_MIN_AGE_MS } from '../store/projectLeftovers.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 
@@ -125,28 +127,18 @@ function inspect(project: string): { damage: string[]; staleRuns: number; tempFi
   }
   const tempFiles = hiddenTempFiles(project).length;
   try {
-    const db = new Database(join(project, 'atrium.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      const check = db.pragma('integrity_check', { simple: true });
-      if (check !== 'ok') damage.push(`integrity_check: ${String(check)}`);
-      const files = [
-        ...(db.prepare('SELECT scan_file AS f FROM volumes UNION ALL SELECT labels_file FROM volumes WHERE labels_file IS NOT NULL').all() as { f: string }[]),
-        ...(db.prepare('SELECT file AS f FROM models').all() as { f: string }[]),
-        ...(db.prepare('SELECT labels_file AS f FROM predictions UNION ALL SELECT probabilities_file FROM predictions WHERE probabilities_file IS NOT NULL').all() as { f: string }[]),
-      ].map((r) => r.f);
-      for (const f of files) {
-        const path = join(project, f);
-        if (!existsSync(path)) damage.push(`missing ${f}`);
-        else if (/\.nii(\.gz)?$/.test(f)) {
-          try {
-            readNifti(readFileSync(path), f);
-          } catch (err) {
-            damage.push(`unreadable ${f}: ${(err as Error).message}`);
-          }
+    const database = inspectDatabase(join(project, DATABASE_FILE), 'full');
+    if (database.state !== 'ok') damage.push(`integrity_check: ${database.problems.join('; ') || database.state}`);
+    for (const f of projectFiles(project)) {
+      const path = join(project, f);
+      if (!existsSync(path)) damage.push(`missing ${f}`);
+      else if (/\.nii(\.gz)?$/.test(f)) {
+        try {
+          readNifti(readFileSync(path), f);
+        } catch (err) {
+          damage.push(`unreadable ${f}: ${(err as Error).message}`);
         }
       }
-    } finally {
-      db.close();
     }
     if (damage.length === 0) {
       const store = ProjectStore.open(project);

@@ -2,17 +2,18 @@ import { startTraining } from '../api/training.ts';
 import { JobRunner } from '../engine/jobs/jobRunner.ts';
 import type { TrainJobResult, TrainRequestParameters } from '../engine/jobs/jobSpec.ts';
 import { METHOD_NAMES, MethodOptionError, parseOptionWords } from '../../shared/methods.ts';
+import { MODEL_CHOICES } from '../../shared/networks.ts';
+import { DEFAULT_TIME_BUDGET_MINUTES, OPTIMIZER_NAMES, trainParameterProblem, type RangedTrainParameter } from '../../shared/training.ts';
+import { AXES } from '../../shared/types.ts';
 import { probeText, validationText } from '../../shared/trainingFigures.ts';
 import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
 
-const MODELS = ['auto', 'unet2d', 'vnet3d'] as const;
-
 export const runTrain: Command = {
   usage:
-    `train <project> [--method ${METHOD_NAMES.join('|')}] [--option key=value …] [--model auto|unet2d|vnet3d] [--axis i|j|k] [--iterations N] [--max-minutes M] ` +
-    '[--batch-size B] [--width W] [--seed S] [--optimizer sgd|adamw] [--lr X] [--continue-from <run>|current] [--resume <run> | --settings-from <run>] [--json] ' +
-    '(a run plans its iterations to fill --max-minutes, default 5, unless --iterations fixes them; --settings-from starts a new run with another run\'s settings, ' +
+    `train <project> [--method ${METHOD_NAMES.join('|')}] [--option key=value …] [--model ${MODEL_CHOICES.join('|')}] [--axis ${AXES.join('|')}] [--iterations N] [--max-minutes M] ` +
+    `[--batch-size B] [--width W] [--seed S] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--continue-from <run>|current] [--resume <run> | --settings-from <run>] [--json] ` +
+    `(a run plans its iterations to fill --max-minutes, default ${DEFAULT_TIME_BUDGET_MINUTES}, unless --iterations fixes them; --settings-from starts a new run with another run's settings, ` +
     'the options given replacing theirs; atrium methods lists each method\'s options)',
   options: {
     method: { type: 'string' }, option: { type: 'string', multiple: true }, model: { type: 'string' }, axis: { type: 'string' }, iterations: { type: 'string' },
@@ -69,6 +70,16 @@ export const runTrain: Command = {
   },
 };
 
+/** A parameter with a range (shared/training.ts), refused here as the API refuses it. */
+function rangedOption(values: Record<string, unknown>, name: string, key: RangedTrainParameter): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  const problem = trainParameterProblem(key, n);
+  if (problem) throw new UsageError(`--${name} ${problem}, got "${String(raw)}"`);
+  return n;
+}
+
 function intOption(values: Record<string, unknown>, name: string, min: number): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
@@ -96,14 +107,14 @@ export function trainParameters(values: Record<string, unknown>): TrainRequestPa
   return {
     method: oneOf(values, 'method', METHOD_NAMES),
     methodOptions: methodOptions(values.option as string[] | undefined),
-    model: oneOf(values, 'model', MODELS),
-    axis: oneOf(values, 'axis', ['i', 'j', 'k'] as const),
-    iterations: intOption(values, 'iterations', 1),
-    maxMinutes: numberOption(values, 'max-minutes'),
-    batchSize: intOption(values, 'batch-size', 1),
-    width: intOption(values, 'width', 1),
+    model: oneOf(values, 'model', MODEL_CHOICES),
+    axis: oneOf(values, 'axis', AXES),
+    iterations: rangedOption(values, 'iterations', 'iterations'),
+    maxMinutes: rangedOption(values, 'max-minutes', 'maxMinutes'),
+    batchSize: rangedOption(values, 'batch-size', 'batchSize'),
+    width: rangedOption(values, 'width', 'width'),
     seed: intOption(values, 'seed', 0),
-    optimizer: oneOf(values, 'optimizer', ['sgd', 'adamw'] as const),
+    optimizer: oneOf(values, 'optimizer', OPTIMIZER_NAMES),
     learningRate: numberOption(values, 'lr'),
     continueFrom: values['continue-from'] as string | undefined,
   };

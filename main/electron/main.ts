@@ -46,6 +46,10 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+// The oneDNN kernels (main/engine/native/addon.ts) sit in the app folder, outside the asar archive
+// when packaged (electron-builder.yml, asarUnpack); the job workers inherit this environment.
+process.env.ATRIUM_NATIVE_ADDON ??= join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'native', 'build', 'Release', 'atrium_native.node');
+
 app.whenReady().then(() => {
   const ctx = createAppContext({
     shell: 'electron',

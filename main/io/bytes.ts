@@ -29,3 +29,11 @@ export function swapBytesInPlace(bytes: Uint8Array, width: number): void {
 export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
   return new Uint8Array(bytes.subarray(start, end));
 }
+
+/**
+ * The view's bytes in an ArrayBuffer of their own, exactly their size: what the API's binary
+ * fields and results carry. A view's `.buffer` may hold more (Node's Buffer pool) or be shared.
+ */
+export function ownedArrayBuffer(view: ArrayBufferView): ArrayBuffer {
+  return view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer;
+}

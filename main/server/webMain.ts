@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createAppContext, REPO_ROOT } from '../api/appContext.ts';
+import { createAppContext } from '../api/appContext.ts';
+import { REPO_ROOT } from '../api/codeVersion.ts';
 import { startBridge } from './bridgeServer.ts';
 
 /** Browser mode: the same API and UI as the desktop window, served on 127.0.0.1. */

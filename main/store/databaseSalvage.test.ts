@@ -9,6 +9,7 @@ import { inspectDatabase } from './databaseCheck.ts';
 import { LEFTOVER_MIN_AGE_MS } from './projectLeftovers.ts';
 import Database from 'better-sqlite3';
 import { corruptFreelist, corruptHeader, corruptLeafOf, databaseOf, EVENTS, populatedProject, sha256 } from '../../tests/support/damagedProject.ts';
+import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'atrium-salvage-'));
 
@@ -33,7 +34,7 @@ test('a database damaged in the middle is salvaged into a new one that opens wit
   try {
     assert.deepEqual(store.volumes().map((v) => v.name).sort(), ['a', 'b']);
     assert.deepEqual(store.volumes().find((v) => v.name === 'a')!.annotatedSlices, { i: 12, j: 10, k: 6 });
-    const n = (store.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'test.padding'`).get() as { n: number }).n;
+    const n = (storeDatabase(store).prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'test.padding'`).get() as { n: number }).n;
     assert.equal(n, events.recovered - 2, 'every recovered padding event is there (the other two are the imports)');
     assert.ok(n > EVENTS / 2);
   } finally {

@@ -51,6 +51,16 @@ export function checkProject(folder: string, now = Date.now()): ProjectCheck {
   }
 }
 
+/** The files the project's rows point at, relative to its folder; the database is only read. */
+export function projectFiles(folder: string): string[] {
+  const db = new Database(join(folder, DATABASE_FILE), { readonly: true, fileMustExist: true });
+  try {
+    return [...referencedFiles(db)];
+  } finally {
+    db.close();
+  }
+}
+
 /** How many things a check found wrong (0: healthy). Recent leftovers and lost+found/ are not problems. */
 export function countProblems(check: ProjectCheck): number {
   if (check.database.state !== 'ok') return 1;

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Axis, LabelClass, ProbeFigures, RunInfo, ValidationKind, VolumeInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
+import { AnnotationJournal } from './annotationJournal.ts';
 import { openDatabase, schemaVersion, type Db } from './database.ts';
 import { createProjectFolder, DATABASE_FILE, findProjectFolder, projectName } from './projectFolder.ts';
-import { failAbandonedRuns } from './runOwnership.ts';
+import { claimRun, failAbandonedRuns, releaseRun, runOwner, type RunOwner } from './runOwnership.ts';
 import { cleanLeftovers, NOTHING_CLEANED, type LeftoverCleanup } from './projectLeftovers.ts';
 
 export interface NewVolume {
@@ -34,6 +35,7 @@ interface VolumeRow {
   datatype: string;
   orientation: string;
   affine: string;
+  source_name: string;
   imported_at: string;
 }
 
@@ -84,11 +86,14 @@ export interface RunUpdate {
   probe?: ProbeFigures | null;
 }
 
-/** One open project: its folder and its database. Every multi-row change is one transaction. */
+/**
+ * One open project: its folder and its database. Every multi-row change is one transaction.
+ * The connection is private: SQL lives here and in the other modules of main/store.
+ */
 export class ProjectStore {
   private constructor(
     readonly folder: string,
-    readonly db: Db,
+    private readonly db: Db,
     /** Leftovers of interrupted writes that opening removed or moved to lost+found/. */
     readonly cleaned: LeftoverCleanup = NOTHING_CLEANED,
   ) {}
@@ -126,6 +131,15 @@ export class ProjectStore {
     this.db.close();
   }
 
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /** The annotation journal's SQL, on this project's connection. */
+  annotationJournal(): AnnotationJournal {
+    return new AnnotationJournal(this.db);
+  }
+
   newId(): string {
     return randomUUID().replace(/-/g, '').slice(0, 12);
   }
@@ -158,6 +172,12 @@ export class ProjectStore {
       | Pick<VolumeRow, 'name' | 'scan_file' | 'labels_file'>
       | undefined;
     return row && { name: row.name, scanFile: row.scan_file, labelsFile: row.labels_file };
+  }
+
+  /** The file name a volume was imported from; undefined for no such volume. */
+  volumeSourceName(id: string): string | undefined {
+    return (this.db.prepare('SELECT source_name FROM volumes WHERE id = ?').get(id) as Pick<VolumeRow, 'source_name'> | undefined)
+      ?.source_name;
   }
 
   annotatedSlices(id: string, axis: Axis): number[] {
@@ -214,6 +234,14 @@ export class ProjectStore {
     })();
   }
 
+  /** Renames and/or recolours the class with `cls.value`. */
+  updateClass(cls: LabelClass): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE label_classes SET name = ?, color = ? WHERE value = ?').run(cls.name, cls.color, cls.value);
+      this.logEvent('classes.updated', cls);
+    })();
+  }
+
   classes(): LabelClass[] {
     return this.db.prepare('SELECT value, name, color FROM label_classes ORDER BY value').all() as LabelClass[];
   }
@@ -230,6 +258,30 @@ export class ProjectStore {
         .run(run.id, run.method, run.model, JSON.stringify(run.config), new Date().toISOString(), run.annotatedSlices ?? null);
       this.logEvent('run.created', { id: run.id, method: run.method });
     })();
+  }
+
+  /**
+   * Records a new run owned by this process, in one IMMEDIATE transaction: a process opening the
+   * project in between must not take the new run for an abandoned one.
+   */
+  createOwnedRun(run: Parameters<ProjectStore['createRun']>[0]): void {
+    this.db.transaction(() => {
+      this.createRun(run);
+      claimRun(this.db, run.id);
+    }).immediate();
+  }
+
+  /**
+   * Makes this process the run's owner (see runOwnership.ts).
+   * @throws RunOwnedError when a live process owns it.
+   */
+  claimRun(id: string): void {
+    claimRun(this.db, id);
+  }
+
+  /** The process that owns a run, null for none. */
+  runOwner(id: string): RunOwner | null {
+    return runOwner(this.db, id);
   }
 
   runRecord(id: string): { info: RunInfo; config: Record<string, unknown>; summary: Record<string, unknown> | null } | undefined {
@@ -251,7 +303,7 @@ export class ProjectStore {
       .run(...given.map(([, value]) => value), id);
   }
 
-  /** Records how a run ended and, when it produced one, its model file, in one transaction. */
+  /** Records how a run ended, its model file when it produced one, and that this process no longer owns it, in one transaction. */
   finishRun(
     id: string,
     end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number } } & Pick<RunUpdate, 'iterations' | 'valDice' | 'validation' | 'probe'>,
@@ -268,6 +320,8 @@ export class ProjectStore {
         this.db.prepare('DELETE FROM project_settings WHERE key = ?').run(CURRENT_MODEL);
       }
       this.logEvent('run.ended', { id, status: end.status });
+      // An ended run is owned by nobody; a run another process has taken since is not touched.
+      releaseRun(this.db, id);
     })();
   }
 

@@ -1,10 +1,13 @@
+// The shared styles first: each feature's own (imported by its components) come after them in
+// the bundle, so a feature's rule wins over a shared control's rule of equal specificity.
+import './base.css';
+import './controls.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { ApiClient } from '../../shared/api.ts';
 import { ApiProvider } from './api/ApiProvider.tsx';
 import { createClient } from './api/client.ts';
 import { App } from './app/App.tsx';
-import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
 let client: ApiClient | null = null;

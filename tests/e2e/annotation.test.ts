@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
+import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { createNiftiHeader, readNifti, writeNifti } from '../../main/io/index.ts';
 import {
   api,
@@ -62,8 +63,7 @@ function obliquePermutedAffine(): number[][] {
 }
 
 async function importScan(server: ServerHandle, name: string, scan: Buffer): Promise<string> {
-  const bytes = scan.buffer.slice(scan.byteOffset, scan.byteOffset + scan.byteLength) as ArrayBuffer;
-  return (await api(server, 'volumes.import', { scan: bytes, scanFileName: `${name}.nii.gz`, name })).id;
+  return (await api(server, 'volumes.import', { scan: ownedArrayBuffer(scan), scanFileName: `${name}.nii.gz`, name })).id;
 }
 
 describe('annotation', { timeout: 240_000 }, () => {

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Download, Page } from 'playwright-core';
 import { hexToRgb } from '../../renderer/src/viewer/labelColormap.ts';
 import { decodePng } from './png.ts';
+import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { readNifti } from '../../main/io/index.ts';
 import {
   api,
@@ -21,8 +22,6 @@ import { cubePhantom, writePhantom } from './nifti.ts';
 const SHAPE: [number, number, number] = [32, 32, 16];
 /** Enough for SGD at 0.01 (the default) to find the cube with a width-2 network: a few seconds. */
 const ITERATIONS = 60;
-
-const asArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 describe('training', { timeout: 180_000 }, () => {
   let server: ServerHandle;
@@ -43,8 +42,8 @@ describe('training', { timeout: 180_000 }, () => {
       value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
     });
     volumeId = (await api(server, 'volumes.import', {
-      scan: asArrayBuffer(cubePhantom()), scanFileName: 'cube.nii.gz', name: 'cube',
-      labels: asArrayBuffer(labels), labelsFileName: 'cube_seg.nii.gz', annotatedSlices: { axis: 'k', slices: [5, 9] },
+      scan: ownedArrayBuffer(cubePhantom()), scanFileName: 'cube.nii.gz', name: 'cube',
+      labels: ownedArrayBuffer(labels), labelsFileName: 'cube_seg.nii.gz', annotatedSlices: { axis: 'k', slices: [5, 9] },
     })).id;
     app = await openApp(browser, server.appUrl);
     page = app.page;
@@ -102,7 +101,7 @@ describe('training', { timeout: 180_000 }, () => {
     assert.match(lines.Backend, /^cpu/);
     assert.equal(lines.Method, 'Mean Teacher · 2D U-Net on k slices · width 2 · batch 2');
     assert.equal(lines.Data, '2 annotated slices to train on (too few to hold any out: the Dice shown will be the fit on them, not an accuracy) · 14 unlabelled slices with tissue');
-    assert.match(lines.Time, new RegExp(`^about .+ \\(${ITERATIONS} iterations at \\d+ ms each\\), then every scan is predicted$`));
+    assert.match(lines.Time, new RegExp(`^about .+ \\(${ITERATIONS} iterations at (\\d+ ms|[\\d.]+ s) each\\), then every scan is predicted$`));
     assert.match(lines.Memory, /^[\d.]+ (KB|MB) of tensors at the peak of a step$/);
     assert.equal((await api(server, 'projects.current', {}))!.runs.length, 0, 'the preflight started no run');
     await page.getByTestId('preflight-start').click();

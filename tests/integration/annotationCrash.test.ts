@@ -10,6 +10,7 @@ import { Rng } from '../../main/engine/random/rng.ts';
 import { ProjectStore } from '../../main/store/projectStore.ts';
 import { makePhantom } from '../support/phantom.ts';
 import { crashExpected, crashStroke } from '../support/crashStroke.ts';
+import { storeDatabase } from '../support/storeDatabase.ts';
 
 const CHILD = new URL('../support/annotationCrashChild.ts', import.meta.url).pathname;
 const KILLS = 24;
@@ -62,7 +63,7 @@ test('kill -9 while painting and compacting, again and again: nothing acknowledg
 
     const store = ProjectStore.open(path);
     try {
-      assert.equal(store.db.pragma('integrity_check', { simple: true }), 'ok', `kill ${n}: database integrity`);
+      assert.equal(storeDatabase(store).pragma('integrity_check', { simple: true }), 'ok', `kill ${n}: database integrity`);
       const service = new AnnotationService(store);
       const { revision } = service.snapshot(volumeId);
       assert.ok(revision >= acknowledged && revision <= acknowledged + 1, `kill ${n}: revision ${revision}, acknowledged ${acknowledged}`);

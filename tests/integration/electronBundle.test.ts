@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobRunner } from '../../main/engine/jobs/jobRunner.ts';
@@ -26,7 +26,9 @@ test('the Electron bundles build, and the bundled job worker trains', async () =
   const p = makePhantom({ shape: [16, 16, 6], seed: 5 });
   writeFileSync(join(dir, 'scan.nii.gz'), p.scanBytes);
   writeFileSync(join(dir, 'labels.nii.gz'), p.labelBytes);
-  const runner = new JobRunner({ workerEntry: join(ROOT, 'dist/electron/jobWorker.cjs'), execArgv: [] });
+  // The bundles are not in the source tree: the Electron main gives the native addon's place, as here.
+  const addon = join(ROOT, 'native/build/Release/atrium_native.node');
+  const runner = new JobRunner({ workerEntry: join(ROOT, 'dist/electron/jobWorker.cjs'), execArgv: [], env: { ATRIUM_NATIVE_ADDON: addon } });
   const job = runner.submit({
     kind: 'train',
     runId: 'bundle',
@@ -39,4 +41,5 @@ test('the Electron bundles build, and the bundled job worker trains', async () =
   const result = (await job.result) as TrainJobResult;
   assert.equal(result.iterations, 2);
   assert.equal(result.backend.name, 'cpu', 'the bundle registers the cpu backend');
+  if (existsSync(addon) && process.env.ATRIUM_NATIVE?.trim() !== '0') assert.match(result.backend.device, /oneDNN/, 'the bundled worker loads the native kernels');
 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { MethodName, OptionValue } from '../../shared/methods.ts';
 import { selectBackend } from '../../main/engine/backend/selectBackend.ts';
 import { train } from '../../main/engine/training/train.ts';
-import { CONTRAST_CONTINUUM_TASK, multiScanPhantom, unannotatedDice, type PhantomScan } from '../support/multiScanPhantom.ts';
-import { SHORT_RUN_OPTIONS } from '../support/shortRunOptions.ts';
+import { CONTRAST_CONTINUUM_TASK, multiScanPhantom, unannotatedDice, type PhantomScan } from '../../main/engine/bench/multiScanPhantom.ts';
+import { SHORT_RUN_OPTIONS } from '../../main/engine/bench/shortRunOptions.ts';
 
 const SEEDS = [1, 2, 3];
 const ITERATIONS = 150;

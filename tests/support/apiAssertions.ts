@@ -12,8 +12,3 @@ export async function assertRefused(call: Promise<unknown>, code: ApiError['code
     return true;
   });
 }
-
-/** The bytes of a typed array as the standalone ArrayBuffer the API's binary fields take. */
-export function arrayBufferOf(a: Uint8Array | Uint32Array): ArrayBuffer {
-  return a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength) as ArrayBuffer;
-}

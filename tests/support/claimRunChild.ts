@@ -1,11 +1,10 @@
 /**
- * Child process of main/store/runOwnership.test.ts: opens a project and, when it reads "go" on
+ * Child process of main/store/runOwnership.slow.test.ts: opens a project and, when it reads "go" on
  * stdin, tries to take ownership of each run named on its command line, writing one JSON line
  * per run ({ run, won } or { run, error }); then holds what it took until stdin closes or it is killed.
  */
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { claimRun } from '../../main/store/runOwnership.ts';
 import { ProjectStore } from '../../main/store/projectStore.ts';
 
 const [path, ...runIds] = process.argv.slice(2);
@@ -16,7 +15,7 @@ createInterface({ input: process.stdin })
     if (line !== 'go') return;
     for (const run of runIds) {
       try {
-        claimRun(store.db, run);
+        store.claimRun(run);
         writeSync(1, `${JSON.stringify({ run, won: true })}\n`);
       } catch (err) {
         writeSync(1, `${JSON.stringify({ run, error: (err as Error).message })}\n`);

@@ -18,11 +18,12 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import type { NetworkKind } from '../../../shared/networks.ts';
 
 type Mode = 'train' | 'infer-slices' | 'infer-window';
 interface Case {
   name: string;
-  kind: 'unet2d' | 'vnet3d';
+  kind: NetworkKind;
   mode: Mode;
   batch: number;
   /** Tensor order: [H, W] or [D, H, W] (inference: the window [pk, pj, pi]). */

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { createModel } from '../models/createModel.ts';
-import type { ModelKind } from '../models/segmentationModel.ts';
+import type { NetworkKind } from '../../../shared/networks.ts';
 import { supervisedLoss } from '../losses/supervisedLoss.ts';
 import { Sgd } from '../optim/sgd.ts';
 import { minimize } from '../optim/minimize.ts';
@@ -18,7 +18,7 @@ import { defaultStride, windowStarts } from '../inference/slidingWindow3d.ts';
 
 interface Case {
   name: string;
-  kind: ModelKind;
+  kind: NetworkKind;
   batch: number;
   /** Spatial input size in tensor order: [H, W] or [D, H, W]. */
   size: number[];

@@ -4,10 +4,10 @@
  * assertion: Dice on the unannotated slices per class and mean, time per iteration, and the
  * mean Dice as a ratio to the supervised baseline's.
  *
- * Task: CONTRAST_CONTINUUM_TASK of tests/support/multiScanPhantom.ts: six 32×32×8 phantom
+ * Task: CONTRAST_CONTINUUM_TASK of multiScanPhantom.ts: six 32×32×8 phantom
  * scans, two slices of one annotated; the bright class fades across the five unannotated
  * scans, so only they show where it ends. Evaluated on every unannotated slice of all six.
- * Methods run with the short-run options of tests/support/shortRunOptions.ts (weights and
+ * Methods run with the short-run options of shortRunOptions.ts (weights and
  * ramps for ~150 iterations), the same as the integration test's.
  *
  *   --iterations N   training iterations per method (default 150; 80 with --quick)
@@ -16,8 +16,8 @@
  *   --width W        base channels (default 8)
  */
 import { METHOD_NAMES, type MethodName } from '../../../shared/methods.ts';
-import { CONTRAST_CONTINUUM_TASK, multiScanPhantom, unannotatedDice } from '../../../tests/support/multiScanPhantom.ts';
-import { SHORT_RUN_OPTIONS } from '../../../tests/support/shortRunOptions.ts';
+import { CONTRAST_CONTINUUM_TASK, multiScanPhantom, unannotatedDice } from './multiScanPhantom.ts';
+import { SHORT_RUN_OPTIONS } from './shortRunOptions.ts';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { train } from '../training/train.ts';
 

@@ -56,7 +56,7 @@ for (const name of addon ? fusedCalls : []) {
 const model = createModel({ kind, numClasses: classes, width: 16, seed: 1 });
 const x = tf.randomNormal([batch, ...size, 1]);
 const y = tf.randomUniformInt([batch, ...size], 0, classes);
-// As cpuBench (and methods.md's CrossMatch): SGD with Nesterov momentum for the 2-D net, AdamW for the 3-D one.
+// As cpuBench (and docs/methods.md's CrossMatch): SGD with Nesterov momentum for the 2-D net, AdamW for the 3-D one.
 const optimizer = kind === 'unet2d'
   ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
   : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });

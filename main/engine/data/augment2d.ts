@@ -1,7 +1,7 @@
 /**
  * Weak augmentation of 2D training samples, under one of two policies:
  *
- * - `reference` (methods.md §2, SSL4MIS `RandomGenerator`): with probability 0.5 a random rot90
+ * - `reference` (docs/methods.md §2, SSL4MIS `RandomGenerator`): with probability 0.5 a random rot90
  *   (k uniform in 0..3) followed by a flip along a random axis; otherwise, with probability 0.5,
  *   a rotation by an angle drawn from U(-20°, 20°); otherwise nothing. As in the reference, the
  *   rot90 branch always flips, so it yields the four reflections of the dihedral group and never

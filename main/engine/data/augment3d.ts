@@ -1,5 +1,5 @@
 /**
- * Weak 3D augmentation, LA-style (UA-MT `RandomRotFlip` then `RandomCrop`, methods.md §2):
+ * Weak 3D augmentation, LA-style (UA-MT `RandomRotFlip` then `RandomCrop`, docs/methods.md §2):
  * a rot90 in the axial (i, j) plane with k uniform in 0..3, a flip along i or j (chosen
  * uniformly; as in the reference the flip is always applied), and a random crop to the patch
  * size.

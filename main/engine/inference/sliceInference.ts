@@ -1,5 +1,5 @@
 /**
- * 2D inference over a whole volume, slice by slice along one axis (methods.md §2).
+ * 2D inference over a whole volume, slice by slice along one axis (docs/methods.md §2).
  *
  * Slices are taken with the orientation of `volumeSlice.ts` (the one `SliceSampler` trains
  * on), padded, centred, with 0 to the model's spatial multiple, run in batches, and the

@@ -1,5 +1,5 @@
 /**
- * 3D sliding-window inference (methods.md §2; UA-MT / LA `test_single_case`).
+ * 3D sliding-window inference (docs/methods.md §2; UA-MT / LA `test_single_case`).
  *
  * Windows of the training patch size are placed on a grid with the given stride, the last
  * window along each axis flush with the volume's end; a volume shorter than the patch along

@@ -2,7 +2,7 @@
  * What the job runner hands its worker process, and what comes back. Plain JSON: paths and
  * numbers, no tensors, no database handles — the worker reads and writes files only.
  */
-import type { MethodName, OptionValue } from '../../../shared/methods.ts';
+import type { TrainRequestParameters } from '../../../shared/api.ts';
 import type { Axis, JobProgressEvent, ProbeFigures, ValidationKind } from '../../../shared/types.ts';
 
 export interface JobVolume {
@@ -21,34 +21,20 @@ export interface JobVolume {
   rejected?: Record<Axis, number[]>;
 }
 
-export interface TrainParameters {
-  method: MethodName;
-  /** The method's `key=value` options (shared/methods.ts); the engine checks and completes them. */
-  methodOptions?: Record<string, OptionValue>;
-  model: 'auto' | 'unet2d' | 'vnet3d';
-  axis?: Axis;
-  iterations?: number;
-  maxMinutes?: number;
-  batchSize?: number;
-  width?: number;
-  seed?: number;
-  optimizer?: 'sgd' | 'adamw';
-  learningRate?: number;
-  /** Continue from this run's model ('current': the project's current model) instead of starting fresh. */
-  continueFrom?: string;
-}
+/**
+ * What a caller asks for: the API schema's training parameters (shared/api.ts), every one
+ * optional, so that resuming a run keeps the run's own method and model unless they are given.
+ */
+export type { TrainRequestParameters };
+
+/** A run's parameters: a new run has its method and model (DEFAULT_METHOD, model auto unless given). */
+export type TrainParameters = TrainRequestParameters & Required<Pick<TrainRequestParameters, 'method' | 'model'>>;
 
 /** An earlier run's model file that a training job continues from. */
 export interface InitialModel {
   runId: string;
   path: string;
 }
-
-/**
- * What a caller asks for: every parameter optional, so that resuming a run keeps the run's own
- * method and model unless they are given; a new run defaults to supervised, model auto.
- */
-export type TrainRequestParameters = Partial<TrainParameters>;
 
 export interface TrainJobSpec {
   kind: 'train';

@@ -1,4 +1,5 @@
 import { encodeFrame, decodeFrame } from '../../../shared/wire.ts';
+import { ownedArrayBuffer } from '../../io/bytes.ts';
 import type { Checkpoint, TrainedModel } from '../training/trainRequest.ts';
 
 /**
@@ -29,10 +30,8 @@ function unpack(magic: string, bytes: Uint8Array, what: string): Record<string, 
   }
 }
 
-const toBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-
 export function encodeModelFile(model: TrainedModel): Uint8Array {
-  return pack(MODEL_MAGIC, { meta: model.meta, weights: toBuffer(model.weights) });
+  return pack(MODEL_MAGIC, { meta: model.meta, weights: ownedArrayBuffer(model.weights) });
 }
 
 export function decodeModelFile(bytes: Uint8Array): TrainedModel {
@@ -45,9 +44,9 @@ export function encodeCheckpointFile(c: Checkpoint): Uint8Array {
     config: c.config,
     iteration: c.iteration,
     meta: c.model.meta,
-    weights: toBuffer(c.model.weights),
-    methodState: c.methodState ? toBuffer(c.methodState) : null,
-    optimizerState: c.optimizerState ? toBuffer(c.optimizerState) : null,
+    weights: ownedArrayBuffer(c.model.weights),
+    methodState: c.methodState ? ownedArrayBuffer(c.methodState) : null,
+    optimizerState: c.optimizerState ? ownedArrayBuffer(c.optimizerState) : null,
   });
 }
 

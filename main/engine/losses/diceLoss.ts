@@ -8,14 +8,14 @@ export interface DiceLossOptions {
   epsilon?: number;
   /**
    * Σ m p² instead of Σ m p in the denominator, as the reference code's
-   * dice_loss / DiceLoss (UA-MT, SSL4MIS, CrossMatch) computes it; methods.md
+   * dice_loss / DiceLoss (UA-MT, SSL4MIS, CrossMatch) computes it; docs/methods.md
    * writes Σp, the default.
    */
   squared?: boolean;
 }
 
 /**
- * Soft Dice loss of methods.md: for each class c,
+ * Soft Dice loss of docs/methods.md: for each class c,
  *
  *   D_c = 1 - (2 Σ_v m_v p_vc y_vc + ε) / (Σ_v m_v p_vc + Σ_v m_v y_vc + ε)
  *

@@ -1,5 +1,5 @@
 /**
- * Per-class evaluation of a label map against a reference label map (methods.md §2):
+ * Per-class evaluation of a label map against a reference label map (docs/methods.md §2):
  * Dice, Jaccard, HD95 and average surface distances, in voxels and in millimetres.
  *
  * Conventions:

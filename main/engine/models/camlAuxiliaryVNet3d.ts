@@ -9,7 +9,7 @@ import { type ConvBn, VNet3d, type VNet3dOptions } from './vnet3d.ts';
 const CMA_STAGE = 3;
 
 /**
- * CAML's auxiliary network A in 3D (methods.md §3 caml; the reference's EncoderAuxiliary +
+ * CAML's auxiliary network A in 3D (docs/methods.md §3 caml; the reference's EncoderAuxiliary +
  * Decoder(up_type 1)): the V-Net encoder with Cross-sample Mutual Attention on the output of
  * its 4th stage (8 × width channels), which then feeds both the skip and the downsampling;
  * the decoder upsamples by trilinear ×2 (align corners) → Conv 3³ → BN → ReLU instead of a

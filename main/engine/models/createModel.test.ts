@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createModel } from './createModel.ts';
-import type { ModelKind } from './segmentationModel.ts';
+import type { NetworkKind } from '../../../shared/networks.ts';
 
 describe('createModel', () => {
   test('builds either kind and makes it trainable without selectBackend having run', () => {
@@ -14,7 +14,7 @@ describe('createModel', () => {
   });
 
   test('rejects unknown kinds and fewer than two classes', () => {
-    assert.throws(() => createModel({ kind: 'resnet' as ModelKind, numClasses: 2 }), /unknown model kind/);
+    assert.throws(() => createModel({ kind: 'resnet' as NetworkKind, numClasses: 2 }), /unknown model kind/);
     assert.throws(() => createModel({ kind: 'unet2d', numClasses: 1 }), /numClasses/);
   });
 });

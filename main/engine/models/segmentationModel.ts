@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-
-export type ModelKind = 'unet2d' | 'vnet3d';
+import type { NetworkKind } from '../../../shared/networks.ts';
 
 export interface ForwardOptions {
   /** Batch statistics (updating the running ones) and dropout when true; running statistics, no dropout when false. */
@@ -18,7 +17,7 @@ export interface ForwardOptions {
  * logits with numClasses channels at the input resolution.
  */
 export interface SegmentationModel {
-  readonly kind: ModelKind;
+  readonly kind: NetworkKind;
   readonly numClasses: number;
   /** Base channel count (channels of the first stage). */
   readonly width: number;
@@ -51,7 +50,7 @@ export interface SegmentationModel {
 }
 
 export interface ModelSpec {
-  kind: ModelKind;
+  kind: NetworkKind;
   numClasses: number;
   /** Base channels; the papers use 16. */
   width?: number;

@@ -34,7 +34,7 @@ const encoderDropout = [0.05, 0.1, 0.2, 0.3, 0.5];
 const leakySlope = 0.01;
 
 /**
- * The 2-D U-Net of the SSL4MIS reference (methods.md §1): encoder blocks at
+ * The 2-D U-Net of the SSL4MIS reference (docs/methods.md §1): encoder blocks at
  * width × (1, 2, 4, 8, 16) channels with max-pool downsampling; each decoder
  * step is a 1×1 conv to the skip's channels, bilinear ×2 (align corners),
  * concatenation [skip, up] and a block without dropout; a 3×3 conv to the

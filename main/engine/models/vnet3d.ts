@@ -27,7 +27,7 @@ const blocks: Array<[string, number, number, 'dw' | 'up' | null]> = [
 const dropoutRate = 0.5;
 
 /**
- * The V-Net of the UA-MT / CAML / CrossMatch references (methods.md §1):
+ * The V-Net of the UA-MT / CAML / CrossMatch references (docs/methods.md §1):
  * stages of 1, 2, 3, 3, 3 [Conv3³ → BN → ReLU] at width × (1, 2, 4, 8, 16)
  * channels joined by k2 s2 convs; the decoder upsamples with k2 s2 transposed
  * convs, adds the skip, and runs stages of 3, 3, 2, 1 convs; a 1³ conv to the

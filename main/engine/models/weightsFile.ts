@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelKind, SegmentationModel } from './segmentationModel.ts';
+import type { NetworkKind } from '../../../shared/networks.ts';
+import type { SegmentationModel } from './segmentationModel.ts';
 
 export interface WeightsManifest {
   format: 'atrium-weights';
   version: 1;
   /** Enough to rebuild the network with createModel before loading. */
-  model: { kind: ModelKind; numClasses: number; width: number; inChannels: number };
+  model: { kind: NetworkKind; numClasses: number; width: number; inChannels: number };
   /** Every variable, BN running statistics included, in data order. */
   tensors: Array<{ name: string; shape: number[]; dtype: 'float32'; byteOffset: number }>;
 }

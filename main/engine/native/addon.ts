@@ -27,32 +27,23 @@ export interface NativeAddon {
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };
 
-const addonFile = path.join('native', 'build', 'Release', 'atrium_native.node');
-
-/** Where the addon may be: beside the sources, or (packaged) in app.asar.unpacked. */
-export function addonCandidates(env: Record<string, string | undefined> = process.env): string[] {
-  const candidates: string[] = [];
-  if (env.ATRIUM_NATIVE_ADDON) candidates.push(path.resolve(env.ATRIUM_NATIVE_ADDON));
-  // From this file (main/engine/native/) or, bundled, from dist/electron's stand-in for
-  // import.meta.url (main/api/): walk up to the app root.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const file = path.join(dir, addonFile);
-    candidates.push(file.replace(/app\.asar(?=[\\/])/, 'app.asar.unpacked'), file);
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return [...new Set(candidates)];
+/**
+ * Where the addon is: ATRIUM_NATIVE_ADDON when set, else where scripts/build-native.js puts it,
+ * under the source tree this file is in. The Electron shell sets ATRIUM_NATIVE_ADDON (for
+ * itself and the job workers it forks): its bundles are not in the source tree.
+ */
+export function addonPath(env: Record<string, string | undefined> = process.env): string {
+  if (env.ATRIUM_NATIVE_ADDON) return path.resolve(env.ATRIUM_NATIVE_ADDON);
+  return fileURLToPath(new URL('../../../native/build/Release/atrium_native.node', import.meta.url));
 }
 
 export function loadAddon(env: Record<string, string | undefined> = process.env): AddonLoad {
-  const file = addonCandidates(env).find((candidate) => existsSync(candidate));
-  if (!file) {
+  const file = addonPath(env);
+  if (!existsSync(file)) {
     return { addon: null, reason: 'native kernels not built (needs libdnnl-dev, then `npm run build:native`)' };
   }
   try {
-    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    const addon = createRequire(file)(file) as NativeAddon;
     return { addon, path: file };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { Rng } from '../random/rng.ts';
-import { skipUnlessBuilt } from './kernelTestSupport.ts';
+import { skipUnlessBuilt } from '../../../tests/support/kernelTestSupport.ts';
 import { aleaState, nativeDropout } from './dropoutKernel.ts';
 import { nativeKernelsStatus } from './nativeKernels.ts';
 

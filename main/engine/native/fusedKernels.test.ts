@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { batchNorm, type BatchNormParameters } from '../ops/batchNorm.ts';
 import { Rng } from '../random/rng.ts';
-import { relativeError, skipUnlessBuilt } from './kernelTestSupport.ts';
+import { relativeError, skipUnlessBuilt } from '../../../tests/support/kernelTestSupport.ts';
 import { fusedBatchNormAvailable, leakyReluGradient } from './fusedKernels.ts';
 import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } from './nativeKernels.ts';
 

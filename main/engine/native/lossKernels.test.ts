@@ -5,7 +5,7 @@ import { selectBackend } from '../backend/selectBackend.ts';
 import type { DiceLossOptions } from '../losses/diceLoss.ts';
 import { supervisedLoss } from '../losses/supervisedLoss.ts';
 import { Rng } from '../random/rng.ts';
-import { relativeError, skipUnlessBuilt } from './kernelTestSupport.ts';
+import { relativeError, skipUnlessBuilt } from '../../../tests/support/kernelTestSupport.ts';
 import { fusedSupervisedLoss } from './lossKernels.ts';
 import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } from './nativeKernels.ts';
 

@@ -6,7 +6,7 @@ import { AdamW } from '../optim/adamW.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { Sgd } from '../optim/sgd.ts';
 import { Rng } from '../random/rng.ts';
-import { relativeError, skipUnlessBuilt } from './kernelTestSupport.ts';
+import { relativeError, skipUnlessBuilt } from '../../../tests/support/kernelTestSupport.ts';
 import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } from './nativeKernels.ts';
 import { fusedOptimizerAvailable, sgdUpdate } from './optimizerKernels.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Consistency losses between a student's and a teacher's class probabilities (methods.md §3,
+ * Consistency losses between a student's and a teacher's class probabilities (docs/methods.md §3,
  * mean-teacher and ua-mt). The teacher's probabilities are a constant target: callers compute
  * them outside the gradient tape (or detach them), so gradients reach the student only.
  */

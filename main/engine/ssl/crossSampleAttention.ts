@@ -1,5 +1,5 @@
 /**
- * CAML's Cross-sample Mutual Attention (CMA, methods.md §3 caml): transformer encoder layers
+ * CAML's Cross-sample Mutual Attention (CMA, docs/methods.md §3 caml): transformer encoder layers
  * over the tokens of one sample and across the samples of a batch.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,5 +1,5 @@
 /**
- * CutMix of unlabelled strong views (methods.md §2, Yun et al. 2019) as the CrossMatch loaders
+ * CutMix of unlabelled strong views (docs/methods.md §2, Yun et al. 2019) as the CrossMatch loaders
  * draw its boxes (`obtain_cutmix_box`): with p 0.5 no box; otherwise a box of U(0.02, 0.4) of
  * the image with aspect ratio U(0.3, 1/0.3), placed fully inside. The box region of a sample is
  * replaced by its partner's, and the same box mask mixes the pseudo-labels.

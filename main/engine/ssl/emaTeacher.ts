@@ -51,7 +51,7 @@ export class EmaTeacher {
 
   /**
    * The EMA step after the student's update at `iteration`.
-   * @param maxDecay the largest decay α (methods.md: 0.99).
+   * @param maxDecay the largest decay α (docs/methods.md: 0.99).
    */
   update(iteration: number, maxDecay: number): void {
     const alpha = emaDecayAt(iteration, maxDecay);

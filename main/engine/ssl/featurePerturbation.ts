@@ -1,5 +1,5 @@
 /**
- * CrossMatch's feature-level perturbation (methods.md §3, seed 001 §3.3): encoder features of
+ * CrossMatch's feature-level perturbation (docs/methods.md §3, seed 001 §3.3): encoder features of
  * some samples are decoded clean and after weak and strong channel dropout, all in one decoder
  * call: the versions are stacked along the batch axis, decoded together and split.
  */

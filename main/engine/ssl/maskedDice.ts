@@ -1,5 +1,5 @@
 /**
- * CrossMatch's pseudo-label criterion `D(p, ŷ, conf)` (methods.md §3): Dice (optionally plus
+ * CrossMatch's pseudo-label criterion `D(p, ŷ, conf)` (docs/methods.md §3): Dice (optionally plus
  * cross-entropy) of a prediction against hard pseudo-labels, over the voxels whose pseudo-label
  * confidence reaches τ; the others are left out of every sum, as the reference's `ignore`
  * argument does.

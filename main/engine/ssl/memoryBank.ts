@@ -1,5 +1,5 @@
 /**
- * CAML's memory bank of labelled embeddings (methods.md §3 caml): the prototypes the
+ * CAML's memory bank of labelled embeddings (docs/methods.md §3 caml): the prototypes the
  * omni-correlation compares unlabelled embeddings with.
  */
 import * as tf from '@tensorflow/tfjs-core';

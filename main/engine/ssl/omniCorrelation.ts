@@ -1,5 +1,5 @@
 /**
- * CAML's omni-correlation consistency (methods.md §3 caml): unlabelled embeddings of the two
+ * CAML's omni-correlation consistency (docs/methods.md §3 caml): unlabelled embeddings of the two
  * networks are each turned into a distribution over labelled prototypes, and A's distribution
  * teaches V's.
  */

@@ -1,6 +1,6 @@
 /**
  * The pixel-level contrastive loss of the pseudo-label contrastive method (Chaitanya et al.
- * 2023, seed 003; methods.md §3 contrastive): embeddings of pixels with the same
+ * 2023, seed 003; docs/methods.md §3 contrastive): embeddings of pixels with the same
  * (pseudo-)label are pulled together, those of other labels pushed apart.
  */
 import * as tf from '@tensorflow/tfjs-core';

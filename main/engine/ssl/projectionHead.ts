@@ -1,5 +1,5 @@
 /**
- * Per-voxel projection and prediction heads of CAML (methods.md §3 caml) and of the pixel
+ * Per-voxel projection and prediction heads of CAML (docs/methods.md §3 caml) and of the pixel
  * contrastive method: two MLPs on the channels of a decoder feature map.
  */
 import * as tf from '@tensorflow/tfjs-core';

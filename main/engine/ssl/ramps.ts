@@ -1,5 +1,5 @@
 /**
- * Ramp-ups of unsupervised loss weights (methods.md, notation `r(t, L)`).
+ * Ramp-ups of unsupervised loss weights (docs/methods.md, notation `r(t, L)`).
  */
 
 /**
@@ -19,7 +19,7 @@ export function sigmoidRampUp(t: number, length: number): number {
 export interface RampSchedule {
   /** Final weight λ. */
   weight: number;
-  /** The method's ramp length L in ramp steps (methods.md: 40 for (UA-)MT, 200 for CPS). */
+  /** The method's ramp length L in ramp steps (docs/methods.md: 40 for (UA-)MT, 200 for CPS). */
   length: number;
   /** Share of this run over which the ramp reaches λ (the `rampFraction` option). */
   fraction: number;

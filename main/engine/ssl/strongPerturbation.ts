@@ -1,5 +1,5 @@
 /**
- * Image-level strong perturbation of unlabelled views (methods.md §2), as CrossMatch's data
+ * Image-level strong perturbation of unlabelled views (docs/methods.md §2), as CrossMatch's data
  * loaders draw it: ColorJitter brightness and contrast on 2D slices (ACDC), TorchIO's
  * RandomBiasField + RandomGamma on 3D patches (LA), then RandomBlur / Gaussian blur. Every
  * sample of a batch draws its own parameters.

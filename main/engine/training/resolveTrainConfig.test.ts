@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TIME_BUDGET_MINUTES } from '../../../shared/training.ts';
 import { resolveTrainConfig, TrainingInputError } from './resolveTrainConfig.ts';
-import { phantomVolume } from './testVolumes.ts';
+import { phantomVolume } from '../../../tests/support/phantomVolume.ts';
 import type { TrainRequest, TrainingVolume } from './trainRequest.ts';
 
 function request(volumes: TrainingVolume[], extra: Partial<TrainRequest> = {}): TrainRequest {

@@ -3,13 +3,13 @@
  * the model and slice axis for 'auto', and fills every unset value from defaults that depend
  * on the backend.
  */
-import { MethodOptionError, methodSpec, resolveMethodOptions, type MethodSpec } from '../../../shared/methods.ts';
-import { DEFAULT_TIME_BUDGET_MINUTES } from '../../../shared/training.ts';
+import { batchSizeProblem, MethodOptionError, methodSpec, resolveMethodOptions, type MethodSpec } from '../../../shared/methods.ts';
+import { MODEL_CHOICES, type NetworkKind } from '../../../shared/networks.ts';
+import { DEFAULT_TIME_BUDGET_MINUTES, type OptimizerName } from '../../../shared/training.ts';
 import { AUGMENTATION_POLICIES, type AugmentationPolicy } from '../data/augment2d.ts';
 import type { SliceAxis } from '../data/volumeSlice.ts';
-import type { ModelKind } from '../models/segmentationModel.ts';
 import { summarizeAnnotations, type AnnotationSummary } from './annotations.ts';
-import type { BackendName, OptimizerConfig, OptimizerName, ResolvedTrainConfig, TrainRequest } from './trainRequest.ts';
+import type { BackendName, OptimizerConfig, ResolvedTrainConfig, TrainRequest } from './trainRequest.ts';
 import { TrainingInputError } from './trainingInputError.ts';
 
 export { TrainingInputError };
@@ -52,7 +52,7 @@ interface BackendDefaults {
  * with poly decay, batch 24 of whole slices (SSL4MIS ACDC U-Net), batch 4 of 112×112×80 patches
  * (UA-MT LA V-Net); 30k and 6k iterations at most.
  */
-function backendDefaults(backend: BackendName, kind: ModelKind): BackendDefaults {
+function backendDefaults(backend: BackendName, kind: NetworkKind): BackendDefaults {
   const unet = kind === 'unet2d';
   const none: [number, number, number] = [0, 0, 0];
   const papers = { schedulePower: 0.9, width: 16, optimizer: 'sgd' as const, learningRate: 0.01, maxIterations: unet ? 30000 : 6000 };
@@ -72,11 +72,11 @@ function backendDefaults(backend: BackendName, kind: ModelKind): BackendDefaults
 }
 
 /**
- * Where a method's paper prescribes its own optimiser (methods.md §3), it replaces the
+ * Where a method's paper prescribes its own optimiser (docs/methods.md §3), it replaces the
  * backend's on every backend: CrossMatch's SGD with Nesterov momentum (2D) or AdamW 1e-3 (3D),
  * CAML's constant learning rate and batch of two labelled samples on the GPU.
  */
-function methodDefaults(method: MethodSpec, backend: BackendName, kind: ModelKind): Partial<BackendDefaults> {
+function methodDefaults(method: MethodSpec, backend: BackendName, kind: NetworkKind): Partial<BackendDefaults> {
   switch (method.name) {
     case 'crossmatch':
       return kind === 'vnet3d' ? { optimizer: 'adamw', learningRate: 1e-3 } : { optimizer: 'sgd', learningRate: 0.01 };
@@ -106,7 +106,7 @@ function optimizerConfig(name: OptimizerName, learningRate: number, nesterov: bo
     case 'sgd':
       return { name, learningRate, momentum: 0.9, weightDecay: 1e-4, nesterov };
     case 'adamw':
-      // Weight decay as CrossMatch's 3D setting (methods.md §3).
+      // Weight decay as CrossMatch's 3D setting (docs/methods.md §3).
       return { name, learningRate, weightDecay: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
     default:
       throw new TrainingInputError(`unknown optimizer "${name as string}": use sgd or adamw`);
@@ -119,8 +119,8 @@ function optimizerConfig(name: OptimizerName, learningRate: number, nesterov: bo
  */
 export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
   const method = checked(() => methodSpec(req.method));
-  if (!['auto', 'unet2d', 'vnet3d'].includes(req.model)) {
-    throw new TrainingInputError(`unknown model "${req.model as string}": use auto, unet2d or vnet3d`);
+  if (!(MODEL_CHOICES as readonly string[]).includes(req.model)) {
+    throw new TrainingInputError(`unknown model "${req.model as string}": use ${MODEL_CHOICES.join(', ')}`);
   }
   if (req.axis !== undefined && !['i', 'j', 'k'].includes(req.axis)) {
     throw new TrainingInputError(`unknown slice axis "${req.axis as string}": use i, j or k`);
@@ -140,14 +140,15 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
   const choice = chooseModel(req, summaries.filter((s) => s.annotatedVoxels > 0));
   const defaults = { ...backendDefaults(req.backend.name, choice.model), ...methodDefaults(method, req.backend.name, choice.model) };
   const methodOptions = checked(() => resolveMethodOptions(method.name, choice.model, req.methodOptions));
+  // The engine needs these positive only: the ranges a person may ask for (TRAIN_PARAMETER_RANGES)
+  // are checked where requests come in (API, CLI, Train tab), so that tests and benches can run for seconds.
   const fixedIterations = positiveInteger('iterations', req.iterations);
   const iterations = fixedIterations ?? defaults.maxIterations;
   const maxMinutes = positiveNumber('maxMinutes', req.maxMinutes) ?? (fixedIterations === undefined ? DEFAULT_TIME_BUDGET_MINUTES : null);
   const optimizer = req.optimizer ?? defaults.optimizer;
   const batchSize = positiveInteger('batchSize', req.batchSize) ?? Math.max(defaults.batchSize, method.minBatchSize);
-  if (batchSize < method.minBatchSize) {
-    throw new TrainingInputError(`${method.name} needs a batch of at least ${method.minBatchSize} samples (got ${batchSize})`);
-  }
+  const tooSmall = batchSizeProblem(method, batchSize);
+  if (tooSmall) throw new TrainingInputError(`${method.name} ${tooSmall}`);
   const warnings = [
     ...choice.warnings, ...unpaintedClassWarnings(classValues, summaries), ...singleSliceClassWarnings(choice, summaries),
     ...blank.map((v) => `scan ${v.name ?? v.id} holds no tissue (every voxel has the same value): nothing is learnt from it`),
@@ -186,7 +187,7 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
 }
 
 interface ModelChoice {
-  model: ModelKind;
+  model: NetworkKind;
   axis: SliceAxis | null;
   reason: string;
   warnings: string[];

@@ -6,14 +6,14 @@
  * boundary with structured clone and can be written to disk as is.
  */
 import type { SliceAxis } from '../data/volumeSlice.ts';
-import type { ModelKind } from '../models/segmentationModel.ts';
 import type { MethodName, OptionValue, ResolvedMethodOptions } from '../../../shared/methods.ts';
+import type { ModelChoice, NetworkKind } from '../../../shared/networks.ts';
+import type { OptimizerName } from '../../../shared/training.ts';
 import type { AugmentationPolicy } from '../data/augment2d.ts';
 import type { ProbeFigures, ValidationKind } from '../../../shared/types.ts';
 
 export type { SliceAxis, MethodName };
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
-export type OptimizerName = 'sgd' | 'adamw';
 export type { ValidationKind } from '../../../shared/types.ts';
 
 export interface TrainingVolume {
@@ -40,7 +40,7 @@ export interface TrainRequest {
   method: MethodName;
   /** The method's options (shared/methods.ts); unset ones take the method's defaults. */
   methodOptions?: Record<string, OptionValue>;
-  model: 'auto' | ModelKind;
+  model: ModelChoice;
   /** Slice axis of a 2D model; chosen from the annotations when absent. */
   axis?: SliceAxis;
   iterations?: number;
@@ -79,7 +79,7 @@ export interface ResolvedTrainConfig {
   method: MethodName;
   /** Every option of the method, defaults included. */
   methodOptions: ResolvedMethodOptions;
-  model: ModelKind;
+  model: NetworkKind;
   /** Why this model and axis (the user's choice, or what 'auto' saw in the annotations). */
   modelReason: string;
   /** Slice axis (2D models only). */
@@ -151,7 +151,7 @@ export interface TrainProgress {
 }
 
 export interface ModelMeta {
-  kind: ModelKind;
+  kind: NetworkKind;
   width: number;
   numClasses: number;
   /** Raw class value of each output channel; classValues[0] = 0 (background). */
@@ -204,6 +204,3 @@ export interface TrainHooks {
   /** Polled between steps; a handler it returns is given the model so far (a prediction asked for mid-run). */
   snapshotRequest?(): SnapshotHandler | null;
 }
-
-export { train } from './train.ts';
-export { TrainingInputError } from './resolveTrainConfig.ts';

@@ -1,4 +1,4 @@
-import { MAX_BRUSH, MIN_BRUSH } from './brush.ts';
+import { MAX_BRUSH, MIN_BRUSH } from '../viewer/brush.ts';
 import type { Tool } from './shortcuts.ts';
 
 const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [

@@ -32,6 +32,9 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
   const queue = useRef<Promise<void>>(Promise.resolve());
   const pending = useRef(0);
 
+  /** Reads a volume's annotation; the viewer shows its label map together with the scan, then hands it to `reset`. */
+  const load = useCallback((volumeId: string) => api.call('annotations.load', { volumeId }), [api]);
+
   /** Takes a freshly loaded snapshot (the viewer loads it together with the scan). */
   const reset = useCallback((snapshot: AnnotationSnapshot | null) => {
     volumeRef.current = snapshot?.volumeId ?? null;
@@ -136,7 +139,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
     return done;
   }, [reload]);
 
-  return { state, reset, edit, paintStroke, fill, interpolate, setSliceState, undo, redo, refresh };
+  return { state, load, reset, edit, paintStroke, fill, interpolate, setSliceState, undo, redo, refresh };
 }
 
 export type Annotation = ReturnType<typeof useAnnotation>;

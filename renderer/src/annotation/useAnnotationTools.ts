@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { LabelClass } from '../../../shared/types.ts';
 import type { Pen } from '../viewer/ViewerController.ts';
-import { MAX_BRUSH, MIN_BRUSH } from './brush.ts';
+import { MAX_BRUSH, MIN_BRUSH } from '../viewer/brush.ts';
 import { orderedClasses } from './classPalette.ts';
 import type { Tool } from './shortcuts.ts';
 
@@ -25,3 +25,5 @@ export function useAnnotationTools(classes: LabelClass[]) {
 
   return { tool, setTool, brushSize, setBrushSize, activeClass, setActiveClass, ordered, pen };
 }
+
+export type AnnotationTools = ReturnType<typeof useAnnotationTools>;

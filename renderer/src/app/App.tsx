@@ -9,13 +9,11 @@ import { ScanList } from '../scans/ScanList.tsx';
 import { useImports } from '../scans/useImports.ts';
 import { useSelectedScan } from '../scans/useSelectedScan.ts';
 import { useWindowFileDrop } from '../scans/useWindowFileDrop.ts';
-import { TrainPanel } from '../training/TrainPanel.tsx';
-import { useTraining } from '../training/useTraining.ts';
-import { ViewerPane } from '../viewer/ViewerPane.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { TopBar } from './TopBar.tsx';
-import { useConfirmClose } from './useConfirmClose.ts';
 import { useErrorLog } from './useErrorLog.ts';
+import { Workbench } from './Workbench.tsx';
+import './app.css';
 
 type OpenDialog = { kind: 'project'; mode: ProjectDialogMode } | { kind: 'import' } | null;
 
@@ -24,8 +22,6 @@ export function App() {
   const { project, appInfo, phase, busy, switchProject, refresh } = useProject(report);
   const [selectedId, select] = useSelectedScan(project);
   const [dialog, setDialog] = useState<OpenDialog>(null);
-  const training = useTraining(report, () => void refresh());
-  useConfirmClose(training.active?.kind === 'train');
 
   const onImported = useCallback(
     (info: VolumeInfo) => {
@@ -75,18 +71,7 @@ export function App() {
           onImport={() => setDialog({ kind: 'import' })}
           disabled={project === null}
         />
-        <ViewerPane
-          volume={selected}
-          volumes={project?.volumes ?? []}
-          classes={project?.classes ?? []}
-          onProjectStale={() => void refresh()}
-          report={report}
-          trainPanel={<TrainPanel project={project} training={training} report={report} />}
-          runs={project?.runs ?? []}
-          methods={training.methods}
-          newestPredictionRunId={training.predictionRunId}
-          currentModelRunId={project?.currentModelRunId ?? null}
-        />
+        <Workbench project={project} volume={selected} onProjectStale={() => void refresh()} report={report} />
       </main>
       {dialog?.kind === 'project' && (
         <ProjectDialog

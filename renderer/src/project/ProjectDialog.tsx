@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AppInfo } from '../../../shared/types.ts';
 import { Dialog } from '../app/Dialog.tsx';
 import { errorMessage } from '../api/errors.ts';
+import './project.css';
 
 export type ProjectDialogMode = 'open' | 'create';
 

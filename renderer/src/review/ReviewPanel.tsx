@@ -3,7 +3,9 @@ import type { Axis, ReviewRound, RunInfo } from '../../../shared/types.ts';
 import { validationText } from '../../../shared/trainingFigures.ts';
 import { COMPARISON_LEGEND } from './comparisonLut.ts';
 import type { SliceDisplay } from './sliceDisplay.ts';
-import type { ReviewAction, ReviewState } from './useReview.ts';
+import type { ReviewAction } from './reviewDecisions.ts';
+import type { ReviewState } from './useReview.ts';
+import './review.css';
 
 interface ReviewPanelProps {
   review: ReviewState;

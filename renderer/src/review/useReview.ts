@@ -14,7 +14,7 @@ export type OverlayLayer = 'prediction' | 'uncertainty' | 'compare' | null;
  */
 export type OverlayStatus = 'none' | 'loading' | 'shown' | 'not-predicted' | 'failed';
 
-export type ReviewAction = 'accept' | 'correct' | 'reject';
+import type { ReviewAction } from './reviewDecisions.ts';
 
 const REVIEW_METHOD = { accept: 'review.accept', correct: 'review.correct', reject: 'review.reject' } as const;
 const QUEUE_LENGTH = 500;
@@ -149,7 +149,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
     })().catch((err) => {
       if (!live || err instanceof SupersededError) return;
       setStatus('failed');
-      reportRef.current(err, `Could not show the ${layer} of run ${runId.slice(0, 6)}`);
+      reportRef.current(err, `Could not show the ${shownLayer} of run ${runId.slice(0, 6)}`);
     });
     return () => {
       live = false;

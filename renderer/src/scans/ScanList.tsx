@@ -2,6 +2,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import type { VolumeInfo } from '../../../shared/types.ts';
 import { formatAnnotated, formatShape, formatSpacing } from './scanFormat.ts';
 import type { PendingImport } from './useImports.ts';
+import './scans.css';
 
 interface ScanListProps {
   volumes: VolumeInfo[];

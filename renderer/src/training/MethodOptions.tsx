@@ -1,5 +1,6 @@
 import { AUTO, type MethodOptionSpec, type MethodSpec } from '../../../shared/methods.ts';
-import { networkOf, optionDefaultInput, parseOptionInput, type ModelChoice } from './trainDefaults.ts';
+import type { ModelChoice } from '../../../shared/networks.ts';
+import { networkOf, optionDefaultInput, parseOptionInput } from './trainDefaults.ts';
 
 interface MethodOptionsProps {
   spec: MethodSpec;

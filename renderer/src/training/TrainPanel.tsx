@@ -1,14 +1,15 @@
 import { useMemo, useState } from 'react';
 import type { MethodName } from '../../../shared/methods.ts';
+import { MODEL_CHOICES, type ModelChoice } from '../../../shared/networks.ts';
 import type { ProjectInfo, RunInfo, TrainPreflight } from '../../../shared/types.ts';
 import { validationText } from '../../../shared/trainingFigures.ts';
-import { DEFAULT_TIME_BUDGET_MINUTES, type RangedTrainParameter } from '../../../shared/training.ts';
+import { DEFAULT_TIME_BUDGET_MINUTES, TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from '../../../shared/training.ts';
 import { MethodOptions } from './MethodOptions.tsx';
 import { PreflightView } from './PreflightView.tsx';
 import { LearningCurves, ProgressBar } from './ProgressView.tsx';
 import { RunsList } from './RunsList.tsx';
 import {
-  annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, type ModelChoice, type TrainForm, type TrainRequest,
+  annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, type TrainForm, type TrainRequest,
 } from './trainDefaults.ts';
 import type { TrainingState } from './useTraining.ts';
 
@@ -31,6 +32,8 @@ const BUDGET_FIELD: NumberField = {
   key: 'maxMinutes', label: 'Time budget (min)', step: 'any', placeholder: String(DEFAULT_TIME_BUDGET_MINUTES),
   hint: `The run measures its pace on this machine and plans as many iterations as fit, so that its schedules complete; empty: ${DEFAULT_TIME_BUDGET_MINUTES} min (no limit when iterations are given)`,
 };
+
+const MODEL_LABELS: Record<ModelChoice, string> = { auto: 'auto (from the data)', unet2d: '2D U-Net', vnet3d: '3D V-Net' };
 
 const NUMBER_FIELDS: NumberField[] = [
   { key: 'iterations', label: 'Iterations', hint: 'empty: planned from the time budget', step: '1', placeholder: 'auto' },
@@ -97,7 +100,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
   };
   // The API's defaults for method and model would replace the run's own: send them as they were.
   const resume = (run: RunInfo) => {
-    const model = (['auto', 'unet2d', 'vnet3d'] as const).find((m) => m === run.model) ?? 'auto';
+    const model = MODEL_CHOICES.find((m) => m === run.model) ?? 'auto';
     void start({ resume: run.id, method: run.method as MethodName, model });
   };
 
@@ -199,9 +202,11 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
                   update({ model, options: defaultOptions(methods, form.method, model) });
                 }}
               >
-                <option value="auto">auto (from the data)</option>
-                <option value="unet2d">2D U-Net</option>
-                <option value="vnet3d">3D V-Net</option>
+                {MODEL_CHOICES.map((m) => (
+                  <option key={m} value={m}>
+                    {MODEL_LABELS[m]}
+                  </option>
+                ))}
               </select>
             </label>
             {NUMBER_FIELDS.map((f) => (
@@ -303,7 +308,8 @@ function NumberInput({ field, value, disabled, onChange }: { field: NumberField;
         className="num-input"
         type="number"
         step={field.step}
-        min={0}
+        min={TRAIN_PARAMETER_RANGES[field.key].min}
+        max={TRAIN_PARAMETER_RANGES[field.key].max}
         placeholder={field.placeholder}
         data-testid={`train-${field.key}`}
         value={value}

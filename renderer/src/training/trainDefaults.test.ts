@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_METHOD, METHODS, methodSpec } from '../../../shared/methods.ts';
+import { DEFAULT_METHOD, METHODS, methodSpec, resolveMethodOptions } from '../../../shared/methods.ts';
 import type { ProjectInfo, VolumeInfo } from '../../../shared/types.ts';
 import {
   annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, parseOptionInput, type TrainForm,
@@ -31,15 +31,16 @@ test('the form starts with every option of the method at its 2D default', () => 
   assert.deepEqual(defaultOptions(METHODS, 'cps', 'auto').lovasz, false);
 });
 
-test('option inputs are checked against kind and range', () => {
+test('option inputs are checked against kind and range, in the engine\'s words', () => {
   assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '0.25'), { value: 0.25 });
-  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '11'), { problem: 'noise must lie between 0 and 10' });
-  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), ''), { problem: 'noise must be a number' });
-  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '1e'), { problem: 'noise must be a number' });
-  assert.deepEqual(parseOptionInput(option('ua-mt', 'passes'), '2.5'), { problem: 'passes must be a whole number' });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '11'), { problem: 'noise must lie in 0…10 (got 11)' });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), ''), { problem: 'noise must be a number (got "")' });
+  assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '1e'), { problem: 'noise must be a number (got "1e")' });
+  assert.deepEqual(parseOptionInput(option('ua-mt', 'passes'), '2.5'), { problem: 'passes must be an integer (got 2.5)' });
+  assert.throws(() => resolveMethodOptions('ua-mt', 'unet2d', { passes: '2.5' }), { message: 'option passes of ua-mt must be an integer (got 2.5)' });
   assert.deepEqual(parseOptionInput(option('cps', 'lovasz'), true), { value: true });
   assert.deepEqual(parseOptionInput(option('caml', 'similarity'), 'dot'), { value: 'dot' });
-  assert.deepEqual(parseOptionInput(option('caml', 'similarity'), 'l2'), { problem: 'similarity must be one of cosine, dot' });
+  assert.deepEqual(parseOptionInput(option('caml', 'similarity'), 'l2'), { problem: 'similarity must be one of cosine, dot (got "l2")' });
   // An automatic option: empty or "auto" is auto, a number a number.
   assert.deepEqual(parseOptionInput(option('mean-teacher', 'rampFraction'), ''), { value: 'auto' });
   assert.deepEqual(parseOptionInput(option('mean-teacher', 'rampFraction'), 'auto'), { value: 'auto' });
@@ -75,10 +76,10 @@ test('everything that cannot work is refused together, in words', () => {
   assert.equal(result.request, null);
   assert.deepEqual(result.problems, [
     'No annotated slice yet: paint at least one slice (or import a label map) before training.',
-    'temperature must lie between 0.001 and 10',
+    'temperature must lie in 0.001…10 (got 0)',
     'Iterations must be a whole number between 1 and 1000000',
     'Time budget must be a number between 0.01 and 10080',
-    'CAML needs a batch of at least 2 samples',
+    'CAML needs a batch of at least 2 samples (got 1)',
   ]);
 });
 

@@ -1,9 +1,10 @@
 import type { Request } from '../../../shared/api.ts';
-import { AUTO, DEFAULT_METHOD, type MethodName, type MethodOptionSpec, type MethodSpec, type NetworkKind, type OptionValue } from '../../../shared/methods.ts';
+import {
+  AUTO, batchSizeProblem, DEFAULT_METHOD, optionDefault, parseOptionValue, type MethodName, type MethodOptionSpec, type MethodSpec, type OptionValue,
+} from '../../../shared/methods.ts';
+import type { ModelChoice, NetworkKind } from '../../../shared/networks.ts';
 import { AXES, type ProjectInfo } from '../../../shared/types.ts';
-import { CONTINUE_FROM_CURRENT_BY_DEFAULT, TRAIN_PARAMETER_RANGES, type RangedTrainParameter } from '../../../shared/training.ts';
-
-export type ModelChoice = 'auto' | 'unet2d' | 'vnet3d';
+import { CONTINUE_FROM_CURRENT_BY_DEFAULT, trainParameterProblem, type RangedTrainParameter } from '../../../shared/training.ts';
 
 /**
  * What the Train form holds. Numbers stay as the text typed so a half-typed value ("0.") is
@@ -35,8 +36,7 @@ export function networkOf(model: ModelChoice): NetworkKind {
 
 /** An option's default as the form shows it. */
 export function optionDefaultInput(option: MethodOptionSpec, network: NetworkKind): string | boolean {
-  const d = option.default;
-  const value = (typeof d === 'object' ? d[network] : d) as OptionValue;
+  const value = optionDefault(option, network);
   return typeof value === 'boolean' ? value : String(value);
 }
 
@@ -55,45 +55,25 @@ export function defaultOptions(methods: readonly MethodSpec[], method: MethodNam
 }
 
 /**
- * Checks one option input against its spec.
- * @returns the value to send, or a problem naming the allowed values.
+ * Checks one option input against its spec (shared/methods.ts, as the engine checks it).
+ * @returns the value to send, or a problem naming the option and the allowed values.
  */
 export function parseOptionInput(option: MethodOptionSpec, input: string | boolean): { value: OptionValue } | { problem: string } {
-  switch (option.kind) {
-    case 'boolean':
-      return typeof input === 'boolean' ? { value: input } : { problem: `${option.key} must be on or off` };
-    case 'choice':
-      return typeof input === 'string' && option.choices.includes(input)
-        ? { value: input }
-        : { problem: `${option.key} must be one of ${option.choices.join(', ')}` };
-    case 'number':
-    case 'integer': {
-      // An option the engine works out per run takes "auto", or nothing, for that.
-      if (option.default === AUTO && (input === '' || input === AUTO)) return { value: AUTO };
-      const n = typeof input === 'string' && input.trim() !== '' ? Number(input) : NaN;
-      if (!Number.isFinite(n)) return { problem: `${option.key} must be a number` };
-      if (option.kind === 'integer' && !Number.isInteger(n)) return { problem: `${option.key} must be a whole number` };
-      if (n < option.min || n > option.max) return { problem: `${option.key} must lie between ${option.min} and ${option.max}` };
-      return { value: n };
-    }
-  }
+  // An empty field of an option the engine works out per run means "auto": a number field cannot show the word.
+  const parsed = parseOptionValue(option, option.default === AUTO && input === '' ? AUTO : input);
+  return 'problem' in parsed ? { problem: `${option.key} ${parsed.problem}` } : parsed;
 }
 
-type Field = { name: string; min: number; max: number; integer: boolean };
-const FIELDS: Record<RangedTrainParameter, Field> = {
-  iterations: { name: 'Iterations', ...TRAIN_PARAMETER_RANGES.iterations },
-  maxMinutes: { name: 'Time budget', ...TRAIN_PARAMETER_RANGES.maxMinutes },
-  batchSize: { name: 'Batch size', ...TRAIN_PARAMETER_RANGES.batchSize },
-  width: { name: 'Width', ...TRAIN_PARAMETER_RANGES.width },
+/** The form's names of the ranged parameters, for its messages. */
+const FIELD_NAMES: Record<RangedTrainParameter, string> = {
+  iterations: 'Iterations', maxMinutes: 'Time budget', batchSize: 'Batch size', width: 'Width',
 };
 
-function parseField(field: Field, text: string): { value?: number; problem?: string } {
+function parseField(key: RangedTrainParameter, text: string): { value?: number; problem?: string } {
   if (text.trim() === '') return {};
   const n = Number(text);
-  if (!Number.isFinite(n) || (field.integer && !Number.isInteger(n)) || n < field.min || n > field.max) {
-    return { problem: `${field.name} must be a${field.integer ? ' whole' : ''} number between ${field.min} and ${field.max}` };
-  }
-  return { value: n };
+  const problem = trainParameterProblem(key, n);
+  return problem ? { problem: `${FIELD_NAMES[key]} ${problem}` } : { value: n };
 }
 
 export type TrainRequest = Request<'jobs.train'>;
@@ -119,15 +99,14 @@ export function buildTrainRequest(
     if ('problem' in parsed) problems.push(parsed.problem);
     else if (form.model !== 'auto' || input !== optionDefaultInput(option, 'unet2d')) methodOptions[option.key] = parsed.value;
   }
-  const numbers: Partial<Record<keyof typeof FIELDS, number>> = {};
-  for (const key of Object.keys(FIELDS) as (keyof typeof FIELDS)[]) {
-    const parsed = parseField(FIELDS[key], form[key]);
+  const numbers: Partial<Record<RangedTrainParameter, number>> = {};
+  for (const key of Object.keys(FIELD_NAMES) as RangedTrainParameter[]) {
+    const parsed = parseField(key, form[key]);
     if (parsed.problem) problems.push(parsed.problem);
     else if (parsed.value !== undefined) numbers[key] = parsed.value;
   }
-  if (numbers.batchSize !== undefined && numbers.batchSize < spec.minBatchSize) {
-    problems.push(`${spec.label} needs a batch of at least ${spec.minBatchSize} samples`);
-  }
+  const tooSmall = numbers.batchSize === undefined ? null : batchSizeProblem(spec, numbers.batchSize);
+  if (tooSmall) problems.push(`${spec.label} ${tooSmall}`);
   if (problems.length) return { request: null, problems };
   return {
     request: {

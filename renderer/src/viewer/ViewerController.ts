@@ -1,12 +1,12 @@
 import { MULTIPLANAR_TYPE, Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Axis } from '../../../shared/types.ts';
-import { NORMAL_OF_PEN_PLANE, paintDisc, paintSegment, type PenPlane } from '../annotation/brush.ts';
-import { applyServerValues, changedIndices, groupBySlice, type SlicePaint } from '../annotation/drawingDiff.ts';
-import {
-  linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid,
-} from '../annotation/voxelGrid.ts';
+import { NORMAL_OF_PEN_PLANE, paintDisc, paintSegment, type PenPlane } from './brush.ts';
+import { applyServerValues, changedIndices, groupBySlice, type SlicePaint } from './drawingDiff.ts';
 import type { LabelLut } from './labelColormap.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
+import {
+  linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid,
+} from './voxelGrid.ts';
 
 export interface ViewerCallbacks {
   onLocation(location: ViewerLocation): void;

@@ -22,6 +22,10 @@ const rejected: [Method, unknown, RegExp][] = [
   ['volumes.scan', { id: '../x' }, /volume id/],
   ['volumes.scan', { id: 7 }, /id/],
   ['app.info', { anything: 1 }, /anything/],
+  ['jobs.train', { width: 65 }, /width: must be a whole number between 1 and 64$/],
+  ['jobs.train', { iterations: 2.5 }, /iterations: must be a whole number between 1 and 1000000$/],
+  ['jobs.preflight', { maxMinutes: 0.001 }, /maxMinutes: must be a number between 0.01 and 10080$/],
+  ['jobs.train', { model: 'resnet' }, /model/],
 ];
 
 for (const [method, req, message] of rejected) {

@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { METHOD_NAMES, METHODS, MethodOptionError, parseOptionWords, resolveMethodOptions } from '../../../shared/methods.ts';
+import {
+  batchSizeProblem, METHOD_NAMES, METHODS, MethodOptionError, methodSpec, parseOptionValue, parseOptionWords, resolveMethodOptions,
+} from '../../../shared/methods.ts';
+import { NETWORK_KINDS } from '../../../shared/networks.ts';
 
 test('every method name has one entry, and every option a default valid for it', () => {
   assert.deepEqual(METHODS.map((m) => m.name), [...METHOD_NAMES]);
   for (const m of METHODS) {
     assert.equal(new Set(m.options.map((o) => o.key)).size, m.options.length, `${m.name} repeats an option`);
-    for (const network of ['unet2d', 'vnet3d'] as const) {
+    for (const network of NETWORK_KINDS) {
       const resolved = resolveMethodOptions(m.name, network);
       // Feeding the defaults back in, as strings from a command line, must be accepted unchanged.
       const asWords = Object.fromEntries(Object.entries(resolved).map(([k, v]) => [k, String(v)]));
@@ -63,4 +66,17 @@ test('key=value words', () => {
   assert.deepEqual(parseOptionWords(['eta=0.5', ' lovasz = true']), { eta: '0.5', lovasz: 'true' });
   assert.throws(() => parseOptionWords(['eta']), /not key=value/);
   assert.throws(() => parseOptionWords(['=1']), /not key=value/);
+});
+
+test('one value is checked without throwing, in the words the engine\'s errors end with', () => {
+  const passes = methodSpec('ua-mt').options.find((o) => o.key === 'passes')!;
+  assert.deepEqual(parseOptionValue(passes, '4'), { value: 4 });
+  assert.deepEqual(parseOptionValue(passes, 40), { problem: 'must lie in 2…32 (got 40)' });
+  assert.throws(() => resolveMethodOptions('ua-mt', 'unet2d', { passes: 40 }), { message: 'option passes of ua-mt must lie in 2…32 (got 40)' });
+});
+
+test('a method\'s smallest batch', () => {
+  assert.equal(batchSizeProblem(methodSpec('caml'), 2), null);
+  assert.equal(batchSizeProblem(methodSpec('caml'), 1), 'needs a batch of at least 2 samples (got 1)');
+  assert.equal(batchSizeProblem(methodSpec('supervised'), 1), null);
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kinkFreeInput, seededUniform } from '../gradientCheck.ts';
-import { describeGradientCases, type GradientCase } from './gradientCases.ts';
+import { describeGradientCases, type GradientCase } from '../../../../tests/support/gradientCases.ts';
 import { binaryGradients } from './binaryGradients.ts';
 
 // b broadcasts against a in every case: the reduction back to b's shape is

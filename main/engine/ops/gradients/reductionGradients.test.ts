@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kinkFreeInput, seededUniform } from '../gradientCheck.ts';
-import { describeGradientCases, type GradientCase } from './gradientCases.ts';
+import { describeGradientCases, type GradientCase } from '../../../../tests/support/gradientCases.ts';
 import { reductionGradients } from './reductionGradients.ts';
 
 

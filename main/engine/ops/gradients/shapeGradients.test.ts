@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { seededUniform } from '../gradientCheck.ts';
-import { describeGradientCases, type GradientCase } from './gradientCases.ts';
+import { describeGradientCases, type GradientCase } from '../../../../tests/support/gradientCases.ts';
 import { shapeGradients } from './shapeGradients.ts';
 
 

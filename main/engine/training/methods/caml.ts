@@ -1,6 +1,6 @@
 /**
  * CAML, correlation-aware mutual learning (Gao et al. 2023, seed 000; Herschel555/CAML code;
- * methods.md §3 caml). Two networks see the same batch of labelled and unlabelled samples:
+ * docs/methods.md §3 caml). Two networks see the same batch of labelled and unlabelled samples:
  * V, the plain V-Net / U-Net used for inference (models[0]), and A, the auxiliary network with
  * Cross-sample Mutual Attention and another decoder upsampling (models/camlAuxiliary*.ts).
  * Each has a projection and a prediction head on its last decoder feature.
@@ -49,7 +49,7 @@ import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 
 /**
- * Ramp length R in ramp steps. methods.md gives 40/20/15 for 5%/10%/20% labelled; the share is
+ * Ramp length R in ramp steps. docs/methods.md gives 40/20/15 for 5%/10%/20% labelled; the share is
  * not known here, so the reference's default (40) is used. With rampFraction the ramp ends at
  * the same iteration whatever R is; R only sets how many levels it climbs in.
  */

@@ -1,5 +1,5 @@
 /**
- * Pseudo-label local contrastive learning (Chaitanya et al. 2023, seed 003; methods.md §3
+ * Pseudo-label local contrastive learning (Chaitanya et al. 2023, seed 003; docs/methods.md §3
  * contrastive). One network and a projection head (Linear → BN → ReLU → Linear, ssl/
  * projectionHead.ts) on its last decoder feature. Per step, over the labelled and unlabelled
  * samples in one pass:

@@ -1,5 +1,5 @@
 /**
- * Cross pseudo supervision (Chen et al. 2021; SSL4MIS code; methods.md §3): two networks of
+ * Cross pseudo supervision (Chen et al. 2021; SSL4MIS code; docs/methods.md §3): two networks of
  * the same architecture with different initialisations and their own optimisers. Each
  * minimises `L_s + λ(t) CE(its logits on the unlabelled batch, the other's hard labels)`, the
  * hard labels being the argmax of the other's detached prediction; the two losses are summed
@@ -29,7 +29,7 @@ import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 
-/** Ramp length L of the pseudo-supervision weight in ramp steps (methods.md: `r(⌊t/150⌋, 200)`). */
+/** Ramp length L of the pseudo-supervision weight in ramp steps (docs/methods.md: `r(⌊t/150⌋, 200)`). */
 export const CPS_RAMP_LENGTH = 200;
 /** The reference run's length (SSL4MIS CPS on ACDC: 30000 iterations), which an `auto` ramp reaches at full length. */
 export const CPS_REFERENCE_ITERATIONS = 30000;

@@ -6,7 +6,9 @@
  * (Mean Teacher's teacher) starts from them too. A method's other networks (CPS's second, CAML's
  * auxiliary) start fresh.
  */
+import type { MethodName } from '../../../../shared/methods.ts';
 import { createModel } from '../../models/createModel.ts';
+import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import { loadWeights, type WeightsFile } from '../../models/weightsFile.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { CamlMethod } from './caml.ts';
@@ -18,26 +20,19 @@ import { SupervisedMethod } from './supervised.ts';
 import type { TrainingMethod } from './trainingMethod.ts';
 import { UaMtMethod } from './uaMt.ts';
 
+/** Every method of shared/methods.ts, built around its inference network: one missing here does not compile. */
+const METHOD_BUILDERS = {
+  supervised: (model, config) => new SupervisedMethod(model, config.optimizer),
+  'mean-teacher': (model, config) => new MeanTeacherMethod(model, config),
+  'ua-mt': (model, config) => new UaMtMethod(model, config),
+  cps: (model, config) => new CpsMethod(model, config),
+  crossmatch: (model, config) => new CrossMatchMethod(model, config),
+  caml: (model, config) => new CamlMethod(model, config),
+  contrastive: (model, config) => new ContrastiveMethod(model, config),
+} satisfies Record<MethodName, (model: SegmentationModel, config: ResolvedTrainConfig) => TrainingMethod>;
+
 export function createTrainingMethod(config: ResolvedTrainConfig, initialWeights?: WeightsFile): TrainingMethod {
   const model = createModel({ kind: config.model, numClasses: config.numClasses, width: config.width, seed: config.seed });
   if (initialWeights) loadWeights(model, initialWeights);
-  switch (config.method) {
-    case 'supervised':
-      return new SupervisedMethod(model, config.optimizer);
-    case 'mean-teacher':
-      return new MeanTeacherMethod(model, config);
-    case 'ua-mt':
-      return new UaMtMethod(model, config);
-    case 'cps':
-      return new CpsMethod(model, config);
-    case 'caml':
-      return new CamlMethod(model, config);
-    case 'contrastive':
-      return new ContrastiveMethod(model, config);
-    case 'crossmatch':
-      return new CrossMatchMethod(model, config);
-    default:
-      model.dispose();
-      throw new Error(`training method ${config.method} is not built yet`);
-  }
+  return METHOD_BUILDERS[config.method](model, config);
 }

@@ -1,5 +1,5 @@
 /**
- * CrossMatch (Zhao et al. 2024, seed 001; methods.md §3), as its reference code (AiEson/CrossMatch,
+ * CrossMatch (Zhao et al. 2024, seed 001; docs/methods.md §3), as its reference code (AiEson/CrossMatch,
  * ACDC and LA training scripts) trains it. One network; per unlabelled weak view w, two strong
  * views s1, s2 (independent strong perturbations of w, then CutMix). The clean decode of w is
  * the teacher; decodes of w and s2 after weak and strong channel dropout on the encoder features
@@ -18,7 +18,7 @@
  * labelled images are encoded together with w (`net(cat(img_x, img_u_w))`) and s1 with s2
  * (`net(cat(img_u_s1, img_u_s2))`), all in training mode. The reference then decodes each of the
  * two groups with its perturbations in its own call; here every decode (labelled, w, s1, s2 clean;
- * w and s2 weak and strong) is ONE decoder call, as methods.md and the paper's Algorithm 1
+ * w and s2 weak and strong) is ONE decoder call, as docs/methods.md and the paper's Algorithm 1
  * stack them, so the decoder's BatchNorm sees one batch of Bₗ + 7B instead of the reference's
  * two, of Bₗ + 3B (labelled, w and its two perturbations) and of 4B (s1, s2 and s2's two).
  */
@@ -26,7 +26,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
 import type { DiceLossOptions } from '../../losses/diceLoss.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
-import type { ForwardOptions, ModelKind, SegmentationModel } from '../../models/segmentationModel.ts';
+import type { ForwardOptions, SegmentationModel } from '../../models/segmentationModel.ts';
+import type { NetworkKind } from '../../../../shared/networks.ts';
 import { stopGradient } from '../../ops/stopGradient.ts';
 import { minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
@@ -45,7 +46,7 @@ import type { StepContext, StepLosses } from './trainingMethod.ts';
  * The Dice of the criterion as each reference computes it: Σp² in the denominator; ACDC's
  * DiceLoss over all four classes with ε = 1e-4, LA's dice_loss on the foreground with ε = 1e-5.
  */
-export const REFERENCE_CRITERION_DICE: Readonly<Record<ModelKind, DiceLossOptions>> = {
+export const REFERENCE_CRITERION_DICE: Readonly<Record<NetworkKind, DiceLossOptions>> = {
   unet2d: { classes: 'all', squared: true, epsilon: 1e-4 },
   vnet3d: { classes: 'foreground', squared: true, epsilon: 1e-5 },
 };
@@ -73,7 +74,7 @@ export function crossMatchThreshold(iteration: number, iterations: number, thres
   return (threshold + (1 - threshold) * sigmoidRampUp(iteration - 1, REFERENCE_THRESHOLD_RAMP_SHARE * iterations)) * Math.LN2;
 }
 
-/** Logits of one CrossMatch forward, named as in methods.md. */
+/** Logits of one CrossMatch forward, named as in docs/methods.md. */
 export interface CrossMatchLogits {
   /** Labelled images. */
   labeled: tf.Tensor;

@@ -1,6 +1,6 @@
 /**
  * Mean Teacher (Tarvainen & Valpola 2017) as the UA-MT and SSL4MIS code trains it
- * (methods.md §3): the student minimises `L_s + λ(t) · mean((p_s - p_t)²)` on a batch of
+ * (docs/methods.md §3): the student minimises `L_s + λ(t) · mean((p_s - p_t)²)` on a batch of
  * labelled and unlabelled images fed together, where p_t is the softmax of an EMA teacher on
  * the unlabelled images plus clamped Gaussian noise; the teacher follows the student after each
  * step. `λ(t) = consistencyWeight · r(⌊t/q⌋, 40)`, ramped over `rampFraction` of the run
@@ -22,7 +22,7 @@ import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 
-/** Ramp length L of the consistency weight in ramp steps (methods.md: `r(⌊t/150⌋, 40)`). */
+/** Ramp length L of the consistency weight in ramp steps (docs/methods.md: `r(⌊t/150⌋, 40)`). */
 export const MEAN_TEACHER_RAMP_LENGTH = 40;
 /** The reference run's length (UA-MT on LA: 6000 iterations), which an `auto` ramp reaches at full length. */
 export const MEAN_TEACHER_REFERENCE_ITERATIONS = 6000;

@@ -1,5 +1,5 @@
 /**
- * The supervised baseline (methods.md §3): L_s = ½ (CE + Dice) on labelled samples, unknown
+ * The supervised baseline (docs/methods.md §3): L_s = ½ (CE + Dice) on labelled samples, unknown
  * voxels excluded; unlabelled data is not used.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveMethodOptions, type MethodName, type OptionValue } from '../../../../shared/methods.ts';
 import type { Batch } from '../../data/batch.ts';
-import type { ModelKind } from '../../models/segmentationModel.ts';
+import type { NetworkKind } from '../../../../shared/networks.ts';
 import { Rng } from '../../random/rng.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import type { StepLosses, TrainingMethod } from './trainingMethod.ts';
 
 /** A configuration as resolveTrainConfig would give it for `method` on `model` (AdamW 1e-2, 3 classes, width 2). */
-export function testConfig(method: MethodName, model: ModelKind, options: Record<string, OptionValue> = {}, overrides: Partial<ResolvedTrainConfig> = {}): ResolvedTrainConfig {
+export function testConfig(method: MethodName, model: NetworkKind, options: Record<string, OptionValue> = {}, overrides: Partial<ResolvedTrainConfig> = {}): ResolvedTrainConfig {
   return {
     method,
     methodOptions: resolveMethodOptions(method, model, options),
@@ -51,7 +51,7 @@ export function testConfig(method: MethodName, model: ModelKind, options: Record
  * half of the labels unknown) and an unlabelled one of the same kind, `batch` samples of
  * `size`² (2D) or `size`³ (3D), drawn with `seed`.
  */
-export function toyBatches(model: ModelKind, { batch = 2, size = 16, seed = 0 } = {}): { labeled: Batch; unlabeled: Batch } {
+export function toyBatches(model: NetworkKind, { batch = 2, size = 16, seed = 0 } = {}): { labeled: Batch; unlabeled: Batch } {
   const spatial = model === 'unet2d' ? [size, size] : [size, size, size];
   const make = (offset: number, labelled: boolean): Batch => tf.tidy(() => {
     const shape = [batch, ...spatial];

@@ -1,5 +1,5 @@
 /**
- * What a training method (methods.md §3) does in one iteration, seen from the loop: it owns
+ * What a training method (docs/methods.md §3) does in one iteration, seen from the loop: it owns
  * its networks and optimisers and turns batches into one update. The loop owns sampling, the
  * schedule, validation and checkpoints.
  */

@@ -1,5 +1,5 @@
 /**
- * UA-MT, uncertainty-aware Mean Teacher (Yu et al. 2019; methods.md §3): Mean Teacher whose
+ * UA-MT, uncertainty-aware Mean Teacher (Yu et al. 2019; docs/methods.md §3): Mean Teacher whose
  * consistency counts only voxels where the teacher is certain. T stochastic teacher passes
  * (dropout on, fresh input noise each) give the mean softmax μ and its entropy
  * `U = -Σ μ ln(μ + 1e-6)`; voxels with `U < (0.75 + 0.25 r(t, T_max)) ln 2` are kept (ln 2 for any

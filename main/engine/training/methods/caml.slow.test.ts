@@ -1,0 +1,161 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../backend/selectBackend.ts';
+import type { Batch } from '../../data/batch.ts';
+import { CamlAuxiliaryUNet2d } from '../../models/camlAuxiliaryUNet2d.ts';
+import { CamlAuxiliaryVNet3d } from '../../models/camlAuxiliaryVNet3d.ts';
+import { checkGradients } from '../../ops/gradientCheck.ts';
+import { Rng } from '../../random/rng.ts';
+import { CamlMethod, correctlyPredicted, sharpen, sharpenedMutualLoss } from './caml.ts';
+import { createTrainingMethod } from './createTrainingMethod.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
+import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
+
+const build = (options = {}, model: NetworkKind = 'unet2d') => createTrainingMethod(testConfig('caml', model, options)) as CamlMethod;
+const withIds = (batch: Batch, ids: string[]): Batch => ({ ...batch, ids });
+const sharpened = (p: number) => p ** 10 / (p ** 10 + (1 - p) ** 10);
+
+describe('sharpening and the mutual loss', () => {
+  before(() => selectBackend());
+
+  test('S = P^10 / (P^10 + (1 − P)^10), element-wise', () => {
+    const table = [0, 0.3, 0.5, 0.6, 0.9, 1];
+    const p = tf.tensor1d(table);
+    const s = sharpen(p);
+    Array.from(s.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - sharpened(table[i]!)) < 1e-6, `${table[i]}: ${v}`));
+    // The hand values: 0.6 → 0.6^10 / (0.6^10 + 0.4^10) ≈ 0.98295.
+    assert.ok(Math.abs(s.dataSync()[3]! - 0.98295) < 1e-5);
+    tf.dispose([p, s]);
+  });
+
+  test('MSE(P_V, S(P_A)) + MSE(P_A, S(P_V)), hand-computed, gradient through both sides', () => {
+    const pv = [[0.6, 0.4], [0.2, 0.8]];
+    const pa = [[0.3, 0.7], [0.5, 0.5]];
+    const mse = (a: number[][], b: number[][]) => a.flat().reduce((s, x, i) => s + (x - sharpened(b.flat()[i]!)) ** 2, 0) / 4;
+    const [v, a] = [tf.tensor2d(pv), tf.tensor2d(pa)];
+    const loss = sharpenedMutualLoss(v, a);
+    assert.ok(Math.abs(loss.dataSync()[0]! - (mse(pv, pa) + mse(pa, pv))) < 1e-6);
+    // The reference does not detach the sharpened targets: the finite differences, which see
+    // both sides move, agree with the gradient.
+    const result = checkGradients((x, y) => sharpenedMutualLoss(x, y), [v, a], { step: 1e-3 });
+    assert.ok(result.ok, result.message);
+    tf.dispose([v, a, loss]);
+  });
+});
+
+describe('correctlyPredicted', () => {
+  test('known voxels where both networks\' argmax equals the label, per sample', () => {
+    const targets = [0, 1, 1, 2, 0, 1];
+    const mask = [1, 1, 0, 1, 1, 1];
+    const predictedV = [0, 1, 1, 2, 1, 1];
+    const predictedA = [0, 2, 1, 2, 0, 1];
+    // Voxel 1: A is wrong; 2: unknown; 4: V is wrong.
+    assert.deepEqual(correctlyPredicted(predictedV, predictedA, targets, mask, 2), [[0], [3, 5]]);
+  });
+});
+
+describe('CamlMethod', () => {
+  before(() => selectBackend());
+
+  test('createTrainingMethod builds it: V for inference, A with CMA, unlabelled data used', () => {
+    for (const kind of NETWORK_KINDS) {
+      const method = build({}, kind);
+      assert.ok(method instanceof CamlMethod);
+      assert.equal(method.models.length, 2);
+      assert.equal(method.models[0]!.constructor.name, kind === 'unet2d' ? 'UNet2d' : 'VNet3d');
+      assert.ok(method.models[1] instanceof (kind === 'unet2d' ? CamlAuxiliaryUNet2d : CamlAuxiliaryVNet3d));
+      assert.equal(method.usesUnlabeled, true);
+      method.dispose();
+    }
+  });
+
+  // λ r(⌊t/q⌋, 40), q = rampFraction · 20 / 40 = 0.5 at rampFraction 1: t = 5 → level 10.
+  const ramps = [
+    { iteration: 5, options: { rampFraction: 1 }, mutual: Math.exp(-5 * 0.75 ** 2), omni: 0.05 * Math.exp(-5 * 0.75 ** 2) },
+    { iteration: 19, options: { mutualWeight: 2, omniWeight: 0.5, rampFraction: 0.5 }, mutual: 2, omni: 0.5 },
+  ];
+  for (const { iteration, options, mutual, omni } of ramps) {
+    test(`step ${iteration} with ${JSON.stringify(options)}: ramped weights, unsupervised = λ_c L_c + λ_o L_o, total reported terms`, () => {
+      const method = build({ prototypes: 4, ...options });
+      const { labeled, unlabeled } = toyBatches('unet2d');
+      const losses = method.step(withIds(labeled, ['a', 'b']), unlabeled, { iteration, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+      assert.deepEqual(Object.keys(losses).sort(), ['mutual', 'omni', 'omniWeight', 'prototypes', 'supervised', 'unsupervised', 'weight']);
+      assert.ok(Math.abs(losses.weight! - mutual) < 1e-12);
+      assert.ok(Math.abs(losses.omniWeight! - omni) < 1e-12);
+      assert.ok(Math.abs(losses.unsupervised! - (mutual * losses.mutual! + omni * losses.omni!)) < 1e-5);
+      // Two networks' Dice over two foreground classes, halved: within (0, 2).
+      assert.ok(losses.supervised! > 0 && losses.supervised! < 2);
+      // Background is predicted right somewhere at the start, so it offers 4 prototypes; the
+      // unlabelled voxels where the networks agree then give a positive cross-entropy.
+      assert.ok(losses.prototypes! >= 4 && losses.prototypes! % 4 === 0);
+      assert.ok(losses.omni! > 0 && losses.mutual! > 0);
+      method.dispose();
+      tf.dispose([labeled, unlabeled]);
+    });
+  }
+
+  test('the memory bank keeps one slot per labelled case id, from detached embeddings', () => {
+    const method = build({ prototypes: 4 });
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const context = (iteration: number) => ({ iteration, iterations: 20, learningRate: 1e-2, rng: new Rng(`c${iteration}`) });
+    method.step(withIds(labeled, ['scan 1:3', 'scan 2:0']), unlabeled, context(0));
+    method.step(withIds(labeled, ['scan 1:3', 'scan 1:4']), unlabeled, context(1));
+    const bank = method['bank'];
+    const state = bank.getWeights();
+    assert.deepEqual([...state.keys()], ['scan 1:3', 'scan 2:0', 'scan 1:4']);
+    for (const t of state.values()) assert.equal(t.shape[1], method.options.embeddingDim + 1);
+    // Plain arrays, not tensors on a tape: the bank holds no tensor between steps.
+    const before = tf.memory().numTensors;
+    tf.dispose([...state.values()]);
+    assert.equal(tf.memory().numTensors, before - state.size);
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  test('consistency = cps: mutual is the sum of the two cross pseudo-label CEs', () => {
+    const method = build({ consistency: 'cps', prototypes: 4 });
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const losses = method.step(labeled, unlabeled, { iteration: 19, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+    // CE of two 3-class networks near their start: around ln 3 each.
+    assert.ok(losses.mutual! > 0.5 && losses.mutual! < 5, `${losses.mutual}`);
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  test('similarity = dot and diceCe run and change the terms they should', () => {
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const run = (options: Record<string, string | boolean | number>) => {
+      const method = build({ prototypes: 4, ...options });
+      const losses = method.step(labeled, unlabeled, { iteration: 19, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+      method.dispose();
+      return losses;
+    };
+    const base = run({});
+    const dot = run({ similarity: 'dot' });
+    const diceCe = run({ diceCe: true });
+    assert.equal(dot.supervised, base.supervised);
+    assert.notEqual(dot.omni, base.omni);
+    assert.ok(diceCe.supervised! > base.supervised!);
+    assert.equal(diceCe.mutual, base.mutual);
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  test('20 steps (unet2d width 2, 16×16, 2 labelled + 2 unlabelled) leave no tensor behind', () => {
+    const method = build({ prototypes: 4 });
+    const batches = toyBatches('unet2d');
+    assert.equal(tensorGrowth(method, batches, 20), 0);
+    method.dispose();
+    tf.dispose(batches);
+  });
+
+  test('3 steps of vnet3d (width 2, 16³) leave no tensor behind', () => {
+    const method = build({ prototypes: 4 }, 'vnet3d');
+    const batches = toyBatches('vnet3d');
+    assert.equal(tensorGrowth(method, batches, 3), 0);
+    method.dispose();
+    tf.dispose(batches);
+  });
+
+  sharedMethodTests(() => build({ prototypes: 4 }), 'A, heads, memory bank, optimisers');
+});

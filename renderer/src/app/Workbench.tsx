@@ -1,0 +1,156 @@
+import { useRef, useState } from 'react';
+import type { ProjectInfo, VolumeInfo } from '../../../shared/types.ts';
+import { HelpOverlay } from '../annotation/HelpOverlay.tsx';
+import { SaveIndicator } from '../annotation/SaveIndicator.tsx';
+import { SegmentEditor } from '../annotation/SegmentEditor.tsx';
+import { SliceStateStrip } from '../annotation/SliceStateStrip.tsx';
+import { useAnnotation } from '../annotation/useAnnotation.ts';
+import { useAnnotationTools } from '../annotation/useAnnotationTools.ts';
+import { useFillTool } from '../annotation/useFillTool.ts';
+import { ReviewPanel } from '../review/ReviewPanel.tsx';
+import { reviewDecisions } from '../review/reviewDecisions.ts';
+import { sliceDisplay } from '../review/sliceDisplay.ts';
+import { useReview } from '../review/useReview.ts';
+import { TrainPanel } from '../training/TrainPanel.tsx';
+import '../training/training.css';
+import { useTraining } from '../training/useTraining.ts';
+import type { ViewerController } from '../viewer/ViewerController.ts';
+import { useViewer } from '../viewer/useViewer.ts';
+import { ViewerPane } from '../viewer/ViewerPane.tsx';
+import { SidePanel } from './SidePanel.tsx';
+import { useConfirmClose } from './useConfirmClose.ts';
+import { useWorkbenchKeys } from './useWorkbenchKeys.ts';
+
+interface WorkbenchProps {
+  project: ProjectInfo | null;
+  /** The scan selected in the list: the one shown, annotated and reviewed. */
+  volume: VolumeInfo | null;
+  /** Something changed on the server (classes, labels, runs): re-read the project. */
+  onProjectStale(): void;
+  report(err: unknown, context: string): void;
+}
+
+/**
+ * The work on the selected scan: the viewer, and beside it the Segment, Train and Review tabs.
+ * The annotation and the review draw through the viewer; review decisions are annotation edits.
+ */
+export function Workbench({ project, volume, onProjectStale, report }: WorkbenchProps) {
+  const classes = project?.classes ?? [];
+  const currentModelRunId = project?.currentModelRunId ?? null;
+  const controllerRef = useRef<ViewerController | null>(null);
+  const annotation = useAnnotation(controllerRef);
+  const tools = useAnnotationTools(classes);
+  const viewer = useViewer({
+    controllerRef,
+    volume,
+    classes,
+    readLabels: annotation.load,
+    onLabelsShown: annotation.reset,
+    onStroke: annotation.paintStroke,
+    pen: tools.pen,
+    report,
+  });
+  const [helpOpen, setHelpOpen] = useState(false);
+  const training = useTraining(report, onProjectStale);
+  useConfirmClose(training.active?.kind === 'train');
+
+  const { axis, currentSlice } = viewer;
+  const annotationReady = viewer.ready && annotation.state.volumeId === viewer.shownId;
+  const axisStates = axis && annotation.state.slices ? annotation.state.slices[axis] : null;
+  const axisReviews = axis && annotation.state.reviews ? annotation.state.reviews[axis] : null;
+  const review = useReview({
+    controllerRef,
+    volumeId: annotationReady ? viewer.shownId : null,
+    runs: project?.runs ?? [],
+    newestPredictionRunId: training.predictionRunId,
+    currentModelRunId,
+    axis,
+    annotationKey: JSON.stringify([axisStates, axisReviews]),
+    classes,
+    edit: annotation.edit,
+    report,
+  });
+  const decisions = reviewDecisions({
+    review,
+    ready: annotationReady,
+    states: axisStates,
+    reviews: axisReviews,
+    slice: currentSlice,
+    jumpTo: viewer.jumpTo,
+    onCorrected: () => tools.setTool('brush'),
+    report,
+  });
+  const predictionShown = review.layer !== null && review.status === 'shown';
+  const display = axisStates ? sliceDisplay(axisStates, axisReviews ?? [], predictionShown) : null;
+
+  useWorkbenchKeys({ viewer, annotationReady, tools, annotation, review, decisions, states: axisStates, toggleHelp: () => setHelpOpen((open) => !open) });
+  useFillTool(viewer, annotation.fill, tools.activeClass, annotationReady && tools.tool === 'fill');
+
+  return (
+    <>
+      <ViewerPane
+        viewer={viewer}
+        volume={volume}
+        classes={classes}
+        strip={
+          axis && display ? (
+            <SliceStateStrip axis={axis} states={display} current={currentSlice} onJump={viewer.jumpTo} />
+          ) : (
+            <div className="slice-strip slice-strip--empty" />
+          )
+        }
+      />
+      <SidePanel
+        status={annotationReady ? <SaveIndicator status={annotation.state.save} /> : null}
+        tabs={[
+          {
+            id: 'segment',
+            title: 'Segment',
+            content: (
+              <SegmentEditor
+                classes={classes}
+                tools={tools}
+                annotation={annotation}
+                ready={annotationReady}
+                axis={axis}
+                slice={currentSlice}
+                states={axisStates}
+                volume={volume}
+                volumes={project?.volumes ?? []}
+                predictionRun={review.runs.find((r) => r.id === review.runId) ?? null}
+                onClassColours={viewer.showClassColours}
+                onProjectStale={onProjectStale}
+                onHelp={() => setHelpOpen(true)}
+                report={report}
+              />
+            ),
+          },
+          { id: 'train', title: 'Train', testId: 'train-tab', content: <TrainPanel project={project} training={training} report={report} /> },
+          {
+            id: 'review',
+            title: 'Review',
+            testId: 'review-tab',
+            content: (
+              <ReviewPanel
+                review={review}
+                volumeId={annotationReady ? viewer.shownId : null}
+                methods={training.methods}
+                currentModelRunId={currentModelRunId}
+                axis={axis}
+                slice={currentSlice}
+                display={display && currentSlice !== null ? (display[currentSlice] ?? null) : null}
+                onDecide={(action) => void decisions.decide(action)}
+                onDecideScan={(action) => void decisions.decideRemaining(action)}
+                remaining={decisions.remaining.length}
+                onNext={decisions.next}
+                onJump={viewer.jumpTo}
+                disabled={!annotationReady}
+              />
+            ),
+          },
+        ]}
+      />
+      {helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />}
+    </>
+  );
+}

@@ -10,7 +10,8 @@ module.exports = {
   forbidden: [
     {
       name: 'shared-is-self-contained',
-      comment: 'shared/ holds the types and the API contract, read by the main process and the renderer alike: it imports only shared/ and zod (no node modules).',
+      comment:
+        'shared/ holds the types and the API contract, read by the main process and the renderer alike: it imports only shared/ and zod (no node modules).',
       severity: 'error',
       from: { path: '^shared/' },
       to: { pathNot: ['^shared/', '^node_modules/zod/'] },

@@ -50,7 +50,12 @@ const started = Date.now();
 const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: process.env });
 if (result.status !== 0) {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n');
-  console.log(output.filter((line) => /error|Error|not found|ERR!/.test(line)).slice(0, 15).join('\n'));
+  console.log(
+    output
+      .filter((line) => /error|Error|not found|ERR!/.test(line))
+      .slice(0, 15)
+      .join('\n'),
+  );
   say(`not built: node-gyp failed (exit ${result.status ?? result.signal}; needs python3, make and g++); the cpu backend runs pure JavaScript`);
   process.exit(0);
 }

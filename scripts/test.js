@@ -22,7 +22,11 @@ const inGroup = { unit: (file) => !SLOW.test(file), slow: (file) => SLOW.test(fi
 function findTests(dir) {
   const out = [];
   let entries;
-  try { entries = readdirSync(join(root, dir)); } catch { return out; }
+  try {
+    entries = readdirSync(join(root, dir));
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (name === 'node_modules' || name === 'dist') continue;
     const rel = join(dir, name);
@@ -33,11 +37,19 @@ function findTests(dir) {
 }
 
 const wanted = process.argv[2] ? [process.argv[2]] : Object.keys(groups);
-const files = wanted.flatMap((g) => {
-  if (!groups[g]) { console.error(`unknown test group "${g}" (use ${Object.keys(groups).join(', ')})`); process.exit(2); }
-  return groups[g].flatMap(findTests).filter(inGroup[g] ?? (() => true));
-}).sort();
-if (files.length === 0) { console.error('no test files found'); process.exit(1); }
+const files = wanted
+  .flatMap((g) => {
+    if (!groups[g]) {
+      console.error(`unknown test group "${g}" (use ${Object.keys(groups).join(', ')})`);
+      process.exit(2);
+    }
+    return groups[g].flatMap(findTests).filter(inGroup[g] ?? (() => true));
+  })
+  .sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
 
 // A full run type-checks and lints first: a type error, a lint error, a formatting difference,
 // a layer violation or an import cycle is a failure even where no test reaches it.
@@ -59,7 +71,9 @@ if (!process.argv[2]) {
 // The unit group alone runs a file per core: its tests are short and time nothing. Every other
 // run goes one file at a time, as tests that measure a pace or a time budget need the machine.
 const concurrency = wanted.length === 1 && wanted[0] === 'unit' ? availableParallelism() : 1;
-const result = spawnSync(process.execPath, [
-  '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files,
-], { cwd: root, stdio: 'inherit', env: { ...process.env, ATRIUM_TEST: '1' } });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, ATRIUM_TEST: '1' },
+});
 process.exit(result.status ?? 1);

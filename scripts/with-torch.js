@@ -14,9 +14,11 @@ let python = candidates.find(hasTorch);
 if (!python) {
   if (process.getuid?.() === 0) {
     console.log('PyTorch not found: installing python3-torch with apt-get…');
-    const install = () => spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-torch'], {
-      stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    }).status === 0;
+    const install = () =>
+      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-torch'], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      }).status === 0;
     if (!install()) {
       spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
       install();

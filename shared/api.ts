@@ -10,17 +10,39 @@ import { MODEL_CHOICES } from './networks.ts';
 import { OPTIMIZER_NAMES, trainParameterProblem, type RangedTrainParameter } from './training.ts';
 import { volumeNameProblem } from './volumeName.ts';
 import type {
-  AnnotationSnapshot, AnnotationUpdate, AppInfo, ExportedLabels, JobInfo, JobProgressEvent, JobEndedEvent, LabelClass, PredictionComparisonResult, PredictionsSavedEvent, ProjectInfo, ReviewQueueEntry, ReviewRound, TrainPreflight, VolumeInfo,
+  AnnotationSnapshot,
+  AnnotationUpdate,
+  AppInfo,
+  ExportedLabels,
+  JobInfo,
+  JobProgressEvent,
+  JobEndedEvent,
+  LabelClass,
+  PredictionComparisonResult,
+  PredictionsSavedEvent,
+  ProjectInfo,
+  ReviewQueueEntry,
+  ReviewRound,
+  TrainPreflight,
+  VolumeInfo,
 } from './types.ts';
 import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 
 const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
 const volumeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a volume id');
-const fileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path');
-const volumeName = z.string().trim().superRefine((name, ctx) => {
-  const problem = volumeNameProblem(name);
-  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-});
+const fileName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\\0]+$/, 'a file name, not a path');
+const volumeName = z
+  .string()
+  .trim()
+  .superRefine((name, ctx) => {
+    const problem = volumeNameProblem(name);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
 const runId = z.string().regex(/^[a-f0-9]{12}$/, 'not a run id');
 const axis = z.enum(['i', 'j', 'k']);
 const sliceIndex = z.number().int().min(0).max(65_535);
@@ -30,10 +52,13 @@ const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #e6194b');
 const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
 
 function ranged(key: RangedTrainParameter) {
-  return z.number().superRefine((n, ctx) => {
-    const problem = trainParameterProblem(key, n);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-  }).optional();
+  return z
+    .number()
+    .superRefine((n, ctx) => {
+      const problem = trainParameterProblem(key, n);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    })
+    .optional();
 }
 
 /** What a training run can be asked for (every field optional: defaults come from the data and the backend). */
@@ -116,9 +141,7 @@ export const requestSchemas = {
    * Sets `indices` (NIfTI order, a Uint32Array's buffer) of one slice to `value` (0 erases);
    * the slice becomes annotated along `axis`.
    */
-  'annotations.paint': z
-    .object({ volumeId, axis, slice: sliceIndex, indices: bytes, value: z.number().int().min(0).max(254) })
-    .strict(),
+  'annotations.paint': z.object({ volumeId, axis, slice: sliceIndex, indices: bytes, value: z.number().int().min(0).max(254) }).strict(),
   /** 2D flood fill of the 4-connected region of `seed`'s value within the slice. */
   'annotations.fill': z
     .object({ volumeId, axis, slice: sliceIndex, seed: z.tuple([sliceIndex, sliceIndex, sliceIndex]), value: z.number().int().min(0).max(254) })
@@ -126,17 +149,23 @@ export const requestSchemas = {
   /** Fills the slices strictly between two annotated slices, marked interpolated. */
   'annotations.interpolate': z.object({ volumeId, axis, from: sliceIndex, to: sliceIndex }).strict(),
   /** Marks slices annotated (reviewed, e.g. background only, or an accepted interpolation) or back to unknown. */
-  'annotations.setSliceState': z
-    .object({ volumeId, axis, slices: z.array(sliceIndex).min(1).max(100_000), state: z.enum(['annotated', 'unknown']) })
-    .strict(),
+  'annotations.setSliceState': z.object({ volumeId, axis, slices: z.array(sliceIndex).min(1).max(100_000), state: z.enum(['annotated', 'unknown']) }).strict(),
   'annotations.undo': z.object({ volumeId }).strict(),
   'annotations.redo': z.object({ volumeId }).strict(),
   /** One scan's current label map (and optionally its sidecar) for saving by the UI. */
   /** A scan's label map as NIfTI in its geometry; a run is needed (and only allowed) for `content: 'prediction'`. */
   'annotations.export': z
-    .object({ volumeId, sidecar: z.boolean().default(true), content: z.enum(EXPORT_CONTENTS as [ExportContent, ...ExportContent[]]).default('with-accepted'), runId: runId.optional() })
+    .object({
+      volumeId,
+      sidecar: z.boolean().default(true),
+      content: z.enum(EXPORT_CONTENTS as [ExportContent, ...ExportContent[]]).default('with-accepted'),
+      runId: runId.optional(),
+    })
     .strict()
-    .refine((r) => (r.content === 'prediction') === (r.runId !== undefined), { message: 'runId is needed for content "prediction" and only for it', path: ['runId'] }),
+    .refine((r) => (r.content === 'prediction') === (r.runId !== undefined), {
+      message: 'runId is needed for content "prediction" and only for it',
+      path: ['runId'],
+    }),
   /** Puts an existing label map (same geometry) onto a scan; unknown values are refused unless `createClasses`. */
   'volumes.importLabels': z
     .object({
@@ -278,9 +307,7 @@ export function parseRequest<M extends Method>(method: M, raw: unknown): z.outpu
   if (!schema) throw new ApiError('invalid-request', `unknown method "${String(method)}"`);
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-      .join('; ');
+    const detail = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
     throw new ApiError('invalid-request', `${method}: ${detail}`);
   }
   return parsed.data as z.output<(typeof requestSchemas)[M]>;

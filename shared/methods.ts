@@ -51,8 +51,13 @@ export type ResolvedMethodOptions = Record<string, OptionValue>;
 export const DEFAULT_METHOD: MethodName = 'supervised';
 
 const rampFraction: MethodOptionSpec = {
-  key: 'rampFraction', kind: 'number', default: AUTO, min: 0.01, max: 10,
-  description: 'share of the run over which the unsupervised weight ramps up; auto: 30 % in a short run, growing to the whole run (as the references) at their length',
+  key: 'rampFraction',
+  kind: 'number',
+  default: AUTO,
+  min: 0.01,
+  max: 10,
+  description:
+    'share of the run over which the unsupervised weight ramps up; auto: 30 % in a short run, growing to the whole run (as the references) at their length',
 };
 
 /** Mean Teacher's options, which UA-MT shares. */
@@ -116,8 +121,22 @@ export const METHODS: readonly MethodSpec[] = [
     usesUnlabeled: true,
     minBatchSize: 1,
     options: [
-      { key: 'threshold', kind: 'number', default: { unet2d: 0.95, vnet3d: 0.75 }, min: 0, max: 1, description: 'teacher confidence τ a voxel needs to count; with the reference schedule its starting τ₀ (0.75 in the LA script)' },
-      { key: 'thresholdSchedule', kind: 'choice', default: { unet2d: 'fixed', vnet3d: 'reference' }, choices: ['fixed', 'reference'], description: 'fixed τ (the ACDC code, and the paper\'s 0.85 for LA) or the LA code\'s threshold ramped over the run, which produced the published 3D results' },
+      {
+        key: 'threshold',
+        kind: 'number',
+        default: { unet2d: 0.95, vnet3d: 0.75 },
+        min: 0,
+        max: 1,
+        description: 'teacher confidence τ a voxel needs to count; with the reference schedule its starting τ₀ (0.75 in the LA script)',
+      },
+      {
+        key: 'thresholdSchedule',
+        kind: 'choice',
+        default: { unet2d: 'fixed', vnet3d: 'reference' },
+        choices: ['fixed', 'reference'],
+        description:
+          "fixed τ (the ACDC code, and the paper's 0.85 for LA) or the LA code's threshold ramped over the run, which produced the published 3D results",
+      },
       { key: 'eta', kind: 'number', default: 0.3, min: 0, max: 1, description: 'share η of the teaching-assistant loss in L_kd' },
       { key: 'kappa', kind: 'number', default: { unet2d: 0.5, vnet3d: 1 }, min: 0, max: 10, description: 'weight κ of the distillation loss' },
       { key: 'weakDropout', kind: 'number', default: 0.25, min: 0, max: 0.95, description: 'channel dropout rate of the weak feature perturbation' },
@@ -133,8 +152,20 @@ export const METHODS: readonly MethodSpec[] = [
     usesUnlabeled: true,
     minBatchSize: 2,
     options: [
-      { key: 'consistency', kind: 'choice', default: 'sharpened-mse', choices: ['sharpened-mse', 'cps'], description: 'mutual loss: sharpened MSE (reference code) or hard cross pseudo-labels (paper)' },
-      { key: 'similarity', kind: 'choice', default: 'cosine', choices: ['cosine', 'dot'], description: 'similarity of embeddings to prototypes: cosine (paper) or dot product (reference code)' },
+      {
+        key: 'consistency',
+        kind: 'choice',
+        default: 'sharpened-mse',
+        choices: ['sharpened-mse', 'cps'],
+        description: 'mutual loss: sharpened MSE (reference code) or hard cross pseudo-labels (paper)',
+      },
+      {
+        key: 'similarity',
+        kind: 'choice',
+        default: 'cosine',
+        choices: ['cosine', 'dot'],
+        description: 'similarity of embeddings to prototypes: cosine (paper) or dot product (reference code)',
+      },
       { key: 'embeddingDim', kind: 'integer', default: 32, min: 4, max: 256, description: 'projection embedding size (32 in the code, 64 in the paper)' },
       { key: 'temperature', kind: 'number', default: 0.1, min: 0.001, max: 10, description: 'omni-correlation softmax temperature' },
       { key: 'prototypes', kind: 'integer', default: 256, min: 1, max: 100000, description: 'labelled prototypes drawn per class and step' },
@@ -184,11 +215,7 @@ export function optionDefault(option: MethodOptionSpec, network: NetworkKind): O
  * from a command line are accepted for every kind), the rest from the defaults.
  * @throws MethodOptionError naming the key for unknown keys, wrong types and values out of range.
  */
-export function resolveMethodOptions(
-  method: string,
-  network: NetworkKind,
-  given: Readonly<Record<string, OptionValue>> = {},
-): ResolvedMethodOptions {
+export function resolveMethodOptions(method: string, network: NetworkKind, given: Readonly<Record<string, OptionValue>> = {}): ResolvedMethodOptions {
   const spec = methodSpec(method);
   const known = new Set(spec.options.map((o) => o.key));
   for (const key of Object.keys(given)) {

@@ -43,7 +43,7 @@ export function probeText(probe: ProbeFigures | null | undefined): string {
 
 /** Explains the figures in a tooltip. */
 export const FIGURES_HELP =
-  `Dice on held-out annotations estimates accuracy. With fewer than ${MIN_SLICES_TO_HOLD_OUT} annotated slices (${MIN_SCANS_TO_HOLD_OUT} annotated scans for the 3D V-Net) none are held out, and the Dice on the `
-  + 'training annotations only shows the model fits them. On unannotated slices: the share of the voxels it labels as a structure '
-  + 'that it labels with ≥ 90 % confidence, and, for methods with two networks (teacher and student, or a pair), how far they agree (Dice). A model can be '
-  + 'confident and agreed yet wrong: review its predictions.';
+  `Dice on held-out annotations estimates accuracy. With fewer than ${MIN_SLICES_TO_HOLD_OUT} annotated slices (${MIN_SCANS_TO_HOLD_OUT} annotated scans for the 3D V-Net) none are held out, and the Dice on the ` +
+  'training annotations only shows the model fits them. On unannotated slices: the share of the voxels it labels as a structure ' +
+  'that it labels with ≥ 90 % confidence, and, for methods with two networks (teacher and student, or a pair), how far they agree (Dice). A model can be ' +
+  'confident and agreed yet wrong: review its predictions.';

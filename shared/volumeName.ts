@@ -24,12 +24,17 @@ const utf8Length = (text: string) => new TextEncoder().encode(text).byteLength;
 /** Why `name` cannot name a volume (the rule included), or null when it can. */
 export function volumeNameProblem(name: string): string | null {
   const problem =
-    name.trim() === '' ? 'the name is empty'
-    : name.match(FORBIDDEN) ? `"${printable(name)}" holds ${[...new Set(name.match(FORBIDDEN))].map(describe).join(', ')}`
-    : name.startsWith('.') ? `"${name}" starts with a dot`
-    : RESERVED.test(name) ? `"${name}" is a reserved device name`
-    : utf8Length(name) > MAX_VOLUME_NAME_BYTES ? `the name is ${utf8Length(name)} bytes long`
-    : null;
+    name.trim() === ''
+      ? 'the name is empty'
+      : name.match(FORBIDDEN)
+        ? `"${printable(name)}" holds ${[...new Set(name.match(FORBIDDEN))].map(describe).join(', ')}`
+        : name.startsWith('.')
+          ? `"${name}" starts with a dot`
+          : RESERVED.test(name)
+            ? `"${name}" is a reserved device name`
+            : utf8Length(name) > MAX_VOLUME_NAME_BYTES
+              ? `the name is ${utf8Length(name)} bytes long`
+              : null;
   return problem && `${problem}: ${VOLUME_NAME_RULE}`;
 }
 
@@ -39,7 +44,10 @@ export function volumeNameProblem(name: string): string | null {
  * (between characters) to the length limit; `scan` when nothing is left.
  */
 export function toVolumeName(text: string): string {
-  let name = text.replace(FORBIDDEN, '_').replace(/^[.\s]+/u, '').trim();
+  let name = text
+    .replace(FORBIDDEN, '_')
+    .replace(/^[.\s]+/u, '')
+    .trim();
   if (RESERVED.test(name)) name = name.replace(/^[^.]*/, (device) => `${device}_`);
   let cut = '';
   let bytes = 0;

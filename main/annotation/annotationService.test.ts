@@ -19,7 +19,10 @@ const at = (i: number, j: number, k: number) => i + NI * (j + NJ * k);
 function setup(options: AnnotationOptions = { compaction: 'inline' }) {
   const path = join(mkdtempSync(join(tmpdir(), 'atrium-annot-')), 'p');
   const store = ProjectStore.create(path);
-  store.addClasses([{ value: 1, name: 'Liver', color: '#e6194b' }, { value: 2, name: 'Tumour', color: '#3cb44b' }]);
+  store.addClasses([
+    { value: 1, name: 'Liver', color: '#e6194b' },
+    { value: 2, name: 'Tumour', color: '#3cb44b' },
+  ]);
   const p = makePhantom({ shape: SHAPE });
   const id = importVolume(store, { scan: p.scanBytes, scanFileName: 'scan.nii.gz' }).id;
   return { path, store, id, service: new AnnotationService(store, options) };
@@ -34,7 +37,11 @@ test('paint writes the voxels, makes the slice annotated and reports exactly wha
   const { service, id, store } = setup();
   const u = service.paint(id, 'k', 2, run(2, 3, 1, 4), 1);
   assert.equal(u.revision, 1);
-  assert.deepEqual(changed(u), [[at(1, 3, 2), 1], [at(2, 3, 2), 1], [at(3, 3, 2), 1]]);
+  assert.deepEqual(changed(u), [
+    [at(1, 3, 2), 1],
+    [at(2, 3, 2), 1],
+    [at(3, 3, 2), 1],
+  ]);
   assert.equal(u.slices.k[2], 'annotated');
   assert.equal(u.slices.k.filter((s) => s === 'annotated').length, 1);
   assert.deepEqual([u.canUndo, u.canRedo], [true, false]);
@@ -79,10 +86,18 @@ test('undo and redo of paint and erase restore the exact voxels and slice states
   const painted = service.currentLabels(id);
   service.paint(id, 'k', 2, run(2, 4, 4, 6), 0);
   const erased = service.currentLabels(id);
-  assert.deepEqual(nonZero(erased), [[at(2, 4, 2), 1], [at(3, 4, 2), 1], [at(6, 4, 2), 1], [at(7, 4, 2), 1]]);
+  assert.deepEqual(nonZero(erased), [
+    [at(2, 4, 2), 1],
+    [at(3, 4, 2), 1],
+    [at(6, 4, 2), 1],
+    [at(7, 4, 2), 1],
+  ]);
 
   const u1 = service.undo(id);
-  assert.deepEqual(changed(u1), [[at(4, 4, 2), 1], [at(5, 4, 2), 1]]);
+  assert.deepEqual(changed(u1), [
+    [at(4, 4, 2), 1],
+    [at(5, 4, 2), 1],
+  ]);
   assert.deepEqual(service.currentLabels(id), painted);
   const u2 = service.undo(id);
   assert.deepEqual(service.currentLabels(id), empty);
@@ -158,7 +173,11 @@ test('interpolate fills the slices between two annotated ones, marked interpolat
   const u = service.interpolate(id, 'k', 4, 0);
   assert.deepEqual(u.slices.k, ['annotated', 'interpolated', 'interpolated', 'interpolated', 'annotated', 'unknown']);
   const labels = service.currentLabels(id);
-  const area = (k: number) => { let n = 0; for (let j = 0; j < NJ; j++) for (let i = 0; i < NI; i++) n += labels[at(i, j, k)]; return n; };
+  const area = (k: number) => {
+    let n = 0;
+    for (let j = 0; j < NJ; j++) for (let i = 0; i < NI; i++) n += labels[at(i, j, k)];
+    return n;
+  };
   // Radii 1 → 4 over 4 steps: the middle slice is a disk of radius 2.5 (21 voxels), growing monotonically.
   assert.equal(area(2), disk(0, 5, 5, 2.5).length);
   assert.ok(area(1) < area(2) && area(2) < area(3), `${area(1)} ${area(2)} ${area(3)}`);
@@ -213,7 +232,11 @@ test('undo below the snapshot, then a new edit, then reopen: replay walks back t
   assert.equal(again.snapshot(id).canRedo, false);
   again.undo(id);
   again.undo(id);
-  assert.deepEqual(nonZero(again.currentLabels(id)), [[at(0, 0, 0), 1], [at(1, 0, 0), 1], [at(2, 0, 0), 1]]);
+  assert.deepEqual(nonZero(again.currentLabels(id)), [
+    [at(0, 0, 0), 1],
+    [at(1, 0, 0), 1],
+    [at(2, 0, 0), 1],
+  ]);
   assert.equal(again.undo(id).canUndo, false);
   assert.deepEqual(nonZero(again.currentLabels(id)), []);
   reopened.close();

@@ -69,9 +69,7 @@ interface StagedEdit {
 }
 
 /** What a review decides about some slices of a run's prediction (see AnnotationService.review). */
-export type ReviewInput =
-  | { predictionId: string; decision: 'accepted' | 'corrected'; predicted: Uint8Array }
-  | { predictionId: string; decision: 'rejected' };
+export type ReviewInput = { predictionId: string; decision: 'accepted' | 'corrected'; predicted: Uint8Array } | { predictionId: string; decision: 'rejected' };
 
 const services = new WeakMap<ProjectStore, AnnotationService>();
 
@@ -153,7 +151,8 @@ export class AnnotationService {
     const total = vol.labels.length;
     for (let n = 0; n < indices.length; n++) {
       const index = indices[n];
-      if (index >= total) throw new ApiError('bad-input', `voxel index ${index} is outside the scan (${vol.shape.join('×')} = ${total} voxels); nothing was painted`);
+      if (index >= total)
+        throw new ApiError('bad-input', `voxel index ${index} is outside the scan (${vol.shape.join('×')} = ${total} voxels); nothing was painted`);
       const on = sliceOfVoxel(vol.shape, axis, index);
       if (on !== slice) throw new ApiError('bad-input', `voxel ${index} lies on slice ${on} of axis ${axis}, not on slice ${slice}; nothing was painted`);
     }
@@ -205,7 +204,14 @@ export class AnnotationService {
       const [a, b] = [keys[n], keys[n + 1]];
       if (b - a < 2) continue;
       const pa = slicePlane(vol.shape, axis, a, vol.spacing);
-      const planes = interpolateSlices(readPlane(vol.labels, pa), readPlane(vol.labels, slicePlane(vol.shape, axis, b)), pa.width, pa.height, pa.spacing, b - a);
+      const planes = interpolateSlices(
+        readPlane(vol.labels, pa),
+        readPlane(vol.labels, slicePlane(vol.shape, axis, b)),
+        pa.width,
+        pa.height,
+        pa.spacing,
+        b - a,
+      );
       planes.forEach((plane, t) => {
         const target = slicePlane(vol.shape, axis, a + 1 + t);
         filled.push(a + 1 + t);
@@ -230,7 +236,9 @@ export class AnnotationService {
     const vol = this.load(volumeId);
     for (const s of slices) this.checkSlice(vol, axis, s);
     const diff: LabelDiff = {
-      indices: new Uint32Array(0), before: new Uint8Array(0), after: new Uint8Array(0),
+      indices: new Uint32Array(0),
+      before: new Uint8Array(0),
+      after: new Uint8Array(0),
       slices: sliceChanges(vol.slices, axis, slices, state === 'annotated' ? 'mark-annotated' : 'mark-unknown'),
     };
     return this.commit([this.stage(vol, 'slices', diff)])[0];
@@ -252,7 +260,10 @@ export class AnnotationService {
     const unique = [...new Set(slices)].sort((a, b) => a - b);
     const annotated = unique.filter((s) => vol.slices[axis][s] === 'annotated');
     if (annotated.length) {
-      throw new ApiError('conflict', `slice(s) ${annotated.join(', ')} of axis ${axis} are annotated: a person's annotation is neither replaced by a prediction nor rejected; nothing was recorded`);
+      throw new ApiError(
+        'conflict',
+        `slice(s) ${annotated.join(', ')} of axis ${axis} are annotated: a person's annotation is neither replaced by a prediction nor rejected; nothing was recorded`,
+      );
     }
     let diff: LabelDiff = { indices: new Uint32Array(0), before: new Uint8Array(0), after: new Uint8Array(0), slices: [] };
     if (input.decision !== 'rejected') {
@@ -274,7 +285,10 @@ export class AnnotationService {
       const known = new Set(this.store.classes().map((c) => c.value));
       const missing = [...new Set(values)].filter((v) => v !== 0 && !known.has(v)).sort((a, b) => a - b);
       if (missing.length) {
-        throw new ApiError('conflict', `the prediction holds value(s) ${missing.join(', ')} that are not label classes (deleted since the run?): add them first; nothing was accepted`);
+        throw new ApiError(
+          'conflict',
+          `the prediction holds value(s) ${missing.join(', ')} that are not label classes (deleted since the run?): add them first; nothing was accepted`,
+        );
       }
       diff = { ...voxelDiff(vol.labels, indices, values), slices: sliceChanges(vol.slices, axis, unique, 'mark-annotated') };
     }
@@ -345,7 +359,10 @@ export class AnnotationService {
     for (let v = 0; v < next.length; v++) if (next[v] !== 0) present.add(next[v]);
     const missing = [...present].filter((v) => !known.has(v)).sort((a, b) => a - b);
     if (missing.length && !opts.createClasses) {
-      throw new ApiError('bad-input', `${opts.fileName} holds value(s) ${missing.join(', ')} that are not label classes: create them, or add classes with those values first`);
+      throw new ApiError(
+        'bad-input',
+        `${opts.fileName} holds value(s) ${missing.join(', ')} that are not label classes: create them, or add classes with those values first`,
+      );
     }
     const names = new Set(this.store.classes().map((c) => c.name.toLowerCase()));
     const created = missing.map((value) => {
@@ -512,10 +529,15 @@ export class AnnotationService {
     if (direction === 'backward' && diff.removedClass) classes.add(diff.removedClass.value);
     const missing = [...new Set(written)].filter((v) => v !== 0 && !classes.has(v));
     if (missing.length) {
-      throw new ApiError('conflict', `cannot ${direction === 'forward' ? 'redo' : 'undo'}: it would bring back voxels of class(es) ${missing.join(', ')}, which were deleted; add the class again first`);
+      throw new ApiError(
+        'conflict',
+        `cannot ${direction === 'forward' ? 'redo' : 'undo'}: it would bring back voxels of class(es) ${missing.join(', ')}, which were deleted; add the class again first`,
+      );
     }
-    const restoreClass = direction === 'backward' && diff.removedClass && !this.store.classes().some((c) => c.value === diff.removedClass!.value) ? diff.removedClass : undefined;
-    const deleteClass = direction === 'forward' && diff.removedClass && this.usage(diff.removedClass.value).every((u) => u.volumeId === vol.id) ? diff.removedClass : undefined;
+    const restoreClass =
+      direction === 'backward' && diff.removedClass && !this.store.classes().some((c) => c.value === diff.removedClass!.value) ? diff.removedClass : undefined;
+    const deleteClass =
+      direction === 'forward' && diff.removedClass && this.usage(diff.removedClass.value).every((u) => u.volumeId === vol.id) ? diff.removedClass : undefined;
     this.journal.transaction(() => {
       this.journal.setStatus(row.seq, direction === 'forward' ? 'applied' : 'undone');
       this.journal.setReviewUndone(row.seq, direction === 'backward');
@@ -672,8 +694,15 @@ export class AnnotationService {
     const slices = emptySliceStates(shape);
     for (const s of this.journal.sliceStates(volumeId)) if (s.slice < slices[s.axis].length) slices[s.axis][s.slice] = s.state as SliceState;
     return {
-      id: volumeId, shape, spacing: spacingOf(template), template, labels, slices,
-      revision: head.revision, snapshotSeq: head.snapshotSeq, labelsFile: head.labelsFile,
+      id: volumeId,
+      shape,
+      spacing: spacingOf(template),
+      template,
+      labels,
+      slices,
+      revision: head.revision,
+      snapshotSeq: head.snapshotSeq,
+      labelsFile: head.labelsFile,
       rows: rows.filter((r) => !(r.status === 'dropped' && r.seq > head.snapshotSeq)),
     };
   }

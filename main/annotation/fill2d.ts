@@ -15,12 +15,15 @@ export function floodFill2d(labels: Uint8Array, plane: SlicePlane, seedU: number
   const seen = new Uint8Array(width * height);
   const queue = new Int32Array(width * height);
   const region = new Uint32Array(width * height);
-  let head = 0, tail = 0, count = 0;
+  let head = 0,
+    tail = 0,
+    count = 0;
   seen[seedU + width * seedV] = 1;
   queue[tail++] = seedU + width * seedV;
   while (head < tail) {
     const p = queue[head++];
-    const u = p % width, v = (p - u) / width;
+    const u = p % width,
+      v = (p - u) / width;
     region[count++] = plane.voxel(u, v);
     const visit = (nu: number, nv: number) => {
       if (nu < 0 || nu >= width || nv < 0 || nv >= height) return;

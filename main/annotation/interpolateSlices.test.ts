@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { interpolateSlices, signedDistance2d } from './interpolateSlices.ts';
 
-const W = 21, H = 21, C = 10;
+const W = 21,
+  H = 21,
+  C = 10;
 function disk(r: number, value = 1, cx = C, cy = C): Uint8Array {
   const out = new Uint8Array(W * H);
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) out[x + W * y] = value;
@@ -21,7 +23,12 @@ test('signed distance of a 1D-like bar: half a voxel either side of the boundary
 test('between a small and a large disk the middle slice is the disk of intermediate radius', () => {
   const [middle] = interpolateSlices(disk(2), disk(6), W, H, [1, 1], 2);
   assert.deepEqual(middle, disk(4));
-  for (const [r1, r2] of [[1, 5], [3, 7], [1, 7], [4, 8]]) {
+  for (const [r1, r2] of [
+    [1, 5],
+    [3, 7],
+    [1, 7],
+    [4, 8],
+  ]) {
     assert.deepEqual(interpolateSlices(disk(r1), disk(r2), W, H, [1, 1], 2)[0], disk((r1 + r2) / 2), `radii ${r1} and ${r2}`);
   }
   // At thirds (radii 4 and 6) the pixel disks are matched within half a voxel of radius.
@@ -29,7 +36,11 @@ test('between a small and a large disk the middle slice is the disk of intermedi
   slices.forEach((s, n) => {
     const r = 4 + 2 * n;
     assert.ok(count(disk(r - 0.5)) <= count(s) && count(s) <= count(disk(r + 0.5)), `radius ${r}: ${count(s)} voxels`);
-    assert.deepEqual(s.map((v, p) => v & disk(r - 0.5)[p]), disk(r - 0.5), 'holds the smaller disk');
+    assert.deepEqual(
+      s.map((v, p) => v & disk(r - 0.5)[p]),
+      disk(r - 0.5),
+      'holds the smaller disk',
+    );
   });
 });
 

@@ -43,8 +43,18 @@ export function interpolateSlices(
   const classes = [...new Set(a)].filter((c) => c !== 0 && b.includes(c));
   const fields = classes.map((c) => ({
     value: c,
-    da: signedDistance2d(a.map((x) => (x === c ? 1 : 0)), width, height, spacing),
-    db: signedDistance2d(b.map((x) => (x === c ? 1 : 0)), width, height, spacing),
+    da: signedDistance2d(
+      a.map((x) => (x === c ? 1 : 0)),
+      width,
+      height,
+      spacing,
+    ),
+    db: signedDistance2d(
+      b.map((x) => (x === c ? 1 : 0)),
+      width,
+      height,
+      spacing,
+    ),
   }));
   const out: Uint8Array[] = [];
   for (let s = 1; s < steps; s++) {

@@ -5,7 +5,10 @@ import { applyVoxels, decodeDiff, encodeDiff, isEmptyDiff, mapDiff, voxelDiff, t
 test('voxelDiff keeps only changed voxels, sorted and unique, without touching the map', () => {
   const labels = Uint8Array.of(0, 1, 2, 0, 0, 1);
   const d = voxelDiff(labels, [5, 1, 3, 3, 0], 1);
-  assert.deepEqual([...d.indices], [0, 3, 5].filter((n) => labels[n] !== 1));
+  assert.deepEqual(
+    [...d.indices],
+    [0, 3, 5].filter((n) => labels[n] !== 1),
+  );
   assert.deepEqual([...d.indices], [0, 3]);
   assert.deepEqual([...d.before], [0, 0]);
   assert.deepEqual([...d.after], [1, 1]);
@@ -29,7 +32,9 @@ test('mapDiff, apply forward and backward', () => {
 
 test('encode/decode round trip, small (raw) and large (deflated, compact)', () => {
   const small: LabelDiff = {
-    indices: Uint32Array.of(3, 70_000, 4_000_000_000), before: Uint8Array.of(0, 2, 254), after: Uint8Array.of(1, 0, 5),
+    indices: Uint32Array.of(3, 70_000, 4_000_000_000),
+    before: Uint8Array.of(0, 2, 254),
+    after: Uint8Array.of(1, 0, 5),
     slices: [{ axis: 'j', slice: 65_535, from: 'interpolated', to: 'annotated' }],
     removedClass: { value: 2, name: 'Tumour', color: '#3cb44b' },
   };
@@ -39,7 +44,12 @@ test('encode/decode round trip, small (raw) and large (deflated, compact)', () =
   assert.deepEqual(decodeDiff(bytes), small);
 
   const n = 100_000;
-  const large: LabelDiff = { indices: Uint32Array.from({ length: n }, (_, k) => 1000 + k), before: new Uint8Array(n), after: new Uint8Array(n).fill(3), slices: [] };
+  const large: LabelDiff = {
+    indices: Uint32Array.from({ length: n }, (_, k) => 1000 + k),
+    before: new Uint8Array(n),
+    after: new Uint8Array(n).fill(3),
+    slices: [],
+  };
   const packed = encodeDiff(large);
   assert.equal(packed[1], 1, 'deflated');
   assert.ok(packed.length < n / 50, `a 100k-voxel contiguous diff takes ${packed.length} bytes`);

@@ -42,15 +42,24 @@ test('classes: add with the next free value or a given one, rename, recolour; cl
   assert.deepEqual(classes, [{ value: 1, name: 'Cartilage', color: '#e6194b' }]);
   classes = (await call('classes.add', { name: 'Bone', color: '#3cb44b', value: 5 })) as LabelClass[];
   classes = (await call('classes.add', { name: 'Meniscus', color: '#4363d8' })) as LabelClass[];
-  assert.deepEqual(classes.map((c) => c.value), [1, 2, 5]);
+  assert.deepEqual(
+    classes.map((c) => c.value),
+    [1, 2, 5],
+  );
   await refused('classes.add', { name: 'bone', color: '#000000' }, 'conflict', /a class named "Bone" already exists \(value 5\)/);
   await refused('classes.add', { name: 'Other', color: '#000000', value: 5 }, 'conflict', /value 5 already belongs to class "Bone"/);
   await refused('classes.add', { name: 'Other', color: '#000000', value: 255 }, 'invalid-request', /value/);
   classes = (await call('classes.update', { value: 2, name: 'Menisci', color: '#ffe119' })) as LabelClass[];
-  assert.deepEqual(classes.find((c) => c.value === 2), { value: 2, name: 'Menisci', color: '#ffe119' });
+  assert.deepEqual(
+    classes.find((c) => c.value === 2),
+    { value: 2, name: 'Menisci', color: '#ffe119' },
+  );
   await refused('classes.update', { value: 2, name: 'CARTILAGE' }, 'conflict', /already exists/);
   await refused('classes.update', { value: 9, name: 'X' }, 'not-found', /no label class with value 9/);
-  assert.ok(changes.at(-1)!.classes.some((c) => c.name === 'Menisci'), 'project.changed carries the classes');
+  assert.ok(
+    changes.at(-1)!.classes.some((c) => c.name === 'Menisci'),
+    'project.changed carries the classes',
+  );
 });
 
 test('load, paint, fill, state change, undo, redo through dispatch', async () => {
@@ -69,10 +78,25 @@ test('load, paint, fill, state change, undo, redo through dispatch', async () =>
   assert.equal(changes.at(-1)!.volumes[0].annotatedSlices.k, 1, 'the project lists the newly annotated slice');
   assert.equal(changes.at(-1)!.volumes[0].hasLabels, true);
 
-  await refused('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 3, indices: buffer(stroke), value: 1 }, 'bad-input', /lies on slice 2 of axis k, not on slice 3/);
-  await refused('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 2, indices: buffer(stroke), value: 7 }, 'bad-input', /value 7 is not a label class/);
+  await refused(
+    'annotations.paint',
+    { volumeId: volume.id, axis: 'k', slice: 3, indices: buffer(stroke), value: 1 },
+    'bad-input',
+    /lies on slice 2 of axis k, not on slice 3/,
+  );
+  await refused(
+    'annotations.paint',
+    { volumeId: volume.id, axis: 'k', slice: 2, indices: buffer(stroke), value: 7 },
+    'bad-input',
+    /value 7 is not a label class/,
+  );
   await refused('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 2, indices: new ArrayBuffer(6), value: 1 }, 'bad-input', /multiple of 4/);
-  await refused('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 2, indices: buffer(Uint32Array.of(NI * NJ * 6)), value: 1 }, 'bad-input', /outside the scan/);
+  await refused(
+    'annotations.paint',
+    { volumeId: volume.id, axis: 'k', slice: 2, indices: buffer(Uint32Array.of(NI * NJ * 6)), value: 1 },
+    'bad-input',
+    /outside the scan/,
+  );
   await refused('annotations.paint', { volumeId: 'missing', axis: 'k', slice: 2, indices: buffer(stroke), value: 1 }, 'not-found', /no volume with id missing/);
   await refused('annotations.paint', { volumeId: volume.id, axis: 'x', slice: 2, indices: buffer(stroke), value: 1 }, 'invalid-request', /axis/);
 
@@ -83,7 +107,12 @@ test('load, paint, fill, state change, undo, redo through dispatch', async () =>
 
   const marked = (await call('annotations.setSliceState', { volumeId: volume.id, axis: 'i', slices: [0, 9], state: 'annotated' })) as AnnotationUpdate;
   assert.equal(marked.slices.i[0], 'annotated');
-  await refused('annotations.setSliceState', { volumeId: volume.id, axis: 'i', slices: [10], state: 'annotated' }, 'bad-input', /slice 10 is outside axis i \(0\.\.9\)/);
+  await refused(
+    'annotations.setSliceState',
+    { volumeId: volume.id, axis: 'i', slices: [10], state: 'annotated' },
+    'bad-input',
+    /slice 10 is outside axis i \(0\.\.9\)/,
+  );
 
   const undone = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
   assert.equal(undone.slices.i[0], 'unknown');
@@ -117,7 +146,10 @@ test('interpolate through dispatch, and its errors', async () => {
   const along = (await call('annotations.interpolate', { volumeId: volume.id, axis: 'j', from: 0, to: 6 })) as AnnotationUpdate;
   assert.deepEqual(along.slices.j, ['annotated', 'interpolated', 'interpolated', 'interpolated', 'interpolated', 'interpolated', 'annotated', 'unknown']);
   labels = await labelsOf(volume.id);
-  assert.deepEqual(Array.from({ length: NI }, (_, i) => labels[at(i, 3, 5)]), [0, 0, 5, 5, 5, 5, 5, 0, 0, 0]);
+  assert.deepEqual(
+    Array.from({ length: NI }, (_, i) => labels[at(i, 3, 5)]),
+    [0, 0, 5, 5, 5, 5, 5, 0, 0, 0],
+  );
   // Voxels of k=2 (annotated along k) are a person's work: the j interpolation leaves them alone.
   assert.deepEqual([labels[at(1, 1, 2)], labels[at(0, 1, 2)]], [1, 2]);
   await refused('annotations.interpolate', { volumeId: volume.id, axis: 'k', from: 0, to: 1 }, 'bad-input', /slice 1 of axis k is not annotated/);
@@ -135,7 +167,10 @@ test('export gives the current map in the scan geometry with a sidecar; volumes.
   assert.equal(sidecar.sourceFile, 'knee.nii.gz');
   assert.deepEqual(sidecar.slices.k, { annotated: [0, 2, 4], interpolated: [1, 3], predicted: [] });
   assert.deepEqual(sidecar.slices.j, { annotated: [0, 6], interpolated: [1, 2, 3, 4, 5], predicted: [] });
-  assert.deepEqual(sidecar.classes.map((c: LabelClass) => c.value), [1, 2, 5]);
+  assert.deepEqual(
+    sidecar.classes.map((c: LabelClass) => c.value),
+    [1, 2, 5],
+  );
   assert.match(sidecar.exportedAt, /^\d{4}-\d\d-\d\dT/);
   const plain = (await call('annotations.export', { volumeId: volume.id, sidecar: false })) as ExportedLabels;
   assert.equal(plain.sidecar, null);
@@ -150,14 +185,24 @@ test('classes.usage and classes.remove: refused while in use unless forced; undo
   await refused('classes.remove', { value: 2 }, 'conflict', new RegExp(`class 2 "Menisci" is painted on ${NI * NJ - 3} voxel\\(s\\) in 1 scan`));
   const before = await labelsOf(volume.id);
   const classes = (await call('classes.remove', { value: 2, force: true })) as LabelClass[];
-  assert.deepEqual(classes.map((c) => c.value), [1, 5]);
+  assert.deepEqual(
+    classes.map((c) => c.value),
+    [1, 5],
+  );
   assert.equal((await labelsOf(volume.id)).filter((v) => v === 2).length, 0);
   const undone = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
   assert.equal(new Uint32Array(undone.indices).length, NI * NJ - 3);
   assert.deepEqual(await labelsOf(volume.id), before);
-  assert.deepEqual(ctx.workspace.describe()!.classes.find((c) => c.value === 2), { value: 2, name: 'Menisci', color: '#ffe119' });
+  assert.deepEqual(
+    ctx.workspace.describe()!.classes.find((c) => c.value === 2),
+    { value: 2, name: 'Menisci', color: '#ffe119' },
+  );
   await call('annotations.redo', { volumeId: volume.id });
-  assert.equal(ctx.workspace.describe()!.classes.some((c) => c.value === 2), false, 'redo deletes the class again');
+  assert.equal(
+    ctx.workspace.describe()!.classes.some((c) => c.value === 2),
+    false,
+    'redo deletes the class again',
+  );
   await call('annotations.undo', { volumeId: volume.id });
   // An unused class goes without asking and without an undo step.
   await call('classes.add', { name: 'Spare', color: '#000000' });
@@ -169,13 +214,32 @@ test('classes.usage and classes.remove: refused while in use unless forced; undo
 
 test('volumes.importLabels: geometry and unknown values refused, createClasses adds them, undoable', async () => {
   const other = makePhantom({ shape: [10, 8, 5] });
-  await refused('volumes.importLabels', { id: volume.id, labels: buffer(other.labelBytes), labelsFileName: 'small.nii.gz' }, 'bad-input', /small\.nii\.gz does not fit scan "knee": grid 10×8×6 does not match 10×8×5/);
+  await refused(
+    'volumes.importLabels',
+    { id: volume.id, labels: buffer(other.labelBytes), labelsFileName: 'small.nii.gz' },
+    'bad-input',
+    /small\.nii\.gz does not fit scan "knee": grid 10×8×6 does not match 10×8×5/,
+  );
   const values = Uint8Array.from(phantom.labels, (v) => (v === 2 ? 9 : v === 1 ? 1 : 0));
   const file = writeNifti(readNifti(phantom.scanBytes, 's').header, values, { gzip: true });
-  await refused('volumes.importLabels', { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz' }, 'bad-input', /seg\.nii\.gz holds value\(s\) 9 that are not label classes/);
+  await refused(
+    'volumes.importLabels',
+    { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz' },
+    'bad-input',
+    /seg\.nii\.gz holds value\(s\) 9 that are not label classes/,
+  );
   const before = await labelsOf(volume.id);
-  const float = writeNifti(readNifti(phantom.scanBytes, 's').header, Float32Array.from(values, (v, n) => (n === 7 ? 0.5 : v)), { gzip: true });
-  await refused('volumes.importLabels', { id: volume.id, labels: buffer(float), labelsFileName: 'f.nii.gz', createClasses: true }, 'bad-input', /voxel 7 has value 0\.5/);
+  const float = writeNifti(
+    readNifti(phantom.scanBytes, 's').header,
+    Float32Array.from(values, (v, n) => (n === 7 ? 0.5 : v)),
+    { gzip: true },
+  );
+  await refused(
+    'volumes.importLabels',
+    { id: volume.id, labels: buffer(float), labelsFileName: 'f.nii.gz', createClasses: true },
+    'bad-input',
+    /voxel 7 has value 0\.5/,
+  );
 
   const info = (await call('volumes.importLabels', { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', createClasses: true })) as VolumeInfo;
   assert.deepEqual(info.annotatedSlices, { i: NI, j: NJ, k: 6 });
@@ -184,9 +248,19 @@ test('volumes.importLabels: geometry and unknown values refused, createClasses a
   await call('annotations.undo', { volumeId: volume.id });
   assert.deepEqual(await labelsOf(volume.id), before);
 
-  const sparse = (await call('volumes.importLabels', { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', annotatedSlices: { axis: 'j', slices: [3] } })) as VolumeInfo;
+  const sparse = (await call('volumes.importLabels', {
+    id: volume.id,
+    labels: buffer(file),
+    labelsFileName: 'seg.nii.gz',
+    annotatedSlices: { axis: 'j', slices: [3] },
+  })) as VolumeInfo;
   assert.equal(sparse.annotatedSlices.j, 3, 'j=3 joins the annotated j=0 and j=6');
   const merged = await labelsOf(volume.id);
   for (let n = 0; n < merged.length; n++) assert.equal(merged[n], Math.floor(n / NI) % NJ === 3 ? values[n] : before[n], `voxel ${n}`);
-  await refused('volumes.importLabels', { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', annotatedSlices: { axis: 'j', slices: [8] } }, 'bad-input', /annotated slices 8 are outside axis j/);
+  await refused(
+    'volumes.importLabels',
+    { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', annotatedSlices: { axis: 'j', slices: [8] } },
+    'bad-input',
+    /annotated slices 8 are outside axis j/,
+  );
 });

@@ -44,7 +44,13 @@ export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectIn
       return classesChanged();
     },
     'classes.usage': async ({ value }) => {
-      if (!ws.requireProject().classes().some((c) => c.value === value)) throw new ApiError('not-found', `no label class with value ${value}`);
+      if (
+        !ws
+          .requireProject()
+          .classes()
+          .some((c) => c.value === value)
+      )
+        throw new ApiError('not-found', `no label class with value ${value}`);
       const volumes = service().usage(value);
       return { value, voxels: volumes.reduce((n, v) => n + v.voxels, 0), volumes };
     },
@@ -62,8 +68,7 @@ export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectIn
     },
     'annotations.fill': async ({ volumeId, axis, slice, seed, value }) => edit(volumeId, () => service().fill(volumeId, axis, slice, seed, value)),
     'annotations.interpolate': async ({ volumeId, axis, from, to }) => edit(volumeId, () => service().interpolate(volumeId, axis, from, to)),
-    'annotations.setSliceState': async ({ volumeId, axis, slices, state }) =>
-      edit(volumeId, () => service().setSliceState(volumeId, axis, slices, state)),
+    'annotations.setSliceState': async ({ volumeId, axis, slices, state }) => edit(volumeId, () => service().setSliceState(volumeId, axis, slices, state)),
     'annotations.undo': async ({ volumeId }) => edit(volumeId, () => service().undo(volumeId)),
     'annotations.redo': async ({ volumeId }) => edit(volumeId, () => service().redo(volumeId)),
     'annotations.export': async ({ volumeId, sidecar, content, runId }) => {

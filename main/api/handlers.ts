@@ -69,7 +69,8 @@ export async function dispatch(handlers: ApiHandlers, method: string, raw: unkno
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof ProjectFolderError || err instanceof SchemaTooNewError || err instanceof DamagedDatabaseError) return new ApiError('bad-input', err.message);
+  if (err instanceof ProjectFolderError || err instanceof SchemaTooNewError || err instanceof DamagedDatabaseError)
+    return new ApiError('bad-input', err.message);
   const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
   if (code === 'ENOSPC') return new ApiError('internal', 'the disk is full: nothing was saved; free some space and try again');
   if (code === 'EACCES' || code === 'EPERM') return new ApiError('bad-input', `permission denied: ${(err as Error).message}`);

@@ -20,7 +20,10 @@ before(async () => {
   ctx.workspace.create(join(home, 'P'));
   const p = makePhantom({ shape: [16, 16, 8], seed: 4 });
   await dispatch(ctx.handlers, 'volumes.import', {
-    scan: p.scanBytes.buffer as ArrayBuffer, scanFileName: 'phantom.nii.gz', labels: p.labelBytes.buffer as ArrayBuffer, labelsFileName: 'seg.nii.gz',
+    scan: p.scanBytes.buffer as ArrayBuffer,
+    scanFileName: 'phantom.nii.gz',
+    labels: p.labelBytes.buffer as ArrayBuffer,
+    labelsFileName: 'seg.nii.gz',
     annotatedSlices: { axis: 'k', slices: [2, 5] },
   });
   ctx.hub.on('job.progress', (e) => progress.push(e));
@@ -49,7 +52,10 @@ test('train through the API: progress events, a finished run with its backend, t
   assert.equal(run(job.runId)?.status === 'queued' || run(job.runId)?.status === 'running', true);
   const end = await waitFor(() => ended.find((e) => e.runId === job.runId), 'job.ended');
   assert.equal(end.status, 'finished');
-  assert.deepEqual(progress.filter((p) => p.runId === job.runId).map((p) => p.progress.step), [1, 2, 3]);
+  assert.deepEqual(
+    progress.filter((p) => p.runId === job.runId).map((p) => p.progress.step),
+    [1, 2, 3],
+  );
   const info = run(job.runId)!;
   assert.equal(info.status, 'finished');
   assert.equal(info.backend, 'cpu');
@@ -87,7 +93,7 @@ test('cancel keeps the model; resume continues from the checkpoint with its own 
   await waitFor(() => ended.find((e) => e.runId === job.runId), 'resumed end');
   assert.equal(run(job.runId)!.status, 'finished');
   const record = ctx.workspace.requireProject().runRecord(job.runId)!;
-  assert.equal((record.config.resolved as { method: string }).method, 'mean-teacher', 'a plain resume keeps the run\'s method');
+  assert.equal((record.config.resolved as { method: string }).method, 'mean-teacher', "a plain resume keeps the run's method");
 });
 
 test('preflight: backend, the resolved run, the slices it samples, measured pace and memory; problems instead of a plan; nothing left behind', async () => {
@@ -96,7 +102,10 @@ test('preflight: backend, the resolved run, the slices it samples, measured pace
   assert.deepEqual(answer.problems, []);
   const plan = answer.plan!;
   assert.equal(plan.backend.name, 'cpu');
-  assert.deepEqual([plan.method, plan.model, plan.axis, plan.iterations, plan.planned, plan.batchSize, plan.width], ['mean-teacher', 'unet2d', 'k', 40, false, 2, 2]);
+  assert.deepEqual(
+    [plan.method, plan.model, plan.axis, plan.iterations, plan.planned, plan.batchSize, plan.width],
+    ['mean-teacher', 'unet2d', 'k', 40, false, 2, 2],
+  );
   assert.deepEqual(plan.data, { unit: 'slice', labeled: 2, heldOut: 0, unlabeled: 6 }, 'k 2 and 5 annotated of 8');
   // 40 steps at the measured pace, and six validation passes.
   assert.ok(plan.msPerIteration > 0 && plan.estimatedSeconds > (40 * plan.msPerIteration) / 1000);
@@ -137,7 +146,11 @@ test('a prediction asked for while training uses the model so far, and training 
   const volume = ctx.workspace.describe()!.volumes[0];
   assert.deepEqual(event.volumeIds, [volume.id]);
   assert.ok(event.iteration !== null && event.iteration >= 2 && event.iteration < 400, `taken at iteration ${event.iteration}`);
-  assert.equal(ended.some((e) => e.runId === job.runId), false, 'training is still going');
+  assert.equal(
+    ended.some((e) => e.runId === job.runId),
+    false,
+    'training is still going',
+  );
   const info = run(job.runId)!;
   assert.deepEqual([info.predicted, info.predictedIteration, info.hasModel, info.annotatedSlices], [[volume.id], event.iteration, false, 2]);
   const labels = (await dispatch(ctx.handlers, 'predictions.labels', { runId: job.runId, volumeId: volume.id })) as ArrayBuffer;

@@ -32,7 +32,12 @@ export class JobsService {
     const { resume, settingsFrom, ...rest } = parameters;
     if (resume && this.jobsOf(resume).some((t) => t.kind === 'train')) throw new ApiError('conflict', `run ${resume} is still training`);
     const started = startTraining(store, this.runner, rest, { resume, settingsFrom });
-    return this.track(started.runId, 'train', started.job, started.finished.then((run) => run.status));
+    return this.track(
+      started.runId,
+      'train',
+      started.job,
+      started.finished.then((run) => run.status),
+    );
   }
 
   /** See runPreflight; refused while a job runs, which it would wait for and be slowed by. */

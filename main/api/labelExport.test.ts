@@ -13,7 +13,22 @@ import { importVolume } from './volumeImport.ts';
 import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const FIXTURES = new URL('../../tests/fixtures/nifti/', import.meta.url).pathname;
-const GEOMETRY_FIELDS = ['dim', 'pixdim', 'qformCode', 'sformCode', 'quaternB', 'quaternC', 'quaternD', 'qoffsetX', 'qoffsetY', 'qoffsetZ', 'srowX', 'srowY', 'srowZ', 'xyztUnits'] as const;
+const GEOMETRY_FIELDS = [
+  'dim',
+  'pixdim',
+  'qformCode',
+  'sformCode',
+  'quaternB',
+  'quaternC',
+  'quaternD',
+  'qoffsetX',
+  'qoffsetY',
+  'qoffsetZ',
+  'srowX',
+  'srowY',
+  'srowZ',
+  'xyztUnits',
+] as const;
 
 function labelsOnGrid(scanFile: string): { scan: Uint8Array; labels: Uint8Array; values: Uint8Array } {
   const scan = readFileSync(join(FIXTURES, scanFile));
@@ -73,11 +88,14 @@ test('import derives and checks names so that an export stays in its folder', ()
     assert.equal(volumeNameProblem(name), null, `${scanFileName} gave ${JSON.stringify(name)}`);
   }
   for (const name of ['../../escaped', '..', '.hidden', 'tab\there']) {
-    assert.throws(() => importVolume(store, { scan, scanFileName: 'a.nii', name }), (err: unknown) => {
-      assert.ok(err instanceof ApiError && err.code === 'bad-input', String(err));
-      assert.match(err.message, /a volume name is 1 to/);
-      return true;
-    });
+    assert.throws(
+      () => importVolume(store, { scan, scanFileName: 'a.nii', name }),
+      (err: unknown) => {
+        assert.ok(err instanceof ApiError && err.code === 'bad-input', String(err));
+        assert.match(err.message, /a volume name is 1 to/);
+        return true;
+      },
+    );
   }
   store.close();
 });
@@ -102,7 +120,10 @@ test('a project holding unsafe names from an older version still exports inside 
   assert.deepEqual(readdirSync(join(root, 'a')), ['b']);
   const names = readdirSync(out).sort();
   assert.equal(names.length, 8, names.join(', '));
-  assert.ok(names.every((n) => !n.startsWith('.')), names.join(', '));
+  assert.ok(
+    names.every((n) => !n.startsWith('.')),
+    names.join(', '),
+  );
   assert.ok(names.includes('_.._escaped.nii.gz') && names.includes('scan.json'), names.join(', '));
   const clashFiles = names.filter((n) => n.startsWith('_.._escaped'));
   assert.equal(clashFiles.length, 4, 'the made-safe name and the existing one do not overwrite each other');

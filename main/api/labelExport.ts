@@ -84,7 +84,10 @@ export function labelSidecar(store: ProjectStore, volumeId: string, choice: Expo
   const reviews = service.sliceReviews(volumeId);
   const having = (axisStates: SliceState[], state: SliceState) => axisStates.flatMap((s, n) => (s === state ? [n] : []));
   const slices = Object.fromEntries(
-    AXES.map((a) => [a, { annotated: having(states[a], 'annotated'), interpolated: having(states[a], 'interpolated'), predicted: having(states[a], 'predicted') }]),
+    AXES.map((a) => [
+      a,
+      { annotated: having(states[a], 'annotated'), interpolated: having(states[a], 'interpolated'), predicted: having(states[a], 'predicted') },
+    ]),
   );
   const runIds = new Set(AXES.flatMap((a) => reviews[a].map((r) => r.runId)));
   if (choice.runId) runIds.add(choice.runId);

@@ -20,7 +20,8 @@ export interface PredictionComparison {
 /** Compares two label maps of the same scan (`shape` [ni, nj, nk], NIfTI order, 0 = background). */
 export function comparePredictions(a: Uint8Array, b: Uint8Array, shape: readonly [number, number, number]): PredictionComparison {
   const [ni, nj, nk] = shape;
-  if (a.length !== ni * nj * nk || b.length !== a.length) throw new RangeError(`label maps of ${a.length} and ${b.length} voxels do not fit ${shape.join('×')}`);
+  if (a.length !== ni * nj * nk || b.length !== a.length)
+    throw new RangeError(`label maps of ${a.length} and ${b.length} voxels do not fit ${shape.join('×')}`);
   const codes = new Uint8Array(a.length);
   // per axis and slice: [voxels agreeing on a foreground class, A foreground + B foreground]
   const counts = AXES.map((_, d) => Array.from({ length: shape[d] }, () => [0, 0]));
@@ -30,12 +31,17 @@ export function comparePredictions(a: Uint8Array, b: Uint8Array, shape: readonly
       for (let i = 0; i < ni; i++, n++) {
         const p = a[n];
         const q = b[n];
-        const code = p === 0 ? (q === 0 ? COMPARISON.background : COMPARISON.onlyB) : q === 0 ? COMPARISON.onlyA : p === q ? COMPARISON.agree : COMPARISON.classesDiffer;
+        const code =
+          p === 0 ? (q === 0 ? COMPARISON.background : COMPARISON.onlyB) : q === 0 ? COMPARISON.onlyA : p === q ? COMPARISON.agree : COMPARISON.classesDiffer;
         codes[n] = code;
         if (code === COMPARISON.background) continue;
         const same = code === COMPARISON.agree ? 1 : 0;
         const foreground = (p !== 0 ? 1 : 0) + (q !== 0 ? 1 : 0);
-        for (const [d, s] of [[0, i], [1, j], [2, k]] as const) {
+        for (const [d, s] of [
+          [0, i],
+          [1, j],
+          [2, k],
+        ] as const) {
           counts[d]![s]![0] += same;
           counts[d]![s]![1] += foreground;
         }

@@ -16,7 +16,9 @@ export function createPredictionHandlers(ws: Workspace, jobs: JobsService, chang
     'predictions.start': async (req) => jobs.predict(store(), req),
     'predictions.labels': async ({ runId, volumeId }) => {
       const files = store().predictionFiles(runId, volumeId);
-      return files ? projectFileBytes(ws, files.labelsFile, `the prediction of run ${runId} for volume ${volumeId} is missing from the project folder: predict again`) : null;
+      return files
+        ? projectFileBytes(ws, files.labelsFile, `the prediction of run ${runId} for volume ${volumeId} is missing from the project folder: predict again`)
+        : null;
     },
     'predictions.uncertainty': async ({ runId, volumeId }) => {
       const bytes = uncertaintyNifti(store(), runId, volumeId);

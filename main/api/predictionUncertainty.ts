@@ -56,9 +56,10 @@ export function storedPrediction(store: ProjectStore, runId: string, volumeId: s
   const header = scanHeader(store, volumeId);
   const image = readNifti(readFileSync(store.file(files.labelsFile)), files.labelsFile);
   const labels = image.data instanceof Uint8Array ? image.data : Uint8Array.from(image.data);
-  const probabilities = files.probabilitiesFile && opts.probabilities !== false
-    ? decodeProbabilityFile(readFileSync(store.file(files.probabilitiesFile)), files.probabilitiesFile)
-    : null;
+  const probabilities =
+    files.probabilitiesFile && opts.probabilities !== false
+      ? decodeProbabilityFile(readFileSync(store.file(files.probabilitiesFile)), files.probabilitiesFile)
+      : null;
   const [ni, nj, nk] = shapeOf(header);
   const voxels = ni * nj * nk;
   const probabilityVoxels = probabilities ? probabilities.shape[0] * probabilities.shape[1] * probabilities.shape[2] : voxels;

@@ -18,7 +18,12 @@ export function whenMissing<T>(read: () => T, missing: (path: string | undefined
 
 /** A file of the open project as the API sends it. `missing` is the message when the file is not there: it never holds the project folder's path, which the API does not reveal. */
 export function projectFileBytes(ws: Workspace, relative: string, missing: string): ArrayBuffer {
-  return ownedArrayBuffer(whenMissing(() => readFileSync(ws.requireProject().file(relative)), () => missing));
+  return ownedArrayBuffer(
+    whenMissing(
+      () => readFileSync(ws.requireProject().file(relative)),
+      () => missing,
+    ),
+  );
 }
 
 export function missingVolumeFile(file: 'scan' | 'label', volumeName: string): string {

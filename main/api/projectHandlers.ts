@@ -9,7 +9,10 @@ export function createProjectHandlers(ws: Workspace, jobs: JobsService, changed:
   const switchingAllowed = () => {
     const running = jobs.list();
     if (running.length > 0) {
-      throw new ApiError('conflict', `a ${running[0].kind === 'train' ? 'training' : 'prediction'} job is running in this project: cancel it or wait before switching projects`);
+      throw new ApiError(
+        'conflict',
+        `a ${running[0].kind === 'train' ? 'training' : 'prediction'} job is running in this project: cancel it or wait before switching projects`,
+      );
     }
   };
   return {

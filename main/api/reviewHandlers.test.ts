@@ -4,7 +4,16 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError } from '../../shared/api.ts';
-import type { AnnotationSnapshot, AnnotationUpdate, Axis, ExportedLabels, PredictionComparisonResult, ProjectInfo, ReviewQueueEntry, VolumeInfo } from '../../shared/types.ts';
+import type {
+  AnnotationSnapshot,
+  AnnotationUpdate,
+  Axis,
+  ExportedLabels,
+  PredictionComparisonResult,
+  ProjectInfo,
+  ReviewQueueEntry,
+  VolumeInfo,
+} from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
@@ -42,9 +51,21 @@ const labelsOf = async (id: string) =>
   new Uint8Array(readNifti(new Uint8Array(((await call('annotations.load', { volumeId: id })) as AnnotationSnapshot).labels), 'l').data);
 const decisions = () =>
   storeDatabase(ctx.workspace.requireProject())
-    .prepare(`SELECT d.axis, d.slice, d.decision, d.undone, d.edit_seq AS editSeq, p.run_id AS runId, p.volume_id AS volumeId, r.method, d.decided_at AS decidedAt
-              FROM review_decisions d JOIN predictions p ON p.id = d.prediction_id JOIN runs r ON r.id = p.run_id ORDER BY d.id`)
-    .all() as { axis: Axis; slice: number; decision: string; undone: number; editSeq: number; runId: string; volumeId: string; method: string; decidedAt: string }[];
+    .prepare(
+      `SELECT d.axis, d.slice, d.decision, d.undone, d.edit_seq AS editSeq, p.run_id AS runId, p.volume_id AS volumeId, r.method, d.decided_at AS decidedAt
+              FROM review_decisions d JOIN predictions p ON p.id = d.prediction_id JOIN runs r ON r.id = p.run_id ORDER BY d.id`,
+    )
+    .all() as {
+    axis: Axis;
+    slice: number;
+    decision: string;
+    undone: number;
+    editSeq: number;
+    runId: string;
+    volumeId: string;
+    method: string;
+    decidedAt: string;
+  }[];
 const queue = async (req: object) => (await call('review.queue', { runId, ...req })) as ReviewQueueEntry[];
 const slicesOf = (entries: ReviewQueueEntry[]) => entries.map((e) => e.slice);
 
@@ -67,7 +88,12 @@ function writePrediction(run: string, volumeId: string, voxels: [number, number,
   const header = readNifti(phantom.scanBytes, 'scan').header;
   writeFileAtomic(store.file(join(dir, `${volumeId}.nii.gz`)), writeNifti(header, labels, { gzip: true, intentCode: 1002 }));
   writeFileAtomic(store.file(join(dir, `${volumeId}.atrium-probabilities`)), encodeProbabilityFile({ shape: SHAPE, classValues: [0, 1, 2], probabilities }));
-  store.recordPrediction({ runId: run, volumeId, labelsFile: join(dir, `${volumeId}.nii.gz`), probabilitiesFile: join(dir, `${volumeId}.atrium-probabilities`) });
+  store.recordPrediction({
+    runId: run,
+    volumeId,
+    labelsFile: join(dir, `${volumeId}.nii.gz`),
+    probabilitiesFile: join(dir, `${volumeId}.atrium-probabilities`),
+  });
 }
 
 function newRun(method: string): string {
@@ -138,8 +164,11 @@ test('review.queue: unannotated slices by their gain (uncertainty, predicted str
   assert.ok(Math.abs(k[0].uncertainty - u3) < 1e-6);
   assert.ok(Math.abs(k[2].uncertainty - h(0.8, 0.2)) < 1e-6);
   assert.equal(k[3].uncertainty, 0);
-  assert.equal(k[0].reason, '2 slices from the nearest annotated one · holds predicted structure (100 % of the scan\'s fullest slice) · uncertain (0.32)');
-  assert.deepEqual(k.map((e) => [e.volumeId, e.axis, e.state]), k.map(() => [volume.id, 'k', 'unknown']));
+  assert.equal(k[0].reason, "2 slices from the nearest annotated one · holds predicted structure (100 % of the scan's fullest slice) · uncertain (0.32)");
+  assert.deepEqual(
+    k.map((e) => [e.volumeId, e.axis, e.state]),
+    k.map(() => [volume.id, 'k', 'unknown']),
+  );
 
   // Along i nothing is annotated (every slice counts as new): gains i=1 1, i=3 0.63 + ½ · ½, i=0 ½ (two
   // certain foreground voxels), i=2 0.46; i=1 first, then i=3 (i=0 and i=2 are i=1's neighbours).
@@ -161,7 +190,10 @@ test('review.accept: the prediction becomes the annotation in one undoable edit,
   const annotatedBefore = changes.at(-1)!.volumes.find((v) => v.id === volume.id)!.annotatedSlices.k;
 
   const accepted = (await call('review.accept', { runId, volumeId: volume.id, axis: 'k', slices: [3] })) as AnnotationUpdate;
-  assert.deepEqual([...new Uint32Array(accepted.indices)], [at(2, 2, 3), at(0, 2, 3)].sort((a, b) => a - b));
+  assert.deepEqual(
+    [...new Uint32Array(accepted.indices)],
+    [at(2, 2, 3), at(0, 2, 3)].sort((a, b) => a - b),
+  );
   assert.deepEqual([...new Uint8Array(accepted.values)], [2, 0], 'at(0,2,3) takes class 2, at(2,2,3) background');
   assert.equal(accepted.slices.k[3], 'annotated');
   assert.deepEqual([accepted.canUndo, accepted.canRedo], [true, false]);
@@ -172,7 +204,17 @@ test('review.accept: the prediction becomes the annotation in one undoable edit,
   const [decision] = decisions();
   assert.deepEqual(
     { ...decision, decidedAt: undefined },
-    { axis: 'k', slice: 3, decision: 'accepted', undone: 0, editSeq: decision.editSeq, runId, volumeId: volume.id, method: 'meanTeacher', decidedAt: undefined },
+    {
+      axis: 'k',
+      slice: 3,
+      decision: 'accepted',
+      undone: 0,
+      editSeq: decision.editSeq,
+      runId,
+      volumeId: volume.id,
+      method: 'meanTeacher',
+      decidedAt: undefined,
+    },
   );
   assert.ok(Date.now() - Date.parse(decision.decidedAt) < 60_000);
   assert.ok(!slicesOf(await queue({ volumeId: volume.id, axis: 'k' })).includes(3));
@@ -200,12 +242,24 @@ test('an accepted slice is labelled data for the next training', async () => {
   const store = ctx.workspace.requireProject();
   assert.ok(store.annotatedSlices(volume.id, 'k').includes(3));
   const files = store.volumeFiles(volume.id)!;
-  const jobVolumes = withCurrentLabels(store, [{
-    id: volume.id, scanPath: store.file(files.scanFile), labelsPath: store.file(files.labelsFile!),
-    annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(volume.id, a)])) as Record<Axis, number[]>,
-  }], join('models', 'next'));
+  const jobVolumes = withCurrentLabels(
+    store,
+    [
+      {
+        id: volume.id,
+        scanPath: store.file(files.scanFile),
+        labelsPath: store.file(files.labelsFile!),
+        annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(volume.id, a)])) as Record<Axis, number[]>,
+      },
+    ],
+    join('models', 'next'),
+  );
   const loaded = await loadTrainingVolume(jobVolumes[0]);
-  assert.deepEqual(Array.from({ length: NK }, (_, k) => loaded.known![at(1, 1, k)]), [0, 1, 0, 1, 0], 'k=1 painted, k=3 accepted');
+  assert.deepEqual(
+    Array.from({ length: NK }, (_, k) => loaded.known![at(1, 1, k)]),
+    [0, 1, 0, 1, 0],
+    'k=1 painted, k=3 accepted',
+  );
   assert.equal(loaded.labels![at(0, 2, 3)], 2, 'the accepted prediction is the target');
 });
 
@@ -215,7 +269,12 @@ test('review.reject records the decision, keeps voxels and state, leaves the que
   assert.equal(rejected.slices.k[0], 'unknown');
   assert.equal(new Uint32Array(rejected.indices).length, 0);
   assert.deepEqual(await labelsOf(volume.id), before);
-  assert.deepEqual(decisions().slice(1).map((d) => [d.axis, d.slice, d.decision, d.undone]), [['k', 0, 'rejected', 0]]);
+  assert.deepEqual(
+    decisions()
+      .slice(1)
+      .map((d) => [d.axis, d.slice, d.decision, d.undone]),
+    [['k', 0, 'rejected', 0]],
+  );
   assert.deepEqual(slicesOf(await queue({ volumeId: volume.id, axis: 'k' })), [2, 4]);
   const job = jobVolumes(ctx.workspace.requireProject()).find((v) => v.id === volume.id)!;
   assert.deepEqual(job.rejected, { i: [], j: [], k: [0] }, 'the next training does not draw the rejected slice as unlabelled data');
@@ -234,26 +293,56 @@ test('review.reject records the decision, keeps voxels and state, leaves the que
 });
 
 test('every edit answers with the reviews in effect; Correct, and painting over an accepted slice, make it corrected until undone', async () => {
-  const reviewsK = (r: { reviews: Record<Axis, { slice: number; decision: string; runId: string }[]> }) => r.reviews.k.map((x) => [x.slice, x.decision, x.runId]);
+  const reviewsK = (r: { reviews: Record<Axis, { slice: number; decision: string; runId: string }[]> }) =>
+    r.reviews.k.map((x) => [x.slice, x.decision, x.runId]);
   const loaded = (await call('annotations.load', { volumeId: volume.id })) as AnnotationSnapshot;
-  assert.deepEqual(reviewsK(loaded), [[0, 'rejected', runId], [3, 'accepted', runId]]);
+  assert.deepEqual(reviewsK(loaded), [
+    [0, 'rejected', runId],
+    [3, 'accepted', runId],
+  ]);
   assert.deepEqual([loaded.reviews.i, loaded.reviews.j], [[], []]);
 
-  const paint = (n: number, value: number) => call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 3, indices: buffer(Uint32Array.of(n)), value }) as Promise<AnnotationUpdate>;
+  const paint = (n: number, value: number) =>
+    call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 3, indices: buffer(Uint32Array.of(n)), value }) as Promise<AnnotationUpdate>;
   const painted = await paint(at(1, 0, 3), 2);
-  assert.deepEqual(reviewsK(painted), [[0, 'rejected', runId], [3, 'corrected', runId]]);
+  assert.deepEqual(reviewsK(painted), [
+    [0, 'rejected', runId],
+    [3, 'corrected', runId],
+  ]);
   assert.deepEqual(decisions().at(-1)!.decision, 'corrected');
   const undone = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
-  assert.deepEqual(reviewsK(undone), [[0, 'rejected', runId], [3, 'accepted', runId]], 'undoing the stroke takes the correction back');
+  assert.deepEqual(
+    reviewsK(undone),
+    [
+      [0, 'rejected', runId],
+      [3, 'accepted', runId],
+    ],
+    'undoing the stroke takes the correction back',
+  );
   const unchanged = await paint(at(1, 0, 3), (await labelsOf(volume.id))[at(1, 0, 3)]);
-  assert.deepEqual(reviewsK(unchanged), [[0, 'rejected', runId], [3, 'accepted', runId]], 'a stroke that changes no voxel corrects nothing');
+  assert.deepEqual(
+    reviewsK(unchanged),
+    [
+      [0, 'rejected', runId],
+      [3, 'accepted', runId],
+    ],
+    'a stroke that changes no voxel corrects nothing',
+  );
   await call('annotations.paint', { volumeId: volume.id, axis: 'i', slice: 1, indices: buffer(Uint32Array.of(at(1, 0, 3))), value: 2 });
-  assert.equal(((await call('annotations.load', { volumeId: volume.id })) as AnnotationSnapshot).reviews.k[1].decision, 'accepted', 'a stroke along another axis is not a correction of the k slice');
+  assert.equal(
+    ((await call('annotations.load', { volumeId: volume.id })) as AnnotationSnapshot).reviews.k[1].decision,
+    'accepted',
+    'a stroke along another axis is not a correction of the k slice',
+  );
   await call('annotations.undo', { volumeId: volume.id });
 
   const corrected = (await call('review.correct', { runId, volumeId: volume.id, axis: 'k', slices: [2] })) as AnnotationUpdate;
   assert.equal(corrected.slices.k[2], 'annotated');
-  assert.deepEqual(reviewsK(corrected), [[0, 'rejected', runId], [2, 'corrected', runId], [3, 'accepted', runId]]);
+  assert.deepEqual(reviewsK(corrected), [
+    [0, 'rejected', runId],
+    [2, 'corrected', runId],
+    [3, 'accepted', runId],
+  ]);
   assert.equal((await labelsOf(volume.id))[at(1, 1, 2)], 0, 'the prediction became the annotation, as with accept');
   await refused('review.correct', { runId, volumeId: volume.id, axis: 'k', slices: [2] }, 'conflict', /slice\(s\) 2 of axis k are annotated/);
   const back = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
@@ -266,10 +355,15 @@ test('a prediction holding a value that is not a label class is not accepted', a
   await refused('review.accept', { runId: other, volumeId: volume.id, axis: 'k', slices: [2] }, 'conflict', /value\(s\) 7 that are not label classes/);
   const accepted = (await call('review.accept', { runId: other, volumeId: volume.id, axis: 'k', slices: [4] })) as AnnotationUpdate;
   assert.equal(accepted.slices.k[4], 'annotated');
-  assert.deepEqual(decisions().filter((d) => d.runId === other).map((d) => [d.slice, d.method]), [[4, 'supervised']]);
+  assert.deepEqual(
+    decisions()
+      .filter((d) => d.runId === other)
+      .map((d) => [d.slice, d.method]),
+    [[4, 'supervised']],
+  );
 });
 
-test('annotations.export: annotations only, with accepted predictions, or a run\'s raw prediction; the sidecar names the runs', async () => {
+test("annotations.export: annotations only, with accepted predictions, or a run's raw prediction; the sidecar names the runs", async () => {
   const exported = async (req: object) => {
     const out = (await call('annotations.export', { volumeId: volume.id, ...req })) as ExportedLabels;
     return { ...out, data: new Uint8Array(readNifti(new Uint8Array(out.nifti), out.fileName).data), json: JSON.parse(out.sidecar ?? 'null') };
@@ -279,7 +373,14 @@ test('annotations.export: annotations only, with accepted predictions, or a run\
   assert.equal(withAccepted.fileName, 'knee_labels.nii.gz');
   assert.deepEqual(withAccepted.data, current);
   assert.equal(withAccepted.json.content, 'with-accepted');
-  assert.deepEqual(withAccepted.json.reviews.k.map((r: { slice: number; decision: string }) => [r.slice, r.decision]), [[0, 'rejected'], [3, 'accepted'], [4, 'accepted']]);
+  assert.deepEqual(
+    withAccepted.json.reviews.k.map((r: { slice: number; decision: string }) => [r.slice, r.decision]),
+    [
+      [0, 'rejected'],
+      [3, 'accepted'],
+      [4, 'accepted'],
+    ],
+  );
   assert.deepEqual(withAccepted.json.runs.map((r: { method: string }) => r.method).sort(), ['meanTeacher', 'supervised']);
 
   // k=3 and k=4 were accepted: zeroed, except on the annotated i=3 slice that crosses them
@@ -297,7 +398,10 @@ test('annotations.export: annotations only, with accepted predictions, or a run\
 
   const raw = await exported({ content: 'prediction', runId, sidecar: false });
   assert.equal(raw.fileName, `knee_prediction_${runId}.nii.gz`);
-  assert.deepEqual(raw.data, new Uint8Array(readNifti(new Uint8Array((await call('predictions.labels', { runId, volumeId: volume.id })) as ArrayBuffer), 'p').data));
+  assert.deepEqual(
+    raw.data,
+    new Uint8Array(readNifti(new Uint8Array((await call('predictions.labels', { runId, volumeId: volume.id })) as ArrayBuffer), 'p').data),
+  );
   assert.equal(raw.json, null);
   assert.deepEqual(readNifti(new Uint8Array(raw.nifti), 'p').header.srowX, readNifti(phantom.scanBytes, 's').header.srowX);
 
@@ -307,7 +411,10 @@ test('annotations.export: annotations only, with accepted predictions, or a run\
 });
 
 test('predictions.compare: where two runs agree and differ, voxel by voxel, with Dice per slice', async () => {
-  const other = ctx.workspace.requireProject().runs().find((r) => r.method === 'supervised')!.id;
+  const other = ctx.workspace
+    .requireProject()
+    .runs()
+    .find((r) => r.method === 'supervised')!.id;
   const result = (await call('predictions.compare', { runId, otherRunId: other, volumeId: volume.id })) as PredictionComparisonResult;
   const map = readNifti(new Uint8Array(result.map), 'compare.nii.gz');
   assert.deepEqual(map.shape, SHAPE);

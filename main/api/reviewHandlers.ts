@@ -24,12 +24,21 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?
   for (const volumeId of volumeIds) {
     const prediction = req.volumeId !== undefined ? requirePrediction(store, req.runId, volumeId) : storedPrediction(store, req.runId, volumeId);
     if (!prediction) continue;
-    if (!prediction.probabilities) throw new ApiError('conflict', `the prediction of run ${req.runId} for scan "${store.volumeFiles(volumeId)!.name}" has no probabilities: predict it again`);
+    if (!prediction.probabilities)
+      throw new ApiError(
+        'conflict',
+        `the prediction of run ${req.runId} for scan "${store.volumeFiles(volumeId)!.name}" has no probabilities: predict it again`,
+      );
     const entropy = normalisedEntropy(prediction.probabilities);
     const shape = prediction.probabilities.shape;
     const states = service.sliceStates(volumeId)[req.axis];
     const annotated = states.flatMap((state, s) => (state === 'annotated' ? [s] : []));
-    const decided = new Set(service.reviewDecisions(prediction.id).filter((d) => d.axis === req.axis).map((d) => d.slice));
+    const decided = new Set(
+      service
+        .reviewDecisions(prediction.id)
+        .filter((d) => d.axis === req.axis)
+        .map((d) => d.slice),
+    );
     const sliceCount = shape[AXIS_INDEX[req.axis]];
     for (let s = 0; s < sliceCount; s++) {
       if (states[s] === 'annotated' || decided.has(s)) continue;

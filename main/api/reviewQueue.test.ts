@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { NOVELTY_HALF_DISTANCE, rankReviewQueue, SPREAD_FACTOR, STRUCTURE_WEIGHT, type SliceCandidate } from './reviewQueue.ts';
 
 const slice = (volumeId: string, s: number, over: Partial<SliceCandidate> = {}): SliceCandidate => ({
-  volumeId, axis: 'k', slice: s, state: 'predicted', uncertainty: 0, foreground: 0, distance: 10, sliceCount: 100, ...over,
+  volumeId,
+  axis: 'k',
+  slice: s,
+  state: 'predicted',
+  uncertainty: 0,
+  foreground: 0,
+  distance: 10,
+  sliceCount: 100,
+  ...over,
 });
 const order = (entries: { volumeId: string; slice: number }[]) => entries.map((e) => `${e.volumeId}:${e.slice}`);
 
@@ -11,22 +19,19 @@ test('gain: uncertainty and predicted structure, discounted near annotated slice
   const [entry] = rankReviewQueue([slice('a', 40, { uncertainty: 0.4, foreground: 50, distance: 6 })], 1);
   // the scan's fullest slice is this one: structure share 1
   assert.ok(Math.abs(entry!.gain - (0.4 + STRUCTURE_WEIGHT) * (6 / (6 + NOVELTY_HALF_DISTANCE))) < 1e-12);
-  assert.equal(entry!.reason, '6 slices from the nearest annotated one · holds predicted structure (100 % of the scan\'s fullest slice) · uncertain (0.40)');
+  assert.equal(entry!.reason, "6 slices from the nearest annotated one · holds predicted structure (100 % of the scan's fullest slice) · uncertain (0.40)");
 });
 
 test('a slice far from the annotations that holds structure comes before a more doubtful neighbour of an annotated slice', () => {
-  const queue = rankReviewQueue([
-    slice('a', 41, { uncertainty: 0.6, foreground: 10, distance: 1 }),
-    slice('a', 70, { uncertainty: 0.2, foreground: 40, distance: 30 }),
-  ], 2);
+  const queue = rankReviewQueue(
+    [slice('a', 41, { uncertainty: 0.6, foreground: 10, distance: 1 }), slice('a', 70, { uncertainty: 0.2, foreground: 40, distance: 30 })],
+    2,
+  );
   assert.deepEqual(order(queue), ['a:70', 'a:41']);
 });
 
 test('confident background far away scores nothing; a scan without annotation counts as wholly new', () => {
-  const queue = rankReviewQueue([
-    slice('a', 90, { distance: 50 }),
-    slice('b', 10, { uncertainty: 0.3, foreground: 5, distance: Infinity }),
-  ], 2);
+  const queue = rankReviewQueue([slice('a', 90, { distance: 50 }), slice('b', 10, { uncertainty: 0.3, foreground: 5, distance: Infinity })], 2);
   assert.deepEqual(order(queue), ['b:10', 'a:90']);
   assert.equal(queue[1]!.gain, 0);
   assert.match(queue[0]!.reason, /^no annotated slice on this scan yet/);
@@ -34,10 +39,15 @@ test('confident background far away scores nothing; a scan without annotation co
 
 test('no near-duplicates: neighbours of a proposal wait until the other regions are proposed', () => {
   // Three strong neighbouring slices (41–43) and a weaker one far away (80).
-  const queue = rankReviewQueue([
-    slice('a', 41, { uncertainty: 0.9, foreground: 100 }), slice('a', 42, { uncertainty: 0.9, foreground: 100 }), slice('a', 43, { uncertainty: 0.9, foreground: 100 }),
-    slice('a', 80, { uncertainty: 0.3, foreground: 20 }),
-  ], 4);
+  const queue = rankReviewQueue(
+    [
+      slice('a', 41, { uncertainty: 0.9, foreground: 100 }),
+      slice('a', 42, { uncertainty: 0.9, foreground: 100 }),
+      slice('a', 43, { uncertainty: 0.9, foreground: 100 }),
+      slice('a', 80, { uncertainty: 0.3, foreground: 20 }),
+    ],
+    4,
+  );
   // 41 first (volume and slice order break the tie); 42 and 43 lie within 3 % of 100 slices of it.
   assert.deepEqual(order(queue), ['a:41', 'a:80', 'a:42', 'a:43']);
 });
@@ -54,7 +64,13 @@ test('proposals spread over the scans', () => {
 });
 
 test('at most `limit` entries; none when there is nothing to review', () => {
-  assert.equal(rankReviewQueue(Array.from({ length: 20 }, (_, s) => slice('a', s * 5)), 7).length, 7);
+  assert.equal(
+    rankReviewQueue(
+      Array.from({ length: 20 }, (_, s) => slice('a', s * 5)),
+      7,
+    ).length,
+    7,
+  );
   assert.deepEqual(rankReviewQueue([], 5), []);
 });
 

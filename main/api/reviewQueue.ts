@@ -81,7 +81,13 @@ export function rankReviewQueue(candidates: readonly SliceCandidate[], limit: nu
   }
   const rest = [...left, ...deferred].sort((a, b) => b.gain - a.gain || a.order - b.order);
   return [...picks, ...rest].slice(0, limit).map((w) => ({
-    volumeId: w.c.volumeId, axis: w.c.axis, slice: w.c.slice, state: w.c.state, uncertainty: w.c.uncertainty, gain: w.gain, reason: reason(w.c, w.structure),
+    volumeId: w.c.volumeId,
+    axis: w.c.axis,
+    slice: w.c.slice,
+    state: w.c.state,
+    uncertainty: w.c.uncertainty,
+    gain: w.gain,
+    reason: reason(w.c, w.structure),
   }));
 }
 
@@ -89,7 +95,9 @@ function reason(c: SliceCandidate, structure: number): string {
   const parts = [
     Number.isFinite(c.distance) ? `${c.distance} slice${c.distance === 1 ? '' : 's'} from the nearest annotated one` : 'no annotated slice on this scan yet',
     // A few voxels of a large scan round to 0 %: say "< 1 %", not that a slice with structure holds none.
-    structure > 0 ? `holds predicted structure (${structure < 0.005 ? '< 1' : Math.round(structure * 100)} % of the scan's fullest slice)` : 'no predicted structure',
+    structure > 0
+      ? `holds predicted structure (${structure < 0.005 ? '< 1' : Math.round(structure * 100)} % of the scan's fullest slice)`
+      : 'no predicted structure',
   ];
   if (c.uncertainty >= UNCERTAIN_VOXEL) parts.push(`uncertain (${c.uncertainty.toFixed(2)})`);
   return parts.join(' · ');

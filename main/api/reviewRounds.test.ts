@@ -25,7 +25,8 @@ const call = (method: string, req: unknown) => dispatch(ctx.handlers, method, re
 async function annotate(k: number, voxels: number[]): Promise<void> {
   const slice = Array.from({ length: NI * NJ }, (_, p) => at(p % NI, Math.floor(p / NI), k));
   await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(slice)), value: 0 });
-  if (voxels.length) await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(voxels)), value: 1 });
+  if (voxels.length)
+    await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(voxels)), value: 1 });
 }
 
 /** A finished run with a model, recording what is annotated now, whose prediction is class 1 on `predicted`. */
@@ -33,7 +34,9 @@ function finishedRun(predicted: number[], minutesAgo: number): string {
   const store = ctx.workspace.requireProject();
   const id = store.newId();
   store.createRun({ id, method: 'supervised', model: 'unet2d', config: { annotatedAtStart: annotatedSlicesNow(store) } });
-  storeDatabase(store).prepare('UPDATE runs SET created_at = ? WHERE id = ?').run(new Date(Date.now() - minutesAgo * 60_000).toISOString(), id);
+  storeDatabase(store)
+    .prepare('UPDATE runs SET created_at = ? WHERE id = ?')
+    .run(new Date(Date.now() - minutesAgo * 60_000).toISOString(), id);
   store.finishRun(id, { status: 'finished', summary: {}, model: { file: join('models', id, 'model.atrium-model'), iteration: 1 } });
   const labels = new Uint8Array(SHAPE[0] * SHAPE[1] * SHAPE[2]);
   for (const v of predicted) labels[v] = 1;
@@ -57,17 +60,29 @@ after(() => ctx.workspace.close());
 test('each model is judged on the slices annotated after it, which it never saw', async () => {
   await annotate(0, [at(1, 1, 0)]);
   // Round 1's model predicts class 1 on (1,1) and (2,1) of every slice.
-  const first = finishedRun([0, 1, 2, 3, 4, 5].flatMap((k) => [at(1, 1, k), at(2, 1, k)]), 10);
+  const first = finishedRun(
+    [0, 1, 2, 3, 4, 5].flatMap((k) => [at(1, 1, k), at(2, 1, k)]),
+    10,
+  );
   // The person then annotates k=2 and k=3: class 1 on (1,1) and (1,2) of each.
   await annotate(2, [at(1, 1, 2), at(1, 2, 2)]);
   await annotate(3, [at(1, 1, 3), at(1, 2, 3)]);
   // Round 2's model predicts exactly that.
-  const second = finishedRun([2, 3, 4].flatMap((k) => [at(1, 1, k), at(1, 2, k)]), 5);
+  const second = finishedRun(
+    [2, 3, 4].flatMap((k) => [at(1, 1, k), at(1, 2, k)]),
+    5,
+  );
   // Then k=4 is annotated as the second model predicted.
   await annotate(4, [at(1, 1, 4), at(1, 2, 4)]);
 
   const rounds = (await call('review.rounds', {})) as ReviewRound[];
-  assert.deepEqual(rounds.map((r) => [r.runId, r.annotatedSlices, r.laterSlices]), [[first, 1, 2], [second, 3, 1]]);
+  assert.deepEqual(
+    rounds.map((r) => [r.runId, r.annotatedSlices, r.laterSlices]),
+    [
+      [first, 1, 2],
+      [second, 3, 1],
+    ],
+  );
   // First model on k=2, 3: predicted 4 voxels, labelled 4, 2 in common → 2·2/8.
   assert.equal(rounds[0]!.diceOnLater, 0.5);
   assert.equal(rounds[1]!.diceOnLater, 1);

@@ -22,12 +22,15 @@ export function countSlices(slices: AnnotatedSlices): number {
 
 /** What the project has annotated now, in the form a run records. */
 export function annotatedSlicesNow(store: ProjectStore): AnnotatedSlices {
-  return Object.fromEntries(store.volumes().map((v) => [v.id, Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>]));
+  return Object.fromEntries(
+    store.volumes().map((v) => [v.id, Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>]),
+  );
 }
 
 /** The rounds, oldest first: every run with a model that recorded what was annotated when it started. */
 export function reviewRounds(store: ProjectStore): ReviewRound[] {
-  const runs = store.runs()
+  const runs = store
+    .runs()
     .filter((r) => r.hasModel)
     .map((r) => ({ info: r, start: startedWith(store, r.id) }))
     .filter((r): r is { info: typeof r.info; start: AnnotatedSlices } => r.start !== null)
@@ -37,9 +40,12 @@ export function reviewRounds(store: ProjectStore): ReviewRound[] {
     const later = difference(runs[n + 1]?.start ?? now, start);
     const count = countSlices(later);
     return {
-      runId: info.id, method: info.method, createdAt: info.createdAt,
+      runId: info.id,
+      method: info.method,
+      createdAt: info.createdAt,
       annotatedSlices: countSlices(start),
-      laterSlices: count, diceOnLater: count > 0 ? diceOn(store, info.id, later) : null,
+      laterSlices: count,
+      diceOnLater: count > 0 ? diceOn(store, info.id, later) : null,
     };
   });
 }
@@ -51,9 +57,12 @@ function startedWith(store: ProjectStore, runId: string): AnnotatedSlices | null
 
 /** Slices in `a` but not in `b`, per volume and axis. */
 function difference(a: AnnotatedSlices, b: AnnotatedSlices): AnnotatedSlices {
-  return Object.fromEntries(Object.entries(a).map(([volumeId, axes]) => [
-    volumeId, Object.fromEntries(AXES.map((axis) => [axis, axes[axis].filter((s) => !(b[volumeId]?.[axis] ?? []).includes(s))])) as Record<Axis, number[]>,
-  ]));
+  return Object.fromEntries(
+    Object.entries(a).map(([volumeId, axes]) => [
+      volumeId,
+      Object.fromEntries(AXES.map((axis) => [axis, axes[axis].filter((s) => !(b[volumeId]?.[axis] ?? []).includes(s))])) as Record<Axis, number[]>,
+    ]),
+  );
 }
 
 /**

@@ -26,7 +26,17 @@ function recordingRunner(): { runner: JobRunner; submitted: JobSpec[] } {
     submit(spec: JobSpec): JobHandle {
       submitted.push(spec);
       const result = Promise.reject(new JobFailedError('cancelled before it started', 'cancelled'));
-      return { id: 'job', spec, state: () => 'ended', onProgress: off, onBackend: off, onSnapshot: off, cancel: () => undefined, requestSnapshot: () => undefined, result };
+      return {
+        id: 'job',
+        spec,
+        state: () => 'ended',
+        onProgress: off,
+        onBackend: off,
+        onSnapshot: off,
+        cancel: () => undefined,
+        requestSnapshot: () => undefined,
+        result,
+      };
     },
   };
   return { runner: runner as unknown as JobRunner, submitted };
@@ -49,15 +59,18 @@ test('resuming a run stopped before its first checkpoint fails it with a message
   const store = projectWithScan();
   stoppedRun(store, 'aaaaaaaaaaaa');
   const { runner, submitted } = recordingRunner();
-  assert.throws(() => startTraining(store, runner, {}, { resume: 'aaaaaaaaaaaa' }), (err: unknown) => {
-    assert.ok(err instanceof ApiError);
-    assert.equal(err.code, 'conflict');
-    assert.match(err.message, /^run aaaaaaaaaaaa was stopped before its first checkpoint, so there is nothing to resume it from; it is marked failed\./);
-    assert.match(err.message, /atrium train <project> --settings-from aaaaaaaaaaaa/);
-    assert.match(err.message, /jobs\.train with settingsFrom "aaaaaaaaaaaa"/);
-    assert.doesNotMatch(err.message, /ENOENT|\//);
-    return true;
-  });
+  assert.throws(
+    () => startTraining(store, runner, {}, { resume: 'aaaaaaaaaaaa' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.code, 'conflict');
+      assert.match(err.message, /^run aaaaaaaaaaaa was stopped before its first checkpoint, so there is nothing to resume it from; it is marked failed\./);
+      assert.match(err.message, /atrium train <project> --settings-from aaaaaaaaaaaa/);
+      assert.match(err.message, /jobs\.train with settingsFrom "aaaaaaaaaaaa"/);
+      assert.doesNotMatch(err.message, /ENOENT|\//);
+      return true;
+    },
+  );
   assert.deepEqual(submitted, [], 'no job started');
   const record = store.runRecord('aaaaaaaaaaaa')!;
   assert.equal(record.info.status, 'failed');
@@ -88,20 +101,25 @@ test('resuming a run that a live process trains is refused with that process nam
   holders.push(holder);
   let out = '';
   holder.stdout!.setEncoding('utf8');
-  await new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: string) => {
-    out += chunk;
-    if (out === 'ready\n') holder.stdin!.write('go\n');
-    if (out.includes('"won":true')) resolve();
-  }));
+  await new Promise<void>((resolve) =>
+    holder.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      if (out === 'ready\n') holder.stdin!.write('go\n');
+      if (out.includes('"won":true')) resolve();
+    }),
+  );
   store.updateRun('cccccccccccc', { status: 'running' });
 
   const { runner, submitted } = recordingRunner();
-  assert.throws(() => startTraining(store, runner, {}, { resume: 'cccccccccccc' }), (err: unknown) => {
-    assert.ok(err instanceof ApiError);
-    assert.equal(err.code, 'conflict');
-    assert.match(err.message, new RegExp(`^run cccccccccccc is being trained by process ${holder.pid} on .+ \\(started .+\\): wait for it to end`));
-    return true;
-  });
+  assert.throws(
+    () => startTraining(store, runner, {}, { resume: 'cccccccccccc' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.code, 'conflict');
+      assert.match(err.message, new RegExp(`^run cccccccccccc is being trained by process ${holder.pid} on .+ \\(started .+\\): wait for it to end`));
+      return true;
+    },
+  );
   assert.deepEqual(submitted, []);
   assert.equal(store.runRecord('cccccccccccc')!.info.status, 'running');
   assert.equal(store.runOwner('cccccccccccc')?.pid, holder.pid);

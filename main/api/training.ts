@@ -6,7 +6,16 @@ import type { Axis, RunInfo, TrainPreflight } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { JobFailedError, type JobHandle, type JobRunner } from '../engine/jobs/jobRunner.ts';
 import type {
-  InitialModel, JobProgress, JobVolume, PredictedVolume, PredictJobResult, PredictJobSpec, PreflightJobResult, TrainJobResult, TrainParameters, TrainRequestParameters,
+  InitialModel,
+  JobProgress,
+  JobVolume,
+  PredictedVolume,
+  PredictJobResult,
+  PredictJobSpec,
+  PreflightJobResult,
+  TrainJobResult,
+  TrainParameters,
+  TrainRequestParameters,
 } from '../engine/jobs/jobSpec.ts';
 import type { ResolvedTrainConfig } from '../engine/training/trainRequest.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
@@ -57,7 +66,10 @@ const checkpointFile = (runId: string) => join('models', runId, 'checkpoint.atri
  * another run's parameters (those given in `requested` replace theirs).
  */
 export function startTraining(
-  store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters, opts: { resume?: string; settingsFrom?: string } = {},
+  store: ProjectStore,
+  runner: JobRunner,
+  requested: TrainRequestParameters,
+  opts: { resume?: string; settingsFrom?: string } = {},
 ): StartedJob<RunInfo> {
   if (opts.resume && opts.settingsFrom) throw new ApiError('bad-input', 'resume continues a run and settingsFrom starts a new one: give one of them');
   const { volumes, classValues, problem } = trainingInputs(store);
@@ -78,7 +90,13 @@ export function startTraining(
     parameters = newRunParameters({ ...settingsOf(store, opts.settingsFrom), ...definedOnly(requested) });
     initialModel = continuedModel(store, parameters.continueFrom);
     const annotatedAtStart: AnnotatedSlices = Object.fromEntries(volumes.map((v) => [v.id, v.annotated]));
-    store.createOwnedRun({ id: runId, method: parameters.method, model: parameters.model, config: { parameters, code: codeVersion(), annotatedAtStart }, annotatedSlices: countSlices(annotatedAtStart) });
+    store.createOwnedRun({
+      id: runId,
+      method: parameters.method,
+      model: parameters.model,
+      config: { parameters, code: codeVersion(), annotatedAtStart },
+      annotatedSlices: countSlices(annotatedAtStart),
+    });
   }
   const dir = join('models', runId);
   const modelFile = join(dir, 'model.atrium-model');
@@ -185,7 +203,13 @@ export async function runPreflight(store: ProjectStore, runner: JobRunner, reque
   const dir = 'preflight';
   try {
     const initialModel = continuedModel(store, parameters.continueFrom);
-    const job = runner.submit({ kind: 'preflight', volumes: withCurrentLabels(store, volumes, dir), classValues, parameters, ...(initialModel ? { initialModel } : {}) });
+    const job = runner.submit({
+      kind: 'preflight',
+      volumes: withCurrentLabels(store, volumes, dir),
+      classValues,
+      parameters,
+      ...(initialModel ? { initialModel } : {}),
+    });
     const result = (await job.result) as PreflightJobResult;
     const config = result.config as unknown as ResolvedTrainConfig;
     return {
@@ -248,7 +272,13 @@ function predictionOutputs(store: ProjectStore, runId: string, volumes: JobVolum
 /** @param iteration for a prediction taken mid-run, the iteration of its model. */
 export function recordPredictions(store: ProjectStore, runId: string, volumes: PredictedVolume[], iteration?: number): void {
   for (const v of volumes) {
-    store.recordPrediction({ runId, volumeId: v.id, labelsFile: relative(store.folder, v.labelsOut), probabilitiesFile: relative(store.folder, v.probabilitiesOut), iteration });
+    store.recordPrediction({
+      runId,
+      volumeId: v.id,
+      labelsFile: relative(store.folder, v.labelsOut),
+      probabilitiesFile: relative(store.folder, v.probabilitiesOut),
+      iteration,
+    });
   }
 }
 
@@ -257,9 +287,11 @@ function trainingInputs(store: ProjectStore): { volumes: JobVolume[]; classValue
   const volumes = jobVolumes(store);
   const classValues = store.classes().map((c) => c.value);
   const problem =
-    volumes.length === 0 ? 'the project has no scans: import one first'
-    : classValues.length === 0 ? 'the project has no label classes: paint or import a label map first'
-    : null;
+    volumes.length === 0
+      ? 'the project has no scans: import one first'
+      : classValues.length === 0
+        ? 'the project has no label classes: paint or import a label map first'
+        : null;
   return { volumes, classValues, problem };
 }
 

@@ -16,8 +16,17 @@ test('a training job reads the current edited map, with only annotated slices as
   const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-train-labels-')), 'p'));
   const shape: [number, number, number] = [8, 6, 5];
   const p = makePhantom({ shape });
-  store.addClasses([{ value: 1, name: 'Sphere', color: '#e6194b' }, { value: 2, name: 'Ellipsoid', color: '#3cb44b' }]);
-  const painted = importVolume(store, { scan: p.scanBytes, scanFileName: 'a.nii.gz', labels: p.labelBytes, labelsFileName: 'l.nii.gz', annotatedSlices: { axis: 'k', slices: [0, 4] } });
+  store.addClasses([
+    { value: 1, name: 'Sphere', color: '#e6194b' },
+    { value: 2, name: 'Ellipsoid', color: '#3cb44b' },
+  ]);
+  const painted = importVolume(store, {
+    scan: p.scanBytes,
+    scanFileName: 'a.nii.gz',
+    labels: p.labelBytes,
+    labelsFileName: 'l.nii.gz',
+    annotatedSlices: { axis: 'k', slices: [0, 4] },
+  });
   const bare = importVolume(store, { scan: p.scanBytes, scanFileName: 'b.nii.gz' });
   const service = annotationService(store);
   const plane = 8 * 6;
@@ -29,7 +38,8 @@ test('a training job reads the current edited map, with only annotated slices as
   const current = service.currentLabels(painted.id);
 
   const volumes = store.volumes().map((v) => ({
-    id: v.id, scanPath: store.file(store.volumeFiles(v.id)!.scanFile),
+    id: v.id,
+    scanPath: store.file(store.volumeFiles(v.id)!.scanFile),
     labelsPath: store.volumeFiles(v.id)!.labelsFile ? store.file(store.volumeFiles(v.id)!.labelsFile!) : null,
     annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>,
   }));

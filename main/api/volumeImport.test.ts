@@ -31,7 +31,13 @@ test('a scan with a full label map is imported with geometry, classes and every 
   assert.equal(info.orientation, 'RAS');
   assert.deepEqual(info.annotatedSlices, { i: 20, j: 16, k: 8 });
   assert.equal(info.hasLabels, true);
-  assert.deepEqual(store.classes().map((c) => [c.value, c.name]), [[1, 'Label 1'], [2, 'Label 2']]);
+  assert.deepEqual(
+    store.classes().map((c) => [c.value, c.name]),
+    [
+      [1, 'Label 1'],
+      [2, 'Label 2'],
+    ],
+  );
   const files = store.volumeFiles(info.id)!;
   assert.ok(readFileSync(store.file(files.scanFile)).equals(p.scanBytes), 'the scan is kept byte for byte');
   const labels = readNifti(readFileSync(store.file(files.labelsFile!)), 'labels');
@@ -43,7 +49,10 @@ test('with annotated slices only those slices keep labels; the rest is unknown',
   const store = newStore();
   const p = makePhantom({ shape: [16, 16, 10] });
   const info = importVolume(store, {
-    scan: p.scanBytes, scanFileName: 'a.nii.gz', labels: p.labelBytes, labelsFileName: 'l.nii.gz',
+    scan: p.scanBytes,
+    scanFileName: 'a.nii.gz',
+    labels: p.labelBytes,
+    labelsFileName: 'l.nii.gz',
     annotatedSlices: { axis: 'k', slices: [6, 3, 6] },
   });
   assert.deepEqual(info.annotatedSlices, { i: 0, j: 0, k: 2 });
@@ -69,7 +78,15 @@ test('names stay unique', () => {
 
 function badInputCases() {
   const p = makePhantom({ shape: [12, 10, 6] });
-  const other = makePhantom({ shape: [12, 10, 6], affine: [[1, 0, 0, 5], [0, 1, 0, 0], [0, 0, 2, 0], [0, 0, 0, 1]] });
+  const other = makePhantom({
+    shape: [12, 10, 6],
+    affine: [
+      [1, 0, 0, 5],
+      [0, 1, 0, 0],
+      [0, 0, 2, 0],
+      [0, 0, 0, 1],
+    ],
+  });
   const smaller = makePhantom({ shape: [12, 10, 5] });
   const raw = writeNifti(p.header, p.image);
   const nanHeader = createNiftiHeader({ shape: [4, 4, 4], spacing: [1, 1, 1], datatype: 'float32' });
@@ -82,7 +99,10 @@ function badInputCases() {
   new DataView(fourDBytes.buffer).setInt16(48, 2, true);
   const fourDFile = new Uint8Array(fourDBytes.length + 64);
   fourDFile.set(fourDBytes);
-  const fractional = writeNifti(p.header, Float32Array.from(p.labels, (v) => v + 0.5));
+  const fractional = writeNifti(
+    p.header,
+    Float32Array.from(p.labels, (v) => v + 0.5),
+  );
   const zeroDim = raw.slice();
   new DataView(zeroDim.buffer).setInt16(44, 0, true);
   const badMagic = raw.slice();
@@ -95,11 +115,37 @@ function badInputCases() {
     { what: 'zero dimension', req: { scan: zeroDim, scanFileName: 'zero.nii' }, message: /zero\.nii.*dim/i },
     { what: 'NaN/Inf voxels', req: { scan: writeNifti(nanHeader, nanData), scanFileName: 'nan.nii' }, message: /nan\.nii: 2 voxel\(s\) are NaN or infinite/ },
     { what: '4D file', req: { scan: fourDFile, scanFileName: 'fmri.nii' }, message: /fmri\.nii.*4D.*2 frames/ },
-    { what: 'label map with another affine', req: { scan: p.scanBytes, scanFileName: 's.nii.gz', labels: other.labelBytes, labelsFileName: 'l.nii.gz' }, message: /l\.nii\.gz does not fit s\.nii\.gz/ },
-    { what: 'label map with another shape', req: { scan: p.scanBytes, scanFileName: 's.nii.gz', labels: smaller.labelBytes, labelsFileName: 'l.nii.gz' }, message: /l\.nii\.gz does not fit s\.nii\.gz: grid 12×10×6 does not match 12×10×5/ },
-    { what: 'label map with fractional values', req: { scan: p.scanBytes, scanFileName: 's.nii.gz', labels: fractional, labelsFileName: 'l.nii' }, message: /l\.nii: voxel \d+ has value 0\.5/ },
-    { what: 'annotated slice out of range', req: { scan: p.scanBytes, scanFileName: 's.nii.gz', labels: p.labelBytes, labelsFileName: 'l.nii.gz', annotatedSlices: { axis: 'k' as const, slices: [2, 6] } }, message: /annotated slices 6 are outside axis k \(0\.\.5\)/ },
-    { what: 'not NIfTI at all', req: { scan: new TextEncoder().encode('hello, this is a text file, not a scan'.repeat(20)), scanFileName: 'notes.nii' }, message: /notes\.nii/ },
+    {
+      what: 'label map with another affine',
+      req: { scan: p.scanBytes, scanFileName: 's.nii.gz', labels: other.labelBytes, labelsFileName: 'l.nii.gz' },
+      message: /l\.nii\.gz does not fit s\.nii\.gz/,
+    },
+    {
+      what: 'label map with another shape',
+      req: { scan: p.scanBytes, scanFileName: 's.nii.gz', labels: smaller.labelBytes, labelsFileName: 'l.nii.gz' },
+      message: /l\.nii\.gz does not fit s\.nii\.gz: grid 12×10×6 does not match 12×10×5/,
+    },
+    {
+      what: 'label map with fractional values',
+      req: { scan: p.scanBytes, scanFileName: 's.nii.gz', labels: fractional, labelsFileName: 'l.nii' },
+      message: /l\.nii: voxel \d+ has value 0\.5/,
+    },
+    {
+      what: 'annotated slice out of range',
+      req: {
+        scan: p.scanBytes,
+        scanFileName: 's.nii.gz',
+        labels: p.labelBytes,
+        labelsFileName: 'l.nii.gz',
+        annotatedSlices: { axis: 'k' as const, slices: [2, 6] },
+      },
+      message: /annotated slices 6 are outside axis k \(0\.\.5\)/,
+    },
+    {
+      what: 'not NIfTI at all',
+      req: { scan: new TextEncoder().encode('hello, this is a text file, not a scan'.repeat(20)), scanFileName: 'notes.nii' },
+      message: /notes\.nii/,
+    },
   ];
 }
 
@@ -109,12 +155,15 @@ for (const c of badInputCases()) {
     const ok = makePhantom({ shape: [12, 10, 6], seed: 9 });
     importVolume(store, { scan: ok.scanBytes, scanFileName: 'existing.nii.gz', labels: ok.labelBytes, labelsFileName: 'existing-seg.nii.gz' });
     const before = snapshot(store);
-    assert.throws(() => importVolume(store, c.req), (err: unknown) => {
-      assert.ok(err instanceof ApiError, `expected ApiError, got ${String(err)}`);
-      assert.equal(err.code, 'bad-input');
-      assert.match(err.message, c.message);
-      return true;
-    });
+    assert.throws(
+      () => importVolume(store, c.req),
+      (err: unknown) => {
+        assert.ok(err instanceof ApiError, `expected ApiError, got ${String(err)}`);
+        assert.equal(err.code, 'bad-input');
+        assert.match(err.message, c.message);
+        return true;
+      },
+    );
     assert.deepEqual(snapshot(store), before);
     store.close();
   });

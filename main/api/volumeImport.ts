@@ -5,10 +5,7 @@ import { AXES } from '../../shared/types.ts';
 import { ApiError } from '../../shared/api.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
 import { toVolumeName, volumeNameProblem } from '../../shared/volumeName.ts';
-import {
-  affineOf, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti,
-  type NiftiImage,
-} from '../io/index.ts';
+import { affineOf, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti, type NiftiImage } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { sliceMask } from '../engine/data/sliceMask.ts';
 import type { ProjectStore } from '../store/projectStore.ts';

@@ -36,16 +36,33 @@ try {
     if (!ok) failures.push(`${c.id}: ${problems.join('; ')}\n    ${run.stderr.split('\n').slice(0, 6).join('\n    ')}`);
     rows.push({ id: c.id, expect: c.expect, ok, peak: run.peakRssMiB, scanBytes: c.scanBytes });
     const message = (got === 'accept' ? run.stdout.split('\n')[0] : run.stderr.split('\n')[0]).replaceAll(inputs + sep, '');
-    console.log(c.id.padEnd(48), c.expect.padEnd(8), `${got}${ok ? '' : ' ✗'}`.padEnd(7), String(Math.round(run.ms)).padStart(5), run.peakRssMiB.toFixed(0).padStart(8), '', message.slice(0, 150));
+    console.log(
+      c.id.padEnd(48),
+      c.expect.padEnd(8),
+      `${got}${ok ? '' : ' ✗'}`.padEnd(7),
+      String(Math.round(run.ms)).padStart(5),
+      run.peakRssMiB.toFixed(0).padStart(8),
+      '',
+      message.slice(0, 150),
+    );
   });
 
   const accepted = rows.filter((r) => r.expect === 'accept');
   const largest = accepted.reduce((a, b) => ((b.scanBytes ?? 0) > (a.scanBytes ?? 0) ? b : a));
-  const refusedPeak = Math.max(...rows.filter((r) => r.expect === 'refuse').map((r) => r.peak).filter(Number.isFinite));
+  const refusedPeak = Math.max(
+    ...rows
+      .filter((r) => r.expect === 'refuse')
+      .map((r) => r.peak)
+      .filter(Number.isFinite),
+  );
   const maxPeak = Math.max(...rows.map((r) => r.peak).filter(Number.isFinite));
   const memoryOk = maxPeak <= 2 * largest.peak;
-  console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} cases as expected (${accepted.filter((r) => r.ok).length}/${accepted.length} accepted, ${rows.filter((r) => r.ok && r.expect === 'refuse').length}/${rows.length - accepted.length} refused)`);
-  console.log(`peak memory: largest legitimate scan (${largest.id}, ${((largest.scanBytes ?? 0) / 2 ** 20).toFixed(1)} MiB of data) ${largest.peak.toFixed(0)} MiB; highest of any refused case ${refusedPeak.toFixed(0)} MiB; highest of all ${maxPeak.toFixed(0)} MiB (target ≤ 2 × ${largest.peak.toFixed(0)} = ${(2 * largest.peak).toFixed(0)} MiB: ${memoryOk ? 'met' : 'NOT met'})`);
+  console.log(
+    `\n${rows.filter((r) => r.ok).length}/${rows.length} cases as expected (${accepted.filter((r) => r.ok).length}/${accepted.length} accepted, ${rows.filter((r) => r.ok && r.expect === 'refuse').length}/${rows.length - accepted.length} refused)`,
+  );
+  console.log(
+    `peak memory: largest legitimate scan (${largest.id}, ${((largest.scanBytes ?? 0) / 2 ** 20).toFixed(1)} MiB of data) ${largest.peak.toFixed(0)} MiB; highest of any refused case ${refusedPeak.toFixed(0)} MiB; highest of all ${maxPeak.toFixed(0)} MiB (target ≤ 2 × ${largest.peak.toFixed(0)} = ${(2 * largest.peak).toFixed(0)} MiB: ${memoryOk ? 'met' : 'NOT met'})`,
+  );
   if (failures.length) console.log(`\nfailures:\n${failures.join('\n')}`);
   process.exitCode = failures.length === 0 && memoryOk ? 0 : 1;
 } finally {

@@ -20,7 +20,11 @@ export interface AtriumRun {
 export function runAtrium(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): AtriumRun {
   const started = performance.now();
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--import', PEAK_RSS_HOOK, 'bin/atrium.js', ...args], {
-    cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, env, maxBuffer: 16 << 20,
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env,
+    maxBuffer: 16 << 20,
   });
   const ms = performance.now() - started;
   const mark = new RegExp(`^${PEAK_RSS_MARK} (\\d+)$`, 'm');

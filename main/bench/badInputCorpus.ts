@@ -22,16 +22,47 @@ export interface BadInputCase {
 
 const ALL_TYPES: NiftiDatatype[] = ['uint8', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64'];
 const ARRAYS = {
-  uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
-  int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
 };
 
 /** NIfTI-1 byte positions edited below. */
-const AT = { sizeofHdr: 0, dim: 40, datatype: 70, bitpix: 72, pixdim: 76, voxOffset: 108, sclSlope: 112, sclInter: 116, qformCode: 252, sformCode: 254, srowX: 280, magic: 344, extension: 348 };
+const AT = {
+  sizeofHdr: 0,
+  dim: 40,
+  datatype: 70,
+  bitpix: 72,
+  pixdim: 76,
+  voxOffset: 108,
+  sclSlope: 112,
+  sclInter: 116,
+  qformCode: 252,
+  sformCode: 254,
+  srowX: 280,
+  magic: 344,
+  extension: 348,
+};
 /** [offset, width, count] of every numeric NIfTI-1 field, for byte-swapping a header. */
 const NIFTI1_FIELDS: [number, number, number][] = [
-  [0, 4, 1], [32, 4, 1], [36, 2, 1], [40, 2, 8], [56, 4, 3], [68, 2, 4], [76, 4, 8], [108, 4, 3], [120, 2, 1],
-  [124, 4, 4], [140, 4, 2], [252, 2, 2], [256, 4, 18],
+  [0, 4, 1],
+  [32, 4, 1],
+  [36, 2, 1],
+  [40, 2, 8],
+  [56, 4, 3],
+  [68, 2, 4],
+  [76, 4, 8],
+  [108, 4, 3],
+  [120, 2, 1],
+  [124, 4, 4],
+  [140, 4, 2],
+  [252, 2, 2],
+  [256, 4, 18],
 ];
 
 /** A bright ball in a dark box, so an accepted scan holds something like an image. */
@@ -131,7 +162,13 @@ export function writeBadInputCorpus(dir: string): BadInputCase[] {
   accept('ok-renamed-gzip.nii', gzipSync(base));
   add('ok-gzip-misnamed.nii.gz', base, 'accept', undefined, base.length);
   add('ok-two-members.nii.gz', Buffer.concat([gzipSync(base.subarray(0, 200)), gzipSync(base.subarray(200))]), 'accept', undefined, base.length);
-  add('ok-member-per-header-byte.nii.gz', Buffer.concat([...Array.from(base.subarray(0, 360), (b) => gzipSync(Uint8Array.of(b))), gzipSync(base.subarray(360))]), 'accept', undefined, base.length);
+  add(
+    'ok-member-per-header-byte.nii.gz',
+    Buffer.concat([...Array.from(base.subarray(0, 360), (b) => gzipSync(Uint8Array.of(b))), gzipSync(base.subarray(360))]),
+    'accept',
+    undefined,
+    base.length,
+  );
   add('ok-gzip-level-0.nii.gz', gzipSync(base, { level: 0 }), 'accept', undefined, base.length);
   const withExtension = (() => {
     const ext = new Uint8Array(32);
@@ -148,14 +185,27 @@ export function writeBadInputCorpus(dir: string): BadInputCase[] {
   })();
   accept('ok-extension.nii', withExtension);
   acceptGz('ok-extension.nii.gz', withExtension);
-  accept('ok-slope-zero.nii', edited(base, (v) => v.setFloat32(AT.sclSlope, 0, true)));
-  accept('ok-slope-nan.nii', edited(base, (v) => v.setFloat32(AT.sclSlope, NaN, true)));
-  accept('ok-slope-2-inter-5.nii', edited(base, (v) => { v.setFloat32(AT.sclSlope, 2, true); v.setFloat32(AT.sclInter, 5, true); }));
+  accept(
+    'ok-slope-zero.nii',
+    edited(base, (v) => v.setFloat32(AT.sclSlope, 0, true)),
+  );
+  accept(
+    'ok-slope-nan.nii',
+    edited(base, (v) => v.setFloat32(AT.sclSlope, NaN, true)),
+  );
+  accept(
+    'ok-slope-2-inter-5.nii',
+    edited(base, (v) => {
+      v.setFloat32(AT.sclSlope, 2, true);
+      v.setFloat32(AT.sclInter, 5, true);
+    }),
+  );
   accept('ok-trailing-bytes.nii', Buffer.concat([base, new Uint8Array(100)]));
-  const fourD = (frames: number) => edited(Buffer.concat([base, ...Array.from({ length: frames - 1 }, () => base.subarray(352))]), (v) => {
-    v.setInt16(AT.dim, 4, true);
-    v.setInt16(AT.dim + 8, frames, true);
-  });
+  const fourD = (frames: number) =>
+    edited(Buffer.concat([base, ...Array.from({ length: frames - 1 }, () => base.subarray(352))]), (v) => {
+      v.setInt16(AT.dim, 4, true);
+      v.setInt16(AT.dim + 8, frames, true);
+    });
   accept('ok-4d-first-frame.nii', fourD(3), ['--first-frame']);
   acceptGz('ok-4d-first-frame.nii.gz', fourD(3), ['--first-frame']);
   accept('ok-4d-one-frame.nii', fourD(1));
@@ -173,26 +223,93 @@ export function writeBadInputCorpus(dir: string): BadInputCase[] {
   refuse('gzip-header-only-10-bytes.nii.gz', gzipSync(base).subarray(0, 10));
 
   // Header fields out of range.
-  for (const size of [0, 347, 349, -348, 540]) refuse(`sizeof-hdr-${size}.nii`, edited(base, (v) => v.setInt32(AT.sizeofHdr, size, true)));
-  for (const [name, magic] of [['pair-ni1', 'ni1\0'], ['analyze-zeros', '\0\0\0\0'], ['garbage', 'xyz!'], ['n+2-in-nifti1', 'n+2\0']] as const) {
-    refuse(`magic-${name}.nii`, edited(base, (_, b) => b.set(ascii(magic), AT.magic)));
+  for (const size of [0, 347, 349, -348, 540])
+    refuse(
+      `sizeof-hdr-${size}.nii`,
+      edited(base, (v) => v.setInt32(AT.sizeofHdr, size, true)),
+    );
+  for (const [name, magic] of [
+    ['pair-ni1', 'ni1\0'],
+    ['analyze-zeros', '\0\0\0\0'],
+    ['garbage', 'xyz!'],
+    ['n+2-in-nifti1', 'n+2\0'],
+  ] as const) {
+    refuse(
+      `magic-${name}.nii`,
+      edited(base, (_, b) => b.set(ascii(magic), AT.magic)),
+    );
   }
-  for (const ndim of [0, 8, -1, 32767]) refuse(`dim0-${ndim}.nii`, edited(base, (v) => v.setInt16(AT.dim, ndim, true)));
-  for (const [axis, size] of [[1, 0], [2, -5], [3, 0], [3, -32768]]) refuse(`dim${axis}-${size}.nii`, edited(base, (v) => v.setInt16(AT.dim + 2 * axis, size, true)));
-  for (const code of [0, 1, 32, 128, 1536, 1792, 2304, 999, -4]) refuse(`datatype-${code}.nii`, edited(base, (v) => v.setInt16(AT.datatype, code, true)));
-  for (const [name, offset] of [['inside-header', 100], ['negative', -352], ['nan', NaN], ['fraction', 352.5], ['beyond-end', 1e6], ['huge', 1e30], ['infinite', Infinity]] as const) {
-    refuse(`vox-offset-${name}.nii`, edited(base, (v) => v.setFloat32(AT.voxOffset, offset, true)));
+  for (const ndim of [0, 8, -1, 32767])
+    refuse(
+      `dim0-${ndim}.nii`,
+      edited(base, (v) => v.setInt16(AT.dim, ndim, true)),
+    );
+  for (const [axis, size] of [
+    [1, 0],
+    [2, -5],
+    [3, 0],
+    [3, -32768],
+  ])
+    refuse(
+      `dim${axis}-${size}.nii`,
+      edited(base, (v) => v.setInt16(AT.dim + 2 * axis, size, true)),
+    );
+  for (const code of [0, 1, 32, 128, 1536, 1792, 2304, 999, -4])
+    refuse(
+      `datatype-${code}.nii`,
+      edited(base, (v) => v.setInt16(AT.datatype, code, true)),
+    );
+  for (const [name, offset] of [
+    ['inside-header', 100],
+    ['negative', -352],
+    ['nan', NaN],
+    ['fraction', 352.5],
+    ['beyond-end', 1e6],
+    ['huge', 1e30],
+    ['infinite', Infinity],
+  ] as const) {
+    refuse(
+      `vox-offset-${name}.nii`,
+      edited(base, (v) => v.setFloat32(AT.voxOffset, offset, true)),
+    );
   }
   refuse('vox-offset-beyond-end.nii.gz', gzipSync(edited(base, (v) => v.setFloat32(AT.voxOffset, 1e6, true))));
-  refuse('slope-2-inter-nan.nii', edited(base, (v) => { v.setFloat32(AT.sclSlope, 2, true); v.setFloat32(AT.sclInter, NaN, true); }));
-  refuse('slope-2-inter-inf.nii', edited(base, (v) => { v.setFloat32(AT.sclSlope, 2, true); v.setFloat32(AT.sclInter, Infinity, true); }));
-  refuse('sform-nan.nii', edited(base, (v) => v.setFloat32(AT.srowX, NaN, true)));
-  refuse('sform-infinite-offset.nii', edited(base, (v) => v.setFloat32(AT.srowX + 12, Infinity, true)));
-  refuse('float-voxels-nan.nii', edited(nifti1([16, 16, 12], 'float32'), (v) => v.setFloat32(352 + 400, NaN, true)));
-  refuse('float-voxels-infinite.nii', edited(nifti1([16, 16, 12], 'float64'), (v) => v.setFloat64(352 + 800, -Infinity, true)));
+  refuse(
+    'slope-2-inter-nan.nii',
+    edited(base, (v) => {
+      v.setFloat32(AT.sclSlope, 2, true);
+      v.setFloat32(AT.sclInter, NaN, true);
+    }),
+  );
+  refuse(
+    'slope-2-inter-inf.nii',
+    edited(base, (v) => {
+      v.setFloat32(AT.sclSlope, 2, true);
+      v.setFloat32(AT.sclInter, Infinity, true);
+    }),
+  );
+  refuse(
+    'sform-nan.nii',
+    edited(base, (v) => v.setFloat32(AT.srowX, NaN, true)),
+  );
+  refuse(
+    'sform-infinite-offset.nii',
+    edited(base, (v) => v.setFloat32(AT.srowX + 12, Infinity, true)),
+  );
+  refuse(
+    'float-voxels-nan.nii',
+    edited(nifti1([16, 16, 12], 'float32'), (v) => v.setFloat32(352 + 400, NaN, true)),
+  );
+  refuse(
+    'float-voxels-infinite.nii',
+    edited(nifti1([16, 16, 12], 'float64'), (v) => v.setFloat64(352 + 800, -Infinity, true)),
+  );
   refuse('4d-without-first-frame.nii', fourD(3));
   refuse('4d-without-first-frame.nii.gz', gzipSync(fourD(3)));
-  refuse('nifti2-text-mode-damage.nii', edited(n2, (_, b) => b.set([0x0a, 0x0a, 0x1a, 0x0a], 8)));
+  refuse(
+    'nifti2-text-mode-damage.nii',
+    edited(n2, (_, b) => b.set([0x0a, 0x0a, 0x1a, 0x0a], 8)),
+  );
 
   // Truncated data.
   for (const keep of [0.99, 0.5, 0.1]) {
@@ -210,11 +327,31 @@ export function writeBadInputCorpus(dir: string): BadInputCase[] {
   refuse('gzip-truncated-no-trailer.nii.gz', gz.subarray(0, gz.length - 8));
   for (const at of [12, 40, 0.5, 0.9]) {
     const offset = at < 1 ? Math.floor(gz.length * at) : at;
-    refuse(`gzip-corrupt-byte-${at}.nii.gz`, edited(gz, (_, b) => { for (let i = offset; i < offset + 8; i++) b[i] ^= 0xa5; }));
+    refuse(
+      `gzip-corrupt-byte-${at}.nii.gz`,
+      edited(gz, (_, b) => {
+        for (let i = offset; i < offset + 8; i++) b[i] ^= 0xa5;
+      }),
+    );
   }
-  refuse('gzip-bad-crc.nii.gz', edited(gz, (_, b) => { b[b.length - 6] ^= 0xff; }));
-  refuse('gzip-bad-length.nii.gz', edited(gz, (_, b) => { b[b.length - 2] ^= 0xff; }));
-  refuse('gzip-bad-method.nii.gz', edited(gz, (_, b) => { b[2] = 9; }));
+  refuse(
+    'gzip-bad-crc.nii.gz',
+    edited(gz, (_, b) => {
+      b[b.length - 6] ^= 0xff;
+    }),
+  );
+  refuse(
+    'gzip-bad-length.nii.gz',
+    edited(gz, (_, b) => {
+      b[b.length - 2] ^= 0xff;
+    }),
+  );
+  refuse(
+    'gzip-bad-method.nii.gz',
+    edited(gz, (_, b) => {
+      b[2] = 9;
+    }),
+  );
   refuse('gzip-trailing-text.nii.gz', Buffer.concat([gz, ascii('appended junk')]));
   // Zero padding after the last member is ignored, as gzip(1) does.
   add('ok-gzip-trailing-zeros.nii.gz', Buffer.concat([gz, new Uint8Array(512)]), 'accept', undefined, gunzipSync(gz).length);
@@ -227,9 +364,33 @@ export function writeBadInputCorpus(dir: string): BadInputCase[] {
   refuse('bomb-64GiB-declared-256MiB-held.nii.gz', zeroBomb([4096, 4096, 4096], 256));
   refuse('bomb-32TiB-declared.nii.gz', zeroBomb([32767, 32767, 32767], 4));
   refuse('bomb-declares-1000-voxels-holds-512MiB.nii.gz', zeroBomb([10, 10, 10], 512));
-  refuse('huge-dims-uncompressed.nii', edited(base, (v) => { v.setInt16(AT.dim + 2, 32767, true); v.setInt16(AT.dim + 4, 32767, true); v.setInt16(AT.dim + 6, 32767, true); }));
-  refuse('huge-7d-uncompressed.nii', edited(base, (v) => { v.setInt16(AT.dim, 7, true); for (let i = 4; i <= 7; i++) v.setInt16(AT.dim + 2 * i, 32767, true); }), ['--first-frame']);
-  refuse('huge-4d-first-frame.nii.gz', gzipSync(edited(base, (v) => { v.setInt16(AT.dim, 4, true); v.setInt16(AT.dim + 8, 32767, true); v.setInt16(AT.dim + 2, 32767, true); })), ['--first-frame']);
+  refuse(
+    'huge-dims-uncompressed.nii',
+    edited(base, (v) => {
+      v.setInt16(AT.dim + 2, 32767, true);
+      v.setInt16(AT.dim + 4, 32767, true);
+      v.setInt16(AT.dim + 6, 32767, true);
+    }),
+  );
+  refuse(
+    'huge-7d-uncompressed.nii',
+    edited(base, (v) => {
+      v.setInt16(AT.dim, 7, true);
+      for (let i = 4; i <= 7; i++) v.setInt16(AT.dim + 2 * i, 32767, true);
+    }),
+    ['--first-frame'],
+  );
+  refuse(
+    'huge-4d-first-frame.nii.gz',
+    gzipSync(
+      edited(base, (v) => {
+        v.setInt16(AT.dim, 4, true);
+        v.setInt16(AT.dim + 8, 32767, true);
+        v.setInt16(AT.dim + 2, 32767, true);
+      }),
+    ),
+    ['--first-frame'],
+  );
   refuse('nifti2-dims-2^40.nii', nifti2([2 ** 40, 1, 1], new Int16Array(16)));
   refuse('nifti2-dims-2^40.nii.gz', gzipSync(nifti2([2 ** 40, 1, 1], new Int16Array(16))));
   refuse('nifti2-dims-overflow.nii.gz', gzipSync(nifti2([2 ** 62, 2 ** 62, 2 ** 62], new Int16Array(16))));

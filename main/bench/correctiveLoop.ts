@@ -60,7 +60,10 @@ export async function playLoop(c: QualityCase, o: LoopOptions, onRound: (r: Roun
     for (let round = 0; round < o.rounds; round++) {
       const started = performance.now();
       const job = await call<{ runId: string }>('jobs.train', {
-        method: DEFAULT_METHOD, seed: o.seed, ...o.run, ...(o.start === 'continue' && round > 0 ? { continueFrom: 'current' } : {}),
+        method: DEFAULT_METHOD,
+        seed: o.seed,
+        ...o.run,
+        ...(o.start === 'continue' && round > 0 ? { continueFrom: 'current' } : {}),
       });
       await jobEnd(ended, job.runId, 'train');
       const seconds = (performance.now() - started) / 1000;
@@ -71,9 +74,17 @@ export async function playLoop(c: QualityCase, o: LoopOptions, onRound: (r: Roun
       results.push(result);
       onRound(result);
       if (round === o.rounds - 1) break;
-      const picks = o.strategy === 'queue'
-        ? (await call<ReviewQueueEntry[]>('review.queue', { runId: job.runId, axis: c.axis, limit: o.k })).map((e) => ({ volume: volumes.findIndex((v) => v.id === e.volumeId), slice: e.slice }))
-        : evenlySpacedSlices(c.volumes.map((v, n) => ({ image: v.image, shape: c.shape, annotated: annotatedNow(ctx, volumes[n]!.id, c) })), c.axis, o.k);
+      const picks =
+        o.strategy === 'queue'
+          ? (await call<ReviewQueueEntry[]>('review.queue', { runId: job.runId, axis: c.axis, limit: o.k })).map((e) => ({
+              volume: volumes.findIndex((v) => v.id === e.volumeId),
+              slice: e.slice,
+            }))
+          : evenlySpacedSlices(
+              c.volumes.map((v, n) => ({ image: v.image, shape: c.shape, annotated: annotatedNow(ctx, volumes[n]!.id, c) })),
+              c.axis,
+              o.k,
+            );
       for (const pick of picks) await paintTruth(c, volumes, pick, call);
     }
     return results;
@@ -92,11 +103,23 @@ async function importCase(c: QualityCase, call: Call): Promise<VolumeInfo[]> {
   const volumes: VolumeInfo[] = [];
   for (const [n, v] of c.volumes.entries()) {
     const scan = ownedArrayBuffer(writeNifti(header('float32'), v.image, { gzip: true }));
-    const labels = v.known ? ownedArrayBuffer(writeNifti(header('uint8'), c.truths[n]!.map((l, i) => (v.known![i] ? l : 0)), { gzip: true })) : null;
-    volumes.push(await call<VolumeInfo>('volumes.import', {
-      scan, scanFileName: `${v.id}.nii.gz`, name: v.id,
-      ...(labels ? { labels, labelsFileName: `${v.id}-labels.nii.gz`, annotatedSlices: { axis: c.axis, slices: c.annotatedSlices } } : {}),
-    }));
+    const labels = v.known
+      ? ownedArrayBuffer(
+          writeNifti(
+            header('uint8'),
+            c.truths[n]!.map((l, i) => (v.known![i] ? l : 0)),
+            { gzip: true },
+          ),
+        )
+      : null;
+    volumes.push(
+      await call<VolumeInfo>('volumes.import', {
+        scan,
+        scanFileName: `${v.id}.nii.gz`,
+        name: v.id,
+        ...(labels ? { labels, labelsFileName: `${v.id}-labels.nii.gz`, annotatedSlices: { axis: c.axis, slices: c.annotatedSlices } } : {}),
+      }),
+    );
   }
   return volumes;
 }
@@ -124,7 +147,12 @@ function annotatedNow(ctx: AppContext, volumeId: string, c: QualityCase): number
 }
 
 /** Dice of the deliverable on the unannotated subjects: prediction, with annotated slices as annotated. */
-async function score(c: QualityCase, volumes: VolumeInfo[], runId: string, ctx: AppContext): Promise<{ annotatedSlices: number; mean: number; perClass: number[] }> {
+async function score(
+  c: QualityCase,
+  volumes: VolumeInfo[],
+  runId: string,
+  ctx: AppContext,
+): Promise<{ annotatedSlices: number; mean: number; perClass: number[] }> {
   const perSubject: number[][] = [];
   let annotatedSlices = 0;
   for (const [n, volume] of volumes.entries()) {
@@ -135,7 +163,14 @@ async function score(c: QualityCase, volumes: VolumeInfo[], runId: string, ctx: 
     const deliverable = new Uint8Array(readNifti(new Uint8Array(bytes), 'prediction').data);
     const truth = c.truths[n]!;
     for (const slice of annotated) for (const v of sliceVoxels(c.shape, c.axis, slice)) deliverable[v] = truth[v]!;
-    perSubject.push(c.classValues.map((value) => dice(deliverable.map((l) => (l === value ? 1 : 0)), truth.map((l) => (l === value ? 1 : 0)))));
+    perSubject.push(
+      c.classValues.map((value) =>
+        dice(
+          deliverable.map((l) => (l === value ? 1 : 0)),
+          truth.map((l) => (l === value ? 1 : 0)),
+        ),
+      ),
+    );
   }
   const perClass = c.classValues.map((_, k) => mean(perSubject.map((d) => d[k]!)));
   return { annotatedSlices, mean: mean(perClass), perClass };
@@ -151,4 +186,3 @@ async function jobEnd(ended: JobEndedEvent[], runId: string, kind: JobEndedEvent
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
-

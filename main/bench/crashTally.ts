@@ -81,7 +81,10 @@ async function timed(argv: string[]): Promise<number> {
 
 function childrenOf(pid: number): number[] {
   const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  return r.stdout
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
 }
 
 function alive(pid: number): boolean {
@@ -201,15 +204,19 @@ async function main(): Promise<void> {
   const predictMs = await timed(predictArgs);
   const exportArgs = ['export', project, '--out', out];
   const exportMs = await timed(exportArgs);
-  console.log(`uninterrupted: import ${(importMs / 1000).toFixed(1)} s (large scan ${(largeMs / 1000).toFixed(1)} s), predict ${(predictMs / 1000).toFixed(1)} s, export ${(exportMs / 1000).toFixed(1)} s`);
+  console.log(
+    `uninterrupted: import ${(importMs / 1000).toFixed(1)} s (large scan ${(largeMs / 1000).toFixed(1)} s), predict ${(predictMs / 1000).toFixed(1)} s, export ${(exportMs / 1000).toFixed(1)} s`,
+  );
 
   const outcomes: Outcome[] = [];
   const record = (operation: Operation, delayMs: number, note = ''): void => {
     const o = { operation, delayMs, ...inspect(project) };
     outcomes.push(o);
     const verdict = o.damage.length ? `DAMAGED: ${o.damage.join('; ')}` : 'intact';
-    console.log(`${operation.padEnd(10)} kill at ${(delayMs / 1000).toFixed(2).padStart(6)} s${note}: ${verdict}` +
-      `${o.staleRuns ? `, ${o.staleRuns} run(s) shown running` : ''}${o.tempFiles ? `, ${o.tempFiles} temp file(s) left` : ''}`);
+    console.log(
+      `${operation.padEnd(10)} kill at ${(delayMs / 1000).toFixed(2).padStart(6)} s${note}: ${verdict}` +
+        `${o.staleRuns ? `, ${o.staleRuns} run(s) shown running` : ''}${o.tempFiles ? `, ${o.tempFiles} temp file(s) left` : ''}`,
+    );
   };
 
   for (let n = 0; n < kills; n++) {
@@ -252,14 +259,18 @@ async function main(): Promise<void> {
   for (const f of left) utimesSync(f, aged, aged);
   const reopened = atriumSync(['info', project]);
   const remaining = hiddenTempFiles(project).length;
-  console.log(`\n${left.length} temp file(s) left by the kills, aged past ${LEFTOVER_MIN_AGE_MS / 60_000} min: opening the project again removed ` +
-    `${left.length - remaining}, ${remaining} remain${reopened.stderr.trim() ? ` (${reopened.stderr.trim().split('\n')[0]})` : ''}`);
+  console.log(
+    `\n${left.length} temp file(s) left by the kills, aged past ${LEFTOVER_MIN_AGE_MS / 60_000} min: opening the project again removed ` +
+      `${left.length - remaining}, ${remaining} remain${reopened.stderr.trim() ? ` (${reopened.stderr.trim().split('\n')[0]})` : ''}`,
+  );
 
   console.log('\noperation   kills  damaged  runs shown running  temp files left (younger than the cleanup age)');
   for (const op of ['import', 'annotation', 'training', 'prediction', 'export'] as Operation[]) {
     const mine = outcomes.filter((o) => o.operation === op);
-    console.log(`${op.padEnd(11)} ${String(mine.length).padStart(5)}  ${String(mine.filter((o) => o.damage.length).length).padStart(7)}  ` +
-      `${String(mine.filter((o) => o.staleRuns > 0).length).padStart(18)}  ${String(mine.filter((o) => o.tempFiles > 0).length).padStart(15)}`);
+    console.log(
+      `${op.padEnd(11)} ${String(mine.length).padStart(5)}  ${String(mine.filter((o) => o.damage.length).length).padStart(7)}  ` +
+        `${String(mine.filter((o) => o.staleRuns > 0).length).padStart(18)}  ${String(mine.filter((o) => o.tempFiles > 0).length).padStart(15)}`,
+    );
   }
   const damaged = outcomes.filter((o) => o.damage.length).length;
   console.log(`\n${outcomes.length} kill -9s, ${damaged} left the project damaged`);

@@ -25,7 +25,9 @@ export function evenlySpacedSlices(scans: readonly EvenScan[], axis: SliceAxis, 
     let farthest = -1;
     for (const s of tissue[volume]!) {
       if (taken[volume]!.includes(s)) continue;
-      const d = taken[volume]!.length ? Math.min(...taken[volume]!.map((t) => Math.abs(t - s))) : Math.min(s - tissue[volume]![0]!, tissue[volume]!.at(-1)! - s);
+      const d = taken[volume]!.length
+        ? Math.min(...taken[volume]!.map((t) => Math.abs(t - s)))
+        : Math.min(s - tissue[volume]![0]!, tissue[volume]!.at(-1)! - s);
       if (d > farthest) {
         farthest = d;
         slice = s;

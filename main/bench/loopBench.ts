@@ -31,7 +31,7 @@ const option = (name: string): string | undefined => {
 
 async function main(): Promise<void> {
   if (!templatesInstalled('colin27-deep-grey')) {
-    console.log('bench:loop needs Debian\'s mricron-data (apt-get install mricron-data)');
+    console.log("bench:loop needs Debian's mricron-data (apt-get install mricron-data)");
     return;
   }
   const rounds = Number(option('rounds') ?? 4);
@@ -42,16 +42,27 @@ async function main(): Promise<void> {
   const start = (option('start') ?? (CONTINUE_FROM_CURRENT_BY_DEFAULT ? 'continue' : 'fresh')) as LoopOptions['start'];
   const seed = Number(option('seed') ?? 1);
   const c = await qualityCase({ template: 'colin27-deep-grey', factor: 2, subjects: Number(option('subjects') ?? 4), annotatedCount: 3, seed: 1 });
-  console.log(`bench:loop — ${c.name}, ${c.volumes.length - 1} unannotated subjects, ${c.annotatedSlices.length} slices of scan 0 annotated to start; `
-    + `${rounds} rounds of ${k} painted slices; ${'iterations' in run ? `${run.iterations} iterations` : `${run.maxMinutes} min`} per run, ${DEFAULT_METHOD}, `
-    + `each run ${start === 'continue' ? 'continuing from the current model' : 'from scratch'}; seed ${seed}; ${os.cpus()[0]?.model ?? 'CPU'}, ${os.cpus().length} cores`);
+  console.log(
+    `bench:loop — ${c.name}, ${c.volumes.length - 1} unannotated subjects, ${c.annotatedSlices.length} slices of scan 0 annotated to start; ` +
+      `${rounds} rounds of ${k} painted slices; ${'iterations' in run ? `${run.iterations} iterations` : `${run.maxMinutes} min`} per run, ${DEFAULT_METHOD}, ` +
+      `each run ${start === 'continue' ? 'continuing from the current model' : 'from scratch'}; seed ${seed}; ${os.cpus()[0]?.model ?? 'CPU'}, ${os.cpus().length} cores`,
+  );
   console.log('Dice of the deliverable (prediction, annotated slices as painted) on the unannotated subjects, mean of the classes:');
   console.log(['strategy'.padEnd(9), 'round', 'annotated', ...c.classNames.map((n) => n.slice(0, 8).padStart(8)), '    mean', 'iters', '  s'].join('  '));
   for (const strategy of strategies) {
-    await playLoop(c, { rounds, k, run, strategy, start, seed }, (r) => console.log([
-      strategy.padEnd(9), String(r.round).padStart(5), String(r.annotatedSlices).padStart(9), ...r.perClass.map((d) => d.toFixed(3).padStart(8)),
-      r.mean.toFixed(3).padStart(8), String(r.iterations).padStart(5), r.seconds.toFixed(0).padStart(3),
-    ].join('  ')));
+    await playLoop(c, { rounds, k, run, strategy, start, seed }, (r) =>
+      console.log(
+        [
+          strategy.padEnd(9),
+          String(r.round).padStart(5),
+          String(r.annotatedSlices).padStart(9),
+          ...r.perClass.map((d) => d.toFixed(3).padStart(8)),
+          r.mean.toFixed(3).padStart(8),
+          String(r.iterations).padStart(5),
+          r.seconds.toFixed(0).padStart(3),
+        ].join('  '),
+      ),
+    );
   }
 }
 

@@ -30,7 +30,9 @@ export const runCheck: Command = {
     if (problems > 0) {
       throw new Error(
         `${problems} problem(s) found in ${folder}` +
-          (values.repair ? ': what is left cannot be repaired automatically (see above)' : `: keep a copy of the project folder, then run \`atrium check ${folder} --repair\``),
+          (values.repair
+            ? ': what is left cannot be repaired automatically (see above)'
+            : `: keep a copy of the project folder, then run \`atrium check ${folder} --repair\``),
       );
     }
   },
@@ -54,18 +56,28 @@ function printCheck(check: ProjectCheck): void {
   if (!f) {
     console.log('files: not checked (the database cannot be read reliably)');
   } else {
-    console.log(f.missing.length === 0 ? 'files: every file the database points at is there' : `files missing (restore them from a backup): ${f.missing.join(', ')}`);
+    console.log(
+      f.missing.length === 0 ? 'files: every file the database points at is there' : `files missing (restore them from a backup): ${f.missing.join(', ')}`,
+    );
     const { tempFiles, orphans } = f.leftovers;
-    if (tempFiles.length > 0) console.log(`temp files left by interrupted writes: ${tempFiles.map((t) => `${t.file} (${Math.round(t.bytes / 1000).toLocaleString('en')} kB)`).join(', ')}`);
+    if (tempFiles.length > 0)
+      console.log(
+        `temp files left by interrupted writes: ${tempFiles.map((t) => `${t.file} (${Math.round(t.bytes / 1000).toLocaleString('en')} kB)`).join(', ')}`,
+      );
     if (orphans.length > 0) console.log(`files no database row points at: ${orphans.join(', ')}`);
     if (f.unknownRunFolders.length > 0) console.log(`folders of runs the database does not know: ${f.unknownRunFolders.join(', ')}`);
-    if (f.recent > 0) console.log(`${f.recent} file(s) written less than ${LEFTOVER_MIN_AGE_MS / 60_000} minutes ago without a row yet (a write may be going on): not counted`);
+    if (f.recent > 0)
+      console.log(`${f.recent} file(s) written less than ${LEFTOVER_MIN_AGE_MS / 60_000} minutes ago without a row yet (a write may be going on): not counted`);
   }
   if (check.lostAndFound > 0) console.log(`${check.lostAndFound} file(s) in ${LOST_AND_FOUND}/: import a scan from there again if you need it`);
 }
 
 function printSalvage(report: SalvageReport): void {
-  const how = { 'vacuum-into': 'SQLite copied the whole database', 'row-by-row': 'copied what could be read, row by row', fresh: 'nothing could be read: made a new, empty database' }[report.method];
+  const how = {
+    'vacuum-into': 'SQLite copied the whole database',
+    'row-by-row': 'copied what could be read, row by row',
+    fresh: 'nothing could be read: made a new, empty database',
+  }[report.method];
   console.log(`  ${how}; kept the damaged original as ${report.damagedCopy}`);
   if (report.method === 'fresh') return;
   for (const t of report.tables) {

@@ -14,8 +14,7 @@ const SHAPE: [number, number, number] = [20, 20, 20];
 function cubeFile(dir: string, name: string, origin: [number, number, number], value = 1, spacing: [number, number, number] = [1, 1, 2.5]): string {
   const data = new Uint8Array(SHAPE[0] * SHAPE[1] * SHAPE[2]);
   for (let k = origin[2]; k < origin[2] + 10; k++)
-    for (let j = origin[1]; j < origin[1] + 10; j++)
-      for (let i = origin[0]; i < origin[0] + 10; i++) data[i + 20 * (j + 20 * k)] = value;
+    for (let j = origin[1]; j < origin[1] + 10; j++) for (let i = origin[0]; i < origin[0] + 10; i++) data[i + 20 * (j + 20 * k)] = value;
   const file = join(dir, name);
   writeFileSync(file, writeNifti(createNiftiHeader({ shape: SHAPE, spacing, datatype: 'uint8' }), data, { gzip: true }));
   return file;
@@ -41,10 +40,13 @@ test('the CLI prints the documented JSON, with empty classes reported explicitly
   const r = spawnSync(process.execPath, [BIN, 'evaluate', pred, truth, '--json'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-  assert.deepEqual(out.classes.map((c: { label: number; status: string; dice: number; hd95_mm: number | null }) => [c.label, c.status, c.dice, c.hd95_mm]), [
-    [1, 'empty-prediction', 0, null],
-    [2, 'empty-reference', 0, null],
-  ]);
+  assert.deepEqual(
+    out.classes.map((c: { label: number; status: string; dice: number; hd95_mm: number | null }) => [c.label, c.status, c.dice, c.hd95_mm]),
+    [
+      [1, 'empty-prediction', 0, null],
+      [2, 'empty-reference', 0, null],
+    ],
+  );
   for (const key of ['dice', 'jaccard', 'hd95_vox', 'asd_vox', 'hd95_mm', 'asd_mm']) assert.ok(key in out.classes[0], key);
   assert.equal(out.mean.classes, 0);
   assert.equal(out.mean.dice, null);

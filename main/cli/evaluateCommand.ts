@@ -26,7 +26,9 @@ export const runEvaluate: Command = {
       );
     }
     const m = result.mean;
-    console.log(`mean over ${m.classes} class(es) present in both: dice ${fmt(m.dice)}, jaccard ${fmt(m.jaccard)}, hd95 ${fmt(m.hd95_mm, 2)} mm, asd ${fmt(m.asd_mm, 2)} mm`);
+    console.log(
+      `mean over ${m.classes} class(es) present in both: dice ${fmt(m.dice)}, jaccard ${fmt(m.jaccard)}, hd95 ${fmt(m.hd95_mm, 2)} mm, asd ${fmt(m.asd_mm, 2)} mm`,
+    );
   },
 };
 

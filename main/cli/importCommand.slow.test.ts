@@ -31,7 +31,10 @@ function importRefused(path: string, problem: RegExp, timeoutMs = 20_000): Atriu
 test('a 3 MiB .nii.gz declaring 8 GiB (holding 3 GiB of zeros) is refused within seconds, under 200 MB', () => {
   const bomb = join(dir, 'bomb.nii.gz');
   writeFileSync(bomb, zeroBomb([2048, 2048, 2048], 3072));
-  const run = importRefused(bomb, /^atrium import: bomb\.nii\.gz: its header declares 8\.0 GiB of data \(2048×2048×2048 uint8 voxels after byte 352\), over the limit/);
+  const run = importRefused(
+    bomb,
+    /^atrium import: bomb\.nii\.gz: its header declares 8\.0 GiB of data \(2048×2048×2048 uint8 voxels after byte 352\), over the limit/,
+  );
   assert.ok(run.peakRssMiB < 200, `peak memory ${run.peakRssMiB.toFixed(0)} MiB`);
 });
 

@@ -35,7 +35,9 @@ export const runImport: Command = {
         firstFrameOnly: values['first-frame'] === true,
       }),
     );
-    console.log(`imported ${info.name}: ${info.shape.join('×')} voxels, ${info.spacing.map((s) => +s.toFixed(3)).join('×')} mm, ${info.orientation}, ${info.datatype}`);
+    console.log(
+      `imported ${info.name}: ${info.shape.join('×')} voxels, ${info.spacing.map((s) => +s.toFixed(3)).join('×')} mm, ${info.orientation}, ${info.datatype}`,
+    );
     console.log(info.id);
   },
 };

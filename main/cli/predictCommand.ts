@@ -13,7 +13,10 @@ export const runPredict: Command = {
     const out = values.out as string | undefined;
     if (!out) throw new UsageError('missing --out <dir>');
     await withProject(requireArg(positionals, 0, '<project>'), async (store) => {
-      const { runId, job, finished } = startPrediction(store, new JobRunner(), { runId: values.run as string | undefined, volumeId: values.volume as string | undefined });
+      const { runId, job, finished } = startPrediction(store, new JobRunner(), {
+        runId: values.run as string | undefined,
+        volumeId: values.volume as string | undefined,
+      });
       job.onBackend((b) => console.error(`run ${runId}: predicting on ${b.name} (${b.device})`));
       job.onProgress((p) => console.error(p.message));
       const result = await finished;

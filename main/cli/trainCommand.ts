@@ -14,11 +14,22 @@ export const runTrain: Command = {
     `train <project> [--method ${METHOD_NAMES.join('|')}] [--option key=value …] [--model ${MODEL_CHOICES.join('|')}] [--axis ${AXES.join('|')}] [--iterations N] [--max-minutes M] ` +
     `[--batch-size B] [--width W] [--seed S] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--continue-from <run>|current] [--resume <run> | --settings-from <run>] [--json] ` +
     `(a run plans its iterations to fill --max-minutes, default ${DEFAULT_TIME_BUDGET_MINUTES}, unless --iterations fixes them; --settings-from starts a new run with another run's settings, ` +
-    'the options given replacing theirs; atrium methods lists each method\'s options)',
+    "the options given replacing theirs; atrium methods lists each method's options)",
   options: {
-    method: { type: 'string' }, option: { type: 'string', multiple: true }, model: { type: 'string' }, axis: { type: 'string' }, iterations: { type: 'string' },
-    'max-minutes': { type: 'string' }, 'batch-size': { type: 'string' }, width: { type: 'string' }, seed: { type: 'string' },
-    optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'string' }, 'settings-from': { type: 'string' }, 'continue-from': { type: 'string' },
+    method: { type: 'string' },
+    option: { type: 'string', multiple: true },
+    model: { type: 'string' },
+    axis: { type: 'string' },
+    iterations: { type: 'string' },
+    'max-minutes': { type: 'string' },
+    'batch-size': { type: 'string' },
+    width: { type: 'string' },
+    seed: { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    resume: { type: 'string' },
+    'settings-from': { type: 'string' },
+    'continue-from': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(positionals, values) {
@@ -26,7 +37,8 @@ export const runTrain: Command = {
     const runner = new JobRunner();
     await withProject(requireArg(positionals, 0, '<project>'), async (store) => {
       const { runId, job, finished } = startTraining(store, runner, parameters, {
-        resume: values.resume as string | undefined, settingsFrom: values['settings-from'] as string | undefined,
+        resume: values.resume as string | undefined,
+        settingsFrom: values['settings-from'] as string | undefined,
       });
       let interrupts = 0;
       const onSigint = () => {
@@ -43,25 +55,40 @@ export const runTrain: Command = {
         const now = Date.now();
         if (now - lastPrint < 1000 && p.step !== p.steps && p.valDice === undefined) return;
         lastPrint = now;
-        const losses = Object.entries(p.losses ?? {}).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ');
+        const losses = Object.entries(p.losses ?? {})
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(' ');
         const figures = [validationText(p.valDice, p.validation), probeText(p.probe)].filter(Boolean).join('; ');
         const val = figures ? ` · ${figures}` : '';
         const eta = p.etaSeconds ? ` ETA ${Math.ceil(p.etaSeconds)} s` : '';
-        console.error(`iter ${p.step}/${p.steps} ${losses} lr ${p.learningRate?.toExponential(2) ?? '-'}${val} ${p.msPerIteration?.toFixed(0) ?? '-'} ms/iter${eta}`);
+        console.error(
+          `iter ${p.step}/${p.steps} ${losses} lr ${p.learningRate?.toExponential(2) ?? '-'}${val} ${p.msPerIteration?.toFixed(0) ?? '-'} ms/iter${eta}`,
+        );
       });
       try {
         const info = await finished;
         const result = (await job.result) as TrainJobResult;
         const summary = {
-          run: runId, status: info.status, method: String(result.config.method), model: String(result.config.model),
-          backend: result.backend.name, iterations: result.iterations, seconds: +result.seconds.toFixed(2),
-          ms_per_iter: +result.msPerIteration.toFixed(1), val_dice: result.valDice, validation: result.validation,
-          confident: result.probe?.confident ?? null, agreement: result.probe?.agreement ?? null, stopped_by: result.stoppedBy,
+          run: runId,
+          status: info.status,
+          method: String(result.config.method),
+          model: String(result.config.model),
+          backend: result.backend.name,
+          iterations: result.iterations,
+          seconds: +result.seconds.toFixed(2),
+          ms_per_iter: +result.msPerIteration.toFixed(1),
+          val_dice: result.valDice,
+          validation: result.validation,
+          confident: result.probe?.confident ?? null,
+          agreement: result.probe?.agreement ?? null,
+          stopped_by: result.stoppedBy,
         };
         if (values.json) console.log(JSON.stringify(summary));
         else {
           const figures = [validationText(result.valDice, result.validation), probeText(result.probe)].filter(Boolean).join('; ');
-          console.log(`run ${runId} ${info.status}: ${summary.model}, ${summary.iterations} iterations in ${summary.seconds} s${figures ? `, ${figures}` : ''}`);
+          console.log(
+            `run ${runId} ${info.status}: ${summary.model}, ${summary.iterations} iterations in ${summary.seconds} s${figures ? `, ${figures}` : ''}`,
+          );
         }
       } finally {
         process.off('SIGINT', onSigint);

@@ -35,14 +35,31 @@ test('orientationCode matches nibabel aff2axcodes for every fixture', () => {
 
 test('orientationCode matches nibabel on random, oblique and rank-deficient affines', () => {
   const cases = orientationCases();
-  assert.ok(cases.some((c) => c.axcodes.includes('?')), 'the cases include axes nibabel cannot name');
+  assert.ok(
+    cases.some((c) => c.axcodes.includes('?')),
+    'the cases include axes nibabel cannot name',
+  );
   for (const { affine, axcodes } of cases) assert.equal(orientationCode(affine), axcodes, JSON.stringify(affine));
 });
 
 test('orientationCode resolves sheared axes through the polar decomposition, not per column', () => {
-  const leaning = [[1, 0.9, 0, 0], [0.2, 0.6, 0, 0], [0, 0, 2, 0], [0, 0, 0, 1]];
+  const leaning = [
+    [1, 0.9, 0, 0],
+    [0.2, 0.6, 0, 0],
+    [0, 0, 2, 0],
+    [0, 0, 0, 1],
+  ];
   assert.equal(orientationCode(leaning), expected('sheared_axes.nii').axcodes);
-  assert.equal(orientationCode([[0, 1, 0, 10], [-1, 0, 0, 20], [0, 0, 1, 30], [0, 0, 0, 1]]), 'PRS', "nibabel's docstring example");
+  assert.equal(
+    orientationCode([
+      [0, 1, 0, 10],
+      [-1, 0, 0, 20],
+      [0, 0, 1, 30],
+      [0, 0, 0, 1],
+    ]),
+    'PRS',
+    "nibabel's docstring example",
+  );
 });
 
 test('spacingOf matches nibabel get_zooms (padded with 1 for a 2D image)', () => {
@@ -84,7 +101,10 @@ test('a 2D image gets the base affine with unit zoom and centre along the missin
 
 test('affineOf on a hand-made header with an impossible quaternion throws a NiftiError', () => {
   const h = { ...headerOf('qform_only.nii'), quaternB: 0.9, quaternC: 0.9, quaternD: 0.9 };
-  assert.throws(() => affineOf(h), (err: unknown) => err instanceof NiftiError && /not a rotation/.test(err.problem));
+  assert.throws(
+    () => affineOf(h),
+    (err: unknown) => err instanceof NiftiError && /not a rotation/.test(err.problem),
+  );
   assert.match(geometryProblem(h) ?? '', /not a rotation/);
 });
 

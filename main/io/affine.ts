@@ -15,7 +15,11 @@ type BestAffine = { source: AffineSource; affine: number[][] } | { source: Affin
 
 const KNOWN_XFORM_CODES = new Set([0, 1, 2, 3, 4, 5]);
 const FLOAT32_EPSILON = 2 ** -23;
-const AXIS_LABELS = [['L', 'R'], ['P', 'A'], ['I', 'S']];
+const AXIS_LABELS = [
+  ['L', 'R'],
+  ['P', 'A'],
+  ['I', 'S'],
+];
 
 function xformCode(code: number): number {
   return KNOWN_XFORM_CODES.has(code) ? code : 0;
@@ -37,7 +41,9 @@ function sformAffine(h: NiftiHeader): number[][] {
  * a rotation.
  */
 function qformAffine(h: NiftiHeader): number[][] | string {
-  const b = h.quaternB, c = h.quaternC, d = h.quaternD;
+  const b = h.quaternB,
+    c = h.quaternC,
+    d = h.quaternD;
   const threshold = -3 * (h.version === 1 ? FLOAT32_EPSILON : Number.EPSILON);
   const w2 = 1 - (b * b + c * c + d * d);
   if (w2 < threshold) {
@@ -45,10 +51,18 @@ function qformAffine(h: NiftiHeader): number[][] | string {
   }
   const a = w2 < 0 ? 0 : Math.sqrt(w2);
   const s = 2 / (a * a + b * b + c * c + d * d);
-  const X = b * s, Y = c * s, Z = d * s;
-  const wX = a * X, wY = a * Y, wZ = a * Z;
-  const xX = b * X, xY = b * Y, xZ = b * Z;
-  const yY = c * Y, yZ = c * Z, zZ = d * Z;
+  const X = b * s,
+    Y = c * s,
+    Z = d * s;
+  const wX = a * X,
+    wY = a * Y,
+    wZ = a * Z;
+  const xX = b * X,
+    xY = b * Y,
+    xZ = b * Z;
+  const yY = c * Y,
+    yZ = c * Z,
+    zZ = d * Z;
   const R = [
     [1 - (yY + zZ), xY - wZ, xZ + wY],
     [xY + wZ, 1 - (xX + zZ), yZ - wX],
@@ -58,10 +72,7 @@ function qformAffine(h: NiftiHeader): number[][] | string {
   const zooms = repairedZooms(h);
   zooms[2] *= qfac;
   const offsets = [h.qoffsetX, h.qoffsetY, h.qoffsetZ];
-  return [
-    ...R.map((row, r) => [row[0] * zooms[0], row[1] * zooms[1], row[2] * zooms[2], offsets[r]]),
-    [0, 0, 0, 1],
-  ];
+  return [...R.map((row, r) => [row[0] * zooms[0], row[1] * zooms[1], row[2] * zooms[2], offsets[r]]), [0, 0, 0, 1]];
 }
 
 /** nibabel's shape_zoom_affine: x flipped (radiological Analyze convention), origin at the volume centre. */
@@ -71,7 +82,12 @@ function baseAffine(h: NiftiHeader): number[][] {
   const shape = [1, 2, 3].map((k) => (k <= ndim ? h.dim[k] : 1));
   const zooms = [0, 1, 2].map((i) => (i < ndim ? repaired[i] : 1));
   zooms[0] = -zooms[0];
-  const out = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]];
+  const out = [
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 1],
+  ];
   for (let i = 0; i < 3; i++) {
     out[i][i] = zooms[i];
     out[i][3] = -((shape[i] - 1) / 2) * zooms[i];
@@ -130,9 +146,7 @@ export function geometryProblem(h: NiftiHeader): string | null {
   const axis = norms.findIndex((n) => n === 0);
   if (axis >= 0) return `the ${words} gives voxel axis ${'ijk'[axis]} zero length`;
   const det =
-    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-    m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-    m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
   if (Math.abs(det) <= 1e-6 * norms[0] * norms[1] * norms[2]) {
     return `the ${words} is degenerate: its voxel axes are (nearly) parallel`;
   }
@@ -145,7 +159,8 @@ function dot(x: number[], y: number[]): number {
 
 function rotatePair(x: number[], y: number[], c: number, s: number): void {
   for (let k = 0; k < 3; k++) {
-    const xk = x[k], yk = y[k];
+    const xk = x[k],
+      yk = y[k];
     x[k] = c * xk - s * yk;
     y[k] = s * xk + c * yk;
   }
@@ -158,10 +173,18 @@ function rotatePair(x: number[], y: number[], c: number, s: number): void {
  */
 function polarRotation(m: number[][]): number[][] {
   const cols = [0, 1, 2].map((c) => [m[0][c], m[1][c], m[2][c]]);
-  const v = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  const v = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ];
   for (let sweep = 0; sweep < 30; sweep++) {
     let rotated = false;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]]) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]) {
       const alpha = dot(cols[p], cols[p]);
       const beta = dot(cols[q], cols[q]);
       const gamma = dot(cols[p], cols[q]);
@@ -177,7 +200,11 @@ function polarRotation(m: number[][]): number[][] {
   }
   const singular = cols.map((col) => Math.sqrt(dot(col, col)));
   const tolerance = Math.max(...singular) * 3 * Number.EPSILON;
-  const out = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const out = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
   singular.forEach((s, i) => {
     if (!(s > tolerance)) return;
     for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[r][c] += (cols[i][r] / s) * v[i][c];

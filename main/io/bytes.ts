@@ -6,18 +6,34 @@ export function swapBytesInPlace(bytes: Uint8Array, width: number): void {
   const end = b.length - (b.length % width);
   let t: number;
   if (width === 2) {
-    for (let i = 0; i < end; i += 2) { t = b[i]; b[i] = b[i + 1]; b[i + 1] = t; }
+    for (let i = 0; i < end; i += 2) {
+      t = b[i];
+      b[i] = b[i + 1];
+      b[i + 1] = t;
+    }
   } else if (width === 4) {
     for (let i = 0; i < end; i += 4) {
-      t = b[i]; b[i] = b[i + 3]; b[i + 3] = t;
-      t = b[i + 1]; b[i + 1] = b[i + 2]; b[i + 2] = t;
+      t = b[i];
+      b[i] = b[i + 3];
+      b[i + 3] = t;
+      t = b[i + 1];
+      b[i + 1] = b[i + 2];
+      b[i + 2] = t;
     }
   } else if (width === 8) {
     for (let i = 0; i < end; i += 8) {
-      t = b[i]; b[i] = b[i + 7]; b[i + 7] = t;
-      t = b[i + 1]; b[i + 1] = b[i + 6]; b[i + 6] = t;
-      t = b[i + 2]; b[i + 2] = b[i + 5]; b[i + 5] = t;
-      t = b[i + 3]; b[i + 3] = b[i + 4]; b[i + 4] = t;
+      t = b[i];
+      b[i] = b[i + 7];
+      b[i + 7] = t;
+      t = b[i + 1];
+      b[i + 1] = b[i + 6];
+      b[i + 6] = t;
+      t = b[i + 2];
+      b[i + 2] = b[i + 5];
+      b[i + 5] = t;
+      t = b[i + 3];
+      b[i + 3] = b[i + 4];
+      b[i + 4] = t;
     }
   }
 }

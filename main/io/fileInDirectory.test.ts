@@ -13,11 +13,14 @@ test('a file name joins the directory', () => {
 
 test('a name that would leave the directory, name the directory itself or a subfolder is refused', () => {
   for (const name of ['../../escaped.nii.gz', '..', '.', '', '/etc/passwd', 'sub/x.nii.gz', 'a/../../b', '..\\x']) {
-    assert.throws(() => fileInDirectory(dir, name), (err: unknown) => {
-      assert.ok(err instanceof OutsideDirectoryError, JSON.stringify(name));
-      assert.match(err.message, /is not a file name directly inside/);
-      assert.ok(err.message.includes(dir), 'the message names the chosen directory');
-      return true;
-    });
+    assert.throws(
+      () => fileInDirectory(dir, name),
+      (err: unknown) => {
+        assert.ok(err instanceof OutsideDirectoryError, JSON.stringify(name));
+        assert.match(err.message, /is not a file name directly inside/);
+        assert.ok(err.message.includes(dir), 'the message names the chosen directory');
+        return true;
+      },
+    );
   }
 });

@@ -2,7 +2,10 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** A file name that would not land directly inside the directory chosen for it. */
 export class OutsideDirectoryError extends Error {
-  constructor(readonly directory: string, readonly fileName: string) {
+  constructor(
+    readonly directory: string,
+    readonly fileName: string,
+  ) {
     super(`"${fileName}" is not a file name directly inside ${directory}: nothing was written there`);
     this.name = 'OutsideDirectoryError';
   }
@@ -19,6 +22,7 @@ export function fileInDirectory(directory: string, fileName: string): string {
   const dir = resolve(directory);
   const path = resolve(dir, fileName);
   const rel = relative(dir, path);
-  if (/[/\\]/.test(fileName) || rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || rel !== fileName) throw new OutsideDirectoryError(dir, fileName);
+  if (/[/\\]/.test(fileName) || rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || rel !== fileName)
+    throw new OutsideDirectoryError(dir, fileName);
   return path;
 }

@@ -10,15 +10,23 @@ function header(name: string): NiftiHeader {
   return readNifti(fixtureBytes(name), name, { firstFrameOnly: true }).header;
 }
 
-test('shapeOf and frameCount follow nibabel\'s shape', () => {
+test("shapeOf and frameCount follow nibabel's shape", () => {
   for (const name of readableFixtures()) {
     const shape = expected(name).shape;
-    assert.deepStrictEqual(shapeOf(header(name)), [0, 1, 2].map((i) => shape[i] ?? 1), name);
-    assert.equal(frameCount(header(name)), shape.slice(3).reduce((a, b) => a * b, 1), name);
+    assert.deepStrictEqual(
+      shapeOf(header(name)),
+      [0, 1, 2].map((i) => shape[i] ?? 1),
+      name,
+    );
+    assert.equal(
+      frameCount(header(name)),
+      shape.slice(3).reduce((a, b) => a * b, 1),
+      name,
+    );
   }
 });
 
-test('a label map written on the scan\'s grid fits the scan, whatever its datatype', () => {
+test("a label map written on the scan's grid fits the scan, whatever its datatype", () => {
   const scan = header('oblique.nii');
   const labels = readNifti(writeNifti(scan, new Uint8Array(210)), 'labels.nii').header;
   assert.deepStrictEqual(sameGeometry(scan, labels), { same: true });

@@ -26,17 +26,16 @@ const TRANSLATION_NAMES = ['x offset', 'y offset', 'z offset'];
  * element by element within `toleranceMm`. Element-wise (rather than exact) comparison lets
  * through float32 rounding and sform/qform round trips made by other tools.
  */
-export function sameGeometry(
-  a: NiftiHeader,
-  b: NiftiHeader,
-  toleranceMm = 1e-4,
-): { same: true } | { same: false; reason: string } {
-  const shapeA = shapeOf(a), shapeB = shapeOf(b);
+export function sameGeometry(a: NiftiHeader, b: NiftiHeader, toleranceMm = 1e-4): { same: true } | { same: false; reason: string } {
+  const shapeA = shapeOf(a),
+    shapeB = shapeOf(b);
   if (shapeA.some((n, i) => n !== shapeB[i])) {
     return { same: false, reason: `grid ${shapeA.join('×')} does not match ${shapeB.join('×')}` };
   }
-  const affineA = affineOf(a), affineB = affineOf(b);
-  const codeA = orientationCode(affineA), codeB = orientationCode(affineB);
+  const affineA = affineOf(a),
+    affineB = affineOf(b);
+  const codeA = orientationCode(affineA),
+    codeB = orientationCode(affineB);
   if (codeA !== codeB) return { same: false, reason: `orientation ${codeA} does not match ${codeB}` };
   let worst = { diff: 0, r: 0, c: 0 };
   for (let r = 0; r < 3; r++) {

@@ -29,7 +29,10 @@ function inTempDir(run: (dir: string) => void): void {
 test('a regular file is read whole', () => {
   inTempDir((dir) => {
     const file = join(dir, 'scan.nii');
-    writeFileSync(file, Uint8Array.from({ length: 100_000 }, (_, i) => i % 251));
+    writeFileSync(
+      file,
+      Uint8Array.from({ length: 100_000 }, (_, i) => i % 251),
+    );
     const bytes = readInputFile(file);
     assert.equal(bytes.length, 100_000);
     assert.equal(bytes[99_999], 99_999 % 251);
@@ -46,7 +49,10 @@ test('a FIFO is refused at once instead of waiting for a writer', () => {
   inTempDir((dir) => {
     const fifo = join(dir, 'scan.nii.gz');
     execFileSync('mkfifo', [fifo]);
-    assert.throws(() => readInputFile(fifo), refusal(fifo, /^is not a regular file \(it is a pipe \(FIFO\)\); Atrium reads scans from \.nii or \.nii\.gz files on disk/));
+    assert.throws(
+      () => readInputFile(fifo),
+      refusal(fifo, /^is not a regular file \(it is a pipe \(FIFO\)\); Atrium reads scans from \.nii or \.nii\.gz files on disk/),
+    );
   });
 });
 
@@ -65,7 +71,10 @@ test('a file over the size limit is refused with its size and the limit, before 
     try {
       const small = join(dir, 'small.nii');
       writeFileSync(small, new Uint8Array(1001));
-      assert.throws(() => readInputFile(small), refusal(small, /^the file is 1001 bytes, over the limit: Atrium loads at most 1000 bytes per scan \(set by ATRIUM_MAX_SCAN_BYTES/));
+      assert.throws(
+        () => readInputFile(small),
+        refusal(small, /^the file is 1001 bytes, over the limit: Atrium loads at most 1000 bytes per scan \(set by ATRIUM_MAX_SCAN_BYTES/),
+      );
     } finally {
       delete process.env[MAX_SCAN_BYTES_ENV];
     }

@@ -5,7 +5,13 @@ import { assertFileSizeFits } from './scanLimits.ts';
 function notARegularFile(stats: Stats): string | null {
   if (stats.isFile()) return null;
   if (stats.isDirectory()) return 'is a folder, not a NIfTI file; give the path of a .nii or .nii.gz file inside it';
-  const kind = stats.isFIFO() ? 'a pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'some other kind of file';
+  const kind = stats.isFIFO()
+    ? 'a pipe (FIFO)'
+    : stats.isSocket()
+      ? 'a socket'
+      : stats.isCharacterDevice() || stats.isBlockDevice()
+        ? 'a device'
+        : 'some other kind of file';
   return `is not a regular file (it is ${kind}); Atrium reads scans from .nii or .nii.gz files on disk — save the data to a file first`;
 }
 

@@ -4,7 +4,10 @@
  * already names the file.
  */
 export class NiftiError extends Error {
-  constructor(readonly file: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`${file}: ${problem}`);
     this.name = 'NiftiError';
   }
@@ -14,12 +17,18 @@ export class NiftiError extends Error {
 export function fileSystemProblem(err: unknown, action: 'read' | 'write'): string {
   const { code, message } = err as { code?: string; message?: string };
   switch (code) {
-    case 'ENOENT': return action === 'read' ? 'no such file' : 'the folder does not exist';
-    case 'EISDIR': return 'is a folder, not a file';
-    case 'ENOTDIR': return 'a part of the path is not a folder';
+    case 'ENOENT':
+      return action === 'read' ? 'no such file' : 'the folder does not exist';
+    case 'EISDIR':
+      return 'is a folder, not a file';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
     case 'EACCES':
-    case 'EPERM': return `permission denied (cannot ${action} it)`;
-    case 'ENOSPC': return 'the disk is full';
-    default: return `cannot ${action} the file (${code ?? message ?? String(err)})`;
+    case 'EPERM':
+      return `permission denied (cannot ${action} it)`;
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return `cannot ${action} the file (${code ?? message ?? String(err)})`;
   }
 }

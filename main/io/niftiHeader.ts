@@ -5,8 +5,14 @@ import { NiftiError } from './niftiErrors.ts';
 import type { NiftiHeader } from './niftiTypes.ts';
 
 type Scalar = 'u8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64';
-interface Slot { at: number; type: Scalar }
-interface Text { at: number; length: number }
+interface Slot {
+  at: number;
+  type: Scalar;
+}
+interface Text {
+  at: number;
+  length: number;
+}
 
 /** Byte positions of the fields Atrium reads or rewrites; arrays are consecutive slots. */
 interface Layout {
@@ -17,38 +23,87 @@ interface Layout {
   pairMagic: string;
   /** first byte after the header and the 4-byte extension flag */
   minVoxOffset: number;
-  datatype: Slot; bitpix: Slot; dim: Slot; pixdim: Slot; voxOffset: Slot;
-  sclSlope: Slot; sclInter: Slot; calMax: Slot; calMin: Slot;
-  qformCode: Slot; sformCode: Slot; quatern: Slot; qoffset: Slot;
-  srowX: Slot; srowY: Slot; srowZ: Slot;
-  xyztUnits: Slot; intentCode: Slot; intentParams: Slot;
-  description: Text; intentName: Text;
+  datatype: Slot;
+  bitpix: Slot;
+  dim: Slot;
+  pixdim: Slot;
+  voxOffset: Slot;
+  sclSlope: Slot;
+  sclInter: Slot;
+  calMax: Slot;
+  calMin: Slot;
+  qformCode: Slot;
+  sformCode: Slot;
+  quatern: Slot;
+  qoffset: Slot;
+  srowX: Slot;
+  srowY: Slot;
+  srowZ: Slot;
+  xyztUnits: Slot;
+  intentCode: Slot;
+  intentParams: Slot;
+  description: Text;
+  intentName: Text;
 }
 
 const NIFTI1: Layout = {
-  version: 1, size: 348, magicAt: 344, singleMagic: 'n+1\0', pairMagic: 'ni1\0', minVoxOffset: 352,
-  datatype: { at: 70, type: 'i16' }, bitpix: { at: 72, type: 'i16' },
-  dim: { at: 40, type: 'i16' }, pixdim: { at: 76, type: 'f32' }, voxOffset: { at: 108, type: 'f32' },
-  sclSlope: { at: 112, type: 'f32' }, sclInter: { at: 116, type: 'f32' },
-  calMax: { at: 124, type: 'f32' }, calMin: { at: 128, type: 'f32' },
-  qformCode: { at: 252, type: 'i16' }, sformCode: { at: 254, type: 'i16' },
-  quatern: { at: 256, type: 'f32' }, qoffset: { at: 268, type: 'f32' },
-  srowX: { at: 280, type: 'f32' }, srowY: { at: 296, type: 'f32' }, srowZ: { at: 312, type: 'f32' },
-  xyztUnits: { at: 123, type: 'u8' }, intentCode: { at: 68, type: 'i16' }, intentParams: { at: 56, type: 'f32' },
-  description: { at: 148, length: 80 }, intentName: { at: 328, length: 16 },
+  version: 1,
+  size: 348,
+  magicAt: 344,
+  singleMagic: 'n+1\0',
+  pairMagic: 'ni1\0',
+  minVoxOffset: 352,
+  datatype: { at: 70, type: 'i16' },
+  bitpix: { at: 72, type: 'i16' },
+  dim: { at: 40, type: 'i16' },
+  pixdim: { at: 76, type: 'f32' },
+  voxOffset: { at: 108, type: 'f32' },
+  sclSlope: { at: 112, type: 'f32' },
+  sclInter: { at: 116, type: 'f32' },
+  calMax: { at: 124, type: 'f32' },
+  calMin: { at: 128, type: 'f32' },
+  qformCode: { at: 252, type: 'i16' },
+  sformCode: { at: 254, type: 'i16' },
+  quatern: { at: 256, type: 'f32' },
+  qoffset: { at: 268, type: 'f32' },
+  srowX: { at: 280, type: 'f32' },
+  srowY: { at: 296, type: 'f32' },
+  srowZ: { at: 312, type: 'f32' },
+  xyztUnits: { at: 123, type: 'u8' },
+  intentCode: { at: 68, type: 'i16' },
+  intentParams: { at: 56, type: 'f32' },
+  description: { at: 148, length: 80 },
+  intentName: { at: 328, length: 16 },
 };
 
 const NIFTI2: Layout = {
-  version: 2, size: 540, magicAt: 4, singleMagic: 'n+2\0', pairMagic: 'ni2\0', minVoxOffset: 544,
-  datatype: { at: 12, type: 'i16' }, bitpix: { at: 14, type: 'i16' },
-  dim: { at: 16, type: 'i64' }, pixdim: { at: 104, type: 'f64' }, voxOffset: { at: 168, type: 'i64' },
-  sclSlope: { at: 176, type: 'f64' }, sclInter: { at: 184, type: 'f64' },
-  calMax: { at: 192, type: 'f64' }, calMin: { at: 200, type: 'f64' },
-  qformCode: { at: 344, type: 'i32' }, sformCode: { at: 348, type: 'i32' },
-  quatern: { at: 352, type: 'f64' }, qoffset: { at: 376, type: 'f64' },
-  srowX: { at: 400, type: 'f64' }, srowY: { at: 432, type: 'f64' }, srowZ: { at: 464, type: 'f64' },
-  xyztUnits: { at: 500, type: 'i32' }, intentCode: { at: 504, type: 'i32' }, intentParams: { at: 80, type: 'f64' },
-  description: { at: 240, length: 80 }, intentName: { at: 508, length: 16 },
+  version: 2,
+  size: 540,
+  magicAt: 4,
+  singleMagic: 'n+2\0',
+  pairMagic: 'ni2\0',
+  minVoxOffset: 544,
+  datatype: { at: 12, type: 'i16' },
+  bitpix: { at: 14, type: 'i16' },
+  dim: { at: 16, type: 'i64' },
+  pixdim: { at: 104, type: 'f64' },
+  voxOffset: { at: 168, type: 'i64' },
+  sclSlope: { at: 176, type: 'f64' },
+  sclInter: { at: 184, type: 'f64' },
+  calMax: { at: 192, type: 'f64' },
+  calMin: { at: 200, type: 'f64' },
+  qformCode: { at: 344, type: 'i32' },
+  sformCode: { at: 348, type: 'i32' },
+  quatern: { at: 352, type: 'f64' },
+  qoffset: { at: 376, type: 'f64' },
+  srowX: { at: 400, type: 'f64' },
+  srowY: { at: 432, type: 'f64' },
+  srowZ: { at: 464, type: 'f64' },
+  xyztUnits: { at: 500, type: 'i32' },
+  intentCode: { at: 504, type: 'i32' },
+  intentParams: { at: 80, type: 'f64' },
+  description: { at: 240, length: 80 },
+  intentName: { at: 508, length: 16 },
 };
 
 /** NIfTI-2 puts DOS/Unix line-ending bytes after its magic to detect text-mode transfers. */
@@ -57,17 +112,26 @@ const NIFTI2_EOL = [0x0d, 0x0a, 0x1a, 0x0a];
 const WIDTH: Record<Scalar, number> = { u8: 1, i16: 2, i32: 4, i64: 8, f32: 4, f64: 8 };
 
 class Fields {
-  constructor(private readonly view: DataView, private readonly le: boolean) {}
+  constructor(
+    private readonly view: DataView,
+    private readonly le: boolean,
+  ) {}
 
   get(slot: Slot, index = 0): number {
     const at = slot.at + index * WIDTH[slot.type];
     switch (slot.type) {
-      case 'u8': return this.view.getUint8(at);
-      case 'i16': return this.view.getInt16(at, this.le);
-      case 'i32': return this.view.getInt32(at, this.le);
-      case 'i64': return Number(this.view.getBigInt64(at, this.le));
-      case 'f32': return this.view.getFloat32(at, this.le);
-      case 'f64': return this.view.getFloat64(at, this.le);
+      case 'u8':
+        return this.view.getUint8(at);
+      case 'i16':
+        return this.view.getInt16(at, this.le);
+      case 'i32':
+        return this.view.getInt32(at, this.le);
+      case 'i64':
+        return Number(this.view.getBigInt64(at, this.le));
+      case 'f32':
+        return this.view.getFloat32(at, this.le);
+      case 'f64':
+        return this.view.getFloat64(at, this.le);
     }
   }
 
@@ -78,12 +142,18 @@ class Fields {
   set(slot: Slot, value: number, index = 0): void {
     const at = slot.at + index * WIDTH[slot.type];
     switch (slot.type) {
-      case 'u8': return this.view.setUint8(at, value);
-      case 'i16': return this.view.setInt16(at, value, this.le);
-      case 'i32': return this.view.setInt32(at, value, this.le);
-      case 'i64': return this.view.setBigInt64(at, BigInt(value), this.le);
-      case 'f32': return this.view.setFloat32(at, value, this.le);
-      case 'f64': return this.view.setFloat64(at, value, this.le);
+      case 'u8':
+        return this.view.setUint8(at, value);
+      case 'i16':
+        return this.view.setInt16(at, value, this.le);
+      case 'i32':
+        return this.view.setInt32(at, value, this.le);
+      case 'i64':
+        return this.view.setBigInt64(at, BigInt(value), this.le);
+      case 'f32':
+        return this.view.setFloat32(at, value, this.le);
+      case 'f64':
+        return this.view.setFloat64(at, value, this.le);
     }
   }
 }
@@ -130,7 +200,10 @@ function detectLayout(bytes: Uint8Array, file: string): { layout: Layout; little
     }
   }
   const found = view.getInt32(0, true);
-  throw new NiftiError(file, `not a NIfTI file: its first four bytes (sizeof_hdr = ${found}, "${printable(bytes.subarray(0, 4))}") are neither 348 (NIfTI-1) nor 540 (NIfTI-2)`);
+  throw new NiftiError(
+    file,
+    `not a NIfTI file: its first four bytes (sizeof_hdr = ${found}, "${printable(bytes.subarray(0, 4))}") are neither 348 (NIfTI-1) nor 540 (NIfTI-2)`,
+  );
 }
 
 function checkSignature(bytes: Uint8Array, layout: Layout, file: string): void {
@@ -141,16 +214,21 @@ function checkSignature(bytes: Uint8Array, layout: Layout, file: string): void {
   if (magic !== layout.singleMagic) {
     const found = bytes.subarray(layout.magicAt, layout.magicAt + 4);
     const shown = printable(found);
-    const hint = layout.version === 1 && found.every((b) => b === 0)
-      ? ' (this looks like an Analyze 7.5 header, which carries no orientation Atrium can trust)'
-      : '';
-    throw new NiftiError(file, `bad magic "${shown}" at byte ${layout.magicAt}; a NIfTI-${layout.version} file has "${layout.singleMagic.replace('\0', '\\x00')}"${hint}`);
+    const hint =
+      layout.version === 1 && found.every((b) => b === 0) ? ' (this looks like an Analyze 7.5 header, which carries no orientation Atrium can trust)' : '';
+    throw new NiftiError(
+      file,
+      `bad magic "${shown}" at byte ${layout.magicAt}; a NIfTI-${layout.version} file has "${layout.singleMagic.replace('\0', '\\x00')}"${hint}`,
+    );
   }
   if (layout.version === 2) {
     const eol = bytes.subarray(8, 12);
     const intact = NIFTI2_EOL.every((b, i) => eol[i] === b);
     if (!intact && eol.some((b) => b !== 0)) {
-      throw new NiftiError(file, 'damaged by a text-mode transfer: the NIfTI-2 line-ending check bytes (8–11) were altered, so the voxel bytes are probably altered too');
+      throw new NiftiError(
+        file,
+        'damaged by a text-mode transfer: the NIfTI-2 line-ending check bytes (8–11) were altered, so the voxel bytes are probably altered too',
+      );
     }
   }
 }
@@ -171,7 +249,10 @@ function checkDims(dim: number[], file: string): void {
 function checkVoxOffset(voxOffset: number, layout: Layout, file: string): void {
   if (!Number.isSafeInteger(voxOffset)) throw new NiftiError(file, `vox_offset ${voxOffset} is not a whole byte offset`);
   if (voxOffset < layout.minVoxOffset) {
-    throw new NiftiError(file, `vox_offset ${voxOffset} points inside the header; a single-file NIfTI-${layout.version} keeps its voxels at byte ${layout.minVoxOffset} or later`);
+    throw new NiftiError(
+      file,
+      `vox_offset ${voxOffset} points inside the header; a single-file NIfTI-${layout.version} keeps its voxels at byte ${layout.minVoxOffset} or later`,
+    );
   }
 }
 
@@ -275,17 +356,30 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string): NiftiHeader {
 
 /** Header fields backed by one numeric slot each, for serialisation. */
 const SCALAR_FIELDS: [keyof NiftiHeader, (l: Layout) => Slot, number][] = [
-  ['datatypeCode', (l) => l.datatype, 0], ['bitpix', (l) => l.bitpix, 0],
-  ['sclSlope', (l) => l.sclSlope, 0], ['sclInter', (l) => l.sclInter, 0],
-  ['calMin', (l) => l.calMin, 0], ['calMax', (l) => l.calMax, 0],
-  ['qformCode', (l) => l.qformCode, 0], ['sformCode', (l) => l.sformCode, 0],
-  ['quaternB', (l) => l.quatern, 0], ['quaternC', (l) => l.quatern, 1], ['quaternD', (l) => l.quatern, 2],
-  ['qoffsetX', (l) => l.qoffset, 0], ['qoffsetY', (l) => l.qoffset, 1], ['qoffsetZ', (l) => l.qoffset, 2],
-  ['xyztUnits', (l) => l.xyztUnits, 0], ['intentCode', (l) => l.intentCode, 0],
+  ['datatypeCode', (l) => l.datatype, 0],
+  ['bitpix', (l) => l.bitpix, 0],
+  ['sclSlope', (l) => l.sclSlope, 0],
+  ['sclInter', (l) => l.sclInter, 0],
+  ['calMin', (l) => l.calMin, 0],
+  ['calMax', (l) => l.calMax, 0],
+  ['qformCode', (l) => l.qformCode, 0],
+  ['sformCode', (l) => l.sformCode, 0],
+  ['quaternB', (l) => l.quatern, 0],
+  ['quaternC', (l) => l.quatern, 1],
+  ['quaternD', (l) => l.quatern, 2],
+  ['qoffsetX', (l) => l.qoffset, 0],
+  ['qoffsetY', (l) => l.qoffset, 1],
+  ['qoffsetZ', (l) => l.qoffset, 2],
+  ['xyztUnits', (l) => l.xyztUnits, 0],
+  ['intentCode', (l) => l.intentCode, 0],
 ];
 
 const ARRAY_FIELDS: [keyof NiftiHeader, (l: Layout) => Slot][] = [
-  ['dim', (l) => l.dim], ['pixdim', (l) => l.pixdim], ['srowX', (l) => l.srowX], ['srowY', (l) => l.srowY], ['srowZ', (l) => l.srowZ],
+  ['dim', (l) => l.dim],
+  ['pixdim', (l) => l.pixdim],
+  ['srowX', (l) => l.srowX],
+  ['srowY', (l) => l.srowY],
+  ['srowZ', (l) => l.srowZ],
 ];
 
 export interface IntentExtras {

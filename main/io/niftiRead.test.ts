@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  N1, UNSUPPORTED_FIXTURES, expected, fixtureBytes, fixtureNames, fixturePath, readableFixtures, sameValues,
+  N1,
+  UNSUPPORTED_FIXTURES,
+  expected,
+  fixtureBytes,
+  fixtureNames,
+  fixturePath,
+  readableFixtures,
+  sameValues,
 } from '../../tests/fixtures/nifti/fixtures.ts';
 import { affineOf, orientationCode, spacingOf } from './affine.ts';
 import { sameGeometry } from './geometry.ts';
@@ -28,14 +35,21 @@ function isRefusal(err: unknown, file: string, problem: RegExp): true {
 }
 
 function refused(bytes: Uint8Array, file: string, problem: RegExp, opts?: { firstFrameOnly?: boolean }): void {
-  assert.throws(() => readNifti(bytes, file, opts), (err: unknown) => isRefusal(err, file, problem));
+  assert.throws(
+    () => readNifti(bytes, file, opts),
+    (err: unknown) => isRefusal(err, file, problem),
+  );
 }
 
-test('voxels of every fixture equal nibabel\'s, in file order, bit for bit', () => {
+test("voxels of every fixture equal nibabel's, in file order, bit for bit", () => {
   for (const name of readableFixtures()) {
     const want = expected(name);
     const img = readNifti(fixtureBytes(name), name, { firstFrameOnly: true });
-    assert.deepStrictEqual(img.shape, [0, 1, 2].map((i) => want.shape[i] ?? 1), name);
+    assert.deepStrictEqual(
+      img.shape,
+      [0, 1, 2].map((i) => want.shape[i] ?? 1),
+      name,
+    );
     assert.equal(img.header.datatype, want.dtype, name);
     assert.equal(sameValues(img.data, want.data!), null, name);
   }
@@ -43,9 +57,17 @@ test('voxels of every fixture equal nibabel\'s, in file order, bit for bit', () 
 
 test('the array type follows the datatype, in host byte order for big-endian files', () => {
   const types: Record<string, string> = {
-    'dt_uint8.nii': 'Uint8Array', 'dt_int8.nii': 'Int8Array', 'dt_int16.nii': 'Int16Array', 'dt_uint16.nii': 'Uint16Array',
-    'dt_int32.nii': 'Int32Array', 'dt_uint32.nii': 'Uint32Array', 'dt_float32.nii': 'Float32Array', 'dt_float64.nii': 'Float64Array',
-    'be_int16.nii': 'Int16Array', 'be_uint32.nii': 'Uint32Array', 'be_float64.nii.gz': 'Float64Array',
+    'dt_uint8.nii': 'Uint8Array',
+    'dt_int8.nii': 'Int8Array',
+    'dt_int16.nii': 'Int16Array',
+    'dt_uint16.nii': 'Uint16Array',
+    'dt_int32.nii': 'Int32Array',
+    'dt_uint32.nii': 'Uint32Array',
+    'dt_float32.nii': 'Float32Array',
+    'dt_float64.nii': 'Float64Array',
+    'be_int16.nii': 'Int16Array',
+    'be_uint32.nii': 'Uint32Array',
+    'be_float64.nii.gz': 'Float64Array',
   };
   for (const [name, type] of Object.entries(types)) {
     assert.equal(readNifti(fixtureBytes(name), name).data.constructor.name, type, name);
@@ -151,15 +173,27 @@ test('readNiftiFile reads plain and gzipped files and names the path in errors',
   }
 });
 
-test('a real MRI from Debian (MRIcron ch2bet): 181×217×181 uint8, RAS, 1 mm', { skip: existsSync(CH2BET) ? false : `${CH2BET} not installed (apt install mricron-data)` }, async () => {
-  const img = await readNiftiFile(CH2BET);
-  assert.deepStrictEqual(img.shape, [181, 217, 181]);
-  assert.equal(img.header.datatype, 'uint8');
-  assert.deepStrictEqual(affineOf(img.header), [[1, 0, 0, -90], [0, 1, 0, -125], [0, 0, 1, -71], [0, 0, 0, 1]]);
-  assert.equal(orientationCode(affineOf(img.header)), 'RAS');
-  assert.deepStrictEqual(spacingOf(img.header), [1, 1, 1]);
-  assert.ok(img.data.some((v) => v > 0), 'there is a brain in there');
-});
+test(
+  'a real MRI from Debian (MRIcron ch2bet): 181×217×181 uint8, RAS, 1 mm',
+  { skip: existsSync(CH2BET) ? false : `${CH2BET} not installed (apt install mricron-data)` },
+  async () => {
+    const img = await readNiftiFile(CH2BET);
+    assert.deepStrictEqual(img.shape, [181, 217, 181]);
+    assert.equal(img.header.datatype, 'uint8');
+    assert.deepStrictEqual(affineOf(img.header), [
+      [1, 0, 0, -90],
+      [0, 1, 0, -125],
+      [0, 0, 1, -71],
+      [0, 0, 0, 1],
+    ]);
+    assert.equal(orientationCode(affineOf(img.header)), 'RAS');
+    assert.deepStrictEqual(spacingOf(img.header), [1, 1, 1]);
+    assert.ok(
+      img.data.some((v) => v > 0),
+      'there is a brain in there',
+    );
+  },
+);
 
 /** Small deterministic PRNG so a failing mutation can be replayed. */
 function mulberry32(seed: number): () => number {
@@ -190,7 +224,10 @@ test('random header corruption and truncation never escape as anything but a Nif
       const affine = affineOf(img.header);
       assert.ok(affine.flat().every(Number.isFinite), label);
       orientationCode(affine);
-      assert.ok(spacingOf(img.header).every((s) => Number.isFinite(s) && s > 0), label);
+      assert.ok(
+        spacingOf(img.header).every((s) => Number.isFinite(s) && s > 0),
+        label,
+      );
       scaledData(img);
       const again = readNifti(writeNifti(img.header, img.data), name);
       assert.deepStrictEqual(sameGeometry(img.header, again.header), { same: true }, label);
@@ -238,7 +275,13 @@ function withScanLimit<T>(bytes: number | undefined, run: () => T): T {
 test('a gzip bomb whose header declares 8 GiB is refused from its header, before inflating the stream', () => {
   const bomb = zeroBomb([2048, 2048, 2048], 64);
   // The default limit is at most a quarter of memory and never above a Buffer's 4 GiB on Node 20; pin it so the test does not depend on the machine.
-  withScanLimit(4 * 2 ** 30, () => refused(bomb, 'bomb.nii.gz', /^its header declares 8\.0 GiB of data \(2048×2048×2048 uint8 voxels after byte 352\), over the limit: Atrium loads at most 4\.0 GiB per scan \(set by ATRIUM_MAX_SCAN_BYTES.*crop or downsample/));
+  withScanLimit(4 * 2 ** 30, () =>
+    refused(
+      bomb,
+      'bomb.nii.gz',
+      /^its header declares 8\.0 GiB of data \(2048×2048×2048 uint8 voxels after byte 352\), over the limit: Atrium loads at most 4\.0 GiB per scan \(set by ATRIUM_MAX_SCAN_BYTES.*crop or downsample/,
+    ),
+  );
 });
 
 test('a stream holding more than its header declares is cut off a little past the declared size', () => {
@@ -248,7 +291,13 @@ test('a stream holding more than its header declares is cut off a little past th
 
 test('an uncompressed header declaring more than the limit is refused before its voxels are copied', () => {
   const plain = writeNifti(createNiftiHeader({ shape: [100, 100, 100], spacing: [1, 1, 1], datatype: 'float32' }), new Float32Array(1e6));
-  withScanLimit(1e6, () => refused(plain, 'big.nii', /^its header declares 3\.8 MiB of data \(100×100×100 float32 voxels after byte 352\), over the limit: Atrium loads at most 976\.6 KiB per scan/));
+  withScanLimit(1e6, () =>
+    refused(
+      plain,
+      'big.nii',
+      /^its header declares 3\.8 MiB of data \(100×100×100 float32 voxels after byte 352\), over the limit: Atrium loads at most 976\.6 KiB per scan/,
+    ),
+  );
   assert.equal(readNifti(plain, 'big.nii').data.length, 1e6);
 });
 
@@ -266,7 +315,11 @@ test('a gzip file of several members is read whole, wherever the members split t
 
 test('trailing garbage after the gzip stream is refused as a damaged file', () => {
   const gz = fixtureBytes('dt_int16.nii.gz');
-  refused(Buffer.concat([gz, Buffer.from('garbage appended by a broken transfer')]), 'tail.nii.gz', /^gzip stream is corrupt \(incorrect header check\); the file was damaged, or bytes were appended to it/);
+  refused(
+    Buffer.concat([gz, Buffer.from('garbage appended by a broken transfer')]),
+    'tail.nii.gz',
+    /^gzip stream is corrupt \(incorrect header check\); the file was damaged, or bytes were appended to it/,
+  );
   refused(Buffer.concat([gz, Buffer.from([0x1f, 0x8b])]), 'tail2.nii.gz', /^gzip stream is (truncated|corrupt)/);
 });
 

@@ -18,7 +18,7 @@ test('scaledData equals nibabel get_fdata() rounded to float32, for every fixtur
   }
 });
 
-test('the scaled fixtures really are scaled, with nibabel\'s slope and intercept', () => {
+test("the scaled fixtures really are scaled, with nibabel's slope and intercept", () => {
   for (const name of ['scaled_int16.nii', 'scaled_uint8.nii.gz', 'scaled_float32.nii', 'nifti2_be_int16.nii.gz']) {
     const img = read(name);
     const [slope, inter] = expected(name).slope_inter;
@@ -44,12 +44,15 @@ test('NaN and infinite voxels are counted, and assertFinite refuses them by file
   const name = 'nan_float32.nii';
   const img = read(name);
   assert.equal(nonFiniteCount(img), 3);
-  assert.throws(() => assertFinite(img, name), (err: unknown) => {
-    assert.ok(err instanceof NiftiError);
-    assert.equal(err.file, name);
-    assert.equal(err.problem, '3 of 210 voxels are NaN or infinite (the first at voxel 0, 0, 1); Atrium needs finite intensities');
-    return true;
-  });
+  assert.throws(
+    () => assertFinite(img, name),
+    (err: unknown) => {
+      assert.ok(err instanceof NiftiError);
+      assert.equal(err.file, name);
+      assert.equal(err.problem, '3 of 210 voxels are NaN or infinite (the first at voxel 0, 0, 1); Atrium needs finite intensities');
+      return true;
+    },
+  );
   for (const clean of ['dt_float32.nii', 'dt_float64.nii', 'dt_int16.nii']) {
     assert.equal(nonFiniteCount(read(clean)), 0, clean);
     assertFinite(read(clean), clean);

@@ -22,8 +22,22 @@ function read(name: string, bytes = fixtureBytes(name)): NiftiImage {
  * must come out as it went in.
  */
 const REWRITABLE: Record<1 | 2, [number, number][]> = {
-  1: [[40, 42], [48, 56], [56, 74], [112, 120], [124, 132], [148, 228], [328, 344]],
-  2: [[12, 24], [48, 104], [176, 208], [240, 320], [504, 524]],
+  1: [
+    [40, 42],
+    [48, 56],
+    [56, 74],
+    [112, 120],
+    [124, 132],
+    [148, 228],
+    [328, 344],
+  ],
+  2: [
+    [12, 24],
+    [48, 104],
+    [176, 208],
+    [240, 320],
+    [504, 524],
+  ],
 };
 
 function bytesChangedOutsideData(before: NiftiHeader, after: NiftiHeader): number[] {
@@ -39,9 +53,9 @@ function bytesChangedOutsideData(before: NiftiHeader, after: NiftiHeader): numbe
 const ARRAYS: [string, (n: number) => VoxelArray][] = [
   ['uint8', (n) => Uint8Array.from({ length: n }, (_, i) => (i * 37) % 256)],
   ['int8', (n) => Int8Array.from({ length: n }, (_, i) => ((i * 37) % 256) - 128)],
-  ['int16', (n) => Int16Array.from({ length: n }, (_, i) => (i * 7919) % 65536 - 32768)],
+  ['int16', (n) => Int16Array.from({ length: n }, (_, i) => ((i * 7919) % 65536) - 32768)],
   ['uint16', (n) => Uint16Array.from({ length: n }, (_, i) => (i * 7919) % 65536)],
-  ['int32', (n) => Int32Array.from({ length: n }, (_, i) => (i * 104729 * 7919) % 2 ** 31 - 2 ** 30)],
+  ['int32', (n) => Int32Array.from({ length: n }, (_, i) => ((i * 104729 * 7919) % 2 ** 31) - 2 ** 30)],
   ['uint32', (n) => Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) % 2 ** 32)],
   ['float32', (n) => Float32Array.from({ length: n }, (_, i) => (i - 100) / 7)],
   ['float64', (n) => Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e12)],
@@ -72,7 +86,8 @@ test('any voxel array type can be written on any template, unscaled, with cal_mi
       assert.equal(back.header.littleEndian, scan.header.littleEndian, label);
       assert.equal(sameValues(back.data, data), null, label);
       assert.deepStrictEqual([back.header.sclSlope, back.header.sclInter], [1, 0], label);
-      const min = Math.min(...data), max = Math.max(...data);
+      const min = Math.min(...data),
+        max = Math.max(...data);
       const precise = scan.header.version === 2 ? (x: number) => x : Math.fround;
       assert.deepStrictEqual([back.header.calMin, back.header.calMax], [precise(min), precise(max)], label);
       assert.deepStrictEqual(bytesChangedOutsideData(scan.header, back.header), [], label);
@@ -81,10 +96,20 @@ test('any voxel array type can be written on any template, unscaled, with cal_mi
 });
 
 test('qform, sform, pixdim (with qfac) and units are kept bit for bit from the template', () => {
-  for (const template of ['qform_only.nii', 'sform_only.nii', 'oblique.nii', 'quat_180.nii', 'qfac_zero.nii', 'neg_pixdim.nii', 'bad_xform_code.nii', 'no_xform.nii']) {
+  for (const template of [
+    'qform_only.nii',
+    'sform_only.nii',
+    'oblique.nii',
+    'quat_180.nii',
+    'qfac_zero.nii',
+    'neg_pixdim.nii',
+    'bad_xform_code.nii',
+    'no_xform.nii',
+  ]) {
     const scan = read(template);
     const labels = read('labels.nii', writeNifti(scan.header, new Uint8Array(210).fill(3)));
-    const h = labels.header, t = scan.header;
+    const h = labels.header,
+      t = scan.header;
     assert.deepStrictEqual(
       [h.pixdim, h.qformCode, h.sformCode, h.quaternB, h.quaternC, h.quaternD, h.qoffsetX, h.qoffsetY, h.qoffsetZ, h.srowX, h.srowY, h.srowZ, h.xyztUnits],
       [t.pixdim, t.qformCode, t.sformCode, t.quaternB, t.quaternC, t.quaternD, t.qoffsetX, t.qoffsetY, t.qoffsetZ, t.srowX, t.srowY, t.srowZ, t.xyztUnits],
@@ -93,7 +118,10 @@ test('qform, sform, pixdim (with qfac) and units are kept bit for bit from the t
     assert.deepStrictEqual(bytesChangedOutsideData(t, h), [], template);
     assert.deepStrictEqual(affineOf(h), affineOf(t), template);
     const nibabel = expected(template).affine;
-    assert.ok(affineOf(h).every((row, r) => row.every((x, c) => Math.abs(x - nibabel[r][c]) < 1e-12)), `${template}: nibabel's affine`);
+    assert.ok(
+      affineOf(h).every((row, r) => row.every((x, c) => Math.abs(x - nibabel[r][c]) < 1e-12)),
+      `${template}: nibabel's affine`,
+    );
   }
 });
 
@@ -110,7 +138,7 @@ test('the first frame of a 4D template gives a plain 3D file', () => {
   assert.equal(sameValues(out.data, expected('fourd.nii.gz').data!), null);
 });
 
-test('description and intent options; the template\'s intent is dropped by default', () => {
+test("description and intent options; the template's intent is dropped by default", () => {
   const scan = read('dt_int16.nii');
   assert.equal(scan.header.description, 'atrium fixture dt_int16.nii');
   const kept = read('a.nii', writeNifti(scan.header, new Uint8Array(210)));
@@ -121,7 +149,7 @@ test('description and intent options; the template\'s intent is dropped by defau
   assert.equal(labelled.header.intentCode, 1002);
 });
 
-test('writing neither reads past nor changes the caller\'s array, even a subarray written big-endian', () => {
+test("writing neither reads past nor changes the caller's array, even a subarray written big-endian", () => {
   const scan = read('be_int16.nii');
   const backing = Int16Array.from({ length: 300 }, (_, i) => i - 150);
   const view = backing.subarray(45, 255);
@@ -147,7 +175,7 @@ test('gzip output is a valid gzip stream of the plain output', () => {
   assert.deepStrictEqual(new Uint8Array(gunzipSync(gz)), plain);
 });
 
-test('nibabel reads what writeNifti wrote (.nii.gz) with the template\'s affine and our voxels', { skip: nibabelSkipReason() }, () => {
+test("nibabel reads what writeNifti wrote (.nii.gz) with the template's affine and our voxels", { skip: nibabelSkipReason() }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-nifti-'));
   try {
     for (const template of ['qform_only.nii', 'nifti2_be_int16.nii.gz', 'sform_only.nii']) {

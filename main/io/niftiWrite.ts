@@ -19,7 +19,8 @@ export interface WriteOptions {
 }
 
 function finiteRange(data: VoxelArray): { min: number; max: number } {
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (!Number.isFinite(v)) continue;
@@ -81,7 +82,7 @@ export function writeNifti(template: NiftiHeader, data: VoxelArray, opts: WriteO
 /** As writeNifti, gzipped when opts.gzip says so or, by default, when the path ends in .gz. */
 export async function writeNiftiFile(path: string, template: NiftiHeader, data: VoxelArray, opts: WriteOptions = {}): Promise<void> {
   const plain = encode(template, data, opts);
-  const bytes = opts.gzip ?? path.endsWith('.gz') ? await gzipAsync(plain) : plain;
+  const bytes = (opts.gzip ?? path.endsWith('.gz')) ? await gzipAsync(plain) : plain;
   try {
     await writeFile(path, bytes);
   } catch (err) {

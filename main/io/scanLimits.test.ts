@@ -30,11 +30,17 @@ test('ATRIUM_MAX_SCAN_BYTES overrides the limit, still capped by what a Buffer h
 test('a declared size over the limit is refused naming the file, the size, the limit and what to do', () => {
   withEnv('1048576', () => {
     assert.doesNotThrow(() => assertDeclaredSizeFits(1048576, '…', 'a.nii'));
-    assert.throws(() => assertDeclaredSizeFits(3 * 2 ** 30, '1024×1024×1024 uint16 voxels after byte 352', 'a.nii'), (err: unknown) => {
-      assert.ok(err instanceof NiftiError);
-      assert.equal(err.message, `a.nii: its header declares 3.0 GiB of data (1024×1024×1024 uint16 voxels after byte 352), over the limit: Atrium loads at most 1.0 MiB per scan (set by ATRIUM_MAX_SCAN_BYTES; never more than ${formatBytes(constants.MAX_LENGTH)}). If the scan really is this large, crop or downsample it first; otherwise its header is damaged.`);
-      return true;
-    });
+    assert.throws(
+      () => assertDeclaredSizeFits(3 * 2 ** 30, '1024×1024×1024 uint16 voxels after byte 352', 'a.nii'),
+      (err: unknown) => {
+        assert.ok(err instanceof NiftiError);
+        assert.equal(
+          err.message,
+          `a.nii: its header declares 3.0 GiB of data (1024×1024×1024 uint16 voxels after byte 352), over the limit: Atrium loads at most 1.0 MiB per scan (set by ATRIUM_MAX_SCAN_BYTES; never more than ${formatBytes(constants.MAX_LENGTH)}). If the scan really is this large, crop or downsample it first; otherwise its header is damaged.`,
+        );
+        return true;
+      },
+    );
   });
 });
 

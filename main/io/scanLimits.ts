@@ -21,7 +21,9 @@ export function maxScanBytes(): number {
   const override = process.env[MAX_SCAN_BYTES_ENV];
   if (override === undefined || override === '') return Math.min(Math.floor(totalmem() * MEMORY_SHARE), BUFFER_LIMIT);
   if (!/^\d+$/.test(override.trim()) || Number(override) < 1) {
-    throw new Error(`${MAX_SCAN_BYTES_ENV}="${override}" is not a number of bytes; set it to a whole number such as 4294967296 (4 GiB), or unset it to use a quarter of this machine's memory`);
+    throw new Error(
+      `${MAX_SCAN_BYTES_ENV}="${override}" is not a number of bytes; set it to a whole number such as 4294967296 (4 GiB), or unset it to use a quarter of this machine's memory`,
+    );
   }
   return Math.min(Number(override), BUFFER_LIMIT);
 }
@@ -39,7 +41,9 @@ export function formatBytes(n: number): string {
 
 /** How to raise the limit, said once for every message that quotes it. */
 function limitAdvice(limit: number): string {
-  const source = process.env[MAX_SCAN_BYTES_ENV] ? `set by ${MAX_SCAN_BYTES_ENV}` : `a quarter of this machine's memory; set ${MAX_SCAN_BYTES_ENV} (bytes) to change it`;
+  const source = process.env[MAX_SCAN_BYTES_ENV]
+    ? `set by ${MAX_SCAN_BYTES_ENV}`
+    : `a quarter of this machine's memory; set ${MAX_SCAN_BYTES_ENV} (bytes) to change it`;
   return `Atrium loads at most ${formatBytes(limit)} per scan (${source}; never more than ${formatBytes(BUFFER_LIMIT)})`;
 }
 
@@ -47,7 +51,10 @@ function limitAdvice(limit: number): string {
 export function assertDeclaredSizeFits(declared: number, what: string, file: string): void {
   const limit = maxScanBytes();
   if (declared > limit) {
-    throw new NiftiError(file, `its header declares ${formatBytes(declared)} of data (${what}), over the limit: ${limitAdvice(limit)}. If the scan really is this large, crop or downsample it first; otherwise its header is damaged.`);
+    throw new NiftiError(
+      file,
+      `its header declares ${formatBytes(declared)} of data (${what}), over the limit: ${limitAdvice(limit)}. If the scan really is this large, crop or downsample it first; otherwise its header is damaged.`,
+    );
   }
 }
 

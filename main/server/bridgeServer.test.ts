@@ -57,7 +57,10 @@ test('binds to 127.0.0.1 and puts the token in the URL fragment', () => {
 test('a request without the token, or with a wrong one, is refused', async () => {
   assert.equal((await raw('/api/projects.current', { method: 'POST' })).status, 401);
   assert.equal((await raw('/api/projects.current', { method: 'POST', headers: { 'X-Atrium-Token': 'x'.repeat(bridge.token.length) } })).status, 401);
-  await assert.rejects(new BridgeClient(bridge.url, 'wrong').call('projects.current', {}), (err: unknown) => err instanceof ApiError && err.code === 'unauthorized');
+  await assert.rejects(
+    new BridgeClient(bridge.url, 'wrong').call('projects.current', {}),
+    (err: unknown) => err instanceof ApiError && err.code === 'unauthorized',
+  );
 });
 
 test('a request naming another host is refused (DNS rebinding)', async () => {
@@ -94,7 +97,10 @@ test('voxel data crosses as binary, byte for byte, and imports are pushed as eve
   assert.equal(await client.call('volumes.labels', { id: info.id }), null);
   for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   off();
-  assert.equal(events.at(-1)?.volumes.some((v) => v.id === info.id), true);
+  assert.equal(
+    events.at(-1)?.volumes.some((v) => v.id === info.id),
+    true,
+  );
 });
 
 test('bad input comes back as a 422 with the message', async () => {
@@ -120,7 +126,10 @@ test('static files are served, and nothing outside the renderer folder', async (
 test('the sample project is readable through the bridge', async () => {
   const sample = await client.call('projects.openSample', {});
   assert.equal(sample.isSample, true);
-  assert.deepEqual(sample.classes.map((c) => c.name), ['Caudate', 'Putamen', 'Thalamus']);
+  assert.deepEqual(
+    sample.classes.map((c) => c.name),
+    ['Caudate', 'Putamen', 'Thalamus'],
+  );
   const [volume] = sample.volumes;
   assert.deepEqual(volume.shape, [181, 217, 181]);
   assert.deepEqual(volume.annotatedSlices, { i: 0, j: 0, k: 3 });
@@ -141,7 +150,9 @@ test('a malformed URL or percent-escape in an API or static path is a 400, not a
 test('an event-socket upgrade with an unparsable URL is refused and the bridge stays up', async () => {
   const status = await new Promise<string>((resolve, reject) => {
     const socket = connect(bridge.port, '127.0.0.1', () =>
-      socket.write(`GET // HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${'a'.repeat(22)}==\r\n\r\n`),
+      socket.write(
+        `GET // HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${'a'.repeat(22)}==\r\n\r\n`,
+      ),
     );
     let head = '';
     socket.on('data', (chunk) => (head += chunk));
@@ -155,10 +166,13 @@ test('an event-socket upgrade with an unparsable URL is refused and the bridge s
 /** Sends headers (and `body`, if any) and reports the status, or fails if no answer comes within a second. */
 function declared(port: number, headers: Record<string, string>, body?: Uint8Array): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/projects.current', method: 'POST', headers: { 'X-Atrium-Token': bridge.token, ...headers } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/api/projects.current', method: 'POST', headers: { 'X-Atrium-Token': bridge.token, ...headers } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.setTimeout(1000, () => req.destroy(new Error('no answer: the bridge is waiting for the body')));
     req.on('error', reject);
     if (body) req.write(body);
@@ -175,10 +189,19 @@ test('a body without a declared length is counted and refused with 413 once over
   try {
     assert.equal(await declared(small.port, { 'Content-Length': '1001' }), 413);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: small.port, path: '/api/projects.current', method: 'POST', headers: { 'X-Atrium-Token': bridge.token, 'Transfer-Encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: small.port,
+          path: '/api/projects.current',
+          method: 'POST',
+          headers: { 'X-Atrium-Token': bridge.token, 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 5; i++) req.write(new Uint8Array(400));
       req.end();
@@ -189,7 +212,7 @@ test('a body without a declared length is counted and refused with 413 once over
   }
 });
 
-test('a scan or label file missing from the project folder is reported without the folder\'s path', async () => {
+test("a scan or label file missing from the project folder is reported without the folder's path", async () => {
   const home = mkdtempSync(join(tmpdir(), 'atrium-bridge-missing-'));
   await client.call('projects.create', { path: join(home, 'Missing') });
   const store = ctx.workspace.requireProject();
@@ -216,7 +239,7 @@ test('a scan or label file missing from the project folder is reported without t
   }
 });
 
-test('no error names the project folder\'s absolute path, whatever file failed and how', async () => {
+test("no error names the project folder's absolute path, whatever file failed and how", async () => {
   const home = mkdtempSync(join(tmpdir(), 'atrium-bridge-loop-'));
   await client.call('projects.create', { path: join(home, 'Loop') });
   const store = ctx.workspace.requireProject();

@@ -34,9 +34,15 @@ export interface Bridge {
 /** The largest request body the bridge accepts (a scan and its label map, framed); a larger one is refused before it is kept. */
 export const MAX_REQUEST_BYTES = 2 * 1024 ** 3;
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm',
-  '.ico': 'image/x-icon', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
 };
 
 /**
@@ -52,8 +58,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     handle(req, res).catch((err) => sendError(res, toApiError(err)));
   });
 
-  const allowedHost = (host: string | undefined) =>
-    host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  const allowedHost = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -198,7 +203,12 @@ function sendFrame(res: ServerResponse, status: number, value: unknown): void {
 }
 
 const STATUS: Record<ApiError['code'], number> = {
-  'invalid-request': 400, 'bad-input': 422, 'not-found': 404, conflict: 409, unauthorized: 401, internal: 500,
+  'invalid-request': 400,
+  'bad-input': 422,
+  'not-found': 404,
+  conflict: 409,
+  unauthorized: 401,
+  internal: 500,
 };
 
 function sendError(res: ServerResponse, err: ApiError, status = STATUS[err.code]): void {

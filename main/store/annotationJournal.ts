@@ -4,7 +4,6 @@ import type { Db } from './database.ts';
 export type EditStatus = 'applied' | 'undone' | 'dropped';
 export type EditKind = 'paint' | 'fill' | 'interpolate' | 'slices' | 'class-removal' | 'import' | 'review';
 
-
 /** A review decision in effect on one slice of a volume, with the prediction it was about. */
 export interface ReviewInEffect extends SliceReview {
   axis: Axis;
@@ -50,9 +49,7 @@ export class AnnotationJournal {
   }
 
   rows(volumeId: string): EditRow[] {
-    return this.db
-      .prepare(`SELECT seq, kind, status, length(diff) AS bytes FROM annotation_edits WHERE volume_id = ? ORDER BY seq`)
-      .all(volumeId) as EditRow[];
+    return this.db.prepare(`SELECT seq, kind, status, length(diff) AS bytes FROM annotation_edits WHERE volume_id = ? ORDER BY seq`).all(volumeId) as EditRow[];
   }
 
   diff(seq: number): Uint8Array {
@@ -63,7 +60,9 @@ export class AnnotationJournal {
 
   sliceStates(volumeId: string): { axis: Axis; slice: number; state: SliceState }[] {
     return this.db.prepare('SELECT axis, slice, state FROM annotated_slices WHERE volume_id = ?').all(volumeId) as {
-      axis: Axis; slice: number; state: SliceState;
+      axis: Axis;
+      slice: number;
+      state: SliceState;
     }[];
   }
 
@@ -115,7 +114,9 @@ export class AnnotationJournal {
   pointSnapshot(volumeId: string, file: string, snapshotSeq: number): void {
     this.setLabelsFile(volumeId, file);
     this.db
-      .prepare(`INSERT INTO annotation_heads (volume_id, snapshot_seq) VALUES (?, ?) ON CONFLICT (volume_id) DO UPDATE SET snapshot_seq = excluded.snapshot_seq`)
+      .prepare(
+        `INSERT INTO annotation_heads (volume_id, snapshot_seq) VALUES (?, ?) ON CONFLICT (volume_id) DO UPDATE SET snapshot_seq = excluded.snapshot_seq`,
+      )
       .run(volumeId, snapshotSeq);
   }
 

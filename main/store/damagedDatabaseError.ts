@@ -20,10 +20,14 @@ export class DamagedDatabaseError extends Error {
 
 function describe(problem: DatabaseProblem, findings: string[]): string {
   switch (problem) {
-    case 'missing': return 'is missing';
-    case 'empty': return 'is empty (0 bytes)';
-    case 'not-a-database': return 'is not an SQLite database any more (its header is damaged)';
-    case 'damaged': return `is damaged (${findings.slice(0, 2).join('; ') || 'database disk image is malformed'})`;
+    case 'missing':
+      return 'is missing';
+    case 'empty':
+      return 'is empty (0 bytes)';
+    case 'not-a-database':
+      return 'is not an SQLite database any more (its header is damaged)';
+    case 'damaged':
+      return `is damaged (${findings.slice(0, 2).join('; ') || 'database disk image is malformed'})`;
   }
 }
 

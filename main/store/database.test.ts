@@ -11,14 +11,26 @@ import { failAbandonedRuns } from './runOwnership.ts';
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'atrium-db-')), 'atrium.sqlite');
 
 function tables(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 }
 
 test('an empty database is migrated to the current schema with WAL and foreign keys on', () => {
   const db = openDatabase(tempFile(), { create: true });
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.deepEqual(tables(db), [
-    'annotated_slices', 'annotation_edits', 'annotation_heads', 'events', 'label_classes', 'models', 'predictions', 'project_settings', 'review_decisions', 'runs', 'volumes',
+    'annotated_slices',
+    'annotation_edits',
+    'annotation_heads',
+    'events',
+    'label_classes',
+    'models',
+    'predictions',
+    'project_settings',
+    'review_decisions',
+    'runs',
+    'volumes',
   ]);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
@@ -45,10 +57,17 @@ test('runs recorded before schema 7 have no owner, so a run left running then is
   const file = tempFile();
   const old = new Database(file);
   migrate(old, file, 6);
-  old.prepare(`INSERT INTO runs (id, method, model, backend, config, status, created_at) VALUES ('r1', 'supervised', 'unet2d', '', '{}', 'running', 'now')`).run();
+  old
+    .prepare(`INSERT INTO runs (id, method, model, backend, config, status, created_at) VALUES ('r1', 'supervised', 'unet2d', '', '{}', 'running', 'now')`)
+    .run();
   old.close();
   const db = openDatabase(file, { create: false });
-  assert.deepEqual(db.prepare('SELECT owner_pid, owner_start, owner_host, owner_since FROM runs').get(), { owner_pid: null, owner_start: null, owner_host: null, owner_since: null });
+  assert.deepEqual(db.prepare('SELECT owner_pid, owner_start, owner_host, owner_since FROM runs').get(), {
+    owner_pid: null,
+    owner_start: null,
+    owner_host: null,
+    owner_since: null,
+  });
   assert.deepEqual(failAbandonedRuns(db), ['r1']);
   db.close();
 });
@@ -59,12 +78,15 @@ test('a database from a newer schema is refused and left untouched', () => {
   newer.exec('CREATE TABLE future (x)');
   newer.pragma(`user_version = ${SCHEMA_VERSION + 3}`);
   newer.close();
-  assert.throws(() => openDatabase(file, { create: false }), (err: unknown) => {
-    assert.ok(err instanceof SchemaTooNewError);
-    assert.match(err.message, /newer Atrium/);
-    assert.match(err.message, new RegExp(`schema ${SCHEMA_VERSION + 3}`));
-    return true;
-  });
+  assert.throws(
+    () => openDatabase(file, { create: false }),
+    (err: unknown) => {
+      assert.ok(err instanceof SchemaTooNewError);
+      assert.match(err.message, /newer Atrium/);
+      assert.match(err.message, new RegExp(`schema ${SCHEMA_VERSION + 3}`));
+      return true;
+    },
+  );
   const after = new Database(file);
   assert.equal(schemaVersion(after), SCHEMA_VERSION + 3);
   assert.deepEqual(tables(after), ['future']);

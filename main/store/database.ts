@@ -37,7 +37,8 @@ export function openDatabase(file: string, opts: { create: boolean }): Db {
     return db;
   } catch (err) {
     db?.close();
-    if (isCorruptionError(err)) throw damagedError(file, (err as { code: string }).code === 'SQLITE_NOTADB' ? 'not-a-database' : 'damaged', [(err as Error).message]);
+    if (isCorruptionError(err))
+      throw damagedError(file, (err as { code: string }).code === 'SQLITE_NOTADB' ? 'not-a-database' : 'damaged', [(err as Error).message]);
     throw err;
   }
 }

@@ -26,19 +26,25 @@ test('a project whose database is damaged in the middle is refused at open, and 
   const file = databaseOf(folder);
   corruptLeafOf(file, 'events');
   const before = sha256(file);
-  assert.throws(() => ProjectStore.open(folder), (err) => assertRefusal(err, file, /damaged/));
+  assert.throws(
+    () => ProjectStore.open(folder),
+    (err) => assertRefusal(err, file, /damaged/),
+  );
   assert.equal(sha256(file), before);
 });
 
 test('the API reports a damaged database as bad input with the same message, not an internal error', () => {
   const folder = populatedProject(tempDir());
   corruptHeader(databaseOf(folder));
-  assert.throws(() => ProjectStore.open(folder), (err) => {
-    const api = toApiError(err);
-    assert.equal(api.code, 'bad-input');
-    assert.equal(api.message, (err as Error).message);
-    return true;
-  });
+  assert.throws(
+    () => ProjectStore.open(folder),
+    (err) => {
+      const api = toApiError(err);
+      assert.equal(api.code, 'bad-input');
+      assert.equal(api.message, (err as Error).message);
+      return true;
+    },
+  );
 });
 
 test('a damaged header is refused with the same advice, not a bare "file is not a database"', () => {
@@ -46,7 +52,10 @@ test('a damaged header is refused with the same advice, not a bare "file is not 
   const file = databaseOf(folder);
   corruptHeader(file);
   const before = sha256(file);
-  assert.throws(() => ProjectStore.open(folder), (err) => assertRefusal(err, file, /not an SQLite database/));
+  assert.throws(
+    () => ProjectStore.open(folder),
+    (err) => assertRefusal(err, file, /not an SQLite database/),
+  );
   assert.equal(sha256(file), before);
 });
 
@@ -54,7 +63,10 @@ test('an empty (0-byte) database is refused and not re-created as an empty proje
   const folder = populatedProject(tempDir());
   const file = databaseOf(folder);
   writeFileSync(file, '');
-  assert.throws(() => ProjectStore.open(folder), (err) => assertRefusal(err, file, /empty \(0 bytes\).*2 scan files/));
+  assert.throws(
+    () => ProjectStore.open(folder),
+    (err) => assertRefusal(err, file, /empty \(0 bytes\).*2 scan files/),
+  );
   assert.throws(() => openDatabase(file, { create: false }), /empty \(0 bytes\)/);
   assert.equal(statSync(file).size, 0);
 });
@@ -62,7 +74,10 @@ test('an empty (0-byte) database is refused and not re-created as an empty proje
 test('a missing database in a folder that holds scans is refused with what to do', () => {
   const folder = populatedProject(tempDir());
   rmSync(databaseOf(folder));
-  assert.throws(() => ProjectStore.open(folder), (err) => assertRefusal(err, databaseOf(folder), /missing.*2 scan files/));
+  assert.throws(
+    () => ProjectStore.open(folder),
+    (err) => assertRefusal(err, databaseOf(folder), /missing.*2 scan files/),
+  );
 });
 
 test('inspectDatabase tells a healthy database from a damaged one, reading the whole file when asked', () => {

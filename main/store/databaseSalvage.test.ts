@@ -32,7 +32,13 @@ test('a database damaged in the middle is salvaged into a new one that opens wit
 
   const store = ProjectStore.open(folder);
   try {
-    assert.deepEqual(store.volumes().map((v) => v.name).sort(), ['a', 'b']);
+    assert.deepEqual(
+      store
+        .volumes()
+        .map((v) => v.name)
+        .sort(),
+      ['a', 'b'],
+    );
     assert.deepEqual(store.volumes().find((v) => v.name === 'a')!.annotatedSlices, { i: 12, j: 10, k: 6 });
     const n = (storeDatabase(store).prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'test.padding'`).get() as { n: number }).n;
     assert.equal(n, events.recovered - 2, 'every recovered padding event is there (the other two are the imports)');
@@ -47,7 +53,9 @@ test('a damaged index loses no row: the tables are copied and the index rebuilt'
   const db = new Database(databaseOf(folder));
   const volume = db.prepare('SELECT id FROM volumes LIMIT 1').pluck().get();
   const insert = db.prepare(`INSERT INTO annotation_edits (volume_id, kind, status, diff, created_at) VALUES (?, 'paint', 'applied', x'00', 'now')`);
-  db.transaction(() => { for (let i = 0; i < 3000; i++) insert.run(volume); })();
+  db.transaction(() => {
+    for (let i = 0; i < 3000; i++) insert.run(volume);
+  })();
   db.close();
   corruptLeafOf(databaseOf(folder), 'annotation_edits_by_volume');
 

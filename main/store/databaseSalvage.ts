@@ -222,11 +222,14 @@ function dropOrphanRows(dst: Db, results: TableSalvage[]): void {
 }
 
 function userTables(db: Db): string[] {
-  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rootpage`).pluck().all() as string[]);
+  return db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rootpage`).pluck().all() as string[];
 }
 
 function count(db: Db, table: string): number {
-  return db.prepare(`SELECT COUNT(*) FROM ${quote(table)}`).pluck().get() as number;
+  return db
+    .prepare(`SELECT COUNT(*) FROM ${quote(table)}`)
+    .pluck()
+    .get() as number;
 }
 
 function quote(name: string): string {

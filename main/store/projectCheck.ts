@@ -42,7 +42,11 @@ export function checkProject(folder: string, now = Date.now()): ProjectCheck {
         missing: [...referenced].filter((f) => !existsSync(join(folder, f))).sort(),
         leftovers,
         recent: all.tempFiles.length + all.orphans.length - leftovers.tempFiles.length - leftovers.orphans.length,
-        unknownRunFolders: ['models', 'predictions'].flatMap((sub) => subfolders(join(folder, sub)).filter((run) => !runs.has(run)).map((run) => join(sub, run))),
+        unknownRunFolders: ['models', 'predictions'].flatMap((sub) =>
+          subfolders(join(folder, sub))
+            .filter((run) => !runs.has(run))
+            .map((run) => join(sub, run)),
+        ),
       },
       lostAndFound,
     };
@@ -69,7 +73,11 @@ export function countProblems(check: ProjectCheck): number {
 }
 
 function subfolders(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+  return existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+    : [];
 }
 
 function countFiles(dir: string): number {

@@ -27,8 +27,14 @@ test('temp files and orphan scans left by an interrupted import are cleaned when
 
   const store = ProjectStore.open(folder);
   try {
-    assert.deepEqual(store.cleaned.removedTempFiles.map((t) => t.file).sort(), [join('models', 'run1', '.model.atrium-model.ffeeddccbbaa.tmp'), join('scans', '.0123456789ab.nii.gz.a1b2c3d4e5f6.tmp')]);
-    assert.equal(store.cleaned.removedTempFiles.reduce((n, t) => n + t.bytes, 0), 6000);
+    assert.deepEqual(store.cleaned.removedTempFiles.map((t) => t.file).sort(), [
+      join('models', 'run1', '.model.atrium-model.ffeeddccbbaa.tmp'),
+      join('scans', '.0123456789ab.nii.gz.a1b2c3d4e5f6.tmp'),
+    ]);
+    assert.equal(
+      store.cleaned.removedTempFiles.reduce((n, t) => n + t.bytes, 0),
+      6000,
+    );
     assert.deepEqual(store.cleaned.movedToLostAndFound.sort(), [join('labels', '0123456789ab.nii.gz'), join('scans', '0123456789ab.nii.gz')]);
     assert.ok(!existsSync(join(folder, 'scans/.0123456789ab.nii.gz.a1b2c3d4e5f6.tmp')));
     assert.ok(existsSync(join(folder, 'labels/.0123456789ab.nii.gz.000000000000.tmp')), 'a temp file being written now is left to its writer');

@@ -38,11 +38,18 @@ export const NOTHING_CLEANED: LeftoverCleanup = { removedTempFiles: [], movedToL
 /** Every file (relative to the project folder) that a row of the database points at; tables a schema lacks are skipped. */
 export function referencedFiles(db: Db): Set<string> {
   const tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name));
-  const columns: [string, string[]][] = [['volumes', ['scan_file', 'labels_file']], ['models', ['file']], ['predictions', ['labels_file', 'probabilities_file']]];
+  const columns: [string, string[]][] = [
+    ['volumes', ['scan_file', 'labels_file']],
+    ['models', ['file']],
+    ['predictions', ['labels_file', 'probabilities_file']],
+  ];
   const files = new Set<string>();
   for (const [table, cols] of columns) {
     if (!tables.has(table)) continue;
-    for (const row of db.prepare(`SELECT ${cols.join(', ')} FROM ${table}`).raw().all() as (string | null)[][]) {
+    for (const row of db
+      .prepare(`SELECT ${cols.join(', ')} FROM ${table}`)
+      .raw()
+      .all() as (string | null)[][]) {
       for (const value of row) if (value) files.add(normalize(value));
     }
   }
@@ -122,7 +129,9 @@ export function describeCleanup(c: LeftoverCleanup): string | null {
     parts.push(`removed ${plural(c.removedTempFiles.length, 'temp file')} (${kB.toLocaleString('en')} kB) left by interrupted writes`);
   }
   if (c.movedToLostAndFound.length > 0) {
-    parts.push(`moved ${plural(c.movedToLostAndFound.length, 'file')} no database row points at to ${LOST_AND_FOUND}/ (${c.movedToLostAndFound.join(', ')}): import a scan from there again if you need it`);
+    parts.push(
+      `moved ${plural(c.movedToLostAndFound.length, 'file')} no database row points at to ${LOST_AND_FOUND}/ (${c.movedToLostAndFound.join(', ')}): import a scan from there again if you need it`,
+    );
   }
   return parts.length > 0 ? parts.join('; ') : null;
 }

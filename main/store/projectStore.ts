@@ -40,9 +40,20 @@ interface VolumeRow {
 }
 
 interface RunRow {
-  id: string; method: string; model: string; backend: string; status: RunInfo['status'];
-  created_at: string; finished_at: string | null; iterations: number; val_dice: number | null; annotated_slices: number | null;
-  validation: ValidationKind | null; confident: number | null; agreement: number | null; config: string;
+  id: string;
+  method: string;
+  model: string;
+  backend: string;
+  status: RunInfo['status'];
+  created_at: string;
+  finished_at: string | null;
+  iterations: number;
+  val_dice: number | null;
+  annotated_slices: number | null;
+  validation: ValidationKind | null;
+  confident: number | null;
+  agreement: number | null;
+  config: string;
 }
 
 /** A run's row joined with what its predictions and models say. */
@@ -58,13 +69,24 @@ type RunRowJoined = RunRow & { predicted: string; predicted_at: string | null; p
 
 function toRunInfo(r: RunRowJoined): RunInfo {
   return {
-    id: r.id, method: r.method, model: r.model, backend: r.backend, status: r.status,
-    createdAt: r.created_at, finishedAt: r.finished_at, iterations: r.iterations, valDice: r.val_dice, validation: r.validation,
+    id: r.id,
+    method: r.method,
+    model: r.model,
+    backend: r.backend,
+    status: r.status,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    iterations: r.iterations,
+    valDice: r.val_dice,
+    validation: r.validation,
     // Both null: no figures to show (an older run, none taken yet, no unannotated data, or one network labelling no structure).
     probe: r.confident === null && r.agreement === null ? null : { confident: r.confident, agreement: r.agreement },
     warnings: runWarnings(r.config),
-    predicted: JSON.parse(r.predicted) as string[], predictedAt: r.predicted_at, predictedIteration: r.predicted_iteration,
-    annotatedSlices: r.annotated_slices, hasModel: r.has_model === 1,
+    predicted: JSON.parse(r.predicted) as string[],
+    predictedAt: r.predicted_at,
+    predictedIteration: r.predicted_iteration,
+    annotatedSlices: r.annotated_slices,
+    hasModel: r.has_model === 1,
   };
 }
 
@@ -146,9 +168,11 @@ export class ProjectStore {
 
   volumes(): VolumeInfo[] {
     const rows = this.db.prepare('SELECT * FROM volumes ORDER BY imported_at, name').all() as VolumeRow[];
-    const counts = this.db
-      .prepare(`SELECT volume_id, axis, COUNT(*) AS n FROM annotated_slices WHERE state = 'annotated' GROUP BY volume_id, axis`)
-      .all() as { volume_id: string; axis: Axis; n: number }[];
+    const counts = this.db.prepare(`SELECT volume_id, axis, COUNT(*) AS n FROM annotated_slices WHERE state = 'annotated' GROUP BY volume_id, axis`).all() as {
+      volume_id: string;
+      axis: Axis;
+      n: number;
+    }[];
     return rows.map((row) => {
       const annotatedSlices = { i: 0, j: 0, k: 0 } as Record<Axis, number>;
       for (const c of counts) if (c.volume_id === row.id) annotatedSlices[c.axis] = c.n;
@@ -169,22 +193,20 @@ export class ProjectStore {
 
   volumeFiles(id: string): { scanFile: string; labelsFile: string | null; name: string } | undefined {
     const row = this.db.prepare('SELECT name, scan_file, labels_file FROM volumes WHERE id = ?').get(id) as
-      | Pick<VolumeRow, 'name' | 'scan_file' | 'labels_file'>
-      | undefined;
+      Pick<VolumeRow, 'name' | 'scan_file' | 'labels_file'> | undefined;
     return row && { name: row.name, scanFile: row.scan_file, labelsFile: row.labels_file };
   }
 
   /** The file name a volume was imported from; undefined for no such volume. */
   volumeSourceName(id: string): string | undefined {
-    return (this.db.prepare('SELECT source_name FROM volumes WHERE id = ?').get(id) as Pick<VolumeRow, 'source_name'> | undefined)
-      ?.source_name;
+    return (this.db.prepare('SELECT source_name FROM volumes WHERE id = ?').get(id) as Pick<VolumeRow, 'source_name'> | undefined)?.source_name;
   }
 
   annotatedSlices(id: string, axis: Axis): number[] {
     return (
-      this.db
-        .prepare(`SELECT slice FROM annotated_slices WHERE volume_id = ? AND axis = ? AND state = 'annotated' ORDER BY slice`)
-        .all(id, axis) as { slice: number }[]
+      this.db.prepare(`SELECT slice FROM annotated_slices WHERE volume_id = ? AND axis = ? AND state = 'annotated' ORDER BY slice`).all(id, axis) as {
+        slice: number;
+      }[]
     ).map((r) => r.slice);
   }
 
@@ -193,24 +215,35 @@ export class ProjectStore {
     const now = new Date().toISOString();
     // IMMEDIATE: the write lock is taken before the name is chosen, so another process importing
     // the same name at the same moment waits (busy_timeout) and then sees this row.
-    this.db.transaction(() => {
-      const name = this.freeVolumeName(v.name);
-      // another import may have created the same new class meanwhile, with the same defaults
-      const insertClass = this.db.prepare('INSERT INTO label_classes (value, name, color) VALUES (?, ?, ?) ON CONFLICT (value) DO NOTHING');
-      for (const c of v.newClasses) insertClass.run(c.value, c.name, c.color);
-      this.db
-        .prepare(
-          `INSERT INTO volumes (id, name, scan_file, labels_file, shape, spacing, datatype, orientation, affine, source_name, imported_at)
+    this.db
+      .transaction(() => {
+        const name = this.freeVolumeName(v.name);
+        // another import may have created the same new class meanwhile, with the same defaults
+        const insertClass = this.db.prepare('INSERT INTO label_classes (value, name, color) VALUES (?, ?, ?) ON CONFLICT (value) DO NOTHING');
+        for (const c of v.newClasses) insertClass.run(c.value, c.name, c.color);
+        this.db
+          .prepare(
+            `INSERT INTO volumes (id, name, scan_file, labels_file, shape, spacing, datatype, orientation, affine, source_name, imported_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, name, v.scanFile, v.labelsFile, JSON.stringify(v.shape), JSON.stringify(v.spacing), v.datatype,
-          v.orientation, JSON.stringify(v.affine), v.sourceName, now);
-      const insertSlice = this.db.prepare(
-        `INSERT INTO annotated_slices (volume_id, axis, slice, state, updated_at) VALUES (?, ?, ?, 'annotated', ?)`,
-      );
-      for (const axis of AXES) for (const s of v.annotated[axis] ?? []) insertSlice.run(id, axis, s, now);
-      this.logEvent('volume.imported', { id, name, source: v.sourceName });
-    }).immediate();
+          )
+          .run(
+            id,
+            name,
+            v.scanFile,
+            v.labelsFile,
+            JSON.stringify(v.shape),
+            JSON.stringify(v.spacing),
+            v.datatype,
+            v.orientation,
+            JSON.stringify(v.affine),
+            v.sourceName,
+            now,
+          );
+        const insertSlice = this.db.prepare(`INSERT INTO annotated_slices (volume_id, axis, slice, state, updated_at) VALUES (?, ?, ?, 'annotated', ?)`);
+        for (const axis of AXES) for (const s of v.annotated[axis] ?? []) insertSlice.run(id, axis, s, now);
+        this.logEvent('volume.imported', { id, name, source: v.sourceName });
+      })
+      .immediate();
   }
 
   private freeVolumeName(wanted: string): string {
@@ -250,7 +283,6 @@ export class ProjectStore {
     return (this.db.prepare(`${RUN_SELECT} ORDER BY r.created_at`).all() as RunRowJoined[]).map(toRunInfo);
   }
 
-
   createRun(run: { id: string; method: string; model: string; config: unknown; annotatedSlices?: number }): void {
     this.db.transaction(() => {
       this.db
@@ -265,10 +297,12 @@ export class ProjectStore {
    * project in between must not take the new run for an abandoned one.
    */
   createOwnedRun(run: Parameters<ProjectStore['createRun']>[0]): void {
-    this.db.transaction(() => {
-      this.createRun(run);
-      claimRun(this.db, run.id);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.createRun(run);
+        claimRun(this.db, run.id);
+      })
+      .immediate();
   }
 
   /**
@@ -289,24 +323,28 @@ export class ProjectStore {
     return row && { info: toRunInfo(row), config: JSON.parse(row.config), summary: row.summary ? JSON.parse(row.summary) : null };
   }
 
-
   updateRun(id: string, fields: RunUpdate): void {
     const values = {
-      status: fields.status, backend: fields.backend, iterations: fields.iterations, val_dice: fields.valDice, validation: fields.validation,
+      status: fields.status,
+      backend: fields.backend,
+      iterations: fields.iterations,
+      val_dice: fields.valDice,
+      validation: fields.validation,
       confident: fields.probe === undefined ? undefined : (fields.probe?.confident ?? null),
       agreement: fields.probe === undefined ? undefined : (fields.probe?.agreement ?? null),
     };
     const given = Object.entries(values).filter(([, value]) => value !== undefined);
     if (given.length === 0) return;
-    this.db
-      .prepare(`UPDATE runs SET ${given.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`)
-      .run(...given.map(([, value]) => value), id);
+    this.db.prepare(`UPDATE runs SET ${given.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...given.map(([, value]) => value), id);
   }
 
   /** Records how a run ended, its model file when it produced one, and that this process no longer owns it, in one transaction. */
   finishRun(
     id: string,
-    end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number } } & Pick<RunUpdate, 'iterations' | 'valDice' | 'validation' | 'probe'>,
+    end: { status: RunInfo['status']; summary: unknown; config?: unknown; model?: { file: string; iteration: number } } & Pick<
+      RunUpdate,
+      'iterations' | 'valDice' | 'validation' | 'probe'
+    >,
   ): void {
     const now = new Date().toISOString();
     this.db.transaction(() => {
@@ -315,7 +353,9 @@ export class ProjectStore {
       if (end.config !== undefined) this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(end.config), id);
       if (end.model) {
         this.db.prepare('DELETE FROM models WHERE run_id = ?').run(id);
-        this.db.prepare('INSERT INTO models (id, run_id, file, iteration, created_at) VALUES (?, ?, ?, ?, ?)').run(this.newId(), id, end.model.file, end.model.iteration, now);
+        this.db
+          .prepare('INSERT INTO models (id, run_id, file, iteration, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(this.newId(), id, end.model.file, end.model.iteration, now);
         // a new model is the current one, whatever was rolled back to before
         this.db.prepare('DELETE FROM project_settings WHERE key = ?').run(CURRENT_MODEL);
       }
@@ -342,7 +382,9 @@ export class ProjectStore {
   /** Makes run `runId`'s model the current one (a rollback to an earlier model, or back). */
   setCurrentModel(runId: string): void {
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(CURRENT_MODEL, runId);
+      this.db
+        .prepare('INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(CURRENT_MODEL, runId);
       this.logEvent('model.current', { runId });
     })();
   }
@@ -363,8 +405,7 @@ export class ProjectStore {
 
   predictionFiles(runId: string, volumeId: string): { id: string; labelsFile: string; probabilitiesFile: string | null } | undefined {
     const row = this.db.prepare('SELECT id, labels_file, probabilities_file FROM predictions WHERE run_id = ? AND volume_id = ?').get(runId, volumeId) as
-      | { id: string; labels_file: string; probabilities_file: string | null }
-      | undefined;
+      { id: string; labels_file: string; probabilities_file: string | null } | undefined;
     return row && { id: row.id, labelsFile: row.labels_file, probabilitiesFile: row.probabilities_file };
   }
 

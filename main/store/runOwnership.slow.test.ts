@@ -102,7 +102,10 @@ test('an owner is alive while its process runs with the same start time; a dead 
   const owner = runOwner(storeDatabase(store), '000000000001')!;
   assert.equal(owner.pid, holder.pid);
   assert.equal(ownerAlive(owner), true);
-  assert.throws(() => claimRun(storeDatabase(store), '000000000001'), (err: unknown) => err instanceof RunOwnedError && err.owner.pid === holder.pid);
+  assert.throws(
+    () => claimRun(storeDatabase(store), '000000000001'),
+    (err: unknown) => err instanceof RunOwnedError && err.owner.pid === holder.pid,
+  );
   if (process.platform === 'linux') {
     assert.match(owner.startTime!, /^\d+$/);
     assert.equal(ownerAlive({ ...owner, pid: process.pid }), false, 'this process has the PID but not the start time');
@@ -111,7 +114,7 @@ test('an owner is alive while its process runs with the same start time; a dead 
   await holder.stop('kill');
   assert.equal(ownerAlive(owner), false);
   claimRun(storeDatabase(store), '000000000001');
-  assert.equal(runOwner(storeDatabase(store), '000000000001')?.pid, process.pid, 'a dead owner\'s run can be taken');
+  assert.equal(runOwner(storeDatabase(store), '000000000001')?.pid, process.pid, "a dead owner's run can be taken");
   releaseRun(storeDatabase(store), '000000000001');
   assert.equal(runOwner(storeDatabase(store), '000000000001'), null);
   store.close();

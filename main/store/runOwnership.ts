@@ -114,14 +114,14 @@ export function claimRun(db: Db, runId: string): void {
 /** Clears the record if this process owns the run (a run taken over since is not touched). */
 export function releaseRun(db: Db, runId: string): void {
   const { pid, host } = thisProcess();
-  db.prepare(`UPDATE runs SET owner_pid = NULL, owner_start = NULL, owner_host = NULL, owner_since = NULL WHERE id = ? AND owner_pid = ? AND owner_host = ?`).run(runId, pid, host);
+  db.prepare(
+    `UPDATE runs SET owner_pid = NULL, owner_start = NULL, owner_host = NULL, owner_since = NULL WHERE id = ? AND owner_pid = ? AND owner_host = ?`,
+  ).run(runId, pid, host);
 }
 
 /** Why a run was failed: its owner (none for runs recorded before owners were) stopped while it went. */
 function abandonedText(owner: RunOwner | null): string {
-  return owner
-    ? `interrupted: ${ownerText(owner)} stopped before the run ended`
-    : 'interrupted: Atrium stopped while this run was going';
+  return owner ? `interrupted: ${ownerText(owner)} stopped before the run ended` : 'interrupted: Atrium stopped while this run was going';
 }
 
 /**
@@ -131,20 +131,23 @@ function abandonedText(owner: RunOwner | null): string {
  */
 export function failAbandonedRuns(db: Db): string[] {
   const select = db.prepare(`SELECT id, owner_pid, owner_start, owner_host, owner_since FROM runs WHERE status IN ('queued', 'running')`);
-  const abandoned = () => (select.all() as (OwnerColumns & { id: string })[]).filter((row) => {
-    const owner = toOwner(row);
-    return !owner || !ownerAlive(owner);
-  });
-  if (abandoned().length === 0) return [];
-  return db.transaction(() => {
-    const fail = db.prepare(
-      `UPDATE runs SET status = 'failed', finished_at = ?, summary = ?, owner_pid = NULL, owner_start = NULL, owner_host = NULL, owner_since = NULL WHERE id = ?`,
-    );
-    const now = new Date().toISOString();
-    // Read again under the write lock: a run may have ended or been taken since.
-    return abandoned().map((row) => {
-      fail.run(now, JSON.stringify({ error: abandonedText(toOwner(row)) }), row.id);
-      return row.id;
+  const abandoned = () =>
+    (select.all() as (OwnerColumns & { id: string })[]).filter((row) => {
+      const owner = toOwner(row);
+      return !owner || !ownerAlive(owner);
     });
-  }).immediate();
+  if (abandoned().length === 0) return [];
+  return db
+    .transaction(() => {
+      const fail = db.prepare(
+        `UPDATE runs SET status = 'failed', finished_at = ?, summary = ?, owner_pid = NULL, owner_start = NULL, owner_host = NULL, owner_since = NULL WHERE id = ?`,
+      );
+      const now = new Date().toISOString();
+      // Read again under the write lock: a run may have ended or been taken since.
+      return abandoned().map((row) => {
+        fail.run(now, JSON.stringify({ error: abandonedText(toOwner(row)) }), row.id);
+        return row.id;
+      });
+    })
+    .immediate();
 }

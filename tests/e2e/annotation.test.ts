@@ -11,10 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { createNiftiHeader, readNifti, writeNifti } from '../../main/io/index.ts';
-import {
-  api,
-  canvasStats, ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle,
-} from './harness.ts';
+import { api, canvasStats, ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle } from './harness.ts';
 import { cubePhantom, writePhantom } from './nifti.ts';
 
 const SHAPE: [number, number, number] = [32, 32, 16];
@@ -48,11 +45,23 @@ function indexPhantom(affine: number[][]): Buffer {
 /** Stored i runs posterior→anterior, j inferior→superior, k right→left, all turned 20° about z and 10° about x. */
 function obliquePermutedAffine(): number[][] {
   const [a, b] = [(20 * Math.PI) / 180, (10 * Math.PI) / 180];
-  const rz = [[Math.cos(a), -Math.sin(a), 0], [Math.sin(a), Math.cos(a), 0], [0, 0, 1]];
-  const rx = [[1, 0, 0], [0, Math.cos(b), -Math.sin(b)], [0, Math.sin(b), Math.cos(b)]];
+  const rz = [
+    [Math.cos(a), -Math.sin(a), 0],
+    [Math.sin(a), Math.cos(a), 0],
+    [0, 0, 1],
+  ];
+  const rx = [
+    [1, 0, 0],
+    [0, Math.cos(b), -Math.sin(b)],
+    [0, Math.sin(b), Math.cos(b)],
+  ];
   const r = rz.map((row) => [0, 1, 2].map((c) => row.reduce((s, v, m) => s + v * rx[m][c], 0)));
   // columns: world direction of stored i, j, k before the rotation
-  const axes = [[0, 1, 0], [0, 0, 1], [-1, 0, 0]];
+  const axes = [
+    [0, 1, 0],
+    [0, 0, 1],
+    [-1, 0, 0],
+  ];
   const affine = [0, 1, 2].map((row) => {
     const cols = [0, 1, 2].map((c) => SPACING[c] * [0, 1, 2].reduce((s, m) => s + r[row][m] * axes[c][m], 0));
     const centre = cols.reduce((s, v, c) => s - (v * (SHAPE[c] - 1)) / 2, 0);
@@ -122,7 +131,10 @@ describe('annotation', { timeout: 240_000 }, () => {
     classValue = Number(await row.getAttribute('data-value'));
     assert.ok(classValue >= 1 && classValue <= 254, `class value ${classValue}`);
     const classes = (await api(server, 'projects.current', {}))!.classes;
-    assert.deepEqual(classes.map((c) => c.name), ['Tumour']);
+    assert.deepEqual(
+      classes.map((c) => c.name),
+      ['Tumour'],
+    );
   });
 
   test('a brush stroke lands on the voxels under it, is saved, and is there after a reload', async () => {
@@ -154,16 +166,27 @@ describe('annotation', { timeout: 240_000 }, () => {
     const mid = await rasVoxelOnScreen(15, 16);
     const box = (await canvas.boundingBox())!;
     const around = (p: { x: number; y: number }, r: number) => ({
-      x0: (p.x - r - box.x) / box.width, x1: (p.x + r - box.x) / box.width,
-      y0: (p.y - r - box.y) / box.height, y1: (p.y + r - box.y) / box.height,
+      x0: (p.x - r - box.x) / box.width,
+      x1: (p.x + r - box.x) / box.width,
+      y0: (p.y - r - box.y) / box.height,
+      y1: (p.y + r - box.y) / box.height,
     });
-    const onStroke = await poll(() => canvasStats(canvas, around(mid, 4)), (s) => s.coloured > 0.9);
+    const onStroke = await poll(
+      () => canvasStats(canvas, around(mid, 4)),
+      (s) => s.coloured > 0.9,
+    );
     assert.ok(onStroke.coloured > 0.9, `the stroke is not drawn after the reload: ${JSON.stringify(onStroke)}`);
     const offStroke = await canvasStats(canvas, around(await rasVoxelOnScreen(15, 24), 4));
     assert.ok(offStroke.coloured < 0.05, `colour away from the stroke: ${JSON.stringify(offStroke)}`);
     // the readout names the class where the stroke is
     await page.mouse.click(mid.x, mid.y);
-    assert.equal(await poll(async () => page.getByTestId('location-label').textContent(), (t) => t === `Tumour (${classValue})`), `Tumour (${classValue})`);
+    assert.equal(
+      await poll(
+        async () => page.getByTestId('location-label').textContent(),
+        (t) => t === `Tumour (${classValue})`,
+      ),
+      `Tumour (${classValue})`,
+    );
     assert.equal(await page.getByTestId('location-voxel').textContent(), '15, 16, 8');
   });
 
@@ -173,13 +196,28 @@ describe('annotation', { timeout: 240_000 }, () => {
     const cells = strip.getByTestId('slice-cell');
     assert.equal(await cells.count(), 16);
     const states = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
-    assert.deepEqual(states.flatMap((s, n) => (s === 'annotated' ? [n] : [])), [8]);
+    assert.deepEqual(
+      states.flatMap((s, n) => (s === 'annotated' ? [n] : [])),
+      [8],
+    );
     // clicking a cell goes to that slice
     await cells.nth(3).click();
-    assert.equal(await poll(async () => page.getByTestId('location-voxel').textContent(), (t) => t?.endsWith(', 3') ?? false), '15, 16, 3');
+    assert.equal(
+      await poll(
+        async () => page.getByTestId('location-voxel').textContent(),
+        (t) => t?.endsWith(', 3') ?? false,
+      ),
+      '15, 16, 3',
+    );
     // "." jumps to the next annotated slice
     await page.keyboard.press('.');
-    assert.equal(await poll(async () => page.getByTestId('location-voxel').textContent(), (t) => t?.endsWith(', 8') ?? false), '15, 16, 8');
+    assert.equal(
+      await poll(
+        async () => page.getByTestId('location-voxel').textContent(),
+        (t) => t?.endsWith(', 8') ?? false,
+      ),
+      '15, 16, 8',
+    );
 
     // "?" lists the shortcuts, Escape closes the list
     await page.keyboard.press('?');
@@ -203,7 +241,10 @@ describe('annotation', { timeout: 240_000 }, () => {
     const downloads: Download[] = [];
     page.on('download', (d) => downloads.push(d));
     await page.getByTestId('export-current').click();
-    await poll(async () => downloads.length, (n) => n === 2);
+    await poll(
+      async () => downloads.length,
+      (n) => n === 2,
+    );
     const byName = new Map(downloads.map((d) => [d.suggestedFilename(), d]));
     const niftiName = [...byName.keys()].find((n) => n.endsWith('.nii.gz'));
     const jsonName = [...byName.keys()].find((n) => n.endsWith('.json'));
@@ -242,7 +283,13 @@ describe('annotation', { timeout: 240_000 }, () => {
     const at = await rasVoxelOnScreen(24, 8);
     await page.keyboard.press('v');
     await page.mouse.click(at.x, at.y);
-    assert.equal(await poll(async () => page.getByTestId('location-label').textContent(), (t) => t === `Tumour (${classValue})`), `Tumour (${classValue})`);
+    assert.equal(
+      await poll(
+        async () => page.getByTestId('location-label').textContent(),
+        (t) => t === `Tumour (${classValue})`,
+      ),
+      `Tumour (${classValue})`,
+    );
   });
 
   test('fill, interpolate between annotated slices, accept, mark reviewed: the strip follows', async () => {
@@ -274,7 +321,10 @@ describe('annotation', { timeout: 240_000 }, () => {
     await page.getByTestId('mark-reviewed').click();
     await saved();
     now = await poll(states, (s) => s[2] === 'annotated');
-    assert.deepEqual(now.flatMap((s, n) => (s === 'annotated' ? [n] : [])), [2, 8, 9, 10, 11, 12]);
+    assert.deepEqual(
+      now.flatMap((s, n) => (s === 'annotated' ? [n] : [])),
+      [2, 8, 9, 10, 11, 12],
+    );
     assert.equal(await page.getByTestId('slice-strip-counts').textContent(), '6 annotated');
   });
 
@@ -302,7 +352,13 @@ describe('annotation', { timeout: 240_000 }, () => {
     // the drawing was reloaded: the voxel shows background
     await page.keyboard.press('v');
     await page.mouse.click(at.x, at.y);
-    assert.equal(await poll(async () => page.getByTestId('location-label').textContent(), (t) => t === 'background'), 'background');
+    assert.equal(
+      await poll(
+        async () => page.getByTestId('location-label').textContent(),
+        (t) => t === 'background',
+      ),
+      'background',
+    );
     await page.locator(`[data-testid="class-row"][data-value="${classValue}"]`).click();
   });
 
@@ -324,7 +380,11 @@ describe('annotation', { timeout: 240_000 }, () => {
 
   test('a label map with a value that is not a class: the UI offers to create the class, then imports it', async () => {
     const labels = writePhantom({
-      shape: SHAPE, spacing: SPACING, datatype: 'uint8', gzip: true, flip: [true, true, true],
+      shape: SHAPE,
+      spacing: SPACING,
+      datatype: 'uint8',
+      gzip: true,
+      flip: [true, true, true],
       value: (i, j, k) => (i === 4 && j === 5 && k === 6 ? 7 : 0),
     });
     await page.getByTestId('import-labels-input').setInputFiles({ name: 'lpi_seg.nii.gz', mimeType: 'application/gzip', buffer: labels });
@@ -334,7 +394,10 @@ describe('annotation', { timeout: 240_000 }, () => {
     await dialog.getByTestId('import-labels-create').click();
     await page.locator('[data-testid="class-row"][data-value="7"]').waitFor();
     assert.deepEqual(
-      await poll(async () => labelled((await api(server, 'annotations.load', { volumeId: ids.lpi })).labels), (l) => l.length === 1),
+      await poll(
+        async () => labelled((await api(server, 'annotations.load', { volumeId: ids.lpi })).labels),
+        (l) => l.length === 1,
+      ),
       ['4,5,6=7'],
     );
     // a label map of another shape is refused, and says so
@@ -348,7 +411,10 @@ describe('annotation', { timeout: 240_000 }, () => {
     await show('oblique');
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
     const painted: string[] = [];
-    for (const [dx, dy] of [[0.13, -0.11], [-0.2, 0.17]]) {
+    for (const [dx, dy] of [
+      [0.13, -0.11],
+      [-0.2, 0.17],
+    ]) {
       await page.mouse.click(box.x + box.width * (0.5 + dx), box.y + box.height * (0.5 + dy));
       await saved();
       // the intensity NiiVue reads at the crosshair is the stored index i + 32 j + 1024 k
@@ -365,6 +431,9 @@ describe('annotation', { timeout: 240_000 }, () => {
     // the two refused label-map imports (and the error report of the second) are the only ones
     const expected = app.problems.filter((p) => p.includes('status of 422') || p.startsWith('console: Could not import wrong.nii.gz'));
     assert.equal(expected.length, 3, app.problems.join('\n'));
-    assert.deepEqual(app.problems.filter((p) => !expected.includes(p)), []);
+    assert.deepEqual(
+      app.problems.filter((p) => !expected.includes(p)),
+      [],
+    );
   });
 });

@@ -44,8 +44,7 @@ function newestMtime(path: string): number {
 
 /** Builds dist/renderer when it is missing or older than anything the renderer is built from. */
 export async function ensureRendererBuilt(): Promise<void> {
-  const sources = ['renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'shared']
-    .map((p) => newestMtime(join(REPO_ROOT, p)));
+  const sources = ['renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'shared'].map((p) => newestMtime(join(REPO_ROOT, p)));
   const fresh = () => existsSync(BUILD_INDEX) && statSync(BUILD_INDEX).mtimeMs >= Math.max(...sources);
   if (fresh()) return;
   mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
@@ -171,9 +170,7 @@ export async function openApp(browser: Browser, appUrl: string, viewport = { wid
 
 /** Waits until the viewer shows the given scan (or any scan) and reports being ready. */
 export async function waitForViewer(page: Page, volumeId?: string, timeout = 30_000): Promise<void> {
-  const selector = volumeId
-    ? `[data-testid="viewer"][data-state="ready"][data-volume-id="${volumeId}"]`
-    : '[data-testid="viewer"][data-state="ready"]';
+  const selector = volumeId ? `[data-testid="viewer"][data-state="ready"][data-volume-id="${volumeId}"]` : '[data-testid="viewer"][data-state="ready"]';
   await page.locator(selector).waitFor({ timeout });
 }
 
@@ -226,13 +223,10 @@ export async function rawApiCall(url: string, method: string, headers: Record<st
   const { request } = await import('node:http');
   const target = new URL(`/api/${method}`, url);
   return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
+    const req = request({ hostname: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
     req.on('error', reject);
     req.end();
   });

@@ -7,8 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
-  ensureRendererBuilt, launchBrowser, openApp, poll, settledCanvasStats, showsImage, startServer, waitForViewer,
-  type AppPage, type ServerHandle,
+  ensureRendererBuilt,
+  launchBrowser,
+  openApp,
+  poll,
+  settledCanvasStats,
+  showsImage,
+  startServer,
+  waitForViewer,
+  type AppPage,
+  type ServerHandle,
 } from './harness.ts';
 import { cubePhantom, cubeValue, writePhantom } from './nifti.ts';
 
@@ -97,7 +105,10 @@ describe('importing scans', { timeout: 180_000 }, () => {
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
     const pxPerMm = Math.min(box.width, box.height) / 25.6;
     await page.mouse.click(box.x + box.width / 2 + 4.4 * pxPerMm, box.y + box.height / 2 + 0.4 * pxPerMm);
-    const voxel = await poll(async () => page.getByTestId('location-voxel').textContent(), (v) => v === '10, 16, 8');
+    const voxel = await poll(
+      async () => page.getByTestId('location-voxel').textContent(),
+      (v) => v === '10, 16, 8',
+    );
     assert.equal(voxel, '10, 16, 8');
     assert.equal(await page.getByTestId('location-value').textContent(), String(cubeValue(10, 16, 8)));
     assert.match((await page.getByTestId('location-mm').textContent()) ?? '', /^4\.4, -0\.4, 0\.0 mm$/);
@@ -105,7 +116,10 @@ describe('importing scans', { timeout: 180_000 }, () => {
 
   test('a scan dropped together with its label map is imported as one scan with labels', async () => {
     const labels = writePhantom({
-      shape: [32, 32, 16], spacing: [0.8, 0.8, 2.5], datatype: 'uint8', gzip: true,
+      shape: [32, 32, 16],
+      spacing: [0.8, 0.8, 2.5],
+      datatype: 'uint8',
+      gzip: true,
       value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
     });
     await dropFiles(page, [

@@ -28,8 +28,7 @@ export function writePhantom(opts: PhantomOptions): Buffer {
   const [lo, hi] = opts.datatype === 'uint8' ? [0, 255] : [-32768, 32767];
   let idx = 0;
   for (let k = 0; k < nk; k++)
-    for (let j = 0; j < nj; j++)
-      for (let i = 0; i < ni; i++) data[idx++] = Math.max(lo, Math.min(hi, Math.round(opts.value(i, j, k))));
+    for (let j = 0; j < nj; j++) for (let i = 0; i < ni; i++) data[idx++] = Math.max(lo, Math.min(hi, Math.round(opts.value(i, j, k))));
   return Buffer.from(writeNifti(header, data, { gzip: opts.gzip ?? false }));
 }
 

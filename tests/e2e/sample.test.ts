@@ -7,8 +7,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
-  canvasStats, CENTRE, ensureRendererBuilt, launchBrowser, openApp, poll, settledCanvasStats, showsImage, startServer,
-  waitForViewer, type AppPage, type ServerHandle,
+  canvasStats,
+  CENTRE,
+  ensureRendererBuilt,
+  launchBrowser,
+  openApp,
+  poll,
+  settledCanvasStats,
+  showsImage,
+  startServer,
+  waitForViewer,
+  type AppPage,
+  type ServerHandle,
 } from './harness.ts';
 
 const QUADRANTS = {
@@ -51,7 +61,7 @@ describe('sample project', { timeout: 180_000 }, () => {
   });
 
   test('the viewer shows the scan in all four views', async () => {
-    await waitForViewer(page, await page.getByTestId('scan-item').first().getAttribute('data-volume-id') ?? undefined);
+    await waitForViewer(page, (await page.getByTestId('scan-item').first().getAttribute('data-volume-id')) ?? undefined);
     const canvas = page.getByTestId('viewer-canvas');
     for (const [name, region] of Object.entries(QUADRANTS)) {
       const s = await settledCanvasStats(canvas, (x) => x.foreground > 0.1 && x.levels > 100, region);
@@ -127,9 +137,18 @@ describe('sample project', { timeout: 180_000 }, () => {
     await max.fill(String(Math.max(1, Math.round(Number(initial[1]) / 6))));
     await max.press('Enter');
     const brighter = await settledCanvasStats(canvas, (s) => s.mean > before.mean + 20);
-    assert.ok(brighter.mean > before.mean + 20, `the narrow window did not brighten the image: before ${JSON.stringify(before)}, after ${JSON.stringify(brighter)}`);
+    assert.ok(
+      brighter.mean > before.mean + 20,
+      `the narrow window did not brighten the image: before ${JSON.stringify(before)}, after ${JSON.stringify(brighter)}`,
+    );
     await page.getByTestId('window-reset').click();
-    assert.deepEqual(await poll(async () => [await min.inputValue(), await max.inputValue()], (w) => w.join() === initial.join()), initial);
+    assert.deepEqual(
+      await poll(
+        async () => [await min.inputValue(), await max.inputValue()],
+        (w) => w.join() === initial.join(),
+      ),
+      initial,
+    );
     const restored = await settledCanvasStats(canvas, (s) => Math.abs(s.mean - before.mean) < 3);
     assert.ok(Math.abs(restored.mean - before.mean) < 3, `reset did not restore the image: ${JSON.stringify(restored)}`);
   });
@@ -145,11 +164,20 @@ describe('sample project', { timeout: 180_000 }, () => {
     await page.mouse.move(cx, cy, { steps: 4 });
     await page.mouse.move(cx + 40, cy + 40, { steps: 4 });
     await page.mouse.up({ button: 'right' });
-    const after = await poll(async () => [await min.inputValue(), await max.inputValue()], (w) => w.join() !== initial.join());
+    const after = await poll(
+      async () => [await min.inputValue(), await max.inputValue()],
+      (w) => w.join() !== initial.join(),
+    );
     assert.notDeepEqual(after, initial, 'the right-drag did not change the window');
     assert.ok(Number(after[1]) > Number(after[0]), `window ${after}`);
     await page.getByTestId('window-reset').click();
-    assert.deepEqual(await poll(async () => [await min.inputValue(), await max.inputValue()], (w) => w.join() === initial.join()), initial);
+    assert.deepEqual(
+      await poll(
+        async () => [await min.inputValue(), await max.inputValue()],
+        (w) => w.join() === initial.join(),
+      ),
+      initial,
+    );
   });
 
   test('no page errors, no CSP violations', () => {

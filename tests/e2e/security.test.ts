@@ -55,8 +55,16 @@ describe('bridge security', { timeout: 60_000 }, () => {
     const upgrade = (path: string) =>
       new Promise<number>((resolve, reject) => {
         const req = request({
-          hostname: '127.0.0.1', port: server.port, path,
-          headers: { Host: host(), Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+          hostname: '127.0.0.1',
+          port: server.port,
+          path,
+          headers: {
+            Host: host(),
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Version': '13',
+            'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          },
         });
         req.on('upgrade', (res, socket) => {
           socket.destroy();

@@ -13,10 +13,7 @@ import { hexToRgb } from '../../renderer/src/viewer/labelColormap.ts';
 import { decodePng } from './png.ts';
 import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { readNifti } from '../../main/io/index.ts';
-import {
-  api,
-  ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle,
-} from './harness.ts';
+import { api, ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle } from './harness.ts';
 import { cubePhantom, writePhantom } from './nifti.ts';
 
 const SHAPE: [number, number, number] = [32, 32, 16];
@@ -38,13 +35,22 @@ describe('training', { timeout: 180_000 }, () => {
     await api(server, 'projects.create', { path: join(server.home, 'training.atrium') });
     // the phantom's bright cube (i, j 10..21, k 4..11) is class 1; only axial slices 5 and 9 are annotated
     const labels = writePhantom({
-      shape: SHAPE, spacing: [0.8, 0.8, 2.5], datatype: 'uint8', gzip: true,
+      shape: SHAPE,
+      spacing: [0.8, 0.8, 2.5],
+      datatype: 'uint8',
+      gzip: true,
       value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
     });
-    volumeId = (await api(server, 'volumes.import', {
-      scan: ownedArrayBuffer(cubePhantom()), scanFileName: 'cube.nii.gz', name: 'cube',
-      labels: ownedArrayBuffer(labels), labelsFileName: 'cube_seg.nii.gz', annotatedSlices: { axis: 'k', slices: [5, 9] },
-    })).id;
+    volumeId = (
+      await api(server, 'volumes.import', {
+        scan: ownedArrayBuffer(cubePhantom()),
+        scanFileName: 'cube.nii.gz',
+        name: 'cube',
+        labels: ownedArrayBuffer(labels),
+        labelsFileName: 'cube_seg.nii.gz',
+        annotatedSlices: { axis: 'k', slices: [5, 9] },
+      })
+    ).id;
     app = await openApp(browser, server.appUrl);
     page = app.page;
     await page.getByTestId('view-axial').click();
@@ -57,7 +63,7 @@ describe('training', { timeout: 180_000 }, () => {
     await server?.stop();
   });
 
-  test('the Train tab proposes the benchmark\'s winner with the default time budget, and refuses CAML with a batch of one', async () => {
+  test("the Train tab proposes the benchmark's winner with the default time budget, and refuses CAML with a batch of one", async () => {
     await page.getByTestId('tab-train').click();
     assert.equal(await page.getByTestId('train-summary').textContent(), 'Supervised · model auto · 2 annotated slices');
     assert.ok(await page.getByTestId('train-start').isEnabled());
@@ -100,7 +106,10 @@ describe('training', { timeout: 180_000 }, () => {
     ) as Record<string, string>;
     assert.match(lines.Backend, /^cpu/);
     assert.equal(lines.Method, 'Mean Teacher · 2D U-Net on k slices · width 2 · batch 2');
-    assert.equal(lines.Data, '2 annotated slices to train on (too few to hold any out: the Dice shown will be the fit on them, not an accuracy) · 14 unlabelled slices with tissue');
+    assert.equal(
+      lines.Data,
+      '2 annotated slices to train on (too few to hold any out: the Dice shown will be the fit on them, not an accuracy) · 14 unlabelled slices with tissue',
+    );
     assert.match(lines.Time, new RegExp(`^about .+ \\(${ITERATIONS} iterations at (\\d+ ms|[\\d.]+ s) each\\), then every scan is predicted$`));
     assert.match(lines.Memory, /^[\d.]+ (KB|MB) of tensors at the peak of a step$/);
     assert.equal((await api(server, 'projects.current', {}))!.runs.length, 0, 'the preflight started no run');
@@ -125,7 +134,11 @@ describe('training', { timeout: 180_000 }, () => {
 
     // the bar and the loss chart move on while the job runs
     const bar = page.getByTestId('train-progress');
-    const firstStep = await poll(async () => Number(await bar.getAttribute('data-step')), (s) => s > 0, 60_000);
+    const firstStep = await poll(
+      async () => Number(await bar.getAttribute('data-step')),
+      (s) => s > 0,
+      60_000,
+    );
     assert.ok(firstStep > 0 && firstStep < ITERATIONS, `first step seen ${firstStep}`);
     assert.equal(await bar.getAttribute('data-steps'), String(ITERATIONS));
     assert.equal(await page.getByTestId('chart-losses').locator('canvas').count(), 1);
@@ -160,7 +173,10 @@ describe('training', { timeout: 180_000 }, () => {
     // two annotated slices, none held out: the figure is called what it is
     assert.equal(info.validation, 'training-slices');
     assert.equal(await row.getByTestId('run-dice').textContent(), `fit ${info.valDice!.toFixed(3)} on its training annotations (not an accuracy)`);
-    assert.match(await row.getByTestId('run-probe').textContent() ?? '', /^unannotated slices: (\d+ % of the structure it labels is confident|it labels no structure), its two networks agree [\d.]+$/);
+    assert.match(
+      (await row.getByTestId('run-probe').textContent()) ?? '',
+      /^unannotated slices: (\d+ % of the structure it labels is confident|it labels no structure), its two networks agree [\d.]+$/,
+    );
     assert.equal(await page.getByTestId('fit-note').count(), 1, 'the chart says its Dice is a fit');
     assert.match((await row.textContent()) ?? '', /Mean Teacher.*cpu/);
     assert.match((await row.getByTestId('run-duration').textContent()) ?? '', /^\d+ s$|min/);
@@ -204,7 +220,10 @@ describe('training', { timeout: 180_000 }, () => {
     assert.equal(predicted[at(...bg, slice)], 0);
     const box = (await canvas.boundingBox())!;
     const pxPerMm = Math.min(box.width, box.height) / (SHAPE[0] * 0.8);
-    const pixelOf = ([i, j]: [number, number]) => ({ x: Math.round(box.width / 2 + (i - 15.5) * 0.8 * pxPerMm), y: Math.round(box.height / 2 - (j - 15.5) * 0.8 * pxPerMm) });
+    const pixelOf = ([i, j]: [number, number]) => ({
+      x: Math.round(box.width / 2 + (i - 15.5) * 0.8 * pxPerMm),
+      y: Math.round(box.height / 2 - (j - 15.5) * 0.8 * pxPerMm),
+    });
     const rgbAt = async (p: { x: number; y: number }) => {
       const img = decodePng(await canvas.screenshot({ animations: 'disabled' }));
       const n = 4 * (p.y * img.width + p.x);
@@ -214,12 +233,27 @@ describe('training', { timeout: 180_000 }, () => {
     const withOverlay = [await rgbAt(pixelOf(fg!)), await rgbAt(pixelOf(bg))];
     await page.getByTestId('layer-none').click();
     await page.locator('[data-testid="overlay-status"][data-status="none"]').waitFor({ state: 'attached' });
-    const without = await poll(async () => [await rgbAt(pixelOf(fg!)), await rgbAt(pixelOf(bg))], (v) => v[0].join() !== withOverlay[0].join(), 10_000);
+    const without = await poll(
+      async () => [await rgbAt(pixelOf(fg!)), await rgbAt(pixelOf(bg))],
+      (v) => v[0].join() !== withOverlay[0].join(),
+      10_000,
+    );
     const classColour = hexToRgb((await api(server, 'projects.current', {}))!.classes.find((c) => c.value === 1)!.color);
-    const towards = (before: number[], after: number[]) => before.reduce((n, b, c) => n + Math.abs(classColour[c] - after[c]) - Math.abs(classColour[c] - b), 0);
-    assert.ok(towards(without[0], withOverlay[0]) < -40, `the predicted voxel takes the class colour: ${without[0]} → ${withOverlay[0]} (class ${classColour})`);
-    assert.ok(without[1].every((v, c) => Math.abs(v - withOverlay[1][c]) <= 3), `a background voxel is left as it is: ${without[1]} vs ${withOverlay[1]}`);
-    assert.notEqual(await page.locator(`[data-testid="slice-cell"][data-slice="${slice}"]`).getAttribute('data-state'), 'predicted', 'no overlay, no predicted slices');
+    const towards = (before: number[], after: number[]) =>
+      before.reduce((n, b, c) => n + Math.abs(classColour[c] - after[c]) - Math.abs(classColour[c] - b), 0);
+    assert.ok(
+      towards(without[0], withOverlay[0]) < -40,
+      `the predicted voxel takes the class colour: ${without[0]} → ${withOverlay[0]} (class ${classColour})`,
+    );
+    assert.ok(
+      without[1].every((v, c) => Math.abs(v - withOverlay[1][c]) <= 3),
+      `a background voxel is left as it is: ${without[1]} vs ${withOverlay[1]}`,
+    );
+    assert.notEqual(
+      await page.locator(`[data-testid="slice-cell"][data-slice="${slice}"]`).getAttribute('data-state'),
+      'predicted',
+      'no overlay, no predicted slices',
+    );
 
     await page.getByTestId('layer-prediction').click();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
@@ -231,7 +265,10 @@ describe('training', { timeout: 180_000 }, () => {
     await page.getByTestId('layer-uncertainty').click();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
     const queued = await api(server, 'review.queue', { runId: acceptedRun, volumeId, axis: 'k' });
-    await poll(async () => Number(await page.getByTestId('review-queue-count').textContent()), (n) => n === queued.length);
+    await poll(
+      async () => Number(await page.getByTestId('review-queue-count').textContent()),
+      (n) => n === queued.length,
+    );
     assert.equal(queued.length, SHAPE[2] - 3, 'every unannotated slice is queued');
     assert.deepEqual(
       await page.getByTestId('review-queue-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice')))),
@@ -239,7 +276,10 @@ describe('training', { timeout: 180_000 }, () => {
       'in the order of the API: the most to gain first',
     );
     // each proposal says why it was proposed
-    assert.deepEqual(await page.getByTestId('review-queue-reason').evaluateAll((els) => els.map((e) => e.textContent)), queued.slice(0, 8).map((e) => e.reason));
+    assert.deepEqual(
+      await page.getByTestId('review-queue-reason').evaluateAll((els) => els.map((e) => e.textContent)),
+      queued.slice(0, 8).map((e) => e.reason),
+    );
     await page.getByTestId('layer-prediction').click();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
   });
@@ -250,7 +290,10 @@ describe('training', { timeout: 180_000 }, () => {
     await page.locator(`[data-testid="slice-cell"][data-slice="${acceptedSlice}"][data-state="accepted"]`).waitFor();
     const snapshot = await api(server, 'annotations.load', { volumeId });
     assert.equal(snapshot.slices.k[acceptedSlice], 'annotated');
-    assert.deepEqual(snapshot.reviews.k.map((r) => [r.slice, r.decision, r.runId]), [[acceptedSlice, 'accepted', acceptedRun]]);
+    assert.deepEqual(
+      snapshot.reviews.k.map((r) => [r.slice, r.decision, r.runId]),
+      [[acceptedSlice, 'accepted', acceptedRun]],
+    );
     const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId: acceptedRun, volumeId }))!), 'p.nii.gz').data);
     const onSlice = (data: ArrayLike<number>) => Array.from({ length: 1024 }, (_, n) => data[acceptedSlice * 1024 + n]);
 
@@ -259,13 +302,19 @@ describe('training', { timeout: 180_000 }, () => {
     page.on('download', (d) => downloads.push(d));
     assert.equal(await page.getByTestId('export-content').inputValue(), 'with-accepted');
     await page.getByTestId('export-current').click();
-    await poll(async () => downloads.length, (n) => n === 2);
+    await poll(
+      async () => downloads.length,
+      (n) => n === 2,
+    );
     const nifti = downloads.find((d) => d.suggestedFilename().endsWith('.nii.gz'))!;
     const exported = readNifti(new Uint8Array(await readFile((await nifti.path())!)), nifti.suggestedFilename());
     assert.deepEqual(onSlice(exported.data), onSlice(predicted), 'the accepted slice holds the prediction');
     assert.ok(onSlice(exported.data).some((v) => v === 1));
     const sidecar = JSON.parse(await readFile((await downloads.find((d) => d.suggestedFilename().endsWith('.json'))!.path())!, 'utf8'));
-    assert.deepEqual(sidecar.reviews.k.map((r: { slice: number }) => r.slice), [acceptedSlice]);
+    assert.deepEqual(
+      sidecar.reviews.k.map((r: { slice: number }) => r.slice),
+      [acceptedSlice],
+    );
     assert.equal(sidecar.runs[0].id, acceptedRun);
 
     await page.reload();
@@ -279,12 +328,21 @@ describe('training', { timeout: 180_000 }, () => {
     // the rest of the scan at once, undone like a stroke
     const rejectedCells = page.locator('[data-testid="slice-cell"][data-state="rejected"]');
     await page.getByTestId('review-reject-scan').click();
-    await poll(() => rejectedCells.count(), (n) => n === SHAPE[2] - 4);
+    await poll(
+      () => rejectedCells.count(),
+      (n) => n === SHAPE[2] - 4,
+    );
     assert.deepEqual((await api(server, 'annotations.load', { volumeId })).reviews.k.filter((r) => r.decision === 'rejected').length, SHAPE[2] - 4);
     await page.getByTestId('viewer-canvas').focus();
     await page.keyboard.press('Control+z');
-    await poll(() => rejectedCells.count(), (n) => n === 0);
-    assert.deepEqual((await api(server, 'annotations.load', { volumeId })).reviews.k.map((r) => r.decision), ['accepted']);
+    await poll(
+      () => rejectedCells.count(),
+      (n) => n === 0,
+    );
+    assert.deepEqual(
+      (await api(server, 'annotations.load', { volumeId })).reviews.k.map((r) => r.decision),
+      ['accepted'],
+    );
   });
 
   test('closing a window while training asks first; Cancel keeps a usable model; Resume continues from its checkpoint', async () => {
@@ -300,7 +358,11 @@ describe('training', { timeout: 180_000 }, () => {
     const runId = (await running.getAttribute('data-run-id'))!;
 
     // the model so far predicts every scan while training goes on
-    await poll(async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')), (n) => n >= 2, 60_000);
+    await poll(
+      async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')),
+      (n) => n >= 2,
+      60_000,
+    );
     await page.getByTestId('train-snapshot').click();
     const message = page.locator('[data-testid="prediction-ready"][data-run-id="' + runId + '"] [data-testid="prediction-message"]');
     await message.waitFor({ timeout: 60_000 });
@@ -324,7 +386,11 @@ describe('training', { timeout: 180_000 }, () => {
     await asked.accept();
     await other.context.close();
 
-    await poll(async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')), (n) => n >= 3, 60_000);
+    await poll(
+      async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')),
+      (n) => n >= 3,
+      60_000,
+    );
     await page.getByTestId('train-cancel').click();
     await page.locator('[data-testid="train-ended"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
     const cancelled = (await api(server, 'projects.current', {}))!.runs.find((r) => r.id === runId)!;
@@ -333,13 +399,25 @@ describe('training', { timeout: 180_000 }, () => {
 
     // the model so far predicts
     await api(server, 'predictions.start', { runId, volumeId });
-    const predicted = await poll(() => api(server, 'predictions.labels', { runId, volumeId }), (b) => b !== null, 60_000);
+    const predicted = await poll(
+      () => api(server, 'predictions.labels', { runId, volumeId }),
+      (b) => b !== null,
+      60_000,
+    );
     assert.deepEqual(readNifti(new Uint8Array(predicted!), 'p.nii.gz').shape, SHAPE);
-    await poll(async () => (await api(server, 'jobs.list', {})).length, (n) => n === 0, 60_000);
+    await poll(
+      async () => (await api(server, 'jobs.list', {})).length,
+      (n) => n === 0,
+      60_000,
+    );
 
     await page.getByTestId('train-resume').click();
     await page.locator(`[data-testid="train-running"][data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
-    const resumedAt = await poll(async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')), (n) => n > 0, 60_000);
+    const resumedAt = await poll(
+      async () => Number(await page.getByTestId('train-progress').getAttribute('data-step')),
+      (n) => n > 0,
+      60_000,
+    );
     assert.ok(resumedAt > cancelled.iterations, `resumed at step ${resumedAt}, after the checkpoint at ${cancelled.iterations}`);
     await page.getByTestId('train-cancel').click();
     await page.locator('[data-testid="train-ended"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
@@ -354,7 +432,10 @@ describe('training', { timeout: 180_000 }, () => {
     await page.locator(`[data-testid="run-row"][data-run-id="${first.id}"] [data-testid="run-current"]`).waitFor();
     assert.equal((await api(server, 'projects.current', {}))!.currentModelRunId, first.id);
     await page.getByTestId('tab-review').click();
-    await poll(() => page.getByTestId('review-run').inputValue(), (v) => v === first.id);
+    await poll(
+      () => page.getByTestId('review-run').inputValue(),
+      (v) => v === first.id,
+    );
     await page.getByTestId('review-provenance').getByText('Predicted by the final model (current model).').waitFor();
 
     // compare it with the later run's prediction of the same scan
@@ -366,7 +447,10 @@ describe('training', { timeout: 180_000 }, () => {
     const where = (await page.getByTestId('review-where').textContent())!;
     const slice = Number(/^k (\d+)/.exec(where)![1]);
     const fmt = (d: number | null) => (d === null ? '– (both empty)' : d.toFixed(2));
-    assert.equal(await page.getByTestId('review-agreement').textContent(), `Dice of the two: ${fmt(compared.dice)} over the scan · ${fmt(compared.sliceDice.k[slice] ?? null)} on k ${slice}`);
+    assert.equal(
+      await page.getByTestId('review-agreement').textContent(),
+      `Dice of the two: ${fmt(compared.dice)} over the scan · ${fmt(compared.sliceDice.k[slice] ?? null)} on k ${slice}`,
+    );
     await page.getByTestId('layer-prediction').click();
   });
 

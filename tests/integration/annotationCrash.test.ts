@@ -49,7 +49,10 @@ function paintThenKill(path: string, volumeId: string, delayMs: number): Promise
 test('kill -9 while painting and compacting, again and again: nothing acknowledged is lost, nothing else changes', { timeout: 180_000 }, async (t) => {
   const path = join(mkdtempSync(join(tmpdir(), 'atrium-crash-')), 'crash');
   const setup = ProjectStore.create(path);
-  setup.addClasses([{ value: 1, name: 'A', color: '#e6194b' }, { value: 2, name: 'B', color: '#3cb44b' }]);
+  setup.addClasses([
+    { value: 1, name: 'A', color: '#e6194b' },
+    { value: 2, name: 'B', color: '#3cb44b' },
+  ]);
   const volumeId = importVolume(setup, { scan: makePhantom({ shape: SHAPE }).scanBytes, scanFileName: 'scan.nii.gz' }).id;
   setup.close();
 
@@ -71,7 +74,11 @@ test('kill -9 while painting and compacting, again and again: nothing acknowledg
       // besides, and no other voxel changed.
       assert.deepEqual(service.currentLabels(volumeId), crashExpected(SHAPE, revision), `kill ${n}: label map`);
       const painted = new Set(Array.from({ length: Math.min(revision, SHAPE[1] * SHAPE[2]) }, (_, r) => crashStroke(SHAPE, r + 1).k));
-      assert.deepEqual(store.annotatedSlices(volumeId, 'k'), [...painted].sort((a, b) => a - b), `kill ${n}: slice states`);
+      assert.deepEqual(
+        store.annotatedSlices(volumeId, 'k'),
+        [...painted].sort((a, b) => a - b),
+        `kill ${n}: slice states`,
+      );
       snapshots.add(store.volumeFiles(volumeId)!.labelsFile!);
       // More than the current snapshot (or a temp file) in labels/: the kill landed inside a compaction.
       if (readdirSync(store.file('labels')).length > 1) killsInCompaction++;

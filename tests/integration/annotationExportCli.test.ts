@@ -29,7 +29,10 @@ test('atrium export writes the current edited map (journal not yet compacted) an
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(r.stdout.trim().split('\n'), [join(out, 'brain.nii.gz'), join(out, 'brain.json')]);
   const labels = readNifti(readFileSync(join(out, 'brain.nii.gz')), 'brain').data;
-  assert.deepEqual([...labels.keys()].filter((n) => labels[n] !== 0), [10 * 8 + 2]);
+  assert.deepEqual(
+    [...labels.keys()].filter((n) => labels[n] !== 0),
+    [10 * 8 + 2],
+  );
   assert.equal(labels[10 * 8 + 2], 3);
   const sidecar = JSON.parse(readFileSync(join(out, 'brain.json'), 'utf8'));
   assert.deepEqual(sidecar.classes, [{ value: 3, name: 'Lesion', color: '#4363d8' }]);
@@ -37,7 +40,7 @@ test('atrium export writes the current edited map (journal not yet compacted) an
   assert.equal(sidecar.sourceFile, 'brain.nii.gz');
 });
 
-test('atrium export --content: annotations without accepted predictions, or a run\'s raw prediction; bad combinations are refused', () => {
+test("atrium export --content: annotations without accepted predictions, or a run's raw prediction; bad combinations are refused", () => {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-export-cli-'));
   const store = ProjectStore.create(join(dir, 'study'));
   store.addClasses([{ value: 1, name: 'Lesion', color: '#4363d8' }]);

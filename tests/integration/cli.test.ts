@@ -21,10 +21,29 @@ test('init, import, info and export work end to end from the command line', () =
   assert.equal(atrium('init', project).code, 0);
   assert.ok(existsSync(join(dir, 'study.atrium', 'atrium.sqlite')));
 
-  const p = makePhantom({ shape: [24, 20, 10], spacing: [0.9, 0.9, 2.5], affine: [[-0.9, 0, 0, 10], [0, -0.9, 0, 12], [0, 0, 2.5, -5], [0, 0, 0, 1]] });
+  const p = makePhantom({
+    shape: [24, 20, 10],
+    spacing: [0.9, 0.9, 2.5],
+    affine: [
+      [-0.9, 0, 0, 10],
+      [0, -0.9, 0, 12],
+      [0, 0, 2.5, -5],
+      [0, 0, 0, 1],
+    ],
+  });
   writeFileSync(join(dir, 'scan.nii.gz'), p.scanBytes);
   writeFileSync(join(dir, 'seg.nii.gz'), p.labelBytes);
-  const imported = atrium('import', `${project}.atrium`, join(dir, 'scan.nii.gz'), '--labels', join(dir, 'seg.nii.gz'), '--annotated-slices', 'k:2,5,7', '--name', 'patient 1');
+  const imported = atrium(
+    'import',
+    `${project}.atrium`,
+    join(dir, 'scan.nii.gz'),
+    '--labels',
+    join(dir, 'seg.nii.gz'),
+    '--annotated-slices',
+    'k:2,5,7',
+    '--name',
+    'patient 1',
+  );
   assert.equal(imported.code, 0, imported.stderr);
   const id = imported.lastLine;
   assert.match(id, /^[a-f0-9]{12}$/);
@@ -36,11 +55,17 @@ test('init, import, info and export work end to end from the command line', () =
   const v = info.volumes.find((x: { id: string }) => x.id === id);
   assert.equal(v.name, 'patient 1');
   assert.deepEqual(v.shape, [24, 20, 10]);
-  assert.deepEqual(v.spacing.map((s: number) => +s.toFixed(4)), [0.9, 0.9, 2.5]);
+  assert.deepEqual(
+    v.spacing.map((s: number) => +s.toFixed(4)),
+    [0.9, 0.9, 2.5],
+  );
   assert.equal(v.datatype, 'int16');
   assert.equal(v.orientation, 'LPS');
   assert.deepEqual(v.annotatedSlices, { i: 0, j: 0, k: 3 });
-  assert.deepEqual(info.classes.map((c: { value: number }) => c.value), [1, 2]);
+  assert.deepEqual(
+    info.classes.map((c: { value: number }) => c.value),
+    [1, 2],
+  );
   assert.deepEqual(info.runs, []);
   const text = atrium('info', project);
   assert.match(text.stdout, /patient 1 +24×20×10 +0\.9×0\.9×2\.5 mm +int16 +LPS +annotated slices i:0 j:0 k:3/);

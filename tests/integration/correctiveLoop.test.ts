@@ -21,7 +21,7 @@ const ITERATIONS = 300;
 
 let c: QualityCase;
 before(async () => {
-  assert.ok(templatesInstalled('colin27-deep-grey'), 'needs Debian\'s mricron-data (bash scripts/setup.sh installs it)');
+  assert.ok(templatesInstalled('colin27-deep-grey'), "needs Debian's mricron-data (bash scripts/setup.sh installs it)");
   c = await qualityCase({ template: 'colin27-deep-grey', factor: 2, subjects: 2, annotatedCount: 3, seed: 1 });
 });
 
@@ -33,7 +33,10 @@ test('each round of painting the proposed slices improves the model, and the que
   const queue = await playLoop(c, { ...options, strategy: 'queue' });
   const even = await playLoop(c, { ...options, strategy: 'even' });
   t.diagnostic(`queue: ${line(queue)}; evenly spaced: ${line(even)}`);
-  assert.deepEqual(queue.map((r) => r.annotatedSlices), [3, 3 + K, 3 + 2 * K]);
+  assert.deepEqual(
+    queue.map((r) => r.annotatedSlices),
+    [3, 3 + K, 3 + 2 * K],
+  );
   assert.ok(queue.at(-1)!.mean > queue[0]!.mean + 0.05, `the last round is better than the first: ${line(queue)}`);
   // Compared over every round after the first (the rounds where the choice of slices acts), so
   // one round's noise does not decide; measured 0.766 (queue) vs 0.664 (evenly spaced).

@@ -41,5 +41,6 @@ test('the Electron bundles build, and the bundled job worker trains', async () =
   const result = (await job.result) as TrainJobResult;
   assert.equal(result.iterations, 2);
   assert.equal(result.backend.name, 'cpu', 'the bundle registers the cpu backend');
-  if (existsSync(addon) && process.env.ATRIUM_NATIVE?.trim() !== '0') assert.match(result.backend.device, /oneDNN/, 'the bundled worker loads the native kernels');
+  if (existsSync(addon) && process.env.ATRIUM_NATIVE?.trim() !== '0')
+    assert.match(result.backend.device, /oneDNN/, 'the bundled worker loads the native kernels');
 });

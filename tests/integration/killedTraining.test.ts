@@ -19,7 +19,9 @@ function atrium(...args: string[]) {
  * exited too: it shares the command's stdout and stderr, which close only when both are gone.
  */
 function trainThenKill(project: string): Promise<{ runId: string; output: string }> {
-  const train = spawn(process.execPath, [BIN, 'train', project, '--iterations', '100000', '--width', '2', '--batch-size', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const train = spawn(process.execPath, [BIN, 'train', project, '--iterations', '100000', '--width', '2', '--batch-size', '2'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let runId = '';
   return new Promise((resolve) => {

@@ -33,7 +33,7 @@ const FLOOR = 0.42;
 let c: QualityCase;
 let backend: TrainRequest['backend'];
 before(async () => {
-  assert.ok(templatesInstalled('colin27-deep-grey'), 'needs Debian\'s mricron-data (bash scripts/setup.sh installs it)');
+  assert.ok(templatesInstalled('colin27-deep-grey'), "needs Debian's mricron-data (bash scripts/setup.sh installs it)");
   backend = { name: (await selectBackend()).name };
   c = await qualityCase({ template: 'colin27-deep-grey', factor: 2, subjects: 2, annotatedCount: 3, seed: 1 });
 });
@@ -42,14 +42,25 @@ test('the one-click defaults beat a Dice floor on unannotated scans of other sub
   const base = { volumes: c.volumes, classValues: c.classValues, model: 'auto' as const, seed: 1, backend };
   const oneClick = await train({ ...base, method: DEFAULT_METHOD, iterations: ONE_CLICK_ITERATIONS });
   const old = await train({
-    ...base, method: DEFAULT_METHOD, iterations: 200, width: 8, sliceCrop: [64, 64], optimizer: 'adamw', learningRate: 1e-2, augmentation: 'reference',
+    ...base,
+    method: DEFAULT_METHOD,
+    iterations: 200,
+    width: 8,
+    sliceCrop: [64, 64],
+    optimizer: 'adamw',
+    learningRate: 1e-2,
+    augmentation: 'reference',
   });
   const [now, before] = [await scoreCase(oneClick.model, c), await scoreCase(old.model, c)];
-  const detail = `one click ${now.perClass.map((d) => d.toFixed(3)).join('/')} (mean ${now.meanSubjects.toFixed(3)}), `
-    + `old defaults ${before.perClass.map((d) => d.toFixed(3)).join('/')} (mean ${before.meanSubjects.toFixed(3)})`;
+  const detail =
+    `one click ${now.perClass.map((d) => d.toFixed(3)).join('/')} (mean ${now.meanSubjects.toFixed(3)}), ` +
+    `old defaults ${before.perClass.map((d) => d.toFixed(3)).join('/')} (mean ${before.meanSubjects.toFixed(3)})`;
   t.diagnostic(detail);
   assert.equal(oneClick.config.model, 'unet2d');
   assert.ok(now.meanSubjects >= FLOOR, `below the floor ${FLOOR}: ${detail}`);
   assert.ok(before.meanSubjects < FLOOR, `the old defaults reach the floor, which then proves nothing: ${detail}`);
-  assert.ok(now.perClass.every((d) => d > 0.25), `every nucleus is found: ${detail}`);
+  assert.ok(
+    now.perClass.every((d) => d > 0.25),
+    `every nucleus is found: ${detail}`,
+  );
 });

@@ -22,8 +22,21 @@ before(async () => {
 
 async function meanDice(method: MethodName, scans: PhantomScan[], seed: number, methodOptions?: Record<string, OptionValue>): Promise<number> {
   const result = await train({
-    volumes: scans, classValues: [1, 2], method, methodOptions, model: 'unet2d', axis: 'k', iterations: ITERATIONS, width: 8, batchSize: 2,
-    optimizer: 'adamw', learningRate: 0.01, seed, sliceCrop: 'none', validationInterval: ITERATIONS, backend: { name: backend },
+    volumes: scans,
+    classValues: [1, 2],
+    method,
+    methodOptions,
+    model: 'unet2d',
+    axis: 'k',
+    iterations: ITERATIONS,
+    width: 8,
+    batchSize: 2,
+    optimizer: 'adamw',
+    learningRate: 0.01,
+    seed,
+    sliceCrop: 'none',
+    validationInterval: ITERATIONS,
+    backend: { name: backend },
   });
   const dice = await unannotatedDice(result.model, scans);
   return (dice[0]! + dice[1]!) / 2;
@@ -43,5 +56,8 @@ test('UA-MT beats supervised on the unannotated slices of a task where unannotat
     gains.push(uaMt - supervised);
   }
   const mean = gains.reduce((a, b) => a + b, 0) / gains.length;
-  assert.ok(mean >= MIN_MEAN_GAIN, `UA-MT − supervised mean Dice per seed ${gains.map((g) => g.toFixed(3)).join(', ')}: mean ${mean.toFixed(3)} < ${MIN_MEAN_GAIN}`);
+  assert.ok(
+    mean >= MIN_MEAN_GAIN,
+    `UA-MT − supervised mean Dice per seed ${gains.map((g) => g.toFixed(3)).join(', ')}: mean ${mean.toFixed(3)} < ${MIN_MEAN_GAIN}`,
+  );
 });

@@ -31,7 +31,23 @@ test('3 annotated slices → train → predict → evaluate gives Dice ≥ 0.8 o
   atrium('import', project, join(dir, 'scan.nii.gz'), '--labels', join(dir, 'truth.nii.gz'), '--annotated-slices', `k:${ANNOTATED.join(',')}`);
 
   // AdamW 1e-2 learns this phantom in 80 steps; the one-click defaults are judged on real MRI (oneClickQuality.test.ts).
-  const trained = atrium('train', project, '--model', 'auto', '--width', '8', '--iterations', '80', '--optimizer', 'adamw', '--lr', '0.01', '--seed', '1', '--json');
+  const trained = atrium(
+    'train',
+    project,
+    '--model',
+    'auto',
+    '--width',
+    '8',
+    '--iterations',
+    '80',
+    '--optimizer',
+    'adamw',
+    '--lr',
+    '0.01',
+    '--seed',
+    '1',
+    '--json',
+  );
   const summary = JSON.parse(trained.last);
   for (const key of ['run', 'method', 'model', 'backend', 'iterations', 'seconds', 'ms_per_iter', 'val_dice']) assert.ok(key in summary, key);
   assert.equal(summary.model, 'unet2d', 'sparse slices along k choose the 2D U-Net');
@@ -46,7 +62,10 @@ test('3 annotated slices → train → predict → evaluate gives Dice ≥ 0.8 o
 
   const evaluation = JSON.parse(atrium('evaluate', predFile, join(dir, 'truth.nii.gz'), '--ignore-slices', `k:${ANNOTATED.join(',')}`, '--json').last);
   const dice = evaluation.classes.map((c: { label: number; dice: number }) => [c.label, c.dice]);
-  assert.deepEqual(dice.map(([label]: [number]) => label), [1, 2]);
+  assert.deepEqual(
+    dice.map(([label]: [number]) => label),
+    [1, 2],
+  );
   for (const [label, d] of dice) assert.ok(d >= 0.8, `class ${label}: Dice ${d} on unannotated slices`);
 
   const untrained = JSON.parse(atrium('train', project, '--width', '8', '--iterations', '1', '--seed', '1', '--json').last);

@@ -29,7 +29,9 @@ export function databaseOf(folder: string): string {
 export function corruptLeafOf(file: string, table: string): number {
   const db = new Database(file, { readonly: true });
   const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const leaves = (db.prepare(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno`).all(table) as { pageno: number }[]).map((r) => r.pageno);
+  const leaves = (db.prepare(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno`).all(table) as { pageno: number }[]).map(
+    (r) => r.pageno,
+  );
   db.close();
   if (leaves.length < 3) throw new Error(`${table} has only ${leaves.length} leaf pages: too small to damage in the middle`);
   const page = leaves[Math.floor(leaves.length / 2)];

@@ -53,7 +53,10 @@ export function makePhantom(opts: PhantomOptions = {}): Phantom {
         let value = 0;
         if ((x / body[0]) ** 2 + (y / body[1]) ** 2 + (z / body[2]) ** 2 <= 1) value = 100;
         const ds = Math.hypot(x - sphere.centre[0], y - sphere.centre[1], z - sphere.centre[2]);
-        const de = ((x - ellipsoid.centre[0]) / ellipsoid.radii[0]) ** 2 + ((y - ellipsoid.centre[1]) / ellipsoid.radii[1]) ** 2 + ((z - ellipsoid.centre[2]) / ellipsoid.radii[2]) ** 2;
+        const de =
+          ((x - ellipsoid.centre[0]) / ellipsoid.radii[0]) ** 2 +
+          ((y - ellipsoid.centre[1]) / ellipsoid.radii[1]) ** 2 +
+          ((z - ellipsoid.centre[2]) / ellipsoid.radii[2]) ** 2;
         if (ds <= sphere.radius) {
           labels[idx] = 1;
           value = 300;

@@ -5,17 +5,17 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from './selectBackend.ts';
 import { nativeKernelsStatus } from '../native/nativeKernels.ts';
 
-const notFound = (specifier: string) =>
-  Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
-const nothingInstalled = async (specifier: string) => { throw notFound(specifier); };
+const notFound = (specifier: string) => Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+const nothingInstalled = async (specifier: string) => {
+  throw notFound(specifier);
+};
 
 /** Stands in for tfjs-node(-gpu): registers a "tensorflow" backend like theirs. */
 function fakeNativePackage(usesGpu: boolean) {
   const loaded: string[] = [];
   const importModule = async (specifier: string) => {
     loaded.push(specifier);
-    tf.registerBackend('tensorflow', () =>
-      Object.assign(new MathBackendCPU(), { isUsingGpuDevice: usesGpu, binding: { TF_Version: '2.9.1' } }));
+    tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: usesGpu, binding: { TF_Version: '2.9.1' } }));
   };
   return { loaded, importModule };
 }
@@ -33,8 +33,10 @@ describe('selectBackend', () => {
     assert.equal(selection.name, 'cpu');
     assert.equal(tf.getBackend(), 'cpu');
     assert.match(selection.device, /pure JavaScript/);
-    assert.equal(selection.reason,
-      '@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed; using the pure-JS cpu backend (native kernels disabled by ATRIUM_NATIVE=0)');
+    assert.equal(
+      selection.reason,
+      '@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed; using the pure-JS cpu backend (native kernels disabled by ATRIUM_NATIVE=0)',
+    );
   });
 
   test('on the cpu backend uses the oneDNN kernels where built, or says why not', async () => {
@@ -77,8 +79,10 @@ describe('selectBackend', () => {
 
   test('ATRIUM_BACKEND=tensorflow-gpu refuses a CPU-only TensorFlow instead of falling back', async () => {
     const fake = fakeNativePackage(false);
-    await assert.rejects(selectBackend({ env: { ATRIUM_BACKEND: 'tensorflow-gpu' }, importModule: fake.importModule }),
-      /ATRIUM_BACKEND=tensorflow-gpu is unavailable: .*no usable CUDA device/);
+    await assert.rejects(
+      selectBackend({ env: { ATRIUM_BACKEND: 'tensorflow-gpu' }, importModule: fake.importModule }),
+      /ATRIUM_BACKEND=tensorflow-gpu is unavailable: .*no usable CUDA device/,
+    );
     await restoreCpu();
   });
 
@@ -86,8 +90,10 @@ describe('selectBackend', () => {
     const selection = await selectBackend({ env: { ATRIUM_BACKEND: 'cpu' }, importModule: nothingInstalled });
     assert.equal(selection.name, 'cpu');
     assert.match(selection.reason, /^forced by ATRIUM_BACKEND=cpu; /);
-    await assert.rejects(selectBackend({ env: { ATRIUM_BACKEND: 'tensorflow' }, importModule: nothingInstalled }),
-      /ATRIUM_BACKEND=tensorflow is unavailable: @tensorflow\/tfjs-node not installed/);
+    await assert.rejects(
+      selectBackend({ env: { ATRIUM_BACKEND: 'tensorflow' }, importModule: nothingInstalled }),
+      /ATRIUM_BACKEND=tensorflow is unavailable: @tensorflow\/tfjs-node not installed/,
+    );
     await assert.rejects(selectBackend({ env: { ATRIUM_BACKEND: 'wasm' } }), /not one of/);
   });
 

@@ -60,8 +60,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   for (const name of candidates) {
     try {
       const selection = await activate(name, importModule, Boolean(forced), env);
-      selection.reason = [forced ? `forced by ATRIUM_BACKEND=${forced}` : '', ...rejected, selection.reason]
-        .filter(Boolean).join('; ');
+      selection.reason = [forced ? `forced by ATRIUM_BACKEND=${forced}` : '', ...rejected, selection.reason].filter(Boolean).join('; ');
       registerGradients();
       return selection;
     } catch (error) {

@@ -34,7 +34,12 @@ interface Case {
   scan?: [number, number, number];
   stride?: [number, number, number];
 }
-interface Result { ms: number; cpuMs: number; params: number; detail: string }
+interface Result {
+  ms: number;
+  cpuMs: number;
+  params: number;
+  detail: string;
+}
 
 const SCAN: [number, number, number] = [181, 217, 181];
 const cases: Case[] = [
@@ -44,8 +49,15 @@ const cases: Case[] = [
   { name: 'V-Net 3D train b2 64×64×48', kind: 'vnet3d', mode: 'train', batch: 2, size: [48, 64, 64], classes: 2, large: false },
   { name: 'U-Net 2D infer scan, slices', kind: 'unet2d', mode: 'infer-slices', batch: 4, size: [], classes: 4, large: true, scan: SCAN },
   {
-    name: 'V-Net 3D infer scan, windows', kind: 'vnet3d', mode: 'infer-window', batch: 1, size: [80, 112, 112], classes: 2, large: true,
-    scan: SCAN, stride: [56, 56, 40],
+    name: 'V-Net 3D infer scan, windows',
+    kind: 'vnet3d',
+    mode: 'infer-window',
+    batch: 1,
+    size: [80, 112, 112],
+    classes: 2,
+    large: true,
+    scan: SCAN,
+    stride: [56, 56, 40],
   },
 ];
 
@@ -76,9 +88,10 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
   if (c.mode === 'train') {
     const x = tf.randomNormal([c.batch, ...c.size, 1]);
     const y = tf.randomUniformInt([c.batch, ...c.size], 0, c.classes);
-    const optimizer = c.kind === 'unet2d'
-      ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
-      : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });
+    const optimizer =
+      c.kind === 'unet2d'
+        ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
+        : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });
     const step = () => minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y));
     if (!pureJs) step();
     const start = process.cpuUsage();
@@ -90,7 +103,12 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
     }
     const used = process.cpuUsage(start);
     times.sort((a, b) => a - b);
-    return { ms: times[Math.floor(times.length / 2)], cpuMs: (used.user + used.system) / 1000 / reps, params, detail: `median of ${reps} step${reps > 1 ? 's' : ''}` };
+    return {
+      ms: times[Math.floor(times.length / 2)],
+      cpuMs: (used.user + used.system) / 1000 / reps,
+      params,
+      detail: `median of ${reps} step${reps > 1 ? 's' : ''}`,
+    };
   }
   const image = new Float32Array(SCAN[0] * SCAN[1] * SCAN[2]).map(() => Math.random() - 0.5);
   const logits = (x: tf.Tensor) => model.apply(x, { training: false });
@@ -124,12 +142,16 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
 }
 
 function runWorker(c: Case, backend: 'js' | 'onednn', threads: number, reps: number): Result | string {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', JSON.stringify({ c, reps, pureJs: backend === 'js' })], {
-    encoding: 'utf8',
-    env: { ...process.env, ATRIUM_NATIVE: backend === 'js' ? '0' : '1', ATRIUM_THREADS: String(threads) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 24,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', JSON.stringify({ c, reps, pureJs: backend === 'js' })],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ATRIUM_NATIVE: backend === 'js' ? '0' : '1', ATRIUM_THREADS: String(threads) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    },
+  );
   const line = child.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as Result;
@@ -144,10 +166,16 @@ function runTorch(python: string, threads: number, reps: number, selected: Case[
   // torch.set_num_threads alone leaves Debian's torch 1.13 a second busy OpenMP thread
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const child = spawnSync(python, [script, '--threads', String(threads), '--cases', JSON.stringify(torchCases)], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24, env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+    env,
   });
   if (child.status !== 0) return `PyTorch run failed (exit ${child.status ?? child.signal})`;
-  const lines = child.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = child.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const results = new Map<string, Result>();
   for (const l of lines.slice(1)) results.set(l.name as string, l as unknown as Result);
   return { version: String(lines[0].torch), results };
@@ -163,7 +191,12 @@ async function main(): Promise<void> {
   const selected = cases.filter((c) => !only || c.name.includes(only));
   const { loadAddon } = await import('../native/addon.ts');
   const addon = loadAddon();
-  console.log(`CPU: ${os.cpus()[0]?.model.trim()} (${cores} cores), ${threads} thread${threads > 1 ? 's' : ''} for oneDNN and PyTorch; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `CPU: ${os.cpus()[0]?.model.trim()} (${cores} cores), ${threads} thread${threads > 1 ? 's' : ''} for oneDNN and PyTorch; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`oneDNN kernels: ${addon.addon ? `oneDNN ${addon.addon.version().onednn}` : addon.reason}`);
   let torch: ReturnType<typeof runTorch> | undefined;
   if (python) {
@@ -203,7 +236,9 @@ async function main(): Promise<void> {
   console.log('\nms: wall time (training: per step; inference: whole 181×217×181 scan); CPU ms: process CPU time for the same work.');
   console.log('pure JS runs on one thread; it is not a thread-count question but tfjs-cpu kernels.');
   for (const [kind, p] of params) {
-    console.log(`parameters ${kind}: Atrium ${p.atrium.toLocaleString('en-US')}, PyTorch ${p.torch?.toLocaleString('en-US') ?? '—'}${p.torch !== undefined ? (p.torch === p.atrium ? ' (match)' : ' (DIFFER)') : ''}`);
+    console.log(
+      `parameters ${kind}: Atrium ${p.atrium.toLocaleString('en-US')}, PyTorch ${p.torch?.toLocaleString('en-US') ?? '—'}${p.torch !== undefined ? (p.torch === p.atrium ? ' (match)' : ' (DIFFER)') : ''}`,
+    );
   }
 }
 

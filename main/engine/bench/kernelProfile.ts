@@ -46,7 +46,10 @@ export function profileKernels(backendName = 'cpu'): KernelProfiler {
       }
     },
     report() {
-      return [...times.values()].filter((t) => t.calls > 0).sort((a, b) => b.ms - a.ms).map((t) => ({ ...t }));
+      return [...times.values()]
+        .filter((t) => t.calls > 0)
+        .sort((a, b) => b.ms - a.ms)
+        .map((t) => ({ ...t }));
     },
     stop() {
       for (const config of wrapped) {
@@ -62,8 +65,9 @@ export function formatProfile(profile: KernelTime[], top = 20): string[] {
   const total = profile.reduce((s, t) => s + t.ms, 0);
   return [
     `${'kernel'.padEnd(26)} ${'calls'.padStart(6)} ${'ms'.padStart(9)} ${'share'.padStart(6)}`,
-    ...profile.slice(0, top).map((t) =>
-      `${t.name.padEnd(26)} ${String(t.calls).padStart(6)} ${t.ms.toFixed(1).padStart(9)} ${((100 * t.ms) / total).toFixed(1).padStart(5)}%`),
+    ...profile
+      .slice(0, top)
+      .map((t) => `${t.name.padEnd(26)} ${String(t.calls).padStart(6)} ${t.ms.toFixed(1).padStart(9)} ${((100 * t.ms) / total).toFixed(1).padStart(5)}%`),
     `${'total in kernels'.padEnd(26)} ${''.padStart(6)} ${total.toFixed(1).padStart(9)}`,
   ];
 }

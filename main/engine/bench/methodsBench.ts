@@ -45,15 +45,30 @@ async function main(): Promise<void> {
   const backend = (await selectBackend()).name;
   const task = CONTRAST_CONTINUUM_TASK;
   const scans = multiScanPhantom({ ...task, seed });
-  console.log(`methods bench: backend ${backend}, ${scans.length} scans ${task.shape.join('×')}, slices ${task.annotatedSlices.join(', ')} `
-    + `annotated on scan ${task.annotatedScans.join(', ')} (the others fading in contrast), unet2d width ${width}, batch 2, ${iterations} iterations, seed ${seed}`);
+  console.log(
+    `methods bench: backend ${backend}, ${scans.length} scans ${task.shape.join('×')}, slices ${task.annotatedSlices.join(', ')} ` +
+      `annotated on scan ${task.annotatedScans.join(', ')} (the others fading in contrast), unet2d width ${width}, batch 2, ${iterations} iterations, seed ${seed}`,
+  );
   console.log(['method'.padEnd(14), 'Dice 1', 'Dice 2', '  mean', 'ms/iter', 'vs supervised'].join('  '));
   const rows: Row[] = [];
   for (const method of METHOD_NAMES) {
     try {
       const result = await train({
-        volumes: scans, classValues: [1, 2], method, methodOptions: SHORT_RUN_OPTIONS[method], model: 'unet2d', axis: 'k', iterations, width, batchSize: 2,
-        optimizer: 'adamw', learningRate: 0.01, seed, sliceCrop: 'none', validationInterval: iterations, backend: { name: backend },
+        volumes: scans,
+        classValues: [1, 2],
+        method,
+        methodOptions: SHORT_RUN_OPTIONS[method],
+        model: 'unet2d',
+        axis: 'k',
+        iterations,
+        width,
+        batchSize: 2,
+        optimizer: 'adamw',
+        learningRate: 0.01,
+        seed,
+        sliceCrop: 'none',
+        validationInterval: iterations,
+        backend: { name: backend },
       });
       rows.push({ method, dice: await unannotatedDice(result.model, scans), msPerIteration: result.msPerIteration });
     } catch (error) {
@@ -70,8 +85,14 @@ const mean = (d: number[]) => d.reduce((a, b) => a + b, 0) / d.length;
 function formatRow(row: Row, baseline: number[] | undefined): string {
   if (!row.dice) return `${row.method.padEnd(14)}  ${row.note}`;
   const ratio = baseline ? `${(mean(row.dice) / mean(baseline)).toFixed(2)}×` : '–';
-  return [row.method.padEnd(14), row.dice[0]!.toFixed(3).padStart(6), row.dice[1]!.toFixed(3).padStart(6), mean(row.dice).toFixed(3).padStart(6),
-    row.msPerIteration!.toFixed(0).padStart(7), ratio.padStart(13)].join('  ');
+  return [
+    row.method.padEnd(14),
+    row.dice[0]!.toFixed(3).padStart(6),
+    row.dice[1]!.toFixed(3).padStart(6),
+    mean(row.dice).toFixed(3).padStart(6),
+    row.msPerIteration!.toFixed(0).padStart(7),
+    ratio.padStart(13),
+  ].join('  ');
 }
 
 await main();

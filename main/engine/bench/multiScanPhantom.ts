@@ -110,7 +110,14 @@ function stratum(appearance: PhantomAppearance, rank: number, count: number): Ph
   return { ...appearance, class1: part(appearance.class1), class2: part(appearance.class2) };
 }
 
-function phantomScan(shape: [number, number, number], rng: Rng, appearance: PhantomAppearance, id: string, annotated: number[], separate: boolean): PhantomScan {
+function phantomScan(
+  shape: [number, number, number],
+  rng: Rng,
+  appearance: PhantomAppearance,
+  id: string,
+  annotated: number[],
+  separate: boolean,
+): PhantomScan {
   const [ni, nj, nk] = shape;
   const { noise, bias } = appearance;
   const voxels = ni * nj * nk;
@@ -137,7 +144,8 @@ function phantomScan(shape: [number, number, number], rng: Rng, appearance: Phan
         const v = i + ni * (j + nj * k);
         let value = (x / 0.46) ** 2 + (y / 0.46) ** 2 <= 1 ? 100 : 0;
         const d1 = ((x - blob1.centre[0]!) ** 2 + (y - blob1.centre[1]!) ** 2) / blob1.radius ** 2 + ((z - blob1.centre[2]!) / 0.45) ** 2;
-        const d2 = ((x - blob2.centre[0]!) / blob2.radii[0]!) ** 2 + ((y - blob2.centre[1]!) / blob2.radii[1]!) ** 2 + ((z - blob2.centre[2]!) / blob2.radii[2]!) ** 2;
+        const d2 =
+          ((x - blob2.centre[0]!) / blob2.radii[0]!) ** 2 + ((y - blob2.centre[1]!) / blob2.radii[1]!) ** 2 + ((z - blob2.centre[2]!) / blob2.radii[2]!) ** 2;
         if (d1 <= 1) {
           truth[v] = 1;
           value = intensity1;

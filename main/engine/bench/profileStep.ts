@@ -24,7 +24,10 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const kind = args[0] === 'vnet' ? 'vnet3d' : 'unet2d';
-const dims = args.slice(1).filter((a, i, all) => /^\d+$/.test(a) && !all[i - 1]?.startsWith('--')).map(Number);
+const dims = args
+  .slice(1)
+  .filter((a, i, all) => /^\d+$/.test(a) && !all[i - 1]?.startsWith('--'))
+  .map(Number);
 const size = dims.length ? dims : kind === 'unet2d' ? [96, 112] : [48, 64, 64];
 const batch = flag('--batch', kind === 'unet2d' ? 4 : 2);
 const steps = flag('--steps', 2);
@@ -57,12 +60,18 @@ const model = createModel({ kind, numClasses: classes, width: 16, seed: 1 });
 const x = tf.randomNormal([batch, ...size, 1]);
 const y = tf.randomUniformInt([batch, ...size], 0, classes);
 // As cpuBench (and docs/methods.md's CrossMatch): SGD with Nesterov momentum for the 2-D net, AdamW for the 3-D one.
-const optimizer = kind === 'unet2d'
-  ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
-  : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });
+const optimizer =
+  kind === 'unet2d'
+    ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
+    : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });
 const step = args.includes('--infer')
-  ? () => tf.tidy(() => { model.apply(x, { training: false }).dataSync(); })
-  : () => { minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)); };
+  ? () =>
+      tf.tidy(() => {
+        model.apply(x, { training: false }).dataSync();
+      })
+  : () => {
+      minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y));
+    };
 step();
 const profiler = profileKernels();
 for (const entry of fusedTimes.values()) Object.assign(entry, { calls: 0, ms: 0 });
@@ -77,7 +86,9 @@ for (let s = 0; s < steps; s++) {
   best = Math.min(best, ms);
 }
 const used = process.cpuUsage(cpu);
-console.log(`${kind} b${batch} ${size.join('×')}: ${(total / steps).toFixed(0)} ms per ${args.includes('--infer') ? 'forward' : 'step'} (best ${best.toFixed(0)}; CPU ${((used.user + used.system) / 1000 / steps).toFixed(0)} ms of which system ${(used.system / 1000 / steps).toFixed(0)})`);
+console.log(
+  `${kind} b${batch} ${size.join('×')}: ${(total / steps).toFixed(0)} ms per ${args.includes('--infer') ? 'forward' : 'step'} (best ${best.toFixed(0)}; CPU ${((used.user + used.system) / 1000 / steps).toFixed(0)} ms of which system ${(used.system / 1000 / steps).toFixed(0)})`,
+);
 const fused = [...fusedTimes].filter(([, t]) => t.calls > 0).map(([name, t]) => ({ name: `native ${name}`, ...t }));
 const profile = [...profiler.report(), ...fused].sort((a, b) => b.ms - a.ms).map((t) => ({ ...t, ms: t.ms / steps, calls: t.calls / steps }));
 for (const line of formatProfile(profile, 25)) console.log(line);

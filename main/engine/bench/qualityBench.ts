@@ -40,7 +40,11 @@ const option = (name: string): string | undefined => {
   const at = args.indexOf(`--${name}`);
   return at < 0 ? undefined : args[at + 1];
 };
-const list = (name: string): string[] | undefined => option(name)?.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (name: string): string[] | undefined =>
+  option(name)
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 interface Row {
   name: string;
@@ -67,11 +71,17 @@ async function main(): Promise<void> {
   const requested = (list('methods') ?? [...METHOD_NAMES]).map((m) => methodSpec(m).name);
   const methods: MethodName[] = ['supervised', ...requested.filter((m) => m !== 'supervised')];
   const c = await qualityCase({
-    template, factor: template === 'inia19-striatum' ? 1 : 2, subjects: Number(option('subjects') ?? 4), annotatedCount: Number(option('slices') ?? 3), seed: 1,
+    template,
+    factor: template === 'inia19-striatum' ? 1 : 2,
+    subjects: Number(option('subjects') ?? 4),
+    annotatedCount: Number(option('slices') ?? 3),
+    seed: 1,
   });
   const backend = await selectBackend();
-  console.log(`bench:quality — ${c.name}: scan 0 annotated on ${c.axis} slices ${c.annotatedSlices.join(', ')} (${c.classNames.join(', ')}); `
-    + `${c.volumes.length - 1} unannotated subjects; ${minutes} min per method; seeds ${seeds.join(', ')}; backend ${backend.name} (${backend.device}), ${threads} threads; ${os.cpus()[0]?.model ?? 'CPU'}`);
+  console.log(
+    `bench:quality — ${c.name}: scan 0 annotated on ${c.axis} slices ${c.annotatedSlices.join(', ')} (${c.classNames.join(', ')}); ` +
+      `${c.volumes.length - 1} unannotated subjects; ${minutes} min per method; seeds ${seeds.join(', ')}; backend ${backend.name} (${backend.device}), ${threads} threads; ${os.cpus()[0]?.model ?? 'CPU'}`,
+  );
   console.log('Dice on the unannotated subjects (every slice), per class and mean; "scan 0" is the annotated scan\'s other slices.');
   console.log(header(c));
   const rows: Row[] = [];
@@ -97,15 +107,36 @@ async function trainRow(c: QualityCase, method: MethodName, minutes: number, see
   for (const seed of seeds) {
     try {
       const started = performance.now();
-      const result = await train({ volumes: c.volumes, classValues: c.classValues, method, model: 'auto', maxMinutes: minutes, seed, backend: { name: (await selectBackend()).name } });
+      const result = await train({
+        volumes: c.volumes,
+        classValues: c.classValues,
+        method,
+        model: 'auto',
+        maxMinutes: minutes,
+        seed,
+        backend: { name: (await selectBackend()).name },
+      });
       const trainedMinutes = (performance.now() - started) / 60_000;
       const score = await scoreCase(result.model, c);
       results.push({
-        name: method, iterations: result.iterations, minutes: trainedMinutes, perClass: score.perClass, mean: score.meanSubjects, otherSlices: mean(score.annotatedScanOtherSlices),
+        name: method,
+        iterations: result.iterations,
+        minutes: trainedMinutes,
+        perClass: score.perClass,
+        mean: score.meanSubjects,
+        otherSlices: mean(score.annotatedScanOtherSlices),
         ...(result.stoppedBy === 'time' ? { note: 'stopped by the budget before its plan ended' } : {}),
       });
     } catch (error) {
-      return { name: method, iterations: 0, minutes: 0, perClass: [], mean: NaN, otherSlices: null, note: `failed: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        name: method,
+        iterations: 0,
+        minutes: 0,
+        perClass: [],
+        mean: NaN,
+        otherSlices: null,
+        note: `failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
   return average(method, results);
@@ -126,10 +157,17 @@ function torchRow(c: QualityCase, python: string, method: 'supervised' | 'mean-t
     const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
     const results: Row[] = [];
     for (const seed of seeds) {
-      const child = spawnSync(python, [script, '--case', dir, '--method', method, '--minutes', String(minutes), '--threads', String(threads), '--seed', String(seed)], {
-        encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env,
-      });
-      if (child.status !== 0) return { name: `PyTorch ${method}`, iterations: 0, minutes: 0, perClass: [], mean: NaN, otherSlices: null, note: `failed (exit ${child.status})` };
+      const child = spawnSync(
+        python,
+        [script, '--case', dir, '--method', method, '--minutes', String(minutes), '--threads', String(threads), '--seed', String(seed)],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env,
+        },
+      );
+      if (child.status !== 0)
+        return { name: `PyTorch ${method}`, iterations: 0, minutes: 0, perClass: [], mean: NaN, otherSlices: null, note: `failed (exit ${child.status})` };
       const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as { iterations: number; seconds: number; dice: number[][]; mean: number };
       const perClass = c.classValues.map((_, k) => mean(out.dice.map((d) => d[k]!)));
       results.push({ name: `PyTorch ${method}`, iterations: out.iterations, minutes: out.seconds / 60, perClass, mean: out.mean, otherSlices: null });
@@ -153,15 +191,22 @@ function average(name: string, rows: Row[]): Row {
 }
 
 function header(c: QualityCase): string {
-  return ['method'.padEnd(22), 'iters'.padStart(6), '  min', ...c.classNames.map((n) => n.slice(0, 8).padStart(8)), '    mean', 'vs supervised', 'scan 0'].join('  ');
+  return ['method'.padEnd(22), 'iters'.padStart(6), '  min', ...c.classNames.map((n) => n.slice(0, 8).padStart(8)), '    mean', 'vs supervised', 'scan 0'].join(
+    '  ',
+  );
 }
 
 function format(row: Row, baseline: Row): string {
   if (!Number.isFinite(row.mean)) return `${row.name.padEnd(22)}  ${row.note ?? 'no result'}`;
   const delta = row === baseline ? '' : `${row.mean - baseline.mean >= 0 ? '+' : ''}${(row.mean - baseline.mean).toFixed(3)}`;
   return [
-    row.name.padEnd(22), String(row.iterations).padStart(6), row.minutes.toFixed(1).padStart(5), ...row.perClass.map((d) => d.toFixed(3).padStart(8)),
-    row.mean.toFixed(3).padStart(8), delta.padStart(13), row.otherSlices === null ? '     –' : row.otherSlices.toFixed(3).padStart(6),
+    row.name.padEnd(22),
+    String(row.iterations).padStart(6),
+    row.minutes.toFixed(1).padStart(5),
+    ...row.perClass.map((d) => d.toFixed(3).padStart(8)),
+    row.mean.toFixed(3).padStart(8),
+    delta.padStart(13),
+    row.otherSlices === null ? '     –' : row.otherSlices.toFixed(3).padStart(6),
     ...(row.note ? [` (${row.note})`] : []),
   ].join('  ');
 }

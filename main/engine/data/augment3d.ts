@@ -31,8 +31,7 @@ export function augment3d(scan: Scan, patchSize: Shape3, rng: Rng): Sample3d {
   // Row-major the crop is [pk, cj, ci]: pk axial planes of [cj, ci]; rows = j, columns = i.
   const plane: [number, number] = [crop.shape[1], crop.shape[0]];
   const rowMajor = [pk, pj, pi];
-  const transform = <T extends Float32Array | Uint8Array>(data: T): T =>
-    flip(rot90(data, plane, k, pk).data, rowMajor, flipJ ? 1 : 2);
+  const transform = <T extends Float32Array | Uint8Array>(data: T): T => flip(rot90(data, plane, k, pk).data, rowMajor, flipJ ? 1 : 2);
   const image = transform(crop.image);
   return crop.label ? { image, label: transform(crop.label), shape: patchSize } : { image, shape: patchSize };
 }

@@ -30,12 +30,18 @@ test('2D samples of different shapes are padded, centred, to a common multiple',
   assert.deepEqual(batch.images.shape, [2, 8, 8, 1]);
   const mask = batch.mask.arraySync() as number[][][];
   const images = [...batch.images.dataSync()];
-  assert.equal([...batch.mask.dataSync()].reduce((s, x) => s + x, 0), 30);
+  assert.equal(
+    [...batch.mask.dataSync()].reduce((s, x) => s + x, 0),
+    30,
+  );
   assert.equal(mask[0]![1]![2], 1); // tall: rows 1..5, columns 2..4
   assert.equal(mask[0]![0]![2], 0);
   assert.equal(mask[0]![1]![1], 0);
   assert.equal(mask[1]![2]![1], 1); // wide: rows 2..4, columns 1..5
-  assert.equal(images.reduce((s, x) => s + x, 0), 30);
+  assert.equal(
+    images.reduce((s, x) => s + x, 0),
+    30,
+  );
   tf.dispose(batch);
 });
 

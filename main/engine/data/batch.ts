@@ -40,12 +40,18 @@ export interface BatchOptions {
 
 /** Stacks 2D samples (row-major `[H, W]`) into `[B, H, W, 1]` images and `[B, H, W]` targets and mask. */
 export function batch2d(samples: readonly Sample2d[], options: BatchOptions = {}): Batch {
-  return stack(samples.map((s) => ({ image: s.image, label: s.label, shape: [...s.shape] })), options);
+  return stack(
+    samples.map((s) => ({ image: s.image, label: s.label, shape: [...s.shape] })),
+    options,
+  );
 }
 
 /** Stacks 3D samples (NIfTI `[pi, pj, pk]`) into `[B, pk, pj, pi, 1]` images and `[B, pk, pj, pi]` targets and mask. */
 export function batch3d(samples: readonly Sample3d[], options: BatchOptions = {}): Batch {
-  return stack(samples.map((s) => ({ image: s.image, label: s.label, shape: [...s.shape].reverse() })), options);
+  return stack(
+    samples.map((s) => ({ image: s.image, label: s.label, shape: [...s.shape].reverse() })),
+    options,
+  );
 }
 
 interface RowMajorSample {

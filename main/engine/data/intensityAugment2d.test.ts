@@ -9,10 +9,11 @@ function slice(): Sample2d {
   const [h, w] = [40, 40];
   const image = new Float32Array(h * w);
   const label = new Uint8Array(h * w);
-  for (let y = 5; y < 35; y++) for (let x = 5; x < 35; x++) {
-    image[y * w + x] = -1.5 + (3 * (x - 5)) / 29 + 0.1 * Math.sin(y);
-    label[y * w + x] = x > 20 ? 1 : 0;
-  }
+  for (let y = 5; y < 35; y++)
+    for (let x = 5; x < 35; x++) {
+      image[y * w + x] = -1.5 + (3 * (x - 5)) / 29 + 0.1 * Math.sin(y);
+      label[y * w + x] = x > 20 ? 1 : 0;
+    }
   return { image, label, shape: [h, w] };
 }
 

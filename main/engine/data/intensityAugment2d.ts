@@ -44,7 +44,11 @@ export function intensityAugment2d(sample: Sample2d, rng: Rng, options: Intensit
   const doNoise = rng.chance(options.noise.p);
   if (!doGamma && !doBias && !doNoise) return out;
   const [h, w] = sample.shape;
-  let count = 0, sum = 0, squares = 0, lo = Infinity, hi = -Infinity;
+  let count = 0,
+    sum = 0,
+    squares = 0,
+    lo = Infinity,
+    hi = -Infinity;
   for (const x of image) {
     if (x === 0) continue;
     count++;
@@ -60,7 +64,8 @@ export function intensityAugment2d(sample: Sample2d, rng: Rng, options: Intensit
   if (doGamma || doBias) {
     const gamma = doGamma ? Math.exp(rng.uniform(-options.gamma.maxLog, options.gamma.maxLog)) : 1;
     const c = doBias ? Array.from({ length: 5 }, () => rng.uniform(-options.bias.max, options.bias.max)) : null;
-    let s = 0, q = 0;
+    let s = 0,
+      q = 0;
     for (let y = 0, p = 0; y < h; y++) {
       const v = (2 * y) / Math.max(1, h - 1) - 1;
       for (let x = 0; x < w; x++, p++) {

@@ -57,11 +57,7 @@ export function applyPadding<T extends VoxelArray>(data: T, padding: Padding, va
 }
 
 /** Pads `data` of row-major `shape` as {@link planPadding} plans; see {@link PadOptions}. */
-export function padToMultiple<T extends VoxelArray>(
-  data: T,
-  shape: readonly number[],
-  options: PadOptions = {},
-): { data: T; padding: Padding } {
+export function padToMultiple<T extends VoxelArray>(data: T, shape: readonly number[], options: PadOptions = {}): { data: T; padding: Padding } {
   const padding = planPadding(shape, options);
   return { data: applyPadding(data, padding, options.value ?? 0), padding };
 }

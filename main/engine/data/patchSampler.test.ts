@@ -45,7 +45,10 @@ test('random patches stay inside a larger scan and reach both ends', () => {
   const seen = new Set<number>();
   for (let t = 0; t < 300; t++) {
     const p = randomPatch(scan, [7, 8, 3], rng);
-    assert.ok(p.image.every((x) => x > 0), 'no padding when the scan is larger');
+    assert.ok(
+      p.image.every((x) => x > 0),
+      'no padding when the scan is larger',
+    );
     seen.add(p.image[0]! - 1);
   }
   const origins = [...seen].map((v) => [v % 10, Math.floor(v / 10) % 8, Math.floor(v / 80)]);

@@ -14,12 +14,7 @@ import { allocateLike, type VoxelArray } from './voxelArray.ts';
  * @param planes number of stacked planes, default 1.
  * @returns a new array and its plane shape (height and width swap when k is odd).
  */
-export function rot90<T extends VoxelArray>(
-  data: T,
-  shape: readonly [number, number],
-  k: number,
-  planes = 1,
-): { data: T; shape: [number, number] } {
+export function rot90<T extends VoxelArray>(data: T, shape: readonly [number, number], k: number, planes = 1): { data: T; shape: [number, number] } {
   const [h, w] = shape;
   if (data.length !== planes * h * w) throw new RangeError(`array of length ${data.length} is not ${planes}×${h}×${w}`);
   const turns = ((k % 4) + 4) % 4;

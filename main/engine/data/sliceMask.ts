@@ -15,8 +15,6 @@ export function sliceMask(shape: readonly [number, number, number], slices: Part
   });
   const mask = new Uint8Array(ni * nj * nk);
   let v = 0;
-  for (let k = 0; k < nk; k++)
-    for (let j = 0; j < nj; j++)
-      for (let i = 0; i < ni; i++, v++) mask[v] = marks[0][i] | marks[1][j] | marks[2][k];
+  for (let k = 0; k < nk; k++) for (let j = 0; j < nj; j++) for (let i = 0; i < ni; i++, v++) mask[v] = marks[0][i] | marks[1][j] | marks[2][k];
   return mask;
 }

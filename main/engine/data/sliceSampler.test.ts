@@ -22,9 +22,15 @@ test('a slice is labeled when it has any known voxel; all others are unlabeled',
   });
   const b: Scan = { image: new Float32Array(n).fill(1), shape };
   const sampler = new SliceSampler([a, b], 'k');
-  assert.deepEqual(sampler.labeled, [{ scan: 0, index: 1 }, { scan: 0, index: 4 }]);
+  assert.deepEqual(sampler.labeled, [
+    { scan: 0, index: 1 },
+    { scan: 0, index: 4 },
+  ]);
   assert.equal(sampler.unlabeled.length, 4 + 6);
-  assert.deepEqual(sampler.unlabeled.slice(0, 4), [0, 2, 3, 5].map((index) => ({ scan: 0, index })));
+  assert.deepEqual(
+    sampler.unlabeled.slice(0, 4),
+    [0, 2, 3, 5].map((index) => ({ scan: 0, index })),
+  );
   assert.ok(sampler.unlabeled.slice(4).every((r) => r.scan === 1));
 });
 
@@ -33,7 +39,19 @@ test('rejected slices along the sampled axis are not unlabelled data; those alon
   const b: Scan = { image: new Float32Array(n).fill(1), shape, rejectedSlices: { i: [], j: [], k: [0] } };
   const sampler = new SliceSampler([a, b], 'k');
   assert.deepEqual(sampler.labeled, [{ scan: 0, index: 1 }]);
-  assert.deepEqual(sampler.unlabeled, [[0, 0], [0, 3], [0, 4], [1, 1], [1, 2], [1, 3], [1, 4], [1, 5]].map(([s, index]) => ({ scan: s, index })));
+  assert.deepEqual(
+    sampler.unlabeled,
+    [
+      [0, 0],
+      [0, 3],
+      [0, 4],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [1, 4],
+      [1, 5],
+    ].map(([s, index]) => ({ scan: s, index })),
+  );
   assert.equal(new SliceSampler([a], 'i').unlabeled.length, 5 - 1, 'along i, only i = 0 is rejected');
 });
 
@@ -43,7 +61,10 @@ test('slices without tissue are not unlabelled data: air above the head teaches 
   for (let k = 1; k <= 4; k++) for (let j = 0; j < 4; j++) for (let i = 0; i < 5; i++) image[at(i, j, k)] = 1;
   image[at(0, 0, 5)] = 1;
   const sampler = new SliceSampler([{ image, shape }], 'k');
-  assert.deepEqual(sampler.unlabeled.map((r) => r.index), [1, 2, 3, 4]);
+  assert.deepEqual(
+    sampler.unlabeled.map((r) => r.index),
+    [1, 2, 3, 4],
+  );
   assert.deepEqual([...tissueSlices({ image, shape }, 'k')], [0, 1, 1, 1, 1, 0]);
   // Across i every slice crosses the tissue.
   assert.deepEqual([...tissueSlices({ image, shape }, 'i')], [1, 1, 1, 1, 1]);
@@ -56,7 +77,10 @@ test('samples carry the image and the label slice with UNKNOWN preserved', () =>
   const sampler = new SliceSampler([a], 'k');
   const s = sampler.sample({ scan: 0, index: 1 });
   assert.deepEqual(s.shape, [4, 5]);
-  assert.deepEqual([...s.image], Array.from({ length: 20 }, (_, p) => 20 + p));
+  assert.deepEqual(
+    [...s.image],
+    Array.from({ length: 20 }, (_, p) => 20 + p),
+  );
   assert.equal(s.label![1 * 5 + 2], 3);
   assert.equal(s.label!.filter((x) => x === UNKNOWN).length, 19);
   // Copies, not views: changing a sample leaves the scan alone.

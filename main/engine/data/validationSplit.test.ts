@@ -10,7 +10,10 @@ test('holds out about a fifth, disjoint from training, in input order', () => {
   assert.equal(split.validationOnTraining, false);
   assert.equal(split.validation.length, 2);
   assert.equal(split.train.length, 8);
-  assert.deepEqual([...split.train, ...split.validation].map((r) => r.index).sort((a, b) => a - b), items.map((r) => r.index));
+  assert.deepEqual(
+    [...split.train, ...split.validation].map((r) => r.index).sort((a, b) => a - b),
+    items.map((r) => r.index),
+  );
   assert.ok(split.train.every((r, i, a) => i === 0 || a[i - 1]!.index < r.index));
 });
 

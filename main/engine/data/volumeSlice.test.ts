@@ -27,6 +27,9 @@ test('labels keep their type; a slice index out of range is refused', () => {
   const labels = Uint8Array.from({ length: 24 }, (_, v) => v);
   const s = readSlice(labels, sliceLayout(shape, 'k'), 0);
   assert.ok(s instanceof Uint8Array);
-  assert.deepEqual([...s], Array.from({ length: 12 }, (_, v) => v));
+  assert.deepEqual(
+    [...s],
+    Array.from({ length: 12 }, (_, v) => v),
+  );
   assert.throws(() => readSlice(labels, sliceLayout(shape, 'k'), 2), RangeError);
 });

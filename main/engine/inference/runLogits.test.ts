@@ -29,8 +29,34 @@ test('hands over channels-last logits and leaves no tensor behind, even if the m
 
 test('wrong logits shape is an error, and still nothing leaks', async () => {
   const before = tf.memory().numTensors;
-  await assert.rejects(runLogits((x) => tf.reshape(x, [4]), new Float32Array(4), [1, 2, 2], () => {}), RangeError);
-  await assert.rejects(runLogits((x) => tf.slice(x, [0, 0, 0, 0], [1, 1, 2, 1]), new Float32Array(4), [1, 2, 2], () => {}), RangeError);
-  await assert.rejects(runLogits(() => { throw new Error('model failed'); }, new Float32Array(4), [1, 2, 2], () => {}), /model failed/);
+  await assert.rejects(
+    runLogits(
+      (x) => tf.reshape(x, [4]),
+      new Float32Array(4),
+      [1, 2, 2],
+      () => {},
+    ),
+    RangeError,
+  );
+  await assert.rejects(
+    runLogits(
+      (x) => tf.slice(x, [0, 0, 0, 0], [1, 1, 2, 1]),
+      new Float32Array(4),
+      [1, 2, 2],
+      () => {},
+    ),
+    RangeError,
+  );
+  await assert.rejects(
+    runLogits(
+      () => {
+        throw new Error('model failed');
+      },
+      new Float32Array(4),
+      [1, 2, 2],
+      () => {},
+    ),
+    /model failed/,
+  );
   assert.equal(tf.memory().numTensors, before);
 });

@@ -31,12 +31,7 @@ export interface SliceInferenceOptions {
  * @param shape `[ni, nj, nk]`.
  * @returns class-planar probabilities and argmax labels (see `segmentation.ts`).
  */
-export async function inferSlices(
-  model: LogitsFunction,
-  image: Float32Array,
-  shape: Shape3,
-  options: SliceInferenceOptions,
-): Promise<Segmentation> {
+export async function inferSlices(model: LogitsFunction, image: Float32Array, shape: Shape3, options: SliceInferenceOptions): Promise<Segmentation> {
   assertVolumeSize(shape, image);
   const { axis, batchSize = 4, multiple = 16, minimumSize = [0, 0], onProgress } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);

@@ -33,7 +33,11 @@ test('reference stride and window placement', () => {
 test('a per-voxel model gives exact labels everywhere, also where the volume is smaller than the patch', async () => {
   const rng = new Rng('sw-intensity');
   const before = tf.memory().numTensors;
-  for (const shape of [[23, 19, 11], [10, 20, 5], [7, 7, 7]] as Shape3[]) {
+  for (const shape of [
+    [23, 19, 11],
+    [10, 20, 5],
+    [7, 7, 7],
+  ] as Shape3[]) {
     const n = shape[0] * shape[1] * shape[2];
     const classes = Uint8Array.from({ length: n }, () => rng.int(3));
     const image = Float32Array.from(classes, (c) => c + rng.uniform(-0.3, 0.3));
@@ -55,8 +59,14 @@ test('overlap averaging equals the exact mean over covering windows of a positio
   const pattern = Float32Array.from({ length: pi * pj * pk * C }, () => rng.normal(0, 2));
   const model = (x: tf.Tensor): tf.Tensor => tf.add(tf.mul(x, 0), tf.tensor(pattern, [pk, pj, pi, C]));
   for (const [shape, stride] of [
-    [[17, 13, 9], [3, 2, 2]],
-    [[8, 20, 3], [5, 6, 1]],
+    [
+      [17, 13, 9],
+      [3, 2, 2],
+    ],
+    [
+      [8, 20, 3],
+      [5, 6, 1],
+    ],
   ] as [Shape3, Shape3][]) {
     const [ni, nj, nk] = shape;
     const n = ni * nj * nk;
@@ -74,13 +84,15 @@ test('overlap averaging equals the exact mean over covering windows of a positio
         for (let i = 0; i < ni; i++) {
           const sum = [0, 0, 0];
           let count = 0;
-          for (const ok of sk) for (const oj of sj) for (const oi of si) {
-            const [a, b, c] = [i - oi, j - oj, k - ok];
-            if (a < 0 || a >= pi || b < 0 || b >= pj || c < 0 || c >= pk) continue;
-            const q = (a + pi * (b + pj * c)) * C;
-            softmax(pattern.subarray(q, q + C)).forEach((p, cls) => (sum[cls]! += p));
-            count++;
-          }
+          for (const ok of sk)
+            for (const oj of sj)
+              for (const oi of si) {
+                const [a, b, c] = [i - oi, j - oj, k - ok];
+                if (a < 0 || a >= pi || b < 0 || b >= pj || c < 0 || c >= pk) continue;
+                const q = (a + pi * (b + pj * c)) * C;
+                softmax(pattern.subarray(q, q + C)).forEach((p, cls) => (sum[cls]! += p));
+                count++;
+              }
           const v = i + ni * (j + nj * k);
           for (let cls = 0; cls < C; cls++) {
             assert.ok(Math.abs(seg.probabilities[cls * n + v]! - sum[cls]! / count) < 1e-5, `shape ${shape} voxel (${i}, ${j}, ${k})`);

@@ -59,12 +59,7 @@ export function windowStarts(n: number, patch: number, stride: number): number[]
  * @param shape `[ni, nj, nk]`.
  * @returns class-planar averaged probabilities and argmax labels (see `segmentation.ts`).
  */
-export async function slidingWindow3d(
-  model: LogitsFunction,
-  image: Float32Array,
-  shape: Shape3,
-  options: SlidingWindowOptions,
-): Promise<Segmentation> {
+export async function slidingWindow3d(model: LogitsFunction, image: Float32Array, shape: Shape3, options: SlidingWindowOptions): Promise<Segmentation> {
   assertVolumeSize(shape, image);
   const { patchSize, stride = defaultStride(patchSize), batchSize = 1, onProgress } = options;
   assertVolumeSize(patchSize);
@@ -134,14 +129,7 @@ function coverageCounts(n: number, patch: number, starts: readonly number[]): Ui
  * Calls `visit(patchOffset, volumeOffset, length)` for each run along i of the part of the
  * window at (oi, oj, ok) that lies inside the volume.
  */
-function forEachRow(
-  shape: Shape3,
-  patchSize: Shape3,
-  oi: number,
-  oj: number,
-  ok: number,
-  visit: (to: number, from: number, length: number) => void,
-): void {
+function forEachRow(shape: Shape3, patchSize: Shape3, oi: number, oj: number, ok: number, visit: (to: number, from: number, length: number) => void): void {
   const [ni, nj, nk] = shape;
   const [pi, pj, pk] = patchSize;
   const i0 = Math.max(0, -oi);

@@ -15,5 +15,14 @@ export async function loadTrainingVolume(v: JobVolume): Promise<TrainingVolume> 
     labels = new Uint8Array(labelImage.data);
     known = sliceMask(scan.shape, v.annotated);
   }
-  return { id: v.id, ...(v.name ? { name: v.name } : {}), image, labels, known, shape: scan.shape, spacing: spacingOf(scan.header), ...(v.rejected ? { rejected: v.rejected } : {}) };
+  return {
+    id: v.id,
+    ...(v.name ? { name: v.name } : {}),
+    image,
+    labels,
+    known,
+    shape: scan.shape,
+    spacing: spacingOf(scan.header),
+    ...(v.rejected ? { rejected: v.rejected } : {}),
+  };
 }

@@ -44,10 +44,12 @@ test('jobs run one at a time; a queued job can be cancelled; a running one keeps
   await assert.rejects(third.result, (err: unknown) => err instanceof JobFailedError && err.kind === 'cancelled');
 
   let progressed = 0;
-  await new Promise<void>((resolve) => first.onProgress((p) => {
-    progressed = p.step;
-    if (p.step >= 3) resolve();
-  }));
+  await new Promise<void>((resolve) =>
+    first.onProgress((p) => {
+      progressed = p.step;
+      if (p.step >= 3) resolve();
+    }),
+  );
   assert.equal(second.state(), 'queued', 'the second job waits for the first');
   first.cancel();
   const result = (await first.result) as TrainJobResult;

@@ -53,14 +53,22 @@ function orphan(mode: 'wait' | 'exit'): Promise<{ output: string; lingering: boo
   });
 }
 
-test('a worker whose parent is killed stops and exits without printing anything', { skip: process.platform !== 'linux' && 'reads /proc', timeout: 120_000 }, async () => {
-  const { output, lingering } = await orphan('wait');
-  assert.equal(lingering, false, 'the worker still ran after its parent was killed');
-  assert.equal(output, '', 'nothing printed (no EPIPE, no stack trace)');
-});
+test(
+  'a worker whose parent is killed stops and exits without printing anything',
+  { skip: process.platform !== 'linux' && 'reads /proc', timeout: 120_000 },
+  async () => {
+    const { output, lingering } = await orphan('wait');
+    assert.equal(lingering, false, 'the worker still ran after its parent was killed');
+    assert.equal(output, '', 'nothing printed (no EPIPE, no stack trace)');
+  },
+);
 
-test('a parent that exits without shutting its runner down leaves no worker behind', { skip: process.platform !== 'linux' && 'reads /proc', timeout: 120_000 }, async () => {
-  const { output, lingering } = await orphan('exit');
-  assert.equal(lingering, false, 'the worker still ran after its parent exited');
-  assert.equal(output, '');
-});
+test(
+  'a parent that exits without shutting its runner down leaves no worker behind',
+  { skip: process.platform !== 'linux' && 'reads /proc', timeout: 120_000 },
+  async () => {
+    const { output, lingering } = await orphan('exit');
+    assert.equal(lingering, false, 'the worker still ran after its parent exited');
+    assert.equal(output, '');
+  },
+);

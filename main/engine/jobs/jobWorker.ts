@@ -99,7 +99,13 @@ async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof s
 
 async function runPreflight(spec: PreflightJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
   const volumes = await Promise.all(spec.volumes.map(loadTrainingVolume));
-  const report = await preflight({ ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name }, initialModel: await loadInitialModel(spec.initialModel) });
+  const report = await preflight({
+    ...spec.parameters,
+    volumes,
+    classValues: spec.classValues,
+    backend: { name: backend.name },
+    initialModel: await loadInitialModel(spec.initialModel),
+  });
   return { kind: 'preflight', backend, ...report, config: report.config as unknown as Record<string, unknown> };
 }
 
@@ -138,7 +144,11 @@ process.on('message', (m: RunnerMessage) => {
       const backend = await selectBackend();
       send({ type: 'backend', backend });
       const result =
-        m.spec.kind === 'train' ? await runTrain(m.spec, backend) : m.spec.kind === 'predict' ? await runPredict(m.spec, backend) : await runPreflight(m.spec, backend);
+        m.spec.kind === 'train'
+          ? await runTrain(m.spec, backend)
+          : m.spec.kind === 'predict'
+            ? await runPredict(m.spec, backend)
+            : await runPreflight(m.spec, backend);
       send({ type: 'done', result });
     } catch (err) {
       const input = err instanceof TrainingInputError;

@@ -32,8 +32,15 @@ describe('crossEntropyLoss', () => {
 
   test('gradient matches finite differences, with a mask, at rank 4', () => {
     const z = seededUniform([2, 3, 2, 4], 1, -2, 2);
-    const y = tf.tensor(Array.from({ length: 12 }, (_, i) => (i * 5) % 4), [2, 3, 2], 'int32');
-    const mask = tf.tensor(Array.from({ length: 12 }, (_, i) => (i % 4 === 1 ? 0 : 1)), [2, 3, 2]);
+    const y = tf.tensor(
+      Array.from({ length: 12 }, (_, i) => (i * 5) % 4),
+      [2, 3, 2],
+      'int32',
+    );
+    const mask = tf.tensor(
+      Array.from({ length: 12 }, (_, i) => (i % 4 === 1 ? 0 : 1)),
+      [2, 3, 2],
+    );
     const result = checkGradients((z) => crossEntropyLoss(z, y, mask), [z]);
     tf.dispose([z, y, mask]);
     assert.ok(result.ok, result.message);

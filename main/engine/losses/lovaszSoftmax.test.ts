@@ -24,7 +24,9 @@ const cases: Array<{ name: string; mask?: number[]; options?: LovaszSoftmaxOptio
     // Without v1. Class 0: y = 0 1 on (v0, v2), errors .1 .7 → order v2 (fg), v0 (bg); |y| = 1:
     //   1 − 0/1 = 1, then 1 − 0/2 = 1 → increments 1 0 → .7
     // Class 1: y = 1 0 on (v0, v2), errors .3 .6 → order v2 (bg), v0 (fg): 1 − 1/2 = .5, then 1 → .6·.5 + .3·.5 = .45
-    name: 'an unknown voxel is left out of the sort and the Jaccard counts', mask: [1, 0, 1], expected: (0.7 + 0.45) / 2,
+    name: 'an unknown voxel is left out of the sort and the Jaccard counts',
+    mask: [1, 0, 1],
+    expected: (0.7 + 0.45) / 2,
   },
   { name: 'no known voxel gives 0', mask: [0, 0, 0], expected: 0 },
 ];
@@ -44,7 +46,11 @@ describe('lovaszSoftmax', () => {
 
   test('gradient w.r.t. logits matches finite differences', () => {
     const logits = seededUniform([2, 3, 4, 3], 5, -2, 2);
-    const target = tf.tensor(Array.from({ length: 24 }, (_, i) => (i * 7) % 3), [2, 3, 4], 'int32');
+    const target = tf.tensor(
+      Array.from({ length: 24 }, (_, i) => (i * 7) % 3),
+      [2, 3, 4],
+      'int32',
+    );
     const result = checkGradients((z) => lovaszSoftmax(tf.softmax(z), target), [logits], { step: 1e-3 });
     tf.dispose([logits, target]);
     assert.ok(result.ok, result.message);

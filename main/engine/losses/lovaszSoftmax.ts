@@ -42,8 +42,13 @@ export function lovaszSoftmax(probs: tf.Tensor, target: tf.Tensor, mask?: tf.Ten
 
 /** Writes class c's Lovász weights into `weights`; false if the class is skipped. */
 function jaccardIncrements(
-  p: ArrayLike<number>, fg: ArrayLike<number>, known: ArrayLike<number>, c: number, numClasses: number,
-  classes: 'present' | 'all', weights: Float32Array,
+  p: ArrayLike<number>,
+  fg: ArrayLike<number>,
+  known: ArrayLike<number>,
+  c: number,
+  numClasses: number,
+  classes: 'present' | 'all',
+  weights: Float32Array,
 ): boolean {
   const voxels: number[] = [];
   let foreground = 0;

@@ -15,7 +15,10 @@ describe('supervisedLoss', () => {
     // CE = −(ln .9 + ln .8 + ln .6 + ln .9)/4 = 0.2361726; Dice = 1 − 3/3.8 = 0.2105258 (ε = 1e-5).
     tf.tidy(() => {
       const p = [0.9, 0.2, 0.6, 0.1];
-      const logits = tf.tensor3d(p.flatMap((q) => [0, Math.log(q / (1 - q))]), [1, 4, 2]);
+      const logits = tf.tensor3d(
+        p.flatMap((q) => [0, Math.log(q / (1 - q))]),
+        [1, 4, 2],
+      );
       const target = tf.tensor2d([[1, 0, 1, 0]], [1, 4], 'int32');
       const expected = 0.5 * (0.23617255 + (1 - (3 + 1e-5) / (3.8 + 1e-5)));
       const loss = supervisedLoss(logits, target).dataSync()[0];
@@ -31,7 +34,11 @@ describe('unknown voxels do not affect any loss', () => {
 
   const shape = [2, 4, 4];
   const classes = 3;
-  const mask = () => tf.tensor(Array.from({ length: 32 }, (_, i) => (i % 3 === 0 ? 0 : 1)), shape);
+  const mask = () =>
+    tf.tensor(
+      Array.from({ length: 32 }, (_, i) => (i % 3 === 0 ? 0 : 1)),
+      shape,
+    );
   const logitsFor = (seed: number) => tf.randomNormal([...shape, classes], 0, 2, 'float32', seed);
   const labelsFor = (seed: number) => tf.randomUniformInt(shape, 0, classes, seed);
   const losses: Array<[string, (z: tf.Tensor, y: tf.Tensor, m: tf.Tensor) => tf.Scalar]> = [

@@ -11,11 +11,10 @@ import { fusedSupervisedLoss } from '../native/lossKernels.ts';
  */
 export function supervisedLoss(logits: tf.Tensor, target: tf.Tensor, mask?: tf.Tensor, diceOptions?: DiceLossOptions): tf.Scalar {
   const fused = fusedSupervisedLoss(logits, target, mask, {
-    allClasses: diceOptions?.classes === 'all', squared: diceOptions?.squared ?? false, epsilon: diceOptions?.epsilon ?? 1e-5,
+    allClasses: diceOptions?.classes === 'all',
+    squared: diceOptions?.squared ?? false,
+    epsilon: diceOptions?.epsilon ?? 1e-5,
   });
   if (fused) return fused;
-  return tf.tidy(() => tf.mul(0.5, tf.add(
-    crossEntropyLoss(logits, target, mask),
-    diceLoss(tf.softmax(logits), target, mask, diceOptions),
-  )) as tf.Scalar);
+  return tf.tidy(() => tf.mul(0.5, tf.add(crossEntropyLoss(logits, target, mask), diceLoss(tf.softmax(logits), target, mask, diceOptions))) as tf.Scalar);
 }

@@ -7,8 +7,7 @@ import type { Shape3, Spacing3 } from '../data/volume.ts';
 function bruteForce(seeds: Uint8Array, shape: Shape3, spacing: Spacing3): Float64Array {
   const [ni, nj, nk] = shape;
   const pts: number[][] = [];
-  for (let k = 0; k < nk; k++)
-    for (let j = 0; j < nj; j++) for (let i = 0; i < ni; i++) if (seeds[i + ni * (j + nj * k)]) pts.push([i, j, k]);
+  for (let k = 0; k < nk; k++) for (let j = 0; j < nj; j++) for (let i = 0; i < ni; i++) if (seeds[i + ni * (j + nj * k)]) pts.push([i, j, k]);
   const out = new Float64Array(seeds.length);
   for (let k = 0, v = 0; k < nk; k++)
     for (let j = 0; j < nj; j++)

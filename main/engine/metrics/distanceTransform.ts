@@ -36,9 +36,24 @@ export function squaredDistanceTransform(seeds: Uint8Array, shape: Shape3, spaci
       for (let p = 0, v = start; p < length; p++, v += stride) field[v] = out[p]!;
     }
   };
-  pass(ni, 1, spacing[0], lineStarts(nj * nk, (r) => r * ni));
-  pass(nj, ni, spacing[1], lineStarts(ni * nk, (r) => (r % ni) + ni * nj * Math.floor(r / ni)));
-  pass(nk, ni * nj, spacing[2], lineStarts(ni * nj, (r) => r));
+  pass(
+    ni,
+    1,
+    spacing[0],
+    lineStarts(nj * nk, (r) => r * ni),
+  );
+  pass(
+    nj,
+    ni,
+    spacing[1],
+    lineStarts(ni * nk, (r) => (r % ni) + ni * nj * Math.floor(r / ni)),
+  );
+  pass(
+    nk,
+    ni * nj,
+    spacing[2],
+    lineStarts(ni * nj, (r) => r),
+  );
   return field;
 }
 
@@ -50,14 +65,7 @@ function* lineStarts(count: number, start: (r: number) => number): Generator<num
  * 1D lower envelope: out[p] = min_q (step·(p-q))² + f[q], over the finite f[q] only, so a
  * line without seeds stays at Infinity instead of producing NaN from ∞ - ∞.
  */
-function envelope1d(
-  f: Float64Array,
-  n: number,
-  step: number,
-  out: Float64Array,
-  roots: Int32Array,
-  bounds: Float64Array,
-): void {
+function envelope1d(f: Float64Array, n: number, step: number, out: Float64Array, roots: Int32Array, bounds: Float64Array): void {
   let k = -1;
   for (let q = 0; q < n; q++) {
     const fq = f[q]!;

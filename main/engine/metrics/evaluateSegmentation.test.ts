@@ -7,8 +7,7 @@ const shape: Shape3 = [24, 22, 20];
 
 function paint(labels: Uint8Array, value: number, lo: Shape3, hi: Shape3): Uint8Array {
   const [ni, nj] = shape;
-  for (let k = lo[2]; k < hi[2]; k++)
-    for (let j = lo[1]; j < hi[1]; j++) for (let i = lo[0]; i < hi[0]; i++) labels[i + ni * (j + nj * k)] = value;
+  for (let k = lo[2]; k < hi[2]; k++) for (let j = lo[1]; j < hi[1]; j++) for (let i = lo[0]; i < hi[0]; i++) labels[i + ni * (j + nj * k)] = value;
   return labels;
 }
 
@@ -84,7 +83,14 @@ test('multi-class label map with raw label values: per class, mean over ok class
   paint(pred, 1, [2, 2, 2], [8, 8, 8]);
   paint(pred, 4, [12, 6, 4], [22, 16, 14]);
   const { classes, mean } = evaluateSegmentation(pred, truth, shape, [1, 1, 1], [1, 4, 7]);
-  assert.deepEqual(classes.map((c) => [c.label, c.status]), [[1, 'ok'], [4, 'ok'], [7, 'empty-prediction']]);
+  assert.deepEqual(
+    classes.map((c) => [c.label, c.status]),
+    [
+      [1, 'ok'],
+      [4, 'ok'],
+      [7, 'empty-prediction'],
+    ],
+  );
   assert.equal(classes[0]!.dice, 1);
   assert.equal(classes[0]!.hd95_vox, 0);
   assert.equal(classes[0]!.asd_mm, 0);

@@ -84,19 +84,14 @@ export function evaluateSegmentation(
   assertVolumeSize(shape, pred, truth);
   const perClass = classes.map((label) => evaluateClass(pred, truth, shape, spacing, label));
   const ok = perClass.filter((c) => c.status === 'ok');
-  const mean = Object.fromEntries(
-    AVERAGED.map((key) => [key, ok.length === 0 ? null : ok.reduce((s, c) => s + c[key]!, 0) / ok.length]),
-  ) as Omit<MeanEvaluation, 'classes'>;
+  const mean = Object.fromEntries(AVERAGED.map((key) => [key, ok.length === 0 ? null : ok.reduce((s, c) => s + c[key]!, 0) / ok.length])) as Omit<
+    MeanEvaluation,
+    'classes'
+  >;
   return { classes: perClass, mean: { classes: ok.length, ...mean } };
 }
 
-function evaluateClass(
-  pred: Uint8Array,
-  truth: Uint8Array,
-  shape: Shape3,
-  spacing: Spacing3,
-  label: number,
-): ClassEvaluation {
+function evaluateClass(pred: Uint8Array, truth: Uint8Array, shape: Shape3, spacing: Spacing3, label: number): ClassEvaluation {
   const predMask = maskOf(pred, label);
   const truthMask = maskOf(truth, label);
   const counts = overlapCounts(predMask, truthMask);

@@ -6,8 +6,7 @@ import type { Shape3 } from '../data/volume.ts';
 function box(shape: Shape3, lo: Shape3, hi: Shape3): Uint8Array {
   const [ni, nj, nk] = shape;
   const m = new Uint8Array(ni * nj * nk);
-  for (let k = lo[2]; k < hi[2]; k++)
-    for (let j = lo[1]; j < hi[1]; j++) for (let i = lo[0]; i < hi[0]; i++) m[i + ni * (j + nj * k)] = 1;
+  for (let k = lo[2]; k < hi[2]; k++) for (let j = lo[1]; j < hi[1]; j++) for (let i = lo[0]; i < hi[0]; i++) m[i + ni * (j + nj * k)] = 1;
   return m;
 }
 

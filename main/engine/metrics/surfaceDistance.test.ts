@@ -6,8 +6,7 @@ import type { Shape3, Spacing3 } from '../data/volume.ts';
 function box(shape: Shape3, lo: Shape3, hi: Shape3): Uint8Array {
   const [ni, nj, nk] = shape;
   const m = new Uint8Array(ni * nj * nk);
-  for (let k = lo[2]; k < hi[2]; k++)
-    for (let j = lo[1]; j < hi[1]; j++) for (let i = lo[0]; i < hi[0]; i++) m[i + ni * (j + nj * k)] = 1;
+  for (let k = lo[2]; k < hi[2]; k++) for (let j = lo[1]; j < hi[1]; j++) for (let i = lo[0]; i < hi[0]; i++) m[i + ni * (j + nj * k)] = 1;
   return m;
 }
 
@@ -30,8 +29,20 @@ function histogram(values: Float64Array): Map<number, number> {
 // In voxels: 288 × 0, 64 × 1, 136 × 2. With spacing 2.5 mm along the shift axis and 1 mm
 // across it, the far-face and next-layer distances scale to 5 and 2.5 mm and the interior
 // near-face voxels keep their ring distance m (all < 5 mm).
-const VOXEL_HISTOGRAM = new Map([[0, 288], [1, 64], [2, 136]]);
-const MM_HISTOGRAM = new Map([[0, 288], [1, 28], [2, 20], [2.5, 36], [3, 12], [4, 4], [5, 100]]);
+const VOXEL_HISTOGRAM = new Map([
+  [0, 288],
+  [1, 64],
+  [2, 136],
+]);
+const MM_HISTOGRAM = new Map([
+  [0, 288],
+  [1, 28],
+  [2, 20],
+  [2.5, 36],
+  [3, 12],
+  [4, 4],
+  [5, 100],
+]);
 
 function shiftedCubes(axis: 0 | 1 | 2): { a: Uint8Array; b: Uint8Array; shape: Shape3 } {
   const shape: Shape3 = [24, 22, 20];

@@ -22,12 +22,7 @@ export interface SurfaceDistances {
  * @param shape `[ni, nj, nk]`.
  * @param spacing voxel size per axis: `[1, 1, 1]` for voxels, the scan's spacing for mm.
  */
-export function surfaceDistances(
-  pred: Uint8Array,
-  truth: Uint8Array,
-  shape: Shape3,
-  spacing: Spacing3,
-): SurfaceDistances {
+export function surfaceDistances(pred: Uint8Array, truth: Uint8Array, shape: Shape3, spacing: Spacing3): SurfaceDistances {
   assertVolumeSize(shape, pred, truth);
   const box = foregroundBox(pred, truth, shape);
   if (box === null || !hasForeground(pred) || !hasForeground(truth)) {

@@ -37,6 +37,6 @@ export class CamlAuxiliaryUNet2d extends UNet2d {
   }
 
   protected override encoderStageOutput(index: number, h: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
-    return index === CMA_STAGE ? this.attention.apply(h, options) as tf.Tensor4D : h;
+    return index === CMA_STAGE ? (this.attention.apply(h, options) as tf.Tensor4D) : h;
   }
 }

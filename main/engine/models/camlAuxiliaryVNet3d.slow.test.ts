@@ -28,7 +28,7 @@ describe('CamlAuxiliaryVNet3d', () => {
     auxiliary.dispose();
   });
 
-  test('inference: V\'s encoder exactly (CMA off); training: samples mix through CMA', () => {
+  test("inference: V's encoder exactly (CMA off); training: samples mix through CMA", () => {
     const vanilla = new VNet3d({ numClasses: 2, width: 2, seed: 1 });
     const auxiliary = new CamlAuxiliaryVNet3d({ numClasses: 2, width: 2, seed: 2 });
     const shared = vanilla.getWeights();

@@ -40,6 +40,6 @@ export class CamlAuxiliaryVNet3d extends VNet3d {
   }
 
   protected override encoderStageOutput(index: number, h: tf.Tensor5D, options: ForwardOptions): tf.Tensor5D {
-    return index === CMA_STAGE ? this.attention.apply(h, options) as tf.Tensor5D : h;
+    return index === CMA_STAGE ? (this.attention.apply(h, options) as tf.Tensor5D) : h;
   }
 }

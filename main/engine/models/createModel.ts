@@ -14,8 +14,11 @@ export function createModel(spec: ModelSpec): SegmentationModel {
     throw new Error(`numClasses must be an integer ≥ 2 (got ${options.numClasses})`);
   }
   switch (kind) {
-    case 'unet2d': return new UNet2d(options);
-    case 'vnet3d': return new VNet3d(options);
-    default: throw new Error(`unknown model kind "${kind as string}"`);
+    case 'unet2d':
+      return new UNet2d(options);
+    case 'vnet3d':
+      return new VNet3d(options);
+    default:
+      throw new Error(`unknown model kind "${kind as string}"`);
   }
 }

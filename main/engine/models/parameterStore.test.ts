@@ -29,7 +29,15 @@ describe('ParameterStore', () => {
     assert.equal(store.parameterCount(), 6);
     const weights = store.getWeights();
     assert.deepEqual([...weights.keys()], ['bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var']);
-    assert.deepEqual([...weights.values()].map((t) => Array.from(t.dataSync())), [[1, 1, 1], [0, 0, 0], [0, 0, 0], [1, 1, 1]]);
+    assert.deepEqual(
+      [...weights.values()].map((t) => Array.from(t.dataSync())),
+      [
+        [1, 1, 1],
+        [0, 0, 0],
+        [0, 0, 0],
+        [1, 1, 1],
+      ],
+    );
     tf.dispose([...weights.values()]);
     store.dispose();
   });
@@ -56,7 +64,13 @@ describe('ParameterStore', () => {
   test('layerNorm: trainable γ 1 and β 0', () => {
     const store = new ParameterStore(new Rng(1));
     const { gamma, beta } = store.layerNorm('norm', 3);
-    assert.deepEqual([Array.from(gamma.dataSync()), Array.from(beta.dataSync())], [[1, 1, 1], [0, 0, 0]]);
+    assert.deepEqual(
+      [Array.from(gamma.dataSync()), Array.from(beta.dataSync())],
+      [
+        [1, 1, 1],
+        [0, 0, 0],
+      ],
+    );
     assert.equal(store.trainableVariables().length, 2);
     store.dispose();
   });

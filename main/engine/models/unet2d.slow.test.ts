@@ -27,7 +27,16 @@ describe('unet2d', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([2, 16, 32, 1], 0, 1, 'float32', 1);
       const features = model.encode(x, { training: false });
-      assert.deepEqual(features.map((f) => f.shape), [[2, 16, 32, 2], [2, 8, 16, 4], [2, 4, 8, 8], [2, 2, 4, 16], [2, 1, 2, 32]]);
+      assert.deepEqual(
+        features.map((f) => f.shape),
+        [
+          [2, 16, 32, 2],
+          [2, 8, 16, 4],
+          [2, 4, 8, 8],
+          [2, 2, 4, 16],
+          [2, 1, 2, 32],
+        ],
+      );
       assert.deepEqual(model.apply(x, { training: false }).shape, [2, 16, 32, 3]);
     });
     model.dispose();

@@ -59,9 +59,14 @@ export class UNet2d extends StoredParametersModel implements SegmentationModel {
     this.inChannels = inChannels;
     this.dropoutRng = new Rng(seed).fork('dropout');
     const channels = [1, 2, 4, 8, 16].map((m) => m * width);
-    this.encoderBlocks = channels.map((out, i) => this.convBlock(
-      i === 0 ? 'encoder.in_conv.conv_conv' : `encoder.down${i}.maxpool_conv.1.conv_conv`,
-      i === 0 ? inChannels : channels[i - 1], out, encoderDropout[i]));
+    this.encoderBlocks = channels.map((out, i) =>
+      this.convBlock(
+        i === 0 ? 'encoder.in_conv.conv_conv' : `encoder.down${i}.maxpool_conv.1.conv_conv`,
+        i === 0 ? inChannels : channels[i - 1],
+        out,
+        encoderDropout[i],
+      ),
+    );
     this.upBlocks = [1, 2, 3, 4].map((k) => {
       const [deep, skip] = [channels[5 - k], channels[4 - k]];
       return {

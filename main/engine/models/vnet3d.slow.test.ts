@@ -26,8 +26,16 @@ describe('vnet3d', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([2, 16, 32, 16, 1], 0, 1, 'float32', 1);
       const features = model.encode(x, { training: false });
-      assert.deepEqual(features.map((f) => f.shape),
-        [[2, 16, 32, 16, 2], [2, 8, 16, 8, 4], [2, 4, 8, 4, 8], [2, 2, 4, 2, 16], [2, 1, 2, 1, 32]]);
+      assert.deepEqual(
+        features.map((f) => f.shape),
+        [
+          [2, 16, 32, 16, 2],
+          [2, 8, 16, 8, 4],
+          [2, 4, 8, 4, 8],
+          [2, 2, 4, 2, 16],
+          [2, 1, 2, 1, 32],
+        ],
+      );
       assert.deepEqual(model.apply(x, { training: false }).shape, [2, 16, 32, 16, 3]);
     });
     model.dispose();

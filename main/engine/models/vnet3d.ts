@@ -21,8 +21,15 @@ export interface ConvBn {
 
 /** Reference blocks in module order: name, convs in the stage, channels / width, transition after it. */
 const blocks: Array<[string, number, number, 'dw' | 'up' | null]> = [
-  ['one', 1, 1, 'dw'], ['two', 2, 2, 'dw'], ['three', 3, 4, 'dw'], ['four', 3, 8, 'dw'], ['five', 3, 16, 'up'],
-  ['six', 3, 8, 'up'], ['seven', 3, 4, 'up'], ['eight', 2, 2, 'up'], ['nine', 1, 1, null],
+  ['one', 1, 1, 'dw'],
+  ['two', 2, 2, 'dw'],
+  ['three', 3, 4, 'dw'],
+  ['four', 3, 8, 'dw'],
+  ['five', 3, 16, 'up'],
+  ['six', 3, 8, 'up'],
+  ['seven', 3, 4, 'up'],
+  ['eight', 2, 2, 'up'],
+  ['nine', 1, 1, null],
 ];
 const dropoutRate = 0.5;
 
@@ -60,10 +67,12 @@ export class VNet3d extends StoredParametersModel implements SegmentationModel {
     // the same weights; within a block nn.Sequential numbers conv 3j, BN 3j + 1.
     for (const [block, depth, multiple, transition] of blocks) {
       const channels = multiple * width;
-      this.stages.push(Array.from({ length: depth }, (_, j) => ({
-        conv: this.store.conv(`block_${block}.conv.${3 * j}`, [3, 3, 3], block === 'one' && j === 0 ? inChannels : channels, channels),
-        bn: this.store.batchNorm(`block_${block}.conv.${3 * j + 1}`, channels),
-      })));
+      this.stages.push(
+        Array.from({ length: depth }, (_, j) => ({
+          conv: this.store.conv(`block_${block}.conv.${3 * j}`, [3, 3, 3], block === 'one' && j === 0 ? inChannels : channels, channels),
+          bn: this.store.batchNorm(`block_${block}.conv.${3 * j + 1}`, channels),
+        })),
+      );
       if (transition === 'dw') {
         this.downs.push({
           conv: this.store.conv(`block_${block}_dw.conv.0`, [2, 2, 2], channels, 2 * channels),
@@ -137,7 +146,9 @@ export class VNet3d extends StoredParametersModel implements SegmentationModel {
   }
 
   protected runConvBn(
-    x: tf.Tensor5D, { conv, bn }: ConvBn, options: ForwardOptions,
+    x: tf.Tensor5D,
+    { conv, bn }: ConvBn,
+    options: ForwardOptions,
     convolve: (x: tf.Tensor5D, p: ConvParameters) => tf.Tensor5D,
   ): tf.Tensor5D {
     return tf.relu(batchNorm(convolve(x, conv), bn, options)) as tf.Tensor5D;
@@ -148,6 +159,6 @@ export class VNet3d extends StoredParametersModel implements SegmentationModel {
   }
 
   private dropout(x: tf.Tensor5D, options: ForwardOptions): tf.Tensor5D {
-    return options.training ? channelDropout(x, dropoutRate, this.dropoutRng.int(2 ** 31)) as tf.Tensor5D : x;
+    return options.training ? (channelDropout(x, dropoutRate, this.dropoutRng.int(2 ** 31)) as tf.Tensor5D) : x;
   }
 }

@@ -8,7 +8,10 @@ import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights } from '
 describe('weights file', () => {
   before(() => selectBackend());
 
-  for (const [kind, shape] of [['unet2d', [2, 16, 16, 1]], ['vnet3d', [2, 16, 16, 16, 1]]] as const) {
+  for (const [kind, shape] of [
+    ['unet2d', [2, 16, 16, 1]],
+    ['vnet3d', [2, 16, 16, 16, 1]],
+  ] as const) {
     test(`${kind}: save, encode, decode, load into a differently seeded model gives identical outputs`, () => {
       const source = createModel({ kind, numClasses: 3, width: 2, seed: 1 });
       const target = createModel({ kind, numClasses: 3, width: 2, seed: 2 });

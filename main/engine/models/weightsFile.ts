@@ -45,18 +45,19 @@ export function loadWeights(model: SegmentationModel, file: WeightsFile): void {
   }
   const expected = { kind: model.kind, numClasses: model.numClasses, width: model.width, inChannels: model.inChannels };
   const saved = manifest.model;
-  if (saved.kind !== expected.kind || saved.numClasses !== expected.numClasses
-    || saved.width !== expected.width || saved.inChannels !== expected.inChannels) {
+  if (saved.kind !== expected.kind || saved.numClasses !== expected.numClasses || saved.width !== expected.width || saved.inChannels !== expected.inChannels) {
     throw new Error(`weights are for ${JSON.stringify(saved)}, the model is ${JSON.stringify(expected)}`);
   }
   // Copy to an aligned buffer: `data` may be a view at any byte offset.
   const values = new Float32Array(data.slice().buffer);
-  const weights = new Map(manifest.tensors.map(({ name, shape, byteOffset }) => {
-    const start = byteOffset / 4;
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (start + size > values.length) throw new Error(`weights file truncated at ${name}`);
-    return [name, tf.tensor(values.subarray(start, start + size), shape)];
-  }));
+  const weights = new Map(
+    manifest.tensors.map(({ name, shape, byteOffset }) => {
+      const start = byteOffset / 4;
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (start + size > values.length) throw new Error(`weights file truncated at ${name}`);
+      return [name, tf.tensor(values.subarray(start, start + size), shape)];
+    }),
+  );
   try {
     model.setWeights(weights);
   } finally {

@@ -69,7 +69,10 @@ describe('native kernel output pool', { skip }, () => {
     const stale = tf.tidy(() => tf.add(tf.zeros([10, 512]), NaN));
     const array = storedArray(stale);
     stale.dispose();
-    const padded = tf.pad(x, [[1, 1], [1, 1]]);
+    const padded = tf.pad(x, [
+      [1, 1],
+      [1, 1],
+    ]);
     assert.equal(storedArray(padded), array);
     const values = padded.dataSync();
     assert.equal(values.filter((v) => v === 1).length, 8 * 510);

@@ -15,7 +15,7 @@ const skip = skipUnlessBuilt(loaded, 'the native dropout kernel', nativeKernelsS
 
 const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync()).buffer);
 
-test('aleaState seeds the generator as seedrandom does: it continues into tf.randomUniform\'s numbers', () => {
+test("aleaState seeds the generator as seedrandom does: it continues into tf.randomUniform's numbers", () => {
   for (const seed of [0, 7, 123456789, 2 ** 31 - 1]) {
     let [c, s0, s1, s2] = aleaState(String(seed));
     const ours = Float32Array.from({ length: 2000 }, () => {
@@ -32,9 +32,20 @@ test('aleaState seeds the generator as seedrandom does: it continues into tf.ran
 
 test('native dropout is tf.dropout bit for bit, forward and backward, at every rate the U-Net uses', { skip }, () => {
   const rng = new Rng(3);
-  for (const [shape, rate, seed] of [[[4, 96, 112, 16], 0.05, 11], [[4, 6, 7, 256], 0.5, 2 ** 31 - 1], [[3, 5], 0.3, 0], [[2, 17, 9, 3], 0.2, 987654]] as const) {
-    const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), [...shape]);
-    const w = tf.tensor(Float32Array.from({ length: x.size }, () => rng.normal()), [...shape]);
+  for (const [shape, rate, seed] of [
+    [[4, 96, 112, 16], 0.05, 11],
+    [[4, 6, 7, 256], 0.5, 2 ** 31 - 1],
+    [[3, 5], 0.3, 0],
+    [[2, 17, 9, 3], 0.2, 987654],
+  ] as const) {
+    const x = tf.tensor(
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+      [...shape],
+    );
+    const w = tf.tensor(
+      Float32Array.from({ length: x.size }, () => rng.normal()),
+      [...shape],
+    );
     const before = tf.memory().numTensors;
     const ours = tf.valueAndGrad((v: tf.Tensor) => tf.sum(tf.mul(nativeDropout(v, rate, seed)!, w)))(x);
     const theirs = tf.valueAndGrad((v: tf.Tensor) => tf.sum(tf.mul(tf.dropout(v, rate, undefined, seed), w)))(x);

@@ -13,7 +13,6 @@ interface DropoutAddon {
   dropout(x: Float32Array, keep: number, state: number[], out: Float32Array, multiplier: Float32Array): void;
 }
 
-
 /**
  * [c, s0, s1, s2] of seedrandom's `alea(seed)` right after seeding (seedrandom/lib/alea.js):
  * Mash, with its state carried from call to call, hashes ' ' three times and then the seed

@@ -58,15 +58,30 @@ describe('native element-wise kernels match tfjs-backend-cpu', { skip }, () => {
   after(() => uninstallNativeKernels());
 
   const broadcasts: Array<[number[], number[]]> = [
-    [[4, 9, 11, 16], [4, 9, 11, 16]],
+    [
+      [4, 9, 11, 16],
+      [4, 9, 11, 16],
+    ],
     [[4, 9, 11, 16], [16]],
     [[16], [4, 9, 11, 16]],
     [[4, 9, 11, 16], []],
     [[], [7, 5]],
-    [[2, 5, 6, 7, 3], [2, 1, 1, 1, 3]],
-    [[3, 1, 5], [1, 4, 1]],
-    [[1000, 16], [1000, 1]],
-    [[2, 3, 1, 4, 1, 5], [3, 1, 1, 5]],
+    [
+      [2, 5, 6, 7, 3],
+      [2, 1, 1, 1, 3],
+    ],
+    [
+      [3, 1, 5],
+      [1, 4, 1],
+    ],
+    [
+      [1000, 16],
+      [1000, 1],
+    ],
+    [
+      [2, 3, 1, 4, 1, 5],
+      [3, 1, 1, 5],
+    ],
     [[300000], [300000]],
   ];
 
@@ -88,10 +103,21 @@ describe('native element-wise kernels match tfjs-backend-cpu', { skip }, () => {
   test('unary ops', () => {
     const shapes = [[4, 9, 11, 16], [7], [2, 50000]];
     const cases: Array<[string, (s: number[]) => tf.Tensor, Record<string, unknown>]> = [
-      ['Relu', random, {}], ['LeakyRelu', random, { alpha: 0.01 }], ['LeakyRelu', random, { alpha: 0.3 }],
-      ['Square', random, {}], ['Exp', random, {}], ['Log', positive, {}], ['Neg', random, {}], ['Sqrt', positive, {}],
-      ['Rsqrt', positive, {}], ['Abs', random, {}], ['Sigmoid', random, {}], ['Tanh', random, {}],
-      ['Reciprocal', positive, {}], ['Step', random, { alpha: 0 }], ['Step', random, { alpha: 0.5 }],
+      ['Relu', random, {}],
+      ['LeakyRelu', random, { alpha: 0.01 }],
+      ['LeakyRelu', random, { alpha: 0.3 }],
+      ['Square', random, {}],
+      ['Exp', random, {}],
+      ['Log', positive, {}],
+      ['Neg', random, {}],
+      ['Sqrt', positive, {}],
+      ['Rsqrt', positive, {}],
+      ['Abs', random, {}],
+      ['Sigmoid', random, {}],
+      ['Tanh', random, {}],
+      ['Reciprocal', positive, {}],
+      ['Step', random, { alpha: 0 }],
+      ['Step', random, { alpha: 0.5 }],
     ];
     for (const [name, make, attrs] of cases) for (const shape of shapes) check(name, { x: make(shape) }, attrs, `${shape} ${JSON.stringify(attrs)}`);
   });
@@ -128,7 +154,12 @@ describe('native element-wise kernels match tfjs-backend-cpu', { skip }, () => {
   });
 
   test('Softmax', () => {
-    for (const shape of [[4, 9, 11, 4], [10, 2], [70000, 3]]) check('Softmax', { logits: tf.mul(random(shape), 5) }, { dim: -1 }, `${shape}`);
+    for (const shape of [
+      [4, 9, 11, 4],
+      [10, 2],
+      [70000, 3],
+    ])
+      check('Softmax', { logits: tf.mul(random(shape), 5) }, { dim: -1 }, `${shape}`);
   });
 
   test('Select', () => {
@@ -139,13 +170,34 @@ describe('native element-wise kernels match tfjs-backend-cpu', { skip }, () => {
 
   test('Transpose (float32, int32, bool)', () => {
     const cases: Array<[number[], number[]]> = [
-      [[4, 9, 11, 16], [3, 1, 2, 0]],
-      [[4, 9, 11, 16], [1, 2, 0, 3]],
-      [[2, 6, 7, 8, 3], [4, 1, 2, 3, 0]],
-      [[2, 6, 7, 8, 3], [1, 2, 3, 0, 4]],
-      [[300, 200], [1, 0]],
-      [[5, 6], [0, 1]],
-      [[3, 1, 4, 1, 5, 2], [5, 4, 3, 2, 1, 0]],
+      [
+        [4, 9, 11, 16],
+        [3, 1, 2, 0],
+      ],
+      [
+        [4, 9, 11, 16],
+        [1, 2, 0, 3],
+      ],
+      [
+        [2, 6, 7, 8, 3],
+        [4, 1, 2, 3, 0],
+      ],
+      [
+        [2, 6, 7, 8, 3],
+        [1, 2, 3, 0, 4],
+      ],
+      [
+        [300, 200],
+        [1, 0],
+      ],
+      [
+        [5, 6],
+        [0, 1],
+      ],
+      [
+        [3, 1, 4, 1, 5, 2],
+        [5, 4, 3, 2, 1, 0],
+      ],
     ];
     for (const [shape, perm] of cases) {
       check('Transpose', { x: random(shape) }, { perm }, `${shape} perm ${perm}`);
@@ -156,14 +208,51 @@ describe('native element-wise kernels match tfjs-backend-cpu', { skip }, () => {
 
   test('PadV2', () => {
     const cases: Array<[number[], Array<[number, number]>, number]> = [
-      [[4, 9, 11, 16], [[0, 0], [1, 1], [1, 1], [0, 0]], 0],
-      [[2, 6, 7, 8, 3], [[0, 0], [1, 2], [0, 1], [3, 0], [0, 0]], 0],
-      [[5, 6], [[2, 3], [1, 0]], 1.5],
+      [
+        [4, 9, 11, 16],
+        [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ],
+        0,
+      ],
+      [
+        [2, 6, 7, 8, 3],
+        [
+          [0, 0],
+          [1, 2],
+          [0, 1],
+          [3, 0],
+          [0, 0],
+        ],
+        0,
+      ],
+      [
+        [5, 6],
+        [
+          [2, 3],
+          [1, 0],
+        ],
+        1.5,
+      ],
     ];
     for (const [shape, paddings, constantValue] of cases) {
       check('PadV2', { x: random(shape) }, { paddings, constantValue }, `${shape} ${JSON.stringify(paddings)} ${constantValue}`);
     }
-    check('PadV2', { x: tf.randomUniformInt([3, 4], 0, 9, seed++) }, { paddings: [[1, 1], [2, 0]], constantValue: 7 }, 'int32');
+    check(
+      'PadV2',
+      { x: tf.randomUniformInt([3, 4], 0, 9, seed++) },
+      {
+        paddings: [
+          [1, 1],
+          [2, 0],
+        ],
+        constantValue: 7,
+      },
+      'int32',
+    );
   });
 
   test('Slice and SplitV', () => {
@@ -184,9 +273,22 @@ describe('native element-wise kernels match tfjs-backend-cpu', { skip }, () => {
   });
 
   test('NaN propagates through max/min as in tfjs', () => {
-    const x = tf.tensor2d([[1, NaN, 3], [4, 5, 6]]);
+    const x = tf.tensor2d([
+      [1, NaN, 3],
+      [4, 5, 6],
+    ]);
     check('Max', { x }, { reductionIndices: 1, keepDims: false }, 'row with NaN');
-    check('Min', { x: tf.tensor2d([[1, NaN, 3], [4, 5, 6]]) }, { axis: 1, keepDims: true }, 'row with NaN');
+    check(
+      'Min',
+      {
+        x: tf.tensor2d([
+          [1, NaN, 3],
+          [4, 5, 6],
+        ]),
+      },
+      { axis: 1, keepDims: true },
+      'row with NaN',
+    );
     check('Maximum', { a: tf.tensor1d([1, NaN, 3]), b: tf.tensor1d([2, 2, NaN]) }, {}, 'NaN operands');
   });
 });

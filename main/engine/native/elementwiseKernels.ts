@@ -65,8 +65,19 @@ function broadcastStrides(shape: readonly number[], outShape: readonly number[])
 }
 
 const binaryOps: Record<string, number> = {
-  [tf.Add]: 0, [tf.Sub]: 1, [tf.Multiply]: 2, [tf.RealDiv]: 3, [tf.Maximum]: 4, [tf.Minimum]: 5, [tf.SquaredDifference]: 6,
-  [tf.Greater]: 10, [tf.GreaterEqual]: 11, [tf.Less]: 12, [tf.LessEqual]: 13, [tf.Equal]: 14, [tf.NotEqual]: 15,
+  [tf.Add]: 0,
+  [tf.Sub]: 1,
+  [tf.Multiply]: 2,
+  [tf.RealDiv]: 3,
+  [tf.Maximum]: 4,
+  [tf.Minimum]: 5,
+  [tf.SquaredDifference]: 6,
+  [tf.Greater]: 10,
+  [tf.GreaterEqual]: 11,
+  [tf.Less]: 12,
+  [tf.LessEqual]: 13,
+  [tf.Equal]: 14,
+  [tf.NotEqual]: 15,
 };
 
 function binaryKernel(op: number): NativeKernel {
@@ -86,8 +97,19 @@ function binaryKernel(op: number): NativeKernel {
 }
 
 const unaryOps: Record<string, number> = {
-  [tf.Relu]: 0, [tf.LeakyRelu]: 1, [tf.Square]: 2, [tf.Exp]: 3, [tf.Log]: 4, [tf.Neg]: 5, [tf.Sqrt]: 6, [tf.Rsqrt]: 7,
-  [tf.Abs]: 8, [tf.Sigmoid]: 9, [tf.Tanh]: 10, [tf.Reciprocal]: 11, [tf.Step]: 12,
+  [tf.Relu]: 0,
+  [tf.LeakyRelu]: 1,
+  [tf.Square]: 2,
+  [tf.Exp]: 3,
+  [tf.Log]: 4,
+  [tf.Neg]: 5,
+  [tf.Sqrt]: 6,
+  [tf.Rsqrt]: 7,
+  [tf.Abs]: 8,
+  [tf.Sigmoid]: 9,
+  [tf.Tanh]: 10,
+  [tf.Reciprocal]: 11,
+  [tf.Step]: 12,
 };
 
 function unaryKernel(op: number): NativeKernel {
@@ -107,7 +129,9 @@ const reduceOps: Record<string, number> = { [tf.Sum]: 0, [tf.Mean]: 1, [tf.Max]:
 /** [A, R, B] when the reduced axes (ignoring size-1 dims) are one contiguous run; else null. */
 function reductionDims(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
   const reduced = new Set(axes);
-  let A = 1, R = 1, B = 1;
+  let A = 1,
+    R = 1,
+    B = 1;
   let phase = 0; // 0 before the reduced run, 1 inside it, 2 after it
   for (let i = 0; i < shape.length; i++) {
     if (shape[i] === 1) continue;
@@ -132,7 +156,9 @@ function reduceKernel(op: number): NativeKernel {
     if (!xv || xv.length === 0) return null;
     // Max names its axes reductionIndices; Sum, Mean and Min name them axis.
     const { axis, reductionIndices, keepDims } = attrs as unknown as {
-      axis?: number | number[] | null; reductionIndices?: number | number[] | null; keepDims: boolean;
+      axis?: number | number[] | null;
+      reductionIndices?: number | number[] | null;
+      keepDims: boolean;
     };
     // parseAxisParam takes null for all axes.
     const axes = tf.util.parseAxisParam((op === 2 ? reductionIndices : axis) as number[], x.shape);
@@ -180,7 +206,15 @@ const transpose: NativeKernel = (addon, { inputs, backend, attrs }) => {
   const inStrides = stridesOf(x.shape);
   const out = allocate(x.dtype, xv.length);
   if (out.length > 0) {
-    (addon as unknown as ElementwiseAddon).copyStrided(outShape, xv, 0, perm.map((p) => inStrides[p]), out, 0, stridesOf(outShape));
+    (addon as unknown as ElementwiseAddon).copyStrided(
+      outShape,
+      xv,
+      0,
+      perm.map((p) => inStrides[p]),
+      out,
+      0,
+      stridesOf(outShape),
+    );
   }
   return (backend as Backend).makeTensorInfo(outShape, x.dtype, out);
 };
@@ -246,7 +280,10 @@ const concat: NativeKernel = (addon, { inputs, backend, attrs }) => {
   if (all.some((v) => !v)) return null;
   const { axis } = attrs as unknown as { axis: number };
   const $axis = tf.util.parseAxisParam(axis, tensors[0].shape)[0];
-  const outShape = tf.backend_util.computeOutShape(tensors.map((t) => t.shape), $axis);
+  const outShape = tf.backend_util.computeOutShape(
+    tensors.map((t) => t.shape),
+    $axis,
+  );
   const out = allocate(dtype, product(outShape));
   const outStrides = stridesOf(outShape);
   let at = 0;

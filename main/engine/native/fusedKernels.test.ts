@@ -16,7 +16,10 @@ const skip = skipUnlessBuilt(loaded, 'the fused native kernels', nativeKernelsSt
 
 function random(shape: number[], seed: number, mean = 0, spread = 1): tf.Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mean + spread * rng.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mean + spread * rng.normal()),
+    shape,
+  );
 }
 
 /** Runs `f` with the native kernels installed, then on tfjs's own kernels alone. */
@@ -57,7 +60,11 @@ describe('fused native kernels match the pure tfjs paths', { skip }, () => {
   after(() => uninstallNativeKernels());
 
   // The large one: 32768 rows, summed in float blocks and split between threads.
-  for (const [label, shape] of [['rank 4', [3, 7, 5, 6]], ['rank 5', [2, 3, 4, 5, 8]], ['rank 5, 32768 rows', [2, 16, 32, 32, 8]]] as const) {
+  for (const [label, shape] of [
+    ['rank 4', [3, 7, 5, 6]],
+    ['rank 5', [2, 3, 4, 5, 8]],
+    ['rank 5, 32768 rows', [2, 16, 32, 32, 8]],
+  ] as const) {
     test(`batchNorm in training (${label}): output, running statistics and gradients`, () => {
       const channels = shape[shape.length - 1];
       // Channels far from zero mean and unit variance, as after a convolution.
@@ -88,13 +95,16 @@ describe('fused native kernels match the pure tfjs paths', { skip }, () => {
   test('batchNorm in training runs the fused kernels, not the tfjs ops on the full tensor', async () => {
     const x = random([2, 4, 4, 3], 7);
     const p: BatchNormParameters = {
-      gamma: tf.ones([3]), beta: tf.zeros([3]),
-      runningMean: tf.variable(tf.zeros([3]), false), runningVar: tf.variable(tf.ones([3]), false),
+      gamma: tf.ones([3]),
+      beta: tf.zeros([3]),
+      runningMean: tf.variable(tf.zeros([3]), false),
+      runningVar: tf.variable(tf.ones([3]), false),
     };
-    const arithmetic = (profile: Awaited<ReturnType<typeof tf.profile>>) => profile.kernels
-      .filter((k) => k.outputShapes.some((s) => s.reduce((a, b) => a * b, 1) === x.size))
-      .map((k) => k.name)
-      .filter((name) => ['Sub', 'Square', 'Multiply', 'Add', 'SquaredDifference', 'RealDiv'].includes(name));
+    const arithmetic = (profile: Awaited<ReturnType<typeof tf.profile>>) =>
+      profile.kernels
+        .filter((k) => k.outputShapes.some((s) => s.reduce((a, b) => a * b, 1) === x.size))
+        .map((k) => k.name)
+        .filter((name) => ['Sub', 'Square', 'Multiply', 'Add', 'SquaredDifference', 'RealDiv'].includes(name));
     const run = () => batchNorm(x, p, { training: true });
     // tf.profile hands back the engine's one profile record, which the next profile overwrites.
     const native = await tf.profile(run);
@@ -132,7 +142,10 @@ describe('fused native kernels match the pure tfjs paths', { skip }, () => {
     tf.dispose([x, gamma, beta, weights, runningMean, runningVar, reference.y, reference.runningMean, reference.runningVar, ...reference.grads, ...grads]);
   });
 
-  for (const [name, f] of [['relu', tf.relu], ['leakyRelu', (x: tf.Tensor) => tf.leakyRelu(x, 0.2)]] as const) {
+  for (const [name, f] of [
+    ['relu', tf.relu],
+    ['leakyRelu', (x: tf.Tensor) => tf.leakyRelu(x, 0.2)],
+  ] as const) {
     test(`${name} gradient equals the tfjs composition exactly, zeros and NaN included`, async () => {
       const x = tf.tidy(() => tf.concat([random([997], 12), tf.tensor1d([0, -0, NaN, 1, -1])]));
       const dy = tf.tidy(() => tf.concat([random([997], 13), tf.tensor1d([2, -3, 4, NaN, -5])]));

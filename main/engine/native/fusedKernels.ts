@@ -12,12 +12,28 @@ import { servingAddon, storedValues } from './nativeKernels.ts';
 
 interface FusedAddon {
   batchNormForward(
-    rows: number, channels: number, x: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number,
-    y: Float32Array, mean: Float32Array, variance: Float32Array,
+    rows: number,
+    channels: number,
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    epsilon: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
   ): void;
   batchNormBackward(
-    rows: number, channels: number, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
-    gamma: Float32Array, epsilon: number, dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array,
+    rows: number,
+    channels: number,
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array,
+    epsilon: number,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
   ): void;
   leakyReluGrad(dy: Float32Array, x: Float32Array, alpha: number, dx: Float32Array): void;
 }
@@ -75,7 +91,12 @@ export function batchNormForward(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Te
  * Null where the fused kernels are unavailable.
  */
 export function batchNormBackward(
-  dy: tf.Tensor, x: tf.Tensor2D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, epsilon: number,
+  dy: tf.Tensor,
+  x: tf.Tensor2D,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  gamma: tf.Tensor1D,
+  epsilon: number,
 ): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] | null {
   const addon = fusedAddon();
   const operands = addon && floats(dy, x, mean, variance, gamma);

@@ -54,10 +54,24 @@ function geometry2d(info: tf.backend_util.Conv2DInfo): number[] | null {
   const right = padAfter(info.inWidth, info.outWidth, info.effectiveFilterWidth, info.strideWidth, p.left, p.right);
   if (bottom === null || right === null) return null;
   return [
-    2, info.batchSize, info.inChannels, info.outChannels,
-    info.inHeight, info.inWidth, info.filterHeight, info.filterWidth, info.outHeight, info.outWidth,
-    info.strideHeight, info.strideWidth, info.dilationHeight - 1, info.dilationWidth - 1,
-    p.top, p.left, bottom, right,
+    2,
+    info.batchSize,
+    info.inChannels,
+    info.outChannels,
+    info.inHeight,
+    info.inWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.outHeight,
+    info.outWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight - 1,
+    info.dilationWidth - 1,
+    p.top,
+    p.left,
+    bottom,
+    right,
   ];
 }
 
@@ -70,11 +84,31 @@ function geometry3d(info: tf.backend_util.Conv3DInfo): number[] | null {
   const right = padAfter(info.inWidth, info.outWidth, info.effectiveFilterWidth, info.strideWidth, p.left, p.right);
   if (back === null || bottom === null || right === null) return null;
   return [
-    3, info.batchSize, info.inChannels, info.outChannels,
-    info.inDepth, info.inHeight, info.inWidth, info.filterDepth, info.filterHeight, info.filterWidth,
-    info.outDepth, info.outHeight, info.outWidth, info.strideDepth, info.strideHeight, info.strideWidth,
-    info.dilationDepth - 1, info.dilationHeight - 1, info.dilationWidth - 1,
-    p.front, p.top, p.left, back, bottom, right,
+    3,
+    info.batchSize,
+    info.inChannels,
+    info.outChannels,
+    info.inDepth,
+    info.inHeight,
+    info.inWidth,
+    info.filterDepth,
+    info.filterHeight,
+    info.filterWidth,
+    info.outDepth,
+    info.outHeight,
+    info.outWidth,
+    info.strideDepth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationDepth - 1,
+    info.dilationHeight - 1,
+    info.dilationWidth - 1,
+    p.front,
+    p.top,
+    p.left,
+    back,
+    bottom,
+    right,
   ];
 }
 
@@ -99,22 +133,40 @@ function convInfo2d(inShape: number[], filterShape: number[], attrs: Conv2DAttrs
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') return null;
   if (inShape.length !== 4 || filterShape.length !== 4) return null;
   return tf.backend_util.computeConv2DInfo(
-    inShape as [number, number, number, number], filterShape as [number, number, number, number],
-    attrs.strides, dilations, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
 }
 
 function convInfo3d(inShape: number[], filterShape: number[], attrs: Conv3DAttrs, dilations: Conv3DAttrs['dilations'] = 1): tf.backend_util.Conv3DInfo | null {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NDHWC') return null;
   if (inShape.length !== 5 || filterShape.length !== 5) return null;
   return tf.backend_util.computeConv3DInfo(
-    inShape as [number, number, number, number, number], filterShape as [number, number, number, number, number],
-    attrs.strides, dilations, attrs.pad, false, 'channelsLast');
+    inShape as [number, number, number, number, number],
+    filterShape as [number, number, number, number, number],
+    attrs.strides,
+    dilations,
+    attrs.pad,
+    false,
+    'channelsLast',
+  );
 }
 
 /** Runs one conv primitive: kind 0 forward, 1 backward data, 2 backward weights. */
 function runConv(
-  addon: NativeAddon, backend: Backend, kind: 0 | 1 | 2, geometry: number[] | null,
-  a: tf.TensorInfo, b: tf.TensorInfo, outShape: number[],
+  addon: NativeAddon,
+  backend: Backend,
+  kind: 0 | 1 | 2,
+  geometry: number[] | null,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  outShape: number[],
 ): tf.TensorInfo | null {
   if (!geometry) return null;
   const av = values(backend, a);
@@ -216,13 +268,34 @@ type PoolAttrs = {
 function poolGeometry2d(shape: number[], a: PoolAttrs): { geometry: number[]; outShape: number[] } | null {
   if (shape.length !== 4) return null;
   const info = tf.backend_util.computePool2DInfo(
-    shape as [number, number, number, number], a.filterSize as [number, number], a.strides as [number, number],
-    1, a.pad, a.dimRoundingMode);
+    shape as [number, number, number, number],
+    a.filterSize as [number, number],
+    a.strides as [number, number],
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   const { padInfo: p } = info;
   return {
     geometry: [
-      info.batchSize, info.inChannels, 1, info.inHeight, info.inWidth, 1, info.outHeight, info.outWidth,
-      1, info.filterHeight, info.filterWidth, 1, info.strideHeight, info.strideWidth, 0, p.top, p.left, 0,
+      info.batchSize,
+      info.inChannels,
+      1,
+      info.inHeight,
+      info.inWidth,
+      1,
+      info.outHeight,
+      info.outWidth,
+      1,
+      info.filterHeight,
+      info.filterWidth,
+      1,
+      info.strideHeight,
+      info.strideWidth,
+      0,
+      p.top,
+      p.left,
+      0,
     ],
     outShape: info.outShape,
   };
@@ -234,15 +307,36 @@ function poolGeometry3d(shape: number[], a: PoolAttrs): { geometry: number[]; ou
   // (Where filter height ≠ width, tfjs-cpu's MaxPool3DGrad mixes the two up in its
   // argmax positions and sends gradients to the wrong voxels; this one does not.)
   const info = tf.backend_util.computePool3DInfo(
-    shape as [number, number, number, number, number], a.filterSize as [number, number, number],
-    a.strides as [number, number, number], 1, a.pad, a.dimRoundingMode, 'NDHWC');
+    shape as [number, number, number, number, number],
+    a.filterSize as [number, number, number],
+    a.strides as [number, number, number],
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    'NDHWC',
+  );
   const { padInfo: p } = info;
   return {
     geometry: [
-      info.batchSize, info.inChannels, info.inDepth, info.inHeight, info.inWidth, info.outDepth, info.outHeight, info.outWidth,
-      info.filterDepth, info.filterHeight, info.filterWidth, info.strideDepth, info.strideHeight, info.strideWidth,
+      info.batchSize,
+      info.inChannels,
+      info.inDepth,
+      info.inHeight,
+      info.inWidth,
+      info.outDepth,
+      info.outHeight,
+      info.outWidth,
+      info.filterDepth,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideDepth,
+      info.strideHeight,
+      info.strideWidth,
       // tfjs-cpu's MaxPool3DGrad sends the gradient to the last of tied maxima (>=).
-      p.front, p.top, p.left, 1,
+      p.front,
+      p.top,
+      p.left,
+      1,
     ],
     outShape: info.outShape,
   };

@@ -13,18 +13,37 @@ import { installNativeKernels, nativeKernelsStatus, uninstallNativeKernels } fro
 // replaces, value and gradient; skipped only where the addon could not be built (a failure
 // under CI).
 await selectBackend();
-const loaded = nativeKernelsStatus().loaded && tf.tidy(() => fusedSupervisedLoss(tf.zeros([1, 2]), tf.zeros([1], 'int32'), undefined, {
-  allClasses: false, squared: false, epsilon: 1e-5,
-}) !== null);
+const loaded =
+  nativeKernelsStatus().loaded &&
+  tf.tidy(
+    () =>
+      fusedSupervisedLoss(tf.zeros([1, 2]), tf.zeros([1], 'int32'), undefined, {
+        allClasses: false,
+        squared: false,
+        epsilon: 1e-5,
+      }) !== null,
+  );
 const skip = skipUnlessBuilt(loaded, 'the fused loss kernel', nativeKernelsStatus().reason);
 
 function inputs(shape: number[], classes: number, seed: number, masked: boolean) {
   const rng = new Rng(seed);
   const voxels = shape.reduce((a, b) => a * b, 1);
   // Confident logits for about half the voxels, as after some training.
-  const logits = tf.tensor(Float32Array.from({ length: voxels * classes }, () => rng.normal() * (rng.chance(0.5) ? 1 : 6)), [...shape, classes]);
-  const target = tf.tensor(Int32Array.from({ length: voxels }, () => rng.int(classes)), shape, 'int32');
-  const mask = masked ? tf.tensor(Float32Array.from({ length: voxels }, () => (rng.chance(0.3) ? 0 : 1)), shape) : undefined;
+  const logits = tf.tensor(
+    Float32Array.from({ length: voxels * classes }, () => rng.normal() * (rng.chance(0.5) ? 1 : 6)),
+    [...shape, classes],
+  );
+  const target = tf.tensor(
+    Int32Array.from({ length: voxels }, () => rng.int(classes)),
+    shape,
+    'int32',
+  );
+  const mask = masked
+    ? tf.tensor(
+        Float32Array.from({ length: voxels }, () => (rng.chance(0.3) ? 0 : 1)),
+        shape,
+      )
+    : undefined;
   return { logits, target, mask };
 }
 
@@ -73,7 +92,17 @@ describe('fused supervised loss matches the tfjs composition', { skip }, () => {
 
   test('a target outside the classes counts as no class, as its one-hot is all zeros', () => {
     const { logits, mask } = inputs([1, 3, 4], 3, 7, true);
-    const target = tf.tensor([[[0, 1, 2, -1], [3, 1, 0, 2], [2, 7, 1, 0]]], [1, 3, 4], 'int32');
+    const target = tf.tensor(
+      [
+        [
+          [0, 1, 2, -1],
+          [3, 1, 0, 2],
+          [2, 7, 1, 0],
+        ],
+      ],
+      [1, 3, 4],
+      'int32',
+    );
     const native = run(logits, target, mask);
     uninstallNativeKernels();
     let pure: ReturnType<typeof run>;

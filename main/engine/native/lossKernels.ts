@@ -12,11 +12,17 @@ import { servingAddon, storedValues } from './nativeKernels.ts';
 
 interface LossAddon {
   supervisedLoss(
-    rows: number, classes: number, logits: Float32Array, target: Int32Array, mask: Float32Array | null,
-    allClasses: boolean, squared: boolean, epsilon: number, grad: Float32Array,
+    rows: number,
+    classes: number,
+    logits: Float32Array,
+    target: Int32Array,
+    mask: Float32Array | null,
+    allClasses: boolean,
+    squared: boolean,
+    epsilon: number,
+    grad: Float32Array,
   ): number;
 }
-
 
 export interface FusedSupervisedLossOptions {
   /** Dice over classes 0 … C−1 instead of 1 … C−1. */
@@ -32,9 +38,7 @@ export interface FusedSupervisedLossOptions {
  * crossEntropyLoss and diceLoss for the exact reductions). Null where the fused kernel is
  * unavailable or the operands are not ones it covers.
  */
-export function fusedSupervisedLoss(
-  logits: tf.Tensor, target: tf.Tensor, mask: tf.Tensor | undefined, options: FusedSupervisedLossOptions,
-): tf.Scalar | null {
+export function fusedSupervisedLoss(logits: tf.Tensor, target: tf.Tensor, mask: tf.Tensor | undefined, options: FusedSupervisedLossOptions): tf.Scalar | null {
   const addon = servingAddon<LossAddon>('supervisedLoss');
   if (!addon || logits.dtype !== 'float32' || target.dtype !== 'int32' || (mask && mask.dtype !== 'float32')) return null;
   const classes = logits.shape[logits.rank - 1];
@@ -49,9 +53,7 @@ export function fusedSupervisedLoss(
     const x = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
     const grad = allocateFloat32(x.size);
-    const value = addon.supervisedLoss(
-      target.size, classes, z, y, m as Float32Array | null, options.allClasses, options.squared, options.epsilon, grad,
-    );
+    const value = addon.supervisedLoss(target.size, classes, z, y, m as Float32Array | null, options.allClasses, options.squared, options.epsilon, grad);
     save([tf.tensor(grad, x.shape, 'float32')]);
     return { value: tf.scalar(value), gradFunc: (dy: tf.Tensor, [g]: tf.Tensor[]) => tf.mul(g, dy) };
   });

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { skipUnlessBuilt } from '../../../tests/support/kernelTestSupport.ts';
-import {
-  installNativeKernels, nativeCallCounts, nativeKernelsStatus, originalKernel, uninstallNativeKernels,
-} from './nativeKernels.ts';
+import { installNativeKernels, nativeCallCounts, nativeKernelsStatus, originalKernel, uninstallNativeKernels } from './nativeKernels.ts';
 import { registerGradients } from '../ops/registerGradients.ts';
 import type { NetworkKind } from '../../../shared/networks.ts';
 
@@ -56,7 +54,14 @@ function check(name: string, inputs: Record<string, tf.Tensor>, attrs: Attrs, la
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
-interface Conv2dCase { x: number[]; f: number[]; strides: number | [number, number]; pad: Pad; dilations?: number | [number, number]; round?: 'floor' | 'ceil' | 'round' }
+interface Conv2dCase {
+  x: number[];
+  f: number[];
+  strides: number | [number, number];
+  pad: Pad;
+  dilations?: number | [number, number];
+  round?: 'floor' | 'ceil' | 'round';
+}
 const conv2dCases: Conv2dCase[] = [
   { x: [1, 8, 8, 1], f: [3, 3, 1, 4], strides: 1, pad: 'same' },
   { x: [2, 9, 11, 3], f: [3, 3, 3, 5], strides: 2, pad: 'same' },
@@ -65,13 +70,29 @@ const conv2dCases: Conv2dCase[] = [
   { x: [2, 12, 12, 16], f: [3, 3, 16, 16], strides: 1, pad: 'same' },
   { x: [1, 7, 9, 2], f: [1, 1, 2, 3], strides: 1, pad: 'valid' },
   { x: [2, 10, 9, 3], f: [3, 2, 3, 4], strides: [1, 2], pad: 'same' },
-  { x: [2, 11, 10, 3], f: [3, 3, 3, 4], strides: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  {
+    x: [2, 11, 10, 3],
+    f: [3, 3, 3, 4],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
   { x: [1, 9, 9, 2], f: [3, 3, 2, 3], strides: 2, pad: 1, round: 'ceil' },
   { x: [2, 12, 13, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same', dilations: 2 },
   { x: [1, 12, 13, 2], f: [3, 2, 2, 3], strides: 1, pad: 'valid', dilations: [2, 3] },
 ];
 
-interface Conv3dCase { x: number[]; f: number[]; strides: number | [number, number, number]; pad: 'same' | 'valid'; dilations?: number }
+interface Conv3dCase {
+  x: number[];
+  f: number[];
+  strides: number | [number, number, number];
+  pad: 'same' | 'valid';
+  dilations?: number;
+}
 const conv3dCases: Conv3dCase[] = [
   { x: [1, 6, 7, 8, 1], f: [3, 3, 3, 1, 4], strides: 1, pad: 'same' },
   { x: [2, 6, 6, 6, 4], f: [3, 3, 3, 4, 8], strides: 1, pad: 'same' },
@@ -87,7 +108,8 @@ function outShape2d(c: Conv2dCase): number[] {
 function outShape3d(c: Conv3dCase, dilations = 1): number[] {
   return tf.backend_util.computeConv3DInfo(c.x as never, c.f as never, c.strides, dilations, c.pad).outShape;
 }
-const describe2d = (c: Conv2dCase) => `x ${c.x} f ${c.f} s ${c.strides} pad ${JSON.stringify(c.pad)}${c.dilations ? ` d ${c.dilations}` : ''}${c.round ? ` ${c.round}` : ''}`;
+const describe2d = (c: Conv2dCase) =>
+  `x ${c.x} f ${c.f} s ${c.strides} pad ${JSON.stringify(c.pad)}${c.dilations ? ` d ${c.dilations}` : ''}${c.round ? ` ${c.round}` : ''}`;
 const describe3d = (c: Conv3dCase) => `x ${c.x} f ${c.f} s ${c.strides} pad ${c.pad}${c.dilations ? ` d ${c.dilations}` : ''}`;
 
 describe('native kernels match tfjs-backend-cpu', { skip }, () => {
@@ -97,8 +119,19 @@ describe('native kernels match tfjs-backend-cpu', { skip }, () => {
     const s = nativeKernelsStatus();
     assert.equal(s.loaded, true);
     assert.ok(s.threads >= 1);
-    for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Conv3D', 'Conv3DBackpropInputV2',
-      'Conv3DBackpropFilterV2', 'BatchMatMul', 'MaxPool', 'MaxPoolGrad', 'MaxPool3D', 'MaxPool3DGrad']) {
+    for (const name of [
+      'Conv2D',
+      'Conv2DBackpropInput',
+      'Conv2DBackpropFilter',
+      'Conv3D',
+      'Conv3DBackpropInputV2',
+      'Conv3DBackpropFilterV2',
+      'BatchMatMul',
+      'MaxPool',
+      'MaxPoolGrad',
+      'MaxPool3D',
+      'MaxPool3DGrad',
+    ]) {
       assert.ok(s.kernels.includes(name), name);
     }
     assert.match(s.reason, /oneDNN \d+\.\d+/);
@@ -106,46 +139,54 @@ describe('native kernels match tfjs-backend-cpu', { skip }, () => {
 
   test('Conv2D', () => {
     for (const c of conv2dCases) {
-      check('Conv2D', { x: random(c.x), filter: random(c.f) },
-        { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations ?? 1, dimRoundingMode: c.round }, describe2d(c));
+      check(
+        'Conv2D',
+        { x: random(c.x), filter: random(c.f) },
+        { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations ?? 1, dimRoundingMode: c.round },
+        describe2d(c),
+      );
     }
   });
 
   test('Conv2DBackpropInput (conv2d input gradient, conv2dTranspose)', () => {
     for (const c of conv2dCases.filter((c) => !c.dilations)) {
-      check('Conv2DBackpropInput', { dy: random(outShape2d(c)), filter: random(c.f) },
-        { inputShape: c.x, strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.round }, describe2d(c));
+      check(
+        'Conv2DBackpropInput',
+        { dy: random(outShape2d(c)), filter: random(c.f) },
+        { inputShape: c.x, strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.round },
+        describe2d(c),
+      );
     }
   });
 
   test('Conv2DBackpropFilter', () => {
     for (const c of conv2dCases.filter((c) => !c.dilations)) {
-      check('Conv2DBackpropFilter', { x: random(c.x), dy: random(outShape2d(c)) },
-        { filterShape: c.f, strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.round }, describe2d(c));
+      check(
+        'Conv2DBackpropFilter',
+        { x: random(c.x), dy: random(outShape2d(c)) },
+        { filterShape: c.f, strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.round },
+        describe2d(c),
+      );
     }
   });
 
   test('Conv3D', () => {
     for (const c of conv3dCases) {
-      check('Conv3D', { x: random(c.x), filter: random(c.f) },
-        { strides: c.strides, pad: c.pad, dataFormat: 'NDHWC', dilations: 1 }, describe3d(c));
+      check('Conv3D', { x: random(c.x), filter: random(c.f) }, { strides: c.strides, pad: c.pad, dataFormat: 'NDHWC', dilations: 1 }, describe3d(c));
     }
     const dilated: Conv3dCase = { x: [1, 8, 9, 7, 2], f: [3, 3, 2, 2, 3], strides: 1, pad: 'same', dilations: 2 };
-    check('Conv3D', { x: random(dilated.x), filter: random(dilated.f) },
-      { strides: 1, pad: 'same', dataFormat: 'NDHWC', dilations: 2 }, describe3d(dilated));
+    check('Conv3D', { x: random(dilated.x), filter: random(dilated.f) }, { strides: 1, pad: 'same', dataFormat: 'NDHWC', dilations: 2 }, describe3d(dilated));
   });
 
   test('Conv3DBackpropInputV2 (conv3d input gradient, conv3dTranspose)', () => {
     for (const c of conv3dCases) {
-      check('Conv3DBackpropInputV2', { dy: random(outShape3d(c)), filter: random(c.f) },
-        { inputShape: c.x, strides: c.strides, pad: c.pad }, describe3d(c));
+      check('Conv3DBackpropInputV2', { dy: random(outShape3d(c)), filter: random(c.f) }, { inputShape: c.x, strides: c.strides, pad: c.pad }, describe3d(c));
     }
   });
 
   test('Conv3DBackpropFilterV2', () => {
     for (const c of conv3dCases) {
-      check('Conv3DBackpropFilterV2', { x: random(c.x), dy: random(outShape3d(c)) },
-        { filterShape: c.f, strides: c.strides, pad: c.pad }, describe3d(c));
+      check('Conv3DBackpropFilterV2', { x: random(c.x), dy: random(outShape3d(c)) }, { filterShape: c.f, strides: c.strides, pad: c.pad }, describe3d(c));
     }
   });
 
@@ -219,7 +260,9 @@ describe('native kernels match tfjs-backend-cpu', { skip }, () => {
     const before = nativeCallCounts().Conv2D.fallback;
     const x = random([1, 6, 6, 2]);
     const f = random([3, 3, 2, 3]);
-    const nchw = tf.engine().runKernel('Conv2D', { x: random([1, 2, 6, 6]), filter: f }, { strides: 1, pad: 'same', dataFormat: 'NCHW', dilations: 1 } as never) as tf.Tensor;
+    const nchw = tf
+      .engine()
+      .runKernel('Conv2D', { x: random([1, 2, 6, 6]), filter: f }, { strides: 1, pad: 'same', dataFormat: 'NCHW', dilations: 1 } as never) as tf.Tensor;
     assert.deepEqual(nchw.shape, [1, 3, 6, 6]);
     assert.equal(nativeCallCounts().Conv2D.fallback, before + 1);
     nchw.dispose();
@@ -234,15 +277,19 @@ describe('native kernels match tfjs-backend-cpu', { skip }, () => {
     const f2 = random([3, 3, 4, 8]);
     const x3 = random([1, 6, 6, 6, 2]);
     const f3 = random([3, 3, 3, 2, 4]);
-    const run = () => tf.tidy(() => {
-      const loss = (x: tf.Tensor, f: tf.Tensor) => tf.sum(tf.maxPool(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), 2, 2, 'valid'));
-      const [gx, gf] = tf.grads(loss)([x2, f2]);
-      const loss3 = (x: tf.Tensor, f: tf.Tensor) =>
-        tf.sum(tf.conv3dTranspose(tf.conv3d(x as tf.Tensor5D, f as tf.Tensor5D, 2, 'valid'), f as tf.Tensor5D, [1, 6, 6, 6, 2], 2, 'valid'));
-      const [gx3, gf3] = tf.grads(loss3)([x3, f3]);
-      const m = tf.matMul(tf.reshape(x2, [2, 144, 4]), tf.slice(tf.reshape(f2, [36, 8]), [0, 0], [4, 8]));
-      return [gx, gf, gx3, gf3, m].map((t) => tf.sum(t)).reduce((a, b) => tf.add(a, b)).dataSync();
-    });
+    const run = () =>
+      tf.tidy(() => {
+        const loss = (x: tf.Tensor, f: tf.Tensor) => tf.sum(tf.maxPool(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), 2, 2, 'valid'));
+        const [gx, gf] = tf.grads(loss)([x2, f2]);
+        const loss3 = (x: tf.Tensor, f: tf.Tensor) =>
+          tf.sum(tf.conv3dTranspose(tf.conv3d(x as tf.Tensor5D, f as tf.Tensor5D, 2, 'valid'), f as tf.Tensor5D, [1, 6, 6, 6, 2], 2, 'valid'));
+        const [gx3, gf3] = tf.grads(loss3)([x3, f3]);
+        const m = tf.matMul(tf.reshape(x2, [2, 144, 4]), tf.slice(tf.reshape(f2, [36, 8]), [0, 0], [4, 8]));
+        return [gx, gf, gx3, gf3, m]
+          .map((t) => tf.sum(t))
+          .reduce((a, b) => tf.add(a, b))
+          .dataSync();
+      });
     run();
     const tensors = tf.memory().numTensors;
     const dataIds = backend().numDataIds();
@@ -277,7 +324,10 @@ describe('native kernels in training', { skip }, () => {
     return out;
   }
 
-  for (const [kind, shape] of [['unet2d', [32, 48]], ['vnet3d', [16, 16, 32]]] as const) {
+  for (const [kind, shape] of [
+    ['unet2d', [32, 48]],
+    ['vnet3d', [16, 16, 32]],
+  ] as const) {
     test(`${kind}: loss and every parameter gradient agree with pure JS`, () => {
       const reference = gradients(kind, [...shape], false);
       const native = gradients(kind, [...shape], true);

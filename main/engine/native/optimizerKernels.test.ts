@@ -56,7 +56,7 @@ const optimizers: Array<[string, (variables: tf.Variable[]) => Optimizer]> = [
   ['AdamW with other betas, ε and decay', (v) => new AdamW(v, { learningRate: 0.05, beta1: 0.5, beta2: 0.9, epsilon: 1e-3, weightDecay: 0.1 })],
 ];
 
-describe('fused optimiser updates match the optimisers\' tfjs ops', { skip }, () => {
+describe("fused optimiser updates match the optimisers' tfjs ops", { skip }, () => {
   before(() => assert.ok(nativeKernelsStatus().loaded));
   after(() => uninstallNativeKernels());
 
@@ -103,7 +103,7 @@ describe('fused optimiser updates match the optimisers\' tfjs ops', { skip }, ()
     tf.dispose([p, grad]);
   });
 
-  test('a tensor sharing the variable\'s or the state\'s data keeps its values', () => {
+  test("a tensor sharing the variable's or the state's data keeps its values", () => {
     const initial = tf.tensor(randomValues(64, 3));
     // tf.variable shares the initial tensor's data while that tensor lives.
     const p = tf.variable(initial);
@@ -125,7 +125,7 @@ describe('fused optimiser updates match the optimisers\' tfjs ops', { skip }, ()
     tf.dispose([initial, p, grad, clone, ...saved.tensors.values()]);
   });
 
-  test('neither an array read out with dataSync nor the caller\'s initial array changes', () => {
+  test("neither an array read out with dataSync nor the caller's initial array changes", () => {
     const initial = randomValues(64, 5);
     const copyOfInitial = Float32Array.from(initial);
     const p = tf.tidy(() => tf.variable(tf.tensor(initial)));

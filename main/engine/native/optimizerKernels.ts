@@ -20,8 +20,18 @@ import { servingAddon } from './nativeKernels.ts';
 interface OptimizerAddon {
   sgdUpdate(p: Float32Array, g: Float32Array, buffer: Float32Array | null, lr: number, momentum: number, weightDecay: number, nesterov: boolean): void;
   adamWUpdate(
-    p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, oneMinusBeta1: number, beta2: number,
-    oneMinusBeta2: number, biasCorrection2Sqrt: number, epsilon: number, decay: number, stepSize: number,
+    p: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    biasCorrection2Sqrt: number,
+    epsilon: number,
+    decay: number,
+    stepSize: number,
   ): void;
 }
 
@@ -89,7 +99,10 @@ export interface SgdUpdateOptions {
  * replaced buffer.
  */
 export function sgdUpdate(
-  variable: tf.Variable, grad: tf.Tensor, buffer: tf.Tensor | undefined, options: SgdUpdateOptions,
+  variable: tf.Variable,
+  grad: tf.Tensor,
+  buffer: tf.Tensor | undefined,
+  options: SgdUpdateOptions,
 ): { buffer: tf.Tensor | undefined } | null {
   const addon = optimizerAddon();
   const g = addon && grad.size === variable.size ? readable(grad) : null;
@@ -118,7 +131,10 @@ export interface AdamWUpdateOptions {
  * nothing was changed. The caller disposes replaced moments.
  */
 export function adamWUpdate(
-  variable: tf.Variable, grad: tf.Tensor, moments: { first: tf.Tensor; second: tf.Tensor } | undefined, options: AdamWUpdateOptions,
+  variable: tf.Variable,
+  grad: tf.Tensor,
+  moments: { first: tf.Tensor; second: tf.Tensor } | undefined,
+  options: AdamWUpdateOptions,
 ): { first: tf.Tensor; second: tf.Tensor } | null {
   const addon = optimizerAddon();
   const g = addon && grad.size === variable.size ? readable(grad) : null;
@@ -131,8 +147,18 @@ export function adamWUpdate(
   const v = moments ? writable(moments.second) : zeros(variable.size);
   // The scalars as adamW.ts computes them in double before tfjs rounds them to float32.
   addon.adamWUpdate(
-    p.values, g, m.values, v.values, beta1, 1 - beta1, beta2, 1 - beta2, Math.sqrt(1 - beta2 ** step), epsilon,
-    1 - lr * weightDecay, lr / (1 - beta1 ** step),
+    p.values,
+    g,
+    m.values,
+    v.values,
+    beta1,
+    1 - beta1,
+    beta2,
+    1 - beta2,
+    Math.sqrt(1 - beta2 ** step),
+    epsilon,
+    1 - lr * weightDecay,
+    lr / (1 - beta1 ** step),
   );
   commit(variable, p);
   return { first: stateTensor(moments?.first, m, variable.shape), second: stateTensor(moments?.second, v, variable.shape) };

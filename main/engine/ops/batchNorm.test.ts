@@ -17,7 +17,10 @@ function parameters(channels: number, gamma?: number[], beta?: number[]): BatchN
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 const close = (actual: number[], expected: number[], tolerance = 1e-5) =>
-  assert.ok(actual.every((v, i) => Math.abs(v - expected[i]) <= tolerance), `${actual} vs ${expected}`);
+  assert.ok(
+    actual.every((v, i) => Math.abs(v - expected[i]) <= tolerance),
+    `${actual} vs ${expected}`,
+  );
 
 describe('batchNorm', () => {
   before(() => selectBackend());
@@ -30,7 +33,10 @@ describe('batchNorm', () => {
     const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
     const y = batchNorm(x, p, { training: true });
     const s = Math.sqrt(1.25 + 1e-5);
-    close(values(y), [1, 2, 3, 4].map((v) => (2 * (v - 2.5)) / s + 0.5));
+    close(
+      values(y),
+      [1, 2, 3, 4].map((v) => (2 * (v - 2.5)) / s + 0.5),
+    );
     close(values(p.runningMean), [0.25]);
     close(values(p.runningVar), [0.9 + 0.1 * (5 / 3)]);
     tf.dispose([x, y, p.gamma, p.beta, p.runningMean, p.runningVar]);
@@ -49,7 +55,16 @@ describe('batchNorm', () => {
   });
 
   // With the native kernels installed (where built) training runs the fused kernels; without, tfjs ops.
-  for (const [shape, pure] of [[2, 3, 2, 3], [2, 2, 3, 2, 3]].flatMap((shape) => [[shape, false], [shape, true]] as const)) {
+  for (const [shape, pure] of [
+    [2, 3, 2, 3],
+    [2, 2, 3, 2, 3],
+  ].flatMap(
+    (shape) =>
+      [
+        [shape, false],
+        [shape, true],
+      ] as const,
+  )) {
     test(`training gradient w.r.t. x, gamma and beta matches finite differences at rank ${shape.length}${pure ? ', pure tfjs' : ''}`, (t) => {
       if (pure) {
         uninstallNativeKernels();

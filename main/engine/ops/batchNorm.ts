@@ -47,26 +47,26 @@ export function batchNorm(x: tf.Tensor, parameters: BatchNormParameters, options
     const fused = fusedBatchNormAvailable() && [x, gamma, beta].every((t) => t.dtype === 'float32');
     const normalise = fused
       ? tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => {
-        const [flat, g, b] = inputs as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-        const save = inputs[3] as tf.GradSaveFunc;
-        const forward = batchNormForward(flat, g, b, epsilon);
-        if (!forward) throw new Error('batchNorm: the native kernels were uninstalled during the forward pass');
-        updateRunning(forward.mean, forward.variance);
-        save([flat, forward.mean, forward.variance, g]);
-        return { value: forward.y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedBatchNormGradient(dy, saved, epsilon) };
-      })
+          const [flat, g, b] = inputs as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+          const save = inputs[3] as tf.GradSaveFunc;
+          const forward = batchNormForward(flat, g, b, epsilon);
+          if (!forward) throw new Error('batchNorm: the native kernels were uninstalled during the forward pass');
+          updateRunning(forward.mean, forward.variance);
+          save([flat, forward.mean, forward.variance, g]);
+          return { value: forward.y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedBatchNormGradient(dy, saved, epsilon) };
+        })
       : tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => {
-        const [flat, g, b] = inputs as tf.Tensor[];
-        const save = inputs[3] as tf.GradSaveFunc;
-        const mean = tf.mean(flat, 0);
-        const centered = tf.sub(flat, mean);
-        const variance = tf.mean(tf.square(centered), 0);
-        const invStd = tf.rsqrt(tf.add(variance, epsilon));
-        const normalised = tf.mul(centered, invStd);
-        updateRunning(mean, variance);
-        save([normalised, invStd, g]);
-        return { value: tf.add(tf.mul(normalised, g), b), gradFunc: batchNormGradient };
-      });
+          const [flat, g, b] = inputs as tf.Tensor[];
+          const save = inputs[3] as tf.GradSaveFunc;
+          const mean = tf.mean(flat, 0);
+          const centered = tf.sub(flat, mean);
+          const variance = tf.mean(tf.square(centered), 0);
+          const invStd = tf.rsqrt(tf.add(variance, epsilon));
+          const normalised = tf.mul(centered, invStd);
+          updateRunning(mean, variance);
+          save([normalised, invStd, g]);
+          return { value: tf.add(tf.mul(normalised, g), b), gradFunc: batchNormGradient };
+        });
     const normalised = normalise(tf.reshape(x, [count, channels]), gamma, beta);
     return tf.reshape(normalised, x.shape);
   });

@@ -8,7 +8,10 @@ import { checkGradients, seededUniform } from './gradientCheck.ts';
 describe('channelDropout', () => {
   before(() => selectBackend());
 
-  for (const shape of [[4, 3, 5, 6], [4, 2, 3, 2, 6]]) {
+  for (const shape of [
+    [4, 3, 5, 6],
+    [4, 2, 3, 2, 6],
+  ]) {
     test(`rank ${shape.length}: each (sample, channel) map is all dropped or all scaled by 1/(1-p)`, () => {
       tf.tidy(() => {
         const x = tf.add(seededUniform(shape, 1), 2);

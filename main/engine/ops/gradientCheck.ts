@@ -35,11 +35,7 @@ export interface GradientCheckResult {
  * Piecewise-linear functions (ReLU, max-pool) must be evaluated at inputs
  * further than h from their kinks; the callers construct such inputs.
  */
-export function checkGradients(
-  f: (...xs: tf.Tensor[]) => tf.Tensor,
-  xs: tf.Tensor[],
-  options: GradientCheckOptions = {},
-): GradientCheckResult {
+export function checkGradients(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], options: GradientCheckOptions = {}): GradientCheckResult {
   const { step = 1e-2, atol = 1e-3, rtol = 1e-2, maxCoordinates = 48, seed = 1 } = options;
   const rng = new Rng(seed);
   const probe = tf.tidy(() => f(...xs));
@@ -99,13 +95,21 @@ export function checkGradients(
 
 function pickCoordinates(size: number, limit: number, rng: Rng): number[] {
   const all = Array.from({ length: size }, (_, i) => i);
-  return size <= limit ? all : rng.shuffle(all).slice(0, limit).sort((a, b) => a - b);
+  return size <= limit
+    ? all
+    : rng
+        .shuffle(all)
+        .slice(0, limit)
+        .sort((a, b) => a - b);
 }
 
 /** Seeded uniform test input. */
 export function seededUniform(shape: number[], seed: number, low = -1, high = 1): tf.Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(low, high)), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(low, high)),
+    shape,
+  );
 }
 
 /**

@@ -9,9 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export function interpolationMatrix(inSize: number, outSize: number, alignCorners: boolean): Float32Array {
   const matrix = new Float32Array(outSize * inSize);
   for (let i = 0; i < outSize; i++) {
-    const source = alignCorners
-      ? (outSize > 1 ? (i * (inSize - 1)) / (outSize - 1) : 0)
-      : Math.max(((i + 0.5) * inSize) / outSize - 0.5, 0);
+    const source = alignCorners ? (outSize > 1 ? (i * (inSize - 1)) / (outSize - 1) : 0) : Math.max(((i + 0.5) * inSize) / outSize - 0.5, 0);
     const lower = Math.min(Math.floor(source), inSize - 1);
     const upper = Math.min(lower + 1, inSize - 1);
     const weight = source - lower;
@@ -34,6 +32,9 @@ export function interpolateAxis(x: tf.Tensor, axis: number, outSize: number, ali
     const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const matrix = tf.tensor2d(interpolationMatrix(size, outSize, alignCorners), [outSize, size]);
     const resampled = tf.matMul(matrix, tf.reshape(x, [outer, size, inner]));
-    return tf.reshape(resampled, x.shape.map((dim, i) => (i === axis ? outSize : dim)));
+    return tf.reshape(
+      resampled,
+      x.shape.map((dim, i) => (i === axis ? outSize : dim)),
+    );
   });
 }

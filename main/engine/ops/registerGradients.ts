@@ -8,8 +8,13 @@ import { unaryGradients } from './gradients/unaryGradients.ts';
 import { zeroGradients } from './gradients/zeroGradients.ts';
 
 const gradients: tf.GradConfig[] = [
-  ...unaryGradients, ...binaryGradients, ...reductionGradients, ...shapeGradients,
-  ...nnGradients, ...zeroGradients, conv3dTransposeGradient,
+  ...unaryGradients,
+  ...binaryGradients,
+  ...reductionGradients,
+  ...shapeGradients,
+  ...nnGradients,
+  ...zeroGradients,
+  conv3dTransposeGradient,
 ];
 
 /**

@@ -9,6 +9,5 @@ import { interpolateAxis } from './linearInterpolation.ts';
  */
 export function upsampleBilinear2x(x: tf.Tensor4D, alignCorners = true): tf.Tensor4D {
   const [, height, width] = x.shape;
-  return tf.tidy(() =>
-    interpolateAxis(interpolateAxis(x, 2, 2 * width, alignCorners), 1, 2 * height, alignCorners) as tf.Tensor4D);
+  return tf.tidy(() => interpolateAxis(interpolateAxis(x, 2, 2 * width, alignCorners), 1, 2 * height, alignCorners) as tf.Tensor4D);
 }

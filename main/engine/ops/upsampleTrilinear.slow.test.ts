@@ -24,20 +24,27 @@ describe('upsampleTrilinear2x', () => {
       const [D, H, W] = [2, 3, 4];
       const field = (d: number, h: number, w: number, c: number) => 1 + 2 * d - 3 * h + 0.5 * w + 10 * c;
       const input = tf.buffer([2, D, H, W, 2]);
-      for (let b = 0; b < 2; b++) for (let d = 0; d < D; d++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
-        for (let c = 0; c < 2; c++) input.set(field(d, h, w, c) + 100 * b, b, d, h, w, c);
-      }
+      for (let b = 0; b < 2; b++)
+        for (let d = 0; d < D; d++)
+          for (let h = 0; h < H; h++)
+            for (let w = 0; w < W; w++) {
+              for (let c = 0; c < 2; c++) input.set(field(d, h, w, c) + 100 * b, b, d, h, w, c);
+            }
       const x = input.toTensor() as tf.Tensor5D;
       const y = upsampleTrilinear2x(x, alignCorners);
       assert.deepEqual(y.shape, [2, 2 * D, 2 * H, 2 * W, 2]);
       const values = y.bufferSync();
       let worst = 0;
-      for (let b = 0; b < 2; b++) for (let d = 0; d < 2 * D; d++) for (let h = 0; h < 2 * H; h++) for (let w = 0; w < 2 * W; w++) {
-        for (let c = 0; c < 2; c++) {
-          const expected = field(sourceCoordinate(D, d, alignCorners), sourceCoordinate(H, h, alignCorners), sourceCoordinate(W, w, alignCorners), c) + 100 * b;
-          worst = Math.max(worst, Math.abs(values.get(b, d, h, w, c) - expected));
-        }
-      }
+      for (let b = 0; b < 2; b++)
+        for (let d = 0; d < 2 * D; d++)
+          for (let h = 0; h < 2 * H; h++)
+            for (let w = 0; w < 2 * W; w++) {
+              for (let c = 0; c < 2; c++) {
+                const expected =
+                  field(sourceCoordinate(D, d, alignCorners), sourceCoordinate(H, h, alignCorners), sourceCoordinate(W, w, alignCorners), c) + 100 * b;
+                worst = Math.max(worst, Math.abs(values.get(b, d, h, w, c) - expected));
+              }
+            }
       tf.dispose([x, y]);
       assert.ok(worst < 1e-4, `max error ${worst}`);
     });

@@ -33,7 +33,10 @@ export class AdamW implements Optimizer {
   private readonly weightDecay: number;
   private readonly moments = new Map<tf.Variable, Moments>();
 
-  constructor(private readonly variables: tf.Variable[], options: AdamWOptions) {
+  constructor(
+    private readonly variables: tf.Variable[],
+    options: AdamWOptions,
+  ) {
     this.learningRate = options.learningRate;
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;

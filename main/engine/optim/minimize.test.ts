@@ -15,7 +15,10 @@ describe('minimize', () => {
     const tensors = tf.memory().numTensors;
     const loss = minimize(optimizer, [p], () => tf.sum(tf.square(tf.sub(p, 3))));
     assert.equal(loss, 8);
-    assert.deepEqual(Array.from(p.dataSync(), (v) => +v.toFixed(5)), [1.4, 4.6]);
+    assert.deepEqual(
+      Array.from(p.dataSync(), (v) => +v.toFixed(5)),
+      [1.4, 4.6],
+    );
     assert.equal(tf.memory().numTensors, tensors);
     tf.dispose(p);
   });

@@ -20,7 +20,10 @@ export function encodeOptimizerState(state: OptimizerState): Uint8Array {
 /** The state from encodeOptimizerState; the caller owns (and disposes) the tensors. */
 export function decodeOptimizerState(bytes: Uint8Array): OptimizerState {
   const v = decodeFrame(bytes) as {
-    format: string; version: number; tensors: { key: string; shape: number[]; data: ArrayBuffer }[]; counters: Record<string, number>;
+    format: string;
+    version: number;
+    tensors: { key: string; shape: number[]; data: ArrayBuffer }[];
+    counters: Record<string, number>;
   };
   if (v.format !== 'atrium-optimizer-state' || v.version !== 1) throw new Error('not an Atrium optimiser state');
   return { tensors: new Map(v.tensors.map((t) => [t.key, tf.tensor(new Float32Array(t.data), t.shape)])), counters: v.counters };

@@ -20,7 +20,10 @@ function run(options: SgdOptions, gradients: number[]): number[] {
 }
 
 const close = (actual: number[], expected: number[]) =>
-  assert.ok(actual.every((v, i) => Math.abs(v - expected[i]) < 1e-6), `${actual} vs ${expected}`);
+  assert.ok(
+    actual.every((v, i) => Math.abs(v - expected[i]) < 1e-6),
+    `${actual} vs ${expected}`,
+  );
 
 describe('Sgd (torch.optim.SGD)', () => {
   before(() => selectBackend());

@@ -25,7 +25,10 @@ export class Sgd implements Optimizer {
   private readonly weightDecay: number;
   private readonly buffers = new Map<tf.Variable, tf.Tensor>();
 
-  constructor(private readonly variables: tf.Variable[], options: SgdOptions) {
+  constructor(
+    private readonly variables: tf.Variable[],
+    options: SgdOptions,
+  ) {
     this.learningRate = options.learningRate;
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
@@ -56,7 +59,10 @@ export class Sgd implements Optimizer {
   private fusedStep(variable: tf.Variable, grad: tf.Tensor): boolean {
     const previous = this.buffers.get(variable);
     const result = sgdUpdate(variable, grad, previous, {
-      learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay,
+      learningRate: this.learningRate,
+      momentum: this.momentum,
+      nesterov: this.nesterov,
+      weightDecay: this.weightDecay,
     });
     if (!result) return false;
     if (result.buffer && result.buffer !== previous) {

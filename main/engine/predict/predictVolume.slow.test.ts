@@ -37,7 +37,10 @@ describe('predictVolume', () => {
     const reference = await inferSlices((x) => model.apply(x, { training: false }), zscoreNormalize(image), shape, { axis: 'j' });
     model.dispose();
     assert.deepEqual(out.probabilities, reference.probabilities);
-    assert.deepEqual(out.labels, reference.labels.map((c) => [0, 4, 9][c]!));
+    assert.deepEqual(
+      out.labels,
+      reference.labels.map((c) => [0, 4, 9][c]!),
+    );
     assert.deepEqual(out.classValues, [0, 4, 9]);
     assert.ok(new Set(out.labels).size > 1, 'an untrained net still predicts several classes here');
   });
@@ -49,7 +52,10 @@ describe('predictVolume', () => {
     const long: [number, number, number] = [40, 14, 9];
     const volume = Float32Array.from({ length: 40 * 14 * 9 }, (_, v) => 100 + 50 * Math.sin(v / 11));
     const out = await predictVolume(trained, volume, long);
-    const reference = await slidingWindow3d((x) => model.apply(x, { training: false }), zscoreNormalize(volume), long, { patchSize: [16, 16, 16], stride: [8, 8, 8] });
+    const reference = await slidingWindow3d((x) => model.apply(x, { training: false }), zscoreNormalize(volume), long, {
+      patchSize: [16, 16, 16],
+      stride: [8, 8, 8],
+    });
     const explicit = await predictVolume(trained, volume, long, { stride: [4, 4, 4] });
     model.dispose();
     assert.deepEqual(out.probabilities, reference.probabilities);
@@ -61,7 +67,10 @@ describe('predictVolume', () => {
     const { model, trained } = untrained('unet2d', {});
     model.dispose();
     await assert.rejects(predictVolume(trained, image, shape), /needs its slice axis/);
-    await assert.rejects(predictVolume({ ...trained, meta: { ...trained.meta, axis: 'k', classValues: [0, 1] } }, image, shape), /2 class values for 3 classes/);
+    await assert.rejects(
+      predictVolume({ ...trained, meta: { ...trained.meta, axis: 'k', classValues: [0, 1] } }, image, shape),
+      /2 class values for 3 classes/,
+    );
     await assert.rejects(predictVolume({ ...trained, meta: { ...trained.meta, axis: 'k', width: 4 } }, image, shape), /weights are for/);
   });
 });

@@ -36,12 +36,7 @@ export interface Prediction {
  * @param image scaled intensities in NIfTI voxel order, as given to training (normalised here).
  * @param shape `[ni, nj, nk]`; any size: inference pads to the network's multiple and crops back.
  */
-export async function predictVolume(
-  trained: TrainedModel,
-  image: Float32Array,
-  shape: Shape3,
-  options: PredictOptions = {},
-): Promise<Prediction> {
+export async function predictVolume(trained: TrainedModel, image: Float32Array, shape: Shape3, options: PredictOptions = {}): Promise<Prediction> {
   const { meta } = trained;
   checkMeta(meta);
   const model = createModel({ kind: meta.kind, numClasses: meta.numClasses, width: meta.width });

@@ -68,7 +68,10 @@ test('chance and shuffle', () => {
 
   const items = Array.from({ length: 20 }, (_, i) => i);
   const shuffled = new Rng(9).shuffle([...items]);
-  assert.deepEqual([...shuffled].sort((x, y) => x - y), items);
+  assert.deepEqual(
+    [...shuffled].sort((x, y) => x - y),
+    items,
+  );
   assert.notDeepEqual(shuffled, items);
   assert.deepEqual(new Rng(9).shuffle([...items]), shuffled);
 });

@@ -12,14 +12,16 @@ describe('confidenceMask', () => {
 
   test('predictiveEntropy: -Σ μ ln(μ + 1e-6) per voxel', () => {
     // (½, ½) → ln 2 (up to the ε); (1, 0) → -ln(1 + 1e-6) ≈ -1e-6; (0.9, 0.1) → 0.325083.
-    const mu = tf.tensor3d([[[0.5, 0.5], [1, 0], [0.9, 0.1]]]);
+    const mu = tf.tensor3d([
+      [
+        [0.5, 0.5],
+        [1, 0],
+        [0.9, 0.1],
+      ],
+    ]);
     const u = predictiveEntropy(mu);
     assert.deepEqual(u.shape, [1, 3]);
-    close(u.dataSync(), [
-      -2 * 0.5 * Math.log(0.5 + 1e-6),
-      -Math.log(1 + 1e-6),
-      -(0.9 * Math.log(0.9 + 1e-6) + 0.1 * Math.log(0.1 + 1e-6)),
-    ], 1e-7);
+    close(u.dataSync(), [-2 * 0.5 * Math.log(0.5 + 1e-6), -Math.log(1 + 1e-6), -(0.9 * Math.log(0.9 + 1e-6) + 0.1 * Math.log(0.1 + 1e-6))], 1e-7);
     close(u.dataSync(), [0.693145, 0, 0.325083], 1e-5);
     tf.dispose([mu, u]);
   });
@@ -40,14 +42,27 @@ describe('confidenceMask', () => {
   });
 
   test('the UA-MT mask at a given threshold: entropies 0.325 and 0.693 against 0.52', () => {
-    const mu = tf.tensor3d([[[0.9, 0.1], [0.5, 0.5], [0.02, 0.98]]]);
+    const mu = tf.tensor3d([
+      [
+        [0.9, 0.1],
+        [0.5, 0.5],
+        [0.02, 0.98],
+      ],
+    ]);
     // Entropies 0.325, 0.693, 0.098 → kept, dropped, kept.
     assert.deepEqual(Array.from(tf.tidy(() => belowThreshold(predictiveEntropy(mu), 0.52)).dataSync()), [1, 0, 1]);
     mu.dispose();
   });
 
   test('confidenceMask keeps voxels whose largest probability reaches τ', () => {
-    const p = tf.tensor3d([[[0.95, 0.05], [0.6, 0.4], [0.02, 0.98], [0.05, 0.95]]]);
+    const p = tf.tensor3d([
+      [
+        [0.95, 0.05],
+        [0.6, 0.4],
+        [0.02, 0.98],
+        [0.05, 0.95],
+      ],
+    ]);
     assert.deepEqual(Array.from(confidenceMask(p, 0.95).dataSync()), [1, 0, 1, 1]);
     p.dispose();
   });

@@ -6,8 +6,20 @@ import { maskedConsistency, meanSquaredConsistency } from './consistencyLoss.ts'
 
 // Two voxels, two classes: student (0.8, 0.2), (0.4, 0.6); teacher (0.6, 0.4), (0.4, 0.6).
 // Squared differences: voxel 0: 0.04, 0.04; voxel 1: 0, 0.
-const student = () => tf.tensor3d([[[0.8, 0.2], [0.4, 0.6]]]);
-const teacher = () => tf.tensor3d([[[0.6, 0.4], [0.4, 0.6]]]);
+const student = () =>
+  tf.tensor3d([
+    [
+      [0.8, 0.2],
+      [0.4, 0.6],
+    ],
+  ]);
+const teacher = () =>
+  tf.tensor3d([
+    [
+      [0.6, 0.4],
+      [0.4, 0.6],
+    ],
+  ]);
 
 describe('consistencyLoss', () => {
   before(() => selectBackend());
@@ -39,7 +51,9 @@ describe('consistencyLoss', () => {
     tf.tidy(() => {
       const t = teacher();
       const mask = tf.tensor2d([[1, 1]]);
-      const grad = tf.grad((s: tf.Tensor) => maskedConsistency(s, t, mask))(student()).dataSync();
+      const grad = tf
+        .grad((s: tf.Tensor) => maskedConsistency(s, t, mask))(student())
+        .dataSync();
       // Voxel 0: 2 · (±0.2) / 4 = ±0.1; voxel 1: 0.
       [0.1, -0.1, 0, 0].forEach((e, i) => assert.ok(Math.abs(grad[i]! - e) < 1e-6, `${i}: ${grad[i]}`));
     });

@@ -14,7 +14,9 @@ describe('crossPseudoSupervision', () => {
     { name: 'disagreeing nets', l1: [2, 0, 0, 1], l2: [0, 3, 1, 0], expected: [1.720095, 2.180924] },
     // Agreeing on both voxels: each scored against its own argmax: ½ [ln(1 + e⁻²) + ln(1 + e⁻¹)] and ½ [ln(1 + e⁻³) + ln(1 + e⁻¹)].
     {
-      name: 'agreeing nets', l1: [2, 0, 0, 1], l2: [3, 0, 0, 1],
+      name: 'agreeing nets',
+      l1: [2, 0, 0, 1],
+      l2: [3, 0, 0, 1],
       expected: [0.5 * (Math.log1p(Math.exp(-2)) + Math.log1p(Math.exp(-1))), 0.5 * (Math.log1p(Math.exp(-3)) + Math.log1p(Math.exp(-1)))],
     },
   ];

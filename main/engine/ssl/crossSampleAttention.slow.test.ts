@@ -35,7 +35,12 @@ describe('multiHeadSelfAttention', () => {
 
   test('one head, hand-computed: softmax(x xᵀ/√2) x', () => {
     const p = identityAttention(2);
-    const x = tf.tensor3d([[[1, 2], [3, 0]]]);
+    const x = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 0],
+      ],
+    ]);
     // Scores /√2: row 0 [5, 3], row 1 [3, 9].
     const a = Math.exp(5 / Math.SQRT2) / (Math.exp(5 / Math.SQRT2) + Math.exp(3 / Math.SQRT2));
     const b = Math.exp(3 / Math.SQRT2) / (Math.exp(3 / Math.SQRT2) + Math.exp(9 / Math.SQRT2));
@@ -46,13 +51,26 @@ describe('multiHeadSelfAttention', () => {
 
   test('two heads attend on their own channels; sequences stay apart', () => {
     const p = identityAttention(2);
-    const seqA = [[1, 2], [3, 0], [0.5, -1]];
-    const seqB = [[-2, 1], [0, 0.5], [1, 1]];
+    const seqA = [
+      [1, 2],
+      [3, 0],
+      [0.5, -1],
+    ];
+    const seqB = [
+      [-2, 1],
+      [0, 0.5],
+      [1, 1],
+    ];
     const x = tf.tensor3d([seqA, seqB]);
     const out = multiHeadSelfAttention(x, p, 2, null);
     // Each head has one channel, so its scores are x_ic x_jc / √1.
     const expected = [seqA, seqB].flatMap((seq) => {
-      const heads = [0, 1].map((c) => attend(seq.map((t) => [t[c]!]), 1));
+      const heads = [0, 1].map((c) =>
+        attend(
+          seq.map((t) => [t[c]!]),
+          1,
+        ),
+      );
       return seq.flatMap((_, i) => [heads[0]![i]![0]!, heads[1]![i]![0]!]);
     });
     close(out.dataSync(), expected);
@@ -64,7 +82,10 @@ describe('layerNorm', () => {
   before(() => selectBackend());
 
   test('normalises the last axis with biased variance, then γ and β', () => {
-    const x = tf.tensor2d([[1, 3], [2, 2]]);
+    const x = tf.tensor2d([
+      [1, 3],
+      [2, 2],
+    ]);
     const out = layerNorm(x, { gamma: tf.tensor1d([2, 1]), beta: tf.tensor1d([0, 1]) });
     // Row 0: mean 2, variance 1 → [-1, 1]/√(1+ε); row 1: all equal → 0.
     const s = 1 / Math.sqrt(1 + 1e-5);

@@ -71,15 +71,19 @@ function linear(rows: tf.Tensor2D, { weight, bias }: Dense): tf.Tensor2D {
  * tokens, `heads` heads of d / heads channels each; `dropout` acts on the attention weights.
  */
 export function multiHeadSelfAttention(
-  x: tf.Tensor3D, parameters: { inProjection: Dense; outProjection: Dense }, heads: number, dropout: Dropout,
+  x: tf.Tensor3D,
+  parameters: { inProjection: Dense; outProjection: Dense },
+  heads: number,
+  dropout: Dropout,
 ): tf.Tensor3D {
   const [sequences, length, channels] = x.shape;
   if (channels % heads !== 0) throw new Error(`attention: ${channels} channels do not split into ${heads} heads`);
   const headChannels = channels / heads;
   return tf.tidy(() => {
     const qkv = linear(tf.reshape(x, [sequences * length, channels]) as tf.Tensor2D, parameters.inProjection);
-    const [q, k, v] = tf.split(qkv, 3, 1).map((t) =>
-      tf.reshape(tf.transpose(tf.reshape(t, [sequences, length, heads, headChannels]), [0, 2, 1, 3]), [sequences * heads, length, headChannels]));
+    const [q, k, v] = tf
+      .split(qkv, 3, 1)
+      .map((t) => tf.reshape(tf.transpose(tf.reshape(t, [sequences, length, heads, headChannels]), [0, 2, 1, 3]), [sequences * heads, length, headChannels]));
     let weights = tf.softmax(tf.mul(tf.matMul(q!, k!, false, true), 1 / Math.sqrt(headChannels)));
     if (dropout) weights = dropout(weights) as tf.Tensor3D;
     const attended = tf.reshape(tf.matMul(weights, v!), [sequences, heads, length, headChannels]);

@@ -8,7 +8,12 @@ import { boxMask, cutMix, cutMixPartners, drawCutMixBox, mixWithPartners } from 
 describe('cutMix', () => {
   before(() => selectBackend());
 
-  for (const shape of [[64, 64], [32, 48], [16, 32, 32], [32, 64, 48]]) {
+  for (const shape of [
+    [64, 64],
+    [32, 48],
+    [16, 32, 32],
+    [32, 64, 48],
+  ]) {
     test(`boxes in [${shape}]: half of the draws have none; the others lie inside with area ≤ 0.4`, () => {
       const rng = new Rng(`boxes ${shape}`);
       const voxels = shape.reduce((p, n) => p * n, 1);
@@ -57,11 +62,7 @@ describe('cutMix', () => {
 
   test('box mask: ones exactly inside each box, zeros for a null box', () => {
     const mask = boxMask([{ start: [1, 2], size: [2, 1] }, null, { start: [0, 0], size: [3, 4] }], [3, 4]);
-    assert.deepEqual(Array.from(mask.dataSync()), [
-      0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0,
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    ]);
+    assert.deepEqual(Array.from(mask.dataSync()), [0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
     const mask3 = boxMask([{ start: [1, 0, 1], size: [1, 2, 1] }], [2, 2, 2]);
     assert.deepEqual(Array.from(mask3.dataSync()), [0, 0, 0, 0, 0, 1, 0, 1]);
     tf.dispose([mask, mask3]);
@@ -90,8 +91,10 @@ describe('cutMix', () => {
     assert.deepEqual(Array.from(mixed.dataSync()), [1, 20, 3, 40, 1, 20, 30, 40]);
     const probabilities = tf.tensor([0.1, 0.9, 0.2, 0.8, 0.3, 0.7, 0.4, 0.6, 0.5, 0.5, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2], [2, 2, 2, 2]);
     const mixedP = mixWithPartners(probabilities, [1, 0], mask);
-    assert.deepEqual(Array.from(mixedP.dataSync()).map((v) => Math.round(v * 10) / 10),
-      [0.1, 0.9, 0.6, 0.4, 0.3, 0.7, 0.8, 0.2, 0.1, 0.9, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2]);
+    assert.deepEqual(
+      Array.from(mixedP.dataSync()).map((v) => Math.round(v * 10) / 10),
+      [0.1, 0.9, 0.6, 0.4, 0.3, 0.7, 0.8, 0.2, 0.1, 0.9, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2],
+    );
     const labels = tf.tensor([0, 1, 2, 3, 4, 5, 6, 7], [2, 2, 2], 'int32');
     const mixedL = mixWithPartners(labels, [1, 0], mask);
     assert.equal(mixedL.dtype, 'int32');
@@ -99,7 +102,7 @@ describe('cutMix', () => {
     tf.dispose([images, mask, mixed, probabilities, mixedP, labels, mixedL]);
   });
 
-  test('cutMix: inside the box the partner\'s voxels, outside the own; deterministic per seed', () => {
+  test("cutMix: inside the box the partner's voxels, outside the own; deterministic per seed", () => {
     const images = tf.randomNormal([3, 8, 16, 16, 1], 0, 1, 'float32', 3);
     const partners = [2, 0, 1];
     const before = tf.memory().numTensors;

@@ -41,9 +41,8 @@ export function drawCutMixBox(spatialShape: readonly number[], rng: Rng): CutMix
   const fraction = rng.uniform(...CUTMIX_AREA);
   for (;;) {
     const ratio = rng.uniform(...CUTMIX_RATIO);
-    const shares = rank === 2
-      ? [Math.sqrt(fraction * ratio), Math.sqrt(fraction / ratio)]
-      : [Math.cbrt(fraction), Math.cbrt(fraction * ratio), Math.cbrt(fraction / ratio)];
+    const shares =
+      rank === 2 ? [Math.sqrt(fraction * ratio), Math.sqrt(fraction / ratio)] : [Math.cbrt(fraction), Math.cbrt(fraction * ratio), Math.cbrt(fraction / ratio)];
     const size = shares.map((s, a) => Math.floor(s * spatialShape[a]!));
     const start = spatialShape.map((n) => rng.int(n));
     if (start.every((s, a) => s + size[a]! <= spatialShape[a]!)) return { start, size };

@@ -8,7 +8,13 @@ import { EmaTeacher, emaDecayAt } from './emaTeacher.ts';
 describe('emaDecayAt', () => {
   // min(1 - 1/(t+1), α): t = 0 → 0, t = 1 → ½, t = 3 → ¾, t = 99 → 0.99, later capped at α; t = 500 with α = 0.999 is not yet capped.
   const cases: Array<[iteration: number, maxDecay: number, expected: number]> = [
-    [0, 0.99, 0], [1, 0.99, 0.5], [3, 0.99, 0.75], [99, 0.99, 0.99], [1000, 0.99, 0.99], [500, 0.999, 1 - 1 / 501], [5, 0, 0],
+    [0, 0.99, 0],
+    [1, 0.99, 0.5],
+    [3, 0.99, 0.75],
+    [99, 0.99, 0.99],
+    [1000, 0.99, 0.99],
+    [500, 0.999, 1 - 1 / 501],
+    [5, 0, 0],
   ];
   for (const [iteration, maxDecay, expected] of cases) {
     test(`t ${iteration}, α ${maxDecay} → ${expected}`, () => assert.ok(Math.abs(emaDecayAt(iteration, maxDecay) - expected) < 1e-15));

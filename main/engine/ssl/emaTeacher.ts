@@ -36,7 +36,11 @@ export class EmaTeacher {
    */
   constructor(student: SegmentationModel, seed: number) {
     this.network = createModel({
-      kind: student.kind, numClasses: student.numClasses, width: student.width, inChannels: student.inChannels, seed,
+      kind: student.kind,
+      numClasses: student.numClasses,
+      width: student.width,
+      inChannels: student.inChannels,
+      seed,
     });
     const weights = student.getWeights();
     try {

@@ -19,7 +19,12 @@ function spyDecode(model: SegmentationModel): { calls: tf.Tensor[][]; restore: (
     calls.push(features.map((f) => tf.keep(tf.clone(f))));
     return original(features, options);
   };
-  return { calls, restore: () => { model.decode = original; } };
+  return {
+    calls,
+    restore: () => {
+      model.decode = original;
+    },
+  };
 }
 
 describe('decodeWithFeaturePerturbation', () => {
@@ -35,7 +40,10 @@ describe('decodeWithFeaturePerturbation', () => {
       const spy = spyDecode(model);
       const before = tf.memory().numTensors;
       const out = decodeWithFeaturePerturbation(model, features, perturbed, {
-        weakRate: 0.25, strongRate: 0.75, rng: new Rng('fp'), forward: { training: false },
+        weakRate: 0.25,
+        strongRate: 0.75,
+        rng: new Rng('fp'),
+        forward: { training: false },
       });
       spy.restore();
       assert.equal(spy.calls.length, 1);
@@ -45,7 +53,10 @@ describe('decodeWithFeaturePerturbation', () => {
       assert.equal(maxAbsDiff(out.clean, plain), 0);
       assert.deepEqual(out.weak.shape, [2, ...plain.shape.slice(1)]);
       const decoded = spy.calls[0]!;
-      for (const [version, rate, logits] of [['weak', 0.25, out.weak], ['strong', 0.75, out.strong]] as const) {
+      for (const [version, rate, logits] of [
+        ['weak', 0.25, out.weak],
+        ['strong', 0.75, out.strong],
+      ] as const) {
         const begin = version === 'weak' ? 3 : 5;
         const inputs = decoded.map((f) => tf.slice(f, begin, 2));
         let dropped = 0;
@@ -66,7 +77,7 @@ describe('decodeWithFeaturePerturbation', () => {
             if (size![i] === 0) dropped++;
             else {
               kept++;
-              assert.ok(error![i]! <= 1e-5 * reference![i]! / (1 - rate), `${version} level ${level}: kept map not scaled by 1/(1 - ${rate})`);
+              assert.ok(error![i]! <= (1e-5 * reference![i]!) / (1 - rate), `${version} level ${level}: kept map not scaled by 1/(1 - ${rate})`);
             }
           }
         });
@@ -85,9 +96,13 @@ describe('decodeWithFeaturePerturbation', () => {
     const model = createModel({ kind: 'unet2d', numClasses: 2, width: 4, seed: 3 });
     const x = tf.randomNormal([2, 16, 16, 1], 0, 1, 'float32', 5);
     const features = model.encode(x, { training: false });
-    const run = (rate: number, key: string) => decodeWithFeaturePerturbation(model, features, features, {
-      weakRate: rate, strongRate: rate, rng: new Rng(key), forward: { training: false },
-    });
+    const run = (rate: number, key: string) =>
+      decodeWithFeaturePerturbation(model, features, features, {
+        weakRate: rate,
+        strongRate: rate,
+        rng: new Rng(key),
+        forward: { training: false },
+      });
     const none = run(0, 'a');
     assert.ok(maxAbsDiff(none.weak, none.clean) < 1e-6);
     assert.ok(maxAbsDiff(none.strong, none.clean) < 1e-6);
@@ -109,7 +124,10 @@ describe('decodeWithFeaturePerturbation', () => {
     const bottleneck = features[4]!;
     const grad = tf.grad((b: tf.Tensor) => {
       const out = decodeWithFeaturePerturbation(model, features, [...features.slice(0, 4), b], {
-        weakRate: 0.5, strongRate: 0, rng: new Rng('g'), forward: { training: false },
+        weakRate: 0.5,
+        strongRate: 0,
+        rng: new Rng('g'),
+        forward: { training: false },
       });
       return tf.sum(tf.mul(out.weak, out.weak));
     })(bottleneck);

@@ -41,7 +41,10 @@ export interface PerturbedLogits {
  * @returns logits [Bc, …], [Bp, …], [Bp, …]; the caller disposes them.
  */
 export function decodeWithFeaturePerturbation(
-  model: SegmentationModel, clean: tf.Tensor[], perturbed: tf.Tensor[], options: FeaturePerturbationOptions,
+  model: SegmentationModel,
+  clean: tf.Tensor[],
+  perturbed: tf.Tensor[],
+  options: FeaturePerturbationOptions,
 ): PerturbedLogits {
   if (clean.length !== perturbed.length) throw new Error(`${clean.length} clean and ${perturbed.length} perturbed feature maps`);
   const cleanCount = clean[0]!.shape[0]!;
@@ -49,11 +52,16 @@ export function decodeWithFeaturePerturbation(
   const weakRng = options.rng.fork('weak');
   const strongRng = options.rng.fork('strong');
   return tf.tidy(() => {
-    const stacked = clean.map((feature, level) => tf.concat([
-      feature,
-      channelDropout(perturbed[level]!, options.weakRate, weakRng.int(2 ** 31)),
-      channelDropout(perturbed[level]!, options.strongRate, strongRng.int(2 ** 31)),
-    ], 0));
+    const stacked = clean.map((feature, level) =>
+      tf.concat(
+        [
+          feature,
+          channelDropout(perturbed[level]!, options.weakRate, weakRng.int(2 ** 31)),
+          channelDropout(perturbed[level]!, options.strongRate, strongRng.int(2 ** 31)),
+        ],
+        0,
+      ),
+    );
     const logits = model.decode(stacked, options.forward);
     const [c, weak, strong] = tf.split(logits, [cleanCount, perturbedCount, perturbedCount], 0);
     return { clean: c!, weak: weak!, strong: strong! };

@@ -16,7 +16,13 @@ describe('jointDecode', () => {
       const labeled = tf.randomNormal([2, 16, 16, 1], 0, 1, 'float32', 1);
       const unlabeled = tf.randomNormal([1, 16, 16, 1], 0, 1, 'float32', 2);
       const out = jointDecode(model, labeled, unlabeled, { training: false });
-      assert.deepEqual([out.labeled.logits.shape, out.unlabeled.feature.shape], [[2, 16, 16, 3], [1, 16, 16, 2]]);
+      assert.deepEqual(
+        [out.labeled.logits.shape, out.unlabeled.feature.shape],
+        [
+          [2, 16, 16, 3],
+          [1, 16, 16, 2],
+        ],
+      );
       const whole = model.decodeWithFeature(model.encode(tf.concat([labeled, unlabeled]), { training: false }), { training: false });
       assert.equal(maxAbsDifference(tf.concat([out.labeled.logits, out.unlabeled.logits]), whole.logits), 0);
       assert.equal(maxAbsDifference(tf.concat([out.labeled.feature, out.unlabeled.feature]), whole.feature), 0);

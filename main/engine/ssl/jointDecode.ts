@@ -22,9 +22,7 @@ export interface JointDecoded {
  * inter-sample attention) span all samples; batches of different spatial shapes run one after
  * the other.
  */
-export function jointDecode(
-  model: SegmentationModel, labeled: tf.Tensor, unlabeled: tf.Tensor, options: ForwardOptions,
-): JointDecoded {
+export function jointDecode(model: SegmentationModel, labeled: tf.Tensor, unlabeled: tf.Tensor, options: ForwardOptions): JointDecoded {
   const run = (x: tf.Tensor) => model.decodeWithFeature(model.encode(x, options), options);
   const sameShape = labeled.shape.slice(1).every((n, i) => n === unlabeled.shape[i + 1]);
   if (!sameShape) return { labeled: run(labeled), unlabeled: run(unlabeled) };

@@ -20,7 +20,7 @@ describe('maskedDice', () => {
       options: { dice: { classes: 'all', squared: true, epsilon: 1e-4 } },
       threshold: 0.8,
       // Class 0: p_0 = 0.25, 0.75, y_0 = 0, 0: 1 - ε / (0.625 + ε).
-      expected: ((1 - 1e-4 / (0.625 + 1e-4)) + (1 - (2 + 1e-4) / (2.625 + 1e-4))) / 2,
+      expected: (1 - 1e-4 / (0.625 + 1e-4) + (1 - (2 + 1e-4) / (2.625 + 1e-4))) / 2,
     },
     { name: 'Dice + CE', options: { ce: true }, threshold: 0.8, expected: 1 - (2 + eps) / (3 + eps) + (-Math.log(0.75) - Math.log(0.25)) / 2 },
     { name: 'all voxels at τ = 0.5', options: {}, threshold: 0.5, expected: 1 - (2 * 1 + eps) / (1.5 + 2 + eps) },
@@ -56,7 +56,10 @@ describe('maskedDice', () => {
     const { labels, confidence } = pseudoLabels(probabilities);
     assert.equal(labels.dtype, 'int32');
     assert.deepEqual(Array.from(labels.dataSync()), [1, 0]);
-    assert.deepEqual(Array.from(confidence.dataSync()).map((v) => Math.round(v * 10) / 10), [0.7, 0.6]);
+    assert.deepEqual(
+      Array.from(confidence.dataSync()).map((v) => Math.round(v * 10) / 10),
+      [0.7, 0.6],
+    );
     tf.dispose([probabilities, labels, confidence]);
   });
 });

@@ -45,6 +45,6 @@ export function maskedDice(logits: tf.Tensor, target: tf.Tensor, confidence: tf.
   return tf.tidy(() => {
     const mask = tf.cast(tf.greaterEqual(confidence, threshold), 'float32');
     const dice = diceLoss(tf.softmax(logits), target, mask, options.dice);
-    return options.ce ? tf.add(dice, crossEntropyLoss(logits, target, mask)) as tf.Scalar : dice;
+    return options.ce ? (tf.add(dice, crossEntropyLoss(logits, target, mask)) as tf.Scalar) : dice;
   });
 }

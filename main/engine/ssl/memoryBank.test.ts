@@ -66,7 +66,10 @@ describe('MemoryBank', () => {
     bank.update('empty', new Float32Array(0), []);
     const weights = bank.getWeights();
     assert.deepEqual([...weights.keys()], ['scan 1', 'scan:0/7', 'empty']);
-    assert.deepEqual(weights.get('scan:0/7')!.arraySync(), [[5, 5, 1], [6, 6, 0]]);
+    assert.deepEqual(weights.get('scan:0/7')!.arraySync(), [
+      [5, 5, 1],
+      [6, 6, 0],
+    ]);
     const restored = new MemoryBank(2, 2);
     restored.update('other', rows(9), [0]);
     restored.setWeights(weights);

@@ -31,7 +31,10 @@ export interface Prototypes {
 export class MemoryBank {
   private readonly slots = new Map<string, Slot>();
 
-  constructor(readonly embeddingDim: number, readonly numClasses: number) {}
+  constructor(
+    readonly embeddingDim: number,
+    readonly numClasses: number,
+  ) {}
 
   /** Number of slots (cases seen so far). */
   get size(): number {

@@ -32,12 +32,29 @@ describe('correlation', () => {
   const table = [
     {
       name: 'dot product (reference code), τ 0.5',
-      z: [[1, 0], [1, 2]], m: [[1, 0], [0, 1], [2, 2]], options: { temperature: 0.5, similarity: 'dot' as const },
+      z: [
+        [1, 0],
+        [1, 2],
+      ],
+      m: [
+        [1, 0],
+        [0, 1],
+        [2, 2],
+      ],
+      options: { temperature: 0.5, similarity: 'dot' as const },
       expected: [softmax([2, 0, 4]), softmax([2, 4, 12])],
     },
     {
       name: 'cosine (paper), τ 0.1: scale-free',
-      z: [[2, 0], [0, -3]], m: [[3, 0], [1, 1]], options: { temperature: 0.1, similarity: 'cosine' as const },
+      z: [
+        [2, 0],
+        [0, -3],
+      ],
+      m: [
+        [3, 0],
+        [1, 1],
+      ],
+      options: { temperature: 0.1, similarity: 'cosine' as const },
       expected: [softmax([10, 10 / Math.SQRT2]), softmax([0, -10 / Math.SQRT2])],
     },
   ];
@@ -55,9 +72,18 @@ describe('omniCorrelationLoss', () => {
   before(() => selectBackend());
 
   test('hand-computed: mean over voxels of −Σ corr_A log(corr_V + 1e-8)', () => {
-    const m = tf.tensor2d([[1, 0], [0, 1]]);
-    const zV = tf.tensor2d([[1, 1], [0.5, 0]]);
-    const zA = tf.tensor2d([[1, 0], [0, 0.25]]);
+    const m = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    const zV = tf.tensor2d([
+      [1, 1],
+      [0.5, 0],
+    ]);
+    const zA = tf.tensor2d([
+      [1, 0],
+      [0, 0.25],
+    ]);
     const options = { temperature: 0.5, similarity: 'dot' as const };
     const v = [softmax([2, 2]), softmax([1, 0])];
     const a = [softmax([2, 0]), softmax([0, 0.5])];
@@ -72,14 +98,27 @@ describe('omniCorrelationLoss', () => {
     const none = tf.zeros([0, 2]) as tf.Tensor2D;
     const options = { temperature: 0.1, similarity: 'cosine' as const };
     const losses = [omniCorrelationLoss(z, z, null, options), omniCorrelationLoss(none, none, z, options)];
-    assert.deepEqual(losses.map((l) => l.dataSync()[0]), [0, 0]);
+    assert.deepEqual(
+      losses.map((l) => l.dataSync()[0]),
+      [0, 0],
+    );
     tf.dispose([z, none, ...losses]);
   });
 
-  test('gradients reach both networks\' embeddings and match finite differences', () => {
-    const m = tf.tensor2d([[1, 0.5], [-0.5, 1], [0.2, -1]]);
-    const zV = tf.tensor2d([[0.3, 0.8], [-0.6, 0.1]]);
-    const zA = tf.tensor2d([[0.9, -0.2], [0.4, 0.4]]);
+  test("gradients reach both networks' embeddings and match finite differences", () => {
+    const m = tf.tensor2d([
+      [1, 0.5],
+      [-0.5, 1],
+      [0.2, -1],
+    ]);
+    const zV = tf.tensor2d([
+      [0.3, 0.8],
+      [-0.6, 0.1],
+    ]);
+    const zA = tf.tensor2d([
+      [0.9, -0.2],
+      [0.4, 0.4],
+    ]);
     for (const similarity of ['cosine', 'dot'] as const) {
       const f = (v: tf.Tensor, a: tf.Tensor) => omniCorrelationLoss(v as tf.Tensor2D, a as tf.Tensor2D, m, { temperature: 0.5, similarity });
       const result = checkGradients(f, [zV, zA], { step: 1e-2 });

@@ -24,8 +24,7 @@ export interface CorrelationOptions {
 export function selectTopKPerClass(classes: ArrayLike<number>, confidence: ArrayLike<number>, numClasses: number, topK: number): Int32Array {
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < classes.length; i++) byClass[classes[i]!]!.push(i);
-  return Int32Array.from(byClass.flatMap((indices) =>
-    indices.sort((a, b) => confidence[b]! - confidence[a]! || a - b).slice(0, topK)));
+  return Int32Array.from(byClass.flatMap((indices) => indices.sort((a, b) => confidence[b]! - confidence[a]! || a - b).slice(0, topK)));
 }
 
 /** Rows scaled to unit length; a zero row stays zero. */
@@ -51,7 +50,10 @@ export function correlation(embeddings: tf.Tensor2D, prototypes: tf.Tensor2D, { 
  * networks (and their heads); the prototypes come detached from the memory bank.
  */
 export function omniCorrelationLoss(
-  embeddingsV: tf.Tensor2D, embeddingsA: tf.Tensor2D, prototypes: tf.Tensor2D | null, options: CorrelationOptions,
+  embeddingsV: tf.Tensor2D,
+  embeddingsA: tf.Tensor2D,
+  prototypes: tf.Tensor2D | null,
+  options: CorrelationOptions,
 ): tf.Scalar {
   return tf.tidy(() => {
     if (!prototypes || prototypes.shape[0] === 0 || embeddingsV.shape[0] === 0) return tf.scalar(0);

@@ -10,7 +10,10 @@ describe('samplePixelsPerClass', () => {
   test('at most perClass distinct pixels of each class, grouped by class; unlabelled pixels never', () => {
     const labels = [1, NO_LABEL, 0, 1, 1, 0, NO_LABEL, 1, 2];
     const picked = Array.from(samplePixelsPerClass(labels, 3, 2, new Rng(1)));
-    assert.deepEqual(picked.map((i) => labels[i]), [0, 0, 1, 1, 2]);
+    assert.deepEqual(
+      picked.map((i) => labels[i]),
+      [0, 0, 1, 1, 2],
+    );
     assert.deepEqual(picked.slice(0, 2).sort(), [2, 5]);
     assert.equal(new Set(picked.slice(2, 4)).size, 2);
     for (const i of picked.slice(2, 4)) assert.ok([0, 3, 4, 7].includes(i));
@@ -30,7 +33,12 @@ describe('supervisedContrastiveLoss', () => {
 
   test('hand-computed on 4 embeddings of 2 labels', () => {
     // Unit vectors; similarities: s01 0.6, s02 0, s03 −1, s12 0.8, s13 −0.6, s23 0. τ = 0.5.
-    const z = tf.tensor2d([[1, 0], [0.6, 0.8], [0, 1], [-1, 0]]);
+    const z = tf.tensor2d([
+      [1, 0],
+      [0.6, 0.8],
+      [0, 1],
+      [-1, 0],
+    ]);
     const e = Math.exp;
     const anchors = [
       -Math.log(e(1.2) / (e(1.2) + e(0) + e(-2))),
@@ -48,7 +56,11 @@ describe('supervisedContrastiveLoss', () => {
   });
 
   test('several positives are averaged; a lone label is only a negative', () => {
-    const z = tf.tensor2d([[1, 0], [0, 1], [0.6, 0.8]]);
+    const z = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [0.6, 0.8],
+    ]);
     const e = Math.exp;
     // τ = 1; labels [0, 0, 0]: anchor 0 has positives 1 (s 0) and 2 (s 0.6), denominator e^0 + e^0.6.
     const all = [

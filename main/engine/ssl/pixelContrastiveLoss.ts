@@ -18,14 +18,16 @@ export const NO_LABEL = -1;
 export function samplePixelsPerClass(labels: ArrayLike<number>, numClasses: number, perClass: number, rng: Rng): Int32Array {
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < labels.length; i++) if (labels[i]! !== NO_LABEL) byClass[labels[i]!]!.push(i);
-  return Int32Array.from(byClass.flatMap((pixels) => {
-    const take = Math.min(perClass, pixels.length);
-    for (let k = 0; k < take; k++) {
-      const j = k + rng.int(pixels.length - k);
-      [pixels[k], pixels[j]] = [pixels[j]!, pixels[k]!];
-    }
-    return pixels.slice(0, take);
-  }));
+  return Int32Array.from(
+    byClass.flatMap((pixels) => {
+      const take = Math.min(perClass, pixels.length);
+      for (let k = 0; k < take; k++) {
+        const j = k + rng.int(pixels.length - k);
+        [pixels[k], pixels[j]] = [pixels[j]!, pixels[k]!];
+      }
+      return pixels.slice(0, take);
+    }),
+  );
 }
 
 /**

@@ -27,10 +27,19 @@ describe('ProjectionHead', () => {
   test('reference names, shapes per voxel, parameter count', () => {
     const head = new ProjectionHead({ inChannels: 4, embeddingDim: 6, seed: 1 });
     const weights = head.getWeights();
-    assert.deepEqual([...weights.keys()].filter((k) => k.startsWith('projection_head')), [
-      'projection_head.0.weight', 'projection_head.0.bias', 'projection_head.1.weight', 'projection_head.1.bias',
-      'projection_head.1.running_mean', 'projection_head.1.running_var', 'projection_head.3.weight', 'projection_head.3.bias',
-    ]);
+    assert.deepEqual(
+      [...weights.keys()].filter((k) => k.startsWith('projection_head')),
+      [
+        'projection_head.0.weight',
+        'projection_head.0.bias',
+        'projection_head.1.weight',
+        'projection_head.1.bias',
+        'projection_head.1.running_mean',
+        'projection_head.1.running_var',
+        'projection_head.3.weight',
+        'projection_head.3.bias',
+      ],
+    );
     tf.dispose([...weights.values()]);
     // (4·6 + 6) + 2·6 + (6·6 + 6) for projection, (6·6 + 6) + 12 + 42 for prediction.
     assert.equal(head.parameterCount(), 30 + 12 + 42 + 42 + 12 + 42);
@@ -56,10 +65,15 @@ describe('ProjectionHead', () => {
   test('hand-computed projection: Linear → BN → ReLU → Linear, in both BN modes', () => {
     const head = new ProjectionHead({ inChannels: 2, embeddingDim: 2 });
     assign(head, {
-      'projection_head.0.weight': [1, 0, 0, 2], 'projection_head.0.bias': [0, -1],
-      'projection_head.3.weight': [1, 1, 0, 1], 'projection_head.3.bias': [0.5, 0],
+      'projection_head.0.weight': [1, 0, 0, 2],
+      'projection_head.0.bias': [0, -1],
+      'projection_head.3.weight': [1, 1, 0, 1],
+      'projection_head.3.bias': [0.5, 0],
     });
-    const rows = tf.tensor2d([[1, 1], [3, 2]]);
+    const rows = tf.tensor2d([
+      [1, 1],
+      [3, 2],
+    ]);
     // Linear: [[1, 1], [3, 3]]. Inference BN (mean 0, var 1): ÷√(1 + 1e-5).
     // Second linear of h = [a, b]: [a + 0.5, a + b].
     const s = 1 / Math.sqrt(1 + 1e-5);
@@ -76,8 +90,10 @@ describe('ProjectionHead', () => {
   test('gradients reach every trainable variable of both heads', () => {
     const head = new ProjectionHead({ inChannels: 3, embeddingDim: 4, seed: 2 });
     const x = tf.randomNormal([5, 3], 0, 1, 'float32', 3);
-    const { value, grads } = tf.variableGrads(() =>
-      tf.sum(tf.square(head.predict(head.project(x, { training: true }), { training: true }))) as tf.Scalar, head.trainableVariables());
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.square(head.predict(head.project(x, { training: true }), { training: true }))) as tf.Scalar,
+      head.trainableVariables(),
+    );
     const variables = head.trainableVariables();
     assert.equal(Object.keys(grads).length, variables.length);
     const size = (i: number) => tf.tidy(() => tf.sum(tf.abs(grads[variables[i]!.name]!)).dataSync()[0]!);

@@ -4,7 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { Rng } from '../random/rng.ts';
 import {
-  applyStrongPerturbation, biasField, biasFieldTerms, drawStrongPerturbation, gaussianBlur, gaussianKernel, strongPerturbation,
+  applyStrongPerturbation,
+  biasField,
+  biasFieldTerms,
+  drawStrongPerturbation,
+  gaussianBlur,
+  gaussianKernel,
+  strongPerturbation,
 } from './strongPerturbation.ts';
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
@@ -103,7 +109,13 @@ describe('strongPerturbation', () => {
       return tap(kernels[0]!, d) * tap(kernels[1]!, h) * tap(kernels[2]!, w);
     };
     const values = out.dataSync();
-    for (const [d, h, w] of [[0, 0, 0], [1, 0, 0], [0, 2, 0], [0, 0, 3], [1, -1, 2]] as const) {
+    for (const [d, h, w] of [
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 2, 0],
+      [0, 0, 3],
+      [1, -1, 2],
+    ] as const) {
       assert.ok(Math.abs(values[((4 + d) * size + 4 + h) * size + 4 + w]! - at(d, h, w)) < 1e-6, `offset ${d},${h},${w}`);
     }
     const constant = tf.fill([1, 4, 5, 6, 1], 2.5);

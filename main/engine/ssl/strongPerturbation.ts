@@ -68,7 +68,10 @@ export function strongPerturbation(images: tf.Tensor, rng: Rng): tf.Tensor {
   const spatialRank = images.rank - 2;
   return tf.tidy(() => {
     const samples = tf.split(images, images.shape[0]!, 0);
-    return tf.concat(samples.map((sample, b) => applyStrongPerturbation(sample, drawStrongPerturbation(rng.fork(String(b)), spatialRank))), 0);
+    return tf.concat(
+      samples.map((sample, b) => applyStrongPerturbation(sample, drawStrongPerturbation(rng.fork(String(b)), spatialRank))),
+      0,
+    );
   });
 }
 
@@ -109,7 +112,8 @@ export function applyStrongPerturbation(samples: tf.Tensor, draw: StrongPerturba
 export function biasField(spatialShape: number[], coefficients: number[], order: number): tf.Tensor {
   const dims = spatialShape.length;
   const expected = biasFieldTerms(order, dims);
-  if (coefficients.length !== expected) throw new RangeError(`a bias field of order ${order} in ${dims}D has ${expected} coefficients, got ${coefficients.length}`);
+  if (coefficients.length !== expected)
+    throw new RangeError(`a bias field of order ${order} in ${dims}D has ${expected} coefficients, got ${coefficients.length}`);
   return tf.tidy(() => {
     const axes = spatialShape.map((n, a) => {
       const coordinates = Float32Array.from({ length: n }, (_, i) => (n > 1 ? (2 * i + 1 - n) / (n - 1) : 0));
@@ -158,9 +162,10 @@ export function gaussianBlur(samples: tf.Tensor, sigmas: number[]): tf.Tensor {
       const kernelShape = [...Array(spatialRank).fill(1), 1, 1];
       kernelShape[a] = taps.length;
       const kernel = tf.tensor(taps, kernelShape);
-      x = spatialRank === 2
-        ? tf.conv2d(padded as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'valid')
-        : tf.conv3d(padded as tf.Tensor5D, kernel as tf.Tensor5D, 1, 'valid');
+      x =
+        spatialRank === 2
+          ? tf.conv2d(padded as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'valid')
+          : tf.conv3d(padded as tf.Tensor5D, kernel as tf.Tensor5D, 1, 'valid');
     });
     return x === samples ? tf.clone(x) : x;
   });

@@ -31,7 +31,11 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
     throw new TrainingInputError(`volume ${id}: shape [${shape.join(', ')}] is not three positive integers`);
   }
   const voxels = ni * nj * nk;
-  for (const [name, array] of [['image', image], ['labels', labels], ['known', known]] as const) {
+  for (const [name, array] of [
+    ['image', image],
+    ['labels', labels],
+    ['known', known],
+  ] as const) {
     if (array && array.length !== voxels) {
       throw new TrainingInputError(`volume ${id}: ${name} has ${array.length} values, the shape [${shape.join(', ')}] needs ${voxels}`);
     }
@@ -53,7 +57,8 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
         const value = labels![v]!;
         if (!allowedValues.has(value)) {
           throw new TrainingInputError(
-            `volume ${id}: annotated voxel (${i}, ${j}, ${k}) has label value ${value}, which is not a class of the project (${[...allowedValues].join(', ')})`);
+            `volume ${id}: annotated voxel (${i}, ${j}, ${k}) has label value ${value}, which is not a class of the project (${[...allowedValues].join(', ')})`,
+          );
         }
         paintedValues.add(value);
         if (value !== 0) {

@@ -6,7 +6,10 @@ import { TrainingInputError } from './trainingInputError.ts';
 const data = (labeled: number, unlabeled: number) => ({ unit: 'slice' as const, labeled, heldOut: 0, unlabeled });
 
 test('CAML with fewer annotated slices than its batch needs is refused; with enough it trains', () => {
-  assert.throws(() => checkTrainingData({ method: 'caml' }, data(1, 30)), (err: Error) => err instanceof TrainingInputError && /CAML needs at least 2 annotated slices .*there is 1/.test(err.message));
+  assert.throws(
+    () => checkTrainingData({ method: 'caml' }, data(1, 30)),
+    (err: Error) => err instanceof TrainingInputError && /CAML needs at least 2 annotated slices .*there is 1/.test(err.message),
+  );
   assert.deepEqual(checkTrainingData({ method: 'caml' }, data(2, 30)), []);
   assert.deepEqual(checkTrainingData({ method: 'supervised' }, data(1, 0)), [], 'a supervised run needs no unlabelled data');
 });

@@ -58,5 +58,7 @@ test('a small U-Net trained on 3 annotated slices segments the unannotated ones 
 
   assert.ok(trained >= 0.8, `Dice on unannotated slices ${trained.toFixed(3)} (untrained ${baseline.toFixed(3)})`);
   assert.ok(baseline < 0.5, `untrained Dice ${baseline.toFixed(3)} should be far lower`);
-  t.diagnostic(` Dice ${trained.toFixed(3)} trained vs ${baseline.toFixed(3)} untrained, ${result.msPerIteration.toFixed(0)} ms/iteration, ${result.seconds.toFixed(1)} s`);
+  t.diagnostic(
+    ` Dice ${trained.toFixed(3)} trained vs ${baseline.toFixed(3)} untrained, ${result.msPerIteration.toFixed(0)} ms/iteration, ${result.seconds.toFixed(1)} s`,
+  );
 });

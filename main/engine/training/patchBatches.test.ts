@@ -20,7 +20,11 @@ function drawnValues(batches: PatchBatches, draws: number): Set<number> {
   const seen = new Set<number>();
   for (let t = 0; t < draws; t++) {
     const batch = batches.unlabeledBatch(new Rng(`u:${t}`));
-    assert.equal(tf.tidy(() => tf.sum(batch.mask).arraySync()), 0, 'unlabelled patches carry no known voxel');
+    assert.equal(
+      tf.tidy(() => tf.sum(batch.mask).arraySync()),
+      0,
+      'unlabelled patches carry no known voxel',
+    );
     for (const v of tf.tidy(() => tf.max(batch.images, [1, 2, 3, 4]).arraySync() as number[])) seen.add(v);
     tf.dispose(batch);
   }
@@ -48,6 +52,9 @@ test('held-out validation scans are never drawn as unlabelled data', () => {
     tf.dispose(b);
   }
   const seen = drawnValues(batches, 30);
-  assert.ok([...held].every((v) => !seen.has(v)), `held ${[...held]} drawn among ${[...seen]}`);
+  assert.ok(
+    [...held].every((v) => !seen.has(v)),
+    `held ${[...held]} drawn among ${[...seen]}`,
+  );
   assert.equal(seen.size, 5 - held.size);
 });

@@ -44,7 +44,10 @@ export class PatchBatches implements BatchSource {
     this.all = split.validationOnTraining ? scans : scans.filter((s) => !split.validation.includes(s));
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
     this.data = {
-      unit: 'scan', labeled: this.training.length, heldOut: split.validationOnTraining ? 0 : this.held.length, unlabeled: scans.length - annotated.length,
+      unit: 'scan',
+      labeled: this.training.length,
+      heldOut: split.validationOnTraining ? 0 : this.held.length,
+      unlabeled: scans.length - annotated.length,
     };
   }
 

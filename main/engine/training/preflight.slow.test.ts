@@ -49,7 +49,10 @@ test('preflight caps the estimate at the time budget', async () => {
 
 test('preflight refuses what train() refuses, with the same words', async () => {
   const caml = request({ method: 'caml', volumes: [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [2] })] });
-  const trained = await train(caml).then(() => null, (err: Error) => err.message);
+  const trained = await train(caml).then(
+    () => null,
+    (err: Error) => err.message,
+  );
   assert.match(trained ?? '', /CAML needs at least 2 annotated slices/);
   await assert.rejects(preflight(caml), (err: Error) => err.message === trained);
   await assert.rejects(preflight(request({ volumes: [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [] })] })), /no annotated slice/);

@@ -33,7 +33,12 @@ export async function preflight(req: TrainRequest, timedSteps = 2): Promise<Pref
   if (!(Number.isInteger(timedSteps) && timedSteps >= 1)) throw new RangeError(`preflight needs at least 1 timed step, got ${timedSteps}`);
   const { config, batches, method } = prepareRun(req);
   try {
-    const at = (iteration: number) => ({ seed: `${config.seed}:preflight`, iteration, iterations: config.iterations, learningRate: config.optimizer.learningRate });
+    const at = (iteration: number) => ({
+      seed: `${config.seed}:preflight`,
+      iteration,
+      iterations: config.iterations,
+      learningRate: config.optimizer.learningRate,
+    });
     trainingStep(method, batches, at(0));
     const profile = await tf.profile(() => {
       trainingStep(method, batches, at(1));
@@ -50,7 +55,14 @@ export async function preflight(req: TrainRequest, timedSteps = 2): Promise<Pref
     const msPerValidation = performance.now() - validationStarted;
     const budgetMs = config.maxMinutes === null ? Infinity : config.maxMinutes * 60_000;
     if (config.length === 'budget') {
-      const iterations = plannedIterations({ budgetMs, elapsedMs: 0, stepsDone: 0, msPerStep: msPerIteration, msPerValidation, maxIterations: config.lengthCap });
+      const iterations = plannedIterations({
+        budgetMs,
+        elapsedMs: 0,
+        stepsDone: 0,
+        msPerStep: msPerIteration,
+        msPerValidation,
+        maxIterations: config.lengthCap,
+      });
       if (iterations < Math.min(MIN_USEFUL_ITERATIONS, config.iterations)) {
         throw new TrainingInputError(budgetTooShort(config.maxMinutes!, iterations, msPerIteration, msPerValidation));
       }

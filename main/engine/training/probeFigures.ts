@@ -61,5 +61,8 @@ export function probeFigures(model: SegmentationModel, partner: SegmentationMode
   if (tissue === 0) return null;
   const dices: number[] = [];
   for (let c = 1; c < classes; c++) if (total[c]! > 0) dices.push((2 * intersection[c]!) / total[c]!);
-  return { confident: structure > 0 ? confident / structure : null, agreement: partner && dices.length ? dices.reduce((x, y) => x + y, 0) / dices.length : null };
+  return {
+    confident: structure > 0 ? confident / structure : null,
+    agreement: partner && dices.length ? dices.reduce((x, y) => x + y, 0) / dices.length : null,
+  };
 }

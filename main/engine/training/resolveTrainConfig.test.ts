@@ -16,18 +16,24 @@ describe('resolveTrainConfig', () => {
     const unannotated = { ...sparseK(), known: new Uint8Array(32 * 32 * 12) };
     const unlabelled = { ...sparseK(), labels: null, known: null };
     for (const volumes of [[unannotated], [unlabelled], [unannotated, unlabelled]]) {
-      assert.throws(() => resolveTrainConfig(request(volumes)), (e: unknown) =>
-        e instanceof TrainingInputError
-        && e.message === 'no annotated slice: paint at least one slice, or import a label map, before training');
+      assert.throws(
+        () => resolveTrainConfig(request(volumes)),
+        (e: unknown) => e instanceof TrainingInputError && e.message === 'no annotated slice: paint at least one slice, or import a label map, before training',
+      );
     }
   });
 
   test('annotated scans without tissue are refused; an unannotated blank scan is only a warning', () => {
     const blank = { ...sparseK(), id: 'blank', name: 'empty.nii.gz', image: new Float32Array(32 * 32 * 12) };
-    assert.throws(() => resolveTrainConfig(request([blank])), (e: unknown) =>
-      e instanceof TrainingInputError && /annotated scan holds no tissue .*empty\.nii\.gz/.test(e.message));
+    assert.throws(
+      () => resolveTrainConfig(request([blank])),
+      (e: unknown) => e instanceof TrainingInputError && /annotated scan holds no tissue .*empty\.nii\.gz/.test(e.message),
+    );
     const config = resolveTrainConfig(request([sparseK(), { ...blank, labels: null, known: null }]));
-    assert.ok(config.warnings.some((w) => /scan empty\.nii\.gz holds no tissue/.test(w)), config.warnings.join('; '));
+    assert.ok(
+      config.warnings.some((w) => /scan empty\.nii\.gz holds no tissue/.test(w)),
+      config.warnings.join('; '),
+    );
   });
 
   test('a class painted on one slice only is a warning naming it', () => {
@@ -35,11 +41,15 @@ describe('resolveTrainConfig', () => {
     // Keep class 2 on slice 6 alone: elsewhere it becomes background.
     const plane = 32 * 32;
     const labels = v.labels!.map((l, i) => (l === 2 && Math.floor(i / plane) !== 6 ? 0 : l));
-    assert.ok(labels.some((l, i) => l === 2 && Math.floor(i / plane) === 6), 'the phantom paints class 2 on slice 6');
+    assert.ok(
+      labels.some((l, i) => l === 2 && Math.floor(i / plane) === 6),
+      'the phantom paints class 2 on slice 6',
+    );
     const config = resolveTrainConfig(request([{ ...v, labels }]));
-    assert.deepEqual(config.warnings.filter((w) => /one slice only/.test(w)), [
-      'class value 2 is painted on one slice only: the model sees a single example of it; paint it on two or three slices across its extent',
-    ]);
+    assert.deepEqual(
+      config.warnings.filter((w) => /one slice only/.test(w)),
+      ['class value 2 is painted on one slice only: the model sees a single example of it; paint it on two or three slices across its extent'],
+    );
     assert.equal(resolveTrainConfig(request([v])).warnings.filter((w) => /one slice only/.test(w)).length, 0);
   });
 
@@ -66,7 +76,11 @@ describe('resolveTrainConfig', () => {
       [{ method: 'caml', batchSize: 1 }, /caml needs a batch of at least 2 samples \(got 1\)/],
     ];
     for (const [extra, message] of cases) {
-      assert.throws(() => resolveTrainConfig(request(v, extra)), (e: unknown) => e instanceof TrainingInputError && message.test(e.message), String(message));
+      assert.throws(
+        () => resolveTrainConfig(request(v, extra)),
+        (e: unknown) => e instanceof TrainingInputError && message.test(e.message),
+        String(message),
+      );
     }
   });
 
@@ -121,11 +135,19 @@ describe('resolveTrainConfig', () => {
     assert.match(config.warnings[0]!, /class value 3 is never painted/);
   });
 
-  test('cpu defaults: the papers\' U-Net and SGD, whole slices up to 128², a run planned to fill the default budget', () => {
+  test("cpu defaults: the papers' U-Net and SGD, whole slices up to 128², a run planned to fill the default budget", () => {
     const small = resolveTrainConfig(request([sparseK()]));
     assert.deepEqual(
-      { width: small.width, batchSize: small.batchSize, optimizer: small.optimizer.name, lr: small.optimizer.learningRate, crop: small.sliceCrop, augmentation: small.augmentation },
-      { width: 16, batchSize: 4, optimizer: 'sgd', lr: 0.01, crop: null, augmentation: 'mri' });
+      {
+        width: small.width,
+        batchSize: small.batchSize,
+        optimizer: small.optimizer.name,
+        lr: small.optimizer.learningRate,
+        crop: small.sliceCrop,
+        augmentation: small.augmentation,
+      },
+      { width: 16, batchSize: 4, optimizer: 'sgd', lr: 0.01, crop: null, augmentation: 'mri' },
+    );
     assert.deepEqual([small.length, small.maxMinutes, small.iterations, small.lengthCap], ['budget', DEFAULT_TIME_BUDGET_MINUTES, 30000, 30000]);
     const large = resolveTrainConfig(request([phantomVolume({ shape: [181, 217, 4], annotated: [1] })]));
     assert.deepEqual(large.sliceCrop, [128, 128]);
@@ -142,17 +164,37 @@ describe('resolveTrainConfig', () => {
     const gpu2d = resolveTrainConfig(request([sparseK()], { backend: { name: 'tensorflow-gpu' } }));
     assert.deepEqual(
       { width: gpu2d.width, batchSize: gpu2d.batchSize, iterations: gpu2d.iterations, optimizer: gpu2d.optimizer, crop: gpu2d.sliceCrop },
-      { width: 16, batchSize: 24, iterations: 30000, optimizer: { name: 'sgd', learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4, nesterov: false }, crop: null });
+      {
+        width: 16,
+        batchSize: 24,
+        iterations: 30000,
+        optimizer: { name: 'sgd', learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4, nesterov: false },
+        crop: null,
+      },
+    );
     assert.deepEqual(gpu2d.schedule, { name: 'poly', power: 0.9 });
     const gpu3d = resolveTrainConfig(request([phantomVolume({ shape: [128, 128, 96], annotated: 'all' })], { backend: { name: 'tensorflow-gpu' } }));
     assert.deepEqual([gpu3d.model, gpu3d.iterations, gpu3d.batchSize, gpu3d.patchSize], ['vnet3d', 6000, 4, [112, 112, 80]]);
   });
 
   test('explicit values win over the defaults, and the learning rate follows the chosen optimizer', () => {
-    const config = resolveTrainConfig(request([sparseK()], { iterations: 7, batchSize: 3, width: 2, seed: 9, optimizer: 'sgd', maxMinutes: 1.5, validationInterval: 2, checkpointInterval: 3 }));
+    const config = resolveTrainConfig(
+      request([sparseK()], { iterations: 7, batchSize: 3, width: 2, seed: 9, optimizer: 'sgd', maxMinutes: 1.5, validationInterval: 2, checkpointInterval: 3 }),
+    );
     assert.deepEqual(
-      [config.iterations, config.batchSize, config.width, config.seed, config.optimizer.name, config.optimizer.learningRate, config.maxMinutes, config.validationInterval, config.checkpointInterval],
-      [7, 3, 2, 9, 'sgd', 0.01, 1.5, 2, 3]);
+      [
+        config.iterations,
+        config.batchSize,
+        config.width,
+        config.seed,
+        config.optimizer.name,
+        config.optimizer.learningRate,
+        config.maxMinutes,
+        config.validationInterval,
+        config.checkpointInterval,
+      ],
+      [7, 3, 2, 9, 'sgd', 0.01, 1.5, 2, 3],
+    );
   });
 
   test('a scan smaller than the network minimum gets a 16³ patch', () => {
@@ -164,7 +206,13 @@ describe('resolveTrainConfig', () => {
     const config = resolveTrainConfig(request([sparseK()], { method: 'crossmatch', methodOptions: { eta: '0.5' } }));
     assert.equal(config.method, 'crossmatch');
     assert.deepEqual(config.methodOptions, {
-      threshold: 0.95, thresholdSchedule: 'fixed', eta: 0.5, kappa: 0.5, weakDropout: 0.25, strongDropout: 0.75, ce: false,
+      threshold: 0.95,
+      thresholdSchedule: 'fixed',
+      eta: 0.5,
+      kappa: 0.5,
+      weakDropout: 0.25,
+      strongDropout: 0.75,
+      ce: false,
     });
     assert.deepEqual(resolveTrainConfig(request([sparseK()])).methodOptions, {});
   });

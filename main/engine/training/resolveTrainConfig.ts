@@ -59,13 +59,9 @@ function backendDefaults(backend: BackendName, kind: NetworkKind): BackendDefaul
   switch (backend) {
     case 'cpu':
     case 'tensorflow':
-      return unet
-        ? { ...papers, batchSize: 4, sliceCrop: [128, 128], patchSize: none }
-        : { ...papers, batchSize: 2, sliceCrop: null, patchSize: [64, 64, 48] };
+      return unet ? { ...papers, batchSize: 4, sliceCrop: [128, 128], patchSize: none } : { ...papers, batchSize: 2, sliceCrop: null, patchSize: [64, 64, 48] };
     case 'tensorflow-gpu':
-      return unet
-        ? { ...papers, batchSize: 24, sliceCrop: null, patchSize: none }
-        : { ...papers, batchSize: 4, sliceCrop: null, patchSize: [112, 112, 80] };
+      return unet ? { ...papers, batchSize: 24, sliceCrop: null, patchSize: none } : { ...papers, batchSize: 4, sliceCrop: null, patchSize: [112, 112, 80] };
     default:
       throw new TrainingInputError(`unknown backend "${backend as string}": use tensorflow-gpu, tensorflow or cpu`);
   }
@@ -81,7 +77,9 @@ function methodDefaults(method: MethodSpec, backend: BackendName, kind: NetworkK
     case 'crossmatch':
       return kind === 'vnet3d' ? { optimizer: 'adamw', learningRate: 1e-3 } : { optimizer: 'sgd', learningRate: 0.01 };
     case 'caml':
-      return backend === 'tensorflow-gpu' ? { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0, batchSize: 2 } : { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0 };
+      return backend === 'tensorflow-gpu'
+        ? { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0, batchSize: 2 }
+        : { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0 };
     default:
       return {};
   }
@@ -134,10 +132,15 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
   }
   const blank = req.volumes.filter((_, n) => !summaries[n]!.hasTissue);
   if (annotated.every((v) => blank.includes(v))) {
-    throw new TrainingInputError(`the annotated scan${annotated.length > 1 ? 's hold' : ' holds'} no tissue (every voxel has the same value): `
-      + `${annotated.map((v) => v.name ?? v.id).join(', ')} — check the file, or annotate another scan`);
+    throw new TrainingInputError(
+      `the annotated scan${annotated.length > 1 ? 's hold' : ' holds'} no tissue (every voxel has the same value): ` +
+        `${annotated.map((v) => v.name ?? v.id).join(', ')} — check the file, or annotate another scan`,
+    );
   }
-  const choice = chooseModel(req, summaries.filter((s) => s.annotatedVoxels > 0));
+  const choice = chooseModel(
+    req,
+    summaries.filter((s) => s.annotatedVoxels > 0),
+  );
   const defaults = { ...backendDefaults(req.backend.name, choice.model), ...methodDefaults(method, req.backend.name, choice.model) };
   const methodOptions = checked(() => resolveMethodOptions(method.name, choice.model, req.methodOptions));
   // The engine needs these positive only: the ranges a person may ask for (TRAIN_PARAMETER_RANGES)
@@ -150,7 +153,9 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
   const tooSmall = batchSizeProblem(method, batchSize);
   if (tooSmall) throw new TrainingInputError(`${method.name} ${tooSmall}`);
   const warnings = [
-    ...choice.warnings, ...unpaintedClassWarnings(classValues, summaries), ...singleSliceClassWarnings(choice, summaries),
+    ...choice.warnings,
+    ...unpaintedClassWarnings(classValues, summaries),
+    ...singleSliceClassWarnings(choice, summaries),
     ...blank.map((v) => `scan ${v.name ?? v.id} holds no tissue (every voxel has the same value): nothing is learnt from it`),
   ];
   const extents = annotated.map((v) => v.shape);
@@ -168,9 +173,11 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
     batchSize,
     width: positiveInteger('width', req.width) ?? defaults.width,
     seed: integer('seed', req.seed) ?? 1337,
-    optimizer: optimizerConfig(optimizer, positiveNumber('learningRate', req.learningRate)
-      ?? (optimizer === defaults.optimizer ? defaults.learningRate : referenceLearningRate[optimizer]),
-    method.name === 'crossmatch' && choice.model === 'unet2d'),
+    optimizer: optimizerConfig(
+      optimizer,
+      positiveNumber('learningRate', req.learningRate) ?? (optimizer === defaults.optimizer ? defaults.learningRate : referenceLearningRate[optimizer]),
+      method.name === 'crossmatch' && choice.model === 'unet2d',
+    ),
     schedule: { name: 'poly', power: defaults.schedulePower },
     patchSize: choice.model === 'vnet3d' ? resolvePatchSize(req.patchSize, defaults.patchSize, extents) : null,
     sliceCrop: choice.model === 'unet2d' ? resolveSliceCrop(req.sliceCrop, defaults.sliceCrop, extents, choice.axis!) : null,
@@ -207,20 +214,26 @@ function chooseModel(req: TrainRequest, labeled: AnnotationSummary[]): ModelChoi
     const slices = labeled.reduce((n, s) => n + s.slices[axis].length, 0);
     // Known voxels per voxel of the annotated slices: highest along the painting axis,
     // whose annotated slices are the painted (dense) ones.
-    const sliceVoxels = labeled.reduce((n, s) =>
-      n + count(s.slices[axis]) * (s.slices.i.length * s.slices.j.length * s.slices.k.length) / s.slices[axis].length, 0);
+    const sliceVoxels = labeled.reduce(
+      (n, s) => n + (count(s.slices[axis]) * (s.slices.i.length * s.slices.j.length * s.slices.k.length)) / s.slices[axis].length,
+      0,
+    );
     const density = labeled.reduce((n, s) => n + s.annotatedVoxels, 0) / sliceVoxels;
     return { axis, annotatedSlices, slices, density };
   });
-  const sparse = stats.filter((s) => s.annotatedSlices < s.slices)
-    .sort((a, b) => (Math.abs(b.density - a.density) > 1e-9 ? b.density - a.density : 0));
-  const describe = (s: typeof stats[number]) => `${s.annotatedSlices} of ${s.slices} slices along ${s.axis} are annotated`;
+  const sparse = stats.filter((s) => s.annotatedSlices < s.slices).sort((a, b) => (Math.abs(b.density - a.density) > 1e-9 ? b.density - a.density : 0));
+  const describe = (s: (typeof stats)[number]) => `${s.annotatedSlices} of ${s.slices} slices along ${s.axis} are annotated`;
   if (req.model === 'vnet3d') {
     return { model: 'vnet3d', axis: null, reason: 'vnet3d requested', warnings: req.axis ? [`the slice axis ${req.axis} is ignored by the 3D vnet3d`] : [] };
   }
   if (req.axis) {
     const s = stats.find((x) => x.axis === req.axis)!;
-    return { model: 'unet2d', axis: req.axis, reason: `unet2d across ${req.axis} (${req.model === 'auto' ? 'axis' : 'model and axis'} requested; ${describe(s)})`, warnings: [] };
+    return {
+      model: 'unet2d',
+      axis: req.axis,
+      reason: `unet2d across ${req.axis} (${req.model === 'auto' ? 'axis' : 'model and axis'} requested; ${describe(s)})`,
+      warnings: [],
+    };
   }
   const best = sparse[0];
   if (req.model === 'unet2d') {
@@ -235,9 +248,11 @@ function chooseModel(req: TrainRequest, labeled: AnnotationSummary[]): ModelChoi
 function unpaintedClassWarnings(classValues: number[], summaries: AnnotationSummary[]): string[] {
   const painted = new Set(summaries.flatMap((s) => [...s.paintedValues]));
   const missing = classValues.filter((c) => !painted.has(c));
-  return missing.length === 0 ? [] : [
-    `class value${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} never painted: the model will hardly ever predict ${missing.length > 1 ? 'them' : 'it'}`,
-  ];
+  return missing.length === 0
+    ? []
+    : [
+        `class value${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} never painted: the model will hardly ever predict ${missing.length > 1 ? 'them' : 'it'}`,
+      ];
 }
 
 /**
@@ -250,8 +265,13 @@ function singleSliceClassWarnings(choice: ModelChoice, summaries: AnnotationSumm
   for (const s of summaries) {
     for (const [value, slices] of s.classSlices) counts.set(value, (counts.get(value) ?? 0) + count(slices[choice.axis]));
   }
-  return [...counts].filter(([, n]) => n === 1).sort(([a], [b]) => a - b).map(([value]) =>
-    `class value ${value} is painted on one slice only: the model sees a single example of it; paint it on two or three slices across its extent`);
+  return [...counts]
+    .filter(([, n]) => n === 1)
+    .sort(([a], [b]) => a - b)
+    .map(
+      ([value]) =>
+        `class value ${value} is painted on one slice only: the model sees a single example of it; paint it on two or three slices across its extent`,
+    );
 }
 
 function checkClassValues(values: number[]): number[] {
@@ -281,7 +301,7 @@ function resolveSliceCrop(
   axis: SliceAxis,
 ): [number, number] | null {
   if (requested === 'none') return null;
-  const crop = requested ? checkMultiples('sliceCrop', requested) as [number, number] : fallback;
+  const crop = requested ? (checkMultiples('sliceCrop', requested) as [number, number]) : fallback;
   if (!crop) return null;
   // A slice across k is [nj, ni], across j [nk, ni], across i [nk, nj] (volumeSlice.ts).
   const [rowAxis, columnAxis] = axis === 'k' ? [1, 0] : axis === 'j' ? [2, 0] : [2, 1];

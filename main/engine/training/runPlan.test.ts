@@ -22,7 +22,14 @@ test('the shortest useful budget allows MIN_USEFUL_ITERATIONS steps, in quarter 
   const iterations = plannedIterations({ budgetMs: minutes * 60_000, elapsedMs: 0, stepsDone: 0, msPerStep: 250, msPerValidation: 1000, maxIterations: 1e9 });
   assert.ok(iterations >= MIN_USEFUL_ITERATIONS, `${minutes} min gives ${iterations}`);
   assert.equal(minutes * 4, Math.round(minutes * 4));
-  const shorter = plannedIterations({ budgetMs: (minutes - 0.25) * 60_000, elapsedMs: 0, stepsDone: 0, msPerStep: 250, msPerValidation: 1000, maxIterations: 1e9 });
+  const shorter = plannedIterations({
+    budgetMs: (minutes - 0.25) * 60_000,
+    elapsedMs: 0,
+    stepsDone: 0,
+    msPerStep: 250,
+    msPerValidation: 1000,
+    maxIterations: 1e9,
+  });
   assert.ok(shorter < MIN_USEFUL_ITERATIONS, 'a quarter minute less is not enough');
 });
 

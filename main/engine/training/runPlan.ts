@@ -72,7 +72,10 @@ export class LoopPace {
   private start: { at: number; iteration: number; excluded: number } | null = null;
   private excluded = 0;
 
-  constructor(private readonly window = 20, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly window = 20,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** Time that is not the loop's own. */
   exclude(ms: number): void {

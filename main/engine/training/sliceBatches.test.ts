@@ -17,7 +17,14 @@ function partlyAnnotated(n: number, annotated: number[]): Scan {
   return { image: new Float32Array(ni * nj * n).fill(1), label, shape: [ni, nj, n] };
 }
 
-const config = { axis: 'k' as const, batchSize: 3, sliceCrop: [32, 32] as [number, number], seed: 1, validationFraction: 0.2, augmentation: 'reference' as const };
+const config = {
+  axis: 'k' as const,
+  batchSize: 3,
+  sliceCrop: [32, 32] as [number, number],
+  seed: 1,
+  validationFraction: 0.2,
+  augmentation: 'reference' as const,
+};
 
 test('crops hold annotation even when only a corner of the slice is painted', () => {
   const batches = new SliceBatches([partlyAnnotated(5, [1, 3])], config);
@@ -25,7 +32,10 @@ test('crops hold annotation even when only a corner of the slice is painted', ()
     const batch = batches.labeledBatch(new Rng(`1:${t}`));
     assert.deepEqual(batch.images.shape, [3, 32, 32, 1]);
     const known = tf.tidy(() => tf.sum(batch.mask, [1, 2]).arraySync() as number[]);
-    assert.ok(known.every((n) => n > 0), `known pixels per sample: ${known}`);
+    assert.ok(
+      known.every((n) => n > 0),
+      `known pixels per sample: ${known}`,
+    );
     tf.dispose(batch);
   }
   assert.equal(batches.validation, 'training-slices');
@@ -49,21 +59,43 @@ test('held-out slices: a tenth, at most MAX_VALIDATION_SLICES, never sampled for
   for (let t = 0; t < 30; t++) {
     const batch = batches.labeledBatch(new Rng(`1:${t}`));
     const centres = (batch.images.arraySync() as number[][][][]).map((s) => s[48]![56]![0]! - 1);
-    assert.ok(centres.every((k) => !held.has(k)), `slice from the held-out set ${centres}`);
+    assert.ok(
+      centres.every((k) => !held.has(k)),
+      `slice from the held-out set ${centres}`,
+    );
     tf.dispose(batch);
   }
 });
 
 test('none is held out below MIN_SLICES_TO_HOLD_OUT annotated slices: each is worth more to training', () => {
-  const below = new SliceBatches([partlyAnnotated(12, Array.from({ length: MIN_SLICES_TO_HOLD_OUT - 1 }, (_, k) => k))], config);
+  const below = new SliceBatches(
+    [
+      partlyAnnotated(
+        12,
+        Array.from({ length: MIN_SLICES_TO_HOLD_OUT - 1 }, (_, k) => k),
+      ),
+    ],
+    config,
+  );
   assert.deepEqual([below.validation, below.data.labeled, below.data.heldOut], ['training-slices', MIN_SLICES_TO_HOLD_OUT - 1, 0]);
-  const at = new SliceBatches([partlyAnnotated(12, Array.from({ length: MIN_SLICES_TO_HOLD_OUT }, (_, k) => k))], config);
+  const at = new SliceBatches(
+    [
+      partlyAnnotated(
+        12,
+        Array.from({ length: MIN_SLICES_TO_HOLD_OUT }, (_, k) => k),
+      ),
+    ],
+    config,
+  );
   assert.deepEqual([at.validation, at.data.heldOut], ['held-out', 1]);
 });
 
 test('about a third of the labelled samples hold a painted class, however many slices are background only', () => {
   // Nine annotated slices (none held out): slice 0 holds class 1, the other eight are background only.
-  const scan = partlyAnnotated(12, Array.from({ length: 9 }, (_, k) => k));
+  const scan = partlyAnnotated(
+    12,
+    Array.from({ length: 9 }, (_, k) => k),
+  );
   scan.label!.forEach((c, v) => {
     if (c !== UNKNOWN) scan.label![v] = Math.floor(v / 9000) === 0 && c !== 0 ? c : 0;
   });
@@ -90,7 +122,11 @@ test('unlabelled batches come from unannotated slices, with no label, and their 
   for (let t = 0; t < 20; t++) {
     const batch = batches.unlabeledBatch(new Rng(`u:${t}`));
     assert.equal(batch.images.shape[0], 3);
-    assert.equal(tf.tidy(() => tf.sum(batch.mask).arraySync()), 0, 'no pixel of an unlabelled sample is known');
+    assert.equal(
+      tf.tidy(() => tf.sum(batch.mask).arraySync()),
+      0,
+      'no pixel of an unlabelled sample is known',
+    );
     // Rotation may blend in zeros at the border; each slice's image is its index + 1.
     for (const k of tf.tidy(() => tf.max(batch.images, [1, 2, 3]).arraySync() as number[])) seen.add(Math.round(k) - 1);
     assert.equal(batch.ids, undefined);
@@ -99,13 +135,19 @@ test('unlabelled batches come from unannotated slices, with no label, and their 
   assert.ok(!seen.has(2) && !seen.has(5), `annotated slices drawn as unlabelled: ${[...seen]}`);
   assert.ok(seen.size >= 4, `only slices ${[...seen]} drawn`);
   const labeled = batches.labeledBatch(new Rng('l'));
-  assert.ok(labeled.ids!.every((id) => id === '0:2' || id === '0:5'), `ids ${labeled.ids}`);
+  assert.ok(
+    labeled.ids!.every((id) => id === '0:2' || id === '0:5'),
+    `ids ${labeled.ids}`,
+  );
   tf.dispose(labeled);
 });
 
 test('when every slice is annotated, annotated slices stand in as unlabelled data with their labels hidden', () => {
   const batches = new SliceBatches([partlyAnnotated(3, [0, 1, 2])], config);
   const batch = batches.unlabeledBatch(new Rng('u'));
-  assert.equal(tf.tidy(() => tf.sum(batch.mask).arraySync()), 0);
+  assert.equal(
+    tf.tidy(() => tf.sum(batch.mask).arraySync()),
+    0,
+  );
   tf.dispose(batch);
 });

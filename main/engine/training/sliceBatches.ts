@@ -55,7 +55,12 @@ export class SliceBatches implements BatchSource {
     this.withStructure = this.training.filter((ref) => this.sampler.sample(ref).label?.some((c) => c !== 0 && c !== UNKNOWN));
     this.held = split.validation;
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
-    this.data = { unit: 'slice', labeled: this.training.length, heldOut: split.validationOnTraining ? 0 : this.held.length, unlabeled: this.sampler.unlabeled.length };
+    this.data = {
+      unit: 'slice',
+      labeled: this.training.length,
+      heldOut: split.validationOnTraining ? 0 : this.held.length,
+      unlabeled: this.sampler.unlabeled.length,
+    };
   }
 
   labeledBatch(rng: Rng): Batch {
@@ -68,7 +73,11 @@ export class SliceBatches implements BatchSource {
 
   unlabeledBatch(rng: Rng): Batch {
     const pool = this.sampler.unlabeled.length > 0 ? this.sampler.unlabeled : this.training;
-    return this.batchOf(Array.from({ length: this.config.batchSize }, () => pool[rng.int(pool.length)]!), rng, true);
+    return this.batchOf(
+      Array.from({ length: this.config.batchSize }, () => pool[rng.int(pool.length)]!),
+      rng,
+      true,
+    );
   }
 
   /** Augmented (and, on slow backends, cropped) samples; unlabelled ones are cropped anywhere. */
@@ -90,7 +99,10 @@ export class SliceBatches implements BatchSource {
   *probeBatches(): Iterable<Batch> {
     const pool = this.sampler.unlabeled;
     const count = Math.min(PROBE_SLICES, pool.length);
-    yield* this.wholeSlices(Array.from({ length: count }, (_, n) => pool[Math.floor(((n + 0.5) * pool.length) / count)]!), false);
+    yield* this.wholeSlices(
+      Array.from({ length: count }, (_, n) => pool[Math.floor(((n + 0.5) * pool.length) / count)]!),
+      false,
+    );
   }
 
   private *wholeSlices(refs: readonly SliceRef[], withLabels: boolean): Iterable<Batch> {

@@ -46,7 +46,10 @@ test('unlabelled crops hold tissue, never only air', () => {
   for (let y = 50; y < 60; y++) for (let x = 5; x < 15; x++) image[y * w + x] = 3;
   for (let s = 0; s < 100; s++) {
     const crop = cropSlice({ image, shape: [h, w] }, [16, 16], new Rng(`u:${s}`));
-    assert.ok(crop.image.some((v) => v !== 0), `crop ${s} holds tissue`);
+    assert.ok(
+      crop.image.some((v) => v !== 0),
+      `crop ${s} holds tissue`,
+    );
   }
 });
 

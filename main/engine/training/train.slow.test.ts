@@ -39,13 +39,18 @@ describe('train', () => {
     // Control: the same change on an annotated slice (k = 2) must matter, or this test proves nothing.
     const plane = 16 * 16;
     const changedKnown = { ...volume, labels: zeroed.labels.map((label, v) => (v >= 2 * plane && v < 3 * plane ? 2 : label)) };
-    const runs = await Promise.all([zeroed, wrong, changedKnown].map(async (v) => {
-      const losses: number[] = [];
-      const result = await train({ ...request, volumes: [v] }, { onProgress: (p) => losses.push(p.losses.supervised!) });
-      return { losses, weights: result.model.weights };
-    }));
-    const [a, b, c] = runs as [typeof runs[number], typeof runs[number], typeof runs[number]];
-    assert.ok(wrong.labels.some((label, v) => label !== zeroed.labels[v]), 'the unknown region really differs');
+    const runs = await Promise.all(
+      [zeroed, wrong, changedKnown].map(async (v) => {
+        const losses: number[] = [];
+        const result = await train({ ...request, volumes: [v] }, { onProgress: (p) => losses.push(p.losses.supervised!) });
+        return { losses, weights: result.model.weights };
+      }),
+    );
+    const [a, b, c] = runs as [(typeof runs)[number], (typeof runs)[number], (typeof runs)[number]];
+    assert.ok(
+      wrong.labels.some((label, v) => label !== zeroed.labels[v]),
+      'the unknown region really differs',
+    );
     assert.deepEqual(b.losses, a.losses);
     assert.ok(sameBytes(a.weights, b.weights), 'weights must not depend on labels where known = 0');
     assert.notDeepEqual(c.losses, a.losses);
@@ -79,8 +84,14 @@ describe('train', () => {
     const progress: TrainProgress[] = [];
     const volumes = [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [1, 2, 3, 4] })];
     const result = await train(tinyRequest({ volumes, iterations: 4, validationInterval: 2, learningRate: 0.01 }), { onProgress: (p) => progress.push(p) });
-    assert.deepEqual(progress.map((p) => p.iteration), [1, 2, 3, 4]);
-    assert.deepEqual(progress.map((p) => p.learningRate), [0, 1, 2, 3].map((t) => 0.01 * (1 - t / 4) ** 0.9));
+    assert.deepEqual(
+      progress.map((p) => p.iteration),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      progress.map((p) => p.learningRate),
+      [0, 1, 2, 3].map((t) => 0.01 * (1 - t / 4) ** 0.9),
+    );
     assert.ok(progress.every((p) => Number.isFinite(p.losses.supervised!) && p.msPerIteration > 0 && p.iterations === 4));
     assert.equal(progress[0]!.valDice, null, 'no validation before the first interval');
     assert.equal(typeof progress[1]!.valDice, 'number');
@@ -98,7 +109,10 @@ describe('train', () => {
     const checkpoints: Checkpoint[] = [];
     const request = tinyRequest({ iterations: 5, checkpointInterval: 2 });
     await train(request, { onCheckpoint: (c) => checkpoints.push(c) });
-    assert.deepEqual(checkpoints.map((c) => c.iteration), [2, 4, 5]);
+    assert.deepEqual(
+      checkpoints.map((c) => c.iteration),
+      [2, 4, 5],
+    );
     assert.ok(checkpoints.every((c) => c.optimizerState !== null && c.optimizerState.length > 0 && c.config.iterations === 5));
     const volume = request.volumes[0]!;
     const prediction = await predictVolume(checkpoints[0]!.model, volume.image, volume.shape);
@@ -121,7 +135,11 @@ describe('train', () => {
             }
           : null,
     });
-    assert.deepEqual(seen.map((s) => s.iteration), [3], 'served once, between steps 3 and 4');
+    assert.deepEqual(
+      seen.map((s) => s.iteration),
+      [3],
+      'served once, between steps 3 and 4',
+    );
     assert.ok(sameBytes(seen[0]!.weights, checkpoints[0]!.model.weights), 'the weights after 3 steps, as the checkpoint at 3 has them');
     assert.equal(result.iterations, 6);
     assert.ok(!sameBytes(seen[0]!.weights, result.model.weights), 'training went on after it');
@@ -236,8 +254,10 @@ describe('time budget planning', () => {
   });
 
   test('a budget too short for a useful model is refused, with the budget it needs', async () => {
-    await assert.rejects(train(tinyRequest({ iterations: undefined, maxMinutes: 0.001 })), (e: Error) =>
-      e instanceof TrainingInputError && /allows only \d+ training steps .* allow at least [\d.]+ min/.test(e.message));
+    await assert.rejects(
+      train(tinyRequest({ iterations: undefined, maxMinutes: 0.001 })),
+      (e: Error) => e instanceof TrainingInputError && /allows only \d+ training steps .* allow at least [\d.]+ min/.test(e.message),
+    );
   });
 
   test('iterations given: that many, no plan; with a budget too, the budget only stops it early', async () => {

@@ -81,7 +81,11 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFro
       hooks,
       checkpoint: (iteration) =>
         hooks.onCheckpoint?.({
-          config, model: trainedModel(model, config), methodState: method.methodState(), optimizerState: method.optimizerState(), iteration,
+          config,
+          model: trainedModel(model, config),
+          methodState: method.methodState(),
+          optimizerState: method.optimizerState(),
+          iteration,
         }),
       currentModel: () => trainedModel(model, config),
     });
@@ -99,7 +103,8 @@ function resumedConfig(requested: ResolvedTrainConfig, checkpoint: Checkpoint): 
   const previous = checkpoint.config;
   if (previous.classValues.join() !== requested.classValues.join()) {
     throw new TrainingInputError(
-      `the project's classes changed since the checkpoint (${previous.classValues.join(', ')} then, ${requested.classValues.join(', ')} now): start a new run`);
+      `the project's classes changed since the checkpoint (${previous.classValues.join(', ')} then, ${requested.classValues.join(', ')} now): start a new run`,
+    );
   }
   return {
     ...previous,

@@ -9,7 +9,17 @@ import { Rng } from '../random/rng.ts';
 import type { BatchSource } from './batchSource.ts';
 import type { TrainingMethod } from './methods/trainingMethod.ts';
 import {
-  BUDGET_MARGIN, intervalFor, LoopPace, MIN_USEFUL_ITERATIONS, minimumBudgetMinutes, planningMs, PLANNING_STEPS, plannedIterations, VALIDATIONS_PER_RUN, WARMUP_STEPS, type PlanInput,
+  BUDGET_MARGIN,
+  intervalFor,
+  LoopPace,
+  MIN_USEFUL_ITERATIONS,
+  minimumBudgetMinutes,
+  planningMs,
+  PLANNING_STEPS,
+  plannedIterations,
+  VALIDATIONS_PER_RUN,
+  WARMUP_STEPS,
+  type PlanInput,
 } from './runPlan.ts';
 import type { ResolvedTrainConfig, TrainedModel, TrainHooks, TrainResult } from './trainRequest.ts';
 import { TrainingInputError } from './trainingInputError.ts';
@@ -110,14 +120,22 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
       if (measured && measured.iterations >= PLANNING_STEPS && measured.ms >= planningMs(budgetMs)) {
         validate();
         planRun(config, {
-          budgetMs, elapsedMs: elapsed(), stepsDone: iteration, msPerStep: measured.msPerIteration, msPerValidation, maxIterations: config.lengthCap,
+          budgetMs,
+          elapsedMs: elapsed(),
+          stepsDone: iteration,
+          msPerStep: measured.msPerIteration,
+          msPerValidation,
+          maxIterations: config.lengthCap,
         });
         intervals = loopIntervals(config);
       }
     } else {
       if (iteration % intervals.validation === 0 || iteration === config.iterations) {
         validate();
-        if (config.length === 'planned' && adjustPlan(config, { budgetMs, elapsedMs: elapsed(), stepsDone: iteration, msPerStep: pace.recent(), msPerValidation })) {
+        if (
+          config.length === 'planned' &&
+          adjustPlan(config, { budgetMs, elapsedMs: elapsed(), stepsDone: iteration, msPerStep: pace.recent(), msPerValidation })
+        ) {
           intervals = loopIntervals(config);
         }
       }
@@ -195,7 +213,9 @@ function adjustPlan(config: ResolvedTrainConfig, at: Omit<PlanInput, 'maxIterati
   const projected = at.elapsedMs + remaining * at.msPerStep + Math.ceil(remaining / Math.max(1, config.iterations / VALIDATIONS_PER_RUN)) * at.msPerValidation;
   const plan = Math.max(at.stepsDone + 1, plannedIterations({ ...at, maxIterations: config.lengthCap }));
   if (projected > at.budgetMs * (1 - BUDGET_MARGIN / 2) && plan < config.iterations) {
-    config.warnings.push(`the pace fell during the run (another program on the processor?): its plan was shortened from ${config.iterations} to ${plan} iterations at iteration ${at.stepsDone} to end within the budget`);
+    config.warnings.push(
+      `the pace fell during the run (another program on the processor?): its plan was shortened from ${config.iterations} to ${plan} iterations at iteration ${at.stepsDone} to end within the budget`,
+    );
     config.iterations = plan;
     return true;
   }
@@ -208,8 +228,10 @@ function adjustPlan(config: ResolvedTrainConfig, at: Omit<PlanInput, 'maxIterati
 
 /** The message for a budget too short to train anything worth reviewing. */
 export function budgetTooShort(minutes: number, iterations: number, msPerStep: number, msPerValidation: number): string {
-  return `a time budget of ${minutes} min allows only ${iterations} training steps at ${Math.round(msPerStep)} ms each on this machine: `
-    + `allow at least ${minimumBudgetMinutes(msPerStep, msPerValidation)} min for the ${MIN_USEFUL_ITERATIONS} steps a useful model needs`;
+  return (
+    `a time budget of ${minutes} min allows only ${iterations} training steps at ${Math.round(msPerStep)} ms each on this machine: ` +
+    `allow at least ${minimumBudgetMinutes(msPerStep, msPerValidation)} min for the ${MIN_USEFUL_ITERATIONS} steps a useful model needs`
+  );
 }
 
 function loopIntervals(config: ResolvedTrainConfig): { validation: number; checkpoint: number } {

@@ -10,18 +10,21 @@ before(() => selectBackend({ env: { ATRIUM_BACKEND: 'cpu' } }));
 test('3D smoke: a fully annotated phantom picks the V-Net, whose loss falls; prediction has the scan shape', async () => {
   const volume = phantomVolume({ shape: [32, 32, 32], seed: 4, annotated: 'all' });
   const losses: number[] = [];
-  const result = await train({
-    volumes: [volume],
-    classValues: [1, 2],
-    method: 'supervised',
-    model: 'auto',
-    iterations: 16,
-    width: 2,
-    batchSize: 2,
-    patchSize: [32, 32, 16],
-    seed: 2,
-    backend: { name: 'cpu' },
-  }, { onProgress: (p) => losses.push(p.losses.supervised!) });
+  const result = await train(
+    {
+      volumes: [volume],
+      classValues: [1, 2],
+      method: 'supervised',
+      model: 'auto',
+      iterations: 16,
+      width: 2,
+      batchSize: 2,
+      patchSize: [32, 32, 16],
+      seed: 2,
+      backend: { name: 'cpu' },
+    },
+    { onProgress: (p) => losses.push(p.losses.supervised!) },
+  );
   assert.equal(result.config.model, 'vnet3d');
   assert.deepEqual(result.model.meta.patchSize, [32, 32, 16]);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -196,5 +196,10 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
 
 /** The server refuses a label map whose values have no class; other refusals (geometry) are final. */
 function isUnknownValues(err: unknown): boolean {
-  return err instanceof ApiError && (err.code === 'bad-input' || err.code === 'conflict') && /class/i.test(err.message) && !/geometry|shape|affine/i.test(err.message);
+  return (
+    err instanceof ApiError &&
+    (err.code === 'bad-input' || err.code === 'conflict') &&
+    /class/i.test(err.message) &&
+    !/geometry|shape|affine/i.test(err.message)
+  );
 }

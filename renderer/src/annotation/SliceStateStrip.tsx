@@ -53,7 +53,9 @@ export function SliceStateStrip({ axis, states, current, onJump }: SliceStateStr
       </div>
       <span className="slice-strip__counts" data-testid="slice-strip-counts">
         {(counts.annotated ?? 0) + (counts.accepted ?? 0) + (counts.corrected ?? 0)} annotated
-        {COUNTED.filter((s) => counts[s]).map((s) => ` · ${counts[s]} ${s}`).join('')}
+        {COUNTED.filter((s) => counts[s])
+          .map((s) => ` · ${counts[s]} ${s}`)
+          .join('')}
       </span>
     </div>
   );

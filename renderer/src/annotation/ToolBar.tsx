@@ -65,14 +65,7 @@ export function ToolBar({ tool, onTool, brushSize, onBrushSize, canUndo, canRedo
         <button type="button" className="button button--small" data-testid="undo" disabled={disabled || !canUndo} title="Undo (Ctrl+Z)" onClick={onUndo}>
           ↶ Undo
         </button>
-        <button
-          type="button"
-          className="button button--small"
-          data-testid="redo"
-          disabled={disabled || !canRedo}
-          title="Redo (Ctrl+Shift+Z)"
-          onClick={onRedo}
-        >
+        <button type="button" className="button button--small" data-testid="redo" disabled={disabled || !canRedo} title="Redo (Ctrl+Shift+Z)" onClick={onRedo}>
           ↷ Redo
         </button>
       </div>

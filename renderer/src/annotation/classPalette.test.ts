@@ -16,5 +16,8 @@ test('classes are listed by value, whatever order the project gives them in', ()
     { value: 5, name: 'b', color: '#000000' },
     { value: 2, name: 'a', color: '#000000' },
   ]);
-  assert.deepEqual(ordered.map((c) => c.value), [2, 5]);
+  assert.deepEqual(
+    ordered.map((c) => c.value),
+    [2, 5],
+  );
 });

@@ -2,8 +2,26 @@ import type { LabelClass } from '../../../shared/types.ts';
 
 /** Distinct colours for new classes (Trubetskoy's 20-colour set, most distinct first). */
 export const CLASS_PALETTE = [
-  '#e6194b', '#3cb44b', '#4363d8', '#ffe119', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4',
-  '#469990', '#dcbeff', '#9a6324', '#fffac8', '#800000', '#aaffc3', '#808000', '#ffd8b1', '#000075', '#a9a9a9',
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#ffe119',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#bfef45',
+  '#fabed4',
+  '#469990',
+  '#dcbeff',
+  '#9a6324',
+  '#fffac8',
+  '#800000',
+  '#aaffc3',
+  '#808000',
+  '#ffd8b1',
+  '#000075',
+  '#a9a9a9',
 ];
 
 /** A name and colour for the next new class: "Class N" with the first N not taken, the first unused colour. */

@@ -4,7 +4,12 @@ import { sliceKeyAction } from '../viewer/viewerKeys.ts';
 import { annotationKeyAction } from './shortcuts.ts';
 
 const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
-  key: k, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...mods,
+  key: k,
+  shiftKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
 });
 
 test('tool letters, brush size brackets and class digits', () => {
@@ -36,9 +41,15 @@ test('jumps between annotated and unknown slices, and the help key', () => {
 });
 
 test('review keys: accept, correct, reject, next; P and Shift+P toggle the overlays', () => {
-  assert.deepEqual(['y', 't', 'x', 'u'].map((k) => annotationKeyAction(key(k))), [
-    { kind: 'review', action: 'accept' }, { kind: 'review', action: 'correct' }, { kind: 'review', action: 'reject' }, { kind: 'review', action: 'next' },
-  ]);
+  assert.deepEqual(
+    ['y', 't', 'x', 'u'].map((k) => annotationKeyAction(key(k))),
+    [
+      { kind: 'review', action: 'accept' },
+      { kind: 'review', action: 'correct' },
+      { kind: 'review', action: 'reject' },
+      { kind: 'review', action: 'next' },
+    ],
+  );
   assert.equal(annotationKeyAction(key('Y', { shiftKey: true })), null);
   assert.deepEqual(annotationKeyAction(key('p')), { kind: 'overlay', layer: 'prediction' });
   assert.deepEqual(annotationKeyAction(key('P', { shiftKey: true })), { kind: 'overlay', layer: 'uncertainty' });

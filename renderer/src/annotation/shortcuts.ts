@@ -19,7 +19,6 @@ export type AnnotationKeyAction =
 
 const REVIEW_KEYS: Record<string, 'accept' | 'correct' | 'reject' | 'next'> = { y: 'accept', t: 'correct', x: 'reject', u: 'next' };
 
-
 const TOOL_KEYS: Record<string, Tool> = { v: 'navigate', b: 'brush', e: 'eraser', f: 'fill' };
 
 /**

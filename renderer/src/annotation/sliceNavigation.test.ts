@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { SliceState } from '../../../shared/types.ts';
 import { interpolationGap, nextSliceWithState } from './sliceNavigation.ts';
 
-const S = (code: string): SliceState[] =>
-  [...code].map((c) => ({ u: 'unknown', a: 'annotated', i: 'interpolated', p: 'predicted' })[c] as SliceState);
+const S = (code: string): SliceState[] => [...code].map((c) => ({ u: 'unknown', a: 'annotated', i: 'interpolated', p: 'predicted' })[c] as SliceState);
 
 test('next and previous slice of a state, excluding the current slice', () => {
   const states = S('auuaiuau');

@@ -40,7 +40,14 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
     volumeRef.current = snapshot?.volumeId ?? null;
     setState(
       snapshot
-        ? { volumeId: snapshot.volumeId, slices: snapshot.slices, reviews: snapshot.reviews, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo, save: { kind: 'saved' } }
+        ? {
+            volumeId: snapshot.volumeId,
+            slices: snapshot.slices,
+            reviews: snapshot.reviews,
+            canUndo: snapshot.canUndo,
+            canRedo: snapshot.canRedo,
+            save: { kind: 'saved' },
+          }
         : EMPTY,
     );
   }, []);

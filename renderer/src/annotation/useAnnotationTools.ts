@@ -19,9 +19,7 @@ export function useAnnotationTools(classes: LabelClass[]) {
   const setBrushSize = useCallback((size: number) => setSize(Math.max(MIN_BRUSH, Math.min(MAX_BRUSH, Math.round(size)))), []);
 
   const pen: Pen =
-    tool === 'brush' ? (activeClass !== null ? { value: activeClass, size: brushSize } : null)
-    : tool === 'eraser' ? { value: 0, size: brushSize }
-    : null;
+    tool === 'brush' ? (activeClass !== null ? { value: activeClass, size: brushSize } : null) : tool === 'eraser' ? { value: 0, size: brushSize } : null;
 
   return { tool, setTool, brushSize, setBrushSize, activeClass, setActiveClass, ordered, pen };
 }

@@ -29,9 +29,7 @@ export class BridgeClient implements ApiClient {
       headers: { 'Content-Type': 'application/octet-stream', 'X-Atrium-Token': this.token },
       body: encodeFrame(req),
     });
-    const body = decodeFrame(await response.arrayBuffer()) as
-      | { ok: true; result: Results[M] }
-      | { ok: false; error: ApiErrorShape };
+    const body = decodeFrame(await response.arrayBuffer()) as { ok: true; result: Results[M] } | { ok: false; error: ApiErrorShape };
     if (!body.ok) throw new ApiError(body.error.code, body.error.message);
     return body.result;
   }

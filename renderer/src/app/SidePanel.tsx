@@ -37,13 +37,7 @@ export function SidePanel({ tabs, status }: { tabs: PanelTab[]; status: ReactNod
         {status}
       </div>
       {tabs.map((t) => (
-        <div
-          key={t.id}
-          className="annotation-panel__body"
-          role="tabpanel"
-          hidden={tab !== t.id}
-          data-testid={t.testId}
-        >
+        <div key={t.id} className="annotation-panel__body" role="tabpanel" hidden={tab !== t.id} data-testid={t.testId}>
           {t.content}
         </div>
       ))}

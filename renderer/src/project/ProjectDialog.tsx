@@ -83,7 +83,14 @@ export function ProjectDialog({ mode, appInfo, currentPath, onCancel, onConfirm 
           {mode === 'create'
             ? 'A folder ending in .atrium is created to hold the database, scans, label maps and models. Relative paths start in the projects folder'
             : 'A folder ending in .atrium. Relative paths start in the projects folder'}
-          {home ? <> (<code>{home}</code>).</> : '.'}
+          {home ? (
+            <>
+              {' '}
+              (<code>{home}</code>).
+            </>
+          ) : (
+            '.'
+          )}
         </div>
       </div>
       {problem && (
@@ -98,7 +105,13 @@ export function ProjectDialog({ mode, appInfo, currentPath, onCancel, onConfirm 
             {recent.map((p) => (
               <li key={p}>
                 <button type="button" className="recent-list__item" disabled={working} onClick={() => void confirm(p)} title={p}>
-                  <span className="recent-list__name">{p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.atrium$/, '')}</span>
+                  <span className="recent-list__name">
+                    {p
+                      .split(/[\\/]/)
+                      .filter(Boolean)
+                      .pop()
+                      ?.replace(/\.atrium$/, '')}
+                  </span>
                   <span className="recent-list__path">{p}</span>
                 </button>
               </li>

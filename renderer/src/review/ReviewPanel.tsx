@@ -48,11 +48,26 @@ export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): s
  * opacity), the decision on the current slice (accept, correct, reject), the queue of slices
  * to review, the most to gain first, and what each round of corrections bought.
  */
-export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis, slice, display, onDecide, onDecideScan, remaining, onNext, onJump, disabled }: ReviewPanelProps) {
+export function ReviewPanel({
+  review,
+  volumeId,
+  methods,
+  currentModelRunId,
+  axis,
+  slice,
+  display,
+  onDecide,
+  onDecideScan,
+  remaining,
+  onNext,
+  onJump,
+  disabled,
+}: ReviewPanelProps) {
   const { runs, runId, layer, status, queue, predictedHere } = review;
   const selected = runs.find((r) => r.id === runId);
   const comparable = runs.filter((r) => r.id !== runId && volumeId !== null && r.predicted.includes(volumeId));
-  const canDecide = !disabled && predictedHere && axis !== null && slice !== null && display !== 'annotated' && display !== 'accepted' && display !== 'corrected';
+  const canDecide =
+    !disabled && predictedHere && axis !== null && slice !== null && display !== 'annotated' && display !== 'accepted' && display !== 'corrected';
   const next = queue?.find((e) => e.slice !== slice) ?? null;
   return (
     <div className="review-panel" data-testid="review-panel">
@@ -60,7 +75,15 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
         <div className="side-section__header">
           <h3 className="panel-header__title">Prediction</h3>
           <span className="review-panel__status" data-testid="overlay-status" data-status={status}>
-            {status === 'loading' ? 'Loading…' : status === 'shown' ? (layer === 'prediction' ? 'prediction shown' : layer === 'compare' ? 'comparison shown' : 'uncertainty shown') : ''}
+            {status === 'loading'
+              ? 'Loading…'
+              : status === 'shown'
+                ? layer === 'prediction'
+                  ? 'prediction shown'
+                  : layer === 'compare'
+                    ? 'comparison shown'
+                    : 'uncertainty shown'
+                : ''}
           </span>
         </div>
         {runs.length === 0 ? (
@@ -110,7 +133,13 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
                   className={`segmented__item${layer === l ? ' segmented__item--on' : ''}`}
                   aria-pressed={layer === l}
                   data-testid={`layer-${l ?? 'none'}`}
-                  title={l === 'prediction' ? 'Predicted labels (P)' : l === 'uncertainty' ? 'Per-voxel uncertainty: entropy of the class probabilities (Shift+P)' : 'No overlay'}
+                  title={
+                    l === 'prediction'
+                      ? 'Predicted labels (P)'
+                      : l === 'uncertainty'
+                        ? 'Per-voxel uncertainty: entropy of the class probabilities (Shift+P)'
+                        : 'No overlay'
+                  }
                   disabled={disabled}
                   onClick={() => review.setLayer(l)}
                 >
@@ -157,7 +186,13 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
             {status === 'not-predicted' && (
               <div className="review-panel__missing" data-testid="review-not-predicted">
                 <p className="empty-note">This run has not predicted this scan.</p>
-                <button type="button" className="button button--small" data-testid="review-predict" disabled={disabled || review.predicting} onClick={() => void review.predictScan()}>
+                <button
+                  type="button"
+                  className="button button--small"
+                  data-testid="review-predict"
+                  disabled={disabled || review.predicting}
+                  onClick={() => void review.predictScan()}
+                >
                   {review.predicting ? 'Predicting…' : 'Predict this scan'}
                 </button>
               </div>
@@ -183,10 +218,10 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
               disabled={!canDecide || (action === 'reject' && display === 'rejected')}
               title={
                 action === 'accept'
-                  ? 'The prediction becomes this slice\'s annotation (Y)'
+                  ? "The prediction becomes this slice's annotation (Y)"
                   : action === 'correct'
                     ? 'Take the prediction and paint over it with the brush (T)'
-                    : 'The prediction is wrong: the slice stays unannotated and is left out of the next training\'s unlabelled data (X)'
+                    : "The prediction is wrong: the slice stays unannotated and is left out of the next training's unlabelled data (X)"
               }
               onClick={() => onDecide(action)}
             >
@@ -214,7 +249,10 @@ export function ReviewPanel({ review, volumeId, methods, currentModelRunId, axis
       <section className="side-section" aria-label="Review queue" data-testid="review-queue">
         <div className="side-section__header">
           <h3 className="panel-header__title">
-            To review <span className="count" data-testid="review-queue-count">{queue?.length ?? 0}</span>
+            To review{' '}
+            <span className="count" data-testid="review-queue-count">
+              {queue?.length ?? 0}
+            </span>
           </h3>
           <button
             type="button"
@@ -271,7 +309,10 @@ function RoundsSection({ rounds, methods }: { rounds: ReviewRound[] | null; meth
   return (
     <section className="side-section" aria-label="Rounds" data-testid="review-rounds">
       <div className="side-section__header">
-        <h3 className="panel-header__title" title="Each model's Dice on the slices annotated after it: slices it never saw, so an honest estimate of its accuracy">
+        <h3
+          className="panel-header__title"
+          title="Each model's Dice on the slices annotated after it: slices it never saw, so an honest estimate of its accuracy"
+        >
           Rounds
         </h3>
       </div>
@@ -291,7 +332,9 @@ function RoundsSection({ rounds, methods }: { rounds: ReviewRound[] | null; meth
               </td>
               <td>{r.annotatedSlices} slices</td>
               <td data-testid="review-round-dice">
-                {r.laterSlices === 0 ? '– (none yet)' : `Dice ${r.diceOnLater === null ? '–' : r.diceOnLater.toFixed(2)} on ${r.laterSlices} slice${r.laterSlices === 1 ? '' : 's'}`}
+                {r.laterSlices === 0
+                  ? '– (none yet)'
+                  : `Dice ${r.diceOnLater === null ? '–' : r.diceOnLater.toFixed(2)} on ${r.laterSlices} slice${r.laterSlices === 1 ? '' : 's'}`}
               </td>
             </tr>
           ))}

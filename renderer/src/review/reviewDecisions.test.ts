@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import type { ReviewQueueEntry, SliceReview, SliceState } from '../../../shared/types.ts';
 import { reviewDecisions, slicesToReview } from './reviewDecisions.ts';
 
-const review = (slice: number, decision: SliceReview['decision']): SliceReview => ({ slice, decision, runId: 'abcdef012345', decidedAt: '2026-11-22T10:00:00Z' });
+const review = (slice: number, decision: SliceReview['decision']): SliceReview => ({
+  slice,
+  decision,
+  runId: 'abcdef012345',
+  decidedAt: '2026-11-22T10:00:00Z',
+});
 const entry = (slice: number): ReviewQueueEntry => ({ volumeId: 'v1', axis: 'k', slice, uncertainty: 0.5, gain: 1, reason: 'uncertain', state: 'unknown' });
 const states: SliceState[] = ['unknown', 'annotated', 'interpolated', 'unknown', 'predicted'];
 

@@ -91,7 +91,10 @@ export function useReview(args: UseReviewArgs): ReviewState {
   opacityRef.current = opacity;
 
   const runs = useMemo(
-    () => args.runs.filter((r) => r.predicted.length > 0 || r.status === 'finished' || r.status === 'cancelled').sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    () =>
+      args.runs
+        .filter((r) => r.predicted.length > 0 || r.status === 'finished' || r.status === 'cancelled')
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     [args.runs],
   );
   useEffect(() => {
@@ -223,8 +226,23 @@ export function useReview(args: UseReviewArgs): ReviewState {
   }, []);
 
   return {
-    runs, runId, setRunId, layer: shownLayer, setLayer, toggleLayer, opacity, setOpacity, status, queue, rounds, predictedHere, decide, predictScan,
-    compareRunId: comparedId, setCompareRunId, comparison,
+    runs,
+    runId,
+    setRunId,
+    layer: shownLayer,
+    setLayer,
+    toggleLayer,
+    opacity,
+    setOpacity,
+    status,
+    queue,
+    rounds,
+    predictedHere,
+    decide,
+    predictScan,
+    compareRunId: comparedId,
+    setCompareRunId,
+    comparison,
     predicting: predicting !== null && predicting === runId,
   };
 }

@@ -5,7 +5,8 @@ export function DropOverlay() {
       <div className="drop-overlay__box">
         <div className="drop-overlay__title">Drop NIfTI files to import</div>
         <div className="drop-overlay__hint">
-          .nii or .nii.gz — drop a scan together with a file named like <code>*_seg</code>, <code>*_label</code> or <code>*_mask</code> to import it as its label map
+          .nii or .nii.gz — drop a scan together with a file named like <code>*_seg</code>, <code>*_label</code> or <code>*_mask</code> to import it as its
+          label map
         </div>
       </div>
     </div>

@@ -19,13 +19,20 @@ export function ScanList({ volumes, selectedId, pending, onSelect, onImport, dis
 
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
     if (volumes.length === 0) return;
-    const at = Math.max(0, volumes.findIndex((v) => v.id === selectedId));
+    const at = Math.max(
+      0,
+      volumes.findIndex((v) => v.id === selectedId),
+    );
     const next =
-      e.key === 'ArrowDown' ? Math.min(volumes.length - 1, at + 1)
-      : e.key === 'ArrowUp' ? Math.max(0, at - 1)
-      : e.key === 'Home' ? 0
-      : e.key === 'End' ? volumes.length - 1
-      : -1;
+      e.key === 'ArrowDown'
+        ? Math.min(volumes.length - 1, at + 1)
+        : e.key === 'ArrowUp'
+          ? Math.max(0, at - 1)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? volumes.length - 1
+              : -1;
     if (next < 0) return;
     e.preventDefault();
     onSelect(volumes[next].id);
@@ -36,25 +43,19 @@ export function ScanList({ volumes, selectedId, pending, onSelect, onImport, dis
     <aside className="scan-panel" aria-label="Scans" data-testid="scan-panel">
       <div className="panel-header">
         <h2 className="panel-header__title">
-          Scans <span className="count" data-testid="scan-count">{volumes.length}</span>
+          Scans{' '}
+          <span className="count" data-testid="scan-count">
+            {volumes.length}
+          </span>
         </h2>
         <button type="button" className="button button--primary" data-testid="import-button" onClick={onImport} disabled={disabled}>
           Import…
         </button>
       </div>
       {volumes.length === 0 && pending.length === 0 ? (
-        <p className="empty-note">
-          No scans yet. Import a NIfTI file (.nii, .nii.gz), or drop one anywhere on the window.
-        </p>
+        <p className="empty-note">No scans yet. Import a NIfTI file (.nii, .nii.gz), or drop one anywhere on the window.</p>
       ) : null}
-      <ul
-        ref={listRef}
-        className="scan-list"
-        role="listbox"
-        aria-label="Scans in this project"
-        data-testid="scan-list"
-        onKeyDown={onKeyDown}
-      >
+      <ul ref={listRef} className="scan-list" role="listbox" aria-label="Scans in this project" data-testid="scan-list" onKeyDown={onKeyDown}>
         {volumes.map((v, n) => (
           <ScanListItem
             key={v.id}

@@ -28,8 +28,7 @@ export function useImports(opts: { onImported(info: VolumeInfo): void; report(er
       for (const item of items) {
         const key = nextKey++;
         const label = item.labels ? `${item.scan.name} with ${item.labels.name}` : item.scan.name;
-        const setStage = (stage: PendingImport['stage']) =>
-          setPending((list) => list.map((p) => (p.key === key ? { ...p, stage } : p)));
+        const setStage = (stage: PendingImport['stage']) => setPending((list) => list.map((p) => (p.key === key ? { ...p, stage } : p)));
         setPending((list) => [...list, { key, label, stage: 'waiting' }]);
         queue.current = queue.current.then(async () => {
           try {

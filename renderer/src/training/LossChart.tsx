@@ -36,7 +36,10 @@ export function LossChart({ title, series, lines, testId }: { title: string; ser
         legend: { show: true, live: false },
         cursor: { show: false },
         scales: { x: { time: false } },
-        series: [{ label: 'step' }, ...spec.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, scale: l.scale, spanGaps: true, points: { show: false } }))],
+        series: [
+          { label: 'step' },
+          ...spec.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, scale: l.scale, spanGaps: true, points: { show: false } })),
+        ],
         axes: [{ ...AXIS }, ...scales.map((scale, n) => ({ ...AXIS, scale, side: n === 0 ? 3 : 1, size: 36 }))],
       },
       dataRef.current,

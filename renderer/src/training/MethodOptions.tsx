@@ -16,19 +16,37 @@ export function MethodOptions({ spec, model, values, onChange, disabled }: Metho
   return (
     <div className="method-options" data-testid="method-options">
       {spec.options.map((o) => (
-        <OptionInput key={o.key} option={o} model={model} value={values[o.key] ?? optionDefaultInput(o, networkOf(model))} onChange={onChange} disabled={disabled} />
+        <OptionInput
+          key={o.key}
+          option={o}
+          model={model}
+          value={values[o.key] ?? optionDefaultInput(o, networkOf(model))}
+          onChange={onChange}
+          disabled={disabled}
+        />
       ))}
     </div>
   );
 }
 
-function OptionInput({ option, model, value, onChange, disabled }: {
-  option: MethodOptionSpec; model: ModelChoice; value: string | boolean; onChange(key: string, value: string | boolean): void; disabled: boolean;
+function OptionInput({
+  option,
+  model,
+  value,
+  onChange,
+  disabled,
+}: {
+  option: MethodOptionSpec;
+  model: ModelChoice;
+  value: string | boolean;
+  onChange(key: string, value: string | boolean): void;
+  disabled: boolean;
 }) {
   const fallback = optionDefaultInput(option, networkOf(model));
-  const defaultText = typeof option.default === 'object' && model === 'auto'
-    ? `default ${option.default.unet2d} (2D) / ${option.default.vnet3d} (3D)`
-    : `default ${String(fallback)}`;
+  const defaultText =
+    typeof option.default === 'object' && model === 'auto'
+      ? `default ${option.default.unet2d} (2D) / ${option.default.vnet3d} (3D)`
+      : `default ${String(fallback)}`;
   const parsed = parseOptionInput(option, value);
   const id = `method-option-${option.key}`;
   const common = { id, disabled, 'data-testid': id, 'data-option': option.key };

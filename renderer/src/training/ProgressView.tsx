@@ -38,8 +38,9 @@ export function ProgressBar({ label, progress }: { label: string; progress: JobP
 export function LearningCurves({ series }: { series: ProgressSeries }) {
   const shown = new Set(reportedCurves(series));
   const loss = LOSS_LINES.filter((l) => l.curve === 'supervised' || shown.has(l.curve));
-  const ramp = RAMP_LINES.filter((l) => l.curve === 'valDice' || shown.has(l.curve))
-    .map((l) => (l.curve === 'valDice' ? { ...l, label: validationName(series.validation) } : l));
+  const ramp = RAMP_LINES.filter((l) => l.curve === 'valDice' || shown.has(l.curve)).map((l) =>
+    l.curve === 'valDice' ? { ...l, label: validationName(series.validation) } : l,
+  );
   return (
     <div className="train-curves" title={FIGURES_HELP}>
       <LossChart title="Losses" series={series} lines={loss} testId="chart-losses" />

@@ -25,10 +25,11 @@ interface RunsListProps {
  */
 export function RunsList({ runs, methods, busyRunId, live, currentModelRunId, onResume, onMakeCurrent, disabled }: RunsListProps) {
   // The stored row of a training run lags behind its job (it is written, not pushed): show the job's.
-  const ordered = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((run) =>
-    live?.kind === 'train' && live.runId === run.id && live.progress
-      ? { ...run, status: 'running' as const, iterations: live.progress.step }
-      : run);
+  const ordered = [...runs]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .map((run) =>
+      live?.kind === 'train' && live.runId === run.id && live.progress ? { ...run, status: 'running' as const, iterations: live.progress.step } : run,
+    );
   return (
     <section className="side-section" aria-label="Runs" data-testid="runs-list">
       <div className="side-section__header">

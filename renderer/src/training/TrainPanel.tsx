@@ -8,9 +8,7 @@ import { MethodOptions } from './MethodOptions.tsx';
 import { PreflightView } from './PreflightView.tsx';
 import { LearningCurves, ProgressBar } from './ProgressView.tsx';
 import { RunsList } from './RunsList.tsx';
-import {
-  annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, type TrainForm, type TrainRequest,
-} from './trainDefaults.ts';
+import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, type TrainForm, type TrainRequest } from './trainDefaults.ts';
 import type { TrainingState } from './useTraining.ts';
 
 interface TrainPanelProps {
@@ -29,7 +27,10 @@ interface NumberField {
 
 /** The user's knob, shown beside Train. */
 const BUDGET_FIELD: NumberField = {
-  key: 'maxMinutes', label: 'Time budget (min)', step: 'any', placeholder: String(DEFAULT_TIME_BUDGET_MINUTES),
+  key: 'maxMinutes',
+  label: 'Time budget (min)',
+  step: 'any',
+  placeholder: String(DEFAULT_TIME_BUDGET_MINUTES),
   hint: `The run measures its pace on this machine and plans as many iterations as fit, so that its schedules complete; empty: ${DEFAULT_TIME_BUDGET_MINUTES} min (no limit when iterations are given)`,
 };
 
@@ -37,7 +38,7 @@ const MODEL_LABELS: Record<ModelChoice, string> = { auto: 'auto (from the data)'
 
 const NUMBER_FIELDS: NumberField[] = [
   { key: 'iterations', label: 'Iterations', hint: 'empty: planned from the time budget', step: '1', placeholder: 'auto' },
-  { key: 'batchSize', label: 'Batch size', hint: 'empty: the method\'s default', step: '1', placeholder: 'auto' },
+  { key: 'batchSize', label: 'Batch size', hint: "empty: the method's default", step: '1', placeholder: 'auto' },
   { key: 'width', label: 'Width', hint: 'channels of the first layer; empty: default', step: '1', placeholder: 'auto' },
 ];
 
@@ -124,9 +125,11 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
           <NumberInput field={BUDGET_FIELD} value={form.maxMinutes} disabled={busy} onChange={(value) => update({ maxMinutes: value })} />
           <label
             className="train-panel__continue"
-            title={project.currentModelRunId
-              ? 'Fine-tune the current model with the annotations as they are now, instead of training a new one from scratch'
-              : 'No model yet: the first run starts from scratch'}
+            title={
+              project.currentModelRunId
+                ? 'Fine-tune the current model with the annotations as they are now, instead of training a new one from scratch'
+                : 'No model yet: the first run starts from scratch'
+            }
           >
             <input
               type="checkbox"
@@ -161,13 +164,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
           </p>
         )}
         {checked && (
-          <PreflightView
-            answer={checked.answer}
-            method={spec}
-            onStart={() => void start(checked.request)}
-            onBack={() => setChecked(null)}
-            disabled={busy}
-          />
+          <PreflightView answer={checked.answer} method={spec} onStart={() => void start(checked.request)} onBack={() => setChecked(null)} disabled={busy} />
         )}
         <details className="train-advanced" data-testid="train-advanced">
           <summary>Advanced</summary>
@@ -234,7 +231,13 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
           <ProgressBar label={active.kind === 'train' ? 'Training' : 'Predicting every scan'} progress={active.progress} />
           {active.kind === 'train' && (
             <div className="button-row">
-              <button type="button" className="button button--small" data-testid="train-cancel" disabled={active.cancelling} onClick={() => void training.cancel()}>
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="train-cancel"
+                disabled={active.cancelling}
+                onClick={() => void training.cancel()}
+              >
                 {active.cancelling ? 'Cancelling…' : 'Cancel (keeps the model so far)'}
               </button>
               <button
@@ -250,7 +253,13 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
             </div>
           )}
           {active.kind === 'predict' && (
-            <button type="button" className="button button--small" data-testid="predict-cancel" disabled={active.cancelling} onClick={() => void training.cancel()}>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="predict-cancel"
+              disabled={active.cancelling}
+              onClick={() => void training.cancel()}
+            >
               {active.cancelling ? 'Stopping…' : 'Stop predicting (keeps the scans done)'}
             </button>
           )}

@@ -4,7 +4,15 @@ import type { TrainPlan } from '../../../shared/types.ts';
 import { formatBytes, planLines } from './preflightText.ts';
 
 test('bytes in powers of 1024', () => {
-  assert.deepEqual([0, 1023, 1024, 1536, 5 * 1024 ** 2, 150 * 1024 ** 2, 2.5 * 1024 ** 3].map(formatBytes), ['0 B', '1023 B', '1.0 KB', '1.5 KB', '5.0 MB', '150 MB', '2.5 GB']);
+  assert.deepEqual([0, 1023, 1024, 1536, 5 * 1024 ** 2, 150 * 1024 ** 2, 2.5 * 1024 ** 3].map(formatBytes), [
+    '0 B',
+    '1023 B',
+    '1.0 KB',
+    '1.5 KB',
+    '5.0 MB',
+    '150 MB',
+    '2.5 GB',
+  ]);
   assert.equal(formatBytes(Number.NaN), '–');
 });
 
@@ -12,9 +20,20 @@ const MT = { label: 'Mean Teacher', usesUnlabeled: true };
 
 const plan: TrainPlan = {
   backend: { name: 'cpu', device: 'CPU, 2 threads (oneDNN)', reason: '' },
-  method: 'mean-teacher', model: 'unet2d', axis: 'k', iterations: 200, planned: false, continuedFrom: null, batchSize: 4, width: 8, maxMinutes: null,
+  method: 'mean-teacher',
+  model: 'unet2d',
+  axis: 'k',
+  iterations: 200,
+  planned: false,
+  continuedFrom: null,
+  batchSize: 4,
+  width: 8,
+  maxMinutes: null,
   data: { unit: 'slice', labeled: 5, heldOut: 1, unlabeled: 1 },
-  msPerIteration: 312.4, estimatedSeconds: 62.48, peakTensorBytes: 48 * 1024 ** 2, warnings: [],
+  msPerIteration: 312.4,
+  estimatedSeconds: 62.48,
+  peakTensorBytes: 48 * 1024 ** 2,
+  warnings: [],
 };
 
 test('a plan in words: backend, network, data, time from the measured pace, memory', () => {
@@ -25,10 +44,27 @@ test('a plan in words: backend, network, data, time from the measured pace, memo
     { label: 'Time', text: 'about 1 min 02 s (200 iterations at 312 ms each), then every scan is predicted' },
     { label: 'Memory', text: '48.0 MB of tensors at the peak of a step' },
   ]);
-  const budgeted = planLines({ ...plan, model: 'vnet3d', axis: null, maxMinutes: 0.5, estimatedSeconds: 30, msPerIteration: 2500, data: { unit: 'scan', labeled: 1, heldOut: 0, unlabeled: 3 } }, MT);
+  const budgeted = planLines(
+    {
+      ...plan,
+      model: 'vnet3d',
+      axis: null,
+      maxMinutes: 0.5,
+      estimatedSeconds: 30,
+      msPerIteration: 2500,
+      data: { unit: 'scan', labeled: 1, heldOut: 0, unlabeled: 3 },
+    },
+    MT,
+  );
   assert.equal(budgeted[1].text, 'Mean Teacher · 3D V-Net on patches · width 8 · batch 4');
-  assert.equal(budgeted[2].text, '1 annotated scan to train on (too few to hold any out: the Dice shown will be the fit on them, not an accuracy) · 3 unlabelled scans with tissue');
-  const supervised = planLines({ ...plan, backend: { name: 'cpu', device: 'cpu + oneDNN kernels (2 threads)', reason: '' } }, { label: 'Supervised', usesUnlabeled: false });
+  assert.equal(
+    budgeted[2].text,
+    '1 annotated scan to train on (too few to hold any out: the Dice shown will be the fit on them, not an accuracy) · 3 unlabelled scans with tissue',
+  );
+  const supervised = planLines(
+    { ...plan, backend: { name: 'cpu', device: 'cpu + oneDNN kernels (2 threads)', reason: '' } },
+    { label: 'Supervised', usesUnlabeled: false },
+  );
   assert.equal(supervised[0].text, 'cpu + oneDNN kernels (2 threads)', 'the backend is not named twice');
   assert.equal(supervised[2].text, '5 annotated slices to train on (1 more held out to measure Dice on) · Supervised uses no unlabelled data');
   assert.equal(budgeted[3].text, 'about 30 s (200 iterations at 2.5 s each, stopped by the time budget), then every scan is predicted');

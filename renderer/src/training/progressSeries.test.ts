@@ -3,8 +3,18 @@ import assert from 'node:assert/strict';
 import type { JobProgressEvent } from '../../../shared/types.ts';
 import { appendProgress, emptySeries, reportedCurves, type ProgressSeries } from './progressSeries.ts';
 
-const report = (step: number, losses: Record<string, number> = { supervised: step / 10 }, valDice: number | null = null, extra: Partial<JobProgressEvent['progress']> = {}) => ({
-  step, steps: 100, message: '', losses, valDice, ...extra,
+const report = (
+  step: number,
+  losses: Record<string, number> = { supervised: step / 10 },
+  valDice: number | null = null,
+  extra: Partial<JobProgressEvent['progress']> = {},
+) => ({
+  step,
+  steps: 100,
+  message: '',
+  losses,
+  valDice,
+  ...extra,
 });
 
 function feed(steps: number[], maxPoints: number): ProgressSeries {
@@ -16,7 +26,12 @@ test('each curve gets its value or null, by name', () => {
   s = appendProgress(s, report(2, { supervised: 0.8 }, 0.41, { validation: 'training-slices', probe: { confident: 0.6, agreement: null } }));
   assert.deepEqual(s.step, [1, 2]);
   assert.deepEqual(s.values, {
-    supervised: [0.9, 0.8], unsupervised: [0.02, null], weight: [0.1, null], valDice: [null, 0.41], confident: [null, 0.6], agreement: [null, null],
+    supervised: [0.9, 0.8],
+    unsupervised: [0.02, null],
+    weight: [0.1, null],
+    valDice: [null, 0.41],
+    confident: [null, 0.6],
+    agreement: [null, null],
   });
   assert.equal(s.validation, 'training-slices', 'the series knows what its Dice measures');
   assert.deepEqual(reportedCurves(s), ['supervised', 'unsupervised', 'weight', 'valDice', 'confident']);
@@ -53,7 +68,10 @@ test('past maxPoints every other step is dropped and the stride doubles; the lat
 });
 
 test('a long run stays within maxPoints and spans the whole run', () => {
-  const s = feed(Array.from({ length: 10_000 }, (_, n) => n + 1), 64);
+  const s = feed(
+    Array.from({ length: 10_000 }, (_, n) => n + 1),
+    64,
+  );
   assert.ok(s.step.length <= 64, `${s.step.length} points`);
   assert.equal(s.stride, 256);
   assert.equal(s.step[0], 256);

@@ -2,14 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_METHOD, METHODS, methodSpec, resolveMethodOptions } from '../../../shared/methods.ts';
 import type { ProjectInfo, VolumeInfo } from '../../../shared/types.ts';
-import {
-  annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, parseOptionInput, type TrainForm,
-} from './trainDefaults.ts';
+import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, parseOptionInput, type TrainForm } from './trainDefaults.ts';
 
 function volume(id: string, annotated: Partial<VolumeInfo['annotatedSlices']>, shape: [number, number, number] = [32, 32, 16]): VolumeInfo {
   return {
-    id, name: id, shape, spacing: [1, 1, 1], datatype: 'int16', orientation: 'RAS', affine: [], hasLabels: true,
-    annotatedSlices: { i: 0, j: 0, k: 0, ...annotated }, importedAt: '',
+    id,
+    name: id,
+    shape,
+    spacing: [1, 1, 1],
+    datatype: 'int16',
+    orientation: 'RAS',
+    affine: [],
+    hasLabels: true,
+    annotatedSlices: { i: 0, j: 0, k: 0, ...annotated },
+    importedAt: '',
   };
 }
 function project(volumes: VolumeInfo[]): ProjectInfo {
@@ -17,7 +23,7 @@ function project(volumes: VolumeInfo[]): ProjectInfo {
 }
 const option = (method: string, key: string) => methodSpec(method).options.find((o) => o.key === key)!;
 
-test('annotated slices are counted over scans and axes; one click uses the benchmark\'s winner', () => {
+test("annotated slices are counted over scans and axes; one click uses the benchmark's winner", () => {
   assert.equal(annotatedSliceCount(project([volume('a', { k: 3 }), volume('b', { i: 2 })])), 5);
   assert.equal(initialForm(METHODS).method, DEFAULT_METHOD);
 });
@@ -31,7 +37,7 @@ test('the form starts with every option of the method at its 2D default', () => 
   assert.deepEqual(defaultOptions(METHODS, 'cps', 'auto').lovasz, false);
 });
 
-test('option inputs are checked against kind and range, in the engine\'s words', () => {
+test("option inputs are checked against kind and range, in the engine's words", () => {
   assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '0.25'), { value: 0.25 });
   assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), '11'), { problem: 'noise must lie in 0…10 (got 11)' });
   assert.deepEqual(parseOptionInput(option('mean-teacher', 'noise'), ''), { problem: 'noise must be a number (got "")' });
@@ -53,7 +59,11 @@ test('the request carries changed options and typed numbers; defaults are left t
     ...initialForm(METHODS),
     method: 'mean-teacher',
     options: { ...defaultOptions(METHODS, 'mean-teacher', 'auto'), noise: '0.2' },
-    iterations: '6', width: '2', maxMinutes: '', batchSize: '', continueFromCurrent: false,
+    iterations: '6',
+    width: '2',
+    maxMinutes: '',
+    batchSize: '',
+    continueFromCurrent: false,
   };
   assert.deepEqual(buildTrainRequest(p, METHODS, form), {
     request: { method: 'mean-teacher', model: 'auto', methodOptions: { noise: 0.2 }, iterations: 6, width: 2 },
@@ -69,8 +79,14 @@ test('the request carries changed options and typed numbers; defaults are left t
 test('everything that cannot work is refused together, in words', () => {
   const none = project([volume('a', {})]);
   const form: TrainForm = {
-    method: 'caml', model: 'auto', options: { ...defaultOptions(METHODS, 'caml', 'auto'), temperature: '0' },
-    iterations: '0', maxMinutes: 'x', batchSize: '1', width: '', continueFromCurrent: false,
+    method: 'caml',
+    model: 'auto',
+    options: { ...defaultOptions(METHODS, 'caml', 'auto'), temperature: '0' },
+    iterations: '0',
+    maxMinutes: 'x',
+    batchSize: '1',
+    width: '',
+    continueFromCurrent: false,
   };
   const result = buildTrainRequest(none, METHODS, form);
   assert.equal(result.request, null);

@@ -1,6 +1,14 @@
 import type { Request } from '../../../shared/api.ts';
 import {
-  AUTO, batchSizeProblem, DEFAULT_METHOD, optionDefault, parseOptionValue, type MethodName, type MethodOptionSpec, type MethodSpec, type OptionValue,
+  AUTO,
+  batchSizeProblem,
+  DEFAULT_METHOD,
+  optionDefault,
+  parseOptionValue,
+  type MethodName,
+  type MethodOptionSpec,
+  type MethodSpec,
+  type OptionValue,
 } from '../../../shared/methods.ts';
 import type { ModelChoice, NetworkKind } from '../../../shared/networks.ts';
 import { AXES, type ProjectInfo } from '../../../shared/types.ts';
@@ -44,7 +52,14 @@ export function optionDefaultInput(option: MethodOptionSpec, network: NetworkKin
 export function initialForm(methods: readonly MethodSpec[]): TrainForm {
   const method = DEFAULT_METHOD;
   return {
-    method, model: 'auto', options: defaultOptions(methods, method, 'auto'), iterations: '', maxMinutes: '', batchSize: '', width: '', continueFromCurrent: CONTINUE_FROM_CURRENT_BY_DEFAULT,
+    method,
+    model: 'auto',
+    options: defaultOptions(methods, method, 'auto'),
+    iterations: '',
+    maxMinutes: '',
+    batchSize: '',
+    width: '',
+    continueFromCurrent: CONTINUE_FROM_CURRENT_BY_DEFAULT,
   };
 }
 
@@ -66,7 +81,10 @@ export function parseOptionInput(option: MethodOptionSpec, input: string | boole
 
 /** The form's names of the ranged parameters, for its messages. */
 const FIELD_NAMES: Record<RangedTrainParameter, string> = {
-  iterations: 'Iterations', maxMinutes: 'Time budget', batchSize: 'Batch size', width: 'Width',
+  iterations: 'Iterations',
+  maxMinutes: 'Time budget',
+  batchSize: 'Batch size',
+  width: 'Width',
 };
 
 function parseField(key: RangedTrainParameter, text: string): { value?: number; problem?: string } {
@@ -110,7 +128,10 @@ export function buildTrainRequest(
   if (problems.length) return { request: null, problems };
   return {
     request: {
-      method: spec.name, model: form.model, ...(Object.keys(methodOptions).length ? { methodOptions } : {}), ...numbers,
+      method: spec.name,
+      model: form.model,
+      ...(Object.keys(methodOptions).length ? { methodOptions } : {}),
+      ...numbers,
       ...(form.continueFromCurrent && project.currentModelRunId ? { continueFrom: 'current' as const } : {}),
     },
     problems: [],

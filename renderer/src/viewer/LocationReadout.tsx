@@ -11,8 +11,7 @@ interface LocationReadoutProps {
 
 /** The status line under the views: crosshair in voxels and mm, the intensity and label under it. */
 export function LocationReadout({ location, classes, keyPlane }: LocationReadoutProps) {
-  const labelName = (value: number) =>
-    value === 0 ? 'background' : (classes.find((c) => c.value === value)?.name ?? `label ${value}`);
+  const labelName = (value: number) => (value === 0 ? 'background' : (classes.find((c) => c.value === value)?.name ?? `label ${value}`));
   return (
     <div className="readout" data-testid="location" aria-live="off">
       <span className="readout__item">
@@ -44,7 +43,9 @@ export function LocationReadout({ location, classes, keyPlane }: LocationReadout
       )}
       {location?.overlay && (
         <span className="readout__item">
-          <span className="readout__key">{location.overlay.kind === 'prediction' ? 'Predicted' : location.overlay.kind === 'uncertainty' ? 'Uncertainty' : 'Runs'}</span>
+          <span className="readout__key">
+            {location.overlay.kind === 'prediction' ? 'Predicted' : location.overlay.kind === 'uncertainty' ? 'Uncertainty' : 'Runs'}
+          </span>
           <span className="readout__value" data-testid="location-overlay">
             {location.overlay.kind === 'prediction'
               ? labelName(location.overlay.value)
@@ -55,9 +56,7 @@ export function LocationReadout({ location, classes, keyPlane }: LocationReadout
         </span>
       )}
       <span className="readout__spacer" />
-      <span className="readout__hint">
-        {keyPlane ? `↑↓ PgUp PgDn: ${keyPlane} slice` : 'Wheel: slice'} · Right-drag: window · ?: all shortcuts
-      </span>
+      <span className="readout__hint">{keyPlane ? `↑↓ PgUp PgDn: ${keyPlane} slice` : 'Wheel: slice'} · Right-drag: window · ?: all shortcuts</span>
     </div>
   );
 }

@@ -4,9 +4,7 @@ import { NORMAL_OF_PEN_PLANE, paintDisc, paintSegment, type PenPlane } from './b
 import { applyServerValues, changedIndices, groupBySlice, type SlicePaint } from './drawingDiff.ts';
 import type { LabelLut } from './labelColormap.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
-import {
-  linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid,
-} from './voxelGrid.ts';
+import { linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid } from './voxelGrid.ts';
 
 export interface ViewerCallbacks {
   onLocation(location: ViewerLocation): void;
@@ -39,8 +37,7 @@ export interface ScanToShow {
  * that leaves near-certain voxels clear.
  */
 export type OverlayToShow =
-  | { kind: 'prediction' | 'comparison'; bytes: ArrayBuffer; lut: LabelLut; opacity: number }
-  | { kind: 'uncertainty'; bytes: ArrayBuffer; opacity: number };
+  { kind: 'prediction' | 'comparison'; bytes: ArrayBuffer; lut: LabelLut; opacity: number } | { kind: 'uncertainty'; bytes: ArrayBuffer; opacity: number };
 
 /** Uncertainty below this shows nothing: most of a confident prediction stays clear. */
 const UNCERTAINTY_FLOOR = 0.05;
@@ -170,7 +167,7 @@ export class ViewerController {
     if (generation !== this.generation || this.disposed) throw new SupersededError();
     const grid = voxelGrid(scan.permRAS!, [scan.hdr!.dims[1], scan.hdr!.dims[2], scan.hdr!.dims[3]]);
     if (labels.length !== grid.nativeDims[0] * grid.nativeDims[1] * grid.nativeDims[2]) {
-      throw new Error('the label map does not have the scan\'s shape');
+      throw new Error("the label map does not have the scan's shape");
     }
     this.nv.volumes = [scan];
     this.nv.back = scan;

@@ -23,14 +23,7 @@ interface ViewerPaneProps {
 export function ViewerPane({ viewer, volume, classes, strip }: ViewerPaneProps) {
   const { status, ready, labelsVisible, labelOpacity, changeOverlay } = viewer;
   return (
-    <section
-      className="viewer"
-      aria-label="Viewer"
-      data-testid="viewer"
-      data-state={status}
-      data-volume-id={viewer.shownId ?? ''}
-      data-view-mode={viewer.mode}
-    >
+    <section className="viewer" aria-label="Viewer" data-testid="viewer" data-state={status} data-volume-id={viewer.shownId ?? ''} data-view-mode={viewer.mode}>
       <div className="viewer-toolbar" role="toolbar" aria-label="View controls">
         <ViewModeSwitch mode={viewer.mode} onChange={viewer.changeMode} />
         <WindowLevelControls

@@ -69,7 +69,14 @@ export function WindowLevelControls({ window, dataRange, onChange, onReset }: Wi
         onBlur={apply}
         onKeyDown={(e) => e.key === 'Enter' && apply()}
       />
-      <button type="button" className="button button--small" data-testid="window-reset" disabled={disabled} onClick={onReset} title="Back to the automatic window (2–98% of intensities)">
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="window-reset"
+        disabled={disabled}
+        onClick={onReset}
+        title="Back to the automatic window (2–98% of intensities)"
+      >
         Reset
       </button>
     </div>

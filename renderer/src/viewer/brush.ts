@@ -20,8 +20,7 @@ export function discOffsets(size: number): Array<[number, number]> {
   const r = Math.max(MIN_BRUSH, size) / 2;
   const reach = Math.floor(r);
   const out: Array<[number, number]> = [];
-  for (let v = -reach; v <= reach; v++)
-    for (let u = -reach; u <= reach; u++) if (u * u + v * v <= r * r + 1e-9) out.push([u + 0, v + 0]); // + 0 turns -0 into 0
+  for (let v = -reach; v <= reach; v++) for (let u = -reach; u <= reach; u++) if (u * u + v * v <= r * r + 1e-9) out.push([u + 0, v + 0]); // + 0 turns -0 into 0
   return out;
 }
 
@@ -30,7 +29,13 @@ export function discOffsets(size: number): Array<[number, number]> {
  * volume; `touched` collects the linear index of every voxel the dot covers.
  */
 export function paintDisc(
-  bitmap: Uint8Array, dims: Vec3, centre: ArrayLike<number>, plane: PenPlane, size: number, value: number, touched?: Set<number>,
+  bitmap: Uint8Array,
+  dims: Vec3,
+  centre: ArrayLike<number>,
+  plane: PenPlane,
+  size: number,
+  value: number,
+  touched?: Set<number>,
 ): void {
   const normal = NORMAL_OF_PEN_PLANE[plane];
   const [a, b] = [0, 1, 2].filter((d) => d !== normal);
@@ -49,7 +54,13 @@ export function paintDisc(
 
 /** Paints dots along the voxel line from `from` to `to` (both included): one continuous stroke. */
 export function paintSegment(
-  bitmap: Uint8Array, dims: Vec3, from: ArrayLike<number>, to: ArrayLike<number>, plane: PenPlane, size: number, value: number,
+  bitmap: Uint8Array,
+  dims: Vec3,
+  from: ArrayLike<number>,
+  to: ArrayLike<number>,
+  plane: PenPlane,
+  size: number,
+  value: number,
   touched?: Set<number>,
 ): void {
   const steps = Math.max(Math.abs(to[0] - from[0]), Math.abs(to[1] - from[1]), Math.abs(to[2] - from[2]));

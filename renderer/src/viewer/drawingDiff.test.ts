@@ -25,13 +25,22 @@ test('an axial stroke on an LPI scan: one request on stored axis k, slice revers
 test('a sagittal stroke on a permuted scan names the stored axis behind RAS x', () => {
   const g = voxelGrid([2, 3, -1], [4, 3, 5]);
   const groups = groupBySlice(g, [linearIndex([2, 1, 0], g.rasDims), linearIndex([2, 4, 3], g.rasDims)], 0);
-  assert.deepEqual(groups.map((x) => [x.axis, x.slice]), [['j', 2]]);
+  assert.deepEqual(
+    groups.map((x) => [x.axis, x.slice]),
+    [['j', 2]],
+  );
 });
 
 test('voxels of two slices become two requests, ordered by slice', () => {
   const g = voxelGrid([1, 2, 3], [2, 2, 3]);
   const groups = groupBySlice(g, [linearIndex([1, 1, 2], g.rasDims), linearIndex([0, 0, 0], g.rasDims)], 2);
-  assert.deepEqual(groups.map((x) => [x.slice, [...x.indices]]), [[0, [0]], [2, [11]]]);
+  assert.deepEqual(
+    groups.map((x) => [x.slice, [...x.indices]]),
+    [
+      [0, [0]],
+      [2, [11]],
+    ],
+  );
 });
 
 test('server values replace the display except where a local change is still unsent', () => {

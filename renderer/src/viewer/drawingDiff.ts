@@ -34,9 +34,7 @@ export function groupBySlice(grid: VoxelGrid, rasIndices: Iterable<number>, rasN
     list.push(n);
   }
   const axis = nativeAxisName(grid, rasNormal);
-  return [...bySlice.entries()]
-    .sort(([s], [t]) => s - t)
-    .map(([slice, list]) => ({ axis, slice, indices: Uint32Array.from(list).sort() }));
+  return [...bySlice.entries()].sort(([s], [t]) => s - t).map(([slice, list]) => ({ axis, slice, indices: Uint32Array.from(list).sort() }));
 }
 
 /**

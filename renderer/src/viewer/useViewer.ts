@@ -181,10 +181,30 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
   const showClassColours = (next: LabelClass[]) => controllerRef.current?.setLabelColours(labelLut(next));
 
   return {
-    controllerRef, canvasRef, viewportRef, status, ready, shownId, location,
-    mode, changeMode, windowRange, dataRange, setWindow, resetWindow,
-    labelsVisible, labelOpacity, changeOverlay, toggleLabels, showClassColours,
-    keyPlane, axis, currentSlice, stepSlice, goToSlice, jumpTo,
+    controllerRef,
+    canvasRef,
+    viewportRef,
+    status,
+    ready,
+    shownId,
+    location,
+    mode,
+    changeMode,
+    windowRange,
+    dataRange,
+    setWindow,
+    resetWindow,
+    labelsVisible,
+    labelOpacity,
+    changeOverlay,
+    toggleLabels,
+    showClassColours,
+    keyPlane,
+    axis,
+    currentSlice,
+    stepSlice,
+    goToSlice,
+    jumpTo,
   };
 }
 

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { sliceKeyAction } from './viewerKeys.ts';
 
 const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
-  key: k, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...mods,
+  key: k,
+  shiftKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
 });
 
 test('arrows and page keys move the active plane by one slice, ten with shift', () => {

@@ -1,9 +1,6 @@
 import type { Plane, ViewMode } from './viewTypes.ts';
 
-export type ViewerKeyAction =
-  | { kind: 'slice'; plane: Plane; delta: number }
-  | { kind: 'mode'; mode: ViewMode }
-  | { kind: 'toggle-labels' };
+export type ViewerKeyAction = { kind: 'slice'; plane: Plane; delta: number } | { kind: 'mode'; mode: ViewMode } | { kind: 'toggle-labels' };
 
 /** The parts of a KeyboardEvent the key maps read (a plain object in tests). */
 export interface KeyLike {

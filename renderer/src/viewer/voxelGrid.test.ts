@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasIndexToNative, rasToNative, reorder, voxelGrid,
-} from './voxelGrid.ts';
+import { linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasIndexToNative, rasToNative, reorder, voxelGrid } from './voxelGrid.ts';
 
 test('a RAS scan: both grids are the same', () => {
   const g = voxelGrid([1, 2, 3], [4, 3, 2]);
@@ -34,7 +32,12 @@ test('a permuted scan (stored axes j→x, k→y reversed, i→z), as NiiVue writ
 });
 
 test('index mappings are inverse bijections for every orientation tried', () => {
-  for (const perm of [[1, 2, 3], [-1, 2, -3], [3, -1, 2], [-2, -3, -1]]) {
+  for (const perm of [
+    [1, 2, 3],
+    [-1, 2, -3],
+    [3, -1, 2],
+    [-2, -3, -1],
+  ]) {
     const g = voxelGrid(perm, [5, 4, 3]);
     const seen = new Set<number>();
     for (let r = 0; r < 60; r++) {

@@ -32,7 +32,11 @@ function documented(): Map<string, string[]> {
   );
 }
 
-const inCode = new Set(['main', 'shared', 'renderer/src', 'bin', 'scripts', 'native/src', 'tests'].flatMap(sources).flatMap((file) => readFileSync(join(root, file), 'utf8').match(NAME) ?? []));
+const inCode = new Set(
+  ['main', 'shared', 'renderer/src', 'bin', 'scripts', 'native/src', 'tests']
+    .flatMap(sources)
+    .flatMap((file) => readFileSync(join(root, file), 'utf8').match(NAME) ?? []),
+);
 
 test('every ATRIUM_ variable in the code is documented in docs/environment.md', () => {
   const docs = documented();

@@ -30,13 +30,16 @@ const rejected: [Method, unknown, RegExp][] = [
 
 for (const [method, req, message] of rejected) {
   test(`${method} rejects ${JSON.stringify(req, (_k, v) => (v instanceof ArrayBuffer ? `<${v.byteLength} bytes>` : v))}`, () => {
-    assert.throws(() => parseRequest(method, req), (err: unknown) => {
-      assert.ok(err instanceof ApiError);
-      assert.equal(err.code, 'invalid-request');
-      assert.match(err.message, new RegExp(`^${method.replace('.', '\\.')}: `));
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseRequest(method, req),
+      (err: unknown) => {
+        assert.ok(err instanceof ApiError);
+        assert.equal(err.code, 'invalid-request');
+        assert.match(err.message, new RegExp(`^${method.replace('.', '\\.')}: `));
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   });
 }
 
@@ -47,7 +50,11 @@ test('unknown methods are refused', () => {
 test('well-formed requests pass and are normalised', () => {
   assert.deepEqual(parseRequest('projects.open', { path: '  /data/brain.atrium ' }), { path: '/data/brain.atrium' });
   const req = parseRequest('volumes.import', {
-    scan, scanFileName: 'a.nii.gz', labels: scan, labelsFileName: 'l.nii.gz', annotatedSlices: { axis: 'k', slices: [3, 1] },
+    scan,
+    scanFileName: 'a.nii.gz',
+    labels: scan,
+    labelsFileName: 'l.nii.gz',
+    annotatedSlices: { axis: 'k', slices: [3, 1] },
   });
   assert.equal(req.scan, scan);
   assert.deepEqual(req.annotatedSlices, { axis: 'k', slices: [3, 1] });

@@ -1,12 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  batchSizeProblem, METHOD_NAMES, METHODS, MethodOptionError, methodSpec, parseOptionValue, parseOptionWords, resolveMethodOptions,
+  batchSizeProblem,
+  METHOD_NAMES,
+  METHODS,
+  MethodOptionError,
+  methodSpec,
+  parseOptionValue,
+  parseOptionWords,
+  resolveMethodOptions,
 } from '../../../shared/methods.ts';
 import { NETWORK_KINDS } from '../../../shared/networks.ts';
 
 test('every method name has one entry, and every option a default valid for it', () => {
-  assert.deepEqual(METHODS.map((m) => m.name), [...METHOD_NAMES]);
+  assert.deepEqual(
+    METHODS.map((m) => m.name),
+    [...METHOD_NAMES],
+  );
   for (const m of METHODS) {
     assert.equal(new Set(m.options.map((o) => o.key)).size, m.options.length, `${m.name} repeats an option`);
     for (const network of NETWORK_KINDS) {
@@ -58,7 +68,10 @@ const refused: [string, Record<string, string | number | boolean>, RegExp][] = [
 ];
 for (const [method, given, message] of refused) {
   test(`refuses ${method} ${JSON.stringify(given)}`, () => {
-    assert.throws(() => resolveMethodOptions(method, 'unet2d', given), (e: unknown) => e instanceof MethodOptionError && message.test(e.message));
+    assert.throws(
+      () => resolveMethodOptions(method, 'unet2d', given),
+      (e: unknown) => e instanceof MethodOptionError && message.test(e.message),
+    );
   });
 }
 
@@ -68,14 +81,14 @@ test('key=value words', () => {
   assert.throws(() => parseOptionWords(['=1']), /not key=value/);
 });
 
-test('one value is checked without throwing, in the words the engine\'s errors end with', () => {
+test("one value is checked without throwing, in the words the engine's errors end with", () => {
   const passes = methodSpec('ua-mt').options.find((o) => o.key === 'passes')!;
   assert.deepEqual(parseOptionValue(passes, '4'), { value: 4 });
   assert.deepEqual(parseOptionValue(passes, 40), { problem: 'must lie in 2…32 (got 40)' });
   assert.throws(() => resolveMethodOptions('ua-mt', 'unet2d', { passes: 40 }), { message: 'option passes of ua-mt must lie in 2…32 (got 40)' });
 });
 
-test('a method\'s smallest batch', () => {
+test("a method's smallest batch", () => {
   assert.equal(batchSizeProblem(methodSpec('caml'), 2), null);
   assert.equal(batchSizeProblem(methodSpec('caml'), 1), 'needs a batch of at least 2 samples (got 1)');
   assert.equal(batchSizeProblem(methodSpec('supervised'), 1), null);

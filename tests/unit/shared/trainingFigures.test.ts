@@ -15,7 +15,10 @@ test('held-out annotations give a Dice; unknown kinds (older runs) a neutral nam
 });
 
 test('figures on unannotated data say what they are', () => {
-  assert.equal(probeText({ confident: 0.642, agreement: 0.7111 }), 'unannotated slices: 64 % of the structure it labels is confident, its two networks agree 0.71');
+  assert.equal(
+    probeText({ confident: 0.642, agreement: 0.7111 }),
+    'unannotated slices: 64 % of the structure it labels is confident, its two networks agree 0.71',
+  );
   assert.equal(probeText({ confident: 0.5, agreement: null }), 'unannotated slices: 50 % of the structure it labels is confident');
   assert.equal(probeText({ confident: null, agreement: null }), 'unannotated slices: it labels no structure');
   assert.equal(probeText(null), '');

@@ -5,7 +5,34 @@ import { MAX_VOLUME_NAME_BYTES, toVolumeName, volumeNameProblem } from '../../..
 
 const scan = new Uint8Array([1, 2, 3]).buffer;
 
-const bad = ['', '   ', '.', '..', '../../escaped', 'a/b', 'a\\b', '.hidden', 'tab\there', 'nul\0', 'bell\u0007', 'del\u007f', 'c1\u0085', 'a:b', 'a*b', 'a?b', 'a"b', 'a<b', 'a>b', 'a|b', 'x'.repeat(MAX_VOLUME_NAME_BYTES + 1), '東'.repeat(Math.floor(MAX_VOLUME_NAME_BYTES / 3) + 1), 'CON', 'nul', 'Com1', 'aux.scan'];
+const bad = [
+  '',
+  '   ',
+  '.',
+  '..',
+  '../../escaped',
+  'a/b',
+  'a\\b',
+  '.hidden',
+  'tab\there',
+  'nul\0',
+  'bell\u0007',
+  'del\u007f',
+  'c1\u0085',
+  'a:b',
+  'a*b',
+  'a?b',
+  'a"b',
+  'a<b',
+  'a>b',
+  'a|b',
+  'x'.repeat(MAX_VOLUME_NAME_BYTES + 1),
+  '東'.repeat(Math.floor(MAX_VOLUME_NAME_BYTES / 3) + 1),
+  'CON',
+  'nul',
+  'Com1',
+  'aux.scan',
+];
 const good = ['patient 1', 'sub-01_T1w', 'a.b', 'a..b', 'Patiënt 東京', 'x'.repeat(MAX_VOLUME_NAME_BYTES), 'CONTROL', 'nullify'];
 
 for (const name of bad) {
@@ -24,12 +51,16 @@ for (const name of good) {
 
 test('the API refuses what the rule refuses, with the rule in the message', () => {
   for (const name of ['..', '.', '.hidden', 'ctl\u0001', '../../escaped', 'x'.repeat(MAX_VOLUME_NAME_BYTES + 1)]) {
-    assert.throws(() => parseRequest('volumes.import', { scan, scanFileName: 'a.nii', name }), (err: unknown) => {
-      assert.ok(err instanceof ApiError);
-      assert.equal(err.code, 'invalid-request');
-      assert.match(err.message, /^volumes\.import: name: .*a volume name is 1 to/);
-      return true;
-    }, JSON.stringify(name));
+    assert.throws(
+      () => parseRequest('volumes.import', { scan, scanFileName: 'a.nii', name }),
+      (err: unknown) => {
+        assert.ok(err instanceof ApiError);
+        assert.equal(err.code, 'invalid-request');
+        assert.match(err.message, /^volumes\.import: name: .*a volume name is 1 to/);
+        return true;
+      },
+      JSON.stringify(name),
+    );
   }
   assert.equal(parseRequest('volumes.import', { scan, scanFileName: 'a.nii', name: '  patient 1 ' }).name, 'patient 1');
 });

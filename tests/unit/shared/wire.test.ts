@@ -6,7 +6,8 @@ test('a frame carries JSON and ArrayBuffers byte for byte', () => {
   const a = new Uint8Array([0, 1, 2, 255]).buffer;
   const b = new Float32Array([Math.PI, -0]).buffer;
   const out = decodeFrame(encodeFrame({ name: 'scan', nested: { a, list: [b, 3] } })) as {
-    name: string; nested: { a: ArrayBuffer; list: [ArrayBuffer, number] };
+    name: string;
+    nested: { a: ArrayBuffer; list: [ArrayBuffer, number] };
   };
   assert.equal(out.name, 'scan');
   assert.deepEqual([...new Uint8Array(out.nested.a)], [0, 1, 2, 255]);

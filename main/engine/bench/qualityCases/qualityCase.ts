@@ -54,13 +54,24 @@ export async function qualityCase(options: QualityCaseOptions): Promise<QualityC
   const annotatedSlices = options.annotatedSlices ?? spreadThroughLabels(base.labels, base.shape, axis, options.annotatedCount ?? 3);
   const rng = new Rng(`quality-case:${options.template}:${options.seed}`);
   const subjects = Array.from({ length: options.subjects }, (_, n) =>
-    syntheticSubject(base.image, base.labels, base.shape, rng.fork(`subject:${n}`), options.variation ?? DEFAULT_VARIATION));
+    syntheticSubject(base.image, base.labels, base.shape, rng.fork(`subject:${n}`), options.variation ?? DEFAULT_VARIATION),
+  );
   const classValues = template.classNames.map((_, n) => n + 1);
   const annotated: TrainingVolume = {
-    id: 'scan-0', image: base.image, labels: base.labels, known: sliceMask(base.shape, axis, annotatedSlices), shape: [...base.shape], spacing: [...base.spacing],
+    id: 'scan-0',
+    image: base.image,
+    labels: base.labels,
+    known: sliceMask(base.shape, axis, annotatedSlices),
+    shape: [...base.shape],
+    spacing: [...base.spacing],
   };
   const others: TrainingVolume[] = subjects.map((s, n) => ({
-    id: `scan-${n + 1}`, image: s.image, labels: null, known: null, shape: [...base.shape], spacing: [...base.spacing],
+    id: `scan-${n + 1}`,
+    image: s.image,
+    labels: null,
+    known: null,
+    shape: [...base.shape],
+    spacing: [...base.spacing],
   }));
   const made: QualityCase = {
     name: `${options.template} at ${base.spacing.map((s) => s.toFixed(1)).join('×')} mm`,
@@ -81,7 +92,8 @@ export async function qualityCase(options: QualityCaseOptions): Promise<QualityC
 export function spreadThroughLabels(labels: Uint8Array, shape: Shape3, axis: SliceAxis, count: number): number[] {
   const d = axis === 'i' ? 0 : axis === 'j' ? 1 : 2;
   const [ni, nj] = shape;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let v = 0; v < labels.length; v++) {
     if (!labels[v]) continue;
     const index = d === 0 ? v % ni : d === 1 ? Math.floor(v / ni) % nj : Math.floor(v / (ni * nj));
@@ -97,7 +109,6 @@ function sliceMask(shape: Shape3, axis: SliceAxis, slices: number[]): Uint8Array
   const wanted = new Set(slices);
   const known = new Uint8Array(ni * nj * nk);
   for (let k = 0, v = 0; k < nk; k++)
-    for (let j = 0; j < nj; j++)
-      for (let i = 0; i < ni; i++, v++) if (wanted.has(axis === 'i' ? i : axis === 'j' ? j : k)) known[v] = 1;
+    for (let j = 0; j < nj; j++) for (let i = 0; i < ni; i++, v++) if (wanted.has(axis === 'i' ? i : axis === 'j' ? j : k)) known[v] = 1;
   return known;
 }

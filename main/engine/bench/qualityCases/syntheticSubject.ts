@@ -31,7 +31,14 @@ export interface SubjectVariation {
 }
 
 export const DEFAULT_VARIATION: SubjectVariation = {
-  rotationDegrees: 8, scale: 0.08, shiftVoxels: 3, deformationVoxels: 1.5, deformationGrid: 5, bias: 0.25, logGamma: 0.35, noise: [0.01, 0.04],
+  rotationDegrees: 8,
+  scale: 0.08,
+  shiftVoxels: 3,
+  deformationVoxels: 1.5,
+  deformationGrid: 5,
+  bias: 0.25,
+  logGamma: 0.35,
+  noise: [0.01, 0.04],
 };
 
 export interface Subject {
@@ -51,9 +58,21 @@ function randomTransform(shape: Shape3, rng: Rng, v: SubjectVariation): Transfor
   const centre = shape.map((n) => (n - 1) / 2);
   const angle = () => (rng.uniform(-v.rotationDegrees, v.rotationDegrees) * Math.PI) / 180;
   const [a, b, c] = [angle(), angle(), angle()];
-  const rx = [[1, 0, 0], [0, Math.cos(a), -Math.sin(a)], [0, Math.sin(a), Math.cos(a)]];
-  const ry = [[Math.cos(b), 0, Math.sin(b)], [0, 1, 0], [-Math.sin(b), 0, Math.cos(b)]];
-  const rz = [[Math.cos(c), -Math.sin(c), 0], [Math.sin(c), Math.cos(c), 0], [0, 0, 1]];
+  const rx = [
+    [1, 0, 0],
+    [0, Math.cos(a), -Math.sin(a)],
+    [0, Math.sin(a), Math.cos(a)],
+  ];
+  const ry = [
+    [Math.cos(b), 0, Math.sin(b)],
+    [0, 1, 0],
+    [-Math.sin(b), 0, Math.cos(b)],
+  ];
+  const rz = [
+    [Math.cos(c), -Math.sin(c), 0],
+    [Math.sin(c), Math.cos(c), 0],
+    [0, 0, 1],
+  ];
   const rotation = multiply(rz, multiply(ry, rx));
   const scales = [0, 1, 2].map(() => 1 + rng.uniform(-v.scale, v.scale));
   const m = rotation.map((row) => row.map((x, col) => x * scales[col]!));
@@ -63,7 +82,9 @@ function randomTransform(shape: Shape3, rng: Rng, v: SubjectVariation): Transfor
   const toGrid = shape.map((n) => (g - 1) / Math.max(1, n - 1));
   return (i, j, k, out) => {
     const q = [i - centre[0]!, j - centre[1]!, k - centre[2]!];
-    const gi = i * toGrid[0]!, gj = j * toGrid[1]!, gk = k * toGrid[2]!;
+    const gi = i * toGrid[0]!,
+      gj = j * toGrid[1]!,
+      gk = k * toGrid[2]!;
     for (let axis = 0; axis < 3; axis++) {
       const displacement = trilinearGrid(grid[axis]!, g, gi, gj, gk);
       out[axis] = m[axis]![0]! * q[0]! + m[axis]![1]! * q[1]! + m[axis]![2]! * q[2]! + centre[axis]! + shift[axis]! + displacement;
@@ -76,8 +97,12 @@ function multiply(x: number[][], y: number[][]): number[][] {
 }
 
 function trilinearGrid(values: Float64Array, g: number, x: number, y: number, z: number): number {
-  const x0 = Math.min(g - 2, Math.floor(x)), y0 = Math.min(g - 2, Math.floor(y)), z0 = Math.min(g - 2, Math.floor(z));
-  const fx = x - x0, fy = y - y0, fz = z - z0;
+  const x0 = Math.min(g - 2, Math.floor(x)),
+    y0 = Math.min(g - 2, Math.floor(y)),
+    z0 = Math.min(g - 2, Math.floor(z));
+  const fx = x - x0,
+    fy = y - y0,
+    fz = z - z0;
   let sum = 0;
   for (let dz = 0; dz < 2; dz++)
     for (let dy = 0; dy < 2; dy++)
@@ -100,11 +125,17 @@ function warp(image: Float32Array, labels: Uint8Array, shape: Shape3, transform:
       for (let i = 0; i < ni; i++, o++) {
         transform(i, j, k, p);
         const [x, y, z] = p as unknown as [number, number, number];
-        const li = Math.round(x), lj = Math.round(y), lk = Math.round(z);
+        const li = Math.round(x),
+          lj = Math.round(y),
+          lk = Math.round(z);
         if (li >= 0 && lj >= 0 && lk >= 0 && li < ni && lj < nj && lk < nk) outLabels[o] = labels[li + ni * (lj + nj * lk)]!;
-        const x0 = Math.floor(x), y0 = Math.floor(y), z0 = Math.floor(z);
+        const x0 = Math.floor(x),
+          y0 = Math.floor(y),
+          z0 = Math.floor(z);
         if (x0 < -1 || y0 < -1 || z0 < -1 || x0 >= ni || y0 >= nj || z0 >= nk) continue;
-        const fx = x - x0, fy = y - y0, fz = z - z0;
+        const fx = x - x0,
+          fy = y - y0,
+          fz = z - z0;
         let sum = 0;
         for (let dz = 0; dz < 2; dz++)
           for (let dy = 0; dy < 2; dy++)
@@ -132,7 +163,9 @@ function restyle(image: Float32Array, shape: Shape3, rng: Rng, v: SubjectVariati
     for (let j = 0; j < nj; j++)
       for (let i = 0; i < ni; i++, o++) {
         if (!(image[o]! > 0)) continue;
-        const x = (2 * i) / (ni - 1) - 1, y = (2 * j) / (nj - 1) - 1, z = (2 * k) / (nk - 1) - 1;
+        const x = (2 * i) / (ni - 1) - 1,
+          y = (2 * j) / (nj - 1) - 1,
+          z = (2 * k) / (nk - 1) - 1;
         let logBias = 0;
         for (let n = 0; n < powers.length; n++) logBias += coefficients[n]! * x ** powers[n]![0] * y ** powers[n]![1] * z ** powers[n]![2];
         const value = (image[o]! / top) ** gamma * Math.exp(logBias) + noiseRng.normal(0, noise);

@@ -37,13 +37,22 @@ interface TemplateTask {
 
 export const TEMPLATE_TASKS = {
   'colin27-deep-grey': {
-    image: 'ch2bet.nii.gz', labels: 'aal.nii.gz',
-    classes: [{ name: 'caudate', codes: [71, 72] }, { name: 'putamen', codes: [73, 74] }, { name: 'thalamus', codes: [77, 78] }],
+    image: 'ch2bet.nii.gz',
+    labels: 'aal.nii.gz',
+    classes: [
+      { name: 'caudate', codes: [71, 72] },
+      { name: 'putamen', codes: [73, 74] },
+      { name: 'thalamus', codes: [77, 78] },
+    ],
   },
   'colin27-brain': { image: 'ch2.nii.gz', labels: 'ch2bet.nii.gz', classes: [{ name: 'brain', codes: [] }] },
   'inia19-striatum': {
-    image: 'inia19-t1-brain.nii.gz', labels: 'inia19-NeuroMaps.nii.gz',
-    classes: [{ name: 'caudate', codes: [82, 1082] }, { name: 'putamen', codes: [98, 1098] }],
+    image: 'inia19-t1-brain.nii.gz',
+    labels: 'inia19-NeuroMaps.nii.gz',
+    classes: [
+      { name: 'caudate', codes: [82, 1082] },
+      { name: 'putamen', codes: [98, 1098] },
+    ],
   },
 } as const satisfies Record<string, TemplateTask>;
 

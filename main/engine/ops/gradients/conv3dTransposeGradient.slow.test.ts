@@ -10,8 +10,7 @@ describe('conv3dTranspose gradient (Conv3DBackpropInputV2)', () => {
   test('k2 s2 valid, as V-Net upsamples: batch 2, D ≠ H ≠ W, input and filter', () => {
     const x = seededUniform([2, 2, 3, 4, 3], 1);
     const w = seededUniform([2, 2, 2, 2, 3], 2);
-    const f = (x: tf.Tensor, w: tf.Tensor) =>
-      tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [2, 4, 6, 8, 2], 2, 'valid');
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [2, 4, 6, 8, 2], 2, 'valid');
     const result = checkGradients(f, [x, w], { maxCoordinates: 96 });
     tf.dispose([x, w]);
     assert.ok(result.ok, result.message);
@@ -20,8 +19,7 @@ describe('conv3dTranspose gradient (Conv3DBackpropInputV2)', () => {
   test('k3 s1 same', () => {
     const x = seededUniform([2, 3, 2, 4, 2], 3);
     const w = seededUniform([3, 3, 3, 3, 2], 4);
-    const f = (x: tf.Tensor, w: tf.Tensor) =>
-      tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [2, 3, 2, 4, 3], 1, 'same');
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [2, 3, 2, 4, 3], 1, 'same');
     const result = checkGradients(f, [x, w]);
     tf.dispose([x, w]);
     assert.ok(result.ok, result.message);
@@ -30,8 +28,7 @@ describe('conv3dTranspose gradient (Conv3DBackpropInputV2)', () => {
   test('k3 s2 same', () => {
     const x = seededUniform([2, 2, 2, 3, 2], 5);
     const w = seededUniform([3, 3, 3, 2, 2], 6);
-    const f = (x: tf.Tensor, w: tf.Tensor) =>
-      tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [2, 4, 4, 6, 2], 2, 'same');
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [2, 4, 4, 6, 2], 2, 'same');
     const result = checkGradients(f, [x, w]);
     tf.dispose([x, w]);
     assert.ok(result.ok, result.message);
@@ -42,8 +39,10 @@ describe('conv3dTranspose gradient (Conv3DBackpropInputV2)', () => {
       const x = seededUniform([2, 2, 3, 4, 3], 7) as tf.Tensor5D;
       const y = seededUniform([2, 4, 6, 8, 2], 8) as tf.Tensor5D;
       const w = seededUniform([2, 2, 2, 2, 3], 9) as tf.Tensor5D;
-      return [tf.sum(tf.mul(tf.conv3d(y, w, 2, 'valid'), x)).dataSync()[0],
-        tf.sum(tf.mul(y, tf.conv3dTranspose(x, w, [2, 4, 6, 8, 2], 2, 'valid'))).dataSync()[0]];
+      return [
+        tf.sum(tf.mul(tf.conv3d(y, w, 2, 'valid'), x)).dataSync()[0],
+        tf.sum(tf.mul(y, tf.conv3dTranspose(x, w, [2, 4, 6, 8, 2], 2, 'valid'))).dataSync()[0],
+      ];
     }) as unknown as [number, number];
     assert.ok(Math.abs(lhs - rhs) < 1e-4 * Math.abs(lhs), `${lhs} vs ${rhs}`);
   });

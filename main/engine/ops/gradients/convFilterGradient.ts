@@ -49,13 +49,30 @@ export function convFilterGradient(x: tf.Tensor, dy: tf.Tensor, filterShape: num
 
 function padding2d(x: tf.Tensor, filterShape: number[], pad: ConvGeometry['pad'], dimRoundingMode: ConvGeometry['dimRoundingMode']): Array<[number, number]> {
   const { top, bottom, left, right } = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape as [number, number, number, number], 1, 1, pad, dimRoundingMode).padInfo;
-  return [[top, bottom], [left, right]];
+    x.shape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    1,
+    1,
+    pad,
+    dimRoundingMode,
+  ).padInfo;
+  return [
+    [top, bottom],
+    [left, right],
+  ];
 }
 
 function padding3d(x: tf.Tensor, filterShape: number[], pad: ConvGeometry['pad']): Array<[number, number]> {
   const { front, back, top, bottom, left, right } = tf.backend_util.computeConv3DInfo(
-    x.shape as [number, number, number, number, number], filterShape as [number, number, number, number, number],
-    1, 1, pad as 'same' | 'valid' | number).padInfo;
-  return [[front, back], [top, bottom], [left, right]];
+    x.shape as [number, number, number, number, number],
+    filterShape as [number, number, number, number, number],
+    1,
+    1,
+    pad as 'same' | 'valid' | number,
+  ).padInfo;
+  return [
+    [front, back],
+    [top, bottom],
+    [left, right],
+  ];
 }

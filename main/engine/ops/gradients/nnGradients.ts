@@ -106,8 +106,8 @@ export const nnGradients: tf.GradConfig[] = [
       const g = dy as tf.Tensor;
       // For C = op(A) op(B): dA = dC op(B)^T (transposed back if A was), and
       // symmetrically for B; then undo any batch broadcasting.
-      const gradA = () => transposeA ? tf.matMul(b, g, transposeB, true) : tf.matMul(g, b, false, !transposeB);
-      const gradB = () => transposeB ? tf.matMul(g, a, true, transposeA) : tf.matMul(a, g, !transposeA, false);
+      const gradA = () => (transposeA ? tf.matMul(b, g, transposeB, true) : tf.matMul(g, b, false, !transposeB));
+      const gradB = () => (transposeB ? tf.matMul(g, a, true, transposeA) : tf.matMul(a, g, !transposeA, false));
       return {
         a: () => reduceToShape(gradA(), a.shape),
         b: () => reduceToShape(gradB(), b.shape),

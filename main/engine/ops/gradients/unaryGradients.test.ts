@@ -5,7 +5,11 @@ import { selectBackend } from '../../backend/selectBackend.ts';
 import { checkGradients, kinkFreeInput, seededUniform } from '../gradientCheck.ts';
 import { unaryGradients } from './unaryGradients.ts';
 
-interface Case { kernel: string; f: (x: tf.Tensor) => tf.Tensor; x: () => tf.Tensor }
+interface Case {
+  kernel: string;
+  f: (x: tf.Tensor) => tf.Tensor;
+  x: () => tf.Tensor;
+}
 
 const shape = [2, 3, 4];
 // Clip bounds halfway between two kink-free grid values (0.1 + 0.03 k).

@@ -38,7 +38,10 @@ describe('piecewise-constant ops pass zero gradient', () => {
   for (const { kernel, factor } of cases) {
     test(kernel, () => {
       tf.tidy(() => {
-        const x = tf.tensor2d([[0.3, -1.2, 2.5], [-0.7, 1.6, 0.2]]);
+        const x = tf.tensor2d([
+          [0.3, -1.2, 2.5],
+          [-0.7, 1.6, 0.2],
+        ]);
         // Row-wise factors (argmax) broadcast over the row.
         const broadcastable = (g: tf.Tensor) => (g.rank === 1 ? tf.reshape(g, [2, 1]) : g);
         const expected = tf.mul(tf.onesLike(x), broadcastable(factor(x)));

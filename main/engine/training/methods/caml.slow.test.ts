@@ -30,8 +30,14 @@ describe('sharpening and the mutual loss', () => {
   });
 
   test('MSE(P_V, S(P_A)) + MSE(P_A, S(P_V)), hand-computed, gradient through both sides', () => {
-    const pv = [[0.6, 0.4], [0.2, 0.8]];
-    const pa = [[0.3, 0.7], [0.5, 0.5]];
+    const pv = [
+      [0.6, 0.4],
+      [0.2, 0.8],
+    ];
+    const pa = [
+      [0.3, 0.7],
+      [0.5, 0.5],
+    ];
     const mse = (a: number[][], b: number[][]) => a.flat().reduce((s, x, i) => s + (x - sharpened(b.flat()[i]!)) ** 2, 0) / 4;
     const [v, a] = [tf.tensor2d(pv), tf.tensor2d(pa)];
     const loss = sharpenedMutualLoss(v, a);
@@ -45,7 +51,7 @@ describe('sharpening and the mutual loss', () => {
 });
 
 describe('correctlyPredicted', () => {
-  test('known voxels where both networks\' argmax equals the label, per sample', () => {
+  test("known voxels where both networks' argmax equals the label, per sample", () => {
     const targets = [0, 1, 1, 2, 0, 1];
     const mask = [1, 1, 0, 1, 1, 1];
     const predictedV = [0, 1, 1, 2, 1, 1];

@@ -87,17 +87,22 @@ export function sharpen(probabilities: tf.Tensor): tf.Tensor {
  * (`y_pseudo_label[i] = sharpening(…)`), so each term also trains the network behind the target.
  */
 export function sharpenedMutualLoss(probabilitiesV: tf.Tensor, probabilitiesA: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.add(
-    meanSquaredConsistency(probabilitiesV, sharpen(probabilitiesA)),
-    meanSquaredConsistency(probabilitiesA, sharpen(probabilitiesV)),
-  ) as tf.Scalar);
+  return tf.tidy(
+    () => tf.add(meanSquaredConsistency(probabilitiesV, sharpen(probabilitiesA)), meanSquaredConsistency(probabilitiesA, sharpen(probabilitiesV))) as tf.Scalar,
+  );
 }
 
 /**
  * Rows (flat voxel indices into [B·voxels]) of the known voxels of each sample where both
  * networks' argmax equals the label: the voxels whose embeddings enter the memory bank.
  */
-export function correctlyPredicted(predictedV: ArrayLike<number>, predictedA: ArrayLike<number>, targets: ArrayLike<number>, mask: ArrayLike<number>, batch: number): number[][] {
+export function correctlyPredicted(
+  predictedV: ArrayLike<number>,
+  predictedA: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  batch: number,
+): number[][] {
   const voxels = targets.length / batch;
   return Array.from({ length: batch }, (_, b) => {
     const rows: number[] = [];
@@ -124,7 +129,10 @@ export class CamlMethod extends MethodBase {
    * @param config A is built with seed + 1, the heads with seed + 2 and + 3; `methodOptions`
    *   carry the caml options of shared/methods.ts.
    */
-  constructor(private readonly vanilla: SegmentationModel, config: ResolvedTrainConfig) {
+  constructor(
+    private readonly vanilla: SegmentationModel,
+    config: ResolvedTrainConfig,
+  ) {
     super();
     this.options = camlOptions(config.methodOptions);
     const spec = { numClasses: vanilla.numClasses, width: vanilla.width, inChannels: vanilla.inChannels, seed: config.seed + 1 };
@@ -147,31 +155,36 @@ export class CamlMethod extends MethodBase {
     const ramp = (weight: number) => rampWeight(iteration, iterations, { weight, length: CAML_RAMP_LENGTH, fraction });
     const [mutualWeight, omniWeight] = [ramp(o.mutualWeight), ramp(o.omniWeight)];
     const variables = [
-      ...this.vanilla.trainableVariables(), ...this.headV.trainableVariables(), ...this.auxiliary.trainableVariables(), ...this.headA.trainableVariables(),
+      ...this.vanilla.trainableVariables(),
+      ...this.headV.trainableVariables(),
+      ...this.auxiliary.trainableVariables(),
+      ...this.headA.trainableVariables(),
     ];
     let prototypeCount = 0;
-    const terms = tf.tidy(() => minimizeTerms([this.optimizerV, this.optimizerA], variables, () => {
-      const v = jointDecode(this.vanilla, labeled.images, unlabeled.images, { training: true });
-      const a = jointDecode(this.auxiliary, labeled.images, unlabeled.images, { training: true });
-      const supervisedSum = tf.add(this.supervisedLoss(v.labeled.logits, labeled), this.supervisedLoss(a.labeled.logits, labeled));
-      const mutual = this.mutualLoss(v, a);
+    const terms = tf.tidy(() =>
+      minimizeTerms([this.optimizerV, this.optimizerA], variables, () => {
+        const v = jointDecode(this.vanilla, labeled.images, unlabeled.images, { training: true });
+        const a = jointDecode(this.auxiliary, labeled.images, unlabeled.images, { training: true });
+        const supervisedSum = tf.add(this.supervisedLoss(v.labeled.logits, labeled), this.supervisedLoss(a.labeled.logits, labeled));
+        const mutual = this.mutualLoss(v, a);
 
-      this.updateBank(labeled, v.labeled, a.labeled);
-      const drawn = this.bank.sample(o.prototypes, rng.fork('prototypes'));
-      prototypeCount = drawn ? drawn.features.shape[0] : 0;
-      const omni = this.omniLoss(v.unlabeled, a.unlabeled, drawn?.features ?? null);
+        this.updateBank(labeled, v.labeled, a.labeled);
+        const drawn = this.bank.sample(o.prototypes, rng.fork('prototypes'));
+        prototypeCount = drawn ? drawn.features.shape[0] : 0;
+        const omni = this.omniLoss(v.unlabeled, a.unlabeled, drawn?.features ?? null);
 
-      const supervised = tf.mul(0.5, supervisedSum) as tf.Scalar;
-      const unsupervised = tf.add(tf.mul(mutualWeight, mutual), tf.mul(omniWeight, omni)) as tf.Scalar;
-      return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, unsupervised, mutual, omni } };
-    }));
+        const supervised = tf.mul(0.5, supervisedSum) as tf.Scalar;
+        const unsupervised = tf.add(tf.mul(mutualWeight, mutual), tf.mul(omniWeight, omni)) as tf.Scalar;
+        return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, unsupervised, mutual, omni } };
+      }),
+    );
     return { ...terms, weight: mutualWeight, omniWeight, prototypes: prototypeCount };
   }
 
   /** Dice (and CE with diceCe) of one network's labelled logits. */
   private supervisedLoss(logits: tf.Tensor, labeled: Batch): tf.Scalar {
     const dice = diceLoss(tf.softmax(logits), labeled.targets, labeled.mask);
-    return this.options.diceCe ? tf.add(dice, crossEntropyLoss(logits, labeled.targets, labeled.mask)) as tf.Scalar : dice;
+    return this.options.diceCe ? (tf.add(dice, crossEntropyLoss(logits, labeled.targets, labeled.mask)) as tf.Scalar) : dice;
   }
 
   /** L_c over labelled and unlabelled samples together. */
@@ -203,7 +216,11 @@ export class CamlMethod extends MethodBase {
     let offset = 0;
     rows.forEach((sampleRows, b) => {
       const id = labeled.ids?.[b] ?? `sample ${b}`;
-      this.bank.update(id, embeddings.subarray(offset * e, (offset + sampleRows.length) * e), sampleRows.map((r) => targets[r]!));
+      this.bank.update(
+        id,
+        embeddings.subarray(offset * e, (offset + sampleRows.length) * e),
+        sampleRows.map((r) => targets[r]!),
+      );
       offset += sampleRows.length;
     });
   }
@@ -220,13 +237,25 @@ export class CamlMethod extends MethodBase {
     // Training-mode BN in the heads needs at least two rows.
     if (agreeing.length < 2) return tf.scalar(0);
     const indices = tf.tensor1d(agreeing, 'int32');
-    const embed = (head: ProjectionHead, feature: tf.Tensor) => head.predict(head.project(
-      tf.gather(tf.reshape(feature, [-1, feature.shape[feature.rank - 1]!]), indices), { training: true }), { training: true }) as tf.Tensor2D;
+    const embed = (head: ProjectionHead, feature: tf.Tensor) =>
+      head.predict(head.project(tf.gather(tf.reshape(feature, [-1, feature.shape[feature.rank - 1]!]), indices), { training: true }), {
+        training: true,
+      }) as tf.Tensor2D;
     const embeddingsV = embed(this.headV, v.feature);
     const embeddingsA = embed(this.headA, a.feature);
-    const kept = selectTopKPerClass(agreeing.map((i) => predictedV[i]!), agreeing.map((i) => confidenceV[i]!), this.vanilla.numClasses, this.options.topK);
+    const kept = selectTopKPerClass(
+      agreeing.map((i) => predictedV[i]!),
+      agreeing.map((i) => confidenceV[i]!),
+      this.vanilla.numClasses,
+      this.options.topK,
+    );
     const keptIndices = tf.tensor1d(kept, 'int32');
-    return omniCorrelationLoss(tf.gather(embeddingsV, keptIndices) as tf.Tensor2D, tf.gather(embeddingsA, keptIndices) as tf.Tensor2D, prototypes, this.options);
+    return omniCorrelationLoss(
+      tf.gather(embeddingsV, keptIndices) as tf.Tensor2D,
+      tf.gather(embeddingsA, keptIndices) as tf.Tensor2D,
+      prototypes,
+      this.options,
+    );
   }
 
   protected optimizers(): Record<string, Optimizer> {

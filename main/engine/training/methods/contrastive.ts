@@ -59,7 +59,11 @@ export interface ContrastiveOptions {
  * @param mask 1 where the annotation is known, same length as targets.
  */
 export function contrastiveLabels(
-  predicted: ArrayLike<number>, confidence: ArrayLike<number>, targets: ArrayLike<number>, mask: ArrayLike<number>, threshold: number,
+  predicted: ArrayLike<number>,
+  confidence: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  threshold: number,
 ): Int32Array {
   return Int32Array.from({ length: predicted.length }, (_, i) => {
     if (i < targets.length && mask[i]! > 0) return targets[i]!;
@@ -79,12 +83,19 @@ export class ContrastiveMethod extends MethodBase {
    * @param config the head is built with seed + 1; `methodOptions` carry the contrastive
    *   options of shared/methods.ts.
    */
-  constructor(private readonly model: SegmentationModel, config: ResolvedTrainConfig) {
+  constructor(
+    private readonly model: SegmentationModel,
+    config: ResolvedTrainConfig,
+  ) {
     super();
     const o = config.methodOptions;
     this.options = {
-      contrastiveWeight: Number(o.contrastiveWeight), temperature: Number(o.temperature), samplesPerClass: Number(o.samplesPerClass),
-      embeddingDim: Number(o.embeddingDim), threshold: Number(o.threshold), rampFraction: o.rampFraction as number | string,
+      contrastiveWeight: Number(o.contrastiveWeight),
+      temperature: Number(o.temperature),
+      samplesPerClass: Number(o.samplesPerClass),
+      embeddingDim: Number(o.embeddingDim),
+      threshold: Number(o.threshold),
+      rampFraction: o.rampFraction as number | string,
     };
     this.head = new ProjectionHead({ inChannels: model.width, embeddingDim: this.options.embeddingDim, seed: config.seed + 1, withPrediction: false });
     this.models = [model];
@@ -99,26 +110,37 @@ export class ContrastiveMethod extends MethodBase {
     const weight = rampWeight(iteration, iterations, { weight: o.contrastiveWeight, length: CONTRASTIVE_RAMP_LENGTH, fraction });
     const variables = [...this.model.trainableVariables(), ...this.head.trainableVariables()];
     let pixels = 0;
-    const terms = tf.tidy(() => minimizeTerms([this.optimizer], variables, () => {
-      const out = jointDecode(this.model, labeled.images, unlabeled.images, { training: true });
-      const supervised = supervisedLoss(out.labeled.logits, labeled.targets, labeled.mask);
-      const classes = this.model.numClasses;
-      const rows = (t: tf.Tensor) => tf.reshape(t, [-1, t.shape[t.rank - 1]!]);
-      const probabilities = tf.softmax(stopGradient(rows(tf.concat([rows(out.labeled.logits), rows(out.unlabeled.logits)]))));
-      const labels = contrastiveLabels(
-        tf.argMax(probabilities, -1).dataSync(), tf.max(probabilities, -1).dataSync(), labeled.targets.dataSync(), labeled.mask.dataSync(), o.threshold);
-      const picked = samplePixelsPerClass(labels, classes, o.samplesPerClass, rng.fork('pixels'));
-      pixels = picked.length;
-      let contrastive = tf.scalar(0);
-      // Training BN in the head needs two rows.
-      if (picked.length >= 2) {
-        const features = tf.concat([rows(out.labeled.feature), rows(out.unlabeled.feature)]);
-        const embeddings = this.head.project(tf.gather(features, tf.tensor1d(picked, 'int32')), { training: true }) as tf.Tensor2D;
-        contrastive = supervisedContrastiveLoss(embeddings, Array.from(picked, (i) => labels[i]!), o.temperature);
-      }
-      const unsupervised = tf.mul(weight, contrastive) as tf.Scalar;
-      return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, unsupervised, contrastive } };
-    }));
+    const terms = tf.tidy(() =>
+      minimizeTerms([this.optimizer], variables, () => {
+        const out = jointDecode(this.model, labeled.images, unlabeled.images, { training: true });
+        const supervised = supervisedLoss(out.labeled.logits, labeled.targets, labeled.mask);
+        const classes = this.model.numClasses;
+        const rows = (t: tf.Tensor) => tf.reshape(t, [-1, t.shape[t.rank - 1]!]);
+        const probabilities = tf.softmax(stopGradient(rows(tf.concat([rows(out.labeled.logits), rows(out.unlabeled.logits)]))));
+        const labels = contrastiveLabels(
+          tf.argMax(probabilities, -1).dataSync(),
+          tf.max(probabilities, -1).dataSync(),
+          labeled.targets.dataSync(),
+          labeled.mask.dataSync(),
+          o.threshold,
+        );
+        const picked = samplePixelsPerClass(labels, classes, o.samplesPerClass, rng.fork('pixels'));
+        pixels = picked.length;
+        let contrastive = tf.scalar(0);
+        // Training BN in the head needs two rows.
+        if (picked.length >= 2) {
+          const features = tf.concat([rows(out.labeled.feature), rows(out.unlabeled.feature)]);
+          const embeddings = this.head.project(tf.gather(features, tf.tensor1d(picked, 'int32')), { training: true }) as tf.Tensor2D;
+          contrastive = supervisedContrastiveLoss(
+            embeddings,
+            Array.from(picked, (i) => labels[i]!),
+            o.temperature,
+          );
+        }
+        const unsupervised = tf.mul(weight, contrastive) as tf.Scalar;
+        return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, unsupervised, contrastive } };
+      }),
+    );
     return { ...terms, weight, pixels };
   }
 

@@ -34,14 +34,15 @@ describe('CpsMethod', () => {
     const [net1, net2] = method.models;
     const { labeled, unlabeled } = toyBatches('unet2d');
     const variables2 = net2!.trainableVariables();
-    const gradNorms = (term: 0 | 1) => tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => {
-        const l1 = net1!.apply(unlabeled.images, { training: true });
-        const l2 = net2!.apply(unlabeled.images, { training: true });
-        return crossPseudoSupervision(l1, l2)[term];
-      }, variables2);
-      return Object.values(grads).map((g) => tf.max(tf.abs(g)).dataSync()[0]!);
-    });
+    const gradNorms = (term: 0 | 1) =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const l1 = net1!.apply(unlabeled.images, { training: true });
+          const l2 = net2!.apply(unlabeled.images, { training: true });
+          return crossPseudoSupervision(l1, l2)[term];
+        }, variables2);
+        return Object.values(grads).map((g) => tf.max(tf.abs(g)).dataSync()[0]!);
+      });
     assert.ok(gradNorms(0).every((g) => g === 0));
     assert.ok(gradNorms(1).some((g) => g > 0));
     method.dispose();
@@ -81,7 +82,7 @@ describe('CpsMethod', () => {
       // The ramp is over (fraction 0.01 of 100 steps) from t = 1 on: weight = mean Dice of the window.
       const window = dice.slice(-ADAPTIVE_WEIGHT_WINDOW);
       const ramp = t === 0 ? Math.exp(-5) : 1;
-      assert.ok(Math.abs(l.weight! - ramp * window.reduce((a, b) => a + b, 0) / window.length) < 1e-6, `step ${t}`);
+      assert.ok(Math.abs(l.weight! - (ramp * window.reduce((a, b) => a + b, 0)) / window.length) < 1e-6, `step ${t}`);
     }
     method.dispose();
     tf.dispose([labeled, unlabeled]);

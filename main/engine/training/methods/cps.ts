@@ -55,11 +55,17 @@ export class CpsMethod extends MethodBase {
    * @param config network 2 is built like network 1 with seed + 1; `methodOptions` carry
    *   consistencyWeight, adaptiveWeight, lovasz and rampFraction.
    */
-  constructor(private readonly first: SegmentationModel, config: ResolvedTrainConfig) {
+  constructor(
+    private readonly first: SegmentationModel,
+    config: ResolvedTrainConfig,
+  ) {
     super();
     const o = config.methodOptions;
     this.options = {
-      consistencyWeight: Number(o.consistencyWeight), adaptiveWeight: o.adaptiveWeight === true, lovasz: o.lovasz === true, rampFraction: o.rampFraction as number | string,
+      consistencyWeight: Number(o.consistencyWeight),
+      adaptiveWeight: o.adaptiveWeight === true,
+      lovasz: o.lovasz === true,
+      rampFraction: o.rampFraction as number | string,
     };
     this.second = createModel({ kind: first.kind, numClasses: first.numClasses, width: first.width, inChannels: first.inChannels, seed: config.seed + 1 });
     this.models = [first, this.second];
@@ -75,33 +81,35 @@ export class CpsMethod extends MethodBase {
     const ramped = rampWeight(iteration, iterations, { weight: this.options.consistencyWeight, length: CPS_RAMP_LENGTH, fraction });
     let weight = ramped;
     const variables = [...this.first.trainableVariables(), ...this.second.trainableVariables()];
-    const terms = tf.tidy(() => minimizeTerms([this.optimizer1, this.optimizer2], variables, () => {
-      const [labeled1, unlabeled1] = jointForward(this.first, labeled.images, unlabeled.images, { training: true });
-      const [labeled2, unlabeled2] = jointForward(this.second, labeled.images, unlabeled.images, { training: true });
-      const supervised1 = this.supervised(labeled1, labeled);
-      const supervised2 = this.supervised(labeled2, labeled);
-      const report: Record<string, tf.Scalar> = {};
-      if (this.options.adaptiveWeight) {
-        const meanDice = tf.sub(1, tf.mean(tf.stack([dice(labeled1, labeled), dice(labeled2, labeled)]))) as tf.Scalar;
-        this.recentDice.push(meanDice.dataSync()[0]!);
-        weight = ramped * this.recentDice.mean();
-        report.dice = meanDice;
-      }
-      const [pseudo1, pseudo2] = crossPseudoSupervision(unlabeled1, unlabeled2);
-      const supervised = tf.add(supervised1, supervised2) as tf.Scalar;
-      const unsupervised = tf.mul(tf.add(pseudo1, pseudo2), weight) as tf.Scalar;
-      return {
-        total: tf.add(supervised, unsupervised) as tf.Scalar,
-        terms: { supervised, unsupervised, supervised1, supervised2, pseudo1, pseudo2, ...report },
-      };
-    }));
+    const terms = tf.tidy(() =>
+      minimizeTerms([this.optimizer1, this.optimizer2], variables, () => {
+        const [labeled1, unlabeled1] = jointForward(this.first, labeled.images, unlabeled.images, { training: true });
+        const [labeled2, unlabeled2] = jointForward(this.second, labeled.images, unlabeled.images, { training: true });
+        const supervised1 = this.supervised(labeled1, labeled);
+        const supervised2 = this.supervised(labeled2, labeled);
+        const report: Record<string, tf.Scalar> = {};
+        if (this.options.adaptiveWeight) {
+          const meanDice = tf.sub(1, tf.mean(tf.stack([dice(labeled1, labeled), dice(labeled2, labeled)]))) as tf.Scalar;
+          this.recentDice.push(meanDice.dataSync()[0]!);
+          weight = ramped * this.recentDice.mean();
+          report.dice = meanDice;
+        }
+        const [pseudo1, pseudo2] = crossPseudoSupervision(unlabeled1, unlabeled2);
+        const supervised = tf.add(supervised1, supervised2) as tf.Scalar;
+        const unsupervised = tf.mul(tf.add(pseudo1, pseudo2), weight) as tf.Scalar;
+        return {
+          total: tf.add(supervised, unsupervised) as tf.Scalar,
+          terms: { supervised, unsupervised, supervised1, supervised2, pseudo1, pseudo2, ...report },
+        };
+      }),
+    );
     return { ...terms, weight };
   }
 
   /** L_s of one network, plus the Lovász-softmax loss with the `lovasz` option. */
   private supervised(logits: tf.Tensor, labeled: Batch): tf.Scalar {
     const loss = supervisedLoss(logits, labeled.targets, labeled.mask);
-    return this.options.lovasz ? tf.add(loss, lovaszSoftmax(tf.softmax(logits), labeled.targets, labeled.mask)) as tf.Scalar : loss;
+    return this.options.lovasz ? (tf.add(loss, lovaszSoftmax(tf.softmax(logits), labeled.targets, labeled.mask)) as tf.Scalar) : loss;
   }
 
   protected optimizers(): Record<string, Optimizer> {

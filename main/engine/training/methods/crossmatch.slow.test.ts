@@ -5,20 +5,20 @@ import { selectBackend } from '../../backend/selectBackend.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
-import {
-  CrossMatchMethod, crossMatchForward, crossMatchLosses, crossMatchObjective, crossMatchThreshold, type CrossMatchLogits,
-} from './crossmatch.ts';
+import { CrossMatchMethod, crossMatchForward, crossMatchLosses, crossMatchObjective, crossMatchThreshold, type CrossMatchLogits } from './crossmatch.ts';
 import { sharedMethodTests, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
 import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
 
-const build = (model: NetworkKind = 'unet2d', options = {}) =>
-  createTrainingMethod(testConfig('crossmatch', model, options)) as CrossMatchMethod;
+const build = (model: NetworkKind = 'unet2d', options = {}) => createTrainingMethod(testConfig('crossmatch', model, options)) as CrossMatchMethod;
 
 type Unlabelled = Omit<CrossMatchLogits, 'labeled'>;
 
 /** Two-class logits [2, 1, 2, 2] whose softmax gives class 1 the probabilities `p1` (order s0v0, s0v1, s1v0, s1v1). */
 function logitsOf(p1: number[]): tf.Tensor {
-  return tf.tensor(p1.flatMap((p) => [0, Math.log(p / (1 - p))]), [2, 1, 2, 2]);
+  return tf.tensor(
+    p1.flatMap((p) => [0, Math.log(p / (1 - p))]),
+    [2, 1, 2, 2],
+  );
 }
 
 /**
@@ -35,9 +35,12 @@ function example(): { logits: Unlabelled; box1: tf.Tensor; box2: tf.Tensor } {
   return {
     logits: {
       wn: logitsOf([0.9, 0.2, 0.6, 0.95]),
-      s1: constant(0.5), s2: constant(0.8),
-      ww: logitsOf([0.9, 0.1, 0.3, 0.8]), ws: logitsOf([0.2, 0.6, 0.99, 0.4]),
-      sw: constant(0.6), ss: constant(0.3),
+      s1: constant(0.5),
+      s2: constant(0.8),
+      ww: logitsOf([0.9, 0.1, 0.3, 0.8]),
+      ws: logitsOf([0.2, 0.6, 0.99, 0.4]),
+      sw: constant(0.6),
+      ss: constant(0.3),
     },
     box1: tf.tensor([0, 1, 0, 0], [2, 1, 2]),
     box2: tf.tensor([0, 0, 1, 0], [2, 1, 2]),
@@ -80,28 +83,49 @@ describe('CrossMatchMethod', () => {
   // Values of the example's docstring, computed by hand (see the comments).
   const lossCases = [
     {
-      threshold: 0.75, eta: 0.3,
+      threshold: 0.75,
+      eta: 0.3,
       // ip = ¼ (1 - 3/4.5) + ¼ (1 - 4.8/6.2); tkd = ¼ [(1 - 3.4/3.8) + (1 - 1.2/3.2) + (1 - 3.6/5.4) + (1 - 1.8/4.2)];
       // dkd = ½ [(1 - 3.6/5.4) + (1 - 0/0.6)]; three of four teacher voxels confident.
-      ip: 0.13978494623655913, tkd: 0.40875626566416046, dkd: 2 / 3, kd: 0.4861293859649123, maskRatio: 0.75,
+      ip: 0.13978494623655913,
+      tkd: 0.40875626566416046,
+      dkd: 2 / 3,
+      kd: 0.4861293859649123,
+      maskRatio: 0.75,
     },
     {
-      threshold: 0.5, eta: 0.3,
+      threshold: 0.5,
+      eta: 0.3,
       // Every voxel counts: tkd = ¼ [(1 - 4/5.1) + (1 - 3.18/5.19) + 1/3 + (1 - 1.8/4.2)]; dkd = ½ [1/3 + (1 - 0.6/2.2)].
-      ip: 0.13978494623655913, tkd: 0.37693285406648214, dkd: 0.5303030303030304, kd: 0.4229439069374466, maskRatio: 1,
+      ip: 0.13978494623655913,
+      tkd: 0.37693285406648214,
+      dkd: 0.5303030303030304,
+      kd: 0.4229439069374466,
+      maskRatio: 1,
     },
     {
-      threshold: 0.75, eta: 0,
-      ip: 0.13978494623655913, tkd: 0.40875626566416046, dkd: 2 / 3, kd: 0.40875626566416046, maskRatio: 0.75,
+      threshold: 0.75,
+      eta: 0,
+      ip: 0.13978494623655913,
+      tkd: 0.40875626566416046,
+      dkd: 2 / 3,
+      kd: 0.40875626566416046,
+      maskRatio: 0.75,
     },
   ];
   for (const c of lossCases) {
     test(`loss terms at τ ${c.threshold}, η ${c.eta}: ip ${c.ip.toFixed(4)}, tkd ${c.tkd.toFixed(4)}, dkd ${c.dkd.toFixed(4)}, kd ${c.kd.toFixed(4)}`, () => {
       const { logits, box1, box2 } = example();
       const before = tf.memory().numTensors;
-      const terms = crossMatchLosses(logits, { partners: [1, 0], box1, box2 }, {
-        threshold: c.threshold, eta: c.eta, criterion: { dice: { epsilon: 0 } },
-      });
+      const terms = crossMatchLosses(
+        logits,
+        { partners: [1, 0], box1, box2 },
+        {
+          threshold: c.threshold,
+          eta: c.eta,
+          criterion: { dice: { epsilon: 0 } },
+        },
+      );
       assert.equal(tf.memory().numTensors, before + 5);
       for (const key of ['ip', 'tkd', 'dkd', 'kd', 'maskRatio'] as const) {
         const value = terms[key].dataSync()[0]!;
@@ -129,17 +153,27 @@ describe('CrossMatchMethod', () => {
   test('no gradient reaches the teacher p_wn; the TA outputs p_ww, p_ws get none from L_dkd, only from L_tkd', () => {
     const names = ['wn', 'ww', 'ws', 'sw', 'ss', 's1', 's2'] as const;
     const inputs = names.map((_, i) => tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', i));
-    const box1 = tf.tensor(Array.from({ length: 32 }, (_, i) => (i % 5 === 0 ? 1 : 0)), [2, 4, 4]);
-    const box2 = tf.tensor(Array.from({ length: 32 }, (_, i) => (i % 3 === 0 ? 1 : 0)), [2, 4, 4]);
-    const gradientsOf = (term: 'ip' | 'tkd' | 'dkd' | 'kd') => tf.grads((...xs: tf.Tensor[]) => {
-      const logits = Object.fromEntries(names.map((n, i) => [n, xs[i]!])) as unknown as Unlabelled;
-      const terms = crossMatchLosses(logits, { partners: [1, 0], box1, box2 }, { threshold: 0.4, eta: 0.3, criterion: { ce: true } });
-      // 0 · Σx joins every input to the output, as tf.grads demands, with a zero contribution.
-      return tf.add(terms[term], tf.mul(0, tf.addN(xs.map((x) => tf.sum(x)))));
-    })(inputs);
+    const box1 = tf.tensor(
+      Array.from({ length: 32 }, (_, i) => (i % 5 === 0 ? 1 : 0)),
+      [2, 4, 4],
+    );
+    const box2 = tf.tensor(
+      Array.from({ length: 32 }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+      [2, 4, 4],
+    );
+    const gradientsOf = (term: 'ip' | 'tkd' | 'dkd' | 'kd') =>
+      tf.grads((...xs: tf.Tensor[]) => {
+        const logits = Object.fromEntries(names.map((n, i) => [n, xs[i]!])) as unknown as Unlabelled;
+        const terms = crossMatchLosses(logits, { partners: [1, 0], box1, box2 }, { threshold: 0.4, eta: 0.3, criterion: { ce: true } });
+        // 0 · Σx joins every input to the output, as tf.grads demands, with a zero contribution.
+        return tf.add(terms[term], tf.mul(0, tf.addN(xs.map((x) => tf.sum(x)))));
+      })(inputs);
     const norms = (gs: tf.Tensor[]) => Object.fromEntries(gs.map((g, i) => [names[i]!, tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]!)]));
     const expectNonZero: Record<string, readonly string[]> = {
-      ip: ['s1', 's2'], tkd: ['ww', 'ws', 'sw', 'ss'], dkd: ['sw', 'ss'], kd: ['ww', 'ws', 'sw', 'ss'],
+      ip: ['s1', 's2'],
+      tkd: ['ww', 'ws', 'sw', 'ss'],
+      dkd: ['sw', 'ss'],
+      kd: ['ww', 'ws', 'sw', 'ss'],
     };
     for (const term of ['ip', 'tkd', 'dkd', 'kd'] as const) {
       const gs = gradientsOf(term);
@@ -153,7 +187,7 @@ describe('CrossMatchMethod', () => {
     tf.dispose([...inputs, box1, box2]);
   });
 
-  test('the TA outputs enter L_dkd as hard labels: changing them changes the value, not the gradient\'s path', () => {
+  test("the TA outputs enter L_dkd as hard labels: changing them changes the value, not the gradient's path", () => {
     const { logits, box1, box2 } = example();
     const options = { threshold: 0.75, eta: 0.3, criterion: { dice: { epsilon: 0 } } };
     const a = crossMatchLosses(logits, { partners: [1, 0], box1, box2 }, options);
@@ -171,9 +205,21 @@ describe('CrossMatchMethod', () => {
     const encode = model.encode.bind(model);
     const decode = model.decode.bind(model);
     const calls = { encodes: [] as number[], decodes: [] as number[] };
-    model.encode = (x, o) => { calls.encodes.push(x.shape[0]!); return encode(x, o); };
-    model.decode = (f, o) => { calls.decodes.push(f[0]!.shape[0]!); return decode(f, o); };
-    return { ...calls, restore: () => { model.encode = encode; model.decode = decode; } };
+    model.encode = (x, o) => {
+      calls.encodes.push(x.shape[0]!);
+      return encode(x, o);
+    };
+    model.decode = (f, o) => {
+      calls.decodes.push(f[0]!.shape[0]!);
+      return decode(f, o);
+    };
+    return {
+      ...calls,
+      restore: () => {
+        model.encode = encode;
+        model.decode = decode;
+      },
+    };
   }
 
   for (const kind of NETWORK_KINDS) {
@@ -220,7 +266,10 @@ describe('CrossMatchMethod', () => {
     const vnet = v.models[0]!;
     const decode = vnet.decode.bind(vnet);
     const seen: Array<boolean | undefined> = [];
-    vnet.decode = (f, o) => { seen.push(o.decoderDropout); return decode(f, o); };
+    vnet.decode = (f, o) => {
+      seen.push(o.decoderDropout);
+      return decode(f, o);
+    };
     const x = tf.randomNormal([1, 16, 16, 16, 1], 0, 1, 'float32', 3);
     const out3 = crossMatchForward(vnet, x, x, x, x, { weakRate: 0.25, strongRate: 0.75, rng: new Rng('g') });
     vnet.decode = decode;

@@ -100,7 +100,11 @@ export interface CrossMatchLogits {
  * @param rng draws the feature-dropout masks.
  */
 export function crossMatchForward(
-  model: SegmentationModel, labeled: tf.Tensor, weak: tf.Tensor, strong1: tf.Tensor, strong2: tf.Tensor,
+  model: SegmentationModel,
+  labeled: tf.Tensor,
+  weak: tf.Tensor,
+  strong1: tf.Tensor,
+  strong2: tf.Tensor,
   { weakRate, strongRate, rng }: { weakRate: number; strongRate: number; rng: Rng },
 ): CrossMatchLogits {
   const forward: ForwardOptions = { training: true, decoderDropout: false };
@@ -120,7 +124,13 @@ export function crossMatchForward(
     const [ws, ss] = tf.split(out.strong, 2, 0);
     return {
       labeled: joint ? cleanParts[0]! : model.apply(labeled, forward),
-      wn: wn!, ww: ww!, ws: ws!, sw: sw!, ss: ss!, s1: s1!, s2: s2!,
+      wn: wn!,
+      ww: ww!,
+      ws: ws!,
+      sw: sw!,
+      ss: ss!,
+      s1: s1!,
+      s2: s2!,
     };
   });
 }
@@ -210,14 +220,22 @@ export class CrossMatchMethod extends MethodBase {
   private readonly criterion: MaskedDiceOptions;
 
   /** @param config its `methodOptions` carry the crossmatch options of shared/methods.ts. */
-  constructor(private readonly model: SegmentationModel, config: ResolvedTrainConfig) {
+  constructor(
+    private readonly model: SegmentationModel,
+    config: ResolvedTrainConfig,
+  ) {
     super();
     const o = config.methodOptions;
     const schedule = String(o.thresholdSchedule);
     if (schedule !== 'fixed' && schedule !== 'reference') throw new Error(`unknown crossmatch threshold schedule "${schedule}"`);
     this.options = {
-      threshold: Number(o.threshold), thresholdSchedule: schedule, eta: Number(o.eta), kappa: Number(o.kappa),
-      weakDropout: Number(o.weakDropout), strongDropout: Number(o.strongDropout), ce: o.ce === true,
+      threshold: Number(o.threshold),
+      thresholdSchedule: schedule,
+      eta: Number(o.eta),
+      kappa: Number(o.kappa),
+      weakDropout: Number(o.weakDropout),
+      strongDropout: Number(o.strongDropout),
+      ce: o.ce === true,
     };
     this.criterion = { dice: REFERENCE_CRITERION_DICE[model.kind], ce: this.options.ce };
     this.models = [model];
@@ -237,7 +255,9 @@ export class CrossMatchMethod extends MethodBase {
       const view2 = cutMix(strongPerturbation(weak, rng.fork('strong2')), partners, rng.fork('cutmix2'));
       return minimizeTerms([this.optimizer], this.model.trainableVariables(), () => {
         const logits = crossMatchForward(this.model, labeled.images, weak, view1.images, view2.images, {
-          weakRate: weakDropout, strongRate: strongDropout, rng: rng.fork('features'),
+          weakRate: weakDropout,
+          strongRate: strongDropout,
+          rng: rng.fork('features'),
         });
         const supervised = supervisedLoss(logits.labeled, labeled.targets, labeled.mask);
         const u = crossMatchLosses(logits, { partners, box1: view1.mask, box2: view2.mask }, { threshold, eta, criterion: this.criterion });

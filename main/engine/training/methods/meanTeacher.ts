@@ -48,11 +48,17 @@ export class MeanTeacherMethod extends MethodBase {
    * @param student the network trained and used for inference (models[0]).
    * @param config its `methodOptions` carry emaDecay, noise, consistencyWeight and rampFraction.
    */
-  constructor(protected readonly student: SegmentationModel, config: ResolvedTrainConfig) {
+  constructor(
+    protected readonly student: SegmentationModel,
+    config: ResolvedTrainConfig,
+  ) {
     super();
     const o = config.methodOptions;
     this.options = {
-      emaDecay: Number(o.emaDecay), noise: Number(o.noise), consistencyWeight: Number(o.consistencyWeight), rampFraction: o.rampFraction as number | string,
+      emaDecay: Number(o.emaDecay),
+      noise: Number(o.noise),
+      consistencyWeight: Number(o.consistencyWeight),
+      rampFraction: o.rampFraction as number | string,
     };
     this.models = [student];
     this.optimizer = createOptimizer(config.optimizer, student.trainableVariables());
@@ -69,22 +75,25 @@ export class MeanTeacherMethod extends MethodBase {
     const { iteration, iterations, learningRate } = context;
     this.optimizer.learningRate = learningRate;
     const weight = rampWeight(iteration, iterations, {
-      weight: this.options.consistencyWeight, length: MEAN_TEACHER_RAMP_LENGTH,
+      weight: this.options.consistencyWeight,
+      length: MEAN_TEACHER_RAMP_LENGTH,
       fraction: rampFractionFor(this.options.rampFraction, iterations, MEAN_TEACHER_REFERENCE_ITERATIONS),
     });
     // Outside the gradient tape: the teacher's output is a constant to the student.
     const target = this.teacherTarget(unlabeled.images, context);
     try {
-      const terms = tf.tidy(() => minimizeTerms([this.optimizer], this.student.trainableVariables(), () => {
-        const [labeledLogits, unlabeledLogits] = jointForward(this.student, labeled.images, unlabeled.images, { training: true });
-        const supervised = supervisedLoss(labeledLogits, labeled.targets, labeled.mask);
-        const studentProbabilities = tf.softmax(unlabeledLogits);
-        const consistency = target.mask
-          ? maskedConsistency(studentProbabilities, target.probabilities, target.mask)
-          : meanSquaredConsistency(studentProbabilities, target.probabilities);
-        const unsupervised = tf.mul(consistency, weight) as tf.Scalar;
-        return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, consistency, unsupervised } };
-      }));
+      const terms = tf.tidy(() =>
+        minimizeTerms([this.optimizer], this.student.trainableVariables(), () => {
+          const [labeledLogits, unlabeledLogits] = jointForward(this.student, labeled.images, unlabeled.images, { training: true });
+          const supervised = supervisedLoss(labeledLogits, labeled.targets, labeled.mask);
+          const studentProbabilities = tf.softmax(unlabeledLogits);
+          const consistency = target.mask
+            ? maskedConsistency(studentProbabilities, target.probabilities, target.mask)
+            : meanSquaredConsistency(studentProbabilities, target.probabilities);
+          const unsupervised = tf.mul(consistency, weight) as tf.Scalar;
+          return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, consistency, unsupervised } };
+        }),
+      );
       this.teacher.update(iteration, this.options.emaDecay);
       return { ...terms, weight, ...target.report };
     } finally {
@@ -98,7 +107,8 @@ export class MeanTeacherMethod extends MethodBase {
    */
   protected teacherTarget(images: tf.Tensor, { rng }: StepContext): TeacherTarget {
     const probabilities = tf.tidy(() =>
-      tf.softmax(this.teacher.network.apply(teacherNoise(images, this.options.noise, rng.fork('noise')), { training: true })));
+      tf.softmax(this.teacher.network.apply(teacherNoise(images, this.options.noise, rng.fork('noise')), { training: true })),
+    );
     return { probabilities, mask: null, report: {} };
   }
 

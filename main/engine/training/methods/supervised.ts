@@ -18,7 +18,10 @@ export class SupervisedMethod extends MethodBase {
   readonly usesUnlabeled = false;
   private readonly optimizer: Optimizer;
 
-  constructor(private readonly model: SegmentationModel, optimizer: OptimizerConfig) {
+  constructor(
+    private readonly model: SegmentationModel,
+    optimizer: OptimizerConfig,
+  ) {
     super();
     this.models = [model];
     this.optimizer = createOptimizer(optimizer, model.trainableVariables());
@@ -27,8 +30,9 @@ export class SupervisedMethod extends MethodBase {
   step(labeled: Batch, _unlabeled: Batch | null, { learningRate }: StepContext): StepLosses {
     this.optimizer.learningRate = learningRate;
     const variables = this.model.trainableVariables();
-    const loss = tf.tidy(() => minimize(this.optimizer, variables, () =>
-      supervisedLoss(this.model.apply(labeled.images, { training: true }), labeled.targets, labeled.mask)));
+    const loss = tf.tidy(() =>
+      minimize(this.optimizer, variables, () => supervisedLoss(this.model.apply(labeled.images, { training: true }), labeled.targets, labeled.mask)),
+    );
     return { supervised: loss };
   }
 

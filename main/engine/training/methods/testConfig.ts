@@ -14,7 +14,12 @@ import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import type { StepLosses, TrainingMethod } from './trainingMethod.ts';
 
 /** A configuration as resolveTrainConfig would give it for `method` on `model` (AdamW 1e-2, 3 classes, width 2). */
-export function testConfig(method: MethodName, model: NetworkKind, options: Record<string, OptionValue> = {}, overrides: Partial<ResolvedTrainConfig> = {}): ResolvedTrainConfig {
+export function testConfig(
+  method: MethodName,
+  model: NetworkKind,
+  options: Record<string, OptionValue> = {},
+  overrides: Partial<ResolvedTrainConfig> = {},
+): ResolvedTrainConfig {
   return {
     method,
     methodOptions: resolveMethodOptions(method, model, options),
@@ -53,28 +58,29 @@ export function testConfig(method: MethodName, model: NetworkKind, options: Reco
  */
 export function toyBatches(model: NetworkKind, { batch = 2, size = 16, seed = 0 } = {}): { labeled: Batch; unlabeled: Batch } {
   const spatial = model === 'unet2d' ? [size, size] : [size, size, size];
-  const make = (offset: number, labelled: boolean): Batch => tf.tidy(() => {
-    const shape = [batch, ...spatial];
-    const voxels = shape.reduce((a, b) => a * b, 1);
-    const targets = new Int32Array(voxels);
-    const mask = new Float32Array(voxels);
-    const images = new Float32Array(voxels);
-    const noise = tf.randomNormal([voxels], 0, 0.3, 'float32', seed + offset).dataSync();
-    const rowLength = size;
-    for (let v = 0; v < voxels; v++) {
-      const x = v % rowLength;
-      const y = Math.floor(v / rowLength) % size;
-      const c = x >= 2 && x < 7 && y >= 3 && y < 8 ? 1 : x >= 9 && x < 14 && y >= 8 && y < 13 ? 2 : 0;
-      targets[v] = labelled ? c : 0;
-      mask[v] = labelled && x < size / 2 ? 1 : 0;
-      images[v] = [0, 2, 1][c]! + noise[v]!;
-    }
-    return {
-      images: tf.tensor(images, [...shape, 1]),
-      targets: tf.tensor(targets, shape, 'int32'),
-      mask: tf.tensor(mask, shape),
-    };
-  });
+  const make = (offset: number, labelled: boolean): Batch =>
+    tf.tidy(() => {
+      const shape = [batch, ...spatial];
+      const voxels = shape.reduce((a, b) => a * b, 1);
+      const targets = new Int32Array(voxels);
+      const mask = new Float32Array(voxels);
+      const images = new Float32Array(voxels);
+      const noise = tf.randomNormal([voxels], 0, 0.3, 'float32', seed + offset).dataSync();
+      const rowLength = size;
+      for (let v = 0; v < voxels; v++) {
+        const x = v % rowLength;
+        const y = Math.floor(v / rowLength) % size;
+        const c = x >= 2 && x < 7 && y >= 3 && y < 8 ? 1 : x >= 9 && x < 14 && y >= 8 && y < 13 ? 2 : 0;
+        targets[v] = labelled ? c : 0;
+        mask[v] = labelled && x < size / 2 ? 1 : 0;
+        images[v] = [0, 2, 1][c]! + noise[v]!;
+      }
+      return {
+        images: tf.tensor(images, [...shape, 1]),
+        targets: tf.tensor(targets, shape, 'int32'),
+        mask: tf.tensor(mask, shape),
+      };
+    });
   return { labeled: make(0, true), unlabeled: make(1, false) };
 }
 
@@ -98,7 +104,10 @@ export function tensorGrowth(method: TrainingMethod, { labeled, unlabeled }: { l
  * the two steps' losses and the largest difference between the two methods' models[0]
  * weights after it.
  */
-export function checkpointRoundTrip(build: () => TrainingMethod, batches: { labeled: Batch; unlabeled: Batch }): { original: StepLosses; restored: StepLosses; weightDifference: number } {
+export function checkpointRoundTrip(
+  build: () => TrainingMethod,
+  batches: { labeled: Batch; unlabeled: Batch },
+): { original: StepLosses; restored: StepLosses; weightDifference: number } {
   const context = (iteration: number) => ({ iteration, iterations: 10, learningRate: 1e-2, rng: new Rng(`step:${iteration}`) });
   const { labeled, unlabeled } = batches;
   const original = build();
@@ -121,7 +130,11 @@ export function checkpointRoundTrip(build: () => TrainingMethod, batches: { labe
     const wa = original.models[0]!.getWeights();
     const wb = fresh.models[0]!.getWeights();
     let weightDifference = 0;
-    for (const [name, t] of wa) weightDifference = Math.max(weightDifference, tf.tidy(() => tf.max(tf.abs(tf.sub(t, wb.get(name)!))).dataSync()[0]!));
+    for (const [name, t] of wa)
+      weightDifference = Math.max(
+        weightDifference,
+        tf.tidy(() => tf.max(tf.abs(tf.sub(t, wb.get(name)!))).dataSync()[0]!),
+      );
     tf.dispose([...wa.values(), ...wb.values()]);
     return { original: a, restored: b, weightDifference };
   } finally {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import { MODEL_CHOICES } from './networks.ts';
 import { OPTIMIZER_NAMES, trainParameterProblem, type RangedTrainParameter } from './training.ts';
-import { volumeNameProblem } from './volumeName.ts';
+import { scanNameProblem } from './scanName.ts';
 import type {
   AnnotationSnapshot,
   AnnotationUpdate,
@@ -24,23 +24,23 @@ import type {
   ReviewQueueEntry,
   ReviewRound,
   TrainPreflight,
-  VolumeInfo,
+  ScanInfo,
 } from './types.ts';
 import { EXPORT_CONTENTS, type ExportContent } from './types.ts';
 
 const projectPath = z.string().trim().min(1, 'a project path is required').max(4096);
-const volumeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a volume id');
+const scanId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a scan id');
 const fileName = z
   .string()
   .trim()
   .min(1)
   .max(255)
   .regex(/^[^/\\\0]+$/, 'a file name, not a path');
-const volumeName = z
+const scanName = z
   .string()
   .trim()
   .superRefine((name, ctx) => {
-    const problem = volumeNameProblem(name);
+    const problem = scanNameProblem(name);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
 const runId = z.string().regex(/^[a-f0-9]{12}$/, 'not a run id');
@@ -89,14 +89,14 @@ export const requestSchemas = {
   'projects.open': z.object({ path: projectPath }).strict(),
   'projects.create': z.object({ path: projectPath }).strict(),
   'projects.openSample': z.object({}).strict(),
-  'volumes.list': z.object({}).strict(),
-  'volumes.import': z
+  'scans.list': z.object({}).strict(),
+  'scans.import': z
     .object({
       scan: bytes,
       scanFileName: fileName,
       labels: bytes.optional(),
       labelsFileName: fileName.optional(),
-      name: volumeName.optional(),
+      name: scanName.optional(),
       /** Import only the first 3D frame of a 4D file (otherwise 4D files are refused). */
       firstFrameOnly: z.boolean().optional(),
       /** Only these slices of the label map are annotations; without it the label map is fully annotated. */
@@ -112,9 +112,9 @@ export const requestSchemas = {
     .refine((r) => r.annotatedSlices === undefined || r.labels !== undefined, {
       message: 'annotatedSlices needs a label map',
     }),
-  'volumes.scan': z.object({ id: volumeId }).strict(),
-  'volumes.labels': z.object({ id: volumeId }).strict(),
-  'volumes.remove': z.object({ id: volumeId }).strict(),
+  'scans.image': z.object({ id: scanId }).strict(),
+  'scans.labels': z.object({ id: scanId }).strict(),
+  'scans.remove': z.object({ id: scanId }).strict(),
   'jobs.train': trainParameters
     .extend({
       /** Continue this cancelled or failed run from its last checkpoint. */
@@ -136,27 +136,27 @@ export const requestSchemas = {
   'classes.usage': z.object({ value: classValue }).strict(),
   /** Deletes the class; voxels holding it become background (undoable per scan). Refused while in use unless `force`. */
   'classes.remove': z.object({ value: classValue, force: z.boolean().default(false) }).strict(),
-  'annotations.load': z.object({ volumeId }).strict(),
+  'annotations.load': z.object({ scanId }).strict(),
   /**
    * Sets `indices` (NIfTI order, a Uint32Array's buffer) of one slice to `value` (0 erases);
    * the slice becomes annotated along `axis`.
    */
-  'annotations.paint': z.object({ volumeId, axis, slice: sliceIndex, indices: bytes, value: z.number().int().min(0).max(254) }).strict(),
+  'annotations.paint': z.object({ scanId, axis, slice: sliceIndex, indices: bytes, value: z.number().int().min(0).max(254) }).strict(),
   /** 2D flood fill of the 4-connected region of `seed`'s value within the slice. */
   'annotations.fill': z
-    .object({ volumeId, axis, slice: sliceIndex, seed: z.tuple([sliceIndex, sliceIndex, sliceIndex]), value: z.number().int().min(0).max(254) })
+    .object({ scanId, axis, slice: sliceIndex, seed: z.tuple([sliceIndex, sliceIndex, sliceIndex]), value: z.number().int().min(0).max(254) })
     .strict(),
   /** Fills the slices strictly between two annotated slices, marked interpolated. */
-  'annotations.interpolate': z.object({ volumeId, axis, from: sliceIndex, to: sliceIndex }).strict(),
+  'annotations.interpolate': z.object({ scanId, axis, from: sliceIndex, to: sliceIndex }).strict(),
   /** Marks slices annotated (reviewed, e.g. background only, or an accepted interpolation) or back to unknown. */
-  'annotations.setSliceState': z.object({ volumeId, axis, slices: z.array(sliceIndex).min(1).max(100_000), state: z.enum(['annotated', 'unknown']) }).strict(),
-  'annotations.undo': z.object({ volumeId }).strict(),
-  'annotations.redo': z.object({ volumeId }).strict(),
+  'annotations.setSliceState': z.object({ scanId, axis, slices: z.array(sliceIndex).min(1).max(100_000), state: z.enum(['annotated', 'unknown']) }).strict(),
+  'annotations.undo': z.object({ scanId }).strict(),
+  'annotations.redo': z.object({ scanId }).strict(),
   /** One scan's current label map (and optionally its sidecar) for saving by the UI. */
   /** A scan's label map as NIfTI in its geometry; a run is needed (and only allowed) for `content: 'prediction'`. */
   'annotations.export': z
     .object({
-      volumeId,
+      scanId,
       sidecar: z.boolean().default(true),
       content: z.enum(EXPORT_CONTENTS as [ExportContent, ...ExportContent[]]).default('with-accepted'),
       runId: runId.optional(),
@@ -167,9 +167,9 @@ export const requestSchemas = {
       path: ['runId'],
     }),
   /** Puts an existing label map (same geometry) onto a scan; unknown values are refused unless `createClasses`. */
-  'volumes.importLabels': z
+  'scans.importLabels': z
     .object({
-      id: volumeId,
+      id: scanId,
       labels: bytes,
       labelsFileName: fileName,
       createClasses: z.boolean().default(false),
@@ -188,41 +188,41 @@ export const requestSchemas = {
    * still training, predicts every scan with the model so far, between two of its steps
    * (`predictions.saved` tells when), and answers with the training job.
    */
-  'predictions.start': z.object({ runId: runId.optional(), volumeId: volumeId.optional() }).strict(),
+  'predictions.start': z.object({ runId: runId.optional(), scanId: scanId.optional() }).strict(),
   /**
    * Where two runs' predictions of a scan agree and differ: a label map (NIfTI, gzip, the
    * scan's geometry) coding each voxel 0 both background, 1 same class, 2 only `runId` says
    * foreground, 3 only `otherRunId` does, 4 different classes; with their Dice over the scan
    * and per slice of each axis.
    */
-  'predictions.compare': z.object({ runId, otherRunId: runId, volumeId }).strict(),
+  'predictions.compare': z.object({ runId, otherRunId: runId, scanId }).strict(),
   /** Makes a run's model the project's current one: a rollback to an earlier model (a newer run's model replaces it again). */
   'models.setCurrent': z.object({ runId }).strict(),
-  /** The predicted label map of a volume (NIfTI, gzip, the scan's geometry), or null when there is none. */
-  'predictions.labels': z.object({ runId, volumeId }).strict(),
+  /** The predicted label map of a scan (NIfTI, gzip, the scan's geometry), or null when there is none. */
+  'predictions.labels': z.object({ runId, scanId }).strict(),
   /**
    * Per-voxel uncertainty of a run's prediction: entropy of the class probabilities divided by
    * ln C (0 certain, 1 all classes equally likely) as NIfTI (gzip, float32) in the scan's
-   * geometry, or null when the run has no prediction (with probabilities) for the volume.
+   * geometry, or null when the run has no prediction (with probabilities) for the scan.
    */
-  'predictions.uncertainty': z.object({ runId, volumeId }).strict(),
+  'predictions.uncertainty': z.object({ runId, scanId }).strict(),
   /**
    * Slices of a run's prediction still to review along `axis` (not annotated, no decision in
    * effect), those whose annotation should teach the next model most first, each with why
-   * (main/api/reviewQueue.ts). Without `volumeId`, every scan the run predicted.
+   * (main/api/reviewQueue.ts). Without `scanId`, every scan the run predicted.
    */
-  'review.queue': z.object({ runId, volumeId: volumeId.optional(), axis, limit: z.number().int().min(1).max(1_000_000).default(100) }).strict(),
+  'review.queue': z.object({ runId, scanId: scanId.optional(), axis, limit: z.number().int().min(1).max(1_000_000).default(100) }).strict(),
   /** The rounds of the corrective loop: each model, the slices annotated after it, and its Dice on them. */
   'review.rounds': z.object({}).strict(),
   /** The run's predicted labels become the slices' annotation (annotated, a training target): one undoable edit, with provenance. */
-  'review.accept': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
+  'review.accept': z.object({ runId, scanId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
   /**
    * As `review.accept`, recorded as `corrected`: the person takes the prediction in order to
    * paint over it (painting over an accepted slice also turns it into `corrected`).
    */
-  'review.correct': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
+  'review.correct': z.object({ runId, scanId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
   /** Records that the run's prediction of the slices is wrong; voxels and states stay. One undoable edit. */
-  'review.reject': z.object({ runId, volumeId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
+  'review.reject': z.object({ runId, scanId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -234,19 +234,19 @@ export interface Results {
   'projects.open': ProjectInfo;
   'projects.create': ProjectInfo;
   'projects.openSample': ProjectInfo;
-  'volumes.list': VolumeInfo[];
-  'volumes.import': VolumeInfo;
+  'scans.list': ScanInfo[];
+  'scans.import': ScanInfo;
   /** The scan as a NIfTI file (gzip), exactly as imported. */
-  'volumes.scan': ArrayBuffer;
+  'scans.image': ArrayBuffer;
   /** The label map as a NIfTI file (gzip) in the scan's geometry, or null when the scan has none. */
-  'volumes.labels': ArrayBuffer | null;
-  'volumes.remove': ProjectInfo;
+  'scans.labels': ArrayBuffer | null;
+  'scans.remove': ProjectInfo;
   /** The run, queued; progress follows as job.progress events. */
   'jobs.train': JobInfo;
   'jobs.preflight': TrainPreflight;
   'classes.add': LabelClass[];
   'classes.update': LabelClass[];
-  'classes.usage': { value: number; voxels: number; volumes: Array<{ volumeId: string; voxels: number }> };
+  'classes.usage': { value: number; voxels: number; scans: Array<{ scanId: string; voxels: number }> };
   'classes.remove': LabelClass[];
   'annotations.load': AnnotationSnapshot;
   'annotations.paint': AnnotationUpdate;
@@ -256,7 +256,7 @@ export interface Results {
   'annotations.undo': AnnotationUpdate;
   'annotations.redo': AnnotationUpdate;
   'annotations.export': ExportedLabels;
-  'volumes.importLabels': VolumeInfo;
+  'scans.importLabels': ScanInfo;
   'jobs.cancel': JobInfo;
   'jobs.list': JobInfo[];
   'methods.list': readonly MethodSpec[];

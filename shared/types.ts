@@ -13,7 +13,7 @@ export interface LabelClass {
   color: string;
 }
 
-export interface VolumeInfo {
+export interface ScanInfo {
   id: string;
   name: string;
   shape: [number, number, number];
@@ -62,7 +62,7 @@ export interface RunInfo {
   probe: ProbeFigures | null;
   /** What the run warned about (a plan shortened when the pace fell, classes never painted…); empty before it ends. */
   warnings: string[];
-  /** Ids of the volumes this run's model has predicted (predictions kept in the project). */
+  /** Ids of the scans this run's model has predicted (predictions kept in the project). */
   predicted: string[];
   /** When its newest prediction was saved; null before any. */
   predictedAt: string | null;
@@ -80,7 +80,7 @@ export interface ProjectInfo {
   name: string;
   schemaVersion: number;
   isSample: boolean;
-  volumes: VolumeInfo[];
+  scans: ScanInfo[];
   classes: LabelClass[];
   runs: RunInfo[];
   /** The run whose model is the project's current one: the newest model, unless an earlier one was chosen. Null before any. */
@@ -131,7 +131,7 @@ export interface JobProgressEvent {
 /** A run's predictions of some scans were saved: by a prediction job, or mid-run from the model so far. */
 export interface PredictionsSavedEvent {
   runId: string;
-  volumeIds: string[];
+  scanIds: string[];
   /** The iteration of the model when taken mid-run; null for the run's final model. */
   iteration: number | null;
 }
@@ -153,7 +153,7 @@ export interface JobEndedEvent {
 export type SliceState = 'unknown' | 'annotated' | 'interpolated' | 'predicted';
 export const SLICE_STATES: readonly SliceState[] = ['unknown', 'annotated', 'interpolated', 'predicted'];
 
-/** Per-slice states of one volume along each axis: `states[axis][slice]`. */
+/** Per-slice states of one scan along each axis: `states[axis][slice]`. */
 export type SliceStates = Record<Axis, SliceState[]>;
 
 /**
@@ -173,7 +173,7 @@ export interface SliceReview {
   decidedAt: string;
 }
 
-/** The reviewed slices of one volume along each axis, in slice order. */
+/** The reviewed slices of one scan along each axis, in slice order. */
 export type SliceReviews = Record<Axis, SliceReview[]>;
 
 /**
@@ -181,8 +181,8 @@ export type SliceReviews = Record<Axis, SliceReview[]>;
  * redo): enough for a viewer to patch its copy of the label map without reloading it.
  */
 export interface AnnotationUpdate {
-  volumeId: string;
-  /** Increases by one with every edit, undo and redo of the volume. */
+  scanId: string;
+  /** Increases by one with every edit, undo and redo of the scan. */
   revision: number;
   /** Voxel indices (NIfTI order, i fastest) as a Uint32Array's buffer… */
   indices: ArrayBuffer;
@@ -195,9 +195,9 @@ export interface AnnotationUpdate {
   canRedo: boolean;
 }
 
-/** A volume's annotation as the viewer loads it. */
+/** A scan's annotation as the viewer loads it. */
 export interface AnnotationSnapshot {
-  volumeId: string;
+  scanId: string;
   revision: number;
   /** The current label map, NIfTI (gzip) in the scan's geometry; background-only when nothing was painted. */
   labels: ArrayBuffer;
@@ -217,7 +217,7 @@ export const EXPORT_CONTENTS: readonly ExportContent[] = ['annotations', 'with-a
 
 /** One scan's label map for export, with its JSON sidecar. */
 export interface ExportedLabels {
-  volumeId: string;
+  scanId: string;
   /** Suggested file name, e.g. "brain_labels.nii.gz". */
   fileName: string;
   nifti: ArrayBuffer;
@@ -287,7 +287,7 @@ export interface ReviewRound {
 
 /** One slice waiting for review in a run's prediction (`review.queue`). */
 export interface ReviewQueueEntry {
-  volumeId: string;
+  scanId: string;
   axis: Axis;
   slice: number;
   /**

@@ -7,7 +7,7 @@ import { ApiError } from '../../shared/api.ts';
 import type { AnnotationUpdate } from '../../shared/types.ts';
 import { readNifti } from '../io/index.ts';
 import { ProjectStore } from '../store/projectStore.ts';
-import { importVolume } from '../api/volumeImport.ts';
+import { importScan } from '../api/scanImport.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { AnnotationService, type AnnotationOptions } from './annotationService.ts';
 import { storeDatabase } from '../../tests/support/storeDatabase.ts';
@@ -24,7 +24,7 @@ function setup(options: AnnotationOptions = { compaction: 'inline' }) {
     { value: 2, name: 'Tumour', color: '#3cb44b' },
   ]);
   const p = makePhantom({ shape: SHAPE });
-  const id = importVolume(store, { scan: p.scanBytes, scanFileName: 'scan.nii.gz' }).id;
+  const id = importScan(store, { scan: p.scanBytes, scanFileName: 'scan.nii.gz' }).id;
   return { path, store, id, service: new AnnotationService(store, options) };
 }
 
@@ -62,7 +62,7 @@ test('bad paints are refused with a message and change nothing', () => {
     [() => service.paint(id, 'k', 2, Uint32Array.of(NI * NJ * 6), 1), /outside the scan/],
     [() => service.paint(id, 'k', 9, Uint32Array.of(0), 1), /slice 9 is outside axis k \(0\.\.5\)/],
     [() => service.paint(id, 'k', 2, Uint32Array.of(at(0, 0, 2)), 7), /value 7 is not a label class \(classes: 1 Liver, 2 Tumour\)/],
-    [() => service.paint('nope', 'k', 0, Uint32Array.of(0), 1), /no volume with id nope/],
+    [() => service.paint('nope', 'k', 0, Uint32Array.of(0), 1), /no scan with id nope/],
   ];
   for (const [fn, message] of refused) assert.throws(fn, (err: ApiError) => message.test(err.message));
   assert.deepEqual(service.currentLabels(id), before);
@@ -293,11 +293,11 @@ test('an edit that fails to persist (disk full) is not applied in memory either'
 test('deferred compaction runs after the edit has returned, not inside it', async () => {
   const { service, id, store } = setup({ compaction: 'deferred', compactAfterEdits: 2 });
   service.paint(id, 'k', 0, run(0, 0, 0, 2), 1);
-  const first = store.volumeFiles(id)!.labelsFile;
+  const first = store.scanFiles(id)!.labelsFile;
   service.paint(id, 'k', 0, run(0, 1, 0, 2), 1);
-  assert.equal(store.volumeFiles(id)!.labelsFile, first, 'the stroke returned before any snapshot was written');
+  assert.equal(store.scanFiles(id)!.labelsFile, first, 'the stroke returned before any snapshot was written');
   await new Promise((resolve) => setImmediate(resolve));
-  assert.notEqual(store.volumeFiles(id)!.labelsFile, first);
+  assert.notEqual(store.scanFiles(id)!.labelsFile, first);
   assert.equal(service.lastCompactionError, null);
   const reopened = new AnnotationService(store);
   assert.deepEqual(reopened.currentLabels(id), service.currentLabels(id));

@@ -21,7 +21,7 @@ export interface AnnotationOptions {
   compactAfterEdits?: number;
   /** …or once the edits after it hold this many bytes of diffs. */
   compactAfterBytes?: number;
-  /** Undo reaches back at least this many edits per volume… */
+  /** Undo reaches back at least this many edits per scan… */
   historyEdits?: number;
   /** …as long as their diffs fit in this many bytes (the newest edit is always kept). */
   historyBytes?: number;
@@ -40,8 +40,8 @@ const DEFAULTS: Required<AnnotationOptions> = {
   compaction: 'deferred',
 };
 
-/** One volume's annotation as held in memory: the current label map and what it was built from. */
-interface VolumeAnnotation {
+/** One scan's annotation as held in memory: the current label map and what it was built from. */
+interface ScanAnnotation {
   id: string;
   shape: [number, number, number];
   spacing: [number, number, number];
@@ -52,17 +52,17 @@ interface VolumeAnnotation {
   revision: number;
   snapshotSeq: number;
   labelsFile: string | null;
-  /** The journal rows of this volume, oldest first (without diffs: those stay in the database). */
+  /** The journal rows of this scan, oldest first (without diffs: those stay in the database). */
   rows: EditRow[];
 }
 
 /** An edit computed against the in-memory state but not yet written. */
 interface StagedEdit {
-  vol: VolumeAnnotation;
+  vol: ScanAnnotation;
   kind: EditKind;
   diff: LabelDiff;
   encoded: Uint8Array;
-  /** A background-only first snapshot, written for a volume that had no label file yet. */
+  /** A background-only first snapshot, written for a scan that had no label file yet. */
   createdFile: string | null;
   /** The review decision this edit carries: recorded with it even when it changes no voxel. */
   review?: { predictionId: string; decision: ReviewDecision; axis: Axis; slices: number[] };
@@ -84,13 +84,13 @@ export function annotationService(store: ProjectStore, options?: AnnotationOptio
 }
 
 /**
- * The annotation data model. A volume's label map is its snapshot file (volumes.labels_file)
+ * The annotation data model. A scan's label map is its snapshot file (scans.labels_file)
  * plus the journal of edits after it (annotation_edits); slice states live in
  * annotated_slices. Every edit, undo and redo is ONE SQLite transaction (synchronous=FULL)
  * holding the diff, the slice states and the new revision, and is applied to the in-memory
  * map only after that commit, so what a caller is told was saved is on disk and an edit that
  * fails to persist changes nothing. Compaction writes the current map to a new snapshot file
- * (atomically, a new name each time), then in one transaction points the volume at it and
+ * (atomically, a new name each time), then in one transaction points the scan at it and
  * trims the journal, and only then deletes the old file: a crash at any point leaves the old
  * or the new snapshot referenced, each consistent with the journal.
  *
@@ -102,7 +102,7 @@ export function annotationService(store: ProjectStore, options?: AnnotationOptio
  * through the applied ones after it.
  */
 export class AnnotationService {
-  private readonly volumes = new Map<string, VolumeAnnotation>();
+  private readonly scans = new Map<string, ScanAnnotation>();
   private readonly journal: AnnotationJournal;
   private readonly options: Required<AnnotationOptions>;
   private readonly pending = new Set<string>();
@@ -117,35 +117,35 @@ export class AnnotationService {
     this.options = { ...DEFAULTS, ...options };
   }
 
-  snapshot(volumeId: string): AnnotationSnapshot {
-    const vol = this.load(volumeId);
+  snapshot(scanId: string): AnnotationSnapshot {
+    const vol = this.load(scanId);
     return {
-      volumeId,
+      scanId,
       revision: vol.revision,
       labels: ownedArrayBuffer(writeNifti(vol.template, vol.labels, { gzip: true })),
       slices: cloneSliceStates(vol.slices),
-      reviews: this.sliceReviews(volumeId),
+      reviews: this.sliceReviews(scanId),
       ...this.undoState(vol),
     };
   }
 
   /** The current label map (a copy), NIfTI voxel order. */
-  currentLabels(volumeId: string): Uint8Array {
-    return this.peek(volumeId).labels.slice();
+  currentLabels(scanId: string): Uint8Array {
+    return this.peek(scanId).labels.slice();
   }
 
-  sliceStates(volumeId: string): SliceStates {
-    return cloneSliceStates(this.load(volumeId).slices);
+  sliceStates(scanId: string): SliceStates {
+    return cloneSliceStates(this.load(scanId).slices);
   }
 
-  /** Whether the volume has a label map (imported or painted). */
-  hasLabels(volumeId: string): boolean {
-    return this.journal.head(volumeId).labelsFile !== null;
+  /** Whether the scan has a label map (imported or painted). */
+  hasLabels(scanId: string): boolean {
+    return this.journal.head(scanId).labelsFile !== null;
   }
 
   /** Sets voxels of one slice to `value` (0 erases); the slice becomes annotated along `axis`. */
-  paint(volumeId: string, axis: Axis, slice: number, indices: Uint32Array, value: number): AnnotationUpdate {
-    const vol = this.load(volumeId);
+  paint(scanId: string, axis: Axis, slice: number, indices: Uint32Array, value: number): AnnotationUpdate {
+    const vol = this.load(scanId);
     this.checkSlice(vol, axis, slice);
     this.checkValue(value);
     const total = vol.labels.length;
@@ -161,8 +161,8 @@ export class AnnotationService {
   }
 
   /** Fills the 4-connected region of the seed's value within the slice with `value`. */
-  fill(volumeId: string, axis: Axis, slice: number, seed: readonly [number, number, number], value: number): AnnotationUpdate {
-    const vol = this.load(volumeId);
+  fill(scanId: string, axis: Axis, slice: number, seed: readonly [number, number, number], value: number): AnnotationUpdate {
+    const vol = this.load(scanId);
     this.checkSlice(vol, axis, slice);
     this.checkValue(value);
     if (seed.some((c, a) => c >= vol.shape[a])) {
@@ -183,8 +183,8 @@ export class AnnotationService {
    * [from, to] (both must be annotated); the filled slices become `interpolated`. Voxels on a
    * slice annotated along another axis keep their value.
    */
-  interpolate(volumeId: string, axis: Axis, from: number, to: number): AnnotationUpdate {
-    const vol = this.load(volumeId);
+  interpolate(scanId: string, axis: Axis, from: number, to: number): AnnotationUpdate {
+    const vol = this.load(scanId);
     const [lo, hi] = from < to ? [from, to] : [to, from];
     this.checkSlice(vol, axis, lo);
     this.checkSlice(vol, axis, hi);
@@ -232,8 +232,8 @@ export class AnnotationService {
   }
 
   /** Marks slices annotated (accepting what they hold) or unknown (kept, but not a training target). */
-  setSliceState(volumeId: string, axis: Axis, slices: readonly number[], state: 'annotated' | 'unknown'): AnnotationUpdate {
-    const vol = this.load(volumeId);
+  setSliceState(scanId: string, axis: Axis, slices: readonly number[], state: 'annotated' | 'unknown'): AnnotationUpdate {
+    const vol = this.load(scanId);
     for (const s of slices) this.checkSlice(vol, axis, s);
     const diff: LabelDiff = {
       indices: new Uint32Array(0),
@@ -254,8 +254,8 @@ export class AnnotationService {
    * switches it on again. Slices annotated along `axis` are refused: a person's annotation is
    * neither replaced by a prediction nor up for rejection.
    */
-  review(volumeId: string, axis: Axis, slices: readonly number[], input: ReviewInput): AnnotationUpdate {
-    const vol = this.load(volumeId);
+  review(scanId: string, axis: Axis, slices: readonly number[], input: ReviewInput): AnnotationUpdate {
+    const vol = this.load(scanId);
     for (const s of slices) this.checkSlice(vol, axis, s);
     const unique = [...new Set(slices)].sort((a, b) => a - b);
     const annotated = unique.filter((s) => vol.slices[axis][s] === 'annotated');
@@ -296,10 +296,10 @@ export class AnnotationService {
     return this.commit([{ ...this.stage(vol, 'review', diff), review }])[0];
   }
 
-  /** The decision in effect on each reviewed slice of the volume (see AnnotationJournal.reviewsInEffect). */
-  sliceReviews(volumeId: string): SliceReviews {
+  /** The decision in effect on each reviewed slice of the scan (see AnnotationJournal.reviewsInEffect). */
+  sliceReviews(scanId: string): SliceReviews {
     const reviews: SliceReviews = { i: [], j: [], k: [] };
-    for (const { axis, slice, decision, runId, decidedAt } of this.journal.reviewsInEffect(volumeId)) reviews[axis].push({ slice, decision, runId, decidedAt });
+    for (const { axis, slice, decision, runId, decidedAt } of this.journal.reviewsInEffect(scanId)) reviews[axis].push({ slice, decision, runId, decidedAt });
     return reviews;
   }
 
@@ -308,22 +308,22 @@ export class AnnotationService {
     return this.journal.reviewDecisions(predictionId);
   }
 
-  undo(volumeId: string): AnnotationUpdate {
-    const vol = this.load(volumeId);
+  undo(scanId: string): AnnotationUpdate {
+    const vol = this.load(scanId);
     const row = [...vol.rows].reverse().find((r) => r.status === 'applied');
     if (!row) throw new ApiError('conflict', 'nothing to undo');
     return this.step(vol, row, 'backward');
   }
 
-  redo(volumeId: string): AnnotationUpdate {
-    const vol = this.load(volumeId);
+  redo(scanId: string): AnnotationUpdate {
+    const vol = this.load(scanId);
     const row = vol.rows.find((r) => r.status === 'undone');
     if (!row) throw new ApiError('conflict', 'nothing to redo');
     return this.step(vol, row, 'forward');
   }
 
   /**
-   * Puts a whole label map (already checked against the scan's geometry) onto the volume as
+   * Puts a whole label map (already checked against the scan's geometry) onto the scan as
    * one undoable edit. With `annotatedSlices` only those slices are replaced and become
    * annotated, everything else is kept; without, the map replaces the current one and every
    * slice of every axis becomes annotated. Values not in the class table are refused unless
@@ -331,11 +331,11 @@ export class AnnotationService {
    * @returns the classes created.
    */
   importLabels(
-    volumeId: string,
+    scanId: string,
     values: Uint8Array,
     opts: { fileName: string; createClasses: boolean; annotatedSlices?: { axis: Axis; slices: readonly number[] } },
   ): LabelClass[] {
-    const vol = this.load(volumeId);
+    const vol = this.load(scanId);
     if (values.length !== vol.labels.length) throw new ApiError('bad-input', `${opts.fileName} has ${values.length} voxels, the scan ${vol.labels.length}`);
     let next: Uint8Array;
     let slices: SliceChange[];
@@ -375,27 +375,27 @@ export class AnnotationService {
     this.commit([staged], () => {
       for (const c of created) this.journal.addClass(c.value, c.name, c.color);
       if (created.length) this.store.logEvent('classes.added', created);
-      this.store.logEvent('labels.imported', { id: volumeId, file: opts.fileName });
+      this.store.logEvent('labels.imported', { id: scanId, file: opts.fileName });
     });
     return created;
   }
 
-  /** Voxels holding `value` in each volume's current label map (volumes without any are left out). */
-  usage(value: number): { volumeId: string; voxels: number }[] {
-    const out: { volumeId: string; voxels: number }[] = [];
-    for (const v of this.store.volumes()) {
+  /** Voxels holding `value` in each scan's current label map (scans without any are left out). */
+  usage(value: number): { scanId: string; voxels: number }[] {
+    const out: { scanId: string; voxels: number }[] = [];
+    for (const v of this.store.scans()) {
       if (!this.hasLabels(v.id)) continue;
       const labels = this.peek(v.id).labels;
       let voxels = 0;
       for (let n = 0; n < labels.length; n++) if (labels[n] === value) voxels++;
-      if (voxels > 0) out.push({ volumeId: v.id, voxels });
+      if (voxels > 0) out.push({ scanId: v.id, voxels });
     }
     return out;
   }
 
   /**
    * Deletes a class. While voxels hold it this is refused unless `force`; then, in the same
-   * transaction as the deletion, each volume holding it gets an undoable edit turning those
+   * transaction as the deletion, each scan holding it gets an undoable edit turning those
    * voxels into background (undoing it brings the class back too).
    */
   removeClass(value: number, force: boolean): void {
@@ -409,8 +409,8 @@ export class AnnotationService {
         `class ${value} "${cls.name}" is painted on ${voxels} voxel(s) in ${used.length} scan(s); deleting it turns them into background (confirm to delete anyway)`,
       );
     }
-    const staged = used.map(({ volumeId }) => {
-      const vol = this.load(volumeId);
+    const staged = used.map(({ scanId }) => {
+      const vol = this.load(scanId);
       const indices: number[] = [];
       for (let n = 0; n < vol.labels.length; n++) if (vol.labels[n] === value) indices.push(n);
       return this.stage(vol, 'class-removal', { ...voxelDiff(vol.labels, indices, 0), slices: [], removedClass: cls });
@@ -422,28 +422,28 @@ export class AnnotationService {
   }
 
   /** Writes the current label map as a NIfTI file with the given header (e.g. the scan's). */
-  labelsNifti(volumeId: string, header?: NiftiHeader): Uint8Array {
-    const vol = this.peek(volumeId);
+  labelsNifti(scanId: string, header?: NiftiHeader): Uint8Array {
+    const vol = this.peek(scanId);
     return writeNifti(header ?? vol.template, vol.labels, { gzip: true });
   }
 
-  /** Drops a volume from the cache (it was removed, or changed behind this service's back). */
-  forget(volumeId: string): void {
-    this.volumes.delete(volumeId);
-    this.pending.delete(volumeId);
+  /** Drops a scan from the cache (it was removed, or changed behind this service's back). */
+  forget(scanId: string): void {
+    this.scans.delete(scanId);
+    this.pending.delete(scanId);
   }
 
-  /** Total bytes of the diffs the journal keeps for a volume (its undo/redo history and unfolded edits). */
-  journalBytes(volumeId: string): number {
-    return this.load(volumeId).rows.reduce((n, r) => n + r.bytes, 0);
+  /** Total bytes of the diffs the journal keeps for a scan (its undo/redo history and unfolded edits). */
+  journalBytes(scanId: string): number {
+    return this.load(scanId).rows.reduce((n, r) => n + r.bytes, 0);
   }
 
   /**
    * Folds the journal into a new snapshot of the current map and trims the undo history to its
    * bounds. Returns false when there was nothing to fold.
    */
-  compact(volumeId: string): boolean {
-    const vol = this.volumes.get(volumeId);
+  compact(scanId: string): boolean {
+    const vol = this.scans.get(scanId);
     if (!vol) return false;
     const applied = vol.rows.filter((r) => r.status === 'applied');
     const snapshotSeq = applied.length ? applied[applied.length - 1].seq : 0;
@@ -477,7 +477,7 @@ export class AnnotationService {
     return true;
   }
 
-  private stage(vol: VolumeAnnotation, kind: EditKind, diff: LabelDiff): StagedEdit {
+  private stage(vol: ScanAnnotation, kind: EditKind, diff: LabelDiff): StagedEdit {
     return { vol, kind, diff, encoded: encodeDiff(diff), createdFile: null };
   }
 
@@ -522,7 +522,7 @@ export class AnnotationService {
   }
 
   /** Undo (`backward`) or redo (`forward`) of one journal row, as one transaction. */
-  private step(vol: VolumeAnnotation, row: EditRow, direction: 'forward' | 'backward'): AnnotationUpdate {
+  private step(vol: ScanAnnotation, row: EditRow, direction: 'forward' | 'backward'): AnnotationUpdate {
     const diff = decodeDiff(this.journal.diff(row.seq));
     const written = direction === 'forward' ? diff.after : diff.before;
     const classes = new Set(this.store.classes().map((c) => c.value));
@@ -537,7 +537,7 @@ export class AnnotationService {
     const restoreClass =
       direction === 'backward' && diff.removedClass && !this.store.classes().some((c) => c.value === diff.removedClass!.value) ? diff.removedClass : undefined;
     const deleteClass =
-      direction === 'forward' && diff.removedClass && this.usage(diff.removedClass.value).every((u) => u.volumeId === vol.id) ? diff.removedClass : undefined;
+      direction === 'forward' && diff.removedClass && this.usage(diff.removedClass.value).every((u) => u.scanId === vol.id) ? diff.removedClass : undefined;
     this.journal.transaction(() => {
       this.journal.setStatus(row.seq, direction === 'forward' ? 'applied' : 'undone');
       this.journal.setReviewUndone(row.seq, direction === 'backward');
@@ -554,9 +554,9 @@ export class AnnotationService {
     return this.update(vol, diff.indices, written);
   }
 
-  private update(vol: VolumeAnnotation, indices: Uint32Array, values: Uint8Array): AnnotationUpdate {
+  private update(vol: ScanAnnotation, indices: Uint32Array, values: Uint8Array): AnnotationUpdate {
     return {
-      volumeId: vol.id,
+      scanId: vol.id,
       revision: vol.revision,
       indices: ownedArrayBuffer(new Uint32Array(indices)),
       values: ownedArrayBuffer(new Uint8Array(values)),
@@ -577,11 +577,11 @@ export class AnnotationService {
     return accepted ? { ...staged, review: { predictionId: accepted.predictionId, decision: 'corrected', axis, slices: [slice] } } : staged;
   }
 
-  private undoState(vol: VolumeAnnotation): { canUndo: boolean; canRedo: boolean } {
+  private undoState(vol: ScanAnnotation): { canUndo: boolean; canRedo: boolean } {
     return { canUndo: vol.rows.some((r) => r.status === 'applied'), canRedo: vol.rows.some((r) => r.status === 'undone') };
   }
 
-  private afterEdit(vol: VolumeAnnotation): void {
+  private afterEdit(vol: ScanAnnotation): void {
     const after = vol.rows.filter((r) => r.seq > vol.snapshotSeq);
     const due = after.length >= this.options.compactAfterEdits || after.reduce((n, r) => n + r.bytes, 0) >= this.options.compactAfterBytes;
     if (!due) return;
@@ -596,23 +596,23 @@ export class AnnotationService {
     }
   }
 
-  private tryCompact(volumeId: string): void {
+  private tryCompact(scanId: string): void {
     try {
-      this.compact(volumeId);
+      this.compact(scanId);
       this.lastCompactionError = null;
     } catch (err) {
       this.lastCompactionError = err as Error;
     }
   }
 
-  private writeSnapshot(vol: VolumeAnnotation): string {
+  private writeSnapshot(vol: ScanAnnotation): string {
     const file = join('labels', `${vol.id}.r${vol.revision}-${randomBytes(3).toString('hex')}.nii.gz`);
     writeFileAtomic(this.store.file(file), writeNifti(vol.template, vol.labels, { gzip: true }));
     return file;
   }
 
-  /** Snapshot files (and temp files) of this volume left by a compaction that a crash interrupted. */
-  private removeStaleFiles(vol: VolumeAnnotation): void {
+  /** Snapshot files (and temp files) of this scan left by a compaction that a crash interrupted. */
+  private removeStaleFiles(vol: ScanAnnotation): void {
     const current = vol.labelsFile ? basename(vol.labelsFile) : null;
     for (const name of readdirSync(this.store.file('labels'))) {
       if ((name.startsWith(`${vol.id}.`) || name.startsWith(`.${vol.id}.`)) && name !== current) {
@@ -621,7 +621,7 @@ export class AnnotationService {
     }
   }
 
-  private checkSlice(vol: VolumeAnnotation, axis: Axis, slice: number): void {
+  private checkSlice(vol: ScanAnnotation, axis: Axis, slice: number): void {
     const extent = vol.shape[AXIS_INDEX[axis]];
     if (slice >= extent) throw new ApiError('bad-input', `slice ${slice} is outside axis ${axis} (0..${extent - 1})`);
   }
@@ -638,40 +638,40 @@ export class AnnotationService {
     );
   }
 
-  /** The volume's state from the cache, or loaded into it. */
-  private load(volumeId: string): VolumeAnnotation {
-    let vol = this.volumes.get(volumeId);
+  /** The scan's state from the cache, or loaded into it. */
+  private load(scanId: string): ScanAnnotation {
+    let vol = this.scans.get(scanId);
     if (!vol) {
-      vol = this.read(volumeId);
-      this.volumes.set(volumeId, vol);
+      vol = this.read(scanId);
+      this.scans.set(scanId, vol);
     }
     return vol;
   }
 
   /** Cached state, or a fresh read that is not cached (counting voxels over many scans). */
-  private peek(volumeId: string): VolumeAnnotation {
-    return this.volumes.get(volumeId) ?? this.read(volumeId);
+  private peek(scanId: string): ScanAnnotation {
+    return this.scans.get(scanId) ?? this.read(scanId);
   }
 
   /**
-   * Rebuilds a volume's state from its snapshot and journal, all read in one read transaction.
+   * Rebuilds a scan's state from its snapshot and journal, all read in one read transaction.
    * A writer in another process may delete the snapshot just read from the database after
    * its compaction commits; the read then starts over with the new one.
    */
-  private read(volumeId: string): VolumeAnnotation {
-    const files = this.store.volumeFiles(volumeId);
-    if (!files) throw new ApiError('not-found', `no volume with id ${volumeId}`);
+  private read(scanId: string): ScanAnnotation {
+    const files = this.store.scanFiles(scanId);
+    if (!files) throw new ApiError('not-found', `no scan with id ${scanId}`);
     for (let attempt = 0; ; attempt++) {
       try {
-        return this.journal.transaction(() => this.readConsistent(volumeId, files.scanFile));
+        return this.journal.transaction(() => this.readConsistent(scanId, files.imageFile));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw err;
       }
     }
   }
 
-  private readConsistent(volumeId: string, scanFile: string): VolumeAnnotation {
-    const head = this.journal.head(volumeId);
+  private readConsistent(scanId: string, imageFile: string): ScanAnnotation {
+    const head = this.journal.head(scanId);
     let template: NiftiHeader;
     let labels: Uint8Array;
     if (head.labelsFile) {
@@ -679,11 +679,11 @@ export class AnnotationService {
       template = image.header;
       labels = image.data instanceof Uint8Array ? image.data : Uint8Array.from(image.data);
     } else {
-      template = readNifti(readFileSync(this.store.file(scanFile)), scanFile).header;
+      template = readNifti(readFileSync(this.store.file(imageFile)), imageFile).header;
       const [ni, nj, nk] = shapeOf(template);
       labels = new Uint8Array(ni * nj * nk);
     }
-    const rows = this.journal.rows(volumeId);
+    const rows = this.journal.rows(scanId);
     for (const r of [...rows].reverse()) {
       if (r.seq <= head.snapshotSeq && r.status !== 'applied') applyVoxels(labels, decodeDiff(this.journal.diff(r.seq)), 'backward');
     }
@@ -692,9 +692,9 @@ export class AnnotationService {
     }
     const shape = shapeOf(template);
     const slices = emptySliceStates(shape);
-    for (const s of this.journal.sliceStates(volumeId)) if (s.slice < slices[s.axis].length) slices[s.axis][s.slice] = s.state as SliceState;
+    for (const s of this.journal.sliceStates(scanId)) if (s.slice < slices[s.axis].length) slices[s.axis][s.slice] = s.state as SliceState;
     return {
-      id: volumeId,
+      id: scanId,
       shape,
       spacing: spacingOf(template),
       template,

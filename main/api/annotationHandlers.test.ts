@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError } from '../../shared/api.ts';
-import type { AnnotationSnapshot, AnnotationUpdate, ExportedLabels, LabelClass, ProjectInfo, VolumeInfo } from '../../shared/types.ts';
+import type { AnnotationSnapshot, AnnotationUpdate, ExportedLabels, LabelClass, ProjectInfo, ScanInfo } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { ownedArrayBuffer } from '../io/bytes.ts';
@@ -19,19 +19,19 @@ const phantom = makePhantom({ shape: SHAPE, seed: 3 });
 const buffer = ownedArrayBuffer;
 
 let ctx: AppContext;
-let volume: VolumeInfo;
+let scan: ScanInfo;
 const changes: ProjectInfo[] = [];
 
 const call = (method: string, req: unknown) => dispatch(ctx.handlers, method, req);
 const refused = (method: string, req: unknown, code: ApiError['code'], message: RegExp) => assertRefused(call(method, req), code, message);
 const labelsOf = async (id: string) =>
-  new Uint8Array(readNifti(new Uint8Array(((await call('annotations.load', { volumeId: id })) as AnnotationSnapshot).labels), 'l').data);
+  new Uint8Array(readNifti(new Uint8Array(((await call('annotations.load', { scanId: id })) as AnnotationSnapshot).labels), 'l').data);
 
 before(async () => {
   const home = mkdtempSync(join(tmpdir(), 'atrium-annot-api-'));
   ctx = createAppContext({ shell: 'browser', home });
   ctx.workspace.create(join(home, 'P'));
-  volume = (await call('volumes.import', { scan: buffer(phantom.scanBytes), scanFileName: 'knee.nii.gz' })) as VolumeInfo;
+  scan = (await call('scans.import', { scan: buffer(phantom.scanBytes), scanFileName: 'knee.nii.gz' })) as ScanInfo;
   ctx.hub.on('project.changed', (info) => changes.push(info));
 });
 
@@ -63,7 +63,7 @@ test('classes: add with the next free value or a given one, rename, recolour; cl
 });
 
 test('load, paint, fill, state change, undo, redo through dispatch', async () => {
-  const snap = (await call('annotations.load', { volumeId: volume.id })) as AnnotationSnapshot;
+  const snap = (await call('annotations.load', { scanId: scan.id })) as AnnotationSnapshot;
   assert.deepEqual([snap.revision, snap.canUndo, snap.canRedo], [0, false, false]);
   assert.deepEqual(snap.slices.k, new Array(6).fill('unknown'));
   const empty = readNifti(new Uint8Array(snap.labels), 'l');
@@ -71,56 +71,51 @@ test('load, paint, fill, state change, undo, redo through dispatch', async () =>
   assert.ok(empty.data.every((v) => v === 0));
 
   const stroke = Uint32Array.of(at(1, 1, 2), at(2, 1, 2), at(3, 1, 2));
-  const painted = (await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 2, indices: buffer(stroke), value: 1 })) as AnnotationUpdate;
+  const painted = (await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 2, indices: buffer(stroke), value: 1 })) as AnnotationUpdate;
   assert.deepEqual([...new Uint32Array(painted.indices)], [...stroke]);
   assert.deepEqual([...new Uint8Array(painted.values)], [1, 1, 1]);
   assert.equal(painted.slices.k[2], 'annotated');
-  assert.equal(changes.at(-1)!.volumes[0].annotatedSlices.k, 1, 'the project lists the newly annotated slice');
-  assert.equal(changes.at(-1)!.volumes[0].hasLabels, true);
+  assert.equal(changes.at(-1)!.scans[0].annotatedSlices.k, 1, 'the project lists the newly annotated slice');
+  assert.equal(changes.at(-1)!.scans[0].hasLabels, true);
 
   await refused(
     'annotations.paint',
-    { volumeId: volume.id, axis: 'k', slice: 3, indices: buffer(stroke), value: 1 },
+    { scanId: scan.id, axis: 'k', slice: 3, indices: buffer(stroke), value: 1 },
     'bad-input',
     /lies on slice 2 of axis k, not on slice 3/,
   );
+  await refused('annotations.paint', { scanId: scan.id, axis: 'k', slice: 2, indices: buffer(stroke), value: 7 }, 'bad-input', /value 7 is not a label class/);
+  await refused('annotations.paint', { scanId: scan.id, axis: 'k', slice: 2, indices: new ArrayBuffer(6), value: 1 }, 'bad-input', /multiple of 4/);
   await refused(
     'annotations.paint',
-    { volumeId: volume.id, axis: 'k', slice: 2, indices: buffer(stroke), value: 7 },
-    'bad-input',
-    /value 7 is not a label class/,
-  );
-  await refused('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 2, indices: new ArrayBuffer(6), value: 1 }, 'bad-input', /multiple of 4/);
-  await refused(
-    'annotations.paint',
-    { volumeId: volume.id, axis: 'k', slice: 2, indices: buffer(Uint32Array.of(NI * NJ * 6)), value: 1 },
+    { scanId: scan.id, axis: 'k', slice: 2, indices: buffer(Uint32Array.of(NI * NJ * 6)), value: 1 },
     'bad-input',
     /outside the scan/,
   );
-  await refused('annotations.paint', { volumeId: 'missing', axis: 'k', slice: 2, indices: buffer(stroke), value: 1 }, 'not-found', /no volume with id missing/);
-  await refused('annotations.paint', { volumeId: volume.id, axis: 'x', slice: 2, indices: buffer(stroke), value: 1 }, 'invalid-request', /axis/);
+  await refused('annotations.paint', { scanId: 'missing', axis: 'k', slice: 2, indices: buffer(stroke), value: 1 }, 'not-found', /no scan with id missing/);
+  await refused('annotations.paint', { scanId: scan.id, axis: 'x', slice: 2, indices: buffer(stroke), value: 1 }, 'invalid-request', /axis/);
 
   // Fill the rest of row-connected background on slice k=2 with class 2: everything but the stroke.
-  const filled = (await call('annotations.fill', { volumeId: volume.id, axis: 'k', slice: 2, seed: [0, 0, 2], value: 2 })) as AnnotationUpdate;
+  const filled = (await call('annotations.fill', { scanId: scan.id, axis: 'k', slice: 2, seed: [0, 0, 2], value: 2 })) as AnnotationUpdate;
   assert.equal(new Uint32Array(filled.indices).length, NI * NJ - 3);
-  await refused('annotations.fill', { volumeId: volume.id, axis: 'k', slice: 2, seed: [0, 0, 1], value: 2 }, 'bad-input', /not on slice 2/);
+  await refused('annotations.fill', { scanId: scan.id, axis: 'k', slice: 2, seed: [0, 0, 1], value: 2 }, 'bad-input', /not on slice 2/);
 
-  const marked = (await call('annotations.setSliceState', { volumeId: volume.id, axis: 'i', slices: [0, 9], state: 'annotated' })) as AnnotationUpdate;
+  const marked = (await call('annotations.setSliceState', { scanId: scan.id, axis: 'i', slices: [0, 9], state: 'annotated' })) as AnnotationUpdate;
   assert.equal(marked.slices.i[0], 'annotated');
   await refused(
     'annotations.setSliceState',
-    { volumeId: volume.id, axis: 'i', slices: [10], state: 'annotated' },
+    { scanId: scan.id, axis: 'i', slices: [10], state: 'annotated' },
     'bad-input',
     /slice 10 is outside axis i \(0\.\.9\)/,
   );
 
-  const undone = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
+  const undone = (await call('annotations.undo', { scanId: scan.id })) as AnnotationUpdate;
   assert.equal(undone.slices.i[0], 'unknown');
-  const unfilled = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
+  const unfilled = (await call('annotations.undo', { scanId: scan.id })) as AnnotationUpdate;
   assert.ok(new Uint8Array(unfilled.values).every((v) => v === 0));
-  const refilled = (await call('annotations.redo', { volumeId: volume.id })) as AnnotationUpdate;
+  const refilled = (await call('annotations.redo', { scanId: scan.id })) as AnnotationUpdate;
   assert.deepEqual([refilled.revision, refilled.canUndo, refilled.canRedo], [6, true, true]);
-  const labels = await labelsOf(volume.id);
+  const labels = await labelsOf(scan.id);
   assert.equal(labels.filter((v) => v === 2).length, NI * NJ - 3);
   assert.equal(labels.filter((v) => v === 1).length, 3);
 });
@@ -131,39 +126,39 @@ test('interpolate through dispatch, and its errors', async () => {
     for (let j = 4 - r; j <= 4 + r; j++) for (let i = 4 - r; i <= 4 + r; i++) out.push(at(i, j, k));
     return buffer(Uint32Array.from(out));
   };
-  await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 0, indices: square(0, 1), value: 5 });
-  await refused('annotations.interpolate', { volumeId: volume.id, axis: 'k', from: 0, to: 4 }, 'bad-input', /slice 4 of axis k is not annotated/);
-  await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: 4, indices: square(4, 3), value: 5 });
-  const u = (await call('annotations.interpolate', { volumeId: volume.id, axis: 'k', from: 4, to: 0 })) as AnnotationUpdate;
+  await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 0, indices: square(0, 1), value: 5 });
+  await refused('annotations.interpolate', { scanId: scan.id, axis: 'k', from: 0, to: 4 }, 'bad-input', /slice 4 of axis k is not annotated/);
+  await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 4, indices: square(4, 3), value: 5 });
+  const u = (await call('annotations.interpolate', { scanId: scan.id, axis: 'k', from: 4, to: 0 })) as AnnotationUpdate;
   assert.deepEqual(u.slices.k, ['annotated', 'interpolated', 'annotated', 'interpolated', 'annotated', 'unknown']);
   // Slice 2 (annotated, without class 5) is a key too, so class 5 is carried into neither gap.
-  let labels = await labelsOf(volume.id);
+  let labels = await labelsOf(scan.id);
   for (const k of [1, 3]) for (let n = 0; n < NI * NJ; n++) assert.equal(labels[k * NI * NJ + n], 0);
   // Along j on row k=5: a 3-voxel segment at j=0 and a 7-voxel one at j=6 give 5 voxels at j=3.
   const row = (j: number, i0: number, i1: number) => buffer(Uint32Array.from({ length: i1 - i0 + 1 }, (_, n) => at(i0 + n, j, 5)));
-  await call('annotations.paint', { volumeId: volume.id, axis: 'j', slice: 0, indices: row(0, 3, 5), value: 5 });
-  await call('annotations.paint', { volumeId: volume.id, axis: 'j', slice: 6, indices: row(6, 1, 7), value: 5 });
-  const along = (await call('annotations.interpolate', { volumeId: volume.id, axis: 'j', from: 0, to: 6 })) as AnnotationUpdate;
+  await call('annotations.paint', { scanId: scan.id, axis: 'j', slice: 0, indices: row(0, 3, 5), value: 5 });
+  await call('annotations.paint', { scanId: scan.id, axis: 'j', slice: 6, indices: row(6, 1, 7), value: 5 });
+  const along = (await call('annotations.interpolate', { scanId: scan.id, axis: 'j', from: 0, to: 6 })) as AnnotationUpdate;
   assert.deepEqual(along.slices.j, ['annotated', 'interpolated', 'interpolated', 'interpolated', 'interpolated', 'interpolated', 'annotated', 'unknown']);
-  labels = await labelsOf(volume.id);
+  labels = await labelsOf(scan.id);
   assert.deepEqual(
     Array.from({ length: NI }, (_, i) => labels[at(i, 3, 5)]),
     [0, 0, 5, 5, 5, 5, 5, 0, 0, 0],
   );
   // Voxels of k=2 (annotated along k) are a person's work: the j interpolation leaves them alone.
   assert.deepEqual([labels[at(1, 1, 2)], labels[at(0, 1, 2)]], [1, 2]);
-  await refused('annotations.interpolate', { volumeId: volume.id, axis: 'k', from: 0, to: 1 }, 'bad-input', /slice 1 of axis k is not annotated/);
+  await refused('annotations.interpolate', { scanId: scan.id, axis: 'k', from: 0, to: 1 }, 'bad-input', /slice 1 of axis k is not annotated/);
 });
 
-test('export gives the current map in the scan geometry with a sidecar; volumes.labels agrees', async () => {
-  const exported = (await call('annotations.export', { volumeId: volume.id })) as ExportedLabels;
+test('export gives the current map in the scan geometry with a sidecar; scans.labels agrees', async () => {
+  const exported = (await call('annotations.export', { scanId: scan.id })) as ExportedLabels;
   assert.equal(exported.fileName, 'knee_labels.nii.gz');
   const image = readNifti(new Uint8Array(exported.nifti), 'x');
   assert.deepEqual(image.header.srowX, phantom.header.srowX);
   assert.deepEqual(image.header.pixdim, readNifti(phantom.scanBytes, 's').header.pixdim);
-  assert.deepEqual(new Uint8Array(image.data), await labelsOf(volume.id));
+  assert.deepEqual(new Uint8Array(image.data), await labelsOf(scan.id));
   const sidecar = JSON.parse(exported.sidecar!);
-  assert.equal(sidecar.volume.name, 'knee');
+  assert.equal(sidecar.scan.name, 'knee');
   assert.equal(sidecar.sourceFile, 'knee.nii.gz');
   assert.deepEqual(sidecar.slices.k, { annotated: [0, 2, 4], interpolated: [1, 3], predicted: [] });
   assert.deepEqual(sidecar.slices.j, { annotated: [0, 6], interpolated: [1, 2, 3, 4, 5], predicted: [] });
@@ -172,38 +167,38 @@ test('export gives the current map in the scan geometry with a sidecar; volumes.
     [1, 2, 5],
   );
   assert.match(sidecar.exportedAt, /^\d{4}-\d\d-\d\dT/);
-  const plain = (await call('annotations.export', { volumeId: volume.id, sidecar: false })) as ExportedLabels;
+  const plain = (await call('annotations.export', { scanId: scan.id, sidecar: false })) as ExportedLabels;
   assert.equal(plain.sidecar, null);
-  const labels = (await call('volumes.labels', { id: volume.id })) as ArrayBuffer;
+  const labels = (await call('scans.labels', { id: scan.id })) as ArrayBuffer;
   assert.deepEqual(new Uint8Array(readNifti(new Uint8Array(labels), 'l').data), new Uint8Array(image.data));
 });
 
 test('classes.usage and classes.remove: refused while in use unless forced; undo brings the class back', async () => {
-  const usage = (await call('classes.usage', { value: 2 })) as { voxels: number; volumes: { volumeId: string; voxels: number }[] };
+  const usage = (await call('classes.usage', { value: 2 })) as { voxels: number; scans: { scanId: string; voxels: number }[] };
   assert.equal(usage.voxels, NI * NJ - 3);
-  assert.deepEqual(usage.volumes, [{ volumeId: volume.id, voxels: NI * NJ - 3 }]);
+  assert.deepEqual(usage.scans, [{ scanId: scan.id, voxels: NI * NJ - 3 }]);
   await refused('classes.remove', { value: 2 }, 'conflict', new RegExp(`class 2 "Menisci" is painted on ${NI * NJ - 3} voxel\\(s\\) in 1 scan`));
-  const before = await labelsOf(volume.id);
+  const before = await labelsOf(scan.id);
   const classes = (await call('classes.remove', { value: 2, force: true })) as LabelClass[];
   assert.deepEqual(
     classes.map((c) => c.value),
     [1, 5],
   );
-  assert.equal((await labelsOf(volume.id)).filter((v) => v === 2).length, 0);
-  const undone = (await call('annotations.undo', { volumeId: volume.id })) as AnnotationUpdate;
+  assert.equal((await labelsOf(scan.id)).filter((v) => v === 2).length, 0);
+  const undone = (await call('annotations.undo', { scanId: scan.id })) as AnnotationUpdate;
   assert.equal(new Uint32Array(undone.indices).length, NI * NJ - 3);
-  assert.deepEqual(await labelsOf(volume.id), before);
+  assert.deepEqual(await labelsOf(scan.id), before);
   assert.deepEqual(
     ctx.workspace.describe()!.classes.find((c) => c.value === 2),
     { value: 2, name: 'Menisci', color: '#ffe119' },
   );
-  await call('annotations.redo', { volumeId: volume.id });
+  await call('annotations.redo', { scanId: scan.id });
   assert.equal(
     ctx.workspace.describe()!.classes.some((c) => c.value === 2),
     false,
     'redo deletes the class again',
   );
-  await call('annotations.undo', { volumeId: volume.id });
+  await call('annotations.undo', { scanId: scan.id });
   // An unused class goes without asking and without an undo step.
   await call('classes.add', { name: 'Spare', color: '#000000' });
   const spare = ctx.workspace.describe()!.classes.find((c) => c.name === 'Spare')!;
@@ -212,54 +207,54 @@ test('classes.usage and classes.remove: refused while in use unless forced; undo
   await refused('classes.remove', { value: 77 }, 'not-found', /no label class with value 77/);
 });
 
-test('volumes.importLabels: geometry and unknown values refused, createClasses adds them, undoable', async () => {
+test('scans.importLabels: geometry and unknown values refused, createClasses adds them, undoable', async () => {
   const other = makePhantom({ shape: [10, 8, 5] });
   await refused(
-    'volumes.importLabels',
-    { id: volume.id, labels: buffer(other.labelBytes), labelsFileName: 'small.nii.gz' },
+    'scans.importLabels',
+    { id: scan.id, labels: buffer(other.labelBytes), labelsFileName: 'small.nii.gz' },
     'bad-input',
     /small\.nii\.gz does not fit scan "knee": grid 10×8×6 does not match 10×8×5/,
   );
   const values = Uint8Array.from(phantom.labels, (v) => (v === 2 ? 9 : v === 1 ? 1 : 0));
   const file = writeNifti(readNifti(phantom.scanBytes, 's').header, values, { gzip: true });
   await refused(
-    'volumes.importLabels',
-    { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz' },
+    'scans.importLabels',
+    { id: scan.id, labels: buffer(file), labelsFileName: 'seg.nii.gz' },
     'bad-input',
     /seg\.nii\.gz holds value\(s\) 9 that are not label classes/,
   );
-  const before = await labelsOf(volume.id);
+  const before = await labelsOf(scan.id);
   const float = writeNifti(
     readNifti(phantom.scanBytes, 's').header,
     Float32Array.from(values, (v, n) => (n === 7 ? 0.5 : v)),
     { gzip: true },
   );
   await refused(
-    'volumes.importLabels',
-    { id: volume.id, labels: buffer(float), labelsFileName: 'f.nii.gz', createClasses: true },
+    'scans.importLabels',
+    { id: scan.id, labels: buffer(float), labelsFileName: 'f.nii.gz', createClasses: true },
     'bad-input',
     /voxel 7 has value 0\.5/,
   );
 
-  const info = (await call('volumes.importLabels', { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', createClasses: true })) as VolumeInfo;
+  const info = (await call('scans.importLabels', { id: scan.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', createClasses: true })) as ScanInfo;
   assert.deepEqual(info.annotatedSlices, { i: NI, j: NJ, k: 6 });
   assert.deepEqual(ctx.workspace.describe()!.classes.find((c) => c.value === 9)?.name, 'Label 9');
-  assert.deepEqual(await labelsOf(volume.id), values);
-  await call('annotations.undo', { volumeId: volume.id });
-  assert.deepEqual(await labelsOf(volume.id), before);
+  assert.deepEqual(await labelsOf(scan.id), values);
+  await call('annotations.undo', { scanId: scan.id });
+  assert.deepEqual(await labelsOf(scan.id), before);
 
-  const sparse = (await call('volumes.importLabels', {
-    id: volume.id,
+  const sparse = (await call('scans.importLabels', {
+    id: scan.id,
     labels: buffer(file),
     labelsFileName: 'seg.nii.gz',
     annotatedSlices: { axis: 'j', slices: [3] },
-  })) as VolumeInfo;
+  })) as ScanInfo;
   assert.equal(sparse.annotatedSlices.j, 3, 'j=3 joins the annotated j=0 and j=6');
-  const merged = await labelsOf(volume.id);
+  const merged = await labelsOf(scan.id);
   for (let n = 0; n < merged.length; n++) assert.equal(merged[n], Math.floor(n / NI) % NJ === 3 ? values[n] : before[n], `voxel ${n}`);
   await refused(
-    'volumes.importLabels',
-    { id: volume.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', annotatedSlices: { axis: 'j', slices: [8] } },
+    'scans.importLabels',
+    { id: scan.id, labels: buffer(file), labelsFileName: 'seg.nii.gz', annotatedSlices: { axis: 'j', slices: [8] } },
     'bad-input',
     /annotated slices 8 are outside axis j/,
   );

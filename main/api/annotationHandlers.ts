@@ -13,18 +13,18 @@ function annotatedCount(states: SliceStates): number {
 
 /**
  * Label classes and annotation editing. `changed` tells every UI about the project when what
- * it lists changes (classes, a volume getting labels, annotated-slice counts), not on every stroke.
+ * it lists changes (classes, a scan getting labels, annotated-slice counts), not on every stroke.
  */
 export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectInfo | null): DomainHandlers<'classes' | 'annotations'> {
   const service = () => annotationService(ws.requireProject());
-  const requireVolume = (id: string) => {
-    if (!ws.requireProject().volumeFiles(id)) throw new ApiError('not-found', `no volume with id ${id}`);
+  const requireScan = (id: string) => {
+    if (!ws.requireProject().scanFiles(id)) throw new ApiError('not-found', `no scan with id ${id}`);
   };
   /** Runs an edit and reports the project as changed when the edit changed what the project lists. */
-  const edit = (volumeId: string, run: () => AnnotationUpdate): AnnotationUpdate => {
-    requireVolume(volumeId);
-    const hadLabels = service().hasLabels(volumeId);
-    const before = annotatedCount(service().sliceStates(volumeId));
+  const edit = (scanId: string, run: () => AnnotationUpdate): AnnotationUpdate => {
+    requireScan(scanId);
+    const hadLabels = service().hasLabels(scanId);
+    const before = annotatedCount(service().sliceStates(scanId));
     const update = run();
     if (!hadLabels || annotatedCount(update.slices) !== before) changed();
     return update;
@@ -51,29 +51,29 @@ export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectIn
           .some((c) => c.value === value)
       )
         throw new ApiError('not-found', `no label class with value ${value}`);
-      const volumes = service().usage(value);
-      return { value, voxels: volumes.reduce((n, v) => n + v.voxels, 0), volumes };
+      const scans = service().usage(value);
+      return { value, voxels: scans.reduce((n, v) => n + v.voxels, 0), scans };
     },
     'classes.remove': async ({ value, force }) => {
       service().removeClass(value, force);
       return classesChanged();
     },
-    'annotations.load': async ({ volumeId }) => {
-      requireVolume(volumeId);
-      return service().snapshot(volumeId);
+    'annotations.load': async ({ scanId }) => {
+      requireScan(scanId);
+      return service().snapshot(scanId);
     },
-    'annotations.paint': async ({ volumeId, axis, slice, indices, value }) => {
+    'annotations.paint': async ({ scanId, axis, slice, indices, value }) => {
       if (indices.byteLength % 4 !== 0) throw new ApiError('bad-input', 'indices must be a Uint32Array buffer (a multiple of 4 bytes)');
-      return edit(volumeId, () => service().paint(volumeId, axis, slice, new Uint32Array(indices), value));
+      return edit(scanId, () => service().paint(scanId, axis, slice, new Uint32Array(indices), value));
     },
-    'annotations.fill': async ({ volumeId, axis, slice, seed, value }) => edit(volumeId, () => service().fill(volumeId, axis, slice, seed, value)),
-    'annotations.interpolate': async ({ volumeId, axis, from, to }) => edit(volumeId, () => service().interpolate(volumeId, axis, from, to)),
-    'annotations.setSliceState': async ({ volumeId, axis, slices, state }) => edit(volumeId, () => service().setSliceState(volumeId, axis, slices, state)),
-    'annotations.undo': async ({ volumeId }) => edit(volumeId, () => service().undo(volumeId)),
-    'annotations.redo': async ({ volumeId }) => edit(volumeId, () => service().redo(volumeId)),
-    'annotations.export': async ({ volumeId, sidecar, content, runId }) => {
-      requireVolume(volumeId);
-      return exportedLabels(ws.requireProject(), volumeId, sidecar, { content, runId });
+    'annotations.fill': async ({ scanId, axis, slice, seed, value }) => edit(scanId, () => service().fill(scanId, axis, slice, seed, value)),
+    'annotations.interpolate': async ({ scanId, axis, from, to }) => edit(scanId, () => service().interpolate(scanId, axis, from, to)),
+    'annotations.setSliceState': async ({ scanId, axis, slices, state }) => edit(scanId, () => service().setSliceState(scanId, axis, slices, state)),
+    'annotations.undo': async ({ scanId }) => edit(scanId, () => service().undo(scanId)),
+    'annotations.redo': async ({ scanId }) => edit(scanId, () => service().redo(scanId)),
+    'annotations.export': async ({ scanId, sidecar, content, runId }) => {
+      requireScan(scanId);
+      return exportedLabels(ws.requireProject(), scanId, sidecar, { content, runId });
     },
   };
 }

@@ -10,7 +10,7 @@ import type { JobsService } from './jobs.ts';
 import { createPredictionHandlers } from './predictionHandlers.ts';
 import { createProjectHandlers } from './projectHandlers.ts';
 import { createReviewHandlers } from './reviewHandlers.ts';
-import { createVolumeHandlers } from './volumeHandlers.ts';
+import { createScanHandlers } from './scanHandlers.ts';
 import type { Workspace } from './workspace.ts';
 
 /**
@@ -26,7 +26,7 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
   };
   return withoutProjectFolder(ws, {
     ...createProjectHandlers(ws, jobs, changed),
-    ...createVolumeHandlers(ws, changed),
+    ...createScanHandlers(ws, changed),
     ...createAnnotationHandlers(ws, changed),
     ...createJobHandlers(ws, jobs),
     ...createPredictionHandlers(ws, jobs, changed),

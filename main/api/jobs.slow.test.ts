@@ -19,7 +19,7 @@ before(async () => {
   ctx = createAppContext({ shell: 'browser', home });
   ctx.workspace.create(join(home, 'P'));
   const p = makePhantom({ shape: [16, 16, 8], seed: 4 });
-  await dispatch(ctx.handlers, 'volumes.import', {
+  await dispatch(ctx.handlers, 'scans.import', {
     scan: p.scanBytes.buffer as ArrayBuffer,
     scanFileName: 'phantom.nii.gz',
     labels: p.labelBytes.buffer as ArrayBuffer,
@@ -67,8 +67,8 @@ test('train through the API: progress events, a finished run with its backend, t
 
   const pred = (await dispatch(ctx.handlers, 'predictions.start', { runId: job.runId })) as { runId: string };
   await waitFor(() => ended.find((e) => e.runId === pred.runId && e.kind === 'predict'), 'prediction');
-  const volume = ctx.workspace.describe()!.volumes[0];
-  const labels = (await dispatch(ctx.handlers, 'predictions.labels', { runId: job.runId, volumeId: volume.id })) as ArrayBuffer;
+  const scan = ctx.workspace.describe()!.scans[0];
+  const labels = (await dispatch(ctx.handlers, 'predictions.labels', { runId: job.runId, scanId: scan.id })) as ArrayBuffer;
   assert.deepEqual(readNifti(new Uint8Array(labels), 'pred').shape, [16, 16, 8]);
 });
 
@@ -143,8 +143,8 @@ test('a prediction asked for while training uses the model so far, and training 
   const answer = (await dispatch(ctx.handlers, 'predictions.start', { runId: job.runId })) as JobInfo;
   assert.deepEqual([answer.runId, answer.kind], [job.runId, 'train'], 'the training job serves it');
   const event = await waitFor(() => saved.find((e) => e.runId === job.runId), 'predictions.saved');
-  const volume = ctx.workspace.describe()!.volumes[0];
-  assert.deepEqual(event.volumeIds, [volume.id]);
+  const scan = ctx.workspace.describe()!.scans[0];
+  assert.deepEqual(event.scanIds, [scan.id]);
   assert.ok(event.iteration !== null && event.iteration >= 2 && event.iteration < 400, `taken at iteration ${event.iteration}`);
   assert.equal(
     ended.some((e) => e.runId === job.runId),
@@ -152,8 +152,8 @@ test('a prediction asked for while training uses the model so far, and training 
     'training is still going',
   );
   const info = run(job.runId)!;
-  assert.deepEqual([info.predicted, info.predictedIteration, info.hasModel, info.annotatedSlices], [[volume.id], event.iteration, false, 2]);
-  const labels = (await dispatch(ctx.handlers, 'predictions.labels', { runId: job.runId, volumeId: volume.id })) as ArrayBuffer;
+  assert.deepEqual([info.predicted, info.predictedIteration, info.hasModel, info.annotatedSlices], [[scan.id], event.iteration, false, 2]);
+  const labels = (await dispatch(ctx.handlers, 'predictions.labels', { runId: job.runId, scanId: scan.id })) as ArrayBuffer;
   assert.deepEqual(readNifti(new Uint8Array(labels), 'snapshot').shape, [16, 16, 8]);
   await waitFor(() => progress.find((p) => p.runId === job.runId && p.progress.step > event.iteration! + 1), 'steps after the snapshot');
   await dispatch(ctx.handlers, 'jobs.cancel', { runId: job.runId });

@@ -46,7 +46,7 @@ export class JobsService {
     return runPreflight(store, this.runner, parameters);
   }
 
-  predict(store: ProjectStore, opts: { runId?: string; volumeId?: string }): JobInfo {
+  predict(store: ProjectStore, opts: { runId?: string; scanId?: string }): JobInfo {
     const training = opts.runId ? this.jobsOf(opts.runId).find((t) => t.kind === 'train') : undefined;
     if (training) {
       if (training.handle.state() !== 'running') throw new ApiError('conflict', `run ${opts.runId} has not started yet: nothing to predict with`);
@@ -55,7 +55,7 @@ export class JobsService {
     }
     const started = startPrediction(store, this.runner, opts);
     const saved = started.finished.then((result) => {
-      this.hub.emit('predictions.saved', { runId: started.runId, volumeIds: result.volumes.map((v) => v.id), iteration: null });
+      this.hub.emit('predictions.saved', { runId: started.runId, scanIds: result.scans.map((v) => v.id), iteration: null });
       return 'finished' as const;
     });
     return this.track(started.runId, 'predict', started.job, saved);
@@ -87,7 +87,7 @@ export class JobsService {
     handle.onBackend((b) => (t.backend = b.name));
     // startTraining recorded the files before this listener runs (listeners run in order)
     handle.onSnapshot((s) => {
-      this.hub.emit('predictions.saved', { runId, volumeIds: s.volumes.map((v) => v.id), iteration: s.iteration });
+      this.hub.emit('predictions.saved', { runId, scanIds: s.scans.map((v) => v.id), iteration: s.iteration });
       this.onRunChanged();
     });
     handle.onProgress((progress) => {

@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
-import { volumeNameProblem } from '../../shared/volumeName.ts';
+import { scanNameProblem } from '../../shared/scanName.ts';
 import { affineOf, readNifti, writeNifti } from '../io/index.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 import { exportedLabels, exportLabelMaps } from './labelExport.ts';
-import { importVolume } from './volumeImport.ts';
+import { importScan } from './scanImport.ts';
 import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const FIXTURES = new URL('../../tests/fixtures/nifti/', import.meta.url).pathname;
@@ -41,7 +41,7 @@ for (const fixture of ['oblique.nii', 'orient_lpi.nii', 'qform_only.nii', 'be_in
   test(`export keeps the scan's exact geometry: ${fixture}`, () => {
     const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-export-')), 'p'));
     const { scan, labels, values } = labelsOnGrid(fixture);
-    const info = importVolume(store, { scan, scanFileName: fixture, labels, labelsFileName: 'seg.nii.gz' });
+    const info = importScan(store, { scan, scanFileName: fixture, labels, labelsFileName: 'seg.nii.gz' });
     const out = mkdtempSync(join(tmpdir(), 'atrium-export-out-'));
     const [file] = exportLabelMaps(store, out, info.id);
     assert.equal(file, join(out, `${info.name}.nii.gz`));
@@ -64,8 +64,8 @@ print(a.shape == b.shape and np.array_equal(a.affine, b.affine) and np.array_equ
 test('unknown voxels export as 0 and a scan without labels exports as all zeros', () => {
   const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-export-')), 'p'));
   const { scan, labels, values } = labelsOnGrid('dt_int16.nii');
-  const sparse = importVolume(store, { scan, scanFileName: 'sparse.nii', labels, labelsFileName: 'l.nii.gz', annotatedSlices: { axis: 'j', slices: [2] } });
-  const bare = importVolume(store, { scan, scanFileName: 'bare.nii' });
+  const sparse = importScan(store, { scan, scanFileName: 'sparse.nii', labels, labelsFileName: 'l.nii.gz', annotatedSlices: { axis: 'j', slices: [2] } });
+  const bare = importScan(store, { scan, scanFileName: 'bare.nii' });
   const out = mkdtempSync(join(tmpdir(), 'atrium-export-out-'));
   const files = exportLabelMaps(store, out);
   assert.deepEqual(files.sort(), [join(out, 'bare.nii.gz'), join(out, 'sparse.nii.gz')]);
@@ -76,7 +76,7 @@ test('unknown voxels export as 0 and a scan without labels exports as all zeros'
     assert.equal(sparseData[n], j === 2 ? values[n] : 0);
   }
   assert.ok(readNifti(readFileSync(join(out, `${bare.name}.nii.gz`)), 'b').data.every((v) => v === 0));
-  assert.throws(() => exportLabelMaps(store, out, 'nope'), /no volume with id nope/);
+  assert.throws(() => exportLabelMaps(store, out, 'nope'), /no scan with id nope/);
   store.close();
 });
 
@@ -84,15 +84,15 @@ test('import derives and checks names so that an export stays in its folder', ()
   const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-export-')), 'p'));
   const scan = readFileSync(join(FIXTURES, 'dt_int16.nii'));
   for (const scanFileName of ['..nii', '.nii.gz', '.hidden.nii', 'a:b|c.nii']) {
-    const { name } = importVolume(store, { scan, scanFileName });
-    assert.equal(volumeNameProblem(name), null, `${scanFileName} gave ${JSON.stringify(name)}`);
+    const { name } = importScan(store, { scan, scanFileName });
+    assert.equal(scanNameProblem(name), null, `${scanFileName} gave ${JSON.stringify(name)}`);
   }
   for (const name of ['../../escaped', '..', '.hidden', 'tab\there']) {
     assert.throws(
-      () => importVolume(store, { scan, scanFileName: 'a.nii', name }),
+      () => importScan(store, { scan, scanFileName: 'a.nii', name }),
       (err: unknown) => {
         assert.ok(err instanceof ApiError && err.code === 'bad-input', String(err));
-        assert.match(err.message, /a volume name is 1 to/);
+        assert.match(err.message, /a scan name is 1 to/);
         return true;
       },
     );
@@ -103,11 +103,11 @@ test('import derives and checks names so that an export stays in its folder', ()
 test('a project holding unsafe names from an older version still exports inside the folder, under safe distinct names', () => {
   const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-export-')), 'p'));
   const scan = readFileSync(join(FIXTURES, 'dt_int16.nii'));
-  const rename = (id: string, name: string) => storeDatabase(store).prepare('UPDATE volumes SET name = ? WHERE id = ?').run(name, id);
-  const escaping = importVolume(store, { scan, scanFileName: 'one.nii' });
-  const empty = importVolume(store, { scan, scanFileName: 'two.nii' });
-  const dotted = importVolume(store, { scan, scanFileName: 'three.nii' });
-  const clash = importVolume(store, { scan, scanFileName: 'four.nii', name: '_.._escaped' });
+  const rename = (id: string, name: string) => storeDatabase(store).prepare('UPDATE scans SET name = ? WHERE id = ?').run(name, id);
+  const escaping = importScan(store, { scan, scanFileName: 'one.nii' });
+  const empty = importScan(store, { scan, scanFileName: 'two.nii' });
+  const dotted = importScan(store, { scan, scanFileName: 'three.nii' });
+  const clash = importScan(store, { scan, scanFileName: 'four.nii', name: '_.._escaped' });
   rename(escaping.id, '../../escaped');
   rename(empty.id, '');
   rename(dotted.id, '..');
@@ -127,7 +127,7 @@ test('a project holding unsafe names from an older version still exports inside 
   assert.ok(names.includes('_.._escaped.nii.gz') && names.includes('scan.json'), names.join(', '));
   const clashFiles = names.filter((n) => n.startsWith('_.._escaped'));
   assert.equal(clashFiles.length, 4, 'the made-safe name and the existing one do not overwrite each other');
-  assert.equal(JSON.parse(readFileSync(join(out, '_.._escaped.json'), 'utf8')).volume.id, clash.id, 'a valid name keeps its file');
+  assert.equal(JSON.parse(readFileSync(join(out, '_.._escaped.json'), 'utf8')).scan.id, clash.id, 'a valid name keeps its file');
   assert.equal(exportedLabels(store, escaping.id, false).fileName, `_.._escaped-${escaping.id}_labels.nii.gz`, 'the download name is the same safe stem');
   store.close();
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
-import { toVolumeName, volumeNameProblem } from '../../shared/volumeName.ts';
+import { toScanName, scanNameProblem } from '../../shared/scanName.ts';
 import type { ExportContent, ExportedLabels, RunInfo, SliceState } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { shapeOf, writeNifti, type NiftiHeader } from '../io/index.ts';
@@ -23,7 +23,7 @@ export interface ExportChoice {
 const WITH_ACCEPTED: ExportChoice = { content: 'with-accepted' };
 
 /**
- * A volume's label map as NIfTI (gzip), built on the scan's own header so shape, qform, sform
+ * A scan's label map as NIfTI (gzip), built on the scan's own header so shape, qform, sform
  * and pixdim match the source bit for bit.
  * - `with-accepted`: the current label map (snapshot plus every saved edit), as the viewer
  *   shows it: a scan never painted is all zeros; voxels on slices that are not annotated
@@ -32,27 +32,27 @@ const WITH_ACCEPTED: ExportChoice = { content: 'with-accepted' };
  * - `annotations`: the same without accepted predictions: each slice whose decision in effect
  *   is `accepted` is zeroed except where a slice annotated along another axis crosses it
  *   (exactly the voxels accepting wrote). A corrected slice stays, as a person made it.
- * - `prediction`: the run's predicted label map of the volume, unreviewed.
+ * - `prediction`: the run's predicted label map of the scan, unreviewed.
  */
-export function labelMapNifti(store: ProjectStore, volumeId: string, choice: ExportChoice = WITH_ACCEPTED): Uint8Array {
-  const header = scanHeader(store, volumeId);
+export function labelMapNifti(store: ProjectStore, scanId: string, choice: ExportChoice = WITH_ACCEPTED): Uint8Array {
+  const header = scanHeader(store, scanId);
   const service = annotationService(store);
   switch (choice.content) {
     case 'with-accepted':
-      return service.labelsNifti(volumeId, header);
+      return service.labelsNifti(scanId, header);
     case 'annotations':
-      return writeNifti(header, withoutAccepted(store, volumeId, header), { gzip: true });
+      return writeNifti(header, withoutAccepted(store, scanId, header), { gzip: true });
     case 'prediction':
       if (!choice.runId) throw new ApiError('bad-input', 'exporting a prediction needs a run');
-      return writeNifti(header, requirePrediction(store, choice.runId, volumeId, { probabilities: false }).labels, { gzip: true });
+      return writeNifti(header, requirePrediction(store, choice.runId, scanId, { probabilities: false }).labels, { gzip: true });
   }
 }
 
-function withoutAccepted(store: ProjectStore, volumeId: string, header: NiftiHeader): Uint8Array {
+function withoutAccepted(store: ProjectStore, scanId: string, header: NiftiHeader): Uint8Array {
   const service = annotationService(store);
-  const labels = service.currentLabels(volumeId);
-  const states = service.sliceStates(volumeId);
-  const reviews = service.sliceReviews(volumeId);
+  const labels = service.currentLabels(scanId);
+  const states = service.sliceStates(scanId);
+  const reviews = service.sliceReviews(scanId);
   const shape = shapeOf(header);
   for (const axis of AXES) {
     const [uAxis, vAxis] = AXES.filter((a) => a !== axis);
@@ -75,13 +75,13 @@ function withoutAccepted(store: ProjectStore, volumeId: string, header: NiftiHea
  * interpolation or prediction, the review decisions in effect, and the runs they (or the
  * exported prediction) came from, for provenance.
  */
-export function labelSidecar(store: ProjectStore, volumeId: string, choice: ExportChoice = WITH_ACCEPTED): string {
-  const volume = store.volumes().find((v) => v.id === volumeId);
-  if (!volume) throw new ApiError('not-found', `no volume with id ${volumeId}`);
-  const sourceFile = store.volumeSourceName(volumeId);
+export function labelSidecar(store: ProjectStore, scanId: string, choice: ExportChoice = WITH_ACCEPTED): string {
+  const scan = store.scans().find((v) => v.id === scanId);
+  if (!scan) throw new ApiError('not-found', `no scan with id ${scanId}`);
+  const sourceFile = store.scanSourceName(scanId);
   const service = annotationService(store);
-  const states = service.sliceStates(volumeId);
-  const reviews = service.sliceReviews(volumeId);
+  const states = service.sliceStates(scanId);
+  const reviews = service.sliceReviews(scanId);
   const having = (axisStates: SliceState[], state: SliceState) => axisStates.flatMap((s, n) => (s === state ? [n] : []));
   const slices = Object.fromEntries(
     AXES.map((a) => [
@@ -98,7 +98,7 @@ export function labelSidecar(store: ProjectStore, volumeId: string, choice: Expo
   }
   return JSON.stringify(
     {
-      volume: { id: volume.id, name: volume.name, shape: volume.shape },
+      scan: { id: scan.id, name: scan.name, shape: scan.shape },
       sourceFile,
       exportedAt: new Date().toISOString(),
       content: choice.content,
@@ -120,19 +120,19 @@ export function exportFileName(stem: string, choice: ExportChoice): string {
 }
 
 /**
- * The stem of each volume's exported file names, by volume id: its name, or, for a name that
+ * The stem of each scan's exported file names, by scan id: its name, or, for a name that
  * cannot be a file name (stored by a version that did not check names), a safe name made from
- * it. A stem that would clash with another volume's, also on a case-insensitive file system,
- * gets the volume id appended; valid names are placed first so they keep their plain stem.
- * Computed over the whole project so a volume's stem does not depend on what else is exported.
+ * it. A stem that would clash with another scan's, also on a case-insensitive file system,
+ * gets the scan id appended; valid names are placed first so they keep their plain stem.
+ * Computed over the whole project so a scan's stem does not depend on what else is exported.
  */
-export function exportStems(volumes: readonly { id: string; name: string }[]): Map<string, string> {
-  const valid = (name: string) => volumeNameProblem(name) === null;
-  const ordered = [...volumes].sort((a, b) => Number(!valid(a.name)) - Number(!valid(b.name)));
+export function exportStems(scans: readonly { id: string; name: string }[]): Map<string, string> {
+  const valid = (name: string) => scanNameProblem(name) === null;
+  const ordered = [...scans].sort((a, b) => Number(!valid(a.name)) - Number(!valid(b.name)));
   const taken = new Set<string>();
   const stems = new Map<string, string>();
   for (const v of ordered) {
-    let stem = valid(v.name) ? v.name : toVolumeName(v.name);
+    let stem = valid(v.name) ? v.name : toScanName(v.name);
     if (taken.has(stem.toLowerCase())) stem = `${stem}-${v.id}`;
     taken.add(stem.toLowerCase());
     stems.set(v.id, stem);
@@ -140,42 +140,42 @@ export function exportStems(volumes: readonly { id: string; name: string }[]): M
   return stems;
 }
 
-/** Where a volume's exported file with `extension` goes in `dir`: `<stem><extension>`, checked to stay directly inside it. */
-export function exportPaths(store: ProjectStore, dir: string): (volumeId: string, extension: string) => string {
-  const stems = exportStems(store.volumes());
-  return (volumeId, extension) => fileInDirectory(dir, `${stems.get(volumeId)}${extension}`);
+/** Where a scan's exported file with `extension` goes in `dir`: `<stem><extension>`, checked to stay directly inside it. */
+export function exportPaths(store: ProjectStore, dir: string): (scanId: string, extension: string) => string {
+  const stems = exportStems(store.scans());
+  return (scanId, extension) => fileInDirectory(dir, `${stems.get(scanId)}${extension}`);
 }
 
-export function exportedLabels(store: ProjectStore, volumeId: string, sidecar: boolean, choice: ExportChoice = WITH_ACCEPTED): ExportedLabels {
-  const nifti = labelMapNifti(store, volumeId, choice);
+export function exportedLabels(store: ProjectStore, scanId: string, sidecar: boolean, choice: ExportChoice = WITH_ACCEPTED): ExportedLabels {
+  const nifti = labelMapNifti(store, scanId, choice);
   return {
-    volumeId,
-    fileName: exportFileName(exportStems(store.volumes()).get(volumeId)!, choice),
+    scanId,
+    fileName: exportFileName(exportStems(store.scans()).get(scanId)!, choice),
     nifti: ownedArrayBuffer(nifti),
-    sidecar: sidecar ? labelSidecar(store, volumeId, choice) : null,
+    sidecar: sidecar ? labelSidecar(store, scanId, choice) : null,
   };
 }
 
 /**
- * Writes each volume's label map (see labelMapNifti) as `<outDir>/<stem>.nii.gz` and, with
- * `sidecar`, its `<stem>.json` beside it; the stem is the volume's name (see exportStems). A
- * prediction export covers the volumes the run predicted: asking for one it did not is an
+ * Writes each scan's label map (see labelMapNifti) as `<outDir>/<stem>.nii.gz` and, with
+ * `sidecar`, its `<stem>.json` beside it; the stem is the scan's name (see exportStems). A
+ * prediction export covers the scans the run predicted: asking for one it did not is an
  * error, and so is a run that predicted none.
  */
-export function exportLabelMaps(store: ProjectStore, outDir: string, volumeId?: string, opts: { sidecar?: boolean; choice?: ExportChoice } = {}): string[] {
+export function exportLabelMaps(store: ProjectStore, outDir: string, scanId?: string, opts: { sidecar?: boolean; choice?: ExportChoice } = {}): string[] {
   const choice = opts.choice ?? WITH_ACCEPTED;
-  let volumes = store.volumes().filter((v) => volumeId === undefined || v.id === volumeId);
-  if (volumeId !== undefined && volumes.length === 0) throw new ApiError('not-found', `no volume with id ${volumeId}`);
-  if (choice.content === 'prediction' && volumeId === undefined) {
+  let scans = store.scans().filter((v) => scanId === undefined || v.id === scanId);
+  if (scanId !== undefined && scans.length === 0) throw new ApiError('not-found', `no scan with id ${scanId}`);
+  if (choice.content === 'prediction' && scanId === undefined) {
     if (!choice.runId || !store.runRecord(choice.runId)) throw new ApiError('not-found', `no run ${choice.runId ?? '(none given)'}`);
-    volumes = volumes.filter((v) => store.predictionFiles(choice.runId!, v.id));
-    if (volumes.length === 0) throw new ApiError('not-found', `run ${choice.runId} has predicted no scan: predict first`);
+    scans = scans.filter((v) => store.predictionFiles(choice.runId!, v.id));
+    if (scans.length === 0) throw new ApiError('not-found', `run ${choice.runId} has predicted no scan: predict first`);
   }
   const dir = resolve(outDir);
   const pathOf = exportPaths(store, dir);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  for (const v of volumes) {
+  for (const v of scans) {
     const target = pathOf(v.id, '.nii.gz');
     writeFileAtomic(target, labelMapNifti(store, v.id, choice));
     written.push(target);

@@ -4,7 +4,7 @@ import { sameGeometry, scaledData } from '../io/index.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { scanHeader } from './scanHeader.ts';
-import { parseNifti, toLabelValues } from './volumeImport.ts';
+import { parseNifti, toLabelValues } from './scanImport.ts';
 
 /**
  * Puts a label map file onto an imported scan under the rules of `atrium import --labels`:
@@ -12,12 +12,12 @@ import { parseNifti, toLabelValues } from './volumeImport.ts';
  * change is one undoable edit (see AnnotationService.importLabels).
  * @returns the classes created for values the class table lacked.
  */
-export function importLabelsOntoVolume(
+export function importLabelsOntoScan(
   store: ProjectStore,
   req: { id: string; labels: Uint8Array; labelsFileName: string; createClasses: boolean; annotatedSlices?: { axis: Axis; slices: number[] } },
 ): LabelClass[] {
-  const files = store.volumeFiles(req.id);
-  if (!files) throw new ApiError('not-found', `no volume with id ${req.id}`);
+  const files = store.scanFiles(req.id);
+  if (!files) throw new ApiError('not-found', `no scan with id ${req.id}`);
   const labels = parseNifti(req.labels, req.labelsFileName);
   const fit = sameGeometry(scanHeader(store, req.id), labels.header);
   if (!fit.same) throw new ApiError('bad-input', `${req.labelsFileName} does not fit scan "${files.name}": ${fit.reason}`);

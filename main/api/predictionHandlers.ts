@@ -14,19 +14,19 @@ export function createPredictionHandlers(ws: Workspace, jobs: JobsService, chang
   const store = () => ws.requireProject();
   return {
     'predictions.start': async (req) => jobs.predict(store(), req),
-    'predictions.labels': async ({ runId, volumeId }) => {
-      const files = store().predictionFiles(runId, volumeId);
+    'predictions.labels': async ({ runId, scanId }) => {
+      const files = store().predictionFiles(runId, scanId);
       return files
-        ? projectFileBytes(ws, files.labelsFile, `the prediction of run ${runId} for volume ${volumeId} is missing from the project folder: predict again`)
+        ? projectFileBytes(ws, files.labelsFile, `the prediction of run ${runId} for scan ${scanId} is missing from the project folder: predict again`)
         : null;
     },
-    'predictions.uncertainty': async ({ runId, volumeId }) => {
-      const bytes = uncertaintyNifti(store(), runId, volumeId);
+    'predictions.uncertainty': async ({ runId, scanId }) => {
+      const bytes = uncertaintyNifti(store(), runId, scanId);
       return bytes && ownedArrayBuffer(bytes);
     },
-    'predictions.compare': async ({ runId, otherRunId, volumeId }) => {
-      const a = requirePrediction(store(), runId, volumeId, { probabilities: false });
-      const b = requirePrediction(store(), otherRunId, volumeId, { probabilities: false });
+    'predictions.compare': async ({ runId, otherRunId, scanId }) => {
+      const a = requirePrediction(store(), runId, scanId, { probabilities: false });
+      const b = requirePrediction(store(), otherRunId, scanId, { probabilities: false });
       const [ni, nj, nk] = shapeOf(a.scanHeader);
       const { codes, dice, sliceDice } = comparePredictions(a.labels, b.labels, [ni, nj, nk]);
       const map = writeNifti(a.scanHeader, codes, { gzip: true, description: `Atrium: run ${runId} vs run ${otherRunId}` });

@@ -29,7 +29,7 @@ export function normalisedEntropy(map: ProbabilityMap): Float32Array {
   return entropy;
 }
 
-/** A run's stored prediction of one volume, read from the project. */
+/** A run's stored prediction of one scan, read from the project. */
 export interface StoredPrediction {
   /** predictions.id, what review decisions refer to. */
   id: string;
@@ -42,18 +42,18 @@ export interface StoredPrediction {
 }
 
 /**
- * The stored prediction of `volumeId` by run `runId`, or null when the run has none for it.
- * Throws not-found for an unknown volume or run, and conflict when the files no longer fit
+ * The stored prediction of `scanId` by run `runId`, or null when the run has none for it.
+ * Throws not-found for an unknown scan or run, and conflict when the files no longer fit
  * the scan's grid.
  * @param opts.probabilities false: leave the (large) probability file unread; `probabilities` is then null.
  */
-export function storedPrediction(store: ProjectStore, runId: string, volumeId: string, opts: { probabilities?: boolean } = {}): StoredPrediction | null {
-  const volume = store.volumeFiles(volumeId);
-  if (!volume) throw new ApiError('not-found', `no volume with id ${volumeId}`);
+export function storedPrediction(store: ProjectStore, runId: string, scanId: string, opts: { probabilities?: boolean } = {}): StoredPrediction | null {
+  const scan = store.scanFiles(scanId);
+  if (!scan) throw new ApiError('not-found', `no scan with id ${scanId}`);
   if (!store.runRecord(runId)) throw new ApiError('not-found', `no run ${runId}`);
-  const files = store.predictionFiles(runId, volumeId);
+  const files = store.predictionFiles(runId, scanId);
   if (!files) return null;
-  const header = scanHeader(store, volumeId);
+  const header = scanHeader(store, scanId);
   const image = readNifti(readFileSync(store.file(files.labelsFile)), files.labelsFile);
   const labels = image.data instanceof Uint8Array ? image.data : Uint8Array.from(image.data);
   const probabilities =
@@ -64,15 +64,15 @@ export function storedPrediction(store: ProjectStore, runId: string, volumeId: s
   const voxels = ni * nj * nk;
   const probabilityVoxels = probabilities ? probabilities.shape[0] * probabilities.shape[1] * probabilities.shape[2] : voxels;
   if (labels.length !== voxels || probabilityVoxels !== voxels) {
-    throw new ApiError('conflict', `the prediction of run ${runId} does not fit scan "${volume.name}" any more: predict it again`);
+    throw new ApiError('conflict', `the prediction of run ${runId} does not fit scan "${scan.name}" any more: predict it again`);
   }
   return { id: files.id, scanHeader: header, labels, probabilities };
 }
 
 /** Like storedPrediction, but a missing prediction is a not-found error. */
-export function requirePrediction(store: ProjectStore, runId: string, volumeId: string, opts: { probabilities?: boolean } = {}): StoredPrediction {
-  const prediction = storedPrediction(store, runId, volumeId, opts);
-  if (!prediction) throw new ApiError('not-found', `run ${runId} has no prediction for scan "${store.volumeFiles(volumeId)!.name}": predict it first`);
+export function requirePrediction(store: ProjectStore, runId: string, scanId: string, opts: { probabilities?: boolean } = {}): StoredPrediction {
+  const prediction = storedPrediction(store, runId, scanId, opts);
+  if (!prediction) throw new ApiError('not-found', `run ${runId} has no prediction for scan "${store.scanFiles(scanId)!.name}": predict it first`);
   return prediction;
 }
 
@@ -80,10 +80,10 @@ export function requirePrediction(store: ProjectStore, runId: string, volumeId: 
  * The per-voxel uncertainty of a run's prediction as NIfTI (gzip, float32, no scaling) on the
  * scan's own header, so it overlays the scan voxel for voxel: normalised entropy (see
  * normalisedEntropy), 0 = certain, 1 = all classes equally likely. Null when the run has no
- * prediction of the volume or it was saved without probabilities.
+ * prediction of the scan or it was saved without probabilities.
  */
-export function uncertaintyNifti(store: ProjectStore, runId: string, volumeId: string): Uint8Array | null {
-  const prediction = storedPrediction(store, runId, volumeId);
+export function uncertaintyNifti(store: ProjectStore, runId: string, scanId: string): Uint8Array | null {
+  const prediction = storedPrediction(store, runId, scanId);
   if (!prediction?.probabilities) return null;
   return writeNifti(prediction.scanHeader, normalisedEntropy(prediction.probabilities), { gzip: true, description: 'Atrium uncertainty: entropy / ln C' });
 }

@@ -26,6 +26,6 @@ export function projectFileBytes(ws: Workspace, relative: string, missing: strin
   );
 }
 
-export function missingVolumeFile(file: 'scan' | 'label', volumeName: string): string {
-  return `the ${file} file of volume "${volumeName}" is missing from the project folder: restore the project from a backup, or remove the volume and import it again`;
+export function missingScanFile(file: 'image' | 'label', scanName: string): string {
+  return `the ${file} file of scan "${scanName}" is missing from the project folder: restore the project from a backup, or remove the scan and import it again`;
 }

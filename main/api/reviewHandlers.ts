@@ -14,24 +14,21 @@ import type { Workspace } from './workspace.ts';
  * the next model most (reviewQueue.ts). Left out: slices annotated along `axis`, and slices with a
  * decision in effect on this prediction (a rejected slice stays out; undoing the decision brings
  * it back).
- * @param volumeId one scan (refused when the run did not predict it); without, every scan the run predicted.
+ * @param scanId one scan (refused when the run did not predict it); without, every scan the run predicted.
  */
-export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?: string; axis: Axis; limit: number }): ReviewQueueEntry[] {
+export function reviewQueue(store: ProjectStore, req: { runId: string; scanId?: string; axis: Axis; limit: number }): ReviewQueueEntry[] {
   if (!store.runRecord(req.runId)) throw new ApiError('not-found', `no run ${req.runId}`);
   const service = annotationService(store);
-  const volumeIds = req.volumeId !== undefined ? [req.volumeId] : store.volumes().map((v) => v.id);
+  const scanIds = req.scanId !== undefined ? [req.scanId] : store.scans().map((v) => v.id);
   const candidates: SliceCandidate[] = [];
-  for (const volumeId of volumeIds) {
-    const prediction = req.volumeId !== undefined ? requirePrediction(store, req.runId, volumeId) : storedPrediction(store, req.runId, volumeId);
+  for (const scanId of scanIds) {
+    const prediction = req.scanId !== undefined ? requirePrediction(store, req.runId, scanId) : storedPrediction(store, req.runId, scanId);
     if (!prediction) continue;
     if (!prediction.probabilities)
-      throw new ApiError(
-        'conflict',
-        `the prediction of run ${req.runId} for scan "${store.volumeFiles(volumeId)!.name}" has no probabilities: predict it again`,
-      );
+      throw new ApiError('conflict', `the prediction of run ${req.runId} for scan "${store.scanFiles(scanId)!.name}" has no probabilities: predict it again`);
     const entropy = normalisedEntropy(prediction.probabilities);
     const shape = prediction.probabilities.shape;
-    const states = service.sliceStates(volumeId)[req.axis];
+    const states = service.sliceStates(scanId)[req.axis];
     const annotated = states.flatMap((state, s) => (state === 'annotated' ? [s] : []));
     const decided = new Set(
       service
@@ -56,7 +53,7 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?
         }
       }
       const distance = annotated.reduce((d, a) => Math.min(d, Math.abs(a - s)), Infinity);
-      candidates.push({ volumeId, axis: req.axis, slice: s, state: states[s], uncertainty: count ? sum / count : 0, foreground, distance, sliceCount });
+      candidates.push({ scanId, axis: req.axis, slice: s, state: states[s], uncertainty: count ? sum / count : 0, foreground, distance, sliceCount });
     }
   }
   return rankReviewQueue(candidates, req.limit);
@@ -68,20 +65,20 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; volumeId?
  */
 export function createReviewHandlers(ws: Workspace, changed: () => ProjectInfo | null): DomainHandlers<'review'> {
   const store = () => ws.requireProject();
-  const take = (runId: string, volumeId: string, axis: Axis, slices: number[], decision: 'accepted' | 'corrected') => {
-    const prediction = requirePrediction(store(), runId, volumeId, { probabilities: false });
-    const update = annotationService(store()).review(volumeId, axis, slices, { predictionId: prediction.id, decision, predicted: prediction.labels });
+  const take = (runId: string, scanId: string, axis: Axis, slices: number[], decision: 'accepted' | 'corrected') => {
+    const prediction = requirePrediction(store(), runId, scanId, { probabilities: false });
+    const update = annotationService(store()).review(scanId, axis, slices, { predictionId: prediction.id, decision, predicted: prediction.labels });
     changed();
     return update;
   };
   return {
     'review.queue': async (req) => reviewQueue(store(), req),
     'review.rounds': async () => reviewRounds(store()),
-    'review.accept': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'accepted'),
-    'review.correct': async ({ runId, volumeId, axis, slices }) => take(runId, volumeId, axis, slices, 'corrected'),
-    'review.reject': async ({ runId, volumeId, axis, slices }) => {
-      const prediction = requirePrediction(store(), runId, volumeId, { probabilities: false });
-      return annotationService(store()).review(volumeId, axis, slices, { predictionId: prediction.id, decision: 'rejected' });
+    'review.accept': async ({ runId, scanId, axis, slices }) => take(runId, scanId, axis, slices, 'accepted'),
+    'review.correct': async ({ runId, scanId, axis, slices }) => take(runId, scanId, axis, slices, 'corrected'),
+    'review.reject': async ({ runId, scanId, axis, slices }) => {
+      const prediction = requirePrediction(store(), runId, scanId, { probabilities: false });
+      return annotationService(store()).review(scanId, axis, slices, { predictionId: prediction.id, decision: 'rejected' });
     },
   };
 }

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NOVELTY_HALF_DISTANCE, rankReviewQueue, SPREAD_FACTOR, STRUCTURE_WEIGHT, type SliceCandidate } from './reviewQueue.ts';
 
-const slice = (volumeId: string, s: number, over: Partial<SliceCandidate> = {}): SliceCandidate => ({
-  volumeId,
+const slice = (scanId: string, s: number, over: Partial<SliceCandidate> = {}): SliceCandidate => ({
+  scanId,
   axis: 'k',
   slice: s,
   state: 'predicted',
@@ -13,7 +13,7 @@ const slice = (volumeId: string, s: number, over: Partial<SliceCandidate> = {}):
   sliceCount: 100,
   ...over,
 });
-const order = (entries: { volumeId: string; slice: number }[]) => entries.map((e) => `${e.volumeId}:${e.slice}`);
+const order = (entries: { scanId: string; slice: number }[]) => entries.map((e) => `${e.scanId}:${e.slice}`);
 
 test('gain: uncertainty and predicted structure, discounted near annotated slices', () => {
   const [entry] = rankReviewQueue([slice('a', 40, { uncertainty: 0.4, foreground: 50, distance: 6 })], 1);
@@ -48,7 +48,7 @@ test('no near-duplicates: neighbours of a proposal wait until the other regions 
     ],
     4,
   );
-  // 41 first (volume and slice order break the tie); 42 and 43 lie within 3 % of 100 slices of it.
+  // 41 first (scan and slice order break the tie); 42 and 43 lie within 3 % of 100 slices of it.
   assert.deepEqual(order(queue), ['a:41', 'a:80', 'a:42', 'a:43']);
 });
 
@@ -59,7 +59,7 @@ test('proposals spread over the scans', () => {
     ...[10, 30, 50, 70].map((s) => slice('b', s, { uncertainty: 0.45, foreground: 10 })),
   ];
   const queue = rankReviewQueue(candidates, 4);
-  assert.deepEqual(queue.map((e) => e.volumeId).sort(), ['a', 'a', 'b', 'b']);
+  assert.deepEqual(queue.map((e) => e.scanId).sort(), ['a', 'a', 'b', 'b']);
   assert.ok(0.45 > 0.5 * SPREAD_FACTOR, 'the test relies on one proposal tipping the balance');
 });
 

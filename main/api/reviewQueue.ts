@@ -32,7 +32,7 @@ export const SPREAD_FACTOR = 0.8;
 
 /** One unannotated, undecided slice of one scan, as the queue weighs it. */
 export interface SliceCandidate {
-  volumeId: string;
+  scanId: string;
   axis: ReviewQueueEntry['axis'];
   slice: number;
   state: SliceState;
@@ -49,9 +49,9 @@ export interface SliceCandidate {
 /** The queue: candidates in the order to review them, at most `limit`, each with why it was proposed. */
 export function rankReviewQueue(candidates: readonly SliceCandidate[], limit: number): ReviewQueueEntry[] {
   const mostForeground = new Map<string, number>();
-  for (const c of candidates) mostForeground.set(c.volumeId, Math.max(mostForeground.get(c.volumeId) ?? 0, c.foreground));
+  for (const c of candidates) mostForeground.set(c.scanId, Math.max(mostForeground.get(c.scanId) ?? 0, c.foreground));
   const weighed = candidates.map((c, order) => {
-    const structure = mostForeground.get(c.volumeId)! > 0 ? c.foreground / mostForeground.get(c.volumeId)! : 0;
+    const structure = mostForeground.get(c.scanId)! > 0 ? c.foreground / mostForeground.get(c.scanId)! : 0;
     const novelty = Number.isFinite(c.distance) ? c.distance / (c.distance + NOVELTY_HALF_DISTANCE) : 1;
     return { c, order, structure, gain: (c.uncertainty + STRUCTURE_WEIGHT * structure) * novelty };
   });
@@ -60,11 +60,11 @@ export function rankReviewQueue(candidates: readonly SliceCandidate[], limit: nu
   const proposals = new Map<string, number>();
   let left = weighed;
   while (left.length > 0 && picks.length < limit) {
-    // Highest gain after the spread discount; ties keep the project's volume order, then slice order.
+    // Highest gain after the spread discount; ties keep the project's scan order, then slice order.
     let best = left[0]!;
     let bestScore = -Infinity;
     for (const w of left) {
-      const score = w.gain * SPREAD_FACTOR ** (proposals.get(w.c.volumeId) ?? 0);
+      const score = w.gain * SPREAD_FACTOR ** (proposals.get(w.c.scanId) ?? 0);
       if (score > bestScore || (score === bestScore && w.order < best.order)) {
         best = w;
         bestScore = score;
@@ -73,15 +73,15 @@ export function rankReviewQueue(candidates: readonly SliceCandidate[], limit: nu
     // What is left teaches nothing (confident background): near-duplicates with a gain go first.
     if (bestScore <= 0) break;
     picks.push(best);
-    proposals.set(best.c.volumeId, (proposals.get(best.c.volumeId) ?? 0) + 1);
+    proposals.set(best.c.scanId, (proposals.get(best.c.scanId) ?? 0) + 1);
     const radius = Math.max(1, Math.round(NEIGHBOURHOOD_SHARE * best.c.sliceCount));
-    const near = (w: typeof best) => w !== best && w.c.volumeId === best.c.volumeId && Math.abs(w.c.slice - best.c.slice) <= radius;
+    const near = (w: typeof best) => w !== best && w.c.scanId === best.c.scanId && Math.abs(w.c.slice - best.c.slice) <= radius;
     deferred.push(...left.filter(near));
     left = left.filter((w) => w !== best && !near(w));
   }
   const rest = [...left, ...deferred].sort((a, b) => b.gain - a.gain || a.order - b.order);
   return [...picks, ...rest].slice(0, limit).map((w) => ({
-    volumeId: w.c.volumeId,
+    scanId: w.c.scanId,
     axis: w.c.axis,
     slice: w.c.slice,
     state: w.c.state,

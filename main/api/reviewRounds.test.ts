@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ReviewRound, VolumeInfo } from '../../shared/types.ts';
+import type { ReviewRound, ScanInfo } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
@@ -18,15 +18,14 @@ const [NI, NJ] = SHAPE;
 const at = (i: number, j: number, k: number) => i + NI * (j + NJ * k);
 const phantom = makePhantom({ shape: SHAPE, seed: 6 });
 let ctx: AppContext;
-let volume: VolumeInfo;
+let scan: ScanInfo;
 
 const call = (method: string, req: unknown) => dispatch(ctx.handlers, method, req);
 /** Paints class 1 on the voxels given (the rest of the slice background): the slice becomes annotated. */
 async function annotate(k: number, voxels: number[]): Promise<void> {
   const slice = Array.from({ length: NI * NJ }, (_, p) => at(p % NI, Math.floor(p / NI), k));
-  await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(slice)), value: 0 });
-  if (voxels.length)
-    await call('annotations.paint', { volumeId: volume.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(voxels)), value: 1 });
+  await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(slice)), value: 0 });
+  if (voxels.length) await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(voxels)), value: 1 });
 }
 
 /** A finished run with a model, recording what is annotated now, whose prediction is class 1 on `predicted`. */
@@ -42,8 +41,8 @@ function finishedRun(predicted: number[], minutesAgo: number): string {
   for (const v of predicted) labels[v] = 1;
   const dir = join('predictions', id);
   mkdirSync(store.file(dir), { recursive: true });
-  writeFileAtomic(store.file(join(dir, `${volume.id}.nii.gz`)), writeNifti(readNifti(phantom.scanBytes, 's').header, labels, { gzip: true, intentCode: 1002 }));
-  store.recordPrediction({ runId: id, volumeId: volume.id, labelsFile: join(dir, `${volume.id}.nii.gz`), probabilitiesFile: join(dir, `${volume.id}.nii.gz`) });
+  writeFileAtomic(store.file(join(dir, `${scan.id}.nii.gz`)), writeNifti(readNifti(phantom.scanBytes, 's').header, labels, { gzip: true, intentCode: 1002 }));
+  store.recordPrediction({ runId: id, scanId: scan.id, labelsFile: join(dir, `${scan.id}.nii.gz`), probabilitiesFile: join(dir, `${scan.id}.nii.gz`) });
   return id;
 }
 
@@ -52,7 +51,7 @@ before(async () => {
   ctx = createAppContext({ shell: 'browser', home });
   ctx.workspace.create(join(home, 'P'));
   await call('classes.add', { name: 'A', color: '#e6194b' });
-  volume = (await call('volumes.import', { scan: ownedArrayBuffer(phantom.scanBytes), scanFileName: 'scan.nii.gz' })) as VolumeInfo;
+  scan = (await call('scans.import', { scan: ownedArrayBuffer(phantom.scanBytes), scanFileName: 'scan.nii.gz' })) as ScanInfo;
 });
 
 after(() => ctx.workspace.close());

@@ -12,10 +12,10 @@ import { slicePlane } from '../annotation/slicePlane.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { storedPrediction } from './predictionUncertainty.ts';
 
-/** Annotated slice indices per volume and axis, as a run records them when it starts. */
+/** Annotated slice indices per scan and axis, as a run records them when it starts. */
 export type AnnotatedSlices = Record<string, Record<Axis, number[]>>;
 
-/** How many slices, over volumes and axes. */
+/** How many slices, over scans and axes. */
 export function countSlices(slices: AnnotatedSlices): number {
   return Object.values(slices).reduce((n, axes) => n + AXES.reduce((m, a) => m + axes[a].length, 0), 0);
 }
@@ -23,7 +23,7 @@ export function countSlices(slices: AnnotatedSlices): number {
 /** What the project has annotated now, in the form a run records. */
 export function annotatedSlicesNow(store: ProjectStore): AnnotatedSlices {
   return Object.fromEntries(
-    store.volumes().map((v) => [v.id, Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>]),
+    store.scans().map((v) => [v.id, Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>]),
   );
 }
 
@@ -55,12 +55,12 @@ function startedWith(store: ProjectStore, runId: string): AnnotatedSlices | null
   return config?.annotatedAtStart ?? null;
 }
 
-/** Slices in `a` but not in `b`, per volume and axis. */
+/** Slices in `a` but not in `b`, per scan and axis. */
 function difference(a: AnnotatedSlices, b: AnnotatedSlices): AnnotatedSlices {
   return Object.fromEntries(
-    Object.entries(a).map(([volumeId, axes]) => [
-      volumeId,
-      Object.fromEntries(AXES.map((axis) => [axis, axes[axis].filter((s) => !(b[volumeId]?.[axis] ?? []).includes(s))])) as Record<Axis, number[]>,
+    Object.entries(a).map(([scanId, axes]) => [
+      scanId,
+      Object.fromEntries(AXES.map((axis) => [axis, axes[axis].filter((s) => !(b[scanId]?.[axis] ?? []).includes(s))])) as Record<Axis, number[]>,
     ]),
   );
 }
@@ -75,12 +75,12 @@ function diceOn(store: ProjectStore, runId: string, slices: AnnotatedSlices): nu
   const intersection = new Map<number, number>();
   const total = new Map<number, number>();
   let seen = false;
-  for (const [volumeId, axes] of Object.entries(slices)) {
-    if (AXES.every((a) => axes[a].length === 0) || !store.volumeFiles(volumeId)) continue;
-    const prediction = storedPrediction(store, runId, volumeId, { probabilities: false });
+  for (const [scanId, axes] of Object.entries(slices)) {
+    if (AXES.every((a) => axes[a].length === 0) || !store.scanFiles(scanId)) continue;
+    const prediction = storedPrediction(store, runId, scanId, { probabilities: false });
     if (!prediction) continue;
     seen = true;
-    const labels = service.currentLabels(volumeId);
+    const labels = service.currentLabels(scanId);
     const shape = [...prediction.scanHeader.dim.slice(1, 4)] as [number, number, number];
     const counted = new Set<number>();
     for (const axis of AXES) {

@@ -7,18 +7,18 @@ const headers = new WeakMap<ProjectStore, Map<string, NiftiHeader>>();
 
 /**
  * A scan's NIfTI header, the geometry every map written for it uses. Read once per open
- * project: a scan never changes after import (volume ids are not reused), and reading the
+ * project: a scan never changes after import (scan ids are not reused), and reading the
  * header of a .nii.gz means inflating the whole file, which review and export would otherwise
  * do on every click.
  */
-export function scanHeader(store: ProjectStore, volumeId: string): NiftiHeader {
+export function scanHeader(store: ProjectStore, scanId: string): NiftiHeader {
   let cache = headers.get(store);
   if (!cache) headers.set(store, (cache = new Map()));
-  const cached = cache.get(volumeId);
+  const cached = cache.get(scanId);
   if (cached) return cached;
-  const files = store.volumeFiles(volumeId);
-  if (!files) throw new ApiError('not-found', `no volume with id ${volumeId}`);
-  const header = readNifti(readFileSync(store.file(files.scanFile)), files.scanFile).header;
-  cache.set(volumeId, header);
+  const files = store.scanFiles(scanId);
+  if (!files) throw new ApiError('not-found', `no scan with id ${scanId}`);
+  const header = readNifti(readFileSync(store.file(files.imageFile)), files.imageFile).header;
+  cache.set(scanId, header);
   return header;
 }

@@ -10,7 +10,7 @@ import type { JobSpec, TrainJobSpec } from '../engine/jobs/jobSpec.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { startTraining } from './training.ts';
-import { importVolume } from './volumeImport.ts';
+import { importScan } from './scanImport.ts';
 
 const CLAIMER = new URL('../../tests/support/claimRunChild.ts', import.meta.url).pathname;
 const holders: ReturnType<typeof spawn>[] = [];
@@ -45,7 +45,7 @@ function recordingRunner(): { runner: JobRunner; submitted: JobSpec[] } {
 function projectWithScan(): ProjectStore {
   const store = ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-training-')), 'p'));
   store.addClasses([{ value: 1, name: 'A', color: '#e6194b' }]);
-  importVolume(store, { scan: makePhantom({ shape: [8, 8, 4] }).scanBytes, scanFileName: 'scan.nii.gz' });
+  importScan(store, { scan: makePhantom({ shape: [8, 8, 4] }).scanBytes, scanFileName: 'scan.nii.gz' });
   return store;
 }
 

@@ -8,8 +8,8 @@ import { JobFailedError, type JobHandle, type JobRunner } from '../engine/jobs/j
 import type {
   InitialModel,
   JobProgress,
-  JobVolume,
-  PredictedVolume,
+  JobScan,
+  PredictedScan,
   PredictJobResult,
   PredictJobSpec,
   PreflightJobResult,
@@ -32,17 +32,17 @@ export interface StartedJob<R> {
   finished: Promise<R>;
 }
 
-/** The project's volumes as a job reads them: files, annotated slices, rejected slices. */
-export function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume[] {
+/** The project's scans as a job reads them: files, annotated slices, rejected slices. */
+export function jobScans(store: ProjectStore, scanIds?: string[]): JobScan[] {
   return store
-    .volumes()
-    .filter((v) => !volumeIds || volumeIds.includes(v.id))
+    .scans()
+    .filter((v) => !scanIds || scanIds.includes(v.id))
     .map((v) => {
-      const files = store.volumeFiles(v.id)!;
+      const files = store.scanFiles(v.id)!;
       return {
         id: v.id,
         name: v.name,
-        scanPath: store.file(files.scanFile),
+        scanPath: store.file(files.imageFile),
         labelsPath: files.labelsFile ? store.file(files.labelsFile) : null,
         annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>,
         rejected: rejectedSlices(store, v.id),
@@ -50,8 +50,8 @@ export function jobVolumes(store: ProjectStore, volumeIds?: string[]): JobVolume
     });
 }
 
-function rejectedSlices(store: ProjectStore, volumeId: string): Record<Axis, number[]> {
-  const reviews = annotationService(store).sliceReviews(volumeId);
+function rejectedSlices(store: ProjectStore, scanId: string): Record<Axis, number[]> {
+  const reviews = annotationService(store).sliceReviews(scanId);
   return Object.fromEntries(AXES.map((a) => [a, reviews[a].filter((r) => r.decision === 'rejected').map((r) => r.slice)])) as Record<Axis, number[]>;
 }
 
@@ -72,7 +72,7 @@ export function startTraining(
   opts: { resume?: string; settingsFrom?: string } = {},
 ): StartedJob<RunInfo> {
   if (opts.resume && opts.settingsFrom) throw new ApiError('bad-input', 'resume continues a run and settingsFrom starts a new one: give one of them');
-  const { volumes, classValues, problem } = trainingInputs(store);
+  const { scans, classValues, problem } = trainingInputs(store);
   if (problem) throw new ApiError('conflict', problem);
 
   let runId: string;
@@ -89,7 +89,7 @@ export function startTraining(
     runId = store.newId();
     parameters = newRunParameters({ ...settingsOf(store, opts.settingsFrom), ...definedOnly(requested) });
     initialModel = continuedModel(store, parameters.continueFrom);
-    const annotatedAtStart: AnnotatedSlices = Object.fromEntries(volumes.map((v) => [v.id, v.annotated]));
+    const annotatedAtStart: AnnotatedSlices = Object.fromEntries(scans.map((v) => [v.id, v.annotated]));
     store.createOwnedRun({
       id: runId,
       method: parameters.method,
@@ -106,20 +106,20 @@ export function startTraining(
     job = runner.submit({
       kind: 'train',
       runId,
-      volumes: withCurrentLabels(store, volumes, dir),
+      scans: withCurrentLabels(store, scans, dir),
       classValues,
       parameters,
       ...(initialModel ? { initialModel } : {}),
       modelPath: store.file(modelFile),
       checkpointPath: store.file(checkpointFile(runId)),
       resumeFrom,
-      snapshotVolumes: predictionOutputs(store, runId, volumes),
+      snapshotScans: predictionOutputs(store, runId, scans),
     });
   } catch (err) {
     store.finishRun(runId, { status: 'failed', summary: { error: err instanceof Error ? err.message : String(err) } });
     throw err;
   }
-  job.onSnapshot((s) => recordPredictions(store, runId, s.volumes, s.iteration));
+  job.onSnapshot((s) => recordPredictions(store, runId, s.scans, s.iteration));
   job.onBackend((b) => store.updateRun(runId, { status: 'running', backend: b.name }));
   // The row is what a reopened project shows of a run still going: a write a second is plenty
   // (each is an fsync), but never skip a validation result.
@@ -197,7 +197,7 @@ function settingsOf(store: ProjectStore, runId: string | undefined): Partial<Tra
  * after. What the engine refuses comes back as problems, not as an error.
  */
 export async function runPreflight(store: ProjectStore, runner: JobRunner, requested: TrainRequestParameters): Promise<TrainPreflight> {
-  const { volumes, classValues, problem } = trainingInputs(store);
+  const { scans, classValues, problem } = trainingInputs(store);
   if (problem) return { problems: [problem], plan: null };
   const parameters = newRunParameters(requested);
   const dir = 'preflight';
@@ -205,7 +205,7 @@ export async function runPreflight(store: ProjectStore, runner: JobRunner, reque
     const initialModel = continuedModel(store, parameters.continueFrom);
     const job = runner.submit({
       kind: 'preflight',
-      volumes: withCurrentLabels(store, volumes, dir),
+      scans: withCurrentLabels(store, scans, dir),
       classValues,
       parameters,
       ...(initialModel ? { initialModel } : {}),
@@ -240,28 +240,28 @@ export async function runPreflight(store: ProjectStore, runner: JobRunner, reque
   }
 }
 
-/** Predicts every (or one) volume with a run's model; labels and probabilities are kept in the project. */
-export function startPrediction(store: ProjectStore, runner: JobRunner, opts: { runId?: string; volumeId?: string } = {}): StartedJob<PredictJobResult> {
+/** Predicts every (or one) scan with a run's model; labels and probabilities are kept in the project. */
+export function startPrediction(store: ProjectStore, runner: JobRunner, opts: { runId?: string; scanId?: string } = {}): StartedJob<PredictJobResult> {
   const runId = opts.runId ?? store.currentModelRun();
   if (!runId) throw new ApiError('conflict', 'no trained model yet: train first');
   const modelFile = store.modelFile(runId);
   if (!modelFile) throw new ApiError('not-found', `run ${runId} has no model`);
-  const volumes = jobVolumes(store, opts.volumeId ? [opts.volumeId] : undefined);
-  if (opts.volumeId && volumes.length === 0) throw new ApiError('not-found', `no volume with id ${opts.volumeId}`);
-  const job = runner.submit({ kind: 'predict', runId, modelPath: store.file(modelFile), volumes: predictionOutputs(store, runId, volumes) });
+  const scans = jobScans(store, opts.scanId ? [opts.scanId] : undefined);
+  if (opts.scanId && scans.length === 0) throw new ApiError('not-found', `no scan with id ${opts.scanId}`);
+  const job = runner.submit({ kind: 'predict', runId, modelPath: store.file(modelFile), scans: predictionOutputs(store, runId, scans) });
   const finished = job.result.then((r) => {
     const result = r as PredictJobResult;
-    recordPredictions(store, runId, result.volumes);
+    recordPredictions(store, runId, result.scans);
     return result;
   });
   return { runId, job, finished };
 }
 
-/** Where a run's prediction of each volume goes: `predictions/<run>/<volume>.*`, one file pair per volume, replaced by each new prediction. */
-function predictionOutputs(store: ProjectStore, runId: string, volumes: JobVolume[]): PredictJobSpec['volumes'] {
+/** Where a run's prediction of each scan goes: `predictions/<run>/<scan>.*`, one file pair per scan, replaced by each new prediction. */
+function predictionOutputs(store: ProjectStore, runId: string, scans: JobScan[]): PredictJobSpec['scans'] {
   const dir = join('predictions', runId);
   mkdirSync(store.file(dir), { recursive: true });
-  return volumes.map((v) => ({
+  return scans.map((v) => ({
     id: v.id,
     scanPath: v.scanPath,
     labelsOut: store.file(join(dir, `${v.id}.nii.gz`)),
@@ -270,11 +270,11 @@ function predictionOutputs(store: ProjectStore, runId: string, volumes: JobVolum
 }
 
 /** @param iteration for a prediction taken mid-run, the iteration of its model. */
-export function recordPredictions(store: ProjectStore, runId: string, volumes: PredictedVolume[], iteration?: number): void {
-  for (const v of volumes) {
+export function recordPredictions(store: ProjectStore, runId: string, scans: PredictedScan[], iteration?: number): void {
+  for (const v of scans) {
     store.recordPrediction({
       runId,
-      volumeId: v.id,
+      scanId: v.id,
       labelsFile: relative(store.folder, v.labelsOut),
       probabilitiesFile: relative(store.folder, v.probabilitiesOut),
       iteration,
@@ -283,16 +283,16 @@ export function recordPredictions(store: ProjectStore, runId: string, volumes: P
 }
 
 /** What a training job reads from the project, or why the project cannot train at all. */
-function trainingInputs(store: ProjectStore): { volumes: JobVolume[]; classValues: number[]; problem: string | null } {
-  const volumes = jobVolumes(store);
+function trainingInputs(store: ProjectStore): { scans: JobScan[]; classValues: number[]; problem: string | null } {
+  const scans = jobScans(store);
   const classValues = store.classes().map((c) => c.value);
   const problem =
-    volumes.length === 0
+    scans.length === 0
       ? 'the project has no scans: import one first'
       : classValues.length === 0
         ? 'the project has no label classes: paint or import a label map first'
         : null;
-  return { volumes, classValues, problem };
+  return { scans, classValues, problem };
 }
 
 /**

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Axis } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
-import { loadTrainingVolume } from '../engine/jobs/jobInputs.ts';
+import { loadTrainingScan } from '../engine/jobs/jobInputs.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
-import { importVolume } from './volumeImport.ts';
+import { importScan } from './scanImport.ts';
 import { withCurrentLabels } from './trainingLabels.ts';
 
 test('a training job reads the current edited map, with only annotated slices as labelled voxels', async () => {
@@ -20,14 +20,14 @@ test('a training job reads the current edited map, with only annotated slices as
     { value: 1, name: 'Sphere', color: '#e6194b' },
     { value: 2, name: 'Ellipsoid', color: '#3cb44b' },
   ]);
-  const painted = importVolume(store, {
+  const painted = importScan(store, {
     scan: p.scanBytes,
     scanFileName: 'a.nii.gz',
     labels: p.labelBytes,
     labelsFileName: 'l.nii.gz',
     annotatedSlices: { axis: 'k', slices: [0, 4] },
   });
-  const bare = importVolume(store, { scan: p.scanBytes, scanFileName: 'b.nii.gz' });
+  const bare = importScan(store, { scan: p.scanBytes, scanFileName: 'b.nii.gz' });
   const service = annotationService(store);
   const plane = 8 * 6;
   // Slice k=2: painted (annotated); k=1 and k=3: interpolated; k=4: painted, then marked unknown.
@@ -37,18 +37,18 @@ test('a training job reads the current edited map, with only annotated slices as
   service.setSliceState(painted.id, 'k', [4], 'unknown');
   const current = service.currentLabels(painted.id);
 
-  const volumes = store.volumes().map((v) => ({
+  const scans = store.scans().map((v) => ({
     id: v.id,
-    scanPath: store.file(store.volumeFiles(v.id)!.scanFile),
-    labelsPath: store.volumeFiles(v.id)!.labelsFile ? store.file(store.volumeFiles(v.id)!.labelsFile!) : null,
+    scanPath: store.file(store.scanFiles(v.id)!.imageFile),
+    labelsPath: store.scanFiles(v.id)!.labelsFile ? store.file(store.scanFiles(v.id)!.labelsFile!) : null,
     annotated: Object.fromEntries(AXES.map((a) => [a, store.annotatedSlices(v.id, a)])) as Record<Axis, number[]>,
   }));
-  const jobVolumes = withCurrentLabels(store, volumes, join('models', 'run1'));
-  const loaded = await loadTrainingVolume(jobVolumes.find((v) => v.id === painted.id)!);
+  const jobScans = withCurrentLabels(store, scans, join('models', 'run1'));
+  const loaded = await loadTrainingScan(jobScans.find((v) => v.id === painted.id)!);
   assert.deepEqual(loaded.labels, current);
   assert.equal(loaded.labels![2 * plane + 5], 2, 'the stroke is in what training reads');
   const knownSlices = Array.from({ length: 5 }, (_, k) => loaded.known![k * plane]);
   assert.deepEqual(knownSlices, [1, 0, 1, 0, 0], 'interpolated and unknown slices are not labelled data');
-  assert.equal(jobVolumes.find((v) => v.id === bare.id)!.labelsPath, null, 'a scan never annotated stays unlabelled');
+  assert.equal(jobScans.find((v) => v.id === bare.id)!.labelsPath, null, 'a scan never annotated stays unlabelled');
   store.close();
 });

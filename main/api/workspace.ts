@@ -4,7 +4,7 @@ import type { AppInfo, Axis, LabelClass, ProjectInfo } from '../../shared/types.
 import { ApiError } from '../../shared/api.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
-import { importVolume } from './volumeImport.ts';
+import { importScan } from './scanImport.ts';
 
 export interface WorkspaceOptions {
   /** Folder for the app's own settings and the default place for projects (ATRIUM_HOME). */
@@ -18,7 +18,7 @@ export interface WorkspaceOptions {
 interface SampleManifest {
   project: string;
   classes: LabelClass[];
-  volumes: { scan: string; labels?: string; name: string; annotatedSlices?: { axis: Axis; slices: number[] } }[];
+  scans: { scan: string; labels?: string; name: string; annotatedSlices?: { axis: Axis; slices: number[] } }[];
 }
 
 interface Settings {
@@ -94,8 +94,8 @@ export class Workspace {
     const store = ProjectStore.create(path);
     try {
       store.addClasses(manifest.classes);
-      for (const v of manifest.volumes) {
-        importVolume(store, {
+      for (const v of manifest.scans) {
+        importScan(store, {
           scan: readFileSync(join(this.options.sampleDir, v.scan)),
           scanFileName: v.scan,
           labels: v.labels ? readFileSync(join(this.options.sampleDir, v.labels)) : undefined,
@@ -120,7 +120,7 @@ export class Workspace {
       name: p.name,
       schemaVersion: p.schemaVersion,
       isSample: p.folder === this.samplePath,
-      volumes: p.volumes(),
+      scans: p.scans(),
       classes: p.classes(),
       runs: p.runs(),
       currentModelRunId: p.currentModelRun() ?? null,

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_METHOD } from '../../shared/methods.ts';
-import type { JobEndedEvent, ReviewQueueEntry, VolumeInfo } from '../../shared/types.ts';
+import type { JobEndedEvent, ReviewQueueEntry, ScanInfo } from '../../shared/types.ts';
 import { createAppContext, type AppContext } from '../api/appContext.ts';
 import { dispatch } from '../api/handlers.ts';
 import type { QualityCase } from '../engine/bench/qualityCases/qualityCase.ts';
@@ -55,7 +55,7 @@ export async function playLoop(c: QualityCase, o: LoopOptions, onRound: (r: Roun
   try {
     ctx.workspace.create(join(home, 'loop'));
     for (const [n, name] of c.classNames.entries()) await call('classes.add', { name, color: COLOURS[n % COLOURS.length], value: n + 1 });
-    const volumes = await importCase(c, call);
+    const scans = await importCase(c, call);
     const results: RoundResult[] = [];
     for (let round = 0; round < o.rounds; round++) {
       const started = performance.now();
@@ -70,22 +70,22 @@ export async function playLoop(c: QualityCase, o: LoopOptions, onRound: (r: Roun
       await call('predictions.start', { runId: job.runId });
       await jobEnd(ended, job.runId, 'predict');
       const run = ctx.workspace.describe()!.runs.find((r) => r.id === job.runId)!;
-      const result = { round, ...(await score(c, volumes, job.runId, ctx)), iterations: run.iterations, seconds };
+      const result = { round, ...(await score(c, scans, job.runId, ctx)), iterations: run.iterations, seconds };
       results.push(result);
       onRound(result);
       if (round === o.rounds - 1) break;
       const picks =
         o.strategy === 'queue'
           ? (await call<ReviewQueueEntry[]>('review.queue', { runId: job.runId, axis: c.axis, limit: o.k })).map((e) => ({
-              volume: volumes.findIndex((v) => v.id === e.volumeId),
+              scan: scans.findIndex((v) => v.id === e.scanId),
               slice: e.slice,
             }))
           : evenlySpacedSlices(
-              c.volumes.map((v, n) => ({ image: v.image, shape: c.shape, annotated: annotatedNow(ctx, volumes[n]!.id, c) })),
+              c.scans.map((v, n) => ({ image: v.image, shape: c.shape, annotated: annotatedNow(ctx, scans[n]!.id, c) })),
               c.axis,
               o.k,
             );
-      for (const pick of picks) await paintTruth(c, volumes, pick, call);
+      for (const pick of picks) await paintTruth(c, scans, pick, call);
     }
     return results;
   } finally {
@@ -98,10 +98,10 @@ export async function playLoop(c: QualityCase, o: LoopOptions, onRound: (r: Roun
 type Call = <T>(method: string, req: unknown) => Promise<T>;
 
 /** Scan 0 with its annotated slices' labels (nothing else of the truth), the subjects without labels. */
-async function importCase(c: QualityCase, call: Call): Promise<VolumeInfo[]> {
+async function importCase(c: QualityCase, call: Call): Promise<ScanInfo[]> {
   const header = (datatype: 'float32' | 'uint8') => createNiftiHeader({ shape: [...c.shape], spacing: [...c.spacing], datatype });
-  const volumes: VolumeInfo[] = [];
-  for (const [n, v] of c.volumes.entries()) {
+  const scans: ScanInfo[] = [];
+  for (const [n, v] of c.scans.entries()) {
     const scan = ownedArrayBuffer(writeNifti(header('float32'), v.image, { gzip: true }));
     const labels = v.known
       ? ownedArrayBuffer(
@@ -112,8 +112,8 @@ async function importCase(c: QualityCase, call: Call): Promise<VolumeInfo[]> {
           ),
         )
       : null;
-    volumes.push(
-      await call<VolumeInfo>('volumes.import', {
+    scans.push(
+      await call<ScanInfo>('scans.import', {
         scan,
         scanFileName: `${v.id}.nii.gz`,
         name: v.id,
@@ -121,18 +121,18 @@ async function importCase(c: QualityCase, call: Call): Promise<VolumeInfo[]> {
       }),
     );
   }
-  return volumes;
+  return scans;
 }
 
 /** What a clinician does on a proposed slice: paints it as it truly is, background included. */
-async function paintTruth(c: QualityCase, volumes: VolumeInfo[], pick: { volume: number; slice: number }, call: Call): Promise<void> {
-  const truth = c.truths[pick.volume]!;
+async function paintTruth(c: QualityCase, scans: ScanInfo[], pick: { scan: number; slice: number }, call: Call): Promise<void> {
+  const truth = c.truths[pick.scan]!;
   const voxels = sliceVoxels(c.shape, c.axis, pick.slice);
-  const volumeId = volumes[pick.volume]!.id;
+  const scanId = scans[pick.scan]!.id;
   for (const value of [0, ...c.classValues]) {
     const indices = Uint32Array.from(voxels.filter((v) => truth[v] === value));
     if (indices.length === 0 && value !== 0) continue;
-    await call('annotations.paint', { volumeId, axis: c.axis, slice: pick.slice, indices: indices.buffer, value });
+    await call('annotations.paint', { scanId, axis: c.axis, slice: pick.slice, indices: indices.buffer, value });
   }
 }
 
@@ -142,24 +142,24 @@ function sliceVoxels(shape: readonly [number, number, number], axis: 'i' | 'j' |
   return Array.from({ length: plane.width * plane.height }, (_, n) => plane.voxel(n % plane.width, Math.floor(n / plane.width)));
 }
 
-function annotatedNow(ctx: AppContext, volumeId: string, c: QualityCase): number[] {
-  return ctx.workspace.requireProject().annotatedSlices(volumeId, c.axis);
+function annotatedNow(ctx: AppContext, scanId: string, c: QualityCase): number[] {
+  return ctx.workspace.requireProject().annotatedSlices(scanId, c.axis);
 }
 
 /** Dice of the deliverable on the unannotated subjects: prediction, with annotated slices as annotated. */
 async function score(
   c: QualityCase,
-  volumes: VolumeInfo[],
+  scans: ScanInfo[],
   runId: string,
   ctx: AppContext,
 ): Promise<{ annotatedSlices: number; mean: number; perClass: number[] }> {
   const perSubject: number[][] = [];
   let annotatedSlices = 0;
-  for (const [n, volume] of volumes.entries()) {
-    const annotated = new Set(annotatedNow(ctx, volume.id, c));
+  for (const [n, scan] of scans.entries()) {
+    const annotated = new Set(annotatedNow(ctx, scan.id, c));
     annotatedSlices += annotated.size;
     if (n === 0) continue;
-    const bytes = (await dispatch(ctx.handlers, 'predictions.labels', { runId, volumeId: volume.id })) as ArrayBuffer;
+    const bytes = (await dispatch(ctx.handlers, 'predictions.labels', { runId, scanId: scan.id })) as ArrayBuffer;
     const deliverable = new Uint8Array(readNifti(new Uint8Array(bytes), 'prediction').data);
     const truth = c.truths[n]!;
     for (const slice of annotated) for (const v of sliceVoxels(c.shape, c.axis, slice)) deliverable[v] = truth[v]!;

@@ -12,7 +12,7 @@
  *
  * After each kill, the project is "damaged" if any of these fails: `atrium info` opens it
  * (exit 0, no stack trace); SQLite's integrity_check is ok; every scan, label map, model and
- * prediction file a row points at exists and every NIfTI among them reads; every volume's
+ * prediction file a row points at exists and every NIfTI among them reads; every scan's
  * annotation loads (snapshot + journal). Also counted, not as damage: runs still shown as
  * running when nothing runs, hidden temp files left after the project was opened (opening
  * removes only those older than LEFTOVER_MIN_AGE_MS, so at the end they are aged past it and
@@ -147,7 +147,7 @@ function inspect(project: string): { damage: string[]; staleRuns: number; tempFi
       const store = ProjectStore.open(project);
       try {
         const service = new AnnotationService(store);
-        for (const v of store.volumes()) service.snapshot(v.id);
+        for (const v of store.scans()) service.snapshot(v.id);
       } finally {
         store.close();
       }
@@ -197,10 +197,10 @@ async function main(): Promise<void> {
   writeFileSync(large, largeScan(rng));
   const largeArgs = ['import', project, large];
   const largeMs = await timed(largeArgs);
-  const volumeId = (JSON.parse(atriumSync(['info', project, '--json']).stdout) as { volumes: { id: string }[] }).volumes[0].id;
+  const scanId = (JSON.parse(atriumSync(['info', project, '--json']).stdout) as { scans: { id: string }[] }).scans[0].id;
   const trainArgs = ['train', project, '--iterations', '400', '--width', '8'];
   await timed(['train', project, '--iterations', '20', '--width', '8']);
-  const predictArgs = ['predict', project, '--volume', volumeId, '--out', out];
+  const predictArgs = ['predict', project, '--scan', scanId, '--out', out];
   const predictMs = await timed(predictArgs);
   const exportArgs = ['export', project, '--out', out];
   const exportMs = await timed(exportArgs);
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     await killAfter(atrium(big ? largeArgs : importArgs), at, false);
     record('import', at, big ? ' (large scan)' : '');
 
-    const painter = spawn(process.execPath, ['--import', 'tsx', PAINTER, project, volumeId], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const painter = spawn(process.execPath, ['--import', 'tsx', PAINTER, project, scanId], { stdio: ['ignore', 'pipe', 'inherit'] });
     const started = performance.now();
     await new Promise<void>((resolve) => painter.stdout.once('data', () => resolve()));
     const paintAt = performance.now() - started + rng.uniform(0, 400);

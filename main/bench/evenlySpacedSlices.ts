@@ -13,28 +13,26 @@ export interface EvenScan {
   annotated: readonly number[];
 }
 
-export function evenlySpacedSlices(scans: readonly EvenScan[], axis: SliceAxis, k: number): { volume: number; slice: number }[] {
+export function evenlySpacedSlices(scans: readonly EvenScan[], axis: SliceAxis, k: number): { scan: number; slice: number }[] {
   const taken = scans.map((s) => [...s.annotated]);
   const tissue = scans.map((s) => [...tissueSlices({ image: s.image, shape: s.shape }, axis)].flatMap((t, n) => (t ? [n] : [])));
-  const picks: { volume: number; slice: number }[] = [];
+  const picks: { scan: number; slice: number }[] = [];
   for (let n = 0; n < k; n++) {
     const open = taken.flatMap((t, v) => (tissue[v]!.some((s) => !t.includes(s)) ? [v] : []));
     if (open.length === 0) break;
-    const volume = open.reduce((best, v) => (taken[v]!.length < taken[best]!.length ? v : best));
+    const scan = open.reduce((best, v) => (taken[v]!.length < taken[best]!.length ? v : best));
     let slice = -1;
     let farthest = -1;
-    for (const s of tissue[volume]!) {
-      if (taken[volume]!.includes(s)) continue;
-      const d = taken[volume]!.length
-        ? Math.min(...taken[volume]!.map((t) => Math.abs(t - s)))
-        : Math.min(s - tissue[volume]![0]!, tissue[volume]!.at(-1)! - s);
+    for (const s of tissue[scan]!) {
+      if (taken[scan]!.includes(s)) continue;
+      const d = taken[scan]!.length ? Math.min(...taken[scan]!.map((t) => Math.abs(t - s))) : Math.min(s - tissue[scan]![0]!, tissue[scan]!.at(-1)! - s);
       if (d > farthest) {
         farthest = d;
         slice = s;
       }
     }
-    taken[volume]!.push(slice);
-    picks.push({ volume, slice });
+    taken[scan]!.push(slice);
+    picks.push({ scan, slice });
   }
   return picks;
 }

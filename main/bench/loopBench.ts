@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const seed = Number(option('seed') ?? 1);
   const c = await qualityCase({ template: 'colin27-deep-grey', factor: 2, subjects: Number(option('subjects') ?? 4), annotatedCount: 3, seed: 1 });
   console.log(
-    `bench:loop — ${c.name}, ${c.volumes.length - 1} unannotated subjects, ${c.annotatedSlices.length} slices of scan 0 annotated to start; ` +
+    `bench:loop — ${c.name}, ${c.scans.length - 1} unannotated subjects, ${c.annotatedSlices.length} slices of scan 0 annotated to start; ` +
       `${rounds} rounds of ${k} painted slices; ${'iterations' in run ? `${run.iterations} iterations` : `${run.maxMinutes} min`} per run, ${DEFAULT_METHOD}, ` +
       `each run ${start === 'continue' ? 'continuing from the current model' : 'from scratch'}; seed ${seed}; ${os.cpus()[0]?.model ?? 'CPU'}, ${os.cpus().length} cores`,
   );

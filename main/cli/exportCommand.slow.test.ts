@@ -14,7 +14,7 @@ function atrium(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('import refuses a --name that is not a volume name, and export never writes outside --out', () => {
+test('import refuses a --name that is not a scan name, and export never writes outside --out', () => {
   const root = mkdtempSync(join(tmpdir(), 'atrium-export-cli-'));
   const project = join(root, 'p');
   assert.equal(atrium('init', project).code, 0);
@@ -24,15 +24,15 @@ test('import refuses a --name that is not a volume name, and export never writes
   for (const name of ['../../escaped', '', '.hidden', '..']) {
     const r = atrium('import', project, scan, '--name', name);
     assert.equal(r.code, 2, `--name ${JSON.stringify(name)}: ${r.stderr}`);
-    assert.match(r.stderr, /--name: .*a volume name is 1 to \d+ bytes long/);
+    assert.match(r.stderr, /--name: .*a scan name is 1 to \d+ bytes long/);
     assert.match(r.stderr, /usage: atrium import/);
   }
-  assert.deepEqual(JSON.parse(atrium('info', project, '--json').stdout).volumes, [], 'nothing was imported');
+  assert.deepEqual(JSON.parse(atrium('info', project, '--json').stdout).scans, [], 'nothing was imported');
 
   // A name an older version accepted, put straight into the database.
   assert.equal(atrium('import', project, scan).code, 0);
   const db = new Database(join(`${project}.atrium`, 'atrium.sqlite'));
-  db.prepare('UPDATE volumes SET name = ?').run('../../escaped');
+  db.prepare('UPDATE scans SET name = ?').run('../../escaped');
   db.close();
   const out = join(root, 'a', 'b', 'out');
   const r = atrium('export', project, '--out', out, '--sidecar');

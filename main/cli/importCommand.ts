@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Axis } from '../../shared/types.ts';
-import { volumeNameProblem } from '../../shared/volumeName.ts';
-import { importVolume } from '../api/volumeImport.ts';
+import { scanNameProblem } from '../../shared/scanName.ts';
+import { importScan } from '../api/scanImport.ts';
 import { readInputFile } from '../io/index.ts';
 import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
@@ -22,10 +22,10 @@ export const runImport: Command = {
     if (slicesArg && !labelsPath) throw new UsageError('--annotated-slices needs --labels');
     const annotatedSlices = slicesArg ? parseAnnotatedSlices(slicesArg) : undefined;
     const name = values.name as string | undefined;
-    const nameProblem = name === undefined ? null : volumeNameProblem(name);
+    const nameProblem = name === undefined ? null : scanNameProblem(name);
     if (nameProblem) throw new UsageError(`--name: ${nameProblem}`);
     const info = await withProject(project, (store) =>
-      importVolume(store, {
+      importScan(store, {
         scan: readInputFile(scanPath),
         scanFileName: basename(scanPath),
         labels: labelsPath ? readInputFile(labelsPath) : undefined,

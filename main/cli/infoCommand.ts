@@ -7,14 +7,14 @@ export const runInfo: Command = {
   options: { json: { type: 'boolean' } },
   async run(positionals, values) {
     await withProject(requireArg(positionals, 0, '<project>'), (store) => {
-      const info = { project: store.folder, schemaVersion: store.schemaVersion, volumes: store.volumes(), classes: store.classes(), runs: store.runs() };
+      const info = { project: store.folder, schemaVersion: store.schemaVersion, scans: store.scans(), classes: store.classes(), runs: store.runs() };
       if (values.json) {
         console.log(JSON.stringify(info));
         return;
       }
       console.log(`project ${info.project} (schema ${info.schemaVersion})`);
-      console.log(`volumes (${info.volumes.length}):`);
-      for (const v of info.volumes) {
+      console.log(`scans (${info.scans.length}):`);
+      for (const v of info.scans) {
         const a = v.annotatedSlices;
         console.log(
           `  ${v.id}  ${v.name}  ${v.shape.join('×')}  ${v.spacing.map((s) => +s.toFixed(3)).join('×')} mm  ${v.datatype}  ${v.orientation}  annotated slices i:${a.i} j:${a.j} k:${a.k}`,

@@ -14,7 +14,7 @@ function atrium(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('predict --out writes inside the folder even for a volume name an older version accepted', () => {
+test('predict --out writes inside the folder even for a scan name an older version accepted', () => {
   const root = mkdtempSync(join(tmpdir(), 'atrium-predict-cli-'));
   const project = join(root, 'p');
   assert.equal(atrium('init', project).code, 0);
@@ -26,7 +26,7 @@ test('predict --out writes inside the folder even for a volume name an older ver
   const trained = atrium('train', project, '--iterations', '2', '--width', '2', '--batch-size', '2');
   assert.equal(trained.code, 0, trained.stderr);
   const db = new Database(join(`${project}.atrium`, 'atrium.sqlite'));
-  db.prepare('UPDATE volumes SET name = ?').run('../../escaped');
+  db.prepare('UPDATE scans SET name = ?').run('../../escaped');
   db.close();
 
   const out = join(root, 'a', 'b', 'out');

@@ -7,15 +7,15 @@ import { UsageError, type Command } from './command.ts';
 import { requireArg, withProject } from './openProject.ts';
 
 export const runPredict: Command = {
-  usage: 'predict <project> [--run <id>] [--volume <id>] --out <dir>',
-  options: { run: { type: 'string' }, volume: { type: 'string' }, out: { type: 'string' } },
+  usage: 'predict <project> [--run <id>] [--scan <id>] --out <dir>',
+  options: { run: { type: 'string' }, scan: { type: 'string' }, out: { type: 'string' } },
   async run(positionals, values) {
     const out = values.out as string | undefined;
     if (!out) throw new UsageError('missing --out <dir>');
     await withProject(requireArg(positionals, 0, '<project>'), async (store) => {
       const { runId, job, finished } = startPrediction(store, new JobRunner(), {
         runId: values.run as string | undefined,
-        volumeId: values.volume as string | undefined,
+        scanId: values.scan as string | undefined,
       });
       job.onBackend((b) => console.error(`run ${runId}: predicting on ${b.name} (${b.device})`));
       job.onProgress((p) => console.error(p.message));
@@ -23,7 +23,7 @@ export const runPredict: Command = {
       const dir = resolve(out);
       const pathOf = exportPaths(store, dir);
       mkdirSync(dir, { recursive: true });
-      for (const v of result.volumes) {
+      for (const v of result.scans) {
         const target = pathOf(v.id, '.nii.gz');
         copyFileSync(v.labelsOut, target);
         console.log(target);

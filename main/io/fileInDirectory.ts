@@ -13,7 +13,7 @@ export class OutsideDirectoryError extends Error {
 
 /**
  * The path of `fileName` inside `directory`, for every file Atrium writes where a user asked.
- * File names come from data (volume names, possibly from an older project), so the result is
+ * File names come from data (scan names, possibly from an older project), so the result is
  * checked rather than trusted: it must be one entry of the directory itself, not the directory,
  * not above it, not in a subfolder. Both separators are refused on every system, so a name is
  * judged the same wherever the project is opened.

@@ -89,22 +89,22 @@ test('voxel data crosses as binary, byte for byte, and imports are pushed as eve
   const off = client.on('project.changed', (info) => events.push(info));
   await new Promise((r) => setTimeout(r, 200)); // let the socket connect
   const scan = p.scanBytes.buffer as ArrayBuffer;
-  const info = await client.call('volumes.import', { scan, scanFileName: 'phantom.nii.gz' });
+  const info = await client.call('scans.import', { scan, scanFileName: 'phantom.nii.gz' });
   assert.deepEqual(info.shape, [16, 12, 6]);
-  const back = await client.call('volumes.scan', { id: info.id });
+  const back = await client.call('scans.image', { id: info.id });
   assert.ok(back instanceof ArrayBuffer);
   assert.deepEqual(new Uint8Array(back), new Uint8Array(p.scanBytes));
-  assert.equal(await client.call('volumes.labels', { id: info.id }), null);
+  assert.equal(await client.call('scans.labels', { id: info.id }), null);
   for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   off();
   assert.equal(
-    events.at(-1)?.volumes.some((v) => v.id === info.id),
+    events.at(-1)?.scans.some((v) => v.id === info.id),
     true,
   );
 });
 
 test('bad input comes back as a 422 with the message', async () => {
-  await assert.rejects(client.call('volumes.import', { scan: new Uint8Array(400).buffer, scanFileName: 'zeros.nii' }), (err: unknown) => {
+  await assert.rejects(client.call('scans.import', { scan: new Uint8Array(400).buffer, scanFileName: 'zeros.nii' }), (err: unknown) => {
     assert.ok(err instanceof ApiError);
     assert.equal(err.code, 'bad-input');
     assert.match(err.message, /zeros\.nii/);
@@ -130,11 +130,11 @@ test('the sample project is readable through the bridge', async () => {
     sample.classes.map((c) => c.name),
     ['Caudate', 'Putamen', 'Thalamus'],
   );
-  const [volume] = sample.volumes;
-  assert.deepEqual(volume.shape, [181, 217, 181]);
-  assert.deepEqual(volume.annotatedSlices, { i: 0, j: 0, k: 3 });
-  const scan = await client.call('volumes.scan', { id: volume.id });
-  assert.deepEqual(new Uint8Array(scan), new Uint8Array(readFileSync(new URL('../../resources/sample/colin27-t1.nii.gz', import.meta.url))));
+  const [scan] = sample.scans;
+  assert.deepEqual(scan.shape, [181, 217, 181]);
+  assert.deepEqual(scan.annotatedSlices, { i: 0, j: 0, k: 3 });
+  const image = await client.call('scans.image', { id: scan.id });
+  assert.deepEqual(new Uint8Array(image), new Uint8Array(readFileSync(new URL('../../resources/sample/colin27-t1.nii.gz', import.meta.url))));
 });
 
 test('a malformed URL or percent-escape in an API or static path is a 400, not a 500', async () => {
@@ -219,14 +219,14 @@ test("a scan or label file missing from the project folder is reported without t
   const p = makePhantom({ shape: [16, 12, 6] });
   const scan = p.scanBytes.buffer as ArrayBuffer;
   const labels = p.labelBytes.buffer as ArrayBuffer;
-  const noScan = await client.call('volumes.import', { scan, scanFileName: 'noscan.nii.gz', labels, labelsFileName: 'l.nii.gz' });
-  const noLabels = await client.call('volumes.import', { scan, scanFileName: 'nolabels.nii.gz', labels, labelsFileName: 'l.nii.gz' });
-  rmSync(store.file(store.volumeFiles(noScan.id)!.scanFile));
-  rmSync(store.file(store.volumeFiles(noLabels.id)!.labelsFile!));
+  const noScan = await client.call('scans.import', { scan, scanFileName: 'noscan.nii.gz', labels, labelsFileName: 'l.nii.gz' });
+  const noLabels = await client.call('scans.import', { scan, scanFileName: 'nolabels.nii.gz', labels, labelsFileName: 'l.nii.gz' });
+  rmSync(store.file(store.scanFiles(noScan.id)!.imageFile));
+  rmSync(store.file(store.scanFiles(noLabels.id)!.labelsFile!));
   const refusals: [string, Promise<unknown>, RegExp][] = [
-    ['volumes.scan', client.call('volumes.scan', { id: noScan.id }), /^the scan file of volume "noscan" is missing from the project folder/],
-    ['volumes.labels', client.call('volumes.labels', { id: noScan.id }), /^the scan file of volume "noscan" is missing from the project folder/],
-    ['volumes.labels', client.call('volumes.labels', { id: noLabels.id }), /^the label file of volume "nolabels" is missing from the project folder/],
+    ['scans.image', client.call('scans.image', { id: noScan.id }), /^the image file of scan "noscan" is missing from the project folder/],
+    ['scans.labels', client.call('scans.labels', { id: noScan.id }), /^the image file of scan "noscan" is missing from the project folder/],
+    ['scans.labels', client.call('scans.labels', { id: noLabels.id }), /^the label file of scan "nolabels" is missing from the project folder/],
   ];
   for (const [method, call, message] of refusals) {
     await assert.rejects(call, (err: unknown) => {
@@ -243,11 +243,11 @@ test("no error names the project folder's absolute path, whatever file failed an
   const home = mkdtempSync(join(tmpdir(), 'atrium-bridge-loop-'));
   await client.call('projects.create', { path: join(home, 'Loop') });
   const store = ctx.workspace.requireProject();
-  const info = await client.call('volumes.import', { scan: makePhantom({ shape: [8, 8, 4] }).scanBytes.buffer as ArrayBuffer, scanFileName: 'loop.nii.gz' });
-  const scanFile = store.file(store.volumeFiles(info.id)!.scanFile);
+  const info = await client.call('scans.import', { scan: makePhantom({ shape: [8, 8, 4] }).scanBytes.buffer as ArrayBuffer, scanFileName: 'loop.nii.gz' });
+  const scanFile = store.file(store.scanFiles(info.id)!.imageFile);
   rmSync(scanFile);
   symlinkSync(scanFile, scanFile);
-  await assert.rejects(client.call('volumes.scan', { id: info.id }), (err: unknown) => {
+  await assert.rejects(client.call('scans.image', { id: info.id }), (err: unknown) => {
     assert.ok(err instanceof ApiError);
     assert.ok(!err.message.includes(home), err.message);
     assert.match(err.message, /scans[/\\]/, 'the file is named by its place in the project');

@@ -4,7 +4,7 @@ import type { Db } from './database.ts';
 export type EditStatus = 'applied' | 'undone' | 'dropped';
 export type EditKind = 'paint' | 'fill' | 'interpolate' | 'slices' | 'class-removal' | 'import' | 'review';
 
-/** A review decision in effect on one slice of a volume, with the prediction it was about. */
+/** A review decision in effect on one slice of a scan, with the prediction it was about. */
 export interface ReviewInEffect extends SliceReview {
   axis: Axis;
   predictionId: string;
@@ -20,13 +20,13 @@ export interface EditRow {
 
 export interface AnnotationHead {
   revision: number;
-  /** The last edit folded into the volume's labels_file; edits after it are replayed. */
+  /** The last edit folded into the scan's labels_file; edits after it are replayed. */
   snapshotSeq: number;
   labelsFile: string | null;
 }
 
 /**
- * SQL of the annotation journal (migration 3): per-volume head (revision, snapshot position),
+ * SQL of the annotation journal (migration 3): per-scan head (revision, snapshot position),
  * edit rows with their binary diffs, and slice states in annotated_slices (no row = unknown).
  * Methods do single statements; callers group them in one transaction per edit.
  */
@@ -37,19 +37,19 @@ export class AnnotationJournal {
     return this.db.transaction(fn)();
   }
 
-  head(volumeId: string): AnnotationHead {
+  head(scanId: string): AnnotationHead {
     const row = this.db
       .prepare(
         `SELECT v.labels_file AS labelsFile, COALESCE(h.revision, 0) AS revision, COALESCE(h.snapshot_seq, 0) AS snapshotSeq
-         FROM volumes v LEFT JOIN annotation_heads h ON h.volume_id = v.id WHERE v.id = ?`,
+         FROM scans v LEFT JOIN annotation_heads h ON h.scan_id = v.id WHERE v.id = ?`,
       )
-      .get(volumeId) as AnnotationHead | undefined;
-    if (!row) throw new Error(`no volume with id ${volumeId}`);
+      .get(scanId) as AnnotationHead | undefined;
+    if (!row) throw new Error(`no scan with id ${scanId}`);
     return row;
   }
 
-  rows(volumeId: string): EditRow[] {
-    return this.db.prepare(`SELECT seq, kind, status, length(diff) AS bytes FROM annotation_edits WHERE volume_id = ? ORDER BY seq`).all(volumeId) as EditRow[];
+  rows(scanId: string): EditRow[] {
+    return this.db.prepare(`SELECT seq, kind, status, length(diff) AS bytes FROM annotation_edits WHERE scan_id = ? ORDER BY seq`).all(scanId) as EditRow[];
   }
 
   diff(seq: number): Uint8Array {
@@ -58,19 +58,19 @@ export class AnnotationJournal {
     return new Uint8Array(row.diff.buffer, row.diff.byteOffset, row.diff.byteLength);
   }
 
-  sliceStates(volumeId: string): { axis: Axis; slice: number; state: SliceState }[] {
-    return this.db.prepare('SELECT axis, slice, state FROM annotated_slices WHERE volume_id = ?').all(volumeId) as {
+  sliceStates(scanId: string): { axis: Axis; slice: number; state: SliceState }[] {
+    return this.db.prepare('SELECT axis, slice, state FROM annotated_slices WHERE scan_id = ?').all(scanId) as {
       axis: Axis;
       slice: number;
       state: SliceState;
     }[];
   }
 
-  append(volumeId: string, kind: EditKind, diff: Uint8Array): number {
+  append(scanId: string, kind: EditKind, diff: Uint8Array): number {
     return Number(
       this.db
-        .prepare(`INSERT INTO annotation_edits (volume_id, kind, status, diff, created_at) VALUES (?, ?, 'applied', ?, ?)`)
-        .run(volumeId, kind, diff, new Date().toISOString()).lastInsertRowid,
+        .prepare(`INSERT INTO annotation_edits (scan_id, kind, status, diff, created_at) VALUES (?, ?, 'applied', ?, ?)`)
+        .run(scanId, kind, diff, new Date().toISOString()).lastInsertRowid,
     );
   }
 
@@ -82,42 +82,40 @@ export class AnnotationJournal {
    * A new edit ends the redo tail: undone edits after the snapshot go, those the snapshot
    * already holds stay (marked dropped) because replay walks back through them.
    */
-  dropRedoTail(volumeId: string, snapshotSeq: number): void {
-    this.db.prepare(`DELETE FROM annotation_edits WHERE volume_id = ? AND status = 'undone' AND seq > ?`).run(volumeId, snapshotSeq);
-    this.db.prepare(`UPDATE annotation_edits SET status = 'dropped' WHERE volume_id = ? AND status = 'undone'`).run(volumeId);
+  dropRedoTail(scanId: string, snapshotSeq: number): void {
+    this.db.prepare(`DELETE FROM annotation_edits WHERE scan_id = ? AND status = 'undone' AND seq > ?`).run(scanId, snapshotSeq);
+    this.db.prepare(`UPDATE annotation_edits SET status = 'dropped' WHERE scan_id = ? AND status = 'undone'`).run(scanId);
   }
 
-  setRevision(volumeId: string, revision: number): void {
+  setRevision(scanId: string, revision: number): void {
     this.db
-      .prepare(`INSERT INTO annotation_heads (volume_id, revision) VALUES (?, ?) ON CONFLICT (volume_id) DO UPDATE SET revision = excluded.revision`)
-      .run(volumeId, revision);
+      .prepare(`INSERT INTO annotation_heads (scan_id, revision) VALUES (?, ?) ON CONFLICT (scan_id) DO UPDATE SET revision = excluded.revision`)
+      .run(scanId, revision);
   }
 
-  setSliceState(volumeId: string, axis: Axis, slice: number, state: SliceState): void {
+  setSliceState(scanId: string, axis: Axis, slice: number, state: SliceState): void {
     if (state === 'unknown') {
-      this.db.prepare('DELETE FROM annotated_slices WHERE volume_id = ? AND axis = ? AND slice = ?').run(volumeId, axis, slice);
+      this.db.prepare('DELETE FROM annotated_slices WHERE scan_id = ? AND axis = ? AND slice = ?').run(scanId, axis, slice);
       return;
     }
     this.db
       .prepare(
-        `INSERT INTO annotated_slices (volume_id, axis, slice, state, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (volume_id, axis, slice) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        `INSERT INTO annotated_slices (scan_id, axis, slice, state, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (scan_id, axis, slice) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       )
-      .run(volumeId, axis, slice, state, new Date().toISOString());
+      .run(scanId, axis, slice, state, new Date().toISOString());
   }
 
-  setLabelsFile(volumeId: string, file: string): void {
-    this.db.prepare('UPDATE volumes SET labels_file = ? WHERE id = ?').run(file, volumeId);
+  setLabelsFile(scanId: string, file: string): void {
+    this.db.prepare('UPDATE scans SET labels_file = ? WHERE id = ?').run(file, scanId);
   }
 
-  /** Points the volume at a new snapshot holding every applied edit up to `snapshotSeq`. */
-  pointSnapshot(volumeId: string, file: string, snapshotSeq: number): void {
-    this.setLabelsFile(volumeId, file);
+  /** Points the scan at a new snapshot holding every applied edit up to `snapshotSeq`. */
+  pointSnapshot(scanId: string, file: string, snapshotSeq: number): void {
+    this.setLabelsFile(scanId, file);
     this.db
-      .prepare(
-        `INSERT INTO annotation_heads (volume_id, snapshot_seq) VALUES (?, ?) ON CONFLICT (volume_id) DO UPDATE SET snapshot_seq = excluded.snapshot_seq`,
-      )
-      .run(volumeId, snapshotSeq);
+      .prepare(`INSERT INTO annotation_heads (scan_id, snapshot_seq) VALUES (?, ?) ON CONFLICT (scan_id) DO UPDATE SET snapshot_seq = excluded.snapshot_seq`)
+      .run(scanId, snapshotSeq);
   }
 
   deleteEdits(seqs: readonly number[]): void {
@@ -140,17 +138,17 @@ export class AnnotationJournal {
   }
 
   /**
-   * The decision in effect on each reviewed slice of a volume: per axis and slice the newest
+   * The decision in effect on each reviewed slice of a scan: per axis and slice the newest
    * decision not undone, whichever run's prediction it was about; by axis, then slice.
    */
-  reviewsInEffect(volumeId: string): ReviewInEffect[] {
+  reviewsInEffect(scanId: string): ReviewInEffect[] {
     const rows = this.db
       .prepare(
         `SELECT d.axis, d.slice, d.decision, d.decided_at AS decidedAt, p.run_id AS runId, p.id AS predictionId
          FROM review_decisions d JOIN predictions p ON p.id = d.prediction_id
-         WHERE p.volume_id = ? AND d.undone = 0 ORDER BY d.id`,
+         WHERE p.scan_id = ? AND d.undone = 0 ORDER BY d.id`,
       )
-      .all(volumeId) as ReviewInEffect[];
+      .all(scanId) as ReviewInEffect[];
     const latest = new Map<string, ReviewInEffect>();
     for (const row of rows) latest.set(`${row.axis}:${row.slice}`, row);
     return [...latest.values()].sort((a, b) => a.axis.localeCompare(b.axis) || a.slice - b.slice);

@@ -27,19 +27,19 @@ test('a database damaged in the middle is salvaged into a new one that opens wit
 
   const events = report.tables.find((t) => t.table === 'events')!;
   assert.ok(events.lostAtMost > 0 && events.lostAtMost < EVENTS / 2, `events lost: ${events.lostAtMost}`);
-  assert.equal(report.tables.find((t) => t.table === 'volumes')!.recovered, 2);
-  assert.equal(report.tables.find((t) => t.table === 'volumes')!.lostAtMost, 0);
+  assert.equal(report.tables.find((t) => t.table === 'scans')!.recovered, 2);
+  assert.equal(report.tables.find((t) => t.table === 'scans')!.lostAtMost, 0);
 
   const store = ProjectStore.open(folder);
   try {
     assert.deepEqual(
       store
-        .volumes()
+        .scans()
         .map((v) => v.name)
         .sort(),
       ['a', 'b'],
     );
-    assert.deepEqual(store.volumes().find((v) => v.name === 'a')!.annotatedSlices, { i: 12, j: 10, k: 6 });
+    assert.deepEqual(store.scans().find((v) => v.name === 'a')!.annotatedSlices, { i: 12, j: 10, k: 6 });
     const n = (storeDatabase(store).prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'test.padding'`).get() as { n: number }).n;
     assert.equal(n, events.recovered - 2, 'every recovered padding event is there (the other two are the imports)');
     assert.ok(n > EVENTS / 2);
@@ -51,13 +51,13 @@ test('a database damaged in the middle is salvaged into a new one that opens wit
 test('a damaged index loses no row: the tables are copied and the index rebuilt', () => {
   const folder = populatedProject(tempDir());
   const db = new Database(databaseOf(folder));
-  const volume = db.prepare('SELECT id FROM volumes LIMIT 1').pluck().get();
-  const insert = db.prepare(`INSERT INTO annotation_edits (volume_id, kind, status, diff, created_at) VALUES (?, 'paint', 'applied', x'00', 'now')`);
+  const scan = db.prepare('SELECT id FROM scans LIMIT 1').pluck().get();
+  const insert = db.prepare(`INSERT INTO annotation_edits (scan_id, kind, status, diff, created_at) VALUES (?, 'paint', 'applied', x'00', 'now')`);
   db.transaction(() => {
-    for (let i = 0; i < 3000; i++) insert.run(volume);
+    for (let i = 0; i < 3000; i++) insert.run(scan);
   })();
   db.close();
-  corruptLeafOf(databaseOf(folder), 'annotation_edits_by_volume');
+  corruptLeafOf(databaseOf(folder), 'annotation_edits_by_scan');
 
   const report = salvageDatabase(folder);
   assert.equal(report.method, 'row-by-row', 'VACUUM INTO copies indexes as they are, so it fails on a damaged one');
@@ -74,7 +74,7 @@ test('damage outside every table and index (the freelist) is repaired by VACUUM 
   assert.equal(report.method, 'vacuum-into');
   assert.equal(report.tables.find((t) => t.table === 'events')!.recovered, 100, 'the two imports and the padding events up to id 100');
   const store = ProjectStore.open(folder);
-  assert.equal(store.volumes().length, 2);
+  assert.equal(store.scans().length, 2);
   store.close();
 });
 
@@ -89,7 +89,7 @@ test('a database with a damaged header is replaced by an empty one, and its scan
   for (const sub of ['scans', 'labels']) for (const name of readdirSync(join(folder, sub))) utimesSync(join(folder, sub, name), old, old);
   const store = ProjectStore.open(folder);
   try {
-    assert.deepEqual(store.volumes(), []);
+    assert.deepEqual(store.scans(), []);
     assert.equal(store.cleaned.movedToLostAndFound.filter((f) => f.startsWith('scans')).length, 2);
     assert.equal(readdirSync(join(folder, 'lost+found', 'scans')).length, 2);
   } finally {

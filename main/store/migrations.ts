@@ -134,6 +134,19 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN owner_host TEXT;
   ALTER TABLE runs ADD COLUMN owner_since TEXT;
   `,
+  // 8: one name per concept: the imported image is a "scan" (table scans, columns scan_id), and
+  // the file holding a scan's voxels is its image_file. RENAME keeps the rows and rewrites the
+  // foreign keys, indexes and triggers that name the table or column.
+  `
+  ALTER TABLE volumes RENAME TO scans;
+  ALTER TABLE scans RENAME COLUMN scan_file TO image_file;
+  ALTER TABLE annotated_slices RENAME COLUMN volume_id TO scan_id;
+  ALTER TABLE predictions RENAME COLUMN volume_id TO scan_id;
+  ALTER TABLE annotation_heads RENAME COLUMN volume_id TO scan_id;
+  ALTER TABLE annotation_edits RENAME COLUMN volume_id TO scan_id;
+  DROP INDEX annotation_edits_by_volume;
+  CREATE INDEX annotation_edits_by_scan ON annotation_edits (scan_id, seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -41,9 +41,9 @@ test('temp files and orphan scans left by an interrupted import are cleaned when
     assert.ok(existsSync(join(folder, 'scans/fedcba987654.nii.gz')), 'a scan whose row may be on its way is left alone');
     assert.ok(existsSync(join(folder, 'lost+found/scans/0123456789ab.nii.gz')));
     assert.ok(existsSync(join(folder, 'lost+found/labels/0123456789ab.nii.gz')));
-    for (const v of store.volumes()) {
-      const files = store.volumeFiles(v.id)!;
-      assert.ok(existsSync(store.file(files.scanFile)), `${v.name}'s scan is still in place`);
+    for (const v of store.scans()) {
+      const files = store.scanFiles(v.id)!;
+      assert.ok(existsSync(store.file(files.imageFile)), `${v.name}'s scan is still in place`);
     }
     assert.match(describeCleanup(store.cleaned) ?? '', /removed 2 temp files \(6 kB\).*moved 2 files no database row points at to .*lost\+found/);
   } finally {

@@ -15,7 +15,7 @@ export const LEFTOVER_MIN_AGE_MS = 10 * 60_000;
 /** Where files no database row points at are moved, inside the project folder, so nothing a user may need is deleted. */
 export const LOST_AND_FOUND = 'lost+found';
 
-/** Folders whose files are recorded one by one in the database (volumes' scan and label files). */
+/** Folders whose files are recorded one by one in the database (scans' image and label files). */
 const RECORDED_FOLDERS = ['scans', 'labels'] as const;
 
 /** writeFileAtomic's temp files: `.<name>.<hex>.tmp`. */
@@ -39,7 +39,7 @@ export const NOTHING_CLEANED: LeftoverCleanup = { removedTempFiles: [], movedToL
 export function referencedFiles(db: Db): Set<string> {
   const tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name));
   const columns: [string, string[]][] = [
-    ['volumes', ['scan_file', 'labels_file']],
+    ['scans', ['image_file', 'labels_file']],
     ['models', ['file']],
     ['predictions', ['labels_file', 'probabilities_file']],
   ];

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Axis, LabelClass, ProbeFigures, RunInfo, ValidationKind, VolumeInfo } from '../../shared/types.ts';
+import type { Axis, LabelClass, ProbeFigures, RunInfo, ValidationKind, ScanInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { AnnotationJournal } from './annotationJournal.ts';
 import { openDatabase, schemaVersion, type Db } from './database.ts';
@@ -8,10 +8,10 @@ import { createProjectFolder, DATABASE_FILE, findProjectFolder, projectName } fr
 import { claimRun, failAbandonedRuns, releaseRun, runOwner, type RunOwner } from './runOwnership.ts';
 import { cleanLeftovers, NOTHING_CLEANED, type LeftoverCleanup } from './projectLeftovers.ts';
 
-export interface NewVolume {
-  /** The name wanted; when a volume has it already, the first free of `name-2`, `name-3`… is used. */
+export interface NewScan {
+  /** The name wanted; when a scan has it already, the first free of `name-2`, `name-3`… is used. */
   name: string;
-  scanFile: string;
+  imageFile: string;
   labelsFile: string | null;
   shape: [number, number, number];
   spacing: [number, number, number];
@@ -21,14 +21,14 @@ export interface NewVolume {
   sourceName: string;
   /** Annotated slice indices per axis. */
   annotated: Partial<Record<Axis, number[]>>;
-  /** Classes first seen in this volume's label map, created with it. */
+  /** Classes first seen in this scan's label map, created with it. */
   newClasses: LabelClass[];
 }
 
-interface VolumeRow {
+interface ScanRow {
   id: string;
   name: string;
-  scan_file: string;
+  image_file: string;
   labels_file: string | null;
   shape: string;
   spacing: string;
@@ -59,7 +59,7 @@ interface RunRow {
 /** A run's row joined with what its predictions and models say. */
 const RUN_SELECT = `
   SELECT r.*,
-    (SELECT json_group_array(volume_id) FROM (SELECT volume_id FROM predictions WHERE run_id = r.id ORDER BY created_at)) AS predicted,
+    (SELECT json_group_array(scan_id) FROM (SELECT scan_id FROM predictions WHERE run_id = r.id ORDER BY created_at)) AS predicted,
     (SELECT MAX(created_at) FROM predictions WHERE run_id = r.id) AS predicted_at,
     (SELECT iteration FROM predictions WHERE run_id = r.id ORDER BY created_at DESC LIMIT 1) AS predicted_iteration,
     EXISTS (SELECT 1 FROM models WHERE run_id = r.id) AS has_model
@@ -166,16 +166,16 @@ export class ProjectStore {
     return randomUUID().replace(/-/g, '').slice(0, 12);
   }
 
-  volumes(): VolumeInfo[] {
-    const rows = this.db.prepare('SELECT * FROM volumes ORDER BY imported_at, name').all() as VolumeRow[];
-    const counts = this.db.prepare(`SELECT volume_id, axis, COUNT(*) AS n FROM annotated_slices WHERE state = 'annotated' GROUP BY volume_id, axis`).all() as {
-      volume_id: string;
+  scans(): ScanInfo[] {
+    const rows = this.db.prepare('SELECT * FROM scans ORDER BY imported_at, name').all() as ScanRow[];
+    const counts = this.db.prepare(`SELECT scan_id, axis, COUNT(*) AS n FROM annotated_slices WHERE state = 'annotated' GROUP BY scan_id, axis`).all() as {
+      scan_id: string;
       axis: Axis;
       n: number;
     }[];
     return rows.map((row) => {
       const annotatedSlices = { i: 0, j: 0, k: 0 } as Record<Axis, number>;
-      for (const c of counts) if (c.volume_id === row.id) annotatedSlices[c.axis] = c.n;
+      for (const c of counts) if (c.scan_id === row.id) annotatedSlices[c.axis] = c.n;
       return {
         id: row.id,
         name: row.name,
@@ -191,45 +191,45 @@ export class ProjectStore {
     });
   }
 
-  volumeFiles(id: string): { scanFile: string; labelsFile: string | null; name: string } | undefined {
-    const row = this.db.prepare('SELECT name, scan_file, labels_file FROM volumes WHERE id = ?').get(id) as
-      Pick<VolumeRow, 'name' | 'scan_file' | 'labels_file'> | undefined;
-    return row && { name: row.name, scanFile: row.scan_file, labelsFile: row.labels_file };
+  scanFiles(id: string): { imageFile: string; labelsFile: string | null; name: string } | undefined {
+    const row = this.db.prepare('SELECT name, image_file, labels_file FROM scans WHERE id = ?').get(id) as
+      Pick<ScanRow, 'name' | 'image_file' | 'labels_file'> | undefined;
+    return row && { name: row.name, imageFile: row.image_file, labelsFile: row.labels_file };
   }
 
-  /** The file name a volume was imported from; undefined for no such volume. */
-  volumeSourceName(id: string): string | undefined {
-    return (this.db.prepare('SELECT source_name FROM volumes WHERE id = ?').get(id) as Pick<VolumeRow, 'source_name'> | undefined)?.source_name;
+  /** The file name a scan was imported from; undefined for no such scan. */
+  scanSourceName(id: string): string | undefined {
+    return (this.db.prepare('SELECT source_name FROM scans WHERE id = ?').get(id) as Pick<ScanRow, 'source_name'> | undefined)?.source_name;
   }
 
   annotatedSlices(id: string, axis: Axis): number[] {
     return (
-      this.db.prepare(`SELECT slice FROM annotated_slices WHERE volume_id = ? AND axis = ? AND state = 'annotated' ORDER BY slice`).all(id, axis) as {
+      this.db.prepare(`SELECT slice FROM annotated_slices WHERE scan_id = ? AND axis = ? AND state = 'annotated' ORDER BY slice`).all(id, axis) as {
         slice: number;
       }[]
     ).map((r) => r.slice);
   }
 
-  /** Records an imported volume, its annotated slices and any new classes atomically. */
-  addVolume(id: string, v: NewVolume): void {
+  /** Records an imported scan, its annotated slices and any new classes atomically. */
+  addScan(id: string, v: NewScan): void {
     const now = new Date().toISOString();
     // IMMEDIATE: the write lock is taken before the name is chosen, so another process importing
     // the same name at the same moment waits (busy_timeout) and then sees this row.
     this.db
       .transaction(() => {
-        const name = this.freeVolumeName(v.name);
+        const name = this.freeScanName(v.name);
         // another import may have created the same new class meanwhile, with the same defaults
         const insertClass = this.db.prepare('INSERT INTO label_classes (value, name, color) VALUES (?, ?, ?) ON CONFLICT (value) DO NOTHING');
         for (const c of v.newClasses) insertClass.run(c.value, c.name, c.color);
         this.db
           .prepare(
-            `INSERT INTO volumes (id, name, scan_file, labels_file, shape, spacing, datatype, orientation, affine, source_name, imported_at)
+            `INSERT INTO scans (id, name, image_file, labels_file, shape, spacing, datatype, orientation, affine, source_name, imported_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             id,
             name,
-            v.scanFile,
+            v.imageFile,
             v.labelsFile,
             JSON.stringify(v.shape),
             JSON.stringify(v.spacing),
@@ -239,23 +239,23 @@ export class ProjectStore {
             v.sourceName,
             now,
           );
-        const insertSlice = this.db.prepare(`INSERT INTO annotated_slices (volume_id, axis, slice, state, updated_at) VALUES (?, ?, ?, 'annotated', ?)`);
+        const insertSlice = this.db.prepare(`INSERT INTO annotated_slices (scan_id, axis, slice, state, updated_at) VALUES (?, ?, ?, 'annotated', ?)`);
         for (const axis of AXES) for (const s of v.annotated[axis] ?? []) insertSlice.run(id, axis, s, now);
-        this.logEvent('volume.imported', { id, name, source: v.sourceName });
+        this.logEvent('scan.imported', { id, name, source: v.sourceName });
       })
       .immediate();
   }
 
-  private freeVolumeName(wanted: string): string {
-    const taken = (name: string) => this.db.prepare('SELECT 1 FROM volumes WHERE name = ?').get(name) !== undefined;
+  private freeScanName(wanted: string): string {
+    const taken = (name: string) => this.db.prepare('SELECT 1 FROM scans WHERE name = ?').get(name) !== undefined;
     if (!taken(wanted)) return wanted;
     for (let n = 2; ; n++) if (!taken(`${wanted}-${n}`)) return `${wanted}-${n}`;
   }
 
-  removeVolume(id: string): void {
+  removeScan(id: string): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM volumes WHERE id = ?').run(id);
-      this.logEvent('volume.removed', { id });
+      this.db.prepare('DELETE FROM scans WHERE id = ?').run(id);
+      this.logEvent('scan.removed', { id });
     })();
   }
 
@@ -390,21 +390,21 @@ export class ProjectStore {
   }
 
   /** @param iteration the iteration of the model when it predicted mid-run; absent for the run's final model. */
-  recordPrediction(p: { runId: string; volumeId: string; labelsFile: string; probabilitiesFile: string; iteration?: number }): void {
+  recordPrediction(p: { runId: string; scanId: string; labelsFile: string; probabilitiesFile: string; iteration?: number }): void {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO predictions (id, run_id, volume_id, labels_file, probabilities_file, created_at, iteration) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (run_id, volume_id) DO UPDATE SET labels_file = excluded.labels_file, probabilities_file = excluded.probabilities_file,
+          `INSERT INTO predictions (id, run_id, scan_id, labels_file, probabilities_file, created_at, iteration) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, scan_id) DO UPDATE SET labels_file = excluded.labels_file, probabilities_file = excluded.probabilities_file,
              created_at = excluded.created_at, iteration = excluded.iteration`,
         )
-        .run(this.newId(), p.runId, p.volumeId, p.labelsFile, p.probabilitiesFile, new Date().toISOString(), p.iteration ?? null);
+        .run(this.newId(), p.runId, p.scanId, p.labelsFile, p.probabilitiesFile, new Date().toISOString(), p.iteration ?? null);
       this.logEvent('prediction.saved', p);
     })();
   }
 
-  predictionFiles(runId: string, volumeId: string): { id: string; labelsFile: string; probabilitiesFile: string | null } | undefined {
-    const row = this.db.prepare('SELECT id, labels_file, probabilities_file FROM predictions WHERE run_id = ? AND volume_id = ?').get(runId, volumeId) as
+  predictionFiles(runId: string, scanId: string): { id: string; labelsFile: string; probabilitiesFile: string | null } | undefined {
+    const row = this.db.prepare('SELECT id, labels_file, probabilities_file FROM predictions WHERE run_id = ? AND scan_id = ?').get(runId, scanId) as
       { id: string; labels_file: string; probabilities_file: string | null } | undefined;
     return row && { id: row.id, labelsFile: row.labels_file, probabilitiesFile: row.probabilities_file };
   }

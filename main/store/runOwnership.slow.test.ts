@@ -144,7 +144,7 @@ test('opening a project (CLI or app) fails the runs of dead owners and leaves th
   // The app does the same when it opens the project, here once the live owner has gone too.
   await holders[0].stop('kill');
   const sampleDir = mkdtempSync(join(tmpdir(), 'atrium-sample-'));
-  writeFileSync(join(sampleDir, 'manifest.json'), JSON.stringify({ project: 'sample', classes: [], volumes: [] }));
+  writeFileSync(join(sampleDir, 'manifest.json'), JSON.stringify({ project: 'sample', classes: [], scans: [] }));
   const workspace = new Workspace({ home: mkdtempSync(join(tmpdir(), 'atrium-home-')), sampleDir, shell: 'browser', version: '0' });
   const opened = workspace.open(path);
   assert.equal(opened.runs.find((r) => r.id === live)?.status, 'failed');

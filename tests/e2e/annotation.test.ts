@@ -72,7 +72,7 @@ function obliquePermutedAffine(): number[][] {
 }
 
 async function importScan(server: ServerHandle, name: string, scan: Buffer): Promise<string> {
-  return (await api(server, 'volumes.import', { scan: ownedArrayBuffer(scan), scanFileName: `${name}.nii.gz`, name })).id;
+  return (await api(server, 'scans.import', { scan: ownedArrayBuffer(scan), scanFileName: `${name}.nii.gz`, name })).id;
 }
 
 describe('annotation', { timeout: 240_000 }, () => {
@@ -94,7 +94,7 @@ describe('annotation', { timeout: 240_000 }, () => {
   }
 
   async function show(name: string): Promise<void> {
-    const item = page.locator(`[data-testid="scan-item"][data-volume-id="${ids[name]}"]`);
+    const item = page.locator(`[data-testid="scan-item"][data-scan-id="${ids[name]}"]`);
     await item.click();
     await waitForViewer(page, ids[name]);
     await page.getByTestId('save-status').waitFor();
@@ -155,7 +155,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     // a 3-voxel round brush is a 3×3 square: i 9..21, j 15..17 on slice 8
     const expected: [number, number, number][] = [];
     for (let j = 15; j <= 17; j++) for (let i = 9; i <= 21; i++) expected.push([i, j, 8]);
-    const snapshot = await api(server, 'annotations.load', { volumeId: ids.ras });
+    const snapshot = await api(server, 'annotations.load', { scanId: ids.ras });
     assert.deepEqual(labelled(snapshot.labels), voxelList(expected, classValue));
     assert.equal(snapshot.slices.k[8], 'annotated');
 
@@ -263,11 +263,11 @@ describe('annotation', { timeout: 240_000 }, () => {
   });
 
   test('undo then redo restores the same voxels', async () => {
-    const before = labelled((await api(server, 'annotations.load', { volumeId: ids.ras })).labels);
+    const before = labelled((await api(server, 'annotations.load', { scanId: ids.ras })).labels);
     await page.keyboard.press('Control+z');
     await saved();
     const undone = await poll(
-      async () => labelled((await api(server, 'annotations.load', { volumeId: ids.ras })).labels),
+      async () => labelled((await api(server, 'annotations.load', { scanId: ids.ras })).labels),
       (l) => l.length !== before.length,
     );
     assert.equal(before.length - undone.length, 21, 'undo removed the dot');
@@ -275,7 +275,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     await page.keyboard.press('Control+Shift+z');
     await saved();
     const redone = await poll(
-      async () => labelled((await api(server, 'annotations.load', { volumeId: ids.ras })).labels),
+      async () => labelled((await api(server, 'annotations.load', { scanId: ids.ras })).labels),
       (l) => l.length === before.length,
     );
     assert.deepEqual(redone, before);
@@ -300,7 +300,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     const at = await rasVoxelOnScreen(5, 5);
     await page.mouse.click(at.x, at.y);
     await saved();
-    let labels = labelled((await api(server, 'annotations.load', { volumeId: ids.ras })).labels);
+    let labels = labelled((await api(server, 'annotations.load', { scanId: ids.ras })).labels);
     // an empty slice is one region: the fill covers all 32 × 32 voxels of slice 12
     assert.equal(labels.filter((l) => l.includes(',12=')).length, 1024);
 
@@ -309,7 +309,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     await saved();
     let now = await poll(states, (s) => s[10] === 'interpolated');
     assert.deepEqual([now[9], now[10], now[11], now[12]], ['annotated', 'interpolated', 'interpolated', 'annotated']);
-    labels = labelled((await api(server, 'annotations.load', { volumeId: ids.ras })).labels);
+    labels = labelled((await api(server, 'annotations.load', { scanId: ids.ras })).labels);
     assert.ok(labels.some((l) => l.includes(',10=')) && labels.some((l) => l.includes(',11=')), 'interpolated slices hold labels');
     assert.equal(await page.getByTestId('accept-all').textContent(), 'Accept all (2)');
     await page.getByTestId('accept-all').click();
@@ -347,7 +347,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     assert.equal(await dialog.getByTestId('class-delete-usage').textContent(), '1 voxel in 1 scan is labelled Oedema; they become background.');
     await dialog.getByTestId('class-delete-confirm').click();
     await row.waitFor({ state: 'detached' });
-    const labels = labelled((await api(server, 'annotations.load', { volumeId: ids.ras })).labels);
+    const labels = labelled((await api(server, 'annotations.load', { scanId: ids.ras })).labels);
     assert.ok(!labels.some((l) => l.endsWith(`=${value}`)), 'no voxel keeps the deleted class');
     // the drawing was reloaded: the voxel shows background
     await page.keyboard.press('v');
@@ -373,7 +373,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     await page.mouse.click(box.x + box.width / 2 + 4.4 * pxPerMm, box.y + box.height / 2 + 0.4 * pxPerMm);
     await saved();
     assert.equal(await page.getByTestId('location-voxel').textContent(), '10, 16, 7');
-    const snapshot = await api(server, 'annotations.load', { volumeId: ids.lpi });
+    const snapshot = await api(server, 'annotations.load', { scanId: ids.lpi });
     assert.deepEqual(labelled(snapshot.labels), [`10,16,7=${classValue}`]);
     assert.equal(snapshot.slices.k[7], 'annotated');
   });
@@ -395,7 +395,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     await page.locator('[data-testid="class-row"][data-value="7"]').waitFor();
     assert.deepEqual(
       await poll(
-        async () => labelled((await api(server, 'annotations.load', { volumeId: ids.lpi })).labels),
+        async () => labelled((await api(server, 'annotations.load', { scanId: ids.lpi })).labels),
         (l) => l.length === 1,
       ),
       ['4,5,6=7'],
@@ -423,7 +423,7 @@ describe('annotation', { timeout: 240_000 }, () => {
       assert.equal(await page.getByTestId('location-voxel').textContent(), voxel.join(', '));
       painted.push(`${voxel.join(',')}=${classValue}`);
     }
-    const snapshot = await api(server, 'annotations.load', { volumeId: ids.oblique });
+    const snapshot = await api(server, 'annotations.load', { scanId: ids.oblique });
     assert.deepEqual(labelled(snapshot.labels), painted.sort());
   });
 

@@ -169,8 +169,8 @@ export async function openApp(browser: Browser, appUrl: string, viewport = { wid
 }
 
 /** Waits until the viewer shows the given scan (or any scan) and reports being ready. */
-export async function waitForViewer(page: Page, volumeId?: string, timeout = 30_000): Promise<void> {
-  const selector = volumeId ? `[data-testid="viewer"][data-state="ready"][data-volume-id="${volumeId}"]` : '[data-testid="viewer"][data-state="ready"]';
+export async function waitForViewer(page: Page, scanId?: string, timeout = 30_000): Promise<void> {
+  const selector = scanId ? `[data-testid="viewer"][data-state="ready"][data-scan-id="${scanId}"]` : '[data-testid="viewer"][data-state="ready"]';
   await page.locator(selector).waitFor({ timeout });
 }
 

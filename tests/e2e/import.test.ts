@@ -82,7 +82,7 @@ describe('importing scans', { timeout: 180_000 }, () => {
 
     await page.getByTestId('scan-item').first().click(); // away and back: selecting is what shows it
     await item.click();
-    const id = (await item.getAttribute('data-volume-id'))!;
+    const id = (await item.getAttribute('data-scan-id'))!;
     await waitForViewer(page, id);
     assert.equal(await item.getAttribute('aria-selected'), 'true');
     const s = await settledCanvasStats(page.getByTestId('viewer-canvas'), (x) => showsImage(x, 40));
@@ -99,7 +99,7 @@ describe('importing scans', { timeout: 180_000 }, () => {
     await item.waitFor({ timeout: 30_000 });
     assert.equal(await item.getByTestId('scan-orientation').textContent(), 'LPS');
     await item.click();
-    await waitForViewer(page, (await item.getAttribute('data-volume-id'))!);
+    await waitForViewer(page, (await item.getAttribute('data-scan-id'))!);
     // x = +4.4 mm (patient right, screen right), y = -0.4 mm (posterior, screen down) is stored
     // voxel i = (12.4 - 4.4) / 0.8 = 10, j = (12.4 + 0.4) / 0.8 = 16
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
@@ -131,7 +131,7 @@ describe('importing scans', { timeout: 180_000 }, () => {
     assert.ok(await item.getByTestId('scan-labels-badge').isVisible());
     assert.equal(await item.getByTestId('scan-annotated').textContent(), 'i 32 · j 32 · k 16');
     await item.click();
-    await waitForViewer(page, (await item.getAttribute('data-volume-id'))!);
+    await waitForViewer(page, (await item.getAttribute('data-scan-id'))!);
     const s = await settledCanvasStats(page.getByTestId('viewer-canvas'), (x) => x.coloured > 0.05);
     assert.ok(s.coloured > 0.05, `the label overlay is not visible: ${JSON.stringify(s)}`);
     assert.match((await page.getByTestId('location-label').textContent()) ?? '', /\(1\)$/);
@@ -139,13 +139,13 @@ describe('importing scans', { timeout: 180_000 }, () => {
 
   test('a reload keeps the imported scans, the selection and the token', async () => {
     const before = await scanNames(page);
-    const selected = await page.locator('[data-testid="scan-item"][aria-selected="true"]').getAttribute('data-volume-id');
+    const selected = await page.locator('[data-testid="scan-item"][aria-selected="true"]').getAttribute('data-scan-id');
     await page.reload();
     await page.locator('[data-testid="app"][data-phase="ready"]').waitFor();
     assert.match(page.url(), /#token=/);
     assert.deepEqual(await scanNames(page), before);
     assert.ok(before.includes('phantom') && before.includes('knee') && before.includes('lps'));
-    assert.equal(await page.locator('[data-testid="scan-item"][aria-selected="true"]').getAttribute('data-volume-id'), selected);
+    assert.equal(await page.locator('[data-testid="scan-item"][aria-selected="true"]').getAttribute('data-scan-id'), selected);
     await waitForViewer(page, selected!);
     assert.equal(await page.getByTestId('error-banner').count(), 0);
   });

@@ -61,7 +61,7 @@ describe('sample project', { timeout: 180_000 }, () => {
   });
 
   test('the viewer shows the scan in all four views', async () => {
-    await waitForViewer(page, (await page.getByTestId('scan-item').first().getAttribute('data-volume-id')) ?? undefined);
+    await waitForViewer(page, (await page.getByTestId('scan-item').first().getAttribute('data-scan-id')) ?? undefined);
     const canvas = page.getByTestId('viewer-canvas');
     for (const [name, region] of Object.entries(QUADRANTS)) {
       const s = await settledCanvasStats(canvas, (x) => x.foreground > 0.1 && x.levels > 100, region);

@@ -22,28 +22,28 @@ describe('bridge security', { timeout: 60_000 }, () => {
   const host = () => `127.0.0.1:${server.port}`;
 
   test('an API call without the token is refused with 401', async () => {
-    assert.equal(await rawApiCall(server.url, 'volumes.list', { Host: host() }), 401);
+    assert.equal(await rawApiCall(server.url, 'scans.list', { Host: host() }), 401);
   });
 
   test('an API call with a wrong token is refused with 401', async () => {
-    assert.equal(await rawApiCall(server.url, 'volumes.list', { Host: host(), 'X-Atrium-Token': `${server.token}x` }), 401);
+    assert.equal(await rawApiCall(server.url, 'scans.list', { Host: host(), 'X-Atrium-Token': `${server.token}x` }), 401);
   });
 
   test('a request naming another host is refused with 403, token or not', async () => {
     const headers = { Host: `evil.example:${server.port}`, 'X-Atrium-Token': server.token };
-    assert.equal(await rawApiCall(server.url, 'volumes.list', headers), 403);
-    assert.equal(await rawApiCall(server.url, 'volumes.list', { Host: `attacker.test` }), 403);
+    assert.equal(await rawApiCall(server.url, 'scans.list', headers), 403);
+    assert.equal(await rawApiCall(server.url, 'scans.list', { Host: `attacker.test` }), 403);
   });
 
   test('with the token and the loopback host the call works', async () => {
-    const status = await rawApiCall(server.url, 'volumes.list', {
+    const status = await rawApiCall(server.url, 'scans.list', {
       Host: host(),
       'X-Atrium-Token': server.token,
       'Content-Type': 'application/octet-stream',
     });
     assert.equal(status, 200);
     // and through fetch, the way the renderer calls it
-    const res = await fetch(`${server.url}/api/volumes.list`, {
+    const res = await fetch(`${server.url}/api/scans.list`, {
       method: 'POST',
       headers: { 'X-Atrium-Token': server.token, 'Content-Type': 'application/octet-stream' },
       body: encodeFrame({}),

@@ -25,7 +25,7 @@ describe('training', { timeout: 180_000 }, () => {
   let browser: Browser;
   let app: AppPage;
   let page: Page;
-  let volumeId = '';
+  let scanId = '';
   let acceptedSlice = -1;
   let acceptedRun = '';
 
@@ -41,8 +41,8 @@ describe('training', { timeout: 180_000 }, () => {
       gzip: true,
       value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
     });
-    volumeId = (
-      await api(server, 'volumes.import', {
+    scanId = (
+      await api(server, 'scans.import', {
         scan: ownedArrayBuffer(cubePhantom()),
         scanFileName: 'cube.nii.gz',
         name: 'cube',
@@ -54,8 +54,8 @@ describe('training', { timeout: 180_000 }, () => {
     app = await openApp(browser, server.appUrl);
     page = app.page;
     await page.getByTestId('view-axial').click();
-    await page.locator(`[data-testid="scan-item"][data-volume-id="${volumeId}"]`).click();
-    await waitForViewer(page, volumeId);
+    await page.locator(`[data-testid="scan-item"][data-scan-id="${scanId}"]`).click();
+    await waitForViewer(page, scanId);
   });
 
   after(async () => {
@@ -158,7 +158,7 @@ describe('training', { timeout: 180_000 }, () => {
     assert.equal(await page.getByTestId('chart-losses').getAttribute('data-last-step'), String(ITERATIONS));
     assert.ok(stillRunning === 1, 'the stroke was painted while the job ran');
 
-    const snapshot = await api(server, 'annotations.load', { volumeId });
+    const snapshot = await api(server, 'annotations.load', { scanId });
     const labels = readNifti(new Uint8Array(snapshot.labels), 'labels.nii.gz');
     assert.equal(labels.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is saved');
     assert.equal(snapshot.slices.k[8], 'annotated');
@@ -186,7 +186,7 @@ describe('training', { timeout: 180_000 }, () => {
     const ready = page.getByTestId('prediction-ready');
     await ready.waitFor({ timeout: 60_000 });
     const runId = (await ready.getAttribute('data-run-id'))!;
-    const predicted = await api(server, 'predictions.labels', { runId, volumeId });
+    const predicted = await api(server, 'predictions.labels', { runId, scanId });
     assert.ok(predicted, 'the prediction of the scan exists');
     assert.deepEqual(readNifti(new Uint8Array(predicted), 'prediction.nii.gz').shape, SHAPE);
     assert.equal(await page.getByTestId('prediction-message').textContent(), `Every scan is predicted with run ${runId.slice(0, 6)}.`);
@@ -197,7 +197,7 @@ describe('training', { timeout: 180_000 }, () => {
     await page.getByTestId('tab-review').click();
     assert.equal(await page.getByTestId('review-run').inputValue(), runId);
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor({ timeout: 30_000 });
-    const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId, volumeId }))!), 'p.nii.gz').data);
+    const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId, scanId }))!), 'p.nii.gz').data);
     // the unannotated axial slice with the most predicted foreground (5, 8 and 9 are annotated)
     const at = (i: number, j: number, k: number) => i + SHAPE[0] * (j + SHAPE[1] * k);
     const foreground = (k: number) => predicted.subarray(k * 1024, (k + 1) * 1024).reduce((n, v) => n + (v === 1 ? 1 : 0), 0);
@@ -264,7 +264,7 @@ describe('training', { timeout: 180_000 }, () => {
   test('the uncertainty view and the review queue', async () => {
     await page.getByTestId('layer-uncertainty').click();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
-    const queued = await api(server, 'review.queue', { runId: acceptedRun, volumeId, axis: 'k' });
+    const queued = await api(server, 'review.queue', { runId: acceptedRun, scanId, axis: 'k' });
     await poll(
       async () => Number(await page.getByTestId('review-queue-count').textContent()),
       (n) => n === queued.length,
@@ -288,13 +288,13 @@ describe('training', { timeout: 180_000 }, () => {
     const cell = page.locator(`[data-testid="slice-cell"][data-slice="${acceptedSlice}"]`);
     await page.getByTestId('review-accept').click();
     await page.locator(`[data-testid="slice-cell"][data-slice="${acceptedSlice}"][data-state="accepted"]`).waitFor();
-    const snapshot = await api(server, 'annotations.load', { volumeId });
+    const snapshot = await api(server, 'annotations.load', { scanId });
     assert.equal(snapshot.slices.k[acceptedSlice], 'annotated');
     assert.deepEqual(
       snapshot.reviews.k.map((r) => [r.slice, r.decision, r.runId]),
       [[acceptedSlice, 'accepted', acceptedRun]],
     );
-    const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId: acceptedRun, volumeId }))!), 'p.nii.gz').data);
+    const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId: acceptedRun, scanId }))!), 'p.nii.gz').data);
     const onSlice = (data: ArrayLike<number>) => Array.from({ length: 1024 }, (_, n) => data[acceptedSlice * 1024 + n]);
 
     await page.getByTestId('tab-segment').click();
@@ -318,11 +318,11 @@ describe('training', { timeout: 180_000 }, () => {
     assert.equal(sidecar.runs[0].id, acceptedRun);
 
     await page.reload();
-    await waitForViewer(page, volumeId);
+    await waitForViewer(page, scanId);
     await page.getByTestId('tab-review').click();
     await page.locator(`[data-testid="slice-cell"][data-slice="${acceptedSlice}"][data-state="accepted"]`).waitFor({ timeout: 30_000 });
     assert.equal(await cell.getAttribute('data-state'), 'accepted');
-    const stroke = readNifti(new Uint8Array((await api(server, 'annotations.load', { volumeId })).labels), 'l.nii.gz');
+    const stroke = readNifti(new Uint8Array((await api(server, 'annotations.load', { scanId })).labels), 'l.nii.gz');
     assert.equal(stroke.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is still there');
 
     // the rest of the scan at once, undone like a stroke
@@ -332,7 +332,7 @@ describe('training', { timeout: 180_000 }, () => {
       () => rejectedCells.count(),
       (n) => n === SHAPE[2] - 4,
     );
-    assert.deepEqual((await api(server, 'annotations.load', { volumeId })).reviews.k.filter((r) => r.decision === 'rejected').length, SHAPE[2] - 4);
+    assert.deepEqual((await api(server, 'annotations.load', { scanId })).reviews.k.filter((r) => r.decision === 'rejected').length, SHAPE[2] - 4);
     await page.getByTestId('viewer-canvas').focus();
     await page.keyboard.press('Control+z');
     await poll(
@@ -340,7 +340,7 @@ describe('training', { timeout: 180_000 }, () => {
       (n) => n === 0,
     );
     assert.deepEqual(
-      (await api(server, 'annotations.load', { volumeId })).reviews.k.map((r) => r.decision),
+      (await api(server, 'annotations.load', { scanId })).reviews.k.map((r) => r.decision),
       ['accepted'],
     );
   });
@@ -398,9 +398,9 @@ describe('training', { timeout: 180_000 }, () => {
     assert.ok(cancelled.iterations >= 3 && cancelled.iterations < 5000, `stopped at ${cancelled.iterations}`);
 
     // the model so far predicts
-    await api(server, 'predictions.start', { runId, volumeId });
+    await api(server, 'predictions.start', { runId, scanId });
     const predicted = await poll(
-      () => api(server, 'predictions.labels', { runId, volumeId }),
+      () => api(server, 'predictions.labels', { runId, scanId }),
       (b) => b !== null,
       60_000,
     );
@@ -443,7 +443,7 @@ describe('training', { timeout: 180_000 }, () => {
     await page.getByTestId('review-comparison').waitFor();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
     assert.equal(await page.getByTestId('layer-compare').getAttribute('aria-pressed'), 'true');
-    const compared = await api(server, 'predictions.compare', { runId: first.id, otherRunId: latest.id, volumeId });
+    const compared = await api(server, 'predictions.compare', { runId: first.id, otherRunId: latest.id, scanId });
     const where = (await page.getByTestId('review-where').textContent())!;
     const slice = Number(/^k (\d+)/.exec(where)![1]);
     const fmt = (d: number | null) => (d === null ? '– (both empty)' : d.toFixed(2));

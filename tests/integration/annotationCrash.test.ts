@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnnotationService } from '../../main/annotation/annotationService.ts';
-import { importVolume } from '../../main/api/volumeImport.ts';
+import { importScan } from '../../main/api/scanImport.ts';
 import { Rng } from '../../main/engine/random/rng.ts';
 import { ProjectStore } from '../../main/store/projectStore.ts';
 import { makePhantom } from '../support/phantom.ts';
@@ -20,9 +20,9 @@ const SHAPE: [number, number, number] = [48, 40, 12];
  * Runs the painting child until `delayMs` after its first acknowledged edit, then SIGKILLs it.
  * @returns the highest revision it acknowledged.
  */
-function paintThenKill(path: string, volumeId: string, delayMs: number): Promise<number> {
+function paintThenKill(path: string, scanId: string, delayMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, volumeId, '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, scanId, '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let acked = -1;
     let buffered = '';
     let stderr = '';
@@ -53,7 +53,7 @@ test('kill -9 while painting and compacting, again and again: nothing acknowledg
     { value: 1, name: 'A', color: '#e6194b' },
     { value: 2, name: 'B', color: '#3cb44b' },
   ]);
-  const volumeId = importVolume(setup, { scan: makePhantom({ shape: SHAPE }).scanBytes, scanFileName: 'scan.nii.gz' }).id;
+  const scanId = importScan(setup, { scan: makePhantom({ shape: SHAPE }).scanBytes, scanFileName: 'scan.nii.gz' }).id;
   setup.close();
 
   const rng = new Rng(20240611);
@@ -61,25 +61,25 @@ test('kill -9 while painting and compacting, again and again: nothing acknowledg
   const snapshots = new Set<string>();
   let killsInCompaction = 0;
   for (let n = 0; n < KILLS; n++) {
-    const acked = await paintThenKill(path, volumeId, rng.uniform(0, 250));
+    const acked = await paintThenKill(path, scanId, rng.uniform(0, 250));
     acknowledged = Math.max(acknowledged, acked);
 
     const store = ProjectStore.open(path);
     try {
       assert.equal(storeDatabase(store).pragma('integrity_check', { simple: true }), 'ok', `kill ${n}: database integrity`);
       const service = new AnnotationService(store);
-      const { revision } = service.snapshot(volumeId);
+      const { revision } = service.snapshot(scanId);
       assert.ok(revision >= acknowledged && revision <= acknowledged + 1, `kill ${n}: revision ${revision}, acknowledged ${acknowledged}`);
       // Exactly strokes 1..revision: every acknowledged edit is there, at most the one in flight
       // besides, and no other voxel changed.
-      assert.deepEqual(service.currentLabels(volumeId), crashExpected(SHAPE, revision), `kill ${n}: label map`);
+      assert.deepEqual(service.currentLabels(scanId), crashExpected(SHAPE, revision), `kill ${n}: label map`);
       const painted = new Set(Array.from({ length: Math.min(revision, SHAPE[1] * SHAPE[2]) }, (_, r) => crashStroke(SHAPE, r + 1).k));
       assert.deepEqual(
-        store.annotatedSlices(volumeId, 'k'),
+        store.annotatedSlices(scanId, 'k'),
         [...painted].sort((a, b) => a - b),
         `kill ${n}: slice states`,
       );
-      snapshots.add(store.volumeFiles(volumeId)!.labelsFile!);
+      snapshots.add(store.scanFiles(scanId)!.labelsFile!);
       // More than the current snapshot (or a temp file) in labels/: the kill landed inside a compaction.
       if (readdirSync(store.file('labels')).length > 1) killsInCompaction++;
       acknowledged = revision;

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { annotationService } from '../../main/annotation/annotationService.ts';
-import { importVolume } from '../../main/api/volumeImport.ts';
+import { importScan } from '../../main/api/scanImport.ts';
 import { readNifti, writeNifti } from '../../main/io/index.ts';
 import { ProjectStore } from '../../main/store/projectStore.ts';
 import { makePhantom } from '../support/phantom.ts';
@@ -17,7 +17,7 @@ test('atrium export writes the current edited map (journal not yet compacted) an
   const store = ProjectStore.create(join(dir, 'study'));
   store.addClasses([{ value: 3, name: 'Lesion', color: '#4363d8' }]);
   const p = makePhantom({ shape: [10, 8, 4] });
-  const { id } = importVolume(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
+  const { id } = importScan(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
   const service = annotationService(store, { compactAfterEdits: 1000 });
   service.paint(id, 'k', 1, Uint32Array.of(10 * 8 + 2, 10 * 8 + 3), 3);
   service.paint(id, 'k', 1, Uint32Array.of(10 * 8 + 3), 0);
@@ -45,7 +45,7 @@ test("atrium export --content: annotations without accepted predictions, or a ru
   const store = ProjectStore.create(join(dir, 'study'));
   store.addClasses([{ value: 1, name: 'Lesion', color: '#4363d8' }]);
   const p = makePhantom({ shape: [10, 8, 4] });
-  const { id } = importVolume(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
+  const { id } = importScan(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
   const service = annotationService(store);
   service.paint(id, 'k', 0, Uint32Array.of(5), 1);
   // a run whose prediction marks voxel 81 (on k = 1) and is accepted there
@@ -54,7 +54,7 @@ test("atrium export --content: annotations without accepted predictions, or a ru
   const predicted = new Uint8Array(10 * 8 * 4);
   predicted[81] = 1;
   writeFileSync(store.file('prediction.nii.gz'), writeNifti(readNifti(p.scanBytes, 's').header, predicted, { gzip: true }));
-  store.recordPrediction({ runId, volumeId: id, labelsFile: 'prediction.nii.gz', probabilitiesFile: 'none' });
+  store.recordPrediction({ runId, scanId: id, labelsFile: 'prediction.nii.gz', probabilitiesFile: 'none' });
   service.review(id, 'k', [1], { predictionId: store.predictionFiles(runId, id)!.id, decision: 'accepted', predicted });
   store.close();
 

@@ -51,8 +51,8 @@ test('init, import, info and export work end to end from the command line', () =
   assert.equal(plain.code, 0, plain.stderr);
 
   const info = JSON.parse(atrium('info', project, '--json').lastLine);
-  assert.equal(info.volumes.length, 2);
-  const v = info.volumes.find((x: { id: string }) => x.id === id);
+  assert.equal(info.scans.length, 2);
+  const v = info.scans.find((x: { id: string }) => x.id === id);
   assert.equal(v.name, 'patient 1');
   assert.deepEqual(v.shape, [24, 20, 10]);
   assert.deepEqual(
@@ -71,7 +71,7 @@ test('init, import, info and export work end to end from the command line', () =
   assert.match(text.stdout, /patient 1 +24×20×10 +0\.9×0\.9×2\.5 mm +int16 +LPS +annotated slices i:0 j:0 k:3/);
 
   const out = join(dir, 'out');
-  const exported = atrium('export', project, '--out', out, '--volume', id);
+  const exported = atrium('export', project, '--out', out, '--scan', id);
   assert.equal(exported.code, 0, exported.stderr);
   const file = join(out, 'patient 1.nii.gz');
   assert.equal(exported.lastLine, file);

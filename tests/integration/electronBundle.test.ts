@@ -32,7 +32,7 @@ test('the Electron bundles build, and the bundled job worker trains', async () =
   const job = runner.submit({
     kind: 'train',
     runId: 'bundle',
-    volumes: [{ id: 'v', scanPath: join(dir, 'scan.nii.gz'), labelsPath: join(dir, 'labels.nii.gz'), annotated: { i: [], j: [], k: [2] } }],
+    scans: [{ id: 'v', scanPath: join(dir, 'scan.nii.gz'), labelsPath: join(dir, 'labels.nii.gz'), annotated: { i: [], j: [], k: [2] } }],
     classValues: [1, 2],
     parameters: { method: 'supervised', model: 'unet2d', iterations: 2, width: 2, batchSize: 2, seed: 1 },
     modelPath: join(dir, 'm'),

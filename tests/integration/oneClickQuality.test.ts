@@ -39,7 +39,7 @@ before(async () => {
 });
 
 test('the one-click defaults beat a Dice floor on unannotated scans of other subjects that the old defaults fail', async (t) => {
-  const base = { volumes: c.volumes, classValues: c.classValues, model: 'auto' as const, seed: 1, backend };
+  const base = { scans: c.scans, classValues: c.classValues, model: 'auto' as const, seed: 1, backend };
   const oneClick = await train({ ...base, method: DEFAULT_METHOD, iterations: ONE_CLICK_ITERATIONS });
   const old = await train({
     ...base,

@@ -63,10 +63,10 @@ test('a damaged database: commands refuse it, `atrium check` reports it and `--r
   assert.equal(repair.code, 0, repair.stdout + repair.stderr);
   assert.match(repair.stdout, /kept the damaged original as atrium\.sqlite\.damaged-\d{8}T\d{6}Z/);
   assert.match(repair.stdout, /events: \d+ rows recovered, up to \d+ lost \(unreadable rowids \d+–\d+\)/);
-  assert.match(repair.stdout, /volumes: 2 rows recovered\n/);
+  assert.match(repair.stdout, /scans: 2 rows recovered\n/);
 
   const after = JSON.parse(atrium('info', folder, '--json').stdout);
-  assert.deepEqual(after.volumes.map((v: { name: string }) => v.name).sort(), ['a', 'b']);
+  assert.deepEqual(after.scans.map((v: { name: string }) => v.name).sort(), ['a', 'b']);
   assert.equal(atrium('check', folder).code, 0);
 });
 
@@ -107,8 +107,8 @@ test('kill -9 during large imports leaves nothing that the next open does not cl
   assert.deepEqual(cleaned, [], 'no temp file survives the next open');
   const check = atrium('check', folder);
   assert.equal(check.code, 0, check.stdout + check.stderr);
-  const volumes = JSON.parse(info.stdout).volumes as { name: string }[];
-  assert.equal(filesUnder(join(folder, 'scans')).length, volumes.length, 'every scan file left in scans/ has its row');
+  const scans = JSON.parse(info.stdout).scans as { name: string }[];
+  assert.equal(filesUnder(join(folder, 'scans')).length, scans.length, 'every scan file left in scans/ has its row');
 });
 
 test('two imports of the same file started together both succeed under two names', async () => {
@@ -123,5 +123,5 @@ test('two imports of the same file started together both succeed under two names
     assert.equal(r.code, 0, r.stderr);
   }
   const info = JSON.parse(atrium('info', project, '--json').stdout);
-  assert.deepEqual(info.volumes.map((v: { name: string }) => v.name).sort(), ['large', 'large-2', 'large-3']);
+  assert.deepEqual(info.scans.map((v: { name: string }) => v.name).sort(), ['large', 'large-2', 'large-3']);
 });

@@ -22,7 +22,7 @@ before(async () => {
 
 async function meanDice(method: MethodName, scans: PhantomScan[], seed: number, methodOptions?: Record<string, OptionValue>): Promise<number> {
   const result = await train({
-    volumes: scans,
+    scans,
     classValues: [1, 2],
     method,
     methodOptions,

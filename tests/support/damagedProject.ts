@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ProjectStore } from '../../main/store/projectStore.ts';
 import { DATABASE_FILE } from '../../main/store/projectFolder.ts';
-import { importVolume } from '../../main/api/volumeImport.ts';
+import { importScan } from '../../main/api/scanImport.ts';
 import { makePhantom } from './phantom.ts';
 
 export const EVENTS = 400;
@@ -13,8 +13,8 @@ export const EVENTS = 400;
 export function populatedProject(dir: string): string {
   const store = ProjectStore.create(join(dir, 'study'));
   const p = makePhantom({ shape: [12, 10, 6] });
-  importVolume(store, { scan: p.scanBytes, scanFileName: 'a.nii.gz', labels: p.labelBytes, labelsFileName: 'a-seg.nii.gz' });
-  importVolume(store, { scan: p.scanBytes, scanFileName: 'b.nii.gz' });
+  importScan(store, { scan: p.scanBytes, scanFileName: 'a.nii.gz', labels: p.labelBytes, labelsFileName: 'a-seg.nii.gz' });
+  importScan(store, { scan: p.scanBytes, scanFileName: 'b.nii.gz' });
   for (let i = 0; i < EVENTS; i++) store.logEvent('test.padding', { i, note: 'x'.repeat(200) });
   const folder = store.folder;
   store.close();

@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../main/engine/backend/selectBackend.ts';
-import { checkGradients } from '../../main/engine/ops/gradientCheck.ts';
+import { checkGradients } from './gradientCheck.ts';
 
 /** One finite-difference check of a registered gradient: the kernel it covers, a function using it, fresh inputs. */
 export interface GradientCase {

@@ -16,7 +16,7 @@ writeFileSync(join(dir, 'labels.nii.gz'), phantom.labelBytes);
 const job = new JobRunner().submit({
   kind: 'train',
   runId: 'orphan',
-  volumes: [{ id: 'v', scanPath: join(dir, 'scan.nii.gz'), labelsPath: join(dir, 'labels.nii.gz'), annotated: { i: [], j: [], k: [2, 3] } }],
+  scans: [{ id: 'v', scanPath: join(dir, 'scan.nii.gz'), labelsPath: join(dir, 'labels.nii.gz'), annotated: { i: [], j: [], k: [2, 3] } }],
   classValues: [1, 2],
   parameters: { method: 'supervised', model: 'unet2d', axis: 'k', iterations: 1_000_000, width: 2, batchSize: 2, seed: 1 },
   modelPath: join(dir, 'orphan.model'),

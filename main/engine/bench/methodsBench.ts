@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   for (const method of METHOD_NAMES) {
     try {
       const result = await train({
-        volumes: scans,
+        scans,
         classValues: [1, 2],
         method,
         methodOptions: SHORT_RUN_OPTIONS[method],

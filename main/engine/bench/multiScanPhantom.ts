@@ -12,7 +12,7 @@
 import { dice } from '../metrics/dice.ts';
 import { predictVolume } from '../predict/predictVolume.ts';
 import { Rng } from '../random/rng.ts';
-import type { TrainedModel, TrainingVolume } from '../training/trainRequest.ts';
+import type { TrainedModel, TrainingScan } from '../training/trainRequest.ts';
 
 /** How a scan looks, in intensity units where the body is 100. */
 export interface PhantomAppearance {
@@ -81,7 +81,7 @@ export const CONTRAST_CONTINUUM_TASK: Omit<MultiScanPhantomOptions, 'seed'> = {
   separateBlobs: true,
 };
 
-export interface PhantomScan extends TrainingVolume {
+export interface PhantomScan extends TrainingScan {
   /** Complete reference labels (0, 1, 2). */
   truth: Uint8Array;
   /** Slices along k that are annotated (empty for an unannotated scan). */

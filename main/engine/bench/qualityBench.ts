@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const backend = await selectBackend();
   console.log(
     `bench:quality — ${c.name}: scan 0 annotated on ${c.axis} slices ${c.annotatedSlices.join(', ')} (${c.classNames.join(', ')}); ` +
-      `${c.volumes.length - 1} unannotated subjects; ${minutes} min per method; seeds ${seeds.join(', ')}; backend ${backend.name} (${backend.device}), ${threads} threads; ${os.cpus()[0]?.model ?? 'CPU'}`,
+      `${c.scans.length - 1} unannotated subjects; ${minutes} min per method; seeds ${seeds.join(', ')}; backend ${backend.name} (${backend.device}), ${threads} threads; ${os.cpus()[0]?.model ?? 'CPU'}`,
   );
   console.log('Dice on the unannotated subjects (every slice), per class and mean; "scan 0" is the annotated scan\'s other slices.');
   console.log(header(c));
@@ -108,7 +108,7 @@ async function trainRow(c: QualityCase, method: MethodName, minutes: number, see
     try {
       const started = performance.now();
       const result = await train({
-        volumes: c.volumes,
+        scans: c.scans,
         classValues: c.classValues,
         method,
         model: 'auto',
@@ -146,7 +146,7 @@ async function trainRow(c: QualityCase, method: MethodName, minutes: number, see
 function torchRow(c: QualityCase, python: string, method: 'supervised' | 'mean-teacher', minutes: number, threads: number, seeds: number[]): Row {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-quality-'));
   try {
-    const scans = c.volumes.map((v, n) => {
+    const scans = c.scans.map((v, n) => {
       writeFileSync(join(dir, `image${n}.f32`), v.image);
       writeFileSync(join(dir, `truth${n}.u8`), c.truths[n]!);
       if (v.known) writeFileSync(join(dir, `known${n}.u8`), v.known);

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { readNifti, readNiftiFile, scaledData, spacingOf } from '../../io/index.ts';
 import { sliceMask } from '../data/sliceMask.ts';
-import type { TrainingVolume } from '../training/trainRequest.ts';
-import type { JobVolume } from './jobSpec.ts';
+import type { TrainingScan } from '../training/trainRequest.ts';
+import type { JobScan } from './jobSpec.ts';
 
 /** Reads a job's scans and label maps into the engine's in-memory form. */
-export async function loadTrainingVolume(v: JobVolume): Promise<TrainingVolume> {
+export async function loadTrainingScan(v: JobScan): Promise<TrainingScan> {
   const scan = await readNiftiFile(v.scanPath);
   const image = scaledData(scan);
   let labels: Uint8Array | null = null;

@@ -16,7 +16,7 @@ function tinyTrainSpec(dir: string, name: string, iterations: number): TrainJobS
   return {
     kind: 'train',
     runId: name,
-    volumes: [{ id: 'v', scanPath: join(dir, 'scan.nii.gz'), labelsPath: join(dir, 'labels.nii.gz'), annotated: { i: [], j: [], k: [2, 3] } }],
+    scans: [{ id: 'v', scanPath: join(dir, 'scan.nii.gz'), labelsPath: join(dir, 'labels.nii.gz'), annotated: { i: [], j: [], k: [2, 3] } }],
     classValues: [1, 2],
     parameters: { method: 'supervised', model: 'unet2d', axis: 'k', iterations, width: 2, batchSize: 2, seed: 1 },
     modelPath: join(dir, `${name}.model`),
@@ -67,7 +67,7 @@ test('jobs run one at a time; a queued job can be cancelled; a running one keeps
 test('bad training input fails the job with the reason', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-jobs-'));
   const spec = tinyTrainSpec(dir, 'nothing', 5);
-  spec.volumes[0].annotated = { i: [], j: [], k: [] };
+  spec.scans[0].annotated = { i: [], j: [], k: [] };
   const job = new JobRunner().submit(spec);
   await assert.rejects(job.result, (err: unknown) => err instanceof JobFailedError && err.kind === 'input' && /no annotated slice/.test(err.message));
 });

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { JobProgress, JobResult, JobSpec, PredictedVolume, RunnerMessage, WorkerMessage } from './jobSpec.ts';
+import type { JobProgress, JobResult, JobSpec, PredictedScan, RunnerMessage, WorkerMessage } from './jobSpec.ts';
 
 export class JobFailedError extends Error {
   constructor(
@@ -23,11 +23,11 @@ export interface JobHandle {
   /** A queued job is dropped; a running one finishes its current step, keeps its model and ends. */
   cancel(): void;
   /**
-   * Asks a running training job to predict its snapshot volumes with the model so far, between
+   * Asks a running training job to predict its snapshot scans with the model so far, between
    * two steps; onSnapshot reports the files. Ignored by jobs that are not training.
    */
   requestSnapshot(): void;
-  onSnapshot(listener: (s: { iteration: number; volumes: PredictedVolume[] }) => void): () => void;
+  onSnapshot(listener: (s: { iteration: number; scans: PredictedScan[] }) => void): () => void;
   readonly result: Promise<JobResult>;
 }
 
@@ -160,7 +160,7 @@ class Job {
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'progress') this.events.emit('progress', m.progress);
     else if (m.type === 'backend') this.events.emit('backend', m.backend);
-    else if (m.type === 'snapshot') this.events.emit('snapshot', { iteration: m.iteration, volumes: m.volumes });
+    else if (m.type === 'snapshot') this.events.emit('snapshot', { iteration: m.iteration, scans: m.scans });
     else if (m.type === 'done') this.end(m.result);
     else if (m.type === 'failed') this.end(new JobFailedError(m.error, m.kind));
   }

@@ -5,7 +5,7 @@
 import type { TrainRequestParameters } from '../../../shared/api.ts';
 import type { Axis, JobProgressEvent, ProbeFigures, ValidationKind } from '../../../shared/types.ts';
 
-export interface JobVolume {
+export interface JobScan {
   id: string;
   /** The scan's name in the project, for messages. */
   name?: string;
@@ -39,7 +39,7 @@ export interface InitialModel {
 export interface TrainJobSpec {
   kind: 'train';
   runId: string;
-  volumes: JobVolume[];
+  scans: JobScan[];
   classValues: number[];
   parameters: TrainParameters;
   /** Final model file, written atomically when training ends (finished, cancelled or out of time). */
@@ -50,21 +50,21 @@ export interface TrainJobSpec {
   resumeFrom?: string;
   /** Start the network from this earlier model (TrainParameters.continueFrom, resolved). */
   initialModel?: InitialModel;
-  /** Where a prediction asked for mid-run (RunnerMessage `snapshot`) writes each volume's files. */
-  snapshotVolumes?: PredictJobSpec['volumes'];
+  /** Where a prediction asked for mid-run (RunnerMessage `snapshot`) writes each scan's files. */
+  snapshotScans?: PredictJobSpec['scans'];
 }
 
 export interface PredictJobSpec {
   kind: 'predict';
   runId: string;
   modelPath: string;
-  volumes: { id: string; scanPath: string; labelsOut: string; probabilitiesOut: string }[];
+  scans: { id: string; scanPath: string; labelsOut: string; probabilitiesOut: string }[];
 }
 
 /** A dry run of a training request: what it would use and cost (engine/training/preflight.ts). */
 export interface PreflightJobSpec {
   kind: 'preflight';
-  volumes: JobVolume[];
+  scans: JobScan[];
   classValues: number[];
   parameters: TrainParameters;
   initialModel?: InitialModel;
@@ -72,7 +72,7 @@ export interface PreflightJobSpec {
 
 export type JobSpec = TrainJobSpec | PredictJobSpec | PreflightJobSpec;
 
-/** Training: iteration of iterations; prediction: volumes done. The same shape the API's job.progress event carries. */
+/** Training: iteration of iterations; prediction: scans done. The same shape the API's job.progress event carries. */
 export type JobProgress = JobProgressEvent['progress'];
 
 export interface TrainJobResult {
@@ -91,7 +91,7 @@ export interface TrainJobResult {
 export interface PredictJobResult {
   kind: 'predict';
   backend: { name: string; device: string; reason: string };
-  volumes: { id: string; labelsOut: string; probabilitiesOut: string; seconds: number }[];
+  scans: { id: string; labelsOut: string; probabilitiesOut: string; seconds: number }[];
 }
 
 export interface PreflightJobResult {
@@ -106,15 +106,15 @@ export interface PreflightJobResult {
 
 export type JobResult = TrainJobResult | PredictJobResult | PreflightJobResult;
 
-/** Volumes a prediction wrote: its files and how long each took. */
-export type PredictedVolume = PredictJobResult['volumes'][number];
+/** Scans a prediction wrote: its files and how long each took. */
+export type PredictedScan = PredictJobResult['scans'][number];
 
 /** Messages from the worker process to the runner. */
 export type WorkerMessage =
   | { type: 'backend'; backend: { name: string; device: string; reason: string } }
   | { type: 'progress'; progress: JobProgress }
-  /** A training job predicted its snapshotVolumes with the model after `iteration` steps. */
-  | { type: 'snapshot'; iteration: number; volumes: PredictedVolume[] }
+  /** A training job predicted its snapshotScans with the model after `iteration` steps. */
+  | { type: 'snapshot'; iteration: number; scans: PredictedScan[] }
   | { type: 'done'; result: JobResult }
   | { type: 'failed'; error: string; kind: 'input' | 'internal' };
 

@@ -13,8 +13,8 @@ import { preflight } from '../training/preflight.ts';
 import { train } from '../training/train.ts';
 import { TrainingInputError } from '../training/trainingInputError.ts';
 import type { TrainedModel, TrainRequest } from '../training/trainRequest.ts';
-import type { InitialModel, JobResult, PredictedVolume, PredictJobSpec, PreflightJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
-import { loadTrainingVolume } from './jobInputs.ts';
+import type { InitialModel, JobResult, PredictedScan, PredictJobSpec, PreflightJobSpec, RunnerMessage, TrainJobSpec, WorkerMessage } from './jobSpec.ts';
+import { loadTrainingScan } from './jobInputs.ts';
 import { decodeCheckpointFile, decodeModelFile, encodeCheckpointFile, encodeModelFile } from './modelFiles.ts';
 
 let cancelled = false;
@@ -46,20 +46,20 @@ async function loadInitialModel(initial: InitialModel | undefined): Promise<Trai
 }
 
 async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
-  const volumes = await Promise.all(spec.volumes.map(loadTrainingVolume));
+  const scans = await Promise.all(spec.scans.map(loadTrainingScan));
   const resume = spec.resumeFrom ? decodeCheckpointFile(await readFile(spec.resumeFrom)) : undefined;
   const result = await train(
-    { ...spec.parameters, volumes, classValues: spec.classValues, backend: { name: backend.name }, initialModel: await loadInitialModel(spec.initialModel) },
+    { ...spec.parameters, scans, classValues: spec.classValues, backend: { name: backend.name }, initialModel: await loadInitialModel(spec.initialModel) },
     {
       shouldStop: () => cancelled,
       snapshotRequest: () => {
-        if (!snapshotWanted || !spec.snapshotVolumes) return null;
+        if (!snapshotWanted || !spec.snapshotScans) return null;
         snapshotWanted = false;
-        const volumes = spec.snapshotVolumes;
+        const scans = spec.snapshotScans;
         return async (model, iteration) => {
-          const done: PredictedVolume[] = [];
-          for (const v of volumes) done.push(await predictInto(model, v));
-          send({ type: 'snapshot', iteration, volumes: done });
+          const done: PredictedScan[] = [];
+          for (const v of scans) done.push(await predictInto(model, v));
+          send({ type: 'snapshot', iteration, scans: done });
         };
       },
       onCheckpoint: (c) => writeFileAtomic(spec.checkpointPath, encodeCheckpointFile(c)),
@@ -98,10 +98,10 @@ async function runTrain(spec: TrainJobSpec, backend: Awaited<ReturnType<typeof s
 }
 
 async function runPreflight(spec: PreflightJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
-  const volumes = await Promise.all(spec.volumes.map(loadTrainingVolume));
+  const scans = await Promise.all(spec.scans.map(loadTrainingScan));
   const report = await preflight({
     ...spec.parameters,
-    volumes,
+    scans,
     classValues: spec.classValues,
     backend: { name: backend.name },
     initialModel: await loadInitialModel(spec.initialModel),
@@ -109,8 +109,8 @@ async function runPreflight(spec: PreflightJobSpec, backend: Awaited<ReturnType<
   return { kind: 'preflight', backend, ...report, config: report.config as unknown as Record<string, unknown> };
 }
 
-/** Predicts one volume with `model` and writes its label map (on the scan's header) and probabilities. */
-async function predictInto(model: TrainedModel, v: PredictJobSpec['volumes'][number]): Promise<PredictedVolume> {
+/** Predicts one scan with `model` and writes its label map (on the scan's header) and probabilities. */
+async function predictInto(model: TrainedModel, v: PredictJobSpec['scans'][number]): Promise<PredictedScan> {
   const started = performance.now();
   const scan = await readNiftiFile(v.scanPath);
   const out = await predictVolume(model, scaledData(scan), scan.shape);
@@ -121,13 +121,13 @@ async function predictInto(model: TrainedModel, v: PredictJobSpec['volumes'][num
 
 async function runPredict(spec: PredictJobSpec, backend: Awaited<ReturnType<typeof selectBackend>>): Promise<JobResult> {
   const model = decodeModelFile(await readFile(spec.modelPath));
-  const done: PredictedVolume[] = [];
-  for (const [n, v] of spec.volumes.entries()) {
+  const done: PredictedScan[] = [];
+  for (const [n, v] of spec.scans.entries()) {
     if (cancelled) break;
     done.push(await predictInto(model, v));
-    send({ type: 'progress', progress: { step: n + 1, steps: spec.volumes.length, message: `predicted ${n + 1} of ${spec.volumes.length} volumes` } });
+    send({ type: 'progress', progress: { step: n + 1, steps: spec.scans.length, message: `predicted ${n + 1} of ${spec.scans.length} scans` } });
   }
-  return { kind: 'predict', backend, volumes: done };
+  return { kind: 'predict', backend, scans: done };
 }
 
 process.on('message', (m: RunnerMessage) => {

@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
-import { checkGradients, seededUniform } from '../ops/gradientCheck.ts';
+import { checkGradients, seededUniform } from '../../../tests/support/gradientCheck.ts';
 import { crossEntropyLoss } from './crossEntropyLoss.ts';
 
 // Voxel 0: logits (0, 0, 0), class 1 → −log(1/3) = ln 3.

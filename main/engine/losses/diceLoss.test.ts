@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
-import { checkGradients, seededUniform } from '../ops/gradientCheck.ts';
+import { checkGradients, seededUniform } from '../../../tests/support/gradientCheck.ts';
 import { diceLoss, type DiceLossOptions } from './diceLoss.ts';
 
 /** Two-class probabilities [1, n, 2] from foreground probabilities. */

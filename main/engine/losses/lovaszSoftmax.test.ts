@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
-import { checkGradients, seededUniform } from '../ops/gradientCheck.ts';
+import { checkGradients, seededUniform } from '../../../tests/support/gradientCheck.ts';
 import { lovaszSoftmax, type LovaszSoftmaxOptions } from './lovaszSoftmax.ts';
 
 // Three voxels, target 1 0 0, probabilities (p0, p1, p2) per voxel:

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { batchNorm, type BatchNormParameters } from './batchNorm.ts';
-import { checkGradients, seededUniform } from './gradientCheck.ts';
+import { checkGradients, seededUniform } from '../../../tests/support/gradientCheck.ts';
 import { installNativeKernels, uninstallNativeKernels } from '../native/nativeKernels.ts';
 
 function parameters(channels: number, gamma?: number[], beta?: number[]): BatchNormParameters {

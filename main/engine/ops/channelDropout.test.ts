@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { channelDropout } from './channelDropout.ts';
-import { checkGradients, seededUniform } from './gradientCheck.ts';
+import { checkGradients, seededUniform } from '../../../tests/support/gradientCheck.ts';
 
 describe('channelDropout', () => {
   before(() => selectBackend());

@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
-import { checkGradients, seededUniform } from './gradientCheck.ts';
+import { checkGradients, seededUniform } from '../../../tests/support/gradientCheck.ts';
 import { interpolationMatrix } from './linearInterpolation.ts';
 import { upsampleTrilinear2x } from './upsampleTrilinear.ts';
 

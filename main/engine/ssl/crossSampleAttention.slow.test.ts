@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
-import { checkGradients } from '../ops/gradientCheck.ts';
+import { checkGradients } from '../../../tests/support/gradientCheck.ts';
 import { ParameterStore } from '../models/parameterStore.ts';
 import { Rng } from '../random/rng.ts';
 import { CrossSampleAttention, layerNorm, multiHeadSelfAttention } from './crossSampleAttention.ts';

@@ -1,10 +1,10 @@
 /**
- * What the user has annotated in one training volume: which slices along each axis hold an
+ * What the user has annotated in one training scan: which slices along each axis hold an
  * annotated voxel, how many voxels are annotated, and which class values were painted. The
- * model choice, the input checks and the warnings all read this one pass over the volume.
+ * model choice, the input checks and the warnings all read this one pass over the scan.
  */
 import type { SliceAxis } from '../data/volumeSlice.ts';
-import type { TrainingVolume } from './trainRequest.ts';
+import type { TrainingScan } from './trainRequest.ts';
 import { TrainingInputError } from './trainingInputError.ts';
 
 export interface AnnotationSummary {
@@ -24,11 +24,11 @@ export interface AnnotationSummary {
  * @throws TrainingInputError when the arrays do not match the shape, or an annotated voxel
  *   holds a value that is not a class of the project.
  */
-export function summarizeAnnotations(volume: TrainingVolume, allowedValues: ReadonlySet<number>): AnnotationSummary {
-  const { id, shape, image, labels, known } = volume;
+export function summarizeAnnotations(scan: TrainingScan, allowedValues: ReadonlySet<number>): AnnotationSummary {
+  const { id, shape, image, labels, known } = scan;
   const [ni, nj, nk] = shape;
   if (!shape.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new TrainingInputError(`volume ${id}: shape [${shape.join(', ')}] is not three positive integers`);
+    throw new TrainingInputError(`scan ${id}: shape [${shape.join(', ')}] is not three positive integers`);
   }
   const voxels = ni * nj * nk;
   for (const [name, array] of [
@@ -37,7 +37,7 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
     ['known', known],
   ] as const) {
     if (array && array.length !== voxels) {
-      throw new TrainingInputError(`volume ${id}: ${name} has ${array.length} values, the shape [${shape.join(', ')}] needs ${voxels}`);
+      throw new TrainingInputError(`scan ${id}: ${name} has ${array.length} values, the shape [${shape.join(', ')}] needs ${voxels}`);
     }
   }
   const slices = { i: new Uint8Array(ni), j: new Uint8Array(nj), k: new Uint8Array(nk) };
@@ -47,7 +47,7 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
   let annotatedVoxels = 0;
   if (!known) return { slices, annotatedVoxels, paintedValues, classSlices, hasTissue };
   if (!labels && known.some((m) => m !== 0)) {
-    throw new TrainingInputError(`volume ${id}: voxels are marked annotated but the volume has no label map`);
+    throw new TrainingInputError(`scan ${id}: voxels are marked annotated but the scan has no label map`);
   }
   let v = 0;
   for (let k = 0; k < nk; k++) {
@@ -57,7 +57,7 @@ export function summarizeAnnotations(volume: TrainingVolume, allowedValues: Read
         const value = labels![v]!;
         if (!allowedValues.has(value)) {
           throw new TrainingInputError(
-            `volume ${id}: annotated voxel (${i}, ${j}, ${k}) has label value ${value}, which is not a class of the project (${[...allowedValues].join(', ')})`,
+            `scan ${id}: annotated voxel (${i}, ${j}, ${k}) has label value ${value}, which is not a class of the project (${[...allowedValues].join(', ')})`,
           );
         }
         paintedValues.add(value);

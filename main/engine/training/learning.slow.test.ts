@@ -5,7 +5,7 @@ import { dice } from '../metrics/dice.ts';
 import { createModel } from '../models/createModel.ts';
 import { encodeWeightsFile, saveWeights } from '../models/weightsFile.ts';
 import { predictVolume } from '../predict/predictVolume.ts';
-import { phantomVolume } from '../../../tests/support/phantomVolume.ts';
+import { phantomScan } from '../../../tests/support/phantomScan.ts';
 import { train } from './train.ts';
 import type { TrainedModel } from './trainRequest.ts';
 
@@ -34,9 +34,9 @@ async function unannotatedDice(model: TrainedModel, image: Float32Array, truth: 
 // Measured on this 2-core VM: ~0.9 s per iteration. After 60 iterations Dice was 0.89, 0.94
 // and 0.99 for phantom seeds 1–3; 80 (≈ 75 s) give seed 1 some margin. Untrained: ~0.04.
 test('a small U-Net trained on 3 annotated slices segments the unannotated ones (Dice ≥ 0.8); untrained weights do not', async (t) => {
-  const volume = phantomVolume({ shape, seed: 1, annotated });
+  const scan = phantomScan({ shape, seed: 1, annotated });
   const result = await train({
-    volumes: [volume],
+    scans: [scan],
     classValues: [1, 2],
     method: 'supervised',
     model: 'auto',
@@ -49,12 +49,12 @@ test('a small U-Net trained on 3 annotated slices segments the unannotated ones 
     backend: { name: 'cpu' },
   });
   assert.equal(result.model.meta.axis, 'k');
-  const trained = await unannotatedDice(result.model, volume.image, volume.truth);
+  const trained = await unannotatedDice(result.model, scan.image, scan.truth);
 
   const untrainedNet = createModel({ kind: 'unet2d', numClasses: 3, width: 8, seed: 1 });
   const untrained = { meta: result.model.meta, weights: encodeWeightsFile(saveWeights(untrainedNet)) };
   untrainedNet.dispose();
-  const baseline = await unannotatedDice(untrained, volume.image, volume.truth);
+  const baseline = await unannotatedDice(untrained, scan.image, scan.truth);
 
   assert.ok(trained >= 0.8, `Dice on unannotated slices ${trained.toFixed(3)} (untrained ${baseline.toFixed(3)})`);
   assert.ok(baseline < 0.5, `untrained Dice ${baseline.toFixed(3)} should be far lower`);

@@ -4,12 +4,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { createModel } from '../models/createModel.ts';
 import { preflight } from './preflight.ts';
-import { phantomVolume } from '../../../tests/support/phantomVolume.ts';
+import { phantomScan } from '../../../tests/support/phantomScan.ts';
 import { train } from './train.ts';
 import type { TrainRequest } from './trainRequest.ts';
 
 const request = (extra: Partial<TrainRequest> = {}): TrainRequest => ({
-  volumes: [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [2, 3] }), phantomVolume({ shape: [16, 16, 6], seed: 3, annotated: [] })],
+  scans: [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [2, 3] }), phantomScan({ shape: [16, 16, 6], seed: 3, annotated: [] })],
   classValues: [1, 2],
   method: 'mean-teacher',
   model: 'unet2d',
@@ -48,12 +48,12 @@ test('preflight caps the estimate at the time budget', async () => {
 });
 
 test('preflight refuses what train() refuses, with the same words', async () => {
-  const caml = request({ method: 'caml', volumes: [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [2] })] });
+  const caml = request({ method: 'caml', scans: [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [2] })] });
   const trained = await train(caml).then(
     () => null,
     (err: Error) => err.message,
   );
   assert.match(trained ?? '', /CAML needs at least 2 annotated slices/);
   await assert.rejects(preflight(caml), (err: Error) => err.message === trained);
-  await assert.rejects(preflight(request({ volumes: [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [] })] })), /no annotated slice/);
+  await assert.rejects(preflight(request({ scans: [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [] })] })), /no annotated slice/);
 });

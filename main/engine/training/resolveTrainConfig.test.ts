@@ -2,22 +2,22 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TIME_BUDGET_MINUTES } from '../../../shared/training.ts';
 import { resolveTrainConfig, TrainingInputError } from './resolveTrainConfig.ts';
-import { phantomVolume } from '../../../tests/support/phantomVolume.ts';
-import type { TrainRequest, TrainingVolume } from './trainRequest.ts';
+import { phantomScan } from '../../../tests/support/phantomScan.ts';
+import type { TrainRequest, TrainingScan } from './trainRequest.ts';
 
-function request(volumes: TrainingVolume[], extra: Partial<TrainRequest> = {}): TrainRequest {
-  return { volumes, classValues: [1, 2], method: 'supervised', model: 'auto', backend: { name: 'cpu' }, ...extra };
+function request(scans: TrainingScan[], extra: Partial<TrainRequest> = {}): TrainRequest {
+  return { scans, classValues: [1, 2], method: 'supervised', model: 'auto', backend: { name: 'cpu' }, ...extra };
 }
 
-const sparseK = () => phantomVolume({ shape: [32, 32, 12], annotated: [3, 6, 9] });
+const sparseK = () => phantomScan({ shape: [32, 32, 12], annotated: [3, 6, 9] });
 
 describe('resolveTrainConfig', () => {
   test('nothing annotated is a TrainingInputError that says what to do', () => {
     const unannotated = { ...sparseK(), known: new Uint8Array(32 * 32 * 12) };
     const unlabelled = { ...sparseK(), labels: null, known: null };
-    for (const volumes of [[unannotated], [unlabelled], [unannotated, unlabelled]]) {
+    for (const scans of [[unannotated], [unlabelled], [unannotated, unlabelled]]) {
       assert.throws(
-        () => resolveTrainConfig(request(volumes)),
+        () => resolveTrainConfig(request(scans)),
         (e: unknown) => e instanceof TrainingInputError && e.message === 'no annotated slice: paint at least one slice, or import a label map, before training',
       );
     }
@@ -100,7 +100,7 @@ describe('resolveTrainConfig', () => {
 
   test("'auto' picks a U-Net across the axis of the painted slices", () => {
     for (const axis of ['i', 'j', 'k'] as const) {
-      const config = resolveTrainConfig(request([phantomVolume({ shape: [32, 32, 12], axis, annotated: [3, 6] })]));
+      const config = resolveTrainConfig(request([phantomScan({ shape: [32, 32, 12], axis, annotated: [3, 6] })]));
       assert.equal(config.model, 'unet2d');
       assert.equal(config.axis, axis, config.modelReason);
       assert.match(config.modelReason, new RegExp(`2 of \\d+ slices along ${axis}`));
@@ -108,14 +108,14 @@ describe('resolveTrainConfig', () => {
   });
 
   test("'auto' picks the V-Net when every slice along every axis is annotated", () => {
-    const config = resolveTrainConfig(request([phantomVolume({ shape: [32, 32, 12], annotated: 'all' })]));
+    const config = resolveTrainConfig(request([phantomScan({ shape: [32, 32, 12], annotated: 'all' })]));
     assert.equal(config.model, 'vnet3d');
     assert.equal(config.axis, null);
     assert.deepEqual(config.patchSize, [32, 32, 16], 'the default patch shrinks to the scan rounded up to 16');
   });
 
   test('a densely annotated scan next to a sparsely annotated one still gives the 2D U-Net', () => {
-    const config = resolveTrainConfig(request([phantomVolume({ shape: [32, 32, 12], annotated: 'all' }), sparseK()]));
+    const config = resolveTrainConfig(request([phantomScan({ shape: [32, 32, 12], annotated: 'all' }), sparseK()]));
     assert.equal(config.model, 'unet2d');
     assert.equal(config.axis, 'k');
   });
@@ -149,9 +149,9 @@ describe('resolveTrainConfig', () => {
       { width: 16, batchSize: 4, optimizer: 'sgd', lr: 0.01, crop: null, augmentation: 'mri' },
     );
     assert.deepEqual([small.length, small.maxMinutes, small.iterations, small.lengthCap], ['budget', DEFAULT_TIME_BUDGET_MINUTES, 30000, 30000]);
-    const large = resolveTrainConfig(request([phantomVolume({ shape: [181, 217, 4], annotated: [1] })]));
+    const large = resolveTrainConfig(request([phantomScan({ shape: [181, 217, 4], annotated: [1] })]));
     assert.deepEqual(large.sliceCrop, [128, 128]);
-    assert.equal(resolveTrainConfig(request([phantomVolume({ shape: [181, 217, 4], annotated: [1] })], { sliceCrop: 'none' })).sliceCrop, null);
+    assert.equal(resolveTrainConfig(request([phantomScan({ shape: [181, 217, 4], annotated: [1] })], { sliceCrop: 'none' })).sliceCrop, null);
     // Validation and checkpoints follow the planned length.
     assert.deepEqual([small.validationInterval, small.checkpointInterval], [null, null]);
     // Iterations given: that many, and no budget unless one is given too.
@@ -173,7 +173,7 @@ describe('resolveTrainConfig', () => {
       },
     );
     assert.deepEqual(gpu2d.schedule, { name: 'poly', power: 0.9 });
-    const gpu3d = resolveTrainConfig(request([phantomVolume({ shape: [128, 128, 96], annotated: 'all' })], { backend: { name: 'tensorflow-gpu' } }));
+    const gpu3d = resolveTrainConfig(request([phantomScan({ shape: [128, 128, 96], annotated: 'all' })], { backend: { name: 'tensorflow-gpu' } }));
     assert.deepEqual([gpu3d.model, gpu3d.iterations, gpu3d.batchSize, gpu3d.patchSize], ['vnet3d', 6000, 4, [112, 112, 80]]);
   });
 
@@ -198,7 +198,7 @@ describe('resolveTrainConfig', () => {
   });
 
   test('a scan smaller than the network minimum gets a 16³ patch', () => {
-    const config = resolveTrainConfig(request([phantomVolume({ shape: [10, 12, 5], annotated: 'all' })]));
+    const config = resolveTrainConfig(request([phantomScan({ shape: [10, 12, 5], annotated: 'all' })]));
     assert.deepEqual(config.patchSize, [16, 16, 16]);
   });
 
@@ -221,7 +221,7 @@ describe('resolveTrainConfig', () => {
     const gpu = { backend: { name: 'tensorflow-gpu' as const } };
     const cm2d = resolveTrainConfig(request([sparseK()], { ...gpu, method: 'crossmatch' }));
     assert.deepEqual(cm2d.optimizer, { name: 'sgd', learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4, nesterov: true });
-    const dense = () => [phantomVolume({ shape: [128, 128, 96], annotated: 'all' })];
+    const dense = () => [phantomScan({ shape: [128, 128, 96], annotated: 'all' })];
     assert.equal(resolveTrainConfig(request(dense(), { ...gpu, method: 'crossmatch' })).optimizer.name, 'adamw');
     const caml = resolveTrainConfig(request(dense(), { ...gpu, method: 'caml' }));
     assert.deepEqual([caml.optimizer.name, caml.schedule.power, caml.batchSize], ['sgd', 0, 2]);

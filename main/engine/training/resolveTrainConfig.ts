@@ -124,13 +124,13 @@ export function resolveTrainConfig(req: TrainRequest): ResolvedTrainConfig {
     throw new TrainingInputError(`unknown slice axis "${req.axis as string}": use i, j or k`);
   }
   const classValues = checkClassValues(req.classValues);
-  if (req.volumes.length === 0) throw new TrainingInputError('no volumes to train on');
-  const summaries = req.volumes.map((v) => summarizeAnnotations(v, new Set([0, ...classValues])));
-  const annotated = req.volumes.filter((_, n) => summaries[n]!.annotatedVoxels > 0);
+  if (req.scans.length === 0) throw new TrainingInputError('no scans to train on');
+  const summaries = req.scans.map((v) => summarizeAnnotations(v, new Set([0, ...classValues])));
+  const annotated = req.scans.filter((_, n) => summaries[n]!.annotatedVoxels > 0);
   if (annotated.length === 0) {
     throw new TrainingInputError('no annotated slice: paint at least one slice, or import a label map, before training');
   }
-  const blank = req.volumes.filter((_, n) => !summaries[n]!.hasTissue);
+  const blank = req.scans.filter((_, n) => !summaries[n]!.hasTissue);
   if (annotated.every((v) => blank.includes(v))) {
     throw new TrainingInputError(
       `the annotated scan${annotated.length > 1 ? 's hold' : ' holds'} no tissue (every voxel has the same value): ` +

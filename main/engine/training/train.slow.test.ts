@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { predictVolume } from '../predict/predictVolume.ts';
-import { phantomVolume } from '../../../tests/support/phantomVolume.ts';
+import { phantomScan } from '../../../tests/support/phantomScan.ts';
 import { train } from './train.ts';
 import { MIN_USEFUL_ITERATIONS } from './runPlan.ts';
 import { TrainingInputError } from './trainingInputError.ts';
@@ -12,7 +12,7 @@ import type { Checkpoint, TrainProgress, TrainRequest } from './trainRequest.ts'
 /** A 16×16×6 phantom painted on k = 2, 3, and a width-2 U-Net: a few ms per step. */
 function tinyRequest(extra: Partial<TrainRequest> = {}): TrainRequest {
   return {
-    volumes: [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [2, 3] })],
+    scans: [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [2, 3] })],
     classValues: [1, 2],
     method: 'supervised',
     model: 'unet2d',
@@ -32,17 +32,17 @@ describe('train', () => {
 
   test('unknown voxels do not count: a wrong class where known = 0 changes neither losses nor weights', async () => {
     const request = tinyRequest();
-    const volume = request.volumes[0]!;
-    const fill = (value: number) => volume.labels!.map((label, v) => (volume.known![v] ? label : value));
-    const zeroed = { ...volume, labels: fill(0) };
-    const wrong = { ...volume, labels: fill(2) };
+    const scan = request.scans[0]!;
+    const fill = (value: number) => scan.labels!.map((label, v) => (scan.known![v] ? label : value));
+    const zeroed = { ...scan, labels: fill(0) };
+    const wrong = { ...scan, labels: fill(2) };
     // Control: the same change on an annotated slice (k = 2) must matter, or this test proves nothing.
     const plane = 16 * 16;
-    const changedKnown = { ...volume, labels: zeroed.labels.map((label, v) => (v >= 2 * plane && v < 3 * plane ? 2 : label)) };
+    const changedKnown = { ...scan, labels: zeroed.labels.map((label, v) => (v >= 2 * plane && v < 3 * plane ? 2 : label)) };
     const runs = await Promise.all(
       [zeroed, wrong, changedKnown].map(async (v) => {
         const losses: number[] = [];
-        const result = await train({ ...request, volumes: [v] }, { onProgress: (p) => losses.push(p.losses.supervised!) });
+        const result = await train({ ...request, scans: [v] }, { onProgress: (p) => losses.push(p.losses.supervised!) });
         return { losses, weights: result.model.weights };
       }),
     );
@@ -58,12 +58,12 @@ describe('train', () => {
   });
 
   test('a scan smaller than the network minimum is padded: both networks train and predict its own shape', async () => {
-    const volume = phantomVolume({ shape: [10, 12, 5], seed: 3, annotated: [1, 2, 3] });
+    const scan = phantomScan({ shape: [10, 12, 5], seed: 3, annotated: [1, 2, 3] });
     for (const model of ['unet2d', 'vnet3d'] as const) {
-      const result = await train({ ...tinyRequest({ model, iterations: 2 }), volumes: [volume] });
+      const result = await train({ ...tinyRequest({ model, iterations: 2 }), scans: [scan] });
       assert.equal(result.iterations, 2);
       if (model === 'vnet3d') assert.deepEqual(result.model.meta.patchSize, [16, 16, 16]);
-      const prediction = await predictVolume(result.model, volume.image, volume.shape);
+      const prediction = await predictVolume(result.model, scan.image, scan.shape);
       assert.equal(prediction.labels.length, 10 * 12 * 5);
       assert.equal(prediction.probabilities.length, 3 * 10 * 12 * 5);
     }
@@ -82,8 +82,8 @@ describe('train', () => {
 
   test('progress every iteration: losses, a decaying poly learning rate, ETA and validation', async () => {
     const progress: TrainProgress[] = [];
-    const volumes = [phantomVolume({ shape: [16, 16, 6], seed: 2, annotated: [1, 2, 3, 4] })];
-    const result = await train(tinyRequest({ volumes, iterations: 4, validationInterval: 2, learningRate: 0.01 }), { onProgress: (p) => progress.push(p) });
+    const scans = [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [1, 2, 3, 4] })];
+    const result = await train(tinyRequest({ scans, iterations: 4, validationInterval: 2, learningRate: 0.01 }), { onProgress: (p) => progress.push(p) });
     assert.deepEqual(
       progress.map((p) => p.iteration),
       [1, 2, 3, 4],
@@ -114,9 +114,9 @@ describe('train', () => {
       [2, 4, 5],
     );
     assert.ok(checkpoints.every((c) => c.optimizerState !== null && c.optimizerState.length > 0 && c.config.iterations === 5));
-    const volume = request.volumes[0]!;
-    const prediction = await predictVolume(checkpoints[0]!.model, volume.image, volume.shape);
-    assert.equal(prediction.labels.length, volume.image.length);
+    const scan = request.scans[0]!;
+    const prediction = await predictVolume(checkpoints[0]!.model, scan.image, scan.shape);
+    assert.equal(prediction.labels.length, scan.image.length);
   });
 
   test('a snapshot asked for mid-run gets the model at that iteration, and training goes on', async () => {
@@ -168,8 +168,8 @@ describe('train', () => {
     let flag = false;
     const exact = await train(request, { shouldStop: () => flag, onProgress: (p) => (flag = p.iteration === 3) });
     assert.deepEqual([exact.stoppedBy, exact.iterations], ['cancelled', 3]);
-    const volume = request.volumes[0]!;
-    const prediction = await predictVolume(exact.model, volume.image, volume.shape);
+    const scan = request.scans[0]!;
+    const prediction = await predictVolume(exact.model, scan.image, scan.shape);
     assert.ok(prediction.probabilities.every(Number.isFinite));
   });
 

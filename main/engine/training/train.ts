@@ -36,7 +36,7 @@ export interface PreparedRun {
 export function prepareRun(req: TrainRequest, resumeFrom?: Checkpoint): PreparedRun {
   const requested = resolveTrainConfig(req);
   const config = resumeFrom ? resumedConfig(requested, resumeFrom) : requested;
-  const scans = req.volumes.map((v) => toTrainingScan(v, config.classValues));
+  const scans = req.scans.map((v) => toTrainingScan(v, config.classValues));
   const batches: BatchSource = config.model === 'unet2d' ? new SliceBatches(scans, config) : new PatchBatches(scans, config);
   config.warnings.push(...checkTrainingData(config, batches.data));
   const initial = !resumeFrom && req.initialModel ? initialWeights(req.initialModel, config) : undefined;

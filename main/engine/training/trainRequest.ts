@@ -16,7 +16,7 @@ export type { SliceAxis, MethodName };
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
 export type { ValidationKind } from '../../../shared/types.ts';
 
-export interface TrainingVolume {
+export interface TrainingScan {
   id: string;
   /** The scan's name, for messages (the id when absent). */
   name?: string;
@@ -29,12 +29,12 @@ export interface TrainingVolume {
   shape: [number, number, number];
   /** Voxel size in mm along i, j, k. */
   spacing: [number, number, number];
-  /** Slices per axis whose prediction was rejected: not unlabelled data for a 2D model (JobVolume.rejected). */
+  /** Slices per axis whose prediction was rejected: not unlabelled data for a 2D model (JobScan.rejected). */
   rejected?: Record<'i' | 'j' | 'k', number[]>;
 }
 
 export interface TrainRequest {
-  volumes: TrainingVolume[];
+  scans: TrainingScan[];
   /** Foreground class values of the project, e.g. [1, 2, 3]; output channel 0 is background. */
   classValues: number[];
   method: MethodName;

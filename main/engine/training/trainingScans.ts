@@ -1,11 +1,11 @@
 /**
- * Training volumes as the engine's data pipeline wants them: intensities normalised per scan
+ * Training scans as the engine's data pipeline wants them: intensities normalised per scan
  * and label maps of class indices with UNKNOWN wherever nobody annotated.
  */
 import { UNKNOWN } from '../data/labels.ts';
 import type { Scan } from '../data/volume.ts';
 import { zscoreNormalize } from '../data/zscoreNormalize.ts';
-import type { TrainingVolume } from './trainRequest.ts';
+import type { TrainingScan } from './trainRequest.ts';
 
 /**
  * @param classValues raw value of each class index (`ResolvedTrainConfig.classValues`, 0 first).
@@ -13,10 +13,10 @@ import type { TrainingVolume } from './trainRequest.ts';
  *   UNKNOWN elsewhere; no label at all when nothing is annotated (an unlabelled scan). Values
  *   outside classValues must have been rejected before (resolveTrainConfig does).
  */
-export function toTrainingScan(volume: TrainingVolume, classValues: readonly number[]): Scan {
-  const image = zscoreNormalize(volume.image);
-  const { labels, known, shape } = volume;
-  const rejected = volume.rejected ? { rejectedSlices: volume.rejected } : {};
+export function toTrainingScan(scan: TrainingScan, classValues: readonly number[]): Scan {
+  const image = zscoreNormalize(scan.image);
+  const { labels, known, shape } = scan;
+  const rejected = scan.rejected ? { rejectedSlices: scan.rejected } : {};
   if (!labels || !known || !known.some((m) => m !== 0)) return { image, shape, ...rejected };
   const indexOf = new Uint8Array(256).fill(UNKNOWN);
   classValues.forEach((value, index) => (indexOf[value] = index));

@@ -52,7 +52,7 @@ export function ClassPanel({ classes, active, onSelect, onChanged, report }: Cla
   const askDelete = async (cls: LabelClass) => {
     try {
       const usage = await api.call('classes.usage', { value: cls.value });
-      setDeleting({ cls, voxels: usage.voxels, scans: usage.volumes.filter((v) => v.voxels > 0).length });
+      setDeleting({ cls, voxels: usage.voxels, scans: usage.scans.filter((v) => v.voxels > 0).length });
     } catch (err) {
       report(err, `Could not check where ${cls.name} is used`);
     }

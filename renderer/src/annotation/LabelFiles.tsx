@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api.ts';
-import type { ExportContent, RunInfo, VolumeInfo } from '../../../shared/types.ts';
+import type { ExportContent, RunInfo, ScanInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { errorMessage } from '../api/errors.ts';
 import { Dialog } from '../app/Dialog.tsx';
@@ -8,11 +8,11 @@ import { downloadFile } from './download.ts';
 import { sidecarName } from './exportNames.ts';
 
 interface LabelFilesProps {
-  volume: VolumeInfo | null;
-  volumes: VolumeInfo[];
+  scan: ScanInfo | null;
+  scans: ScanInfo[];
   /** The run whose prediction the Review tab shows: what "raw prediction" exports. */
   predictionRun: RunInfo | null;
-  /** A label map was put onto `volume`: the project and the shown labels are stale. */
+  /** A label map was put onto `scan`: the project and the shown labels are stale. */
   onImported(): void;
   report(err: unknown, context: string): void;
 }
@@ -35,7 +35,7 @@ const CONTENT_LABELS: Record<ExportContent, string> = {
  * the accepted predictions, or the raw prediction of the run the Review tab shows; import a
  * label map onto the shown scan. A batch export shows its progress and can be stopped.
  */
-export function LabelFiles({ volume, volumes, predictionRun, onImported, report }: LabelFilesProps) {
+export function LabelFiles({ scan, scans, predictionRun, onImported, report }: LabelFilesProps) {
   const api = useApi();
   const inputRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -45,7 +45,7 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
   const [chosen, setContent] = useState<ExportContent>('with-accepted');
   const content = chosen === 'prediction' && !predictionRun ? 'with-accepted' : chosen;
 
-  const exportScans = async (all: VolumeInfo[]) => {
+  const exportScans = async (all: ScanInfo[]) => {
     const runId = content === 'prediction' ? predictionRun!.id : undefined;
     // a run's prediction exists only for the scans it predicted
     const targets = runId ? all.filter((v) => predictionRun!.predicted.includes(v.id)) : all;
@@ -59,7 +59,7 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
       setBusy(targets.length > 1 ? `Exporting ${n + 1} of ${targets.length}…` : 'Exporting…');
       setProgress(targets.length > 1 ? { done: n, total: targets.length } : null);
       try {
-        const out = await api.call('annotations.export', { volumeId: v.id, sidecar: true, content, ...(runId ? { runId } : {}) });
+        const out = await api.call('annotations.export', { scanId: v.id, sidecar: true, content, ...(runId ? { runId } : {}) });
         downloadFile(out.nifti, out.fileName, 'application/gzip');
         if (out.sidecar !== null) downloadFile(out.sidecar, sidecarName(out.fileName), 'application/json');
       } catch (err) {
@@ -71,14 +71,14 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
   };
 
   const importLabels = async (file: File, bytes: ArrayBuffer, createClasses: boolean) => {
-    if (!volume) return;
+    if (!scan) return;
     setBusy('Importing…');
     try {
-      await api.call('volumes.importLabels', { id: volume.id, labels: bytes, labelsFileName: file.name, createClasses });
+      await api.call('scans.importLabels', { id: scan.id, labels: bytes, labelsFileName: file.name, createClasses });
       onImported();
     } catch (err) {
       if (!createClasses && isUnknownValues(err)) setRefused({ file, bytes, message: errorMessage(err) });
-      else report(err, `Could not import ${file.name} onto ${volume.name}`);
+      else report(err, `Could not import ${file.name} onto ${scan.name}`);
     } finally {
       setBusy(null);
     }
@@ -123,9 +123,9 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
             type="button"
             className="button button--small"
             data-testid="export-current"
-            disabled={!volume || busy !== null}
+            disabled={!scan || busy !== null}
             title="Save this scan's label map (.nii.gz, the scan's geometry) and its .json sidecar"
-            onClick={() => volume && void exportScans([volume])}
+            onClick={() => scan && void exportScans([scan])}
           >
             Export this scan
           </button>
@@ -133,18 +133,18 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
             type="button"
             className="button button--small"
             data-testid="export-all"
-            disabled={volumes.length === 0 || busy !== null}
+            disabled={scans.length === 0 || busy !== null}
             title="Save the label map and sidecar of every scan"
-            onClick={() => void exportScans(volumes)}
+            onClick={() => void exportScans(scans)}
           >
-            Export all ({volumes.length})
+            Export all ({scans.length})
           </button>
         </div>
         <button
           type="button"
           className="button button--small"
           data-testid="import-labels"
-          disabled={!volume || busy !== null}
+          disabled={!scan || busy !== null}
           title="Replace this scan's labels with a label map of the same geometry"
           onClick={() => inputRef.current?.click()}
         >
@@ -163,7 +163,7 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
           }}
         />
       </div>
-      {refused && volume && (
+      {refused && scan && (
         <Dialog
           title="Create the missing classes?"
           testId="import-labels-dialog"
@@ -186,7 +186,7 @@ export function LabelFiles({ volume, volumes, predictionRun, onImported, report 
         >
           <p data-testid="import-labels-problem">{refused.message}</p>
           <p className="field__hint">
-            Importing {refused.file.name} onto {volume.name} can add a class for each of these values; rename and recolour them afterwards.
+            Importing {refused.file.name} onto {scan.name} can add a class for each of these values; rename and recolour them afterwards.
           </p>
         </Dialog>
       )}

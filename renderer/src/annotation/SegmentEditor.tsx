@@ -1,4 +1,4 @@
-import type { Axis, LabelClass, RunInfo, SliceState, VolumeInfo } from '../../../shared/types.ts';
+import type { Axis, LabelClass, RunInfo, SliceState, ScanInfo } from '../../../shared/types.ts';
 import { ClassPanel } from './ClassPanel.tsx';
 import { LabelFiles } from './LabelFiles.tsx';
 import { interpolationGap } from './sliceNavigation.ts';
@@ -18,9 +18,9 @@ interface SegmentEditorProps {
   axis: Axis | null;
   slice: number | null;
   states: readonly SliceState[] | null;
-  volume: VolumeInfo | null;
+  scan: ScanInfo | null;
   /** Every scan of the project, for "export all". */
-  volumes: VolumeInfo[];
+  scans: ScanInfo[];
   /** The run whose prediction the Review tab shows: what "raw prediction" exports. */
   predictionRun: RunInfo | null;
   /** The class table changed: its colours go to the drawing at once. */
@@ -87,13 +87,7 @@ export function SegmentEditor(props: SegmentEditorProps) {
         onAccept={accept}
         disabled={!ready}
       />
-      <LabelFiles
-        volume={ready ? props.volume : null}
-        volumes={props.volumes}
-        predictionRun={props.predictionRun}
-        onImported={onLabelsImported}
-        report={report}
-      />
+      <LabelFiles scan={ready ? props.scan : null} scans={props.scans} predictionRun={props.predictionRun} onImported={onLabelsImported} report={report} />
       <button type="button" className="button button--small help-button" data-testid="help-button" onClick={props.onHelp}>
         Keyboard shortcuts (?)
       </button>

@@ -7,20 +7,20 @@ import type { StrokePart, ViewerController } from '../viewer/ViewerController.ts
 export type SaveStatus = { kind: 'saved' } | { kind: 'saving' } | { kind: 'failed'; message: string };
 
 export interface AnnotationState {
-  /** The volume whose annotation is loaded; null while none is. */
-  volumeId: string | null;
+  /** The scan whose annotation is loaded; null while none is. */
+  scanId: string | null;
   slices: SliceStates | null;
-  /** Review decisions in effect on the volume's slices. */
+  /** Review decisions in effect on the scan's slices. */
   reviews: SliceReviews | null;
   canUndo: boolean;
   canRedo: boolean;
   save: SaveStatus;
 }
 
-const EMPTY: AnnotationState = { volumeId: null, slices: null, reviews: null, canUndo: false, canRedo: false, save: { kind: 'saved' } };
+const EMPTY: AnnotationState = { scanId: null, slices: null, reviews: null, canUndo: false, canRedo: false, save: { kind: 'saved' } };
 
 /**
- * The shown volume's annotation as the server has it. Every edit goes to the server, one after
+ * The shown scan's annotation as the server has it. Every edit goes to the server, one after
  * another in the order the user made them (the server autosaves each), and the server's answer
  * patches the drawing, so what is shown is what is stored. When an edit fails, the label map is
  * reloaded: the drawing never keeps voxels the server does not have.
@@ -28,20 +28,20 @@ const EMPTY: AnnotationState = { volumeId: null, slices: null, reviews: null, ca
 export function useAnnotation(controllerRef: { readonly current: ViewerController | null }) {
   const api = useApi();
   const [state, setState] = useState<AnnotationState>(EMPTY);
-  const volumeRef = useRef<string | null>(null);
+  const scanRef = useRef<string | null>(null);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const pending = useRef(0);
 
-  /** Reads a volume's annotation; the viewer shows its label map together with the scan, then hands it to `reset`. */
-  const load = useCallback((volumeId: string) => api.call('annotations.load', { volumeId }), [api]);
+  /** Reads a scan's annotation; the viewer shows its label map together with the scan, then hands it to `reset`. */
+  const load = useCallback((scanId: string) => api.call('annotations.load', { scanId }), [api]);
 
   /** Takes a freshly loaded snapshot (the viewer loads it together with the scan). */
   const reset = useCallback((snapshot: AnnotationSnapshot | null) => {
-    volumeRef.current = snapshot?.volumeId ?? null;
+    scanRef.current = snapshot?.scanId ?? null;
     setState(
       snapshot
         ? {
-            volumeId: snapshot.volumeId,
+            scanId: snapshot.scanId,
             slices: snapshot.slices,
             reviews: snapshot.reviews,
             canUndo: snapshot.canUndo,
@@ -53,30 +53,30 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
   }, []);
 
   const reload = useCallback(
-    async (volumeId: string) => {
-      const snapshot = await api.call('annotations.load', { volumeId });
-      if (volumeRef.current !== volumeId) return;
+    async (scanId: string) => {
+      const snapshot = await api.call('annotations.load', { scanId });
+      if (scanRef.current !== scanId) return;
       await controllerRef.current?.setLabels(snapshot.labels);
-      if (volumeRef.current !== volumeId) return;
+      if (scanRef.current !== scanId) return;
       setState((s) => ({ ...s, slices: snapshot.slices, reviews: snapshot.reviews, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo }));
     },
     [api, controllerRef],
   );
 
   /**
-   * Queues one edit of the shown volume. Its answer is applied only while that volume is still
+   * Queues one edit of the shown scan. Its answer is applied only while that scan is still
    * shown; a failure shows "not saved" and puts the server's label map back on screen.
    */
   const edit = useCallback(
-    (send: (volumeId: string) => Promise<AnnotationUpdate>): Promise<boolean> => {
-      const volumeId = volumeRef.current;
-      if (!volumeId) return Promise.resolve(false);
+    (send: (scanId: string) => Promise<AnnotationUpdate>): Promise<boolean> => {
+      const scanId = scanRef.current;
+      if (!scanId) return Promise.resolve(false);
       pending.current++;
       setState((s) => ({ ...s, save: s.save.kind === 'failed' ? s.save : { kind: 'saving' } }));
       const done = queue.current.then(async () => {
         try {
-          const update = await send(volumeId);
-          if (volumeRef.current !== volumeId) return true;
+          const update = await send(scanId);
+          if (scanRef.current !== scanId) return true;
           controllerRef.current?.applyUpdate(new Uint32Array(update.indices), new Uint8Array(update.values));
           setState((s) => ({
             ...s,
@@ -88,10 +88,10 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
           }));
           return true;
         } catch (err) {
-          if (volumeRef.current !== volumeId) return false;
+          if (scanRef.current !== scanId) return false;
           setState((s) => ({ ...s, save: { kind: 'failed', message: errorMessage(err) } }));
           try {
-            await reload(volumeId);
+            await reload(scanId);
           } catch (reloadErr) {
             setState((s) => ({ ...s, save: { kind: 'failed', message: `${errorMessage(err)}; reloading failed too: ${errorMessage(reloadErr)}` } }));
           }
@@ -109,8 +109,8 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
   const paintStroke = useCallback(
     (parts: StrokePart[]) => {
       for (const part of parts) {
-        void edit((volumeId) =>
-          api.call('annotations.paint', { volumeId, axis: part.axis, slice: part.slice, indices: part.indices.buffer as ArrayBuffer, value: part.value }),
+        void edit((scanId) =>
+          api.call('annotations.paint', { scanId, axis: part.axis, slice: part.slice, indices: part.indices.buffer as ArrayBuffer, value: part.value }),
         );
       }
     },
@@ -119,29 +119,29 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
 
   const fill = useCallback(
     (axis: Axis, seed: [number, number, number], value: number) =>
-      edit((volumeId) => api.call('annotations.fill', { volumeId, axis, slice: seed['ijk'.indexOf(axis)], seed, value })),
+      edit((scanId) => api.call('annotations.fill', { scanId, axis, slice: seed['ijk'.indexOf(axis)], seed, value })),
     [api, edit],
   );
 
   const interpolate = useCallback(
-    (axis: Axis, from: number, to: number) => edit((volumeId) => api.call('annotations.interpolate', { volumeId, axis, from, to })),
+    (axis: Axis, from: number, to: number) => edit((scanId) => api.call('annotations.interpolate', { scanId, axis, from, to })),
     [api, edit],
   );
 
   const setSliceState = useCallback(
     (axis: Axis, slices: number[], sliceState: 'annotated' | 'unknown') =>
-      edit((volumeId) => api.call('annotations.setSliceState', { volumeId, axis, slices, state: sliceState })),
+      edit((scanId) => api.call('annotations.setSliceState', { scanId, axis, slices, state: sliceState })),
     [api, edit],
   );
 
-  const undo = useCallback(() => edit((volumeId) => api.call('annotations.undo', { volumeId })), [api, edit]);
-  const redo = useCallback(() => edit((volumeId) => api.call('annotations.redo', { volumeId })), [api, edit]);
+  const undo = useCallback(() => edit((scanId) => api.call('annotations.undo', { scanId })), [api, edit]);
+  const redo = useCallback(() => edit((scanId) => api.call('annotations.redo', { scanId })), [api, edit]);
 
-  /** Reloads the shown volume's label map (after a class removal or a label import changed it on the server). */
+  /** Reloads the shown scan's label map (after a class removal or a label import changed it on the server). */
   const refresh = useCallback(() => {
-    const volumeId = volumeRef.current;
-    if (!volumeId) return Promise.resolve();
-    const done = queue.current.then(() => reload(volumeId));
+    const scanId = scanRef.current;
+    if (!scanId) return Promise.resolve();
+    const done = queue.current.then(() => reload(scanId));
     queue.current = done.catch(() => undefined);
     return done;
   }, [reload]);

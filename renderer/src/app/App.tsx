@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { VolumeInfo } from '../../../shared/types.ts';
+import type { ScanInfo } from '../../../shared/types.ts';
 import { ProjectDialog, type ProjectDialogMode } from '../project/ProjectDialog.tsx';
 import { useProject } from '../project/useProject.ts';
 import { DropOverlay } from '../scans/DropOverlay.tsx';
@@ -24,7 +24,7 @@ export function App() {
   const [dialog, setDialog] = useState<OpenDialog>(null);
 
   const onImported = useCallback(
-    (info: VolumeInfo) => {
+    (info: ScanInfo) => {
       void refresh().then(() => select(info.id));
     },
     [refresh, select],
@@ -50,7 +50,7 @@ export function App() {
     }
   };
 
-  const selected = project?.volumes.find((v) => v.id === selectedId) ?? null;
+  const selected = project?.scans.find((v) => v.id === selectedId) ?? null;
   return (
     <div className="app" data-testid="app" data-phase={phase}>
       <TopBar
@@ -64,14 +64,14 @@ export function App() {
       <ErrorBanner errors={errors} onDismiss={dismiss} />
       <main className="workspace">
         <ScanList
-          volumes={project?.volumes ?? []}
+          scans={project?.scans ?? []}
           selectedId={selectedId}
           pending={pending}
           onSelect={select}
           onImport={() => setDialog({ kind: 'import' })}
           disabled={project === null}
         />
-        <Workbench project={project} volume={selected} onProjectStale={() => void refresh()} report={report} />
+        <Workbench project={project} scan={selected} onProjectStale={() => void refresh()} report={report} />
       </main>
       {dialog?.kind === 'project' && (
         <ProjectDialog

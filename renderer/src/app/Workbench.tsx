@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { ProjectInfo, VolumeInfo } from '../../../shared/types.ts';
+import type { ProjectInfo, ScanInfo } from '../../../shared/types.ts';
 import { HelpOverlay } from '../annotation/HelpOverlay.tsx';
 import { SaveIndicator } from '../annotation/SaveIndicator.tsx';
 import { SegmentEditor } from '../annotation/SegmentEditor.tsx';
@@ -24,7 +24,7 @@ import { useWorkbenchKeys } from './useWorkbenchKeys.ts';
 interface WorkbenchProps {
   project: ProjectInfo | null;
   /** The scan selected in the list: the one shown, annotated and reviewed. */
-  volume: VolumeInfo | null;
+  scan: ScanInfo | null;
   /** Something changed on the server (classes, labels, runs): re-read the project. */
   onProjectStale(): void;
   report(err: unknown, context: string): void;
@@ -34,7 +34,7 @@ interface WorkbenchProps {
  * The work on the selected scan: the viewer, and beside it the Segment, Train and Review tabs.
  * The annotation and the review draw through the viewer; review decisions are annotation edits.
  */
-export function Workbench({ project, volume, onProjectStale, report }: WorkbenchProps) {
+export function Workbench({ project, scan, onProjectStale, report }: WorkbenchProps) {
   const classes = project?.classes ?? [];
   const currentModelRunId = project?.currentModelRunId ?? null;
   const controllerRef = useRef<ViewerController | null>(null);
@@ -42,7 +42,7 @@ export function Workbench({ project, volume, onProjectStale, report }: Workbench
   const tools = useAnnotationTools(classes);
   const viewer = useViewer({
     controllerRef,
-    volume,
+    scan,
     classes,
     readLabels: annotation.load,
     onLabelsShown: annotation.reset,
@@ -55,12 +55,12 @@ export function Workbench({ project, volume, onProjectStale, report }: Workbench
   useConfirmClose(training.active?.kind === 'train');
 
   const { axis, currentSlice } = viewer;
-  const annotationReady = viewer.ready && annotation.state.volumeId === viewer.shownId;
+  const annotationReady = viewer.ready && annotation.state.scanId === viewer.shownId;
   const axisStates = axis && annotation.state.slices ? annotation.state.slices[axis] : null;
   const axisReviews = axis && annotation.state.reviews ? annotation.state.reviews[axis] : null;
   const review = useReview({
     controllerRef,
-    volumeId: annotationReady ? viewer.shownId : null,
+    scanId: annotationReady ? viewer.shownId : null,
     runs: project?.runs ?? [],
     newestPredictionRunId: training.predictionRunId,
     currentModelRunId,
@@ -90,7 +90,7 @@ export function Workbench({ project, volume, onProjectStale, report }: Workbench
     <>
       <ViewerPane
         viewer={viewer}
-        volume={volume}
+        scan={scan}
         classes={classes}
         strip={
           axis && display ? (
@@ -115,8 +115,8 @@ export function Workbench({ project, volume, onProjectStale, report }: Workbench
                 axis={axis}
                 slice={currentSlice}
                 states={axisStates}
-                volume={volume}
-                volumes={project?.volumes ?? []}
+                scan={scan}
+                scans={project?.scans ?? []}
                 predictionRun={review.runs.find((r) => r.id === review.runId) ?? null}
                 onClassColours={viewer.showClassColours}
                 onProjectStale={onProjectStale}
@@ -133,7 +133,7 @@ export function Workbench({ project, volume, onProjectStale, report }: Workbench
             content: (
               <ReviewPanel
                 review={review}
-                volumeId={annotationReady ? viewer.shownId : null}
+                scanId={annotationReady ? viewer.shownId : null}
                 methods={training.methods}
                 currentModelRunId={currentModelRunId}
                 axis={axis}

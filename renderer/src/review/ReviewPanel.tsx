@@ -10,7 +10,7 @@ import './review.css';
 interface ReviewPanelProps {
   review: ReviewState;
   /** The scan shown. */
-  volumeId: string | null;
+  scanId: string | null;
   methods: readonly MethodSpec[] | null;
   currentModelRunId: string | null;
   axis: Axis | null;
@@ -50,7 +50,7 @@ export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): s
  */
 export function ReviewPanel({
   review,
-  volumeId,
+  scanId,
   methods,
   currentModelRunId,
   axis,
@@ -65,7 +65,7 @@ export function ReviewPanel({
 }: ReviewPanelProps) {
   const { runs, runId, layer, status, queue, predictedHere } = review;
   const selected = runs.find((r) => r.id === runId);
-  const comparable = runs.filter((r) => r.id !== runId && volumeId !== null && r.predicted.includes(volumeId));
+  const comparable = runs.filter((r) => r.id !== runId && scanId !== null && r.predicted.includes(scanId));
   const canDecide =
     !disabled && predictedHere && axis !== null && slice !== null && display !== 'annotated' && display !== 'accepted' && display !== 'corrected';
   const next = queue?.find((e) => e.slice !== slice) ?? null;

@@ -9,7 +9,7 @@ const review = (slice: number, decision: SliceReview['decision']): SliceReview =
   runId: 'abcdef012345',
   decidedAt: '2026-11-22T10:00:00Z',
 });
-const entry = (slice: number): ReviewQueueEntry => ({ volumeId: 'v1', axis: 'k', slice, uncertainty: 0.5, gain: 1, reason: 'uncertain', state: 'unknown' });
+const entry = (slice: number): ReviewQueueEntry => ({ scanId: 'v1', axis: 'k', slice, uncertainty: 0.5, gain: 1, reason: 'uncertain', state: 'unknown' });
 const states: SliceState[] = ['unknown', 'annotated', 'interpolated', 'unknown', 'predicted'];
 
 /** The decisions with a review that records what it was asked, and a log of jumps, reports and corrections. */

@@ -22,7 +22,7 @@ const QUEUE_LENGTH = 500;
 interface UseReviewArgs {
   controllerRef: { readonly current: ViewerController | null };
   /** The scan shown and ready in the viewer; null while none is. */
-  volumeId: string | null;
+  scanId: string | null;
   runs: RunInfo[];
   /** A run that has just predicted every scan: shown as soon as it is known. */
   newestPredictionRunId: string | null;
@@ -33,7 +33,7 @@ interface UseReviewArgs {
   annotationKey: string;
   classes: LabelClass[];
   /** Queues an edit of the shown scan like a stroke (see useAnnotation). */
-  edit(send: (volumeId: string) => Promise<AnnotationUpdate>): Promise<boolean>;
+  edit(send: (scanId: string) => Promise<AnnotationUpdate>): Promise<boolean>;
   report(err: unknown, context: string): void;
 }
 
@@ -74,7 +74,7 @@ export interface ReviewState {
  * strokes. A run that has just predicted every scan is shown at once.
  */
 export function useReview(args: UseReviewArgs): ReviewState {
-  const { controllerRef, volumeId, axis, annotationKey, newestPredictionRunId, currentModelRunId } = args;
+  const { controllerRef, scanId, axis, annotationKey, newestPredictionRunId, currentModelRunId } = args;
   const api = useApi();
   const [chosenRunId, setRunId] = useState<string | null>(null);
   const [layer, setLayer] = useState<OverlayLayer>('prediction');
@@ -107,16 +107,14 @@ export function useReview(args: UseReviewArgs): ReviewState {
   useEffect(() => setRunId(null), [currentModelRunId]);
   // Until one is chosen: the current model, else the newest run that predicted this scan, else the newest run.
   const runId =
-    chosenRunId ??
-    (runs.find((r) => r.id === currentModelRunId) ?? runs.find((r) => volumeId !== null && r.predicted.includes(volumeId)) ?? runs[0])?.id ??
-    null;
+    chosenRunId ?? (runs.find((r) => r.id === currentModelRunId) ?? runs.find((r) => scanId !== null && r.predicted.includes(scanId)) ?? runs[0])?.id ?? null;
   const run = runs.find((r) => r.id === runId);
-  const predictedHere = volumeId !== null && (run?.predicted.includes(volumeId) ?? false);
+  const predictedHere = scanId !== null && (run?.predicted.includes(scanId) ?? false);
   // a new prediction by the same run (mid-run, or predicted again) replaces the shown one
   const predictedAt = run?.predictedAt ?? null;
 
   // the compared run must have predicted this scan too, and differ from the shown one
-  const compared = runs.find((r) => r.id === compareRunId && r.id !== runId && volumeId !== null && r.predicted.includes(volumeId));
+  const compared = runs.find((r) => r.id === compareRunId && r.id !== runId && scanId !== null && r.predicted.includes(scanId));
   const comparedId = compared?.id ?? null;
   const comparedAt = compared?.predictedAt ?? null;
   const shownLayer = layer === 'compare' && !comparedId ? 'prediction' : layer;
@@ -125,7 +123,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
   useEffect(() => {
     const controller = controllerRef.current;
     setComparison(null);
-    if (!controller || !volumeId) return;
+    if (!controller || !scanId) return;
     const hide = (next: OverlayStatus) => {
       setStatus(next);
       void controller.setOverlay(null);
@@ -137,12 +135,12 @@ export function useReview(args: UseReviewArgs): ReviewState {
     (async () => {
       const opacity = opacityRef.current;
       if (shownLayer === 'compare') {
-        const result = await api.call('predictions.compare', { runId, otherRunId: comparedId!, volumeId });
+        const result = await api.call('predictions.compare', { runId, otherRunId: comparedId!, scanId });
         if (!live) return;
         await controller.setOverlay({ kind: 'comparison', bytes: result.map, lut: comparisonLut(), opacity });
         if (live) setComparison({ dice: result.dice, sliceDice: result.sliceDice });
       } else {
-        const bytes = await api.call(shownLayer === 'prediction' ? 'predictions.labels' : 'predictions.uncertainty', { runId, volumeId });
+        const bytes = await api.call(shownLayer === 'prediction' ? 'predictions.labels' : 'predictions.uncertainty', { runId, scanId });
         if (!live) return;
         if (!bytes) return hide('not-predicted');
         const lut = labelLut(JSON.parse(classesKey) as LabelClass[]);
@@ -157,7 +155,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
     return () => {
       live = false;
     };
-  }, [api, controllerRef, volumeId, runId, shownLayer, predictedHere, predictedAt, comparedId, comparedAt, classesKey]);
+  }, [api, controllerRef, scanId, runId, shownLayer, predictedHere, predictedAt, comparedId, comparedAt, classesKey]);
 
   useEffect(() => {
     controllerRef.current?.setOverlayOpacity(opacity);
@@ -165,16 +163,16 @@ export function useReview(args: UseReviewArgs): ReviewState {
 
   useEffect(() => {
     setQueue(null);
-    if (!runId || !volumeId || !axis || !predictedHere) return;
+    if (!runId || !scanId || !axis || !predictedHere) return;
     let live = true;
-    api.call('review.queue', { runId, volumeId, axis, limit: QUEUE_LENGTH }).then(
+    api.call('review.queue', { runId, scanId, axis, limit: QUEUE_LENGTH }).then(
       (entries) => live && setQueue(entries),
       (err) => live && reportRef.current(err, 'Could not read the review queue'),
     );
     return () => {
       live = false;
     };
-  }, [api, runId, volumeId, axis, predictedHere, predictedAt, annotationKey]);
+  }, [api, runId, scanId, axis, predictedHere, predictedAt, annotationKey]);
 
   // Every edit may be a correction of the latest round; every new run a new round.
   const runsKey = args.runs.map((r) => `${r.id}:${r.status}:${r.hasModel}:${r.predictedAt}`).join();
@@ -203,21 +201,21 @@ export function useReview(args: UseReviewArgs): ReviewState {
   const decide = useCallback(
     async (action: ReviewAction, slices: number[]) => {
       if (!runId || !axis || !predictedHere || slices.length === 0) return false;
-      return edit((id) => api.call(REVIEW_METHOD[action], { runId, volumeId: id, axis, slices }));
+      return edit((id) => api.call(REVIEW_METHOD[action], { runId, scanId: id, axis, slices }));
     },
     [api, edit, runId, axis, predictedHere],
   );
 
   const predictScan = useCallback(async () => {
-    if (!runId || !volumeId) return;
+    if (!runId || !scanId) return;
     setPredicting(runId);
     try {
-      await api.call('predictions.start', { runId, volumeId });
+      await api.call('predictions.start', { runId, scanId });
     } catch (err) {
       setPredicting(null);
       reportRef.current(err, 'Could not predict this scan');
     }
-  }, [api, runId, volumeId]);
+  }, [api, runId, scanId]);
 
   const toggleLayer = useCallback((next: Exclude<OverlayLayer, null>) => setLayer((shown) => (shown === next ? null : next)), []);
   const setCompareRunId = useCallback((id: string | null) => {

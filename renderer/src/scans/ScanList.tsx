@@ -1,11 +1,11 @@
 import { useRef, type KeyboardEvent } from 'react';
-import type { VolumeInfo } from '../../../shared/types.ts';
+import type { ScanInfo } from '../../../shared/types.ts';
 import { formatAnnotated, formatShape, formatSpacing } from './scanFormat.ts';
 import type { PendingImport } from './useImports.ts';
 import './scans.css';
 
 interface ScanListProps {
-  volumes: VolumeInfo[];
+  scans: ScanInfo[];
   selectedId: string | null;
   pending: PendingImport[];
   onSelect(id: string): void;
@@ -14,28 +14,28 @@ interface ScanListProps {
 }
 
 /** The project's scans: a keyboard-navigable list (↑/↓, Home/End) with each scan's geometry at a glance. */
-export function ScanList({ volumes, selectedId, pending, onSelect, onImport, disabled }: ScanListProps) {
+export function ScanList({ scans, selectedId, pending, onSelect, onImport, disabled }: ScanListProps) {
   const listRef = useRef<HTMLUListElement>(null);
 
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
-    if (volumes.length === 0) return;
+    if (scans.length === 0) return;
     const at = Math.max(
       0,
-      volumes.findIndex((v) => v.id === selectedId),
+      scans.findIndex((v) => v.id === selectedId),
     );
     const next =
       e.key === 'ArrowDown'
-        ? Math.min(volumes.length - 1, at + 1)
+        ? Math.min(scans.length - 1, at + 1)
         : e.key === 'ArrowUp'
           ? Math.max(0, at - 1)
           : e.key === 'Home'
             ? 0
             : e.key === 'End'
-              ? volumes.length - 1
+              ? scans.length - 1
               : -1;
     if (next < 0) return;
     e.preventDefault();
-    onSelect(volumes[next].id);
+    onSelect(scans[next].id);
     listRef.current?.querySelectorAll<HTMLElement>('[role=option]')[next]?.focus();
   };
 
@@ -45,24 +45,24 @@ export function ScanList({ volumes, selectedId, pending, onSelect, onImport, dis
         <h2 className="panel-header__title">
           Scans{' '}
           <span className="count" data-testid="scan-count">
-            {volumes.length}
+            {scans.length}
           </span>
         </h2>
         <button type="button" className="button button--primary" data-testid="import-button" onClick={onImport} disabled={disabled}>
           Import…
         </button>
       </div>
-      {volumes.length === 0 && pending.length === 0 ? (
+      {scans.length === 0 && pending.length === 0 ? (
         <p className="empty-note">No scans yet. Import a NIfTI file (.nii, .nii.gz), or drop one anywhere on the window.</p>
       ) : null}
       <ul ref={listRef} className="scan-list" role="listbox" aria-label="Scans in this project" data-testid="scan-list" onKeyDown={onKeyDown}>
-        {volumes.map((v, n) => (
+        {scans.map((v, n) => (
           <ScanListItem
             key={v.id}
-            volume={v}
+            scan={v}
             selected={v.id === selectedId}
             // one item is reachable with Tab (the selected one, else the first); arrows move from there
-            tabbable={selectedId === null || !volumes.some((x) => x.id === selectedId) ? n === 0 : v.id === selectedId}
+            tabbable={selectedId === null || !scans.some((x) => x.id === selectedId) ? n === 0 : v.id === selectedId}
             onSelect={() => onSelect(v.id)}
           />
         ))}
@@ -83,8 +83,8 @@ export function ScanList({ volumes, selectedId, pending, onSelect, onImport, dis
   );
 }
 
-function ScanListItem(props: { volume: VolumeInfo; selected: boolean; tabbable: boolean; onSelect(): void }) {
-  const { volume: v, selected, tabbable, onSelect } = props;
+function ScanListItem(props: { scan: ScanInfo; selected: boolean; tabbable: boolean; onSelect(): void }) {
+  const { scan: v, selected, tabbable, onSelect } = props;
   return (
     <li
       role="option"
@@ -92,7 +92,7 @@ function ScanListItem(props: { volume: VolumeInfo; selected: boolean; tabbable: 
       tabIndex={tabbable ? 0 : -1}
       className={selected ? 'scan-item scan-item--selected' : 'scan-item'}
       data-testid="scan-item"
-      data-volume-id={v.id}
+      data-scan-id={v.id}
       onClick={onSelect}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {

@@ -1,19 +1,19 @@
-import type { VolumeInfo } from '../../../shared/types.ts';
+import type { ScanInfo } from '../../../shared/types.ts';
 
 /** 0.9375 → "0.938", 1 → "1": enough digits for a voxel size, no trailing zeros. */
 export function formatMm(value: number): string {
   return String(Number(value.toFixed(3)));
 }
 
-export function formatShape(shape: VolumeInfo['shape']): string {
+export function formatShape(shape: ScanInfo['shape']): string {
   return shape.join(' × ');
 }
 
-export function formatSpacing(spacing: VolumeInfo['spacing']): string {
+export function formatSpacing(spacing: ScanInfo['spacing']): string {
   return `${spacing.map(formatMm).join(' × ')} mm`;
 }
 
-export function formatAnnotated(counts: VolumeInfo['annotatedSlices']): string {
+export function formatAnnotated(counts: ScanInfo['annotatedSlices']): string {
   return `i ${counts.i} · j ${counts.j} · k ${counts.k}`;
 }
 

@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api.ts';
-import type { VolumeInfo } from '../../../shared/types.ts';
+import type { ScanInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import type { ImportItem } from './niftiFiles.ts';
 
@@ -16,7 +16,7 @@ let nextKey = 1;
  * Imports files one after another (a 100 MB scan should not race ten others for memory), keeping a
  * visible entry per file until it is done; each failure is reported with the file's name.
  */
-export function useImports(opts: { onImported(info: VolumeInfo): void; report(err: unknown, context: string): void }) {
+export function useImports(opts: { onImported(info: ScanInfo): void; report(err: unknown, context: string): void }) {
   const api = useApi();
   const [pending, setPending] = useState<PendingImport[]>([]);
   const queue = useRef<Promise<void>>(Promise.resolve());
@@ -36,7 +36,7 @@ export function useImports(opts: { onImported(info: VolumeInfo): void; report(er
             const scan = await item.scan.arrayBuffer();
             const labels = item.labels ? await item.labels.arrayBuffer() : undefined;
             setStage('importing');
-            const info = await api.call('volumes.import', {
+            const info = await api.call('scans.import', {
               scan,
               scanFileName: item.scan.name,
               ...(item.labels && labels ? { labels, labelsFileName: item.labels.name } : {}),

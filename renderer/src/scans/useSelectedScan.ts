@@ -17,22 +17,22 @@ function remembered(projectPath: string): string | null {
  */
 export function useSelectedScan(project: ProjectInfo | null): [string | null, (id: string) => void] {
   const [selected, setSelected] = useState<string | null>(null);
-  const volumes = project?.volumes;
+  const scans = project?.scans;
   const path = project?.path ?? null;
 
   useEffect(() => {
-    if (!path || !volumes) {
+    if (!path || !scans) {
       setSelected(null);
       return;
     }
     setSelected((current) => {
-      const ids = volumes.map((v) => v.id);
+      const ids = scans.map((v) => v.id);
       if (current && ids.includes(current)) return current;
       const stored = remembered(path);
       if (stored && ids.includes(stored)) return stored;
       return ids[0] ?? null;
     });
-  }, [path, volumes]);
+  }, [path, scans]);
 
   const select = useCallback(
     (id: string) => {

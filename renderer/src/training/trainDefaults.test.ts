@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_METHOD, METHODS, methodSpec, resolveMethodOptions } from '../../../shared/methods.ts';
-import type { ProjectInfo, VolumeInfo } from '../../../shared/types.ts';
+import type { ProjectInfo, ScanInfo } from '../../../shared/types.ts';
 import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, parseOptionInput, type TrainForm } from './trainDefaults.ts';
 
-function volume(id: string, annotated: Partial<VolumeInfo['annotatedSlices']>, shape: [number, number, number] = [32, 32, 16]): VolumeInfo {
+function scan(id: string, annotated: Partial<ScanInfo['annotatedSlices']>, shape: [number, number, number] = [32, 32, 16]): ScanInfo {
   return {
     id,
     name: id,
@@ -18,13 +18,13 @@ function volume(id: string, annotated: Partial<VolumeInfo['annotatedSlices']>, s
     importedAt: '',
   };
 }
-function project(volumes: VolumeInfo[]): ProjectInfo {
-  return { path: '/p', name: 'p', schemaVersion: 1, isSample: false, volumes, classes: [], runs: [], currentModelRunId: null };
+function project(scans: ScanInfo[]): ProjectInfo {
+  return { path: '/p', name: 'p', schemaVersion: 1, isSample: false, scans, classes: [], runs: [], currentModelRunId: null };
 }
 const option = (method: string, key: string) => methodSpec(method).options.find((o) => o.key === key)!;
 
 test("annotated slices are counted over scans and axes; one click uses the benchmark's winner", () => {
-  assert.equal(annotatedSliceCount(project([volume('a', { k: 3 }), volume('b', { i: 2 })])), 5);
+  assert.equal(annotatedSliceCount(project([scan('a', { k: 3 }), scan('b', { i: 2 })])), 5);
   assert.equal(initialForm(METHODS).method, DEFAULT_METHOD);
 });
 
@@ -54,7 +54,7 @@ test("option inputs are checked against kind and range, in the engine's words", 
 });
 
 test('the request carries changed options and typed numbers; defaults are left to the engine under auto', () => {
-  const p = project([volume('a', { k: 2 })]);
+  const p = project([scan('a', { k: 2 })]);
   const form: TrainForm = {
     ...initialForm(METHODS),
     method: 'mean-teacher',
@@ -77,7 +77,7 @@ test('the request carries changed options and typed numbers; defaults are left t
 });
 
 test('everything that cannot work is refused together, in words', () => {
-  const none = project([volume('a', {})]);
+  const none = project([scan('a', {})]);
   const form: TrainForm = {
     method: 'caml',
     model: 'auto',
@@ -100,7 +100,7 @@ test('everything that cannot work is refused together, in words', () => {
 });
 
 test('continuing from the current model is asked for only when the project has one', () => {
-  const fresh = project([volume('a', { k: 2 })]);
+  const fresh = project([scan('a', { k: 2 })]);
   const withModel = { ...fresh, currentModelRunId: 'abcdef012345' };
   const form = { ...initialForm(METHODS), continueFromCurrent: true };
   assert.equal(buildTrainRequest(withModel, METHODS, form).request?.continueFrom, 'current');

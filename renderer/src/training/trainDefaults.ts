@@ -34,7 +34,7 @@ export interface TrainForm {
 
 /** Number of annotated slices in the project, over all scans and axes. */
 export function annotatedSliceCount(project: ProjectInfo): number {
-  return project.volumes.reduce((sum, v) => sum + AXES.reduce((s, a) => s + v.annotatedSlices[a], 0), 0);
+  return project.scans.reduce((sum, v) => sum + AXES.reduce((s, a) => s + v.annotatedSlices[a], 0), 0);
 }
 
 /** The network the defaults of a choice stand for ("auto" shows the 2D defaults, the engine's usual pick). */

@@ -156,7 +156,7 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
     async (runId: string) => {
       const info = await api.call('models.setCurrent', { runId });
       const run = info.runs.find((r) => r.id === runId);
-      if (run && run.predicted.length < info.volumes.length) await predict(runId, emptySeries());
+      if (run && run.predicted.length < info.scans.length) await predict(runId, emptySeries());
       else setPredictionRunId(runId);
     },
     [api, predict],

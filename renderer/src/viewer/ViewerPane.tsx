@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { LabelClass, VolumeInfo } from '../../../shared/types.ts';
+import type { LabelClass, ScanInfo } from '../../../shared/types.ts';
 import { LabelOverlayControls } from './LabelOverlayControls.tsx';
 import { LocationReadout } from './LocationReadout.tsx';
 import type { Viewer } from './useViewer.ts';
@@ -9,7 +9,7 @@ import './viewer.css';
 
 interface ViewerPaneProps {
   viewer: Viewer;
-  volume: VolumeInfo | null;
+  scan: ScanInfo | null;
   /** For the label name under the crosshair. */
   classes: LabelClass[];
   /** The row under the views (the slice-state strip). */
@@ -20,10 +20,10 @@ interface ViewerPaneProps {
  * The image area: the view controls, the NiiVue canvas with its loading state, the row under
  * it and the crosshair readout.
  */
-export function ViewerPane({ viewer, volume, classes, strip }: ViewerPaneProps) {
+export function ViewerPane({ viewer, scan, classes, strip }: ViewerPaneProps) {
   const { status, ready, labelsVisible, labelOpacity, changeOverlay } = viewer;
   return (
-    <section className="viewer" aria-label="Viewer" data-testid="viewer" data-state={status} data-volume-id={viewer.shownId ?? ''} data-view-mode={viewer.mode}>
+    <section className="viewer" aria-label="Viewer" data-testid="viewer" data-state={status} data-scan-id={viewer.shownId ?? ''} data-view-mode={viewer.mode}>
       <div className="viewer-toolbar" role="toolbar" aria-label="View controls">
         <ViewModeSwitch mode={viewer.mode} onChange={viewer.changeMode} />
         <WindowLevelControls
@@ -40,7 +40,7 @@ export function ViewerPane({ viewer, volume, classes, strip }: ViewerPaneProps) 
           onOpacity={(o) => changeOverlay(labelsVisible, o)}
         />
         <span className="viewer-toolbar__title" data-testid="viewer-title">
-          {volume?.name ?? ''}
+          {scan?.name ?? ''}
         </span>
       </div>
       <div className="viewport" ref={viewer.viewportRef}>
@@ -55,7 +55,7 @@ export function ViewerPane({ viewer, volume, classes, strip }: ViewerPaneProps) 
         {status === 'loading' && (
           <div className="viewport__veil" data-testid="viewer-loading" role="status">
             <span className="spinner spinner--large" aria-hidden="true" />
-            Loading {volume?.name}…
+            Loading {scan?.name}…
           </div>
         )}
         {status === 'empty' && (

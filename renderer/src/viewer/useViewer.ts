@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
-import type { LabelClass, VolumeInfo } from '../../../shared/types.ts';
+import type { LabelClass, ScanInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { labelLut } from './labelColormap.ts';
 import { SupersededError, ViewerController, type Pen, type StrokePart } from './ViewerController.ts';
@@ -10,10 +10,10 @@ export type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
 interface ViewerOptions<S extends { labels: ArrayBuffer }> {
   /** Holds the NiiVue controller while the canvas is mounted; the annotation and the review draw through it too. */
   controllerRef: RefObject<ViewerController | null>;
-  volume: VolumeInfo | null;
+  scan: ScanInfo | null;
   classes: LabelClass[];
   /** Reads what is drawn over a scan (its label map in `labels`): scan and labels are read together and appear together. */
-  readLabels(volumeId: string): Promise<S>;
+  readLabels(scanId: string): Promise<S>;
   /** Null as soon as another scan is asked for; what `readLabels` gave once its scan is shown. */
   onLabelsShown(snapshot: S | null): void;
   /** A brush or eraser stroke ended (see ViewerCallbacks). */
@@ -29,7 +29,7 @@ interface ViewerOptions<S extends { labels: ArrayBuffer }> {
  * the slice keys and the slice tools work on (the plane under the mouse in the multiplanar view).
  */
 export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOptions<S>) {
-  const { controllerRef, volume, classes } = options;
+  const { controllerRef, scan, classes } = options;
   const api = useApi();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -62,11 +62,11 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
   }, [controllerRef]);
 
   // (Re)load when another scan is selected: the scan and its label map, shown together.
-  const volumeId = volume?.id ?? null;
+  const scanId = scan?.id ?? null;
   useEffect(() => {
     const controller = controllerRef.current;
     if (!controller) return;
-    const { volume: shown, readLabels, onLabelsShown } = optionsRef.current;
+    const { scan: shown, readLabels, onLabelsShown } = optionsRef.current;
     onLabelsShown(null);
     if (!shown) {
       void controller.clear();
@@ -80,7 +80,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     setStatus('loading');
     (async () => {
       try {
-        const [scan, snapshot] = await Promise.all([api.call('volumes.scan', { id: shown.id }), readLabels(shown.id)]);
+        const [scan, snapshot] = await Promise.all([api.call('scans.image', { id: shown.id }), readLabels(shown.id)]);
         if (!live) return;
         const overlay = overlayRef.current;
         const intensity = await controller.show({
@@ -106,7 +106,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     return () => {
       live = false;
     };
-  }, [api, controllerRef, volumeId]);
+  }, [api, controllerRef, scanId]);
 
   // New colours are a new colour table for the drawing, not a reload.
   const classesKey = JSON.stringify(classes);

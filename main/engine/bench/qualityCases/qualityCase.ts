@@ -7,7 +7,7 @@
 import type { Shape3, Spacing3 } from '../../data/volume.ts';
 import type { SliceAxis } from '../../data/volumeSlice.ts';
 import { Rng } from '../../random/rng.ts';
-import type { TrainingVolume } from '../../training/trainRequest.ts';
+import type { TrainingScan } from '../../training/trainRequest.ts';
 import { downsample } from './downsample.ts';
 import { DEFAULT_VARIATION, syntheticSubject, type SubjectVariation } from './syntheticSubject.ts';
 import { loadTemplate, type TemplateName } from './templates.ts';
@@ -37,8 +37,8 @@ export interface QualityCase {
   /** Scan 0's annotated slices across `axis`. */
   annotatedSlices: number[];
   /** Scan 0 annotated on `annotatedSlices`, then the unannotated subjects. */
-  volumes: TrainingVolume[];
-  /** Complete reference labels of each volume. */
+  scans: TrainingScan[];
+  /** Complete reference labels of each scan. */
   truths: Uint8Array[];
 }
 
@@ -57,7 +57,7 @@ export async function qualityCase(options: QualityCaseOptions): Promise<QualityC
     syntheticSubject(base.image, base.labels, base.shape, rng.fork(`subject:${n}`), options.variation ?? DEFAULT_VARIATION),
   );
   const classValues = template.classNames.map((_, n) => n + 1);
-  const annotated: TrainingVolume = {
+  const annotated: TrainingScan = {
     id: 'scan-0',
     image: base.image,
     labels: base.labels,
@@ -65,7 +65,7 @@ export async function qualityCase(options: QualityCaseOptions): Promise<QualityC
     shape: [...base.shape],
     spacing: [...base.spacing],
   };
-  const others: TrainingVolume[] = subjects.map((s, n) => ({
+  const others: TrainingScan[] = subjects.map((s, n) => ({
     id: `scan-${n + 1}`,
     image: s.image,
     labels: null,
@@ -81,7 +81,7 @@ export async function qualityCase(options: QualityCaseOptions): Promise<QualityC
     spacing: base.spacing,
     axis,
     annotatedSlices,
-    volumes: [annotated, ...others],
+    scans: [annotated, ...others],
     truths: [base.labels, ...subjects.map((s) => s.labels)],
   };
   cache.set(key, made);

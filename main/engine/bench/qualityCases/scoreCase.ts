@@ -20,10 +20,10 @@ export interface CaseScore {
 
 export async function scoreCase(model: TrainedModel, c: QualityCase): Promise<CaseScore> {
   const perScan: number[][] = [];
-  for (let s = 0; s < c.volumes.length; s++) {
-    const volume = c.volumes[s]!;
-    const { labels } = await predictVolume(model, volume.image, c.shape);
-    const keep = s === 0 ? volume.known!.map((k) => (k ? 0 : 1)) : null;
+  for (let s = 0; s < c.scans.length; s++) {
+    const scan = c.scans[s]!;
+    const { labels } = await predictVolume(model, scan.image, c.shape);
+    const keep = s === 0 ? scan.known!.map((k) => (k ? 0 : 1)) : null;
     perScan.push(c.classValues.map((value) => dice(maskOf(labels, value, keep), maskOf(c.truths[s]!, value, keep))));
   }
   const subjects = perScan.slice(1);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { kinkFreeInput, seededUniform } from '../gradientCheck.ts';
+import { kinkFreeInput, seededUniform } from '../../../../tests/support/gradientCheck.ts';
 import { describeGradientCases, type GradientCase } from '../../../../tests/support/gradientCases.ts';
 import { nnGradients } from './nnGradients.ts';
 

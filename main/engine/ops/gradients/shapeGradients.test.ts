@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { seededUniform } from '../gradientCheck.ts';
+import { seededUniform } from '../../../../tests/support/gradientCheck.ts';
 import { describeGradientCases, type GradientCase } from '../../../../tests/support/gradientCases.ts';
 import { shapeGradients } from './shapeGradients.ts';
 

@@ -5,11 +5,11 @@ import { selectBackend } from '../../backend/selectBackend.ts';
 import type { Batch } from '../../data/batch.ts';
 import { CamlAuxiliaryUNet2d } from '../../models/camlAuxiliaryUNet2d.ts';
 import { CamlAuxiliaryVNet3d } from '../../models/camlAuxiliaryVNet3d.ts';
-import { checkGradients } from '../../ops/gradientCheck.ts';
+import { checkGradients } from '../../../../tests/support/gradientCheck.ts';
 import { Rng } from '../../random/rng.ts';
 import { CamlMethod, correctlyPredicted, sharpen, sharpenedMutualLoss } from './caml.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
-import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
 import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
 
 const build = (options = {}, model: NetworkKind = 'unet2d') => createTrainingMethod(testConfig('caml', model, options)) as CamlMethod;

@@ -6,7 +6,7 @@ import { Rng } from '../../random/rng.ts';
 import { NO_LABEL } from '../../ssl/pixelContrastiveLoss.ts';
 import { ContrastiveMethod, contrastiveLabels } from './contrastive.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
-import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
 
 const plainSgd = { optimizer: { name: 'sgd' as const, learningRate: 0.1, momentum: 0, weightDecay: 0, nesterov: false } };
 const build = (options = {}, overrides = {}) => createTrainingMethod(testConfig('contrastive', 'unet2d', options, overrides)) as ContrastiveMethod;

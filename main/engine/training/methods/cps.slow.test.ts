@@ -7,7 +7,7 @@ import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { crossPseudoSupervision } from '../../ssl/crossPseudoSupervision.ts';
 import { ADAPTIVE_WEIGHT_WINDOW, CpsMethod } from './cps.ts';
-import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
 import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
 
 const build = (options = {}, model: NetworkKind = 'unet2d') => createTrainingMethod(testConfig('cps', model, options)) as CpsMethod;

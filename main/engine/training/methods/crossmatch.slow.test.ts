@@ -6,7 +6,7 @@ import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { CrossMatchMethod, crossMatchForward, crossMatchLosses, crossMatchObjective, crossMatchThreshold, type CrossMatchLogits } from './crossmatch.ts';
-import { sharedMethodTests, tensorGrowth, testConfig, toyBatches } from './testConfig.ts';
+import { sharedMethodTests, tensorGrowth, testConfig, toyBatches } from '../../../../tests/support/methodTestConfig.ts';
 import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
 
 const build = (model: NetworkKind = 'unet2d', options = {}) => createTrainingMethod(testConfig('crossmatch', model, options)) as CrossMatchMethod;

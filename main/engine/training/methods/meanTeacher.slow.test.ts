@@ -5,7 +5,7 @@ import { selectBackend } from '../../backend/selectBackend.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { MeanTeacherMethod } from './meanTeacher.ts';
-import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
 
 const build = (options = {}) => createTrainingMethod(testConfig('mean-teacher', 'unet2d', options)) as MeanTeacherMethod;
 

@@ -7,7 +7,7 @@ import { EmaTeacher } from '../../ssl/emaTeacher.ts';
 import { teacherNoise } from '../../ssl/teacherNoise.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { MeanTeacherMethod } from './meanTeacher.ts';
-import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from './testConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
 import { UaMtMethod } from './uaMt.ts';
 import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
 

@@ -1,8 +1,8 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../backend/selectBackend.ts';
-import { checkGradients, kinkFreeInput, seededUniform } from './gradientCheck.ts';
+import { selectBackend } from '../../../main/engine/backend/selectBackend.ts';
+import { checkGradients, kinkFreeInput, seededUniform } from '../../support/gradientCheck.ts';
 
 /** x ↦ x³ with a deliberately scaled gradient (scale 1 is correct). */
 const cubeWithGradientScaled = (scale: number): ((x: tf.Tensor) => tf.Tensor) =>

@@ -1,23 +1,23 @@
 /**
- * Test support: training volumes made from the phantom of phantom.ts, annotated on chosen
+ * Test support: training scans made from the phantom of phantom.ts, annotated on chosen
  * slices the way the job runner marks painted slices (whole slices known).
  */
 import type { SliceAxis } from '../../main/engine/data/volumeSlice.ts';
 import { makePhantom } from './phantom.ts';
-import type { TrainingVolume } from '../../main/engine/training/trainRequest.ts';
+import type { TrainingScan } from '../../main/engine/training/trainRequest.ts';
 
-export interface PhantomVolume extends TrainingVolume {
+export interface PhantomScan extends TrainingScan {
   /** The complete reference labels (0, 1, 2), whatever is marked known. */
   truth: Uint8Array;
 }
 
-export function phantomVolume(options: {
+export function phantomScan(options: {
   shape: [number, number, number];
   seed?: number;
   axis?: SliceAxis;
   /** Slices marked known along `axis`; 'all' marks every voxel. */
   annotated: number[] | 'all';
-}): PhantomVolume {
+}): PhantomScan {
   const { shape, seed = 1, axis = 'k', annotated } = options;
   const phantom = makePhantom({ shape, seed, spacing: [1, 1, 2] });
   const [ni, nj] = shape;

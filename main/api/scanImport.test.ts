@@ -8,7 +8,7 @@ import { ApiError } from '../../shared/api.ts';
 import { createNiftiHeader, readNifti, writeNifti } from '../io/index.ts';
 import { ProjectStore } from '../store/projectStore.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
-import { importVolume } from './volumeImport.ts';
+import { importScan } from './scanImport.ts';
 import { storeDatabase } from '../../tests/support/storeDatabase.ts';
 
 const newStore = () => ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atrium-import-')), 'p'));
@@ -17,13 +17,13 @@ const newStore = () => ProjectStore.create(join(mkdtempSync(join(tmpdir(), 'atri
 function snapshot(store: ProjectStore) {
   const files = ['scans', 'labels'].flatMap((d) => readdirSync(store.file(d)).map((f) => `${d}/${f}`));
   const count = (t: string) => (storeDatabase(store).prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
-  return { files, volumes: count('volumes'), slices: count('annotated_slices'), classes: count('label_classes'), events: count('events') };
+  return { files, scans: count('scans'), slices: count('annotated_slices'), classes: count('label_classes'), events: count('events') };
 }
 
 test('a scan with a full label map is imported with geometry, classes and every slice annotated', () => {
   const store = newStore();
   const p = makePhantom({ shape: [20, 16, 8], spacing: [0.5, 0.5, 3] });
-  const info = importVolume(store, { scan: p.scanBytes, scanFileName: 'knee.nii.gz', labels: p.labelBytes, labelsFileName: 'knee-seg.nii.gz' });
+  const info = importScan(store, { scan: p.scanBytes, scanFileName: 'knee.nii.gz', labels: p.labelBytes, labelsFileName: 'knee-seg.nii.gz' });
   assert.equal(info.name, 'knee');
   assert.deepEqual(info.shape, [20, 16, 8]);
   assert.deepEqual(info.spacing, [0.5, 0.5, 3]);
@@ -38,8 +38,8 @@ test('a scan with a full label map is imported with geometry, classes and every 
       [2, 'Label 2'],
     ],
   );
-  const files = store.volumeFiles(info.id)!;
-  assert.ok(readFileSync(store.file(files.scanFile)).equals(p.scanBytes), 'the scan is kept byte for byte');
+  const files = store.scanFiles(info.id)!;
+  assert.ok(readFileSync(store.file(files.imageFile)).equals(p.scanBytes), 'the scan is kept byte for byte');
   const labels = readNifti(readFileSync(store.file(files.labelsFile!)), 'labels');
   assert.deepEqual(new Uint8Array(labels.data), new Uint8Array(p.labels));
   store.close();
@@ -48,7 +48,7 @@ test('a scan with a full label map is imported with geometry, classes and every 
 test('with annotated slices only those slices keep labels; the rest is unknown', () => {
   const store = newStore();
   const p = makePhantom({ shape: [16, 16, 10] });
-  const info = importVolume(store, {
+  const info = importScan(store, {
     scan: p.scanBytes,
     scanFileName: 'a.nii.gz',
     labels: p.labelBytes,
@@ -57,7 +57,7 @@ test('with annotated slices only those slices keep labels; the rest is unknown',
   });
   assert.deepEqual(info.annotatedSlices, { i: 0, j: 0, k: 2 });
   assert.deepEqual(store.annotatedSlices(info.id, 'k'), [3, 6]);
-  const labels = readNifti(readFileSync(store.file(store.volumeFiles(info.id)!.labelsFile!)), 'labels').data;
+  const labels = readNifti(readFileSync(store.file(store.scanFiles(info.id)!.labelsFile!)), 'labels').data;
   const plane = 16 * 16;
   for (let k = 0; k < 10; k++) {
     const slice = labels.subarray(k * plane, (k + 1) * plane);
@@ -70,8 +70,8 @@ test('with annotated slices only those slices keep labels; the rest is unknown',
 test('names stay unique', () => {
   const store = newStore();
   const p = makePhantom({ shape: [8, 8, 4] });
-  const a = importVolume(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
-  const b = importVolume(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
+  const a = importScan(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
+  const b = importScan(store, { scan: p.scanBytes, scanFileName: 'brain.nii.gz' });
   assert.deepEqual([a.name, b.name], ['brain', 'brain-2']);
   store.close();
 });
@@ -153,10 +153,10 @@ for (const c of badInputCases()) {
   test(`bad input is refused with a clear message and leaves the project as it was: ${c.what}`, () => {
     const store = newStore();
     const ok = makePhantom({ shape: [12, 10, 6], seed: 9 });
-    importVolume(store, { scan: ok.scanBytes, scanFileName: 'existing.nii.gz', labels: ok.labelBytes, labelsFileName: 'existing-seg.nii.gz' });
+    importScan(store, { scan: ok.scanBytes, scanFileName: 'existing.nii.gz', labels: ok.labelBytes, labelsFileName: 'existing-seg.nii.gz' });
     const before = snapshot(store);
     assert.throws(
-      () => importVolume(store, c.req),
+      () => importScan(store, c.req),
       (err: unknown) => {
         assert.ok(err instanceof ApiError, `expected ApiError, got ${String(err)}`);
         assert.equal(err.code, 'bad-input');
@@ -180,10 +180,10 @@ test('a 4D file is imported by its first frame only when asked, and stored as th
   const file = new Uint8Array(bytes.length + 48);
   file.set(bytes);
   file.set(new Uint8Array(frames.buffer, 48, 48), bytes.length);
-  assert.throws(() => importVolume(store, { scan: file, scanFileName: 'dyn.nii' }), /dyn\.nii: 4D file with 2 frames/);
-  const info = importVolume(store, { scan: file, scanFileName: 'dyn.nii', firstFrameOnly: true });
+  assert.throws(() => importScan(store, { scan: file, scanFileName: 'dyn.nii' }), /dyn\.nii: 4D file with 2 frames/);
+  const info = importScan(store, { scan: file, scanFileName: 'dyn.nii', firstFrameOnly: true });
   assert.deepEqual(info.shape, [4, 3, 2]);
-  const stored = readNifti(readFileSync(store.file(store.volumeFiles(info.id)!.scanFile)), 'stored');
+  const stored = readNifti(readFileSync(store.file(store.scanFiles(info.id)!.imageFile)), 'stored');
   assert.equal(stored.header.dim[0], 3);
   assert.deepEqual([...stored.data], [...frames.subarray(0, 24)]);
   store.close();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../random/rng.ts';
+import { Rng } from '../../main/engine/random/rng.ts';
 
 export interface GradientCheckOptions {
   /** Central-difference step h. */

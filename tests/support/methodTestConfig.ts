@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveMethodOptions, type MethodName, type OptionValue } from '../../../../shared/methods.ts';
-import type { Batch } from '../../data/batch.ts';
-import type { NetworkKind } from '../../../../shared/networks.ts';
-import { Rng } from '../../random/rng.ts';
-import type { ResolvedTrainConfig } from '../trainRequest.ts';
-import type { StepLosses, TrainingMethod } from './trainingMethod.ts';
+import { resolveMethodOptions, type MethodName, type OptionValue } from '../../shared/methods.ts';
+import type { Batch } from '../../main/engine/data/batch.ts';
+import type { NetworkKind } from '../../shared/networks.ts';
+import { Rng } from '../../main/engine/random/rng.ts';
+import type { ResolvedTrainConfig } from '../../main/engine/training/trainRequest.ts';
+import type { StepLosses, TrainingMethod } from '../../main/engine/training/methods/trainingMethod.ts';
 
 /** A configuration as resolveTrainConfig would give it for `method` on `model` (AdamW 1e-2, 3 classes, width 2). */
 export function testConfig(

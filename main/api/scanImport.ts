@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import type { Axis, LabelClass, VolumeInfo } from '../../shared/types.ts';
+import type { Axis, LabelClass, ScanInfo } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { ApiError } from '../../shared/api.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
-import { toVolumeName, volumeNameProblem } from '../../shared/volumeName.ts';
+import { toScanName, scanNameProblem } from '../../shared/scanName.ts';
 import { affineOf, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti, type NiftiImage } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { sliceMask } from '../engine/data/sliceMask.ts';
@@ -27,8 +27,8 @@ const AXIS_INDEX: Record<Axis, number> = { i: 0, j: 1, k: 2 };
  * anything is written; files are written atomically before the database row that points at
  * them, and removed again if the database refuses, so a failed import leaves the project as it was.
  */
-export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInfo {
-  const wantedName = volumeName(req);
+export function importScan(store: ProjectStore, req: ImportRequest): ScanInfo {
+  const wantedName = scanName(req);
   const scan = parseNifti(req.scan, req.scanFileName, req.firstFrameOnly);
   const scanValues = scaledData(scan);
   const nonFinite = countNonFinite(scanValues);
@@ -67,20 +67,20 @@ export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInf
   const id = store.newId();
   // A 4D file imported by its first frame is stored as that 3D frame, so every later reader sees one volume.
   const scanBytes = scan.header.dim[0] > 3 ? writeNifti(scan.header, scan.data, { gzip: true }) : req.scan;
-  const scanFile = join('scans', `${id}${isGzip(scanBytes) ? '.nii.gz' : '.nii'}`);
+  const imageFile = join('scans', `${id}${isGzip(scanBytes) ? '.nii.gz' : '.nii'}`);
   const labelsFile = labelData ? join('labels', `${id}.nii.gz`) : null;
   const written: string[] = [];
   try {
-    writeFileAtomic(store.file(scanFile), scanBytes);
-    written.push(store.file(scanFile));
+    writeFileAtomic(store.file(imageFile), scanBytes);
+    written.push(store.file(imageFile));
     if (labelData && labelsFile) {
       writeFileAtomic(store.file(labelsFile), writeNifti(scan.header, labelData, { gzip: true }));
       written.push(store.file(labelsFile));
     }
     const affine = affineOf(scan.header);
-    store.addVolume(id, {
+    store.addScan(id, {
       name: wantedName,
-      scanFile,
+      imageFile,
       labelsFile,
       shape: scan.shape,
       spacing: spacingOf(scan.header),
@@ -95,8 +95,8 @@ export function importVolume(store: ProjectStore, req: ImportRequest): VolumeInf
     for (const file of written) rmSync(file, { force: true });
     throw err;
   }
-  const info = store.volumes().find((v) => v.id === id);
-  if (!info) throw new ApiError('internal', `volume ${id} vanished after import`);
+  const info = store.scans().find((v) => v.id === id);
+  if (!info) throw new ApiError('internal', `scan ${id} vanished after import`);
   return info;
 }
 
@@ -143,9 +143,9 @@ export function stripNiftiExtension(fileName: string): string {
 }
 
 /** The name asked for, refused unless valid, or one made from the scan's file name (which may be anything, e.g. `..nii.gz`). */
-function volumeName(req: ImportRequest): string {
-  if (req.name === undefined) return toVolumeName(stripNiftiExtension(req.scanFileName));
-  const problem = volumeNameProblem(req.name);
+function scanName(req: ImportRequest): string {
+  if (req.name === undefined) return toScanName(stripNiftiExtension(req.scanFileName));
+  const problem = scanNameProblem(req.name);
   if (problem) throw new ApiError('bad-input', problem);
   return req.name;
 }

@@ -427,6 +427,50 @@ describe('annotation', { timeout: 240_000 }, () => {
     assert.deepEqual(labelled(snapshot.labels), painted.sort());
   });
 
+  test('with Train or Review open a click on the image never paints; the readout says "unknown" where no slice is annotated', async () => {
+    ids.blank = await importScan(server, 'blank', cubePhantom());
+    await show('blank');
+    const at = await rasVoxelOnScreen(5, 5);
+    const to = await rasVoxelOnScreen(12, 5);
+    await page.getByTestId('viewer-canvas').focus();
+    await page.keyboard.press('f');
+    await page.getByTestId('tab-train').click();
+    await page.mouse.click(at.x, at.y);
+    // nothing is annotated on this scan: the label under the crosshair is unknown, not background
+    assert.equal(
+      await poll(
+        async () => page.getByTestId('location-label').textContent(),
+        (t) => t === 'unknown',
+      ),
+      'unknown',
+    );
+    await page.getByTestId('tab-segment').click();
+    await page.keyboard.press('b');
+    await page.getByTestId('tab-review').click();
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    await page.mouse.up();
+    // a paint would be saved within this time (the strokes above were)
+    await page.waitForTimeout(1500);
+    const untouched = await api(server, 'annotations.load', { scanId: ids.blank });
+    assert.deepEqual(labelled(untouched.labels), []);
+    assert.ok(!untouched.slices.k.includes('annotated'), 'no slice became annotated');
+    // the tool was disarmed, not dropped: with Segment open the same click paints
+    await page.getByTestId('tab-segment').click();
+    await page.mouse.click(at.x, at.y);
+    await saved();
+    const painted = await api(server, 'annotations.load', { scanId: ids.blank });
+    assert.ok(labelled(painted.labels).length > 0, 'the brush paints with Segment open');
+    assert.match(
+      await poll(
+        async () => (await page.getByTestId('location-label').textContent()) ?? '',
+        (t) => t !== 'unknown',
+      ),
+      /\(\d+\)$/,
+    );
+  });
+
   test('no page errors, no CSP violations', () => {
     // the two refused label-map imports (and the error report of the second) are the only ones
     const expected = app.problems.filter((p) => p.includes('status of 422') || p.startsWith('console: Could not import wrong.nii.gz'));

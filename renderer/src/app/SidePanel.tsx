@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
 /** A tab of the side panel. */
 export interface PanelTab {
@@ -10,12 +10,12 @@ export interface PanelTab {
 }
 
 /**
- * The panel beside the viewer: tabs (the first one open at first) with a status beside them
- * (the autosave state). Every tab stays mounted, so a hidden Train tab keeps following its job
+ * The panel beside the viewer: tabs with a status beside them (the autosave state). Which tab is
+ * open is the caller's, since it decides more than what the panel shows (painting tools act only
+ * while Segment is open). Every tab stays mounted, so a hidden Train tab keeps following its job
  * and the editor keeps its state.
  */
-export function SidePanel({ tabs, status }: { tabs: PanelTab[]; status: ReactNode }) {
-  const [tab, setTab] = useState(tabs[0].id);
+export function SidePanel({ tabs, tab, onTab, status }: { tabs: PanelTab[]; tab: string; onTab(id: string): void; status: ReactNode }) {
   return (
     <aside className="annotation-panel" aria-label="Annotation" data-testid="annotation-panel">
       <div className="panel-header">
@@ -28,7 +28,7 @@ export function SidePanel({ tabs, status }: { tabs: PanelTab[]; status: ReactNod
               aria-selected={tab === t.id}
               className={`panel-tabs__tab panel-header__title${tab === t.id ? ' panel-tabs__tab--on' : ''}`}
               data-testid={`tab-${t.id}`}
-              onClick={() => setTab(t.id)}
+              onClick={() => onTab(t.id)}
             >
               {t.title}
             </button>

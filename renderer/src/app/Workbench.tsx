@@ -40,6 +40,15 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
   const controllerRef = useRef<ViewerController | null>(null);
   const annotation = useAnnotation(controllerRef);
   const tools = useAnnotationTools(classes);
+  const [tab, setTab] = useState('segment');
+  // A tool acts only where the user sees it armed: with Train or Review open, a click on the
+  // image navigates (a fill "on the Train tab" once painted a whole slice).
+  const segmenting = tab === 'segment';
+  // Taking up a painting tool (a key, or Correct in Review) opens Segment, where it acts and shows.
+  const takeTool = (tool: Parameters<typeof tools.setTool>[0]) => {
+    tools.setTool(tool);
+    if (tool !== 'navigate') setTab('segment');
+  };
   const viewer = useViewer({
     controllerRef,
     scan,
@@ -47,7 +56,7 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
     readLabels: annotation.load,
     onLabelsShown: annotation.reset,
     onStroke: annotation.paintStroke,
-    pen: tools.pen,
+    pen: segmenting ? tools.pen : null,
     report,
   });
   const [helpOpen, setHelpOpen] = useState(false);
@@ -77,14 +86,23 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
     reviews: axisReviews,
     slice: currentSlice,
     jumpTo: viewer.jumpTo,
-    onCorrected: () => tools.setTool('brush'),
+    onCorrected: () => takeTool('brush'),
     report,
   });
   const predictionShown = review.layer !== null && review.status === 'shown';
   const display = axisStates ? sliceDisplay(axisStates, axisReviews ?? [], predictionShown) : null;
 
-  useWorkbenchKeys({ viewer, annotationReady, tools, annotation, review, decisions, states: axisStates, toggleHelp: () => setHelpOpen((open) => !open) });
-  useFillTool(viewer, annotation.fill, tools.activeClass, annotationReady && tools.tool === 'fill');
+  useWorkbenchKeys({
+    viewer,
+    annotationReady,
+    tools: { ...tools, setTool: takeTool },
+    annotation,
+    review,
+    decisions,
+    states: axisStates,
+    toggleHelp: () => setHelpOpen((open) => !open),
+  });
+  useFillTool(viewer, annotation.fill, tools.activeClass, annotationReady && segmenting && tools.tool === 'fill');
 
   return (
     <>
@@ -92,6 +110,7 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
         viewer={viewer}
         scan={scan}
         classes={classes}
+        slices={annotationReady ? annotation.state.slices : null}
         strip={
           axis && display ? (
             <SliceStateStrip axis={axis} states={display} current={currentSlice} onJump={viewer.jumpTo} />
@@ -101,6 +120,8 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
         }
       />
       <SidePanel
+        tab={tab}
+        onTab={setTab}
         status={annotationReady ? <SaveIndicator status={annotation.state.save} /> : null}
         tabs={[
           {

@@ -1,4 +1,5 @@
-import type { LabelClass } from '../../../shared/types.ts';
+import type { LabelClass, SliceStates } from '../../../shared/types.ts';
+import { labelIsKnown } from './labelKnown.ts';
 import { COMPARISON_LEGEND } from '../review/comparisonLut.ts';
 import { formatIntensity } from '../scans/scanFormat.ts';
 import type { Plane, ViewerLocation } from './viewTypes.ts';
@@ -6,11 +7,13 @@ import type { Plane, ViewerLocation } from './viewTypes.ts';
 interface LocationReadoutProps {
   location: ViewerLocation | null;
   classes: LabelClass[];
+  /** Slice states of the shown scan (null while not loaded): a label is known only on an annotated slice. */
+  slices: SliceStates | null;
   keyPlane: Plane | null;
 }
 
 /** The status line under the views: crosshair in voxels and mm, the intensity and label under it. */
-export function LocationReadout({ location, classes, keyPlane }: LocationReadoutProps) {
+export function LocationReadout({ location, classes, slices, keyPlane }: LocationReadoutProps) {
   const labelName = (value: number) => (value === 0 ? 'background' : (classes.find((c) => c.value === value)?.name ?? `label ${value}`));
   return (
     <div className="readout" data-testid="location" aria-live="off">
@@ -36,8 +39,14 @@ export function LocationReadout({ location, classes, keyPlane }: LocationReadout
         <span className="readout__item">
           <span className="readout__key">Label</span>
           <span className="readout__value" data-testid="location-label">
-            {labelName(location.label)}
-            {location.label !== 0 && ` (${location.label})`}
+            {location.label === 0 && slices && !labelIsKnown(slices, location.voxel) ? (
+              'unknown'
+            ) : (
+              <>
+                {labelName(location.label)}
+                {location.label !== 0 && ` (${location.label})`}
+              </>
+            )}
           </span>
         </span>
       )}

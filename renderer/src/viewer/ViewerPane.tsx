@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { LabelClass, ScanInfo } from '../../../shared/types.ts';
+import type { LabelClass, ScanInfo, SliceStates } from '../../../shared/types.ts';
 import { LabelOverlayControls } from './LabelOverlayControls.tsx';
 import { LocationReadout } from './LocationReadout.tsx';
 import type { Viewer } from './useViewer.ts';
@@ -12,6 +12,8 @@ interface ViewerPaneProps {
   scan: ScanInfo | null;
   /** For the label name under the crosshair. */
   classes: LabelClass[];
+  /** The shown scan's slice states, which say whether the label under the crosshair is known; null while not loaded. */
+  slices: SliceStates | null;
   /** The row under the views (the slice-state strip). */
   strip: ReactNode;
 }
@@ -20,7 +22,7 @@ interface ViewerPaneProps {
  * The image area: the view controls, the NiiVue canvas with its loading state, the row under
  * it and the crosshair readout.
  */
-export function ViewerPane({ viewer, scan, classes, strip }: ViewerPaneProps) {
+export function ViewerPane({ viewer, scan, classes, slices, strip }: ViewerPaneProps) {
   const { status, ready, labelsVisible, labelOpacity, changeOverlay } = viewer;
   return (
     <section className="viewer" aria-label="Viewer" data-testid="viewer" data-state={status} data-scan-id={viewer.shownId ?? ''} data-view-mode={viewer.mode}>
@@ -70,7 +72,7 @@ export function ViewerPane({ viewer, scan, classes, strip }: ViewerPaneProps) {
         )}
       </div>
       {strip}
-      <LocationReadout location={ready ? viewer.location : null} classes={classes} keyPlane={ready ? viewer.keyPlane : null} />
+      <LocationReadout location={ready ? viewer.location : null} classes={classes} slices={slices} keyPlane={ready ? viewer.keyPlane : null} />
     </section>
   );
 }

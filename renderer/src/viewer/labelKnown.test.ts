@@ -1,0 +1,15 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SliceState, SliceStates } from '../../../shared/types.ts';
+import { labelIsKnown } from './labelKnown.ts';
+
+const states = (n: number, annotated: number[], other: SliceState = 'unknown'): SliceState[] =>
+  Array.from({ length: n }, (_, s) => (annotated.includes(s) ? 'annotated' : other));
+
+test('a voxel is known on a slice annotated along any axis, and only there', () => {
+  const slices: SliceStates = { i: states(4, []), j: states(5, [1]), k: states(6, [4], 'interpolated') };
+  assert.equal(labelIsKnown(slices, [0, 1, 0]), true, 'on annotated j slice 1');
+  assert.equal(labelIsKnown(slices, [3, 0, 4]), true, 'on annotated k slice 4');
+  assert.equal(labelIsKnown(slices, [3, 0, 3]), false, 'an interpolated slice is not an annotation training reads');
+  assert.equal(labelIsKnown(slices, [0, 4, 5]), false);
+});

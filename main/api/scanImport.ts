@@ -5,7 +5,7 @@ import { AXES } from '../../shared/types.ts';
 import { ApiError } from '../../shared/api.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
 import { toScanName, scanNameProblem } from '../../shared/scanName.ts';
-import { affineOf, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti, type NiftiImage } from '../io/index.ts';
+import { affineOf, isGzip, NiftiError, orientationCode, readNifti, sameGeometry, scaledData, spacingOf, writeNifti, type NiftiImage } from '../io/index.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { sliceMask } from '../engine/data/sliceMask.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
@@ -148,10 +148,6 @@ function scanName(req: ImportRequest): string {
   const problem = scanNameProblem(req.name);
   if (problem) throw new ApiError('bad-input', problem);
   return req.name;
-}
-
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
 function range(n: number): number[] {

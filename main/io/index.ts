@@ -3,6 +3,7 @@ export type { NiftiDatatype, NiftiHeader, NiftiImage, VoxelArray } from './nifti
 export { NiftiError } from './niftiErrors.ts';
 export { readNifti, readNiftiFile, type ReadOptions } from './niftiRead.ts';
 export { readInputFile } from './inputFile.ts';
+export { isGzip } from './niftiGzip.ts';
 export { MAX_SCAN_BYTES_ENV, maxScanBytes } from './scanLimits.ts';
 export { writeNifti, writeNiftiFile, type WriteOptions } from './niftiWrite.ts';
 export { affineOf, affineSourceOf, orientationCode, spacingOf, type AffineSource } from './affine.ts';

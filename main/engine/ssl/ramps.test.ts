@@ -72,6 +72,13 @@ describe('rampFractionFor', () => {
     assert.equal(rampFractionFor('auto', 6000, 6000), 1);
     assert.equal(rampFractionFor('auto', 60000, 6000), 1);
   });
+  test("auto with a reference that ramps over part of its run: from SHORT_RUN_RAMP_SHARE to the reference's share", () => {
+    // CAML's R = 15 ramp ends at 150 · 15 = 2250 of its 15,000 iterations: share 0.15.
+    close(rampFractionFor('auto', 7500, 15000, 0.15), SHORT_RUN_RAMP_SHARE + (0.15 - SHORT_RUN_RAMP_SHARE) / 2);
+    close(rampFractionFor('auto', 15000, 15000, 0.15), 0.15);
+    close(rampFractionFor('auto', 30000, 15000, 0.4), 0.4);
+    assert.equal(rampFractionFor(0.5, 100, 15000, 0.15), 0.5);
+  });
   test('a 1,000-iteration Mean Teacher run reaches its full weight by a third of the run, not at its end', () => {
     const fraction = rampFractionFor('auto', 1000, 6000);
     assert.equal(rampWeight(Math.ceil(fraction * 1000), 1000, { weight: 1, length: 40, fraction }), 1);

@@ -55,15 +55,17 @@ export function rampWeight(iteration: number, iterations: number, { weight, leng
 export const SHORT_RUN_RAMP_SHARE = 0.3;
 
 /**
- * The `rampFraction` in force: the option's number, or for `auto` a share that grows linearly
- * from SHORT_RUN_RAMP_SHARE for a short run to the whole run (the references' setting) when the
- * run is as long as the reference's.
+ * The `rampFraction` in force: the option's number, or for `auto` a share that moves linearly
+ * from SHORT_RUN_RAMP_SHARE for a short run to the reference's own share when the run is as long
+ * as the reference's: the whole run for most references, less where the reference's ramp ends
+ * early (CAML's, at 150 R of its 15,000 iterations).
  * @param option the method's `rampFraction` option (a number or 'auto').
  * @param iterations this run's length.
  * @param referenceIterations the reference run's length (e.g. 6000 for UA-MT on LA).
+ * @param referenceShare the share of the reference run over which its ramp climbs (default the whole run).
  */
-export function rampFractionFor(option: number | string, iterations: number, referenceIterations: number): number {
+export function rampFractionFor(option: number | string, iterations: number, referenceIterations: number, referenceShare = 1): number {
   if (typeof option === 'number') return option;
   if (option !== 'auto') throw new RangeError(`rampFraction must be a number or auto, got "${option}"`);
-  return SHORT_RUN_RAMP_SHARE + (1 - SHORT_RUN_RAMP_SHARE) * Math.min(1, iterations / referenceIterations);
+  return SHORT_RUN_RAMP_SHARE + (referenceShare - SHORT_RUN_RAMP_SHARE) * Math.min(1, iterations / referenceIterations);
 }

@@ -4,7 +4,7 @@
  */
 import type { Batch } from '../data/batch.ts';
 import type { Rng } from '../random/rng.ts';
-import type { ValidationKind } from './trainRequest.ts';
+import type { ValidationKind } from '../../../shared/types.ts';
 
 /** What a batch source samples from: annotated units trained on, held out, and unannotated ones. */
 export interface TrainingData {

@@ -39,6 +39,7 @@ export function prepareRun(req: TrainRequest, resumeFrom?: Checkpoint): Prepared
   const scans = req.scans.map((v) => toTrainingScan(v, config.classValues));
   const batches: BatchSource = config.model === 'unet2d' ? new SliceBatches(scans, config) : new PatchBatches(scans, config);
   config.warnings.push(...checkTrainingData(config, batches.data));
+  config.trainingData = batches.data;
   const initial = !resumeFrom && req.initialModel ? initialWeights(req.initialModel, config) : undefined;
   return { config, batches, method: createTrainingMethod(config, initial) };
 }

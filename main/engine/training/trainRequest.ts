@@ -11,6 +11,7 @@ import type { ModelChoice, NetworkKind } from '../../../shared/networks.ts';
 import type { OptimizerName } from '../../../shared/training.ts';
 import type { AugmentationPolicy } from '../data/augment2d.ts';
 import type { ProbeFigures, ValidationKind } from '../../../shared/types.ts';
+import type { TrainingData } from './batchSource.ts';
 
 export type { SliceAxis, MethodName };
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
@@ -104,6 +105,13 @@ export interface ResolvedTrainConfig {
   maxMinutes: number | null;
   /** Labelled samples per step; methods that use unannotated data add as many unlabelled ones. */
   batchSize: number;
+  /**
+   * What the run samples from (how many annotated and unannotated slices or scans), set by
+   * prepareRun once the batches are built: methods whose schedule follows the labelled share or
+   * the length of a pass over the labelled data read it (CAML's ramp, CPS's adaptive weight).
+   * Absent in a configuration built without data, e.g. in a method's unit tests.
+   */
+  trainingData?: TrainingData;
   width: number;
   seed: number;
   optimizer: OptimizerConfig;

@@ -7,10 +7,15 @@ import { CamlAuxiliaryUNet2d } from '../../models/camlAuxiliaryUNet2d.ts';
 import { CamlAuxiliaryVNet3d } from '../../models/camlAuxiliaryVNet3d.ts';
 import { checkGradients } from '../../../../tests/support/gradientCheck.ts';
 import { Rng } from '../../random/rng.ts';
-import { CamlMethod, correctlyPredicted, sharpen, sharpenedMutualLoss } from './caml.ts';
+import { CamlMethod, camlRampLength, correctlyPredicted, DEFAULT_CAML_RAMP_LENGTH, sharpen, sharpenedMutualLoss } from './caml.ts';
+import { prepareRun } from '../train.ts';
+import { phantomScan } from '../../../../tests/support/phantomScan.ts';
+import type { TrainingData } from '../batchSource.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
 import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
+import { omniCorrelationLoss, selectTopKPerClass } from '../../ssl/omniCorrelation.ts';
+import type { ProjectionHead } from '../../ssl/projectionHead.ts';
 
 const build = (options = {}, model: NetworkKind = 'unet2d') => createTrainingMethod(testConfig('caml', model, options)) as CamlMethod;
 const withIds = (batch: Batch, ids: string[]): Batch => ({ ...batch, ids });
@@ -100,6 +105,107 @@ describe('CamlMethod', () => {
       tf.dispose([labeled, unlabeled]);
     });
   }
+
+  test("L_o lets A's correlation teach V's on the voxels where they agree, the most confident by V per class; a swapped target or A's confidence gives another loss", () => {
+    const topK = 2;
+    const method = build({ topK });
+    // Two 4×4 unlabelled samples of width-2 features; logits drawn so that the networks agree on
+    // about a third of the voxels, more than topK per class, so the cut picks by confidence.
+    const decoded = (seed: number) => ({
+      logits: tf.randomNormal([2, 4, 4, 3], 0, 2, 'float32', seed),
+      feature: tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', seed + 10),
+    });
+    const [v, a] = [decoded(1), decoded(2)];
+    const prototypes = tf.randomNormal([6, 32], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const actual = tf.tidy(() => method['omniLoss'](v, a, prototypes).dataSync()[0]!);
+
+    // L_o composed from the exported parts; `confidenceOf` ranks the agreeing voxels, `swap` exchanges the correlations' roles.
+    const composed = (confidenceOf: typeof v, swap: boolean) =>
+      tf.tidy(() => {
+        const predictedV = tf.argMax(v.logits, -1).dataSync();
+        const predictedA = tf.argMax(a.logits, -1).dataSync();
+        const confidence = tf.max(tf.softmax(confidenceOf.logits), -1).dataSync();
+        const agree = Array.from(predictedV.keys()).filter((i) => predictedV[i] === predictedA[i]);
+        const classes = agree.map((i) => predictedV[i]!);
+        assert.ok(
+          [0, 1, 2].some((c) => classes.filter((k) => k === c).length > topK),
+          'the top-k cut binds',
+        );
+        const kept = selectTopKPerClass(
+          classes,
+          agree.map((i) => confidence[i]!),
+          3,
+          topK,
+        );
+        // The heads see every agreeing voxel (BatchNorm over them), then the kept rows are taken.
+        const embed = (head: ProjectionHead, feature: tf.Tensor) =>
+          tf.gather(head.predict(head.project(tf.gather(tf.reshape(feature, [-1, 2]), agree), { training: true }), { training: true }), kept) as tf.Tensor2D;
+        const [embeddingsV, embeddingsA] = [embed(method['headV'], v.feature), embed(method['headA'], a.feature)];
+        const options = { temperature: 0.1, similarity: 'cosine' as const };
+        const loss = swap
+          ? omniCorrelationLoss(embeddingsA, embeddingsV, prototypes, options)
+          : omniCorrelationLoss(embeddingsV, embeddingsA, prototypes, options);
+        return loss.dataSync()[0]!;
+      });
+    const expected = composed(v, false);
+    assert.ok(Math.abs(actual - expected) < 1e-5 * expected, `method ${actual} vs real wiring ${expected}`);
+    // Mis-wired: V's correlation as the target of A's; the voxels ranked by A's confidence.
+    for (const [name, wrong] of [
+      ['swapped target', composed(v, true)],
+      ["A's confidence", composed(a, false)],
+    ] as const) {
+      assert.ok(Math.abs(wrong - expected) > 1e-2 * expected, `${name} ${wrong} vs real ${expected}`);
+    }
+    tf.dispose([v, a, prototypes]);
+    method.dispose();
+  });
+
+  // R follows the labelled share of the run's data: 2 of 10 slices → 20 % → R = 15.
+  const fifth: TrainingData = { unit: 'slice', labeled: 2, heldOut: 0, unlabeled: 8 };
+  const rampCases = [
+    // Without data the reference's default R = 40: q = 20 / 40, level ⌊5 / 0.5⌋ = 10.
+    { data: undefined, iteration: 5, iterations: 20, rampFraction: 1, expected: Math.exp(-5 * (30 / 40) ** 2) },
+    // R = 15, q = 20 / 15: level ⌊5 / (4/3)⌋ = 3.
+    { data: fifth, iteration: 5, iterations: 20, rampFraction: 1, expected: Math.exp(-5 * (12 / 15) ** 2) },
+    // auto in a short run: fraction 0.3 + (150 · 15 / 15000 − 0.3) · 20 / 15000, q = fraction · 20 / 15, level ⌊5 / q⌋ = 12.
+    { data: fifth, iteration: 5, iterations: 20, rampFraction: 'auto', expected: Math.exp(-5 * (3 / 15) ** 2) },
+    // auto in a run of the reference's length: the reference's own ramp, ⌊t / 150⌋ levels, full from iteration 150 R = 2250.
+    { data: fifth, iteration: 2249, iterations: 15000, rampFraction: 'auto', expected: Math.exp(-5 * (1 / 15) ** 2) },
+    { data: fifth, iteration: 2250, iterations: 15000, rampFraction: 'auto', expected: 1 },
+  ];
+  for (const { data, iteration, iterations, rampFraction, expected } of rampCases) {
+    test(`ramp length from the labelled share (${data ? '20 %' : 'unknown'}), rampFraction ${rampFraction}: weight ${expected.toPrecision(4)} at step ${iteration} of ${iterations}`, () => {
+      const method = createTrainingMethod(testConfig('caml', 'unet2d', { prototypes: 4, rampFraction }, { trainingData: data })) as CamlMethod;
+      assert.equal(method.rampLength, data ? 15 : DEFAULT_CAML_RAMP_LENGTH);
+      const { labeled, unlabeled } = toyBatches('unet2d');
+      const losses = method.step(withIds(labeled, ['a', 'b']), unlabeled, { iteration, iterations, learningRate: 1e-2, rng: new Rng('s') });
+      assert.ok(Math.abs(losses.weight! - expected) < 1e-12, `${losses.weight} vs ${expected}`);
+      assert.ok(Math.abs(losses.omniWeight! - 0.05 * expected) < 1e-12);
+      method.dispose();
+      tf.dispose([labeled, unlabeled]);
+    });
+  }
+
+  test("a run's method takes R from the data its batches sample (prepareRun records it in the configuration)", () => {
+    const { config, batches, method } = prepareRun({
+      // Two annotated slices of six in one scan, a second scan unannotated: 2 labelled, 4 + 6 unlabelled.
+      scans: [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [2, 3] }), phantomScan({ shape: [16, 16, 6], seed: 3, annotated: [] })],
+      classValues: [1, 2],
+      method: 'caml',
+      model: 'unet2d',
+      width: 2,
+      batchSize: 2,
+      iterations: 20,
+      seed: 1,
+      backend: { name: 'cpu' },
+    });
+    assert.deepEqual(config.trainingData, { unit: 'slice', labeled: 2, heldOut: 0, unlabeled: 10 });
+    assert.deepEqual(config.trainingData, batches.data);
+    // 2 / 12 labelled: 20 + (15 − 20) · (1/6 − 0.1) / 0.1 = 16.67 → 17.
+    assert.equal((method as CamlMethod).rampLength, camlRampLength(2 / 12));
+    assert.equal((method as CamlMethod).rampLength, 17);
+    method.dispose();
+  });
 
   test('the memory bank keeps one slot per labelled case id, from detached embeddings', () => {
     const method = build({ prototypes: 4 });

@@ -22,7 +22,8 @@
  *   prediction heads (training mode, BN over those voxels); per class the `topK` most
  *   confident; `mean(−corr_A · log(corr_V + 1e-8))` against the prototypes (ssl/omniCorrelation.ts).
  * - Total `0.5 L_s + λ_c L_c + λ_o L_o`, `λ_c = mutualWeight · r`, `λ_o = omniWeight · r`,
- *   r the sigmoid ramp with CAML_RAMP_LENGTH levels over `rampFraction` of the run.
+ *   r the sigmoid ramp with R levels over `rampFraction` of the run, R following the run's
+ *   labelled share (camlRampLength).
  *
  * Reported: `supervised` = 0.5 L_s, `mutual` = L_c, `omni` = L_o (both unweighted),
  * `unsupervised` = λ_c L_c + λ_o L_o, `weight` = λ_c, `omniWeight` = λ_o, `prototypes` (rows drawn).
@@ -44,18 +45,52 @@ import { ProjectionHead } from '../../ssl/projectionHead.ts';
 import { jointDecode, type DecodedBatch, type JointDecoded } from '../../ssl/jointDecode.ts';
 import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
+import type { TrainingData } from '../batchSource.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 
 /**
- * Ramp length R in ramp steps. docs/methods.md gives 40/20/15 for 5%/10%/20% labelled; the share is
- * not known here, so the reference's default (40) is used. With rampFraction the ramp ends at
- * the same iteration whatever R is; R only sets how many levels it climbs in.
+ * Ramp length R by labelled share, as the reference trained LA with 4, 8 and 16 of its 80 scans
+ * labelled (5 %, 10 %, 20 %): `--consistency_rampup` 40, 20 and 15.
  */
-export const CAML_RAMP_LENGTH = 40;
+export const CAML_RAMP_LENGTHS: ReadonlyArray<readonly [share: number, length: number]> = [
+  [0.05, 40],
+  [0.1, 20],
+  [0.2, 15],
+];
+/** The reference's length when the run's share is not known: its default (`--consistency_rampup 40`, with its default 5 % labelled). */
+export const DEFAULT_CAML_RAMP_LENGTH = CAML_RAMP_LENGTHS[0]![1];
 /** The reference run's length (CAML on LA: 15000 iterations), which an `auto` ramp reaches at full length. */
 export const CAML_REFERENCE_ITERATIONS = 15000;
+/** Iterations per ramp level in the reference (`iter_num // 150`): its ramp ends at iteration 150 R. */
+export const CAML_REFERENCE_RAMP_STEP = 150;
+
+/**
+ * R for a labelled share: linear between the reference's settings (a share between two of them
+ * gets a length between theirs, not a jump at an arbitrary midpoint), rounded to whole levels;
+ * below 5 % the 5 % setting, above 20 % the 20 % setting (the reference shortens the ramp as
+ * labels grow, and nothing says by how much beyond its table).
+ */
+export function camlRampLength(share: number): number {
+  const first = CAML_RAMP_LENGTHS[0]!;
+  const last = CAML_RAMP_LENGTHS[CAML_RAMP_LENGTHS.length - 1]!;
+  if (share <= first[0]) return first[1];
+  if (share >= last[0]) return last[1];
+  const upper = CAML_RAMP_LENGTHS.findIndex(([s]) => s >= share);
+  const [s0, r0] = CAML_RAMP_LENGTHS[upper - 1]!;
+  const [s1, r1] = CAML_RAMP_LENGTHS[upper]!;
+  return Math.round(r0 + ((r1 - r0) * (share - s0)) / (s1 - s0));
+}
+
+/**
+ * The labelled share of what a run samples from, `labelled / (labelled + unlabelled)` slices
+ * (2D) or scans (3D), held-out ones left out as the reference's test scans are; null when the
+ * configuration does not say (built without data).
+ */
+export function labeledShare(data: TrainingData | undefined): number | null {
+  return data ? data.labeled / (data.labeled + data.unlabeled) : null;
+}
 
 /** Exponent 1/T of the sharpening, T = 0.1 as the reference's `--temperature`. */
 const SHARPENING_POWER = 10;
@@ -117,6 +152,8 @@ export class CamlMethod extends MethodBase {
   readonly models: readonly SegmentationModel[];
   readonly usesUnlabeled = true;
   readonly options: CamlOptions;
+  /** R, from the run's labelled share (camlRampLength). */
+  readonly rampLength: number;
   private readonly auxiliary: SegmentationModel & StatefulPart;
   private readonly headV: ProjectionHead;
   private readonly headA: ProjectionHead;
@@ -135,6 +172,8 @@ export class CamlMethod extends MethodBase {
   ) {
     super();
     this.options = camlOptions(config.methodOptions);
+    const share = labeledShare(config.trainingData);
+    this.rampLength = share === null ? DEFAULT_CAML_RAMP_LENGTH : camlRampLength(share);
     const spec = { numClasses: vanilla.numClasses, width: vanilla.width, inChannels: vanilla.inChannels, seed: config.seed + 1 };
     this.auxiliary = vanilla.kind === 'unet2d' ? new CamlAuxiliaryUNet2d(spec) : new CamlAuxiliaryVNet3d(spec);
     const head = (seed: number) => new ProjectionHead({ inChannels: vanilla.width, embeddingDim: this.options.embeddingDim, seed });
@@ -151,8 +190,10 @@ export class CamlMethod extends MethodBase {
     const o = this.options;
     this.optimizerV.learningRate = learningRate;
     this.optimizerA.learningRate = learningRate;
-    const fraction = rampFractionFor(o.rampFraction, iterations, CAML_REFERENCE_ITERATIONS);
-    const ramp = (weight: number) => rampWeight(iteration, iterations, { weight, length: CAML_RAMP_LENGTH, fraction });
+    // An `auto` ramp of a reference-length run ends where the reference's does, at iteration 150 R.
+    const referenceShare = (CAML_REFERENCE_RAMP_STEP * this.rampLength) / CAML_REFERENCE_ITERATIONS;
+    const fraction = rampFractionFor(o.rampFraction, iterations, CAML_REFERENCE_ITERATIONS, referenceShare);
+    const ramp = (weight: number) => rampWeight(iteration, iterations, { weight, length: this.rampLength, fraction });
     const [mutualWeight, omniWeight] = [ramp(o.mutualWeight), ramp(o.omniWeight)];
     const variables = [
       ...this.vanilla.trainableVariables(),

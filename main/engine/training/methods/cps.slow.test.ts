@@ -6,9 +6,12 @@ import { createModel } from '../../models/createModel.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { crossPseudoSupervision } from '../../ssl/crossPseudoSupervision.ts';
-import { ADAPTIVE_WEIGHT_WINDOW, CpsMethod } from './cps.ts';
+import { CpsMethod, REPORT_EPOCH_STEPS } from './cps.ts';
 import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
 import { NETWORK_KINDS, type NetworkKind } from '../../../../shared/networks.ts';
+import { lossGradient, PLAIN_SGD, relativeDifference, stepGradient } from '../../../../tests/support/stepGradient.ts';
+import { supervisedLoss } from '../../losses/supervisedLoss.ts';
+import { jointForward } from '../../ssl/jointForward.ts';
 
 const build = (options = {}, model: NetworkKind = 'unet2d') => createTrainingMethod(testConfig('cps', model, options)) as CpsMethod;
 const context = (iteration: number, iterations = 20) => ({ iteration, iterations, learningRate: 1e-2, rng: new Rng(`s${iteration}`) });
@@ -49,6 +52,36 @@ describe('CpsMethod', () => {
     tf.dispose([labeled, unlabeled]);
   });
 
+  test("each network's gradient is that of L_s + λ CE(its logits, the other's hard labels); pseudo-labels from the network itself give another", () => {
+    // Full weight λ = 10 at iteration 19 of 20 (ramp over half the run), so the pseudo-label terms shape the gradient.
+    const method = createTrainingMethod(testConfig('cps', 'unet2d', { consistencyWeight: 10, rampFraction: 0.5 }, { optimizer: PLAIN_SGD })) as CpsMethod;
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const variables = method.models.flatMap((m) => m.trainableVariables());
+    const actual = stepGradient(variables, () => method.step(labeled, unlabeled, { ...context(19), learningRate: 1 }));
+
+    // Fresh replicas of the two networks (seeds 5 and 6) draw the method's dropout masks.
+    const composed = (pseudo: (unlabeled1: tf.Tensor, unlabeled2: tf.Tensor) => tf.Scalar) => {
+      const nets = [5, 6].map((seed) => createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed }));
+      const gradient = lossGradient(
+        nets.flatMap((n) => n.trainableVariables()),
+        () => {
+          const [[labeled1, unlabeled1], [labeled2, unlabeled2]] = nets.map((n) => jointForward(n, labeled.images, unlabeled.images, { training: true }));
+          const supervised = tf.add(supervisedLoss(labeled1!, labeled.targets, labeled.mask), supervisedLoss(labeled2!, labeled.targets, labeled.mask));
+          return tf.add(supervised, tf.mul(pseudo(unlabeled1!, unlabeled2!), 10)) as tf.Scalar;
+        },
+      );
+      nets.forEach((n) => n.dispose());
+      return gradient;
+    };
+    const expected = composed((u1, u2) => tf.addN(crossPseudoSupervision(u1, u2)));
+    // Mis-wired: each network taught by its own hard labels.
+    const ownLabels = composed((u1, u2) => tf.add(crossPseudoSupervision(u1, u1)[0], crossPseudoSupervision(u2, u2)[0]));
+    assert.ok(relativeDifference(actual, expected) < 1e-4, `method vs real wiring: ${relativeDifference(actual, expected)}`);
+    assert.ok(relativeDifference(ownLabels, expected) > 1e-2, `mis-wired vs real: ${relativeDifference(ownLabels, expected)}`);
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
   // λ r(⌊t/q⌋, 200), q = fraction · 20 / 200 = 0.1 · fraction.
   const weights = [
     { iteration: 0, options: { rampFraction: 1 }, expected: 0.1 * Math.exp(-5) },
@@ -71,22 +104,36 @@ describe('CpsMethod', () => {
     });
   }
 
-  test(`adaptiveWeight: λ times the mean supervised Dice of the last ${ADAPTIVE_WEIGHT_WINDOW} steps`, () => {
-    const method = build({ adaptiveWeight: true, consistencyWeight: 1, rampFraction: 0.01 });
-    const { labeled, unlabeled } = toyBatches('unet2d');
-    const dice: number[] = [];
-    for (let t = 0; t < ADAPTIVE_WEIGHT_WINDOW + 3; t++) {
-      const l = method.step(labeled, unlabeled, context(t, 100));
-      dice.push(l.dice!);
-      assert.ok(l.dice! > 0 && l.dice! < 1);
-      // The ramp is over (fraction 0.01 of 100 steps) from t = 1 on: weight = mean Dice of the window.
-      const window = dice.slice(-ADAPTIVE_WEIGHT_WINDOW);
-      const ramp = t === 0 ? Math.exp(-5) : 1;
-      assert.ok(Math.abs(l.weight! - (ramp * window.reduce((a, b) => a + b, 0)) / window.length) < 1e-6, `step ${t}`);
-    }
-    method.dispose();
-    tf.dispose([labeled, unlabeled]);
-  });
+  // An epoch of ⌈13 labelled slices / 2 per batch⌉ = 7 steps in a 100-step run; without data the report's 8.
+  const windows = [
+    { trainingData: { unit: 'slice' as const, labeled: 13, heldOut: 2, unlabeled: 40 }, window: 7 },
+    { trainingData: undefined, window: REPORT_EPOCH_STEPS },
+  ];
+  for (const { trainingData, window } of windows) {
+    test(`adaptiveWeight: λ times the mean supervised Dice of the last epoch, ${window} steps (${trainingData ? '13 labelled slices, batch 2' : 'data unknown'})`, () => {
+      const method = createTrainingMethod(
+        testConfig('cps', 'unet2d', { adaptiveWeight: true, consistencyWeight: 1, rampFraction: 0.01 }, { trainingData }),
+      ) as CpsMethod;
+      assert.equal(method.epochSteps, window);
+      const { labeled, unlabeled } = toyBatches('unet2d');
+      const dice: number[] = [];
+      for (let t = 0; t < window + 3; t++) {
+        const l = method.step(labeled, unlabeled, context(t, 100));
+        dice.push(l.dice!);
+        assert.ok(l.dice! > 0 && l.dice! < 1);
+        // The ramp is over (fraction 0.01 of 100 steps) from t = 1 on: weight = mean Dice of the window.
+        const last = dice.slice(-window);
+        const ramp = t === 0 ? Math.exp(-5) : 1;
+        assert.ok(Math.abs(l.weight! - (ramp * last.reduce((a, b) => a + b, 0)) / last.length) < 1e-6, `step ${t}`);
+      }
+      // In a run of 40 steps a tenth, 4 steps, caps the window.
+      const capped = method.step(labeled, unlabeled, context(window + 3, 40));
+      dice.push(capped.dice!);
+      assert.ok(Math.abs(capped.weight! - dice.slice(-4).reduce((a, b) => a + b, 0) / 4) < 1e-6);
+      method.dispose();
+      tf.dispose([labeled, unlabeled]);
+    });
+  }
 
   test('lovasz adds the Lovász-softmax loss (in [0, 1]) to each supervised loss', () => {
     const { labeled, unlabeled } = toyBatches('unet2d');

@@ -7,8 +7,8 @@
  * r(⌊t/q⌋, 200)`, ramped over `rampFraction` of the run (ssl/ramps.ts).
  *
  * Options from the seed report: `lovasz` adds the Lovász-softmax loss to each L_s;
- * `adaptiveWeight` (ALW) multiplies λ by the mean supervised Dice of the last
- * ADAPTIVE_WEIGHT_WINDOW steps, so an inaccurate pair leans less on its own pseudo-labels; the
+ * `adaptiveWeight` (ALW) multiplies λ by the mean supervised Dice of the last epoch-like window of
+ * steps (adaptiveWeightWindow), so an inaccurate pair leans less on its own pseudo-labels; the
  * Dice is the soft Dice of L_s (foreground classes, known voxels), averaged over both networks,
  * and reported as `dice`.
  */
@@ -34,12 +34,23 @@ export const CPS_RAMP_LENGTH = 200;
 /** The reference run's length (SSL4MIS CPS on ACDC: 30000 iterations), which an `auto` ramp reaches at full length. */
 export const CPS_REFERENCE_ITERATIONS = 30000;
 
+/** The report's epoch, whose Dice ALW averages: its 16 labelled LA scans at 2 per batch. Used when the run's data is not known. */
+export const REPORT_EPOCH_STEPS = 8;
+/** Fewest steps ALW averages over: fewer, and the weight would follow one batch's Dice (a batch of two slices can miss a structure). */
+export const MIN_ADAPTIVE_WEIGHT_WINDOW = 4;
+/** Largest share of the run one window spans, so that the weight still follows the pair's accuracy as it improves. */
+export const MAX_ADAPTIVE_WEIGHT_RUN_SHARE = 0.1;
+
 /**
- * Steps whose supervised Dice ALW averages. The report averages over its previous epoch (8
- * steps of its 16 labelled LA scans at two per batch); 20 steps smooth the noise of our
- * batches of a few slices while following a 100–200-step run.
+ * Steps whose supervised Dice ALW averages at a step of a run of `iterations`: an epoch as the
+ * report's, a pass over the labelled data (`epochSteps` = ⌈labelled slices or scans / labelled
+ * batch size⌉), but no more than MAX_ADAPTIVE_WEIGHT_RUN_SHARE of the run (a few annotated
+ * scans make an epoch of hundreds of 2D steps) and no fewer than MIN_ADAPTIVE_WEIGHT_WINDOW (a
+ * few annotated slices make an epoch of one).
  */
-export const ADAPTIVE_WEIGHT_WINDOW = 20;
+export function adaptiveWeightWindow(epochSteps: number, iterations: number): number {
+  return Math.max(MIN_ADAPTIVE_WEIGHT_WINDOW, Math.min(epochSteps, Math.floor(MAX_ADAPTIVE_WEIGHT_RUN_SHARE * iterations)));
+}
 
 export class CpsMethod extends MethodBase {
   readonly models: readonly SegmentationModel[];
@@ -48,12 +59,15 @@ export class CpsMethod extends MethodBase {
   private readonly optimizer1: Optimizer;
   private readonly optimizer2: Optimizer;
   private readonly options: { consistencyWeight: number; adaptiveWeight: boolean; lovasz: boolean; rampFraction: number | string };
-  private readonly recentDice = new RecentValues(ADAPTIVE_WEIGHT_WINDOW);
+  /** Steps of one pass over the labelled data (adaptiveWeightWindow). */
+  readonly epochSteps: number;
+  private readonly recentDice: RecentValues;
 
   /**
    * @param first network 1 (models[0], used for inference), built with `config.seed`.
    * @param config network 2 is built like network 1 with seed + 1; `methodOptions` carry
-   *   consistencyWeight, adaptiveWeight, lovasz and rampFraction.
+   *   consistencyWeight, adaptiveWeight, lovasz and rampFraction; `trainingData` and `batchSize`
+   *   set ALW's epoch.
    */
   constructor(
     private readonly first: SegmentationModel,
@@ -67,6 +81,10 @@ export class CpsMethod extends MethodBase {
       lovasz: o.lovasz === true,
       rampFraction: o.rampFraction as number | string,
     };
+    const data = config.trainingData;
+    this.epochSteps = data ? Math.ceil(data.labeled / config.batchSize) : REPORT_EPOCH_STEPS;
+    // Every window a run can ask for: never longer than an epoch nor shorter than the floor.
+    this.recentDice = new RecentValues(Math.max(MIN_ADAPTIVE_WEIGHT_WINDOW, this.epochSteps));
     this.second = createModel({ kind: first.kind, numClasses: first.numClasses, width: first.width, inChannels: first.inChannels, seed: config.seed + 1 });
     this.models = [first, this.second];
     this.optimizer1 = createOptimizer(config.optimizer, first.trainableVariables());
@@ -91,7 +109,7 @@ export class CpsMethod extends MethodBase {
         if (this.options.adaptiveWeight) {
           const meanDice = tf.sub(1, tf.mean(tf.stack([dice(labeled1, labeled), dice(labeled2, labeled)]))) as tf.Scalar;
           this.recentDice.push(meanDice.dataSync()[0]!);
-          weight = ramped * this.recentDice.mean();
+          weight = ramped * this.recentDice.mean(adaptiveWeightWindow(this.epochSteps, iterations));
           report.dice = meanDice;
         }
         const [pseudo1, pseudo2] = crossPseudoSupervision(unlabeled1, unlabeled2);
@@ -142,8 +160,10 @@ class RecentValues implements StatefulPart {
     if (this.values.length > this.capacity) this.values.shift();
   }
 
-  mean(): number {
-    return this.values.reduce((a, b) => a + b, 0) / this.values.length;
+  /** Mean of the last `count` numbers (all there are, when fewer). */
+  mean(count: number): number {
+    const last = this.values.slice(-count);
+    return last.reduce((a, b) => a + b, 0) / last.length;
   }
 
   getWeights(): Map<string, tf.Tensor> {

@@ -6,6 +6,13 @@ import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { MeanTeacherMethod } from './meanTeacher.ts';
 import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
+import { lossGradient, PLAIN_SGD, relativeDifference, stepGradient } from '../../../../tests/support/stepGradient.ts';
+import { supervisedLoss } from '../../losses/supervisedLoss.ts';
+import { createModel } from '../../models/createModel.ts';
+import { meanSquaredConsistency } from '../../ssl/consistencyLoss.ts';
+import { EmaTeacher } from '../../ssl/emaTeacher.ts';
+import { jointForward } from '../../ssl/jointForward.ts';
+import { teacherNoise } from '../../ssl/teacherNoise.ts';
 
 const build = (options = {}) => createTrainingMethod(testConfig('mean-teacher', 'unet2d', options)) as MeanTeacherMethod;
 
@@ -75,6 +82,44 @@ describe('MeanTeacherMethod', () => {
     assert.equal(tensorGrowth(method, batches, 20), 0);
     method.dispose();
     tf.dispose(batches);
+  });
+
+  test("the student's gradient is that of L_s + λ MSE(p_s, teacher on noisy input), the target a constant; a target from the student itself gives another", () => {
+    // Full weight λ = 10 (iteration 19 of 20, ramp over half the run), so the consistency term shapes the gradient.
+    const options = { consistencyWeight: 10, rampFraction: 0.5 };
+    const method = createTrainingMethod(testConfig('mean-teacher', 'unet2d', options, { optimizer: PLAIN_SGD })) as MeanTeacherMethod;
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const context = { iteration: 19, iterations: 20, learningRate: 1, rng: new Rng('wiring') };
+    const actual = stepGradient(method.models[0]!.trainableVariables(), () => method.step(labeled, unlabeled, context));
+
+    // Replicas built as the method's networks are (seed 5, the teacher's dropout stream seed 6):
+    // each composition below starts from fresh ones, so every forward draws the method's dropout masks.
+    const composed = (target: (student: ReturnType<typeof createModel>, teacher: EmaTeacher, noisy: tf.Tensor) => () => tf.Tensor) => {
+      const student = createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed: 5 });
+      const teacher = new EmaTeacher(student, 6);
+      const noisy = teacherNoise(unlabeled.images, 0.1, context.rng.fork('noise'));
+      const probabilities = target(student, teacher, noisy);
+      const gradient = lossGradient(student.trainableVariables(), () => {
+        const [labeledLogits, unlabeledLogits] = jointForward(student, labeled.images, unlabeled.images, { training: true });
+        const consistency = meanSquaredConsistency(tf.softmax(unlabeledLogits), probabilities());
+        return tf.add(supervisedLoss(labeledLogits, labeled.targets, labeled.mask), tf.mul(consistency, 10)) as tf.Scalar;
+      });
+      tf.dispose(noisy);
+      teacher.dispose();
+      student.dispose();
+      return gradient;
+    };
+    // The real wiring: the EMA teacher's softmax, computed before (outside) the student's tape.
+    const expected = composed((_, teacher, noisy) => {
+      const fixed = tf.softmax(teacher.network.apply(noisy, { training: true }));
+      return () => fixed;
+    });
+    // Mis-wired: the "teacher" is the student itself, inside the tape (not detached).
+    const fromStudent = composed((student, _, noisy) => () => tf.softmax(student.apply(noisy, { training: true })));
+    assert.ok(relativeDifference(actual, expected) < 1e-4, `method vs real wiring: ${relativeDifference(actual, expected)}`);
+    assert.ok(relativeDifference(fromStudent, expected) > 1e-2, `mis-wired vs real: ${relativeDifference(fromStudent, expected)}`);
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
   });
 
   sharedMethodTests(() => build(), 'teacher, optimiser');

@@ -6,6 +6,12 @@
  * number of classes, as the references), and the
  * loss is `Σ mask (p_s - p_t)² / (2 Σ mask + 1e-16)` with p_t one further noisy teacher pass,
  * as in the reference.
+ *
+ * The passes are grouped into forwards as the references group them (UA-MT's LA script,
+ * SSL4MIS's 2D one), which sets the batches the teacher's BatchNorm normalises over (it runs in
+ * training mode): the target pass alone (`ema_model(ema_inputs)` on the unlabelled batch), then
+ * the T uncertainty passes two at a time (`unlabeled_volume_batch.repeat(2, …)` plus fresh noise,
+ * T/2 forwards); an odd T ends with one pass alone.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { belowThreshold, predictiveEntropy, uncertaintyThreshold } from '../../ssl/confidenceMask.ts';
@@ -15,12 +21,8 @@ import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MeanTeacherMethod, type TeacherTarget } from './meanTeacher.ts';
 import type { StepContext } from './trainingMethod.ts';
 
-/**
- * Most input voxels in one teacher forward. The passes are stacked along the batch axis and
- * run together as far as this allows: all of them for 2D slices, about the reference's two
- * copies of a batch of two 112×112×80 patches per forward in 3D.
- */
-export const TEACHER_VOXELS_PER_FORWARD = 2 ** 22;
+/** Uncertainty passes per teacher forward, as the references' `repeat(2)` stacks them. */
+export const UNCERTAINTY_PASSES_PER_FORWARD = 2;
 
 export class UaMtMethod extends MeanTeacherMethod {
   private readonly passes: number;
@@ -32,23 +34,23 @@ export class UaMtMethod extends MeanTeacherMethod {
 
   /**
    * Pass 0 is the consistency target; passes 1…T give the uncertainty. Each has its own noise
-   * (from the step's stream) and, being one sample of a training-mode batch, its own dropout.
+   * (from the step's stream) and, being one sample of a training-mode batch, its own dropout;
+   * the forwards group them as the file comment says.
    */
   protected override teacherTarget(images: tf.Tensor, { iteration, iterations, rng }: StepContext): TeacherTarget {
-    const copies = this.passes + 1;
-    const perForward = Math.max(1, Math.floor(TEACHER_VOXELS_PER_FORWARD / images.size));
     const threshold = uncertaintyThreshold(iteration, iterations);
+    const noisy = (pass: number) => teacherNoise(images, this.options.noise, rng.fork(`noise:${pass}`));
+    const forward = (x: tf.Tensor) => tf.softmax(this.teacher.network.apply(x, { training: true }));
     const { target, mask } = tf.tidy(() => {
-      const probabilities: tf.Tensor[] = [];
-      for (let start = 0; start < copies; start += perForward) {
-        const count = Math.min(perForward, copies - start);
-        const noisy = Array.from({ length: count }, (_, k) => teacherNoise(images, this.options.noise, rng.fork(`noise:${start + k}`)));
-        const logits = this.teacher.network.apply(tf.concat(noisy, 0), { training: true });
-        probabilities.push(...tf.split(tf.softmax(logits), count, 0));
+      const first = forward(noisy(0));
+      const stochastic: tf.Tensor[] = [];
+      for (let pass = 1; pass <= this.passes; pass += UNCERTAINTY_PASSES_PER_FORWARD) {
+        const count = Math.min(UNCERTAINTY_PASSES_PER_FORWARD, this.passes - pass + 1);
+        const inputs = Array.from({ length: count }, (_, k) => noisy(pass + k));
+        stochastic.push(...tf.split(forward(tf.concat(inputs, 0)), count, 0));
       }
-      const [first, ...stochastic] = probabilities;
       const mean = tf.div(tf.addN(stochastic), this.passes);
-      return { target: first!, mask: belowThreshold(predictiveEntropy(mean), threshold) };
+      return { target: first, mask: belowThreshold(predictiveEntropy(mean), threshold) };
     });
     const certain = tf.tidy(() => tf.mean(mask).dataSync()[0]!);
     return { probabilities: target, mask, report: { certain, threshold } };

@@ -107,11 +107,19 @@ describe('resolveTrainConfig', () => {
     }
   });
 
-  test("'auto' picks the V-Net when every slice along every axis is annotated", () => {
-    const config = resolveTrainConfig(request([phantomScan({ shape: [32, 32, 12], annotated: 'all' })]));
+  test("'auto' picks the V-Net when every slice along every axis is annotated and the backend is a GPU", () => {
+    const dense = [phantomScan({ shape: [32, 32, 12], annotated: 'all' })];
+    const config = resolveTrainConfig({ ...request(dense), backend: { name: 'tensorflow-gpu' } });
     assert.equal(config.model, 'vnet3d');
     assert.equal(config.axis, null);
     assert.deepEqual(config.patchSize, [32, 32, 16], 'the default patch shrinks to the scan rounded up to 16');
+  });
+
+  test("'auto' trains a dense label map with the 2D U-Net across k on the CPU", () => {
+    const config = resolveTrainConfig(request([phantomScan({ shape: [32, 32, 12], annotated: 'all' })]));
+    assert.equal(config.model, 'unet2d');
+    assert.equal(config.axis, 'k');
+    assert.match(config.modelReason, /every slice is annotated/);
   });
 
   test('a densely annotated scan next to a sparsely annotated one still gives the 2D U-Net', () => {
@@ -198,7 +206,7 @@ describe('resolveTrainConfig', () => {
   });
 
   test('a scan smaller than the network minimum gets a 16³ patch', () => {
-    const config = resolveTrainConfig(request([phantomScan({ shape: [10, 12, 5], annotated: 'all' })]));
+    const config = resolveTrainConfig(request([phantomScan({ shape: [10, 12, 5], annotated: 'all' })], { model: 'vnet3d' }));
     assert.deepEqual(config.patchSize, [16, 16, 16]);
   });
 
@@ -228,7 +236,7 @@ describe('resolveTrainConfig', () => {
     const cpuCaml = resolveTrainConfig(request([sparseK()], { method: 'caml' }));
     assert.deepEqual([cpuCaml.optimizer.name, cpuCaml.schedule.power, cpuCaml.batchSize], ['sgd', 0, 4]);
     assert.deepEqual(resolveTrainConfig(request([sparseK()], { method: 'crossmatch' })).optimizer, cm2d.optimizer);
-    assert.equal(resolveTrainConfig(request(dense(), { method: 'crossmatch' })).optimizer.name, 'adamw');
+    assert.equal(resolveTrainConfig(request(dense(), { model: 'vnet3d', method: 'crossmatch' })).optimizer.name, 'adamw');
     assert.equal(resolveTrainConfig(request([sparseK()], { method: 'cps' })).optimizer.name, 'sgd');
   });
 });

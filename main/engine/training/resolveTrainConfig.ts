@@ -204,9 +204,12 @@ const axisPreference: readonly SliceAxis[] = ['k', 'j', 'i'];
 
 /**
  * 'auto' trains a 2D U-Net across the axis along which the user painted slices, and a 3D
- * V-Net only when every slice along every axis holds annotation (an imported label map):
- * sparse slices give a 3D patch too little supervision per step, while a dense label map is
- * exactly what the V-Net papers train on.
+ * V-Net only when every slice along every axis holds annotation (an imported label map) and
+ * the backend is a GPU: sparse slices give a 3D patch too little supervision per step, while a
+ * dense label map is exactly what the V-Net papers train on. On the CPU a V-Net step costs
+ * several U-Net steps, and in the default time budget the V-Net learns nothing useful from a
+ * dense map (docs/training.md, `npm run bench:quality -- --exemplar`), so a dense map trains
+ * the 2D U-Net across k, on every slice.
  */
 function chooseModel(req: TrainRequest, labeled: AnnotationSummary[]): ModelChoice {
   const stats = axisPreference.map((axis) => {
@@ -242,7 +245,15 @@ function chooseModel(req: TrainRequest, labeled: AnnotationSummary[]): ModelChoi
     return { model: 'unet2d', axis, reason: `unet2d requested; across ${axis}: ${why}`, warnings: [] };
   }
   if (best) return { model: 'unet2d', axis: best.axis, reason: `auto: ${describe(best)}, so a 2D U-Net across ${best.axis}`, warnings: [] };
-  return { model: 'vnet3d', axis: null, reason: 'auto: every slice along every axis holds annotation, so a 3D V-Net', warnings: [] };
+  if (req.backend.name === 'tensorflow-gpu') {
+    return { model: 'vnet3d', axis: null, reason: 'auto: every slice along every axis holds annotation, so a 3D V-Net', warnings: [] };
+  }
+  return {
+    model: 'unet2d',
+    axis: 'k',
+    reason: 'auto: every slice is annotated, so a 2D U-Net across k on all of them (a 3D V-Net needs a GPU to learn in the time budget)',
+    warnings: [],
+  };
 }
 
 function unpaintedClassWarnings(classValues: number[], summaries: AnnotationSummary[]): string[] {

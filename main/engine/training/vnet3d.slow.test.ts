@@ -7,7 +7,7 @@ import { train } from './train.ts';
 
 before(() => selectBackend({ env: { ATRIUM_BACKEND: 'cpu' } }));
 
-test('3D smoke: a fully annotated phantom picks the V-Net, whose loss falls; prediction has the scan shape', async () => {
+test('3D smoke: the V-Net on a fully annotated phantom: its loss falls; prediction has the scan shape', async () => {
   const scan = phantomScan({ shape: [32, 32, 32], seed: 4, annotated: 'all' });
   const losses: number[] = [];
   const result = await train(
@@ -15,7 +15,7 @@ test('3D smoke: a fully annotated phantom picks the V-Net, whose loss falls; pre
       scans: [scan],
       classValues: [1, 2],
       method: 'supervised',
-      model: 'auto',
+      model: 'vnet3d',
       iterations: 16,
       width: 2,
       batchSize: 2,

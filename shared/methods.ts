@@ -6,7 +6,7 @@
 
 import type { NetworkKind } from './networks.ts';
 
-export const METHOD_NAMES = ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive'] as const;
+export const METHOD_NAMES = ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive', 'exemplar'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 export type OptionValue = number | boolean | string;
@@ -16,11 +16,12 @@ export type PerNetwork<T> = T | Record<NetworkKind, T>;
 /** The value of an option whose default the engine works out for each run (e.g. from the run's length). */
 export const AUTO = 'auto';
 
+/** An option of a method: `key` is its code name (the API's and the CLI's), `label` its name in the UI. */
 export type MethodOptionSpec =
-  | { key: string; kind: 'number'; default: PerNetwork<number> | typeof AUTO; min: number; max: number; description: string }
-  | { key: string; kind: 'integer'; default: PerNetwork<number>; min: number; max: number; description: string }
-  | { key: string; kind: 'boolean'; default: PerNetwork<boolean>; description: string }
-  | { key: string; kind: 'choice'; default: PerNetwork<string>; choices: readonly string[]; description: string };
+  | { key: string; label: string; kind: 'number'; default: PerNetwork<number> | typeof AUTO; min: number; max: number; description: string }
+  | { key: string; label: string; kind: 'integer'; default: PerNetwork<number>; min: number; max: number; description: string }
+  | { key: string; label: string; kind: 'boolean'; default: PerNetwork<boolean>; description: string }
+  | { key: string; label: string; kind: 'choice'; default: PerNetwork<string>; choices: readonly string[]; description: string };
 
 export interface MethodSpec {
   name: MethodName;
@@ -52,6 +53,7 @@ export const DEFAULT_METHOD: MethodName = 'supervised';
 
 const rampFraction: MethodOptionSpec = {
   key: 'rampFraction',
+  label: 'Unsupervised ramp-up share',
   kind: 'number',
   default: AUTO,
   min: 0.01,
@@ -62,9 +64,25 @@ const rampFraction: MethodOptionSpec = {
 
 /** Mean Teacher's options, which UA-MT shares. */
 const teacherOptions: readonly MethodOptionSpec[] = [
-  { key: 'emaDecay', kind: 'number', default: 0.99, min: 0, max: 0.99999, description: 'largest EMA decay α of the teacher' },
-  { key: 'noise', kind: 'number', default: 0.1, min: 0, max: 10, description: 'standard deviation of the teacher input noise (clipped at 2×)' },
-  { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the consistency loss' },
+  { key: 'emaDecay', label: 'Teacher EMA decay', kind: 'number', default: 0.99, min: 0, max: 0.99999, description: 'largest EMA decay α of the teacher' },
+  {
+    key: 'noise',
+    label: 'Teacher input noise',
+    kind: 'number',
+    default: 0.1,
+    min: 0,
+    max: 10,
+    description: 'standard deviation of the teacher input noise (clipped at 2×)',
+  },
+  {
+    key: 'consistencyWeight',
+    label: 'Consistency loss weight',
+    kind: 'number',
+    default: 0.1,
+    min: 0,
+    max: 100,
+    description: 'final weight λ of the consistency loss',
+  },
 ];
 
 export const METHODS: readonly MethodSpec[] = [
@@ -95,7 +113,15 @@ export const METHODS: readonly MethodSpec[] = [
     minBatchSize: 1,
     options: [
       ...teacherOptions,
-      { key: 'passes', kind: 'integer', default: 8, min: 2, max: 32, description: 'stochastic teacher passes T for the uncertainty' },
+      {
+        key: 'passes',
+        label: 'Uncertainty passes',
+        kind: 'integer',
+        default: 8,
+        min: 2,
+        max: 32,
+        description: 'stochastic teacher passes T for the uncertainty',
+      },
       rampFraction,
     ],
   },
@@ -107,9 +133,17 @@ export const METHODS: readonly MethodSpec[] = [
     usesUnlabeled: true,
     minBatchSize: 1,
     options: [
-      { key: 'consistencyWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight λ of the cross pseudo-label loss' },
-      { key: 'adaptiveWeight', kind: 'boolean', default: false, description: 'scale λ by the recent supervised Dice (ALW)' },
-      { key: 'lovasz', kind: 'boolean', default: false, description: 'add the Lovász-softmax loss to the supervised loss' },
+      {
+        key: 'consistencyWeight',
+        label: 'Cross pseudo-label weight',
+        kind: 'number',
+        default: 0.1,
+        min: 0,
+        max: 100,
+        description: 'final weight λ of the cross pseudo-label loss',
+      },
+      { key: 'adaptiveWeight', label: 'Adaptive weight (ALW)', kind: 'boolean', default: false, description: 'scale λ by the recent supervised Dice (ALW)' },
+      { key: 'lovasz', label: 'Lovász-softmax loss', kind: 'boolean', default: false, description: 'add the Lovász-softmax loss to the supervised loss' },
       rampFraction,
     ],
   },
@@ -123,6 +157,7 @@ export const METHODS: readonly MethodSpec[] = [
     options: [
       {
         key: 'threshold',
+        label: 'Confidence threshold',
         kind: 'number',
         default: { unet2d: 0.95, vnet3d: 0.75 },
         min: 0,
@@ -131,17 +166,50 @@ export const METHODS: readonly MethodSpec[] = [
       },
       {
         key: 'thresholdSchedule',
+        label: 'Confidence threshold schedule',
         kind: 'choice',
         default: { unet2d: 'fixed', vnet3d: 'reference' },
         choices: ['fixed', 'reference'],
         description:
           "fixed τ (the ACDC code, and the paper's 0.85 for LA) or the LA code's threshold ramped over the run, which produced the published 3D results",
       },
-      { key: 'eta', kind: 'number', default: 0.3, min: 0, max: 1, description: 'share η of the teaching-assistant loss in L_kd' },
-      { key: 'kappa', kind: 'number', default: { unet2d: 0.5, vnet3d: 1 }, min: 0, max: 10, description: 'weight κ of the distillation loss' },
-      { key: 'weakDropout', kind: 'number', default: 0.25, min: 0, max: 0.95, description: 'channel dropout rate of the weak feature perturbation' },
-      { key: 'strongDropout', kind: 'number', default: 0.75, min: 0, max: 0.95, description: 'channel dropout rate of the strong feature perturbation' },
-      { key: 'ce', kind: 'boolean', default: false, description: 'add cross-entropy to the masked Dice criterion' },
+      {
+        key: 'eta',
+        label: 'Teaching-assistant share',
+        kind: 'number',
+        default: 0.3,
+        min: 0,
+        max: 1,
+        description: 'share η of the teaching-assistant loss in L_kd',
+      },
+      {
+        key: 'kappa',
+        label: 'Distillation weight',
+        kind: 'number',
+        default: { unet2d: 0.5, vnet3d: 1 },
+        min: 0,
+        max: 10,
+        description: 'weight κ of the distillation loss',
+      },
+      {
+        key: 'weakDropout',
+        label: 'Weak feature dropout',
+        kind: 'number',
+        default: 0.25,
+        min: 0,
+        max: 0.95,
+        description: 'channel dropout rate of the weak feature perturbation',
+      },
+      {
+        key: 'strongDropout',
+        label: 'Strong feature dropout',
+        kind: 'number',
+        default: 0.75,
+        min: 0,
+        max: 0.95,
+        description: 'channel dropout rate of the strong feature perturbation',
+      },
+      { key: 'ce', label: 'Add cross-entropy', kind: 'boolean', default: false, description: 'add cross-entropy to the masked Dice criterion' },
     ],
   },
   {
@@ -154,6 +222,7 @@ export const METHODS: readonly MethodSpec[] = [
     options: [
       {
         key: 'consistency',
+        label: 'Mutual loss',
         kind: 'choice',
         default: 'sharpened-mse',
         choices: ['sharpened-mse', 'cps'],
@@ -161,18 +230,59 @@ export const METHODS: readonly MethodSpec[] = [
       },
       {
         key: 'similarity',
+        label: 'Prototype similarity',
         kind: 'choice',
         default: 'cosine',
         choices: ['cosine', 'dot'],
         description: 'similarity of embeddings to prototypes: cosine (paper) or dot product (reference code)',
       },
-      { key: 'embeddingDim', kind: 'integer', default: 32, min: 4, max: 256, description: 'projection embedding size (32 in the code, 64 in the paper)' },
-      { key: 'temperature', kind: 'number', default: 0.1, min: 0.001, max: 10, description: 'omni-correlation softmax temperature' },
-      { key: 'prototypes', kind: 'integer', default: 256, min: 1, max: 100000, description: 'labelled prototypes drawn per class and step' },
-      { key: 'topK', kind: 'integer', default: 12800, min: 1, max: 10000000, description: 'most confident unlabelled embeddings kept per class' },
-      { key: 'mutualWeight', kind: 'number', default: 1, min: 0, max: 100, description: 'final weight λ_c of the mutual loss' },
-      { key: 'omniWeight', kind: 'number', default: 0.05, min: 0, max: 100, description: 'final weight λ_o of the omni-correlation loss' },
-      { key: 'diceCe', kind: 'boolean', default: false, description: 'supervised loss Dice + CE instead of Dice alone' },
+      {
+        key: 'embeddingDim',
+        label: 'Embedding size',
+        kind: 'integer',
+        default: 32,
+        min: 4,
+        max: 256,
+        description: 'projection embedding size (32 in the code, 64 in the paper)',
+      },
+      {
+        key: 'temperature',
+        label: 'Omni-correlation temperature',
+        kind: 'number',
+        default: 0.1,
+        min: 0.001,
+        max: 10,
+        description: 'omni-correlation softmax temperature',
+      },
+      {
+        key: 'prototypes',
+        label: 'Prototypes per class',
+        kind: 'integer',
+        default: 256,
+        min: 1,
+        max: 100000,
+        description: 'labelled prototypes drawn per class and step',
+      },
+      {
+        key: 'topK',
+        label: 'Unlabelled embeddings kept',
+        kind: 'integer',
+        default: 12800,
+        min: 1,
+        max: 10000000,
+        description: 'most confident unlabelled embeddings kept per class',
+      },
+      { key: 'mutualWeight', label: 'Mutual loss weight', kind: 'number', default: 1, min: 0, max: 100, description: 'final weight λ_c of the mutual loss' },
+      {
+        key: 'omniWeight',
+        label: 'Omni-correlation weight',
+        kind: 'number',
+        default: 0.05,
+        min: 0,
+        max: 100,
+        description: 'final weight λ_o of the omni-correlation loss',
+      },
+      { key: 'diceCe', label: 'Dice + cross-entropy', kind: 'boolean', default: false, description: 'supervised loss Dice + CE instead of Dice alone' },
       rampFraction,
     ],
   },
@@ -184,11 +294,100 @@ export const METHODS: readonly MethodSpec[] = [
     usesUnlabeled: true,
     minBatchSize: 1,
     options: [
-      { key: 'contrastiveWeight', kind: 'number', default: 0.1, min: 0, max: 100, description: 'final weight of the contrastive loss' },
-      { key: 'temperature', kind: 'number', default: 0.1, min: 0.001, max: 10, description: 'softmax temperature of the contrastive loss' },
-      { key: 'samplesPerClass', kind: 'integer', default: 128, min: 2, max: 100000, description: 'pixels sampled per class and step' },
-      { key: 'embeddingDim', kind: 'integer', default: 32, min: 4, max: 256, description: 'projection embedding size' },
-      { key: 'threshold', kind: 'number', default: 0.9, min: 0, max: 1, description: 'confidence a pseudo-label needs to be sampled' },
+      {
+        key: 'contrastiveWeight',
+        label: 'Contrastive loss weight',
+        kind: 'number',
+        default: 0.1,
+        min: 0,
+        max: 100,
+        description: 'final weight of the contrastive loss',
+      },
+      {
+        key: 'temperature',
+        label: 'Contrastive temperature',
+        kind: 'number',
+        default: 0.1,
+        min: 0.001,
+        max: 10,
+        description: 'softmax temperature of the contrastive loss',
+      },
+      {
+        key: 'samplesPerClass',
+        label: 'Pixels sampled per class',
+        kind: 'integer',
+        default: 128,
+        min: 2,
+        max: 100000,
+        description: 'pixels sampled per class and step',
+      },
+      { key: 'embeddingDim', label: 'Embedding size', kind: 'integer', default: 32, min: 4, max: 256, description: 'projection embedding size' },
+      {
+        key: 'threshold',
+        label: 'Pseudo-label confidence',
+        kind: 'number',
+        default: 0.9,
+        min: 0,
+        max: 1,
+        description: 'confidence a pseudo-label needs to be sampled',
+      },
+      rampFraction,
+    ],
+  },
+  {
+    name: 'exemplar',
+    label: 'Exemplar (CMEMS)',
+    description:
+      'For one scan annotated throughout: two networks learn from it, from synthetic scans made from it, and from each other on the unannotated scans.',
+    reference: 'En & Guo 2024, Cross-model mutual learning for exemplar-based segmentation (seed 004)',
+    usesUnlabeled: true,
+    minBatchSize: 1,
+    options: [
+      {
+        key: 'threshold',
+        label: 'Pseudo-label confidence',
+        kind: 'number',
+        default: 0.95,
+        min: 0,
+        max: 1,
+        description: 'confidence τ a pseudo-label needs to teach the other network',
+      },
+      {
+        key: 'imageWeight',
+        label: 'Image-perturbation weight',
+        kind: 'number',
+        default: 1,
+        min: 0,
+        max: 100,
+        description: 'final weight λ_img of the image-perturbation mutual loss',
+      },
+      {
+        key: 'featureWeight',
+        label: 'Feature-perturbation weight',
+        kind: 'number',
+        default: 1,
+        min: 0,
+        max: 100,
+        description: 'final weight λ_feat of the feature-perturbation mutual loss',
+      },
+      {
+        key: 'featureDropout',
+        label: 'Feature-perturbation dropout',
+        kind: 'number',
+        default: 0.5,
+        min: 0,
+        max: 0.95,
+        description: 'channel dropout rate of the feature perturbation at every level',
+      },
+      {
+        key: 'pasteMargin',
+        label: 'Context pasted (voxels)',
+        kind: 'integer',
+        default: 4,
+        min: 0,
+        max: 32,
+        description: 'voxels of context pasted around the exemplar structures in the unannotated images',
+      },
       rampFraction,
     ],
   },

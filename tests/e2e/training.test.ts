@@ -73,12 +73,16 @@ describe('training', { timeout: 180_000 }, () => {
     await page.getByTestId('train-advanced').locator('summary').click();
     // every method of the table is offered with its one-line description
     const methods = await page.getByTestId('method-choice').evaluateAll((els) => els.map((e) => e.getAttribute('data-method')));
-    assert.deepEqual(methods, ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive']);
+    assert.deepEqual(methods, ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive', 'exemplar']);
     assert.match((await page.locator('[data-method="caml"]').textContent()) ?? '', /cross-sample attention/);
     // each option with its default: a number with its range, a boolean as a checkbox, a choice as a
     // select, an option the engine works out per run as an empty field reading "auto"
     await page.locator('[data-method="mean-teacher"] input').check();
     assert.equal(await page.getByTestId('method-option-emaDecay').inputValue(), '0.99');
+    // named for people, with the code name (the API's and the CLI's) in the tooltip
+    const emaLabel = page.getByTestId('method-option-label-emaDecay');
+    assert.equal(await emaLabel.textContent(), 'Teacher EMA decay');
+    assert.match((await emaLabel.getAttribute('title')) ?? '', /^emaDecay: /);
     assert.equal(await page.getByTestId('method-option-rampFraction').inputValue(), '');
     assert.equal(await page.getByTestId('method-option-rampFraction').getAttribute('placeholder'), 'auto');
     await page.locator('[data-method="cps"] input').check();
@@ -264,6 +268,11 @@ describe('training', { timeout: 180_000 }, () => {
   test('the uncertainty view and the review queue', async () => {
     await page.getByTestId('layer-uncertainty').click();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
+    // a colour bar gives the scale; the readout names the uncertainty and gives it to 3 significant digits
+    assert.match((await page.getByTestId('uncertainty-bar').textContent()) ?? '', /^Uncertainty0\.050\.250\.50\.751$/);
+    assert.equal(await page.getByTestId('location-overlay-kind').textContent(), 'Uncertainty');
+    const value = (await page.getByTestId('location-overlay').textContent()) ?? '';
+    assert.ok(/^\d\.\d+$/.test(value) && value.replace(/^[0.]+/, '').length === 3 && Number(value) <= 1, `uncertainty reads "${value}"`);
     const queued = await api(server, 'review.queue', { runId: acceptedRun, scanId, axis: 'k' });
     await poll(
       async () => Number(await page.getByTestId('review-queue-count').textContent()),

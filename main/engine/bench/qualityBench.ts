@@ -18,6 +18,9 @@
  *   --seeds 1,2       training seeds; each row is the mean over them (default 1)
  *   --subjects N      unannotated subjects (default 4)
  *   --slices N        annotated slices of scan 0 (default 3)
+ *   --exemplar        scan 0 annotated completely instead (the exemplar setting: one scan
+ *                     annotated throughout, the others not at all)
+ *   --model M         auto (default: what one click trains), unet2d or vnet3d
  *   --python PATH     a python3 with torch, for the reference (with-torch.js adds it)
  *   --threads N       threads of both (default ATRIUM_THREADS or all cores)
  */
@@ -28,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { METHOD_NAMES, methodSpec, type MethodName } from '../../../shared/methods.ts';
+import type { ModelChoice } from '../../../shared/networks.ts';
 import { DEFAULT_TIME_BUDGET_MINUTES } from '../../../shared/training.ts';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { train } from '../training/train.ts';
@@ -75,11 +79,12 @@ async function main(): Promise<void> {
     factor: template === 'inia19-striatum' ? 1 : 2,
     subjects: Number(option('subjects') ?? 4),
     annotatedCount: Number(option('slices') ?? 3),
+    ...(args.includes('--exemplar') ? { annotatedSlices: 'all' as const } : {}),
     seed: 1,
   });
   const backend = await selectBackend();
   console.log(
-    `bench:quality — ${c.name}: scan 0 annotated on ${c.axis} slices ${c.annotatedSlices.join(', ')} (${c.classNames.join(', ')}); ` +
+    `bench:quality — ${c.name}: scan 0 annotated ${c.annotatedSlices.length === c.shape[c.axis === 'i' ? 0 : c.axis === 'j' ? 1 : 2] ? 'throughout' : `on ${c.axis} slices ${c.annotatedSlices.join(', ')}`} (${c.classNames.join(', ')}); ` +
       `${c.scans.length - 1} unannotated subjects; ${minutes} min per method; seeds ${seeds.join(', ')}; backend ${backend.name} (${backend.device}), ${threads} threads; ${os.cpus()[0]?.model ?? 'CPU'}`,
   );
   console.log('Dice on the unannotated subjects (every slice), per class and mean; "scan 0" is the annotated scan\'s other slices.');
@@ -111,12 +116,13 @@ async function trainRow(c: QualityCase, method: MethodName, minutes: number, see
         scans: c.scans,
         classValues: c.classValues,
         method,
-        model: 'auto',
+        model: (option('model') ?? 'auto') as ModelChoice,
         maxMinutes: minutes,
         seed,
         backend: { name: (await selectBackend()).name },
       });
       const trainedMinutes = (performance.now() - started) / 60_000;
+      if (seed === seeds[0]) console.log(`  ${method}: ${result.config.modelReason}`);
       const score = await scoreCase(result.model, c);
       results.push({
         name: method,
@@ -206,7 +212,7 @@ function format(row: Row, baseline: Row): string {
     ...row.perClass.map((d) => d.toFixed(3).padStart(8)),
     row.mean.toFixed(3).padStart(8),
     delta.padStart(13),
-    row.otherSlices === null ? '     –' : row.otherSlices.toFixed(3).padStart(6),
+    row.otherSlices === null || !Number.isFinite(row.otherSlices) ? '     –' : row.otherSlices.toFixed(3).padStart(6),
     ...(row.note ? [` (${row.note})`] : []),
   ].join('  ');
 }

@@ -52,8 +52,8 @@ function OptionInput({
   const common = { id, disabled, 'data-testid': id, 'data-option': option.key };
   return (
     <div className="method-option" title={option.description}>
-      <label htmlFor={id} className="method-option__key">
-        {option.key}
+      <label htmlFor={id} className="method-option__key" title={`${option.key}: ${option.description}`} data-testid={`method-option-label-${option.key}`}>
+        {option.label}
       </label>
       {option.kind === 'boolean' ? (
         <input type="checkbox" {...common} checked={value === true} onChange={(e) => onChange(option.key, e.target.checked)} />

@@ -8,6 +8,7 @@ import { MethodOptions } from './MethodOptions.tsx';
 import { PreflightView } from './PreflightView.tsx';
 import { LearningCurves, ProgressBar } from './ProgressView.tsx';
 import { RunsList } from './RunsList.tsx';
+import { proposeMethod } from '../../../shared/methodProposal.ts';
 import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, type TrainForm, type TrainRequest } from './trainDefaults.ts';
 import type { TrainingState } from './useTraining.ts';
 
@@ -54,7 +55,8 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
   const [refused, setRefused] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [checked, setChecked] = useState<{ request: TrainRequest; answer: TrainPreflight } | null>(null);
-  const form = useMemo(() => edited ?? (methods ? initialForm(methods) : null), [edited, methods]);
+  const proposal = useMemo(() => (project ? proposeMethod(project.scans) : null), [project]);
+  const form = useMemo(() => edited ?? (methods && proposal ? initialForm(methods, proposal.method) : null), [edited, methods, proposal]);
   if (!project || !methods || !form) {
     return <p className="empty-note train-panel__empty">{project ? 'Loading the training methods…' : 'Open a project to train.'}</p>;
   }
@@ -121,6 +123,11 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
             {spec.label} · {form.model === 'auto' ? 'model auto' : form.model} · {annotated} annotated slice{annotated === 1 ? '' : 's'}
           </span>
         </div>
+        {proposal?.reason && form.method === proposal.method && (
+          <p className="train-panel__proposal" data-testid="train-proposal">
+            Proposed: {spec.label}. {proposal.reason}.
+          </p>
+        )}
         <div className="train-fields train-panel__budget">
           <NumberInput field={BUDGET_FIELD} value={form.maxMinutes} disabled={busy} onChange={(value) => update({ maxMinutes: value })} />
           <label

@@ -93,3 +93,13 @@ test("a method's smallest batch", () => {
   assert.equal(batchSizeProblem(methodSpec('caml'), 1), 'needs a batch of at least 2 samples (got 1)');
   assert.equal(batchSizeProblem(methodSpec('supervised'), 1), null);
 });
+
+test('every option has a human label: not empty, not its code name, none twice in a method', () => {
+  for (const m of METHODS) {
+    for (const o of m.options) {
+      assert.ok(o.label.trim().length > 0, `${m.name}.${o.key} has no label`);
+      assert.notEqual(o.label.replace(/[\s_-]/g, '').toLowerCase(), o.key.toLowerCase(), `${m.name}.${o.key} is labelled with its code name`);
+    }
+    assert.equal(new Set(m.options.map((o) => o.label)).size, m.options.length, `${m.name} has two options of the same label`);
+  }
+});

@@ -18,8 +18,11 @@ export interface QualityCaseOptions {
   factor: number;
   /** Unannotated scans of other subjects. */
   subjects: number;
-  /** Slices of scan 0 annotated across `axis`; by default `annotatedCount` evenly through the labelled structures. */
-  annotatedSlices?: number[];
+  /**
+   * Slices of scan 0 annotated across `axis`; by default `annotatedCount` evenly through the
+   * labelled structures; 'all' annotates scan 0 completely (the exemplar setting of issue 15).
+   */
+  annotatedSlices?: number[] | 'all';
   annotatedCount?: number;
   axis?: SliceAxis;
   seed: number;
@@ -34,7 +37,7 @@ export interface QualityCase {
   shape: Shape3;
   spacing: Spacing3;
   axis: SliceAxis;
-  /** Scan 0's annotated slices across `axis`. */
+  /** Scan 0's annotated slices across `axis` (every slice in the exemplar setting). */
   annotatedSlices: number[];
   /** Scan 0 annotated on `annotatedSlices`, then the unannotated subjects. */
   scans: TrainingScan[];
@@ -51,7 +54,11 @@ export async function qualityCase(options: QualityCaseOptions): Promise<QualityC
   const template = await loadTemplate(options.template);
   const base = downsample(template.image, template.labels, template.shape, template.spacing, options.factor);
   const axis = options.axis ?? 'k';
-  const annotatedSlices = options.annotatedSlices ?? spreadThroughLabels(base.labels, base.shape, axis, options.annotatedCount ?? 3);
+  const d = axis === 'i' ? 0 : axis === 'j' ? 1 : 2;
+  const annotatedSlices =
+    options.annotatedSlices === 'all'
+      ? Array.from({ length: base.shape[d] }, (_, n) => n)
+      : (options.annotatedSlices ?? spreadThroughLabels(base.labels, base.shape, axis, options.annotatedCount ?? 3));
   const rng = new Rng(`quality-case:${options.template}:${options.seed}`);
   const subjects = Array.from({ length: options.subjects }, (_, n) =>
     syntheticSubject(base.image, base.labels, base.shape, rng.fork(`subject:${n}`), options.variation ?? DEFAULT_VARIATION),

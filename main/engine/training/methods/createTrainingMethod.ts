@@ -15,6 +15,7 @@ import { CamlMethod } from './caml.ts';
 import { ContrastiveMethod } from './contrastive.ts';
 import { CpsMethod } from './cps.ts';
 import { CrossMatchMethod } from './crossmatch.ts';
+import { ExemplarMethod } from './exemplar.ts';
 import { MeanTeacherMethod } from './meanTeacher.ts';
 import { SupervisedMethod } from './supervised.ts';
 import type { TrainingMethod } from './trainingMethod.ts';
@@ -29,6 +30,7 @@ const METHOD_BUILDERS = {
   crossmatch: (model, config) => new CrossMatchMethod(model, config),
   caml: (model, config) => new CamlMethod(model, config),
   contrastive: (model, config) => new ContrastiveMethod(model, config),
+  exemplar: (model, config) => new ExemplarMethod(model, config),
 } satisfies Record<MethodName, (model: SegmentationModel, config: ResolvedTrainConfig) => TrainingMethod>;
 
 export function createTrainingMethod(config: ResolvedTrainConfig, initialWeights?: WeightsFile): TrainingMethod {

@@ -1,0 +1,106 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../backend/selectBackend.ts';
+import { supervisedLoss } from '../../losses/supervisedLoss.ts';
+import { createModel } from '../../models/createModel.ts';
+import { Rng } from '../../random/rng.ts';
+import { createTrainingMethod } from './createTrainingMethod.ts';
+import { exemplarForward, exemplarInputs, ExemplarMethod, mutualTerms, type ExemplarLogits } from './exemplar.ts';
+import { sharedMethodTests, tensorGrowth, testConfig, toyBatches } from '../../../../tests/support/methodTestConfig.ts';
+import { lossGradient, PLAIN_SGD, relativeDifference, stepGradient } from '../../../../tests/support/stepGradient.ts';
+import { NETWORK_KINDS } from '../../../../shared/networks.ts';
+
+const context = (iteration: number, iterations = 20, seed = `s${iteration}`) => ({ iteration, iterations, learningRate: 1e-2, rng: new Rng(seed) });
+
+describe('ExemplarMethod', () => {
+  before(() => selectBackend());
+
+  test('builds two networks of one architecture with different initial weights, network A from the seed', () => {
+    const method = createTrainingMethod(testConfig('exemplar', 'unet2d')) as ExemplarMethod;
+    const [a, b] = method.models.map((m) => m.trainableVariables()[0]!);
+    assert.deepEqual(a!.shape, b!.shape);
+    assert.notDeepEqual(a!.dataSync(), b!.dataSync());
+    const reference = createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed: 5 });
+    assert.deepEqual(a!.dataSync(), reference.trainableVariables()[0]!.dataSync());
+    reference.dispose();
+    method.dispose();
+  });
+
+  test("each network's gradient is that of L_s + r(λ_img L_img + λ_feat L_feat) with the OTHER network's pseudo-labels; mis-wirings give another", () => {
+    // Full weight at iteration 19 of 20 (ramp over half the run), τ = 0.4 so that the toy networks' pseudo-labels count.
+    const options = { threshold: 0.4, imageWeight: 2, featureWeight: 3, rampFraction: 0.5 };
+    const method = createTrainingMethod(testConfig('exemplar', 'unet2d', options, { optimizer: PLAIN_SGD })) as ExemplarMethod;
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const variables = method.models.flatMap((m) => m.trainableVariables());
+    const actual = stepGradient(variables, () => method.step(labeled, unlabeled, { ...context(19), learningRate: 1 }));
+
+    // Fresh replicas of the two networks (seeds 5 and 6), fed what the step draws from the same random streams.
+    const rng = new Rng('s19');
+    type Mutual = (a: ExemplarLogits, b: ExemplarLogits) => tf.Scalar;
+    const composed = (mutual: Mutual) => {
+      const nets = [5, 6].map((seed) => createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed }));
+      const inputs = exemplarInputs(labeled, unlabeled.images, 4, rng.fork('inputs'));
+      const gradient = lossGradient(
+        nets.flatMap((n) => n.trainableVariables()),
+        () => {
+          const [a, b] = nets.map((n, k) =>
+            exemplarForward(n, inputs.supervised.images, inputs.weak, inputs.strong, {
+              dropout: 0.5,
+              rng: rng.fork(k === 0 ? 'features-a' : 'features-b'),
+            }),
+          );
+          const supervised = tf.add(
+            supervisedLoss(a!.supervised, inputs.supervised.targets, inputs.supervised.mask),
+            supervisedLoss(b!.supervised, inputs.supervised.targets, inputs.supervised.mask),
+          );
+          return tf.add(supervised, mutual(a!, b!)) as tf.Scalar;
+        },
+      );
+      nets.forEach((n) => n.dispose());
+      tf.dispose(inputs);
+      return gradient;
+    };
+    const weighted = (terms: { image: tf.Scalar; feature: tf.Scalar }) => tf.add(tf.mul(2, terms.image), tf.mul(3, terms.feature)) as tf.Scalar;
+    const expected = composed((a, b) => weighted(mutualTerms(a, b, 0.4)));
+    // Mis-wired: each network taught by its own pseudo-labels.
+    const ownLabels = composed((a, b) => tf.div(tf.add(weighted(mutualTerms(a, a, 0.4)), weighted(mutualTerms(b, b, 0.4))), 2) as tf.Scalar);
+    // Mis-wired: the image term's student sees the weak view, not the strong one.
+    const weakStudents = composed((a, b) => weighted(mutualTerms({ ...a, strong: a.weak }, { ...b, strong: b.weak }, 0.4)));
+    assert.ok(relativeDifference(actual, expected) < 1e-4, `method vs real wiring: ${relativeDifference(actual, expected)}`);
+    assert.ok(relativeDifference(ownLabels, expected) > 1e-2, `own labels vs real: ${relativeDifference(ownLabels, expected)}`);
+    assert.ok(relativeDifference(weakStudents, expected) > 1e-2, `weak-view students vs real: ${relativeDifference(weakStudents, expected)}`);
+    method.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  test('unsupervised = r(t) (λ_img image + λ_feat feature), ramped within the run; pseudo-labels count only above τ', () => {
+    const method = createTrainingMethod(testConfig('exemplar', 'unet2d', { imageWeight: 2, featureWeight: 0.5, rampFraction: 0.5 })) as ExemplarMethod;
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const early = method.step(labeled, unlabeled, context(0));
+    const late = method.step(labeled, unlabeled, context(15));
+    assert.ok(early.weight! < 0.01 && late.weight === 1, `weights ${early.weight} → ${late.weight}`);
+    for (const l of [early, late]) assert.ok(Math.abs(l.unsupervised! - l.weight! * (2 * l.image! + 0.5 * l.feature!)) < 1e-5 * Math.max(1, l.unsupervised!));
+    method.dispose();
+    // τ = 1 admits no voxel: no mutual term at all.
+    const strict = createTrainingMethod(testConfig('exemplar', 'unet2d', { threshold: 1 })) as ExemplarMethod;
+    const l = strict.step(labeled, unlabeled, context(3));
+    assert.equal(l.maskRatio, 0);
+    assert.equal(l.image, 0);
+    assert.equal(l.feature, 0);
+    strict.dispose();
+    tf.dispose([labeled, unlabeled]);
+  });
+
+  for (const kind of NETWORK_KINDS) {
+    test(`${kind}: steps allocate nothing that outlives them`, () => {
+      const method = createTrainingMethod(testConfig('exemplar', kind)) as ExemplarMethod;
+      const batches = toyBatches(kind);
+      assert.equal(tensorGrowth(method, batches, 3), 0);
+      method.dispose();
+      tf.dispose(batches);
+    });
+  }
+
+  sharedMethodTests(() => createTrainingMethod(testConfig('exemplar', 'unet2d')), 'both networks and optimisers');
+});

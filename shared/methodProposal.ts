@@ -1,0 +1,27 @@
+/**
+ * The method the Train tab proposes for the project's annotations: the exemplar method when
+ * the data is its setting — exactly one scan annotated throughout (every slice along every
+ * axis holds annotation: an imported label map or a fully painted scan) and every other scan not annotated at all —
+ * and the one-click default otherwise. Plain data and pure functions only.
+ */
+import { DEFAULT_METHOD, type MethodName } from './methods.ts';
+import { AXES, type ScanInfo } from './types.ts';
+
+export interface MethodProposal {
+  method: MethodName;
+  /** Why, in words for the Train tab; null for the default. */
+  reason: string | null;
+}
+
+export function proposeMethod(scans: readonly Pick<ScanInfo, 'name' | 'shape' | 'annotatedSlices'>[]): MethodProposal {
+  const annotated = scans.filter((s) => AXES.some((a) => s.annotatedSlices[a] > 0));
+  const others = scans.length - 1;
+  const exemplar = annotated.length === 1 && others > 0 ? annotated[0]! : null;
+  // Every slice along every axis: a few painted slices along k already touch every slice along i and j.
+  const throughout = exemplar && AXES.every((a, n) => exemplar.annotatedSlices[a] >= exemplar.shape[n]!);
+  if (!exemplar || !throughout) return { method: DEFAULT_METHOD, reason: null };
+  return {
+    method: 'exemplar',
+    reason: `${exemplar.name} is annotated throughout and the ${others === 1 ? 'other scan is' : `${others} other scans are`} not: the exemplar method learns from it, from scans synthesised from it and from the unannotated ones`,
+  };
+}

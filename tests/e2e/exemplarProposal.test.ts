@@ -1,0 +1,61 @@
+/**
+ * The exemplar setting in the Train tab: a project whose one scan carries a complete label map
+ * and whose other scans carry none gets the exemplar method proposed, with the reason shown;
+ * painting a slice of a second scan turns the proposal back into the one-click default.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ownedArrayBuffer } from '../../main/io/bytes.ts';
+import { api, ensureRendererBuilt, launchBrowser, openApp, startServer, waitForViewer, type ServerHandle } from './harness.ts';
+import { cubePhantom, writePhantom } from './nifti.ts';
+
+const SHAPE: [number, number, number] = [32, 32, 16];
+
+describe('exemplar proposal', { timeout: 120_000 }, () => {
+  let server: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    await ensureRendererBuilt();
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    await api(server, 'projects.create', { path: join(server.home, 'exemplar.atrium') });
+    const labels = writePhantom({
+      shape: SHAPE,
+      spacing: [0.8, 0.8, 2.5],
+      datatype: 'uint8',
+      gzip: true,
+      value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
+    });
+    // The label map without annotatedSlices: every slice of it is annotated.
+    const atlas = await api(server, 'scans.import', {
+      scan: ownedArrayBuffer(cubePhantom()),
+      scanFileName: 'atlas.nii.gz',
+      name: 'atlas',
+      labels: ownedArrayBuffer(labels),
+      labelsFileName: 'atlas_seg.nii.gz',
+    });
+    for (const name of ['subject-1', 'subject-2'])
+      await api(server, 'scans.import', { scan: ownedArrayBuffer(cubePhantom()), scanFileName: `${name}.nii.gz`, name });
+    page = (await openApp(browser, server.appUrl)).page;
+    await waitForViewer(page, atlas.id);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('one scan annotated throughout and two not: the Train tab proposes the exemplar method and says why', async () => {
+    await page.getByTestId('tab-train').click();
+    assert.match((await page.getByTestId('train-summary').textContent()) ?? '', /^Exemplar \(CMEMS\) · model auto/);
+    assert.match((await page.getByTestId('train-proposal').textContent()) ?? '', /atlas is annotated throughout and the 2 other scans are not/);
+    await page.getByTestId('train-advanced').locator('summary').click();
+    assert.equal(await page.locator('[data-method="exemplar"] input').isChecked(), true);
+    // Choosing another method hides the proposal line; the user's choice stands.
+    await page.locator('[data-method="supervised"] input').check();
+    await page.getByTestId('train-proposal').waitFor({ state: 'detached' });
+  });
+});

@@ -231,8 +231,8 @@ describe('annotation', { timeout: 240_000 }, () => {
   test('a round brush dot exported from the UI: exactly its 21 voxels carry the class value', async () => {
     await page.keyboard.press('b');
     await page.getByTestId('brush-size').fill('5');
-    await page.getByTestId('viewer-canvas').focus(); // the slider has the focus, and PageUp would move it
-    await page.keyboard.press('PageUp'); // slice 9
+    await page.getByTestId('viewer-canvas').focus(); // the slider has the focus, and ↑ would move it
+    await page.keyboard.press('ArrowUp'); // slice 9
     const at = await rasVoxelOnScreen(24, 8);
     await page.mouse.click(at.x, at.y);
     await saved();
@@ -336,7 +336,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     await page.keyboard.press('b');
     await page.getByTestId('brush-size').fill('1');
     await page.getByTestId('viewer-canvas').focus();
-    await page.keyboard.press('PageUp'); // slice 3
+    await page.keyboard.press('ArrowUp'); // slice 3
     const at = await rasVoxelOnScreen(3, 3);
     await page.mouse.click(at.x, at.y);
     await saved();

@@ -79,24 +79,67 @@ describe('sample project', { timeout: 180_000 }, () => {
     assert.ok(showsImage(s, 100), `the centre of the axial view is not a brain: ${JSON.stringify(s)}`);
   });
 
-  test('keyboard and mouse-wheel slicing move the axial slice and the readout follows', async () => {
+  test('wheel and arrow keys move the slice the same way, Page Up/Down by ten; the readout follows', async () => {
     const canvas = page.getByTestId('viewer-canvas');
     const voxel = async () => ((await page.getByTestId('location-voxel').textContent()) ?? '').split(', ').map(Number);
     const [i0, j0, k0] = await voxel();
+    const at = async (k: number) => assert.deepEqual(await poll(voxel, (v) => v[2] === k), [i0, j0, k]);
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // the wheel turned away from the user goes up, as ↑ does; towards the user down, as ↓ does
     await page.mouse.wheel(0, -120);
-    const [, , k1] = await poll(voxel, (v) => v[2] !== k0);
-    assert.ok(Math.abs(k1 - k0) >= 1 && Math.abs(k1 - k0) <= 3, `the wheel moved from slice ${k0} to ${k1}`);
-    await canvas.focus();
-    await page.keyboard.press('PageUp');
+    await at(k0 + 1);
     await page.keyboard.press('ArrowUp');
-    assert.deepEqual(await poll(voxel, (v) => v[2] === k1 + 2), [i0, j0, k1 + 2]);
+    await at(k0 + 2);
+    await page.mouse.wheel(0, 120);
+    await at(k0 + 1);
+    await page.keyboard.press('ArrowDown');
+    await at(k0);
+    await page.keyboard.press('PageUp');
+    await at(k0 + 10);
+    await page.keyboard.press('PageDown');
+    await at(k0);
+    await page.keyboard.press('Shift+ArrowDown');
+    await at(k0 - 10);
     // the sample's label map is annotated on axial slices 66, 76 and 86
-    const steps = k1 + 2 - 76;
-    await page.keyboard.press('Shift+PageDown');
-    for (let n = 10; n < steps; n++) await page.keyboard.press('PageDown');
-    assert.deepEqual(await poll(voxel, (v) => v[2] === 76), [i0, j0, 76]);
+    let k = k0 - 10;
+    for (; k - 76 >= 10; k -= 10) await page.keyboard.press('PageDown');
+    for (; k > 76; k--) await page.keyboard.press('ArrowDown');
+    await at(76);
+  });
+
+  test('the view keys work after a click on a side-panel button, and not while typing in a field', async () => {
+    const voxel = async () => ((await page.getByTestId('location-voxel').textContent()) ?? '').split(', ').map(Number);
+    const [i0, j0, k0] = await voxel();
+    // a button in the side panel takes the focus: the slice keys still move the slice
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('tab-segment').click();
+    assert.equal(await page.evaluate("document.activeElement?.getAttribute('data-testid')"), 'tab-segment');
+    await page.keyboard.press('ArrowUp');
+    assert.deepEqual(await poll(voxel, (v) => v[2] === k0 + 1), [i0, j0, k0 + 1]);
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await poll(voxel, (v) => v[2] === k0), [i0, j0, k0]);
+    // and the view letters switch views
+    await page.keyboard.press('c');
+    await page.locator('[data-testid="viewer"][data-view-mode="coronal"]').waitFor();
+    await page.keyboard.press('a');
+    await page.locator('[data-testid="viewer"][data-view-mode="axial"]').waitFor();
+    // in a text field the keys type: the slice, the view and the labels stay
+    const min = page.getByTestId('window-min');
+    const typed = await min.inputValue();
+    await min.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('cl');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('PageUp');
+    assert.equal(await min.inputValue(), `${typed}cl`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await voxel(), [i0, j0, k0]);
+    assert.equal(await page.getByTestId('viewer').getAttribute('data-view-mode'), 'axial');
+    assert.ok(await page.getByTestId('labels-visible').isChecked());
+    await min.fill(typed);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('tab-segment').click();
   });
 
   test('clicking puts the crosshair there; the readout gives voxel, mm, intensity and label', async () => {
@@ -153,6 +196,51 @@ describe('sample project', { timeout: 180_000 }, () => {
     assert.ok(Math.abs(restored.mean - before.mean) < 3, `reset did not restore the image: ${JSON.stringify(restored)}`);
   });
 
+  test('window/level: presets are parts of the robust range; neither they nor typed values re-upload the volume', async () => {
+    const canvas = page.getByTestId('viewer-canvas');
+    const min = page.getByTestId('window-min');
+    const max = page.getByTestId('window-max');
+    const preset = page.getByTestId('window-preset');
+    const uploads = async () => Number(await canvas.getAttribute('data-volume-uploads'));
+    assert.equal(await preset.inputValue(), 'auto');
+    const [lo, hi] = [Number(await min.inputValue()), Number(await max.inputValue())];
+    const uploadsBefore = await uploads();
+    assert.ok(uploadsBefore >= 1, 'the scan was uploaded once when shown');
+    const before = await canvasStats(canvas, CENTRE);
+
+    await preset.selectOption('brain');
+    const brain = await poll(
+      async () => [Number(await min.inputValue()), Number(await max.inputValue())],
+      (w) => w[0] !== lo,
+    );
+    const width = hi - lo;
+    assert.ok(Math.abs(brain[0] - (lo + 0.2 * width)) < width * 1e-3 && Math.abs(brain[1] - hi) < width * 1e-3, `brain window ${brain}`);
+    // the darkest fifth turns black: the image is darker
+    const darker = await settledCanvasStats(canvas, (s) => s.mean < before.mean - 5);
+    assert.ok(darker.mean < before.mean - 5, `the brain preset did not change the image: ${JSON.stringify(before)} → ${JSON.stringify(darker)}`);
+    // the select gave the keys back to the views
+    assert.notEqual(await page.evaluate("document.activeElement?.getAttribute('data-testid')"), 'window-preset');
+
+    await min.fill(String(Math.round(lo)));
+    await max.fill(String(Math.round(lo + width / 4)));
+    await max.press('Enter');
+    const typed = await settledCanvasStats(canvas, (s) => s.mean > before.mean + 20);
+    assert.ok(typed.mean > before.mean + 20, `the typed window did not brighten the image: ${JSON.stringify(typed)}`);
+    assert.equal(await preset.inputValue(), '', 'a typed window is a custom one');
+
+    await page.getByTestId('window-reset').click();
+    assert.equal(
+      await poll(
+        async () => preset.inputValue(),
+        (v) => v === 'auto',
+      ),
+      'auto',
+    );
+    const restored = await settledCanvasStats(canvas, (s) => Math.abs(s.mean - before.mean) < 3);
+    assert.ok(Math.abs(restored.mean - before.mean) < 3, `reset did not restore the image: ${JSON.stringify(restored)}`);
+    assert.equal(await uploads(), uploadsBefore, 'a window change re-uploaded the volume to the GPU');
+  });
+
   test('window/level: a right-drag sets the window from the dragged region', async () => {
     const min = page.getByTestId('window-min');
     const max = page.getByTestId('window-max');
@@ -178,6 +266,17 @@ describe('sample project', { timeout: 180_000 }, () => {
       ),
       initial,
     );
+  });
+
+  test('a disabled Accept is drawn as disabled, like the other disabled buttons, not in the primary colour', async () => {
+    await page.getByTestId('tab-review').click();
+    const accept = page.getByTestId('review-accept');
+    assert.ok(await accept.isDisabled(), 'nothing to accept without a prediction');
+    type Styles = { getComputedStyle(e: unknown): { backgroundColor: string } };
+    const background = (testId: string) => page.getByTestId(testId).evaluate((e) => (globalThis as unknown as Styles).getComputedStyle(e).backgroundColor);
+    assert.match(await background('review-accept'), /^rgb/);
+    assert.equal(await background('review-accept'), await background('review-reject'));
+    await page.getByTestId('tab-segment').click();
   });
 
   test('no page errors, no CSP violations', () => {

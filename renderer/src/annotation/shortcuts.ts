@@ -71,8 +71,9 @@ export const SHORTCUT_HELP: { group: string; items: { keys: string; does: string
   {
     group: 'Slices',
     items: [
-      { keys: '↑ ↓  PgUp PgDn', does: 'Next / previous slice (with Shift: 10 slices)' },
-      { keys: 'Mouse wheel', does: 'Next / previous slice under the mouse' },
+      { keys: '↑ ↓', does: 'Next / previous slice (with Shift: 10 slices)' },
+      { keys: 'PgUp PgDn', does: '10 slices up / down' },
+      { keys: 'Mouse wheel', does: 'Next / previous slice under the mouse, as ↑ ↓' },
       { keys: '.  ,', does: 'Next / previous annotated slice' },
       { keys: 'N  Shift+N', does: 'Next / previous unannotated slice' },
     ],

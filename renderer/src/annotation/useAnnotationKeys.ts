@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { fieldTakesKey } from '../app/keyTargets.ts';
 import { annotationKeyAction, type AnnotationKeyAction } from './shortcuts.ts';
 
 /**
@@ -11,7 +12,7 @@ export function useAnnotationKeys(onAction: (action: AnnotationKeyAction) => voi
   useEffect(() => {
     if (!enabled) return;
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || isTyping(e.target) || document.querySelector('dialog[open]')) return;
+      if (e.defaultPrevented || fieldTakesKey(e.target, e.key) || document.querySelector('dialog[open]')) return;
       const action = annotationKeyAction(e);
       if (!action) return;
       e.preventDefault();
@@ -21,10 +22,4 @@ export function useAnnotationKeys(onAction: (action: AnnotationKeyAction) => voi
     window.addEventListener('keydown', onKeyDown, true);
     return () => window.removeEventListener('keydown', onKeyDown, true);
   }, [enabled]);
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'range', 'button', 'color', 'file'].includes(target.type);
 }

@@ -10,6 +10,7 @@ import { useFillTool } from '../annotation/useFillTool.ts';
 import { ReviewPanel } from '../review/ReviewPanel.tsx';
 import { reviewDecisions } from '../review/reviewDecisions.ts';
 import { sliceDisplay } from '../review/sliceDisplay.ts';
+import { UncertaintyBar } from '../review/UncertaintyBar.tsx';
 import { useReview } from '../review/useReview.ts';
 import { TrainPanel } from '../training/TrainPanel.tsx';
 import '../training/training.css';
@@ -111,6 +112,9 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
         scan={scan}
         classes={classes}
         slices={annotationReady ? annotation.state.slices : null}
+        legend={
+          review.layer === 'uncertainty' && review.status === 'shown' && controllerRef.current ? <UncertaintyBar controller={controllerRef.current} /> : null
+        }
         strip={
           axis && display ? (
             <SliceStateStrip axis={axis} states={display} current={currentSlice} onJump={viewer.jumpTo} />

@@ -9,6 +9,7 @@ import type { ReviewDecisions } from '../review/reviewDecisions.ts';
 import type { ReviewState } from '../review/useReview.ts';
 import type { Viewer } from '../viewer/useViewer.ts';
 import { sliceKeyAction } from '../viewer/viewerKeys.ts';
+import { fieldTakesKey } from './keyTargets.ts';
 
 interface WorkbenchKeysArgs {
   viewer: Viewer;
@@ -24,9 +25,9 @@ interface WorkbenchKeysArgs {
 }
 
 /**
- * What every key does in the workbench. The view keys (slices, view modes, labels; see
- * viewerKeys.ts) work while the focus is in the views; the annotation shortcuts (see
- * shortcuts.ts) work anywhere but in a field or a dialog.
+ * What every key does in the workbench: the view keys (slices, view modes, labels; see
+ * viewerKeys.ts) and the annotation shortcuts (see shortcuts.ts) work wherever the focus is, but
+ * in a field that takes the key (see keyTargets.ts) or under a dialog.
  */
 export function useWorkbenchKeys({ viewer, annotationReady, tools, annotation, review, decisions, states, toggleHelp }: WorkbenchKeysArgs): void {
   useAnnotationKeys((action: AnnotationKeyAction) => {
@@ -66,12 +67,14 @@ export function useWorkbenchKeys({ viewer, annotationReady, tools, annotation, r
     }
   }, annotationReady);
 
-  // The view keys go to the canvas; intercept them before NiiVue's own listeners (which need the
-  // mouse over the canvas and move the crosshair in-plane instead of changing slices).
+  // The view keys work wherever the focus is (a button just clicked in the side panel included),
+  // but in a field that takes the key. Caught on the way down, before NiiVue's own listeners on
+  // the canvas (which move the crosshair in-plane instead of changing slices).
   const { viewportRef, keyPlane, ready, stepSlice, changeMode, toggleLabels } = viewer;
   useEffect(() => {
     const viewport = viewportRef.current!;
     const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || fieldTakesKey(e.target, e.key) || document.querySelector('dialog[open]')) return;
       const action = sliceKeyAction(e, { keyPlane, labelsShown: ready });
       if (!action) return;
       e.preventDefault();
@@ -82,10 +85,10 @@ export function useWorkbenchKeys({ viewer, annotationReady, tools, annotation, r
     };
     // NiiVue's key-up hotkeys (clip planes, view cycling) would fight with ours: keep them out.
     const onKeyUp = (e: KeyboardEvent) => e.stopPropagation();
-    viewport.addEventListener('keydown', onKeyDown, true);
+    window.addEventListener('keydown', onKeyDown, true);
     viewport.addEventListener('keyup', onKeyUp, true);
     return () => {
-      viewport.removeEventListener('keydown', onKeyDown, true);
+      window.removeEventListener('keydown', onKeyDown, true);
       viewport.removeEventListener('keyup', onKeyUp, true);
     };
   }, [viewportRef, keyPlane, ready, stepSlice, changeMode, toggleLabels]);

@@ -52,20 +52,20 @@ export function LocationReadout({ location, classes, slices, keyPlane }: Locatio
       )}
       {location?.overlay && (
         <span className="readout__item">
-          <span className="readout__key">
+          <span className="readout__key" data-testid="location-overlay-kind">
             {location.overlay.kind === 'prediction' ? 'Predicted' : location.overlay.kind === 'uncertainty' ? 'Uncertainty' : 'Runs'}
           </span>
           <span className="readout__value" data-testid="location-overlay">
             {location.overlay.kind === 'prediction'
               ? labelName(location.overlay.value)
               : location.overlay.kind === 'uncertainty'
-                ? location.overlay.value.toFixed(2)
+                ? location.overlay.value.toPrecision(3)
                 : (COMPARISON_LEGEND.find((c) => c.code === location.overlay!.value)?.name ?? 'both background')}
           </span>
         </span>
       )}
       <span className="readout__spacer" />
-      <span className="readout__hint">{keyPlane ? `↑↓ PgUp PgDn: ${keyPlane} slice` : 'Wheel: slice'} · Right-drag: window · ?: all shortcuts</span>
+      <span className="readout__hint">{keyPlane ? `↑↓ wheel: ${keyPlane} slice · PgUp PgDn: 10` : 'Wheel: slice'} · Right-drag: window · ?: all shortcuts</span>
     </div>
   );
 }

@@ -40,7 +40,9 @@ export type OverlayToShow =
   { kind: 'prediction' | 'comparison'; bytes: ArrayBuffer; lut: LabelLut; opacity: number } | { kind: 'uncertainty'; bytes: ArrayBuffer; opacity: number };
 
 /** Uncertainty below this shows nothing: most of a confident prediction stays clear. */
-const UNCERTAINTY_FLOOR = 0.05;
+export const UNCERTAINTY_FLOOR = 0.05;
+/** NiiVue's colour map for the uncertainty, from UNCERTAINTY_FLOOR to 1. */
+const UNCERTAINTY_COLORMAP = 'warm';
 
 /** A brush (value > 0) or eraser (value 0) of `size` voxels across; null for navigating. */
 export type Pen = { value: number; size: number } | null;
@@ -67,6 +69,14 @@ const NORMAL_OF_PLANE: Record<Plane, 0 | 1 | 2> = { sagittal: 0, coronal: 1, axi
  */
 class PaintingNiivue extends Niivue {
   stroke: { plane: PenPlane; touched: Set<number> } | null = null;
+  /** Volume textures built so far (each one an upload of a whole volume); on the canvas as data-volume-uploads for the tests. */
+  volumeUploads = 0;
+
+  override refreshLayers(overlayItem: NVImage, layer: number): void {
+    super.refreshLayers(overlayItem, layer);
+    this.volumeUploads++;
+    if (this.canvas) this.canvas.dataset.volumeUploads = String(this.volumeUploads);
+  }
 
   override drawPt(x: number, y: number, z: number, penValue: number, drawBitmap: Uint8Array | null = null): void {
     const target = drawBitmap ?? this.drawBitmap;
@@ -82,6 +92,25 @@ class PaintingNiivue extends Niivue {
     this.stroke ??= { plane: plane as PenPlane, touched: new Set() };
     paintSegment(this.drawBitmap, rasDims(this.back), ptA, ptB, plane as PenPlane, this.opts.penSize, penValue, this.stroke.touched);
   }
+}
+
+/** The line of NiiVue's slice shader that turns the scan's grey into the shown colour. */
+const SLICE_GREY_LINE = 'color = vec4(background.rgb, opacity);';
+
+/**
+ * NiiVue's slice shader with the window applied on the way to the screen. NiiVue bakes the
+ * window into the scan's texture, so each change re-uploads and re-samples the whole volume
+ * (seconds on software WebGL); here the texture holds the scan's full range once, and the window
+ * is two uniforms: grey' = (grey - windowOffset) * windowGain.
+ */
+function windowedSliceShader(gl: WebGL2RenderingContext, slice: { program: WebGLProgram }): string {
+  const fragment = gl.getAttachedShaders(slice.program)?.find((sh) => gl.getShaderParameter(sh, gl.SHADER_TYPE) === gl.FRAGMENT_SHADER);
+  const source = fragment ? gl.getShaderSource(fragment) : null;
+  if (!source?.includes(SLICE_GREY_LINE) || !source.includes('uniform float opacity;'))
+    throw new Error("NiiVue's slice shader is not the one the window was written for");
+  return source
+    .replace('uniform float opacity;', 'uniform float opacity;\nuniform float windowOffset;\nuniform float windowGain;')
+    .replace(SLICE_GREY_LINE, 'color = vec4(clamp((background.rgb - windowOffset) * windowGain, 0.0, 1.0), opacity);');
 }
 
 function rasDims(image: NVImage): Vec3 {
@@ -104,6 +133,8 @@ export class ViewerController {
   private grid: VoxelGrid | null = null;
   private synced: Uint8Array | null = null;
   private intensity: IntensityInfo | null = null;
+  /** The shown window; the scan's texture holds its full range (see windowedSliceShader). */
+  private window: WindowRange = { min: 0, max: 0 };
   private disposed = false;
   private uploadFrame: number | null = null;
   /** What volume 1 shows, when there is an overlay. */
@@ -139,13 +170,19 @@ export class ViewerController {
       logLevel: 'error',
     });
     this.nv.onLocationChange = () => this.reportLocation();
+    // NiiVue's own window changes (right-drag, double-click) set the scan's range: take it as the
+    // window and put the texture's full range back, which NiiVue then bakes as before
     this.nv.onIntensityChange = (vol) => {
-      if (vol === this.nv.volumes[0]) this.callbacks.onWindow(this.getWindow());
+      if (vol !== this.nv.volumes[0] || !this.intensity) return;
+      const range = { min: vol.cal_min ?? 0, max: vol.cal_max ?? 0 };
+      this.bakeFullRange(vol);
+      this.applyWindow(range);
+      this.callbacks.onWindow(range);
     };
     this.nv.onDrawingChanged = (action) => {
       if (action === 'draw') this.finishStroke();
     };
-    this.ready = this.nv.attachToCanvas(canvas).then(() => undefined);
+    this.ready = this.nv.attachToCanvas(canvas).then(() => this.nv.setCustomSliceShader(windowedSliceShader(this.nv.gl, this.nv.sliceMMShader!)));
   }
 
   /** Replaces whatever is shown with a scan and its label map (as the editable drawing). */
@@ -179,6 +216,8 @@ export class ViewerController {
       dataMax: scan.global_max ?? scan.cal_max ?? 0,
       initial: { min: scan.cal_min ?? 0, max: scan.cal_max ?? 0 },
     };
+    this.bakeFullRange(scan);
+    this.applyWindow(this.intensity.initial);
     this.nv.drawLut = item.lut;
     this.nv.drawOpacity = item.labelsVisible ? item.labelOpacity : 0;
     this.grid = grid;
@@ -204,7 +243,7 @@ export class ViewerController {
     const image = await NVImage.loadFromUrl({
       url: overlay.bytes,
       name: niftiName(overlay.kind, overlay.bytes),
-      colormap: overlay.kind === 'uncertainty' ? 'warm' : 'gray',
+      colormap: overlay.kind === 'uncertainty' ? UNCERTAINTY_COLORMAP : 'gray',
       opacity: overlay.opacity,
     });
     if (generation !== this.generation || this.disposed || this.nv.volumes[0] !== scan) throw new SupersededError();
@@ -215,8 +254,19 @@ export class ViewerController {
       image.cal_min = UNCERTAINTY_FLOOR;
       image.cal_max = 1;
     }
-    this.setLayers(scan, image);
+    // before the layers, whose location report reads it (a stale kind once read an uncertainty as a label)
     this.overlayKind = overlay.kind;
+    this.setLayers(scan, image);
+  }
+
+  /** `count` CSS colours evenly along the uncertainty colour map, UNCERTAINTY_FLOOR first, 1 last: its colour bar. */
+  uncertaintyColours(count = 8): string[] {
+    const lut = this.nv.colormap(UNCERTAINTY_COLORMAP);
+    const entries = lut.length / 4;
+    return Array.from({ length: count }, (_, n) => {
+      const e = 4 * Math.round((n / (count - 1)) * (entries - 1));
+      return `rgb(${lut[e]}, ${lut[e + 1]}, ${lut[e + 2]})`;
+    });
   }
 
   setOverlayOpacity(opacity: number): void {
@@ -324,16 +374,14 @@ export class ViewerController {
   }
 
   getWindow(): WindowRange {
-    const vol = this.nv.volumes[0];
-    return { min: vol?.cal_min ?? 0, max: vol?.cal_max ?? 0 };
+    return { ...this.window };
   }
 
+  /** Shows the scan through another window: two shader uniforms and a redraw, no texture upload. */
   setWindow(range: WindowRange): void {
-    const vol = this.nv.volumes[0];
-    if (!vol || !(range.max > range.min)) return;
-    vol.cal_min = range.min;
-    vol.cal_max = range.max;
-    this.scheduleUpload();
+    if (this.nv.volumes.length === 0 || !(range.max > range.min)) return;
+    this.applyWindow(range);
+    this.nv.drawScene();
   }
 
   resetWindow(): WindowRange | null {
@@ -359,8 +407,31 @@ export class ViewerController {
   }
 
   /**
-   * Window and opacity live in the uploaded textures, so each change re-uploads every layer.
-   * A slider sends dozens of changes a second: apply only the latest one per animation frame.
+   * The scan's texture is baked over its whole intensity range, once; the window is applied when
+   * drawing the slices. The price: 256 grey levels span the whole range, so a window much
+   * narrower than it shows coarser steps, and the 3D render (its own shader) keeps the full range.
+   */
+  private bakeFullRange(scan: NVImage): void {
+    const { dataMin, dataMax } = this.intensity!;
+    scan.cal_min = dataMin;
+    scan.cal_max = dataMax > dataMin ? dataMax : dataMin + 1;
+  }
+
+  private applyWindow(range: WindowRange): void {
+    this.window = { ...range };
+    const shader = this.nv.customSliceShader;
+    if (!shader || !this.intensity) return;
+    const { dataMin, dataMax } = this.intensity;
+    const full = dataMax > dataMin ? dataMax - dataMin : 1;
+    const gl = this.nv.gl;
+    gl.useProgram(shader.program);
+    gl.uniform1f(shader.uniforms.windowOffset, (range.min - dataMin) / full);
+    gl.uniform1f(shader.uniforms.windowGain, full / (range.max - range.min));
+  }
+
+  /**
+   * Opacity lives in the uploaded textures, so each change re-uploads every layer. A slider
+   * sends dozens of changes a second: apply only the latest one per animation frame.
    */
   private scheduleUpload(): void {
     if (this.uploadFrame !== null) return;

@@ -16,13 +16,15 @@ interface ViewerPaneProps {
   slices: SliceStates | null;
   /** The row under the views (the slice-state strip). */
   strip: ReactNode;
+  /** Drawn over a corner of the views: the scale of the overlay shown, if it has one. */
+  legend?: ReactNode;
 }
 
 /**
  * The image area: the view controls, the NiiVue canvas with its loading state, the row under
  * it and the crosshair readout.
  */
-export function ViewerPane({ viewer, scan, classes, slices, strip }: ViewerPaneProps) {
+export function ViewerPane({ viewer, scan, classes, slices, strip, legend }: ViewerPaneProps) {
   const { status, ready, labelsVisible, labelOpacity, changeOverlay } = viewer;
   return (
     <section className="viewer" aria-label="Viewer" data-testid="viewer" data-state={status} data-scan-id={viewer.shownId ?? ''} data-view-mode={viewer.mode}>
@@ -30,7 +32,7 @@ export function ViewerPane({ viewer, scan, classes, slices, strip }: ViewerPaneP
         <ViewModeSwitch mode={viewer.mode} onChange={viewer.changeMode} />
         <WindowLevelControls
           window={ready ? viewer.windowRange : null}
-          dataRange={ready ? viewer.dataRange : null}
+          intensity={ready ? viewer.intensity : null}
           onChange={viewer.setWindow}
           onReset={viewer.resetWindow}
         />
@@ -51,9 +53,10 @@ export function ViewerPane({ viewer, scan, classes, slices, strip }: ViewerPaneP
             ref={viewer.canvasRef}
             className="viewport__canvas"
             data-testid="viewer-canvas"
-            aria-label="Image views. Arrow keys or Page Up/Page Down change the slice; A, C, S, M and R switch views."
+            aria-label="Image views. Arrow keys or the wheel change the slice, Page Up/Page Down by ten; A, C, S, M and R switch views."
           />
         </div>
+        {ready && legend}
         {status === 'loading' && (
           <div className="viewport__veil" data-testid="viewer-loading" role="status">
             <span className="spinner spinner--large" aria-hidden="true" />

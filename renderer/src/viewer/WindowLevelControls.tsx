@@ -1,20 +1,21 @@
 import { useEffect, useState } from 'react';
 import { formatIntensity } from '../scans/scanFormat.ts';
-import type { WindowRange } from './viewTypes.ts';
+import type { IntensityInfo, WindowRange } from './viewTypes.ts';
+import { presetOf, WINDOW_PRESETS } from './windowPresets.ts';
 
 interface WindowLevelProps {
   window: WindowRange | null;
-  /** Smallest and largest intensity in the scan, shown as a hint. */
-  dataRange: WindowRange | null;
+  /** The scan's intensities: the range shown as a hint, and what the presets are parts of. */
+  intensity: IntensityInfo | null;
   onChange(range: WindowRange): void;
   onReset(): void;
 }
 
 /**
- * Numeric window (min/max intensity). Typing applies on Enter or when the field is left; an
- * impossible window (min ≥ max, not a number) is shown as invalid and not applied.
+ * Numeric window (min/max intensity) and presets. Typing applies on Enter or when the field is
+ * left; an impossible window (min ≥ max, not a number) is shown as invalid and not applied.
  */
-export function WindowLevelControls({ window, dataRange, onChange, onReset }: WindowLevelProps) {
+export function WindowLevelControls({ window, intensity, onChange, onReset }: WindowLevelProps) {
   const [minText, setMinText] = useState('');
   const [maxText, setMaxText] = useState('');
 
@@ -31,13 +32,14 @@ export function WindowLevelControls({ window, dataRange, onChange, onReset }: Wi
     if (valid) onChange({ min, max });
   };
   const disabled = window === null;
+  const preset = window && intensity ? presetOf(window, intensity) : null;
 
   return (
     <div
       className="toolbar-group"
       role="group"
       aria-label="Window"
-      title={dataRange ? `Scan intensities: ${formatIntensity(dataRange.min)} to ${formatIntensity(dataRange.max)}` : undefined}
+      title={intensity ? `Scan intensities: ${formatIntensity(intensity.dataMin)} to ${formatIntensity(intensity.dataMax)}` : undefined}
     >
       <span className="toolbar-group__label" title="Intensity window; right-drag on a view also changes it">
         Window
@@ -69,13 +71,36 @@ export function WindowLevelControls({ window, dataRange, onChange, onReset }: Wi
         onBlur={apply}
         onKeyDown={(e) => e.key === 'Enter' && apply()}
       />
+      <select
+        className="preset-select"
+        aria-label="Window preset"
+        data-testid="window-preset"
+        disabled={disabled || !intensity}
+        value={preset?.id ?? ''}
+        title={preset?.description ?? 'A window of your own; pick a preset'}
+        onChange={(e) => {
+          const chosen = WINDOW_PRESETS.find((p) => p.id === e.target.value);
+          if (chosen && intensity) onChange(chosen.range(intensity));
+          // back to the page, so the view keys work at once (a focused select would take the arrows)
+          e.target.blur();
+        }}
+      >
+        <option value="" disabled>
+          Custom
+        </option>
+        {WINDOW_PRESETS.map((p) => (
+          <option key={p.id} value={p.id} title={p.description}>
+            {p.label}
+          </option>
+        ))}
+      </select>
       <button
         type="button"
         className="button button--small"
         data-testid="window-reset"
         disabled={disabled}
         onClick={onReset}
-        title="Back to the automatic window (2–98% of intensities)"
+        title="Back to the automatic window (0.5–99.5 % of the non-zero intensities)"
       >
         Reset
       </button>

@@ -3,7 +3,8 @@ import type { LabelClass, ScanInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { labelLut } from './labelColormap.ts';
 import { SupersededError, ViewerController, type Pen, type StrokePart } from './ViewerController.ts';
-import type { Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
+import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
+import { wheelSliceDelta } from './viewerKeys.ts';
 
 export type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
 
@@ -37,7 +38,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
   const [shownId, setShownId] = useState<string | null>(null);
   const [mode, setMode] = useState<ViewMode>('multiplanar');
   const [windowRange, setWindowRange] = useState<WindowRange | null>(null);
-  const [dataRange, setDataRange] = useState<WindowRange | null>(null);
+  const [intensity, setIntensity] = useState<IntensityInfo | null>(null);
   const [location, setLocation] = useState<ViewerLocation | null>(null);
   const [labelsVisible, setLabelsVisible] = useState(true);
   const [labelOpacity, setLabelOpacity] = useState(0.5);
@@ -93,7 +94,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
         if (!live) return;
         optionsRef.current.onLabelsShown(snapshot);
         setWindowRange(controller.getWindow());
-        setDataRange({ min: intensity.dataMin, max: intensity.dataMax });
+        setIntensity(intensity);
         setShownId(shown.id);
         setStatus('ready');
       } catch (err) {
@@ -130,11 +131,26 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
       const plane = controllerRef.current?.planeAt(e.clientX - rect.left, e.clientY - rect.top);
       if (plane) setActivePlane(plane);
     };
+    // The wheel moves the slice under the mouse the way the arrow keys do (NiiVue's own wheel
+    // goes the other way); over the 3D view it stays NiiVue's.
+    const onWheel = (e: WheelEvent) => {
+      const rect = canvasRef.current!.getBoundingClientRect();
+      const controller = controllerRef.current;
+      const plane = controller?.planeAt(e.clientX - rect.left, e.clientY - rect.top);
+      const delta = wheelSliceDelta(e);
+      if (!controller || !plane || delta === 0) return;
+      e.preventDefault();
+      e.stopPropagation();
+      setActivePlane(plane);
+      controller.stepSlice(plane, delta);
+    };
     viewport.addEventListener('pointermove', onPointer);
     viewport.addEventListener('pointerdown', onPointer);
+    viewport.addEventListener('wheel', onWheel, { capture: true, passive: false });
     return () => {
       viewport.removeEventListener('pointermove', onPointer);
       viewport.removeEventListener('pointerdown', onPointer);
+      viewport.removeEventListener('wheel', onWheel, { capture: true });
     };
   }, [controllerRef]);
 
@@ -191,7 +207,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     mode,
     changeMode,
     windowRange,
-    dataRange,
+    intensity,
     setWindow,
     resetWindow,
     labelsVisible,

@@ -34,6 +34,6 @@ export interface IntensityInfo {
   /** Smallest and largest value in the scan. */
   dataMin: number;
   dataMax: number;
-  /** The window NiiVue chose on load (robust 2–98% range); what "Reset" returns to. */
+  /** The window NiiVue chose on load (robust range: 0.5–99.5 % of the non-zero voxels); what "Reset" returns to. */
   initial: WindowRange;
 }

@@ -6,6 +6,8 @@ import { SliceTools } from './SliceTools.tsx';
 import { ToolBar } from './ToolBar.tsx';
 import type { Annotation } from './useAnnotation.ts';
 import type { AnnotationTools } from './useAnnotationTools.ts';
+import type { ClassDisplay, ClassDisplays } from '../viewer/labelColormap.ts';
+import { voxelMl } from './classVolume.ts';
 import './annotation.css';
 
 interface SegmentEditorProps {
@@ -25,6 +27,11 @@ interface SegmentEditorProps {
   predictionRun: RunInfo | null;
   /** The class table changed: its colours go to the drawing at once. */
   onClassColours(classes: LabelClass[]): void;
+  /** How each class is drawn in the viewer, and the change of one. */
+  classDisplays: ClassDisplays;
+  onClassDisplay(value: number, display: ClassDisplay): void;
+  /** Voxels per label value in the shown scan's label map; null while none is shown. */
+  labelCounts: Uint32Array | null;
   /** Something the editor changed on the server (classes, a scan's labels): re-read the project. */
   onProjectStale(): void;
   onHelp(): void;
@@ -60,7 +67,16 @@ export function SegmentEditor(props: SegmentEditorProps) {
 
   return (
     <>
-      <ClassPanel classes={classes} active={tools.activeClass} onSelect={tools.setActiveClass} onChanged={onClassesChanged} report={report} />
+      <ClassPanel
+        classes={classes}
+        active={tools.activeClass}
+        onSelect={tools.setActiveClass}
+        onChanged={onClassesChanged}
+        report={report}
+        displays={props.classDisplays}
+        onDisplay={props.onClassDisplay}
+        volumes={ready && props.scan && props.labelCounts ? { counts: props.labelCounts, voxelMl: voxelMl(props.scan.spacing) } : null}
+      />
       <ToolBar
         tool={tools.tool}
         onTool={tools.setTool}

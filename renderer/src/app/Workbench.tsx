@@ -144,6 +144,9 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
                 scans={project?.scans ?? []}
                 predictionRun={review.runs.find((r) => r.id === review.runId) ?? null}
                 onClassColours={viewer.showClassColours}
+                classDisplays={viewer.classDisplays}
+                onClassDisplay={viewer.setClassDisplay}
+                labelCounts={viewer.labelCounts}
                 onProjectStale={onProjectStale}
                 onHelp={() => setHelpOpen(true)}
                 report={report}

@@ -3,6 +3,7 @@ import type { Axis } from '../../../shared/types.ts';
 import { NORMAL_OF_PEN_PLANE, paintDisc, paintSegment, type PenPlane } from './brush.ts';
 import { applyServerValues, changedIndices, groupBySlice, type SlicePaint } from './drawingDiff.ts';
 import type { LabelLut } from './labelColormap.ts';
+import { countLabels } from './labelCounts.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
 import { linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid } from './voxelGrid.ts';
 
@@ -15,6 +16,8 @@ export interface ViewerCallbacks {
    * drawing already shows them, and counts them as sent (see `applyUpdate`, `setLabels`).
    */
   onStroke(parts: StrokePart[]): void;
+  /** Voxels per label value (256 bins) in the drawing, after it is loaded and after each edit; null when no scan is shown. */
+  onLabelCounts(counts: Uint32Array | null): void;
 }
 
 export interface StrokePart extends SlicePaint {
@@ -61,6 +64,16 @@ const PLANE_OF_SLICE: Partial<Record<number, Plane>> = {
 };
 /** The RAS axis along each plane's normal, in NiiVue's RAS-ordered voxel grid. */
 const NORMAL_OF_PLANE: Record<Plane, 0 | 1 | 2> = { sagittal: 0, coronal: 1, axial: 2 };
+/** The RAS axes each plane shows across and up the screen. */
+const SCREEN_AXES_OF_PLANE: Record<Plane, [0 | 1 | 2, 0 | 1 | 2]> = { axial: [0, 1], coronal: [0, 2], sagittal: [1, 2] };
+
+/** Where the brush would paint on screen: its centre and its extent, in CSS pixels of the canvas. */
+export interface BrushFootprint {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /**
  * NiiVue with a round brush: its own pen paints squares. The two overrides are the only places
@@ -137,6 +150,7 @@ export class ViewerController {
   private window: WindowRange = { min: 0, max: 0 };
   private disposed = false;
   private uploadFrame: number | null = null;
+  private countTimer: ReturnType<typeof setTimeout> | null = null;
   /** What volume 1 shows, when there is an overlay. */
   private overlayKind: OverlayToShow['kind'] | null = null;
   /** Bumped on every show(); a slower, older load must not replace a newer one. */
@@ -300,6 +314,7 @@ export class ViewerController {
       // only the drawing texture changes: far cheaper than updateGLVolume on software GL
       this.nv.refreshDrawing(true);
       this.nv.createOnLocationChange();
+      this.scheduleCount();
     }
   }
 
@@ -350,6 +365,8 @@ export class ViewerController {
     this.grid = null;
     this.synced = null;
     if (this.nv.drawBitmap) this.nv.closeDrawing();
+    this.cancelCount();
+    this.callbacks.onLabelCounts(null);
     this.nv.drawScene();
   }
 
@@ -363,6 +380,34 @@ export class ViewerController {
     const tile = this.nv.tileIndex(x * dpr, y * dpr);
     if (tile < 0) return null;
     return PLANE_OF_SLICE[this.nv.screenSlices[tile]?.axCorSag] ?? null;
+  }
+
+  /**
+   * The footprint of a round brush `size` voxels across under canvas point (x, y) in CSS pixels:
+   * centred on the voxel the brush would paint there, as wide and high as `size` voxels of that
+   * view at its zoom (an ellipse where the voxels are not square in the plane). Null over the 3D
+   * view or outside the views.
+   */
+  brushFootprintAt(x: number, y: number, size: number): BrushFootprint | null {
+    const back = this.nv.back;
+    if (!back?.pixDimsRAS || this.nv.volumes.length === 0) return null;
+    const dpr = this.nv.uiData.dpr ?? 1;
+    const tile = this.nv.tileIndex(x * dpr, y * dpr);
+    const slice = tile < 0 ? undefined : this.nv.screenSlices[tile];
+    const plane = slice ? PLANE_OF_SLICE[slice.axCorSag] : undefined;
+    if (!slice || !plane || slice.fovMM.length < 2) return null;
+    const [across, up] = SCREEN_AXES_OF_PLANE[plane];
+    const pxPerMmX = Math.abs(slice.leftTopWidthHeight[2] / slice.fovMM[0]) / dpr;
+    const pxPerMmY = Math.abs(slice.leftTopWidthHeight[3] / slice.fovMM[1]) / dpr;
+    const footprint = { x, y, width: size * back.pixDimsRAS[across + 1] * pxPerMmX, height: size * back.pixDimsRAS[up + 1] * pxPerMmY };
+    // snap to the centre of the voxel under the point, where the brush's disc is centred
+    const frac = this.nv.canvasPos2frac([x * dpr, y * dpr]);
+    if (frac[0] < 0) return footprint;
+    const v = this.nv.frac2vox(frac);
+    const voxel = [Math.round(v[0]), Math.round(v[1]), Math.round(v[2])];
+    const centre = this.nv.frac2canvasPosWithTile(this.nv.vox2frac(voxel), slice.axCorSag);
+    if (!centre || centre.tileIndex !== tile) return footprint;
+    return { ...footprint, x: centre.pos[0] / dpr, y: centre.pos[1] / dpr };
   }
 
   /** Moves the crosshair `delta` slices along the plane's normal; the plane's view follows. */
@@ -402,6 +447,7 @@ export class ViewerController {
     this.disposed = true;
     ++this.generation;
     if (this.uploadFrame !== null) cancelAnimationFrame(this.uploadFrame);
+    this.cancelCount();
     this.nv.cleanup();
     this.removeVolumes();
   }
@@ -498,6 +544,27 @@ export class ViewerController {
     this.nv.drawBitmap = bitmap;
     this.synced = bitmap.slice();
     this.nv.refreshDrawing(true);
+    // at once, so that a newly shown scan never shows the last one's counts
+    this.cancelCount();
+    this.callbacks.onLabelCounts(countLabels(bitmap));
+  }
+
+  /**
+   * Counts the drawing's labels once the edits of this turn are in: a stroke ends and its
+   * server answers arrive in a burst, and each count reads every voxel (a few ms for 7 M).
+   */
+  private scheduleCount(): void {
+    if (this.countTimer !== null) return;
+    this.countTimer = setTimeout(() => {
+      this.countTimer = null;
+      const drawing = this.nv.drawBitmap;
+      if (!this.disposed && drawing && this.grid) this.callbacks.onLabelCounts(countLabels(drawing));
+    }, 0);
+  }
+
+  private cancelCount(): void {
+    if (this.countTimer !== null) clearTimeout(this.countTimer);
+    this.countTimer = null;
   }
 
   /** Turns the difference between drawing and synced copy, plus the voxels the pen covered, into paint requests. */
@@ -521,6 +588,7 @@ export class ViewerController {
     const parts: StrokePart[] = [];
     for (const [value, list] of byValue) for (const part of groupBySlice(grid, list, normal)) parts.push({ ...part, value });
     this.callbacks.onStroke(parts);
+    this.scheduleCount();
   }
 }
 

@@ -56,6 +56,18 @@ export function ViewerPane({ viewer, scan, classes, slices, strip, legend }: Vie
             aria-label="Image views. Arrow keys or the wheel change the slice, Page Up/Page Down by ten; A, C, S, M and R switch views."
           />
         </div>
+        {viewer.armed && (
+          <div
+            ref={viewer.brushOutlineRef}
+            className={`brush-outline${viewer.armed.eraser ? ' brush-outline--eraser' : ''}`}
+            style={viewer.armed.color ? { borderColor: viewer.armed.color } : undefined}
+            data-testid="brush-outline"
+            data-tool={viewer.armed.eraser ? 'eraser' : 'brush'}
+            data-size={viewer.armed.size}
+            aria-hidden="true"
+            hidden
+          />
+        )}
         {ready && legend}
         {status === 'loading' && (
           <div className="viewport__veil" data-testid="viewer-loading" role="status">

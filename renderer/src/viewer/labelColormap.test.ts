@@ -20,3 +20,16 @@ test('the label table: transparent background, each class opaque in its colour a
   assert.deepEqual([...lut.subarray(8, 12)], [160, 160, 160, 255]);
   assert.deepEqual([labels[0], labels[1], labels[2], labels[3]], ['Background', 'Cortex', 'label 2', 'Thalamus']);
 });
+
+test("a class's display setting is its alpha in the table: hidden is clear, half opacity half alpha, the others untouched", () => {
+  const classes = [
+    { value: 1, name: 'Cortex', color: '#e6194b' },
+    { value: 2, name: 'Putamen', color: '#3cb44b' },
+    { value: 3, name: 'Thalamus', color: '#4363d8' },
+  ];
+  const { lut } = labelLut(classes, { 1: { visible: false, opacity: 1 }, 2: { visible: true, opacity: 0.5 } });
+  assert.deepEqual([...lut.subarray(4, 8)], [0xe6, 0x19, 0x4b, 0]);
+  assert.deepEqual([...lut.subarray(8, 12)], [0x3c, 0xb4, 0x4b, 128]);
+  assert.deepEqual([...lut.subarray(12, 16)], [0x43, 0x63, 0xd8, 255]);
+  assert.deepEqual([...lut.subarray(16, 20)], [160, 160, 160, 255], 'a value no class claims stays grey');
+});

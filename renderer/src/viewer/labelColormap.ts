@@ -14,12 +14,27 @@ export function hexToRgb(hex: string): [number, number, number] {
   return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
 }
 
+/** How one class is drawn: hidden or shown, and its own opacity (0..1, under the overlay's opacity). */
+export interface ClassDisplay {
+  visible: boolean;
+  opacity: number;
+}
+
+/** Display settings by class value; a class missing from it is shown, fully opaque. */
+export type ClassDisplays = Readonly<Record<number, ClassDisplay>>;
+
+/** A class's display setting, the default when none was set. */
+export function classDisplay(displays: ClassDisplays, value: number): ClassDisplay {
+  return displays[value] ?? { visible: true, opacity: 1 };
+}
+
 /**
  * Builds the label colour table from the project's classes. Value 0 (background) is fully
- * transparent; every class is opaque in its own colour (the label opacity is applied on top).
+ * transparent; every class is drawn in its own colour with the alpha of its display setting
+ * (opaque by default; NiiVue multiplies the label overlay's opacity on top, per voxel).
  * A value no class claims shows in grey, so stray labels stay visible instead of vanishing.
  */
-export function labelLut(classes: readonly LabelClass[]): LabelLut {
+export function labelLut(classes: readonly LabelClass[], displays: ClassDisplays = {}): LabelLut {
   const lut = new Uint8ClampedArray(256 * 4);
   const labels: string[] = [];
   for (let v = 0; v < 256; v++) {
@@ -28,7 +43,9 @@ export function labelLut(classes: readonly LabelClass[]): LabelLut {
   }
   for (const c of classes) {
     if (!(c.value > 0 && c.value < 256)) continue;
-    lut.set([...hexToRgb(c.color), 255], c.value * 4);
+    const display = classDisplay(displays, c.value);
+    const alpha = display.visible ? Math.round(255 * Math.min(1, Math.max(0, display.opacity))) : 0;
+    lut.set([...hexToRgb(c.color), alpha], c.value * 4);
     labels[c.value] = c.name;
   }
   return { lut, labels };

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { LabelClass, ScanInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { labelLut } from './labelColormap.ts';
+import { useBrushOutline } from './useBrushOutline.ts';
+import { labelLut, type ClassDisplay, type ClassDisplays } from './labelColormap.ts';
 import { SupersededError, ViewerController, type Pen, type StrokePart } from './ViewerController.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
 import { wheelSliceDelta } from './viewerKeys.ts';
@@ -25,8 +26,9 @@ interface ViewerOptions<S extends { labels: ArrayBuffer }> {
 }
 
 /**
- * The image views: a NiiVue controller on the canvas, the shown scan and its label map, the
- * view mode, window, label overlay and crosshair, and the slice plane that the slice strip,
+ * The image views: a NiiVue controller on the canvas, the shown scan and its label map (with
+ * each class's display setting and voxel count), the view mode, window, label overlay, crosshair
+ * and brush outline, and the slice plane that the slice strip,
  * the slice keys and the slice tools work on (the plane under the mouse in the multiplanar view).
  */
 export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOptions<S>) {
@@ -43,6 +45,10 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
   const [labelsVisible, setLabelsVisible] = useState(true);
   const [labelOpacity, setLabelOpacity] = useState(0.5);
   const [activePlane, setActivePlane] = useState<Plane>('axial');
+  const [labelCounts, setLabelCounts] = useState<Uint32Array | null>(null);
+  const [classDisplays, setClassDisplays] = useState<ClassDisplays>({});
+  const displaysRef = useRef(classDisplays);
+  displaysRef.current = classDisplays;
   const overlayRef = useRef({ visible: labelsVisible, opacity: labelOpacity });
   overlayRef.current = { visible: labelsVisible, opacity: labelOpacity };
   // the effects below read the latest options without re-running when a callback changes
@@ -54,6 +60,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
       onLocation: setLocation,
       onWindow: setWindowRange,
       onStroke: (parts) => optionsRef.current.onStroke(parts),
+      onLabelCounts: setLabelCounts,
     });
     controllerRef.current = controller;
     return () => {
@@ -87,7 +94,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
         const intensity = await controller.show({
           scan,
           labels: snapshot.labels,
-          lut: labelLut(optionsRef.current.classes),
+          lut: labelLut(optionsRef.current.classes, displaysRef.current),
           labelOpacity: overlay.opacity,
           labelsVisible: overlay.visible,
         });
@@ -109,11 +116,19 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     };
   }, [api, controllerRef, scanId]);
 
-  // New colours are a new colour table for the drawing, not a reload.
+  // New colours, or a class hidden or made fainter, are a new colour table for the drawing, not a reload.
   const classesKey = JSON.stringify(classes);
   useEffect(() => {
-    controllerRef.current?.setLabelColours(labelLut(JSON.parse(classesKey) as LabelClass[]));
-  }, [controllerRef, classesKey]);
+    controllerRef.current?.setLabelColours(labelLut(JSON.parse(classesKey) as LabelClass[], classDisplays));
+  }, [controllerRef, classesKey, classDisplays]);
+  // A deleted class's setting goes with it: a class added later under its value starts shown.
+  useEffect(() => {
+    const values = new Set((JSON.parse(classesKey) as LabelClass[]).map((c) => c.value));
+    setClassDisplays((d) =>
+      Object.keys(d).every((v) => values.has(Number(v))) ? d : Object.fromEntries(Object.entries(d).filter(([v]) => values.has(Number(v)))),
+    );
+  }, [classesKey]);
+  const setClassDisplay = useCallback((value: number, display: ClassDisplay) => setClassDisplays((d) => ({ ...d, [value]: display })), []);
 
   const ready = status === 'ready';
   const pen = ready ? options.pen : null;
@@ -122,6 +137,9 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
   useEffect(() => {
     controllerRef.current?.setPen(penValue === null || penSize === null ? null : { value: penValue, size: penSize });
   }, [controllerRef, penValue, penSize]);
+  const brushOutlineRef = useBrushOutline(viewportRef, canvasRef, controllerRef, pen);
+  /** What the cursor outline shows: the armed brush (in its class colour) or eraser, null when navigating. */
+  const armed = pen ? { eraser: pen.value === 0, size: pen.size, color: classes.find((c) => c.value === pen.value)?.color ?? null } : null;
 
   // In the multiplanar view the slice keys follow the plane under the mouse.
   useEffect(() => {
@@ -194,7 +212,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     goToSlice(slice);
     controllerRef.current?.focus();
   };
-  const showClassColours = (next: LabelClass[]) => controllerRef.current?.setLabelColours(labelLut(next));
+  const showClassColours = (next: LabelClass[]) => controllerRef.current?.setLabelColours(labelLut(next, displaysRef.current));
 
   return {
     controllerRef,
@@ -215,6 +233,12 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     changeOverlay,
     toggleLabels,
     showClassColours,
+    classDisplays,
+    setClassDisplay,
+    /** Voxels per label value in the shown scan's label map; null while none is shown. */
+    labelCounts: ready ? labelCounts : null,
+    armed,
+    brushOutlineRef,
     keyPlane,
     axis,
     currentSlice,

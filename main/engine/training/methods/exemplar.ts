@@ -18,11 +18,13 @@
  *
  *   L_s    = Σ_k L_sup(net_k([exemplar; synthetic]))                 (½ (CE + Dice), known voxels)
  *   ŷ_k    = argmax softmax(net_k(w)), detached;  m_k = [max softmax ≥ τ]
- *   L_img  = CE(net_B(s), ŷ_A; m_A) + CE(net_A(s), ŷ_B; m_B)
- *   L_feat = CE(dec_B(drop(enc_B(w))), ŷ_A; m_A) + CE(dec_A(drop(enc_A(w))), ŷ_B; m_B)
+ *   L_img  = L(net_B(s), ŷ_A; m_A) + L(net_A(s), ŷ_B; m_B)
+ *   L_feat = L(dec_B(drop(enc_B(w))), ŷ_A; m_A) + L(dec_A(drop(enc_A(w))), ŷ_B; m_B)
  *   total  = L_s + r(t) (λ_img L_img + λ_feat L_feat)
  *
- * with drop a channel dropout applied to the encoder features at every resolution the decoder
+ * with L = ½ (CE + Dice) over the confident voxels (the supervised loss with m as its known-voxel
+ * mask: CE alone, over voxels that are mostly confident background, shrank the structures;
+ * docs/methods.md has the measurement), drop a channel dropout applied to the encoder features at every resolution the decoder
  * reads (its skip connections and the bottleneck), and r the sigmoid ramp of the other methods
  * over `rampFraction` of the run. Each network's inputs go through one encoder call (labelled,
  * synthetic, weak and strong stacked, so BatchNorm sees them together as the references' joint
@@ -33,7 +35,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
-import { crossEntropyLoss } from '../../losses/crossEntropyLoss.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
 import { createModel } from '../../models/createModel.ts';
 import type { ForwardOptions, SegmentationModel } from '../../models/segmentationModel.ts';
@@ -128,8 +129,8 @@ export function mutualTerms(a: ExemplarLogits, b: ExemplarLogits, threshold: num
     const fromB = labelsOf(b.weak);
     const maskA = tf.cast(tf.greaterEqual(fromA.confidence, threshold), 'float32');
     const maskB = tf.cast(tf.greaterEqual(fromB.confidence, threshold), 'float32');
-    const image = tf.add(crossEntropyLoss(b.strong, fromA.labels, maskA), crossEntropyLoss(a.strong, fromB.labels, maskB)) as tf.Scalar;
-    const feature = tf.add(crossEntropyLoss(b.perturbed, fromA.labels, maskA), crossEntropyLoss(a.perturbed, fromB.labels, maskB)) as tf.Scalar;
+    const image = tf.add(supervisedLoss(b.strong, fromA.labels, maskA), supervisedLoss(a.strong, fromB.labels, maskB)) as tf.Scalar;
+    const feature = tf.add(supervisedLoss(b.perturbed, fromA.labels, maskA), supervisedLoss(a.perturbed, fromB.labels, maskB)) as tf.Scalar;
     const maskRatio = tf.div(tf.add(tf.mean(maskA), tf.mean(maskB)), 2) as tf.Scalar;
     return { image, feature, maskRatio };
   });

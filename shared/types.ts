@@ -113,6 +113,8 @@ export interface JobInfo {
 export interface JobProgressEvent {
   runId: string;
   kind: 'train' | 'predict';
+  /** The backend the job process selected (null until it has said), so a UI that missed the start still shows it. */
+  backend: string | null;
   progress: {
     step: number;
     steps: number;

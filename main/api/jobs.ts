@@ -92,7 +92,7 @@ export class JobsService {
     });
     handle.onProgress((progress) => {
       t.progress = progress;
-      this.hub.emit('job.progress', { runId, kind, progress });
+      this.hub.emit('job.progress', { runId, kind, backend: t.backend, progress });
     });
     finished.then(
       (status) => this.ended(t, status === 'cancelled' ? 'cancelled' : 'finished'),

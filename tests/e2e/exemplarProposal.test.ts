@@ -1,7 +1,7 @@
 /**
  * The exemplar setting in the Train tab: a project whose one scan carries a complete label map
- * and whose other scans carry none gets the exemplar method proposed, with the reason shown;
- * painting a slice of a second scan turns the proposal back into the one-click default.
+ * and whose other scans carry none gets the exemplar method proposed beside the one-click
+ * default, with the reason and the cost shown, and one button to take it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,14 +48,17 @@ describe('exemplar proposal', { timeout: 120_000 }, () => {
     await server?.stop();
   });
 
-  test('one scan annotated throughout and two not: the Train tab proposes the exemplar method and says why', async () => {
+  test('one scan annotated throughout and two not: the Train tab proposes the exemplar method beside the default, saying why', async () => {
     await page.getByTestId('tab-train').click();
+    // One click still trains the default; the proposal says what the exemplar method is for and what it costs.
+    assert.match((await page.getByTestId('train-summary').textContent()) ?? '', /^Supervised · model auto/);
+    const proposal = (await page.getByTestId('train-proposal').textContent()) ?? '';
+    assert.match(proposal, /atlas is annotated throughout and the 2 other scans are not/);
+    assert.match(proposal, /supervised training measured better/);
+    await page.getByTestId('train-use-proposal').click();
     assert.match((await page.getByTestId('train-summary').textContent()) ?? '', /^Exemplar \(CMEMS\) · model auto/);
-    assert.match((await page.getByTestId('train-proposal').textContent()) ?? '', /atlas is annotated throughout and the 2 other scans are not/);
+    await page.getByTestId('train-proposal').waitFor({ state: 'detached' });
     await page.getByTestId('train-advanced').locator('summary').click();
     assert.equal(await page.locator('[data-method="exemplar"] input').isChecked(), true);
-    // Choosing another method hides the proposal line; the user's choice stands.
-    await page.locator('[data-method="supervised"] input').check();
-    await page.getByTestId('train-proposal').waitFor({ state: 'detached' });
   });
 });

@@ -145,6 +145,23 @@ describe('training', { timeout: 180_000 }, () => {
     );
     assert.ok(firstStep > 0 && firstStep < ITERATIONS, `first step seen ${firstStep}`);
     assert.equal(await bar.getAttribute('data-steps'), String(ITERATIONS));
+    assert.match((await page.getByTestId('train-backend').textContent()) ?? '', /^ on cpu/);
+    // the runs list follows the job too, not the stored row ("queued · backend ? · 0 it.")
+    const liveRow = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    const rowStep = async () => {
+      const step = await liveRow
+        .getByTestId('run-live')
+        .getAttribute('data-step', { timeout: 1000 })
+        .catch(() => null);
+      return step === null ? -1 : Number(step);
+    };
+    const firstRowStep = await poll(rowStep, (s) => s > 0, 30_000);
+    assert.ok(firstRowStep > 0, `the runs list shows iteration ${firstRowStep}`);
+    assert.equal(await liveRow.getAttribute('data-status'), 'running');
+    assert.match((await liveRow.getByTestId('run-live').textContent()) ?? '', new RegExp(`^\\d+/${ITERATIONS} it\\. · (about .+ left|almost done)$`));
+    assert.match((await liveRow.textContent()) ?? '', / · cpu[\w-]* · \d+\/\d+ it\./, 'the backend is named');
+    const laterRowStep = await poll(rowStep, (s) => s > firstRowStep, 30_000);
+    assert.ok(laterRowStep > firstRowStep, `the iteration grows in the runs list: ${firstRowStep} → ${laterRowStep}`);
     assert.equal(await page.getByTestId('chart-losses').locator('canvas').count(), 1);
     const firstPoints = Number(await page.getByTestId('chart-losses').getAttribute('data-points'));
 

@@ -40,7 +40,9 @@ const formatDice = (d: number | null) => (d === null ? '– (both empty)' : d.to
 /** A run as a menu entry: method and when; its figures are shown beside the menu, where they fit in full. */
 export function runLabel(run: RunInfo, methods: readonly MethodSpec[] | null): string {
   const method = methods?.find((m) => m.name === run.method)?.label ?? run.method;
-  return `${method} · ${new Date(run.createdAt).toLocaleString()}`;
+  // short date and time: the whole line must fit the side panel's select at 1280×720
+  const when = new Date(run.createdAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+  return `${method} · ${when}`;
 }
 
 /**

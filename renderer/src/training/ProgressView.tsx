@@ -15,14 +15,17 @@ const RAMP_LINES: ChartLine[] = [
   { curve: 'weight', label: 'weight', color: '#c084fc', scale: 'weight' },
 ];
 
-/** A progress bar with its ETA. */
-export function ProgressBar({ label, progress }: { label: string; progress: JobProgressEvent['progress'] | null }) {
+/** A progress bar with the backend and the ETA (the engine's, from the pace measured so far). */
+export function ProgressBar({ label, progress, backend }: { label: string; progress: JobProgressEvent['progress'] | null; backend: string | null }) {
   const step = progress?.step ?? 0;
   const steps = progress?.steps ?? 0;
   return (
     <div className="train-progress" data-testid="train-progress" data-step={step} data-steps={steps}>
       <div className="train-progress__label">
-        <span>{label}</span>
+        <span>
+          {label}
+          {backend && <span data-testid="train-backend"> on {backend}</span>}
+        </span>
         <span data-testid="train-eta">{progress ? `${step}/${steps} · ${formatEta(progress.etaSeconds)}` : 'starting…'}</span>
       </div>
       <progress className="train-progress__bar" max={steps || 1} value={step} aria-label={label} />

@@ -1,15 +1,16 @@
 import type { MethodSpec } from '../../../shared/methods.ts';
 import type { RunInfo } from '../../../shared/types.ts';
 import { FIGURES_HELP, probeText, validationText } from '../../../shared/trainingFigures.ts';
-import { formatDuration, runDurationSeconds } from './formatTime.ts';
+import { formatDuration, formatEta, runDurationSeconds } from './formatTime.ts';
+import type { ActiveJob } from './useTraining.ts';
 
 interface RunsListProps {
   runs: RunInfo[];
   methods: readonly MethodSpec[] | null;
   /** The run being trained or predicted now: not resumable. */
   busyRunId: string | null;
-  /** The running job's latest progress, newer than the stored row while the run trains. */
-  live: { runId: string; kind: 'train' | 'predict'; progress: { step: number; steps: number } | null } | null;
+  /** The job this window follows: its progress and backend are newer than the stored row while the run trains. */
+  live: Pick<ActiveJob, 'runId' | 'kind' | 'progress' | 'backend'> | null;
   /** The run whose model is the project's current one. */
   currentModelRunId: string | null;
   onResume(run: RunInfo): void;
@@ -25,10 +26,13 @@ interface RunsListProps {
  */
 export function RunsList({ runs, methods, busyRunId, live, currentModelRunId, onResume, onMakeCurrent, disabled }: RunsListProps) {
   // The stored row of a training run lags behind its job (it is written, not pushed): show the job's.
+  const training = live?.kind === 'train' ? live : null;
   const ordered = [...runs]
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .map((run) =>
-      live?.kind === 'train' && live.runId === run.id && live.progress ? { ...run, status: 'running' as const, iterations: live.progress.step } : run,
+      training?.runId === run.id
+        ? { ...run, status: 'running' as const, iterations: training.progress?.step ?? run.iterations, backend: training.backend ?? run.backend }
+        : run,
     );
   return (
     <section className="side-section" aria-label="Runs" data-testid="runs-list">
@@ -63,7 +67,16 @@ export function RunsList({ runs, methods, busyRunId, live, currentModelRunId, on
               </div>
               <div className="run__line run__meta">
                 <span>
-                  {run.model} · {run.backend || 'backend ?'} · {run.iterations} it.
+                  {run.model} · {run.backend || 'backend ?'} ·{' '}
+                  {training?.runId === run.id ? (
+                    <span data-testid="run-live" data-step={training.progress?.step ?? 0}>
+                      {training.progress
+                        ? `${training.progress.step}/${training.progress.steps} it. · ${formatEta(training.progress.etaSeconds)}`
+                        : 'starting…'}
+                    </span>
+                  ) : (
+                    `${run.iterations} it.`
+                  )}
                   {run.annotatedSlices !== null && <span data-testid="run-annotated"> · {run.annotatedSlices} annotated</span>}
                 </span>
                 <span data-testid="run-dice" title={FIGURES_HELP}>

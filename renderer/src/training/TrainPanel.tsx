@@ -56,7 +56,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
   const [checking, setChecking] = useState(false);
   const [checked, setChecked] = useState<{ request: TrainRequest; answer: TrainPreflight } | null>(null);
   const proposal = useMemo(() => (project ? proposeMethod(project.scans) : null), [project]);
-  const form = useMemo(() => edited ?? (methods && proposal ? initialForm(methods, proposal.method) : null), [edited, methods, proposal]);
+  const form = useMemo(() => edited ?? (methods ? initialForm(methods) : null), [edited, methods]);
   if (!project || !methods || !form) {
     return <p className="empty-note train-panel__empty">{project ? 'Loading the training methods…' : 'Open a project to train.'}</p>;
   }
@@ -123,10 +123,19 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
             {spec.label} · {form.model === 'auto' ? 'model auto' : form.model} · {annotated} annotated slice{annotated === 1 ? '' : 's'}
           </span>
         </div>
-        {proposal?.reason && form.method === proposal.method && (
-          <p className="train-panel__proposal" data-testid="train-proposal">
-            Proposed: {spec.label}. {proposal.reason}.
-          </p>
+        {proposal?.reason && form.method !== proposal.method && (
+          <div className="train-panel__proposal" data-testid="train-proposal">
+            <p>{proposal.reason}.</p>
+            <button
+              type="button"
+              className="button"
+              data-testid="train-use-proposal"
+              disabled={busy}
+              onClick={() => update({ method: proposal.method, options: defaultOptions(methods, proposal.method, form.model) })}
+            >
+              Use {methods.find((m) => m.name === proposal.method)?.label ?? proposal.method}
+            </button>
+          </div>
         )}
         <div className="train-fields train-panel__budget">
           <NumberInput field={BUDGET_FIELD} value={form.maxMinutes} disabled={busy} onChange={(value) => update({ maxMinutes: value })} />
@@ -235,7 +244,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
 
       {active && (
         <section className="side-section" aria-label="Progress" data-testid="train-running" data-kind={active.kind} data-run-id={active.runId}>
-          <ProgressBar label={active.kind === 'train' ? 'Training' : 'Predicting every scan'} progress={active.progress} />
+          <ProgressBar label={active.kind === 'train' ? 'Training' : 'Predicting every scan'} progress={active.progress} backend={active.backend} />
           {active.kind === 'train' && (
             <div className="button-row">
               <button

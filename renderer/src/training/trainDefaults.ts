@@ -48,11 +48,9 @@ export function optionDefaultInput(option: MethodOptionSpec, network: NetworkKin
   return typeof value === 'boolean' ? value : String(value);
 }
 
-/**
- * The form one click sends: `method` (DEFAULT_METHOD, or what shared/methodProposal.ts proposes
- * for the project's annotations) with its options at their defaults, everything else left to the engine.
- */
-export function initialForm(methods: readonly MethodSpec[], method: MethodName = DEFAULT_METHOD): TrainForm {
+/** The form one click sends: DEFAULT_METHOD with its options at their defaults, everything else left to the engine. */
+export function initialForm(methods: readonly MethodSpec[]): TrainForm {
+  const method = DEFAULT_METHOD;
   return {
     method,
     model: 'auto',

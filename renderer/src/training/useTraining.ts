@@ -10,6 +10,8 @@ export interface ActiveJob {
   runId: string;
   kind: 'train' | 'predict';
   progress: JobProgressEvent['progress'] | null;
+  /** The backend the job runs on, once its process has said. */
+  backend: string | null;
   /** Learning curves of the training run (kept while its prediction runs). */
   series: ProgressSeries;
   cancelling: boolean;
@@ -63,7 +65,7 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
     async (runId: string, series: ProgressSeries) => {
       try {
         await api.call('predictions.start', { runId });
-        setActive({ runId, kind: 'predict', progress: null, series, cancelling: false });
+        setActive({ runId, kind: 'predict', progress: null, backend: null, series, cancelling: false });
       } catch (err) {
         callbacks.current.report(err, 'Could not predict with the new model');
       }
@@ -98,14 +100,14 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
         const job = jobs.find((j) => j.kind === 'train') ?? jobs[0];
         if (!live || !job || activeRef.current) return;
         const series = job.progress && job.kind === 'train' ? appendProgress(emptySeries(), job.progress) : emptySeries();
-        setActive({ runId: job.runId, kind: job.kind, progress: job.progress, series, cancelling: false });
+        setActive({ runId: job.runId, kind: job.kind, progress: job.progress, backend: job.backend, series, cancelling: false });
       },
       (err) => callbacks.current.report(err, 'Could not list the running jobs'),
     );
     const offProgress = api.on('job.progress', (e) => {
       const a = activeRef.current;
       if (!a || a.runId !== e.runId || a.kind !== e.kind) return;
-      setActive({ ...a, progress: e.progress, series: e.kind === 'train' ? appendProgress(a.series, e.progress) : a.series });
+      setActive({ ...a, progress: e.progress, backend: e.backend ?? a.backend, series: e.kind === 'train' ? appendProgress(a.series, e.progress) : a.series });
     });
     const offSaved = api.on('predictions.saved', (e) => {
       setPredictionRunId(e.runId);
@@ -131,7 +133,7 @@ export function useTraining(report: (err: unknown, context: string) => void, onR
       setEnded(null);
       // a resumed run keeps its curves up to the checkpoint
       const series = request.resume && ended?.runId === request.resume ? ended.series : emptySeries();
-      const a: ActiveJob = { runId: job.runId, kind: 'train', progress: job.progress, series, cancelling: false };
+      const a: ActiveJob = { runId: job.runId, kind: 'train', progress: job.progress, backend: job.backend, series, cancelling: false };
       const early = endedEarly.current.get(job.runId);
       endedEarly.current.delete(job.runId);
       if (early) finish(a, early);

@@ -13,7 +13,7 @@ const scan = (name: string, k: number, shape: [number, number, number] = [10, 12
 test('one scan annotated throughout and the others not: the exemplar method, saying why', () => {
   const proposal = proposeMethod([scan('atlas', 8), scan('a', 0), scan('b', 0)]);
   assert.equal(proposal.method, 'exemplar');
-  assert.match(proposal.reason!, /atlas is annotated throughout and the 2 other scans are not/);
+  assert.match(proposal.reason!, /atlas is annotated throughout and the 2 other scans are not: the exemplar method is made for this/);
 });
 
 test('otherwise the one-click default, with no reason', () => {

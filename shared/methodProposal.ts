@@ -4,7 +4,7 @@
  * slice along every axis holds annotation: an imported label map or a fully painted scan) and
  * every other scan not annotated at all. A proposal, not the default: per step it learns more
  * from this setting than supervised training, but a step costs about four supervised ones, and
- * in the default time budget on a CPU supervised training measured better (docs/training.md).
+ * in the default time budget on a CPU it measured below supervised (docs/training.md).
  * Plain data and pure functions only.
  */
 import { DEFAULT_METHOD, type MethodName } from './methods.ts';
@@ -29,6 +29,6 @@ export function proposeMethod(scans: readonly Pick<ScanInfo, 'name' | 'shape' | 
     reason:
       `${exemplar.name} is annotated throughout and ${rest} not: the exemplar method is made for this, ` +
       'learning from it, from scans synthesised from it and from the unannotated ones. ' +
-      'Its steps cost about four supervised ones: in a 5-minute run on a CPU, supervised training measured better',
+      'Its steps cost about four supervised ones: in 5-minute runs on a CPU it measured below supervised training',
   };
 }

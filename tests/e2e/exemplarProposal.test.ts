@@ -54,7 +54,7 @@ describe('exemplar proposal', { timeout: 120_000 }, () => {
     assert.match((await page.getByTestId('train-summary').textContent()) ?? '', /^Supervised · model auto/);
     const proposal = (await page.getByTestId('train-proposal').textContent()) ?? '';
     assert.match(proposal, /atlas is annotated throughout and the 2 other scans are not/);
-    assert.match(proposal, /supervised training measured better/);
+    assert.match(proposal, /measured below supervised training/);
     await page.getByTestId('train-use-proposal').click();
     assert.match((await page.getByTestId('train-summary').textContent()) ?? '', /^Exemplar \(CMEMS\) · model auto/);
     await page.getByTestId('train-proposal').waitFor({ state: 'detached' });

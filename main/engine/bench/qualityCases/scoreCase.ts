@@ -12,7 +12,7 @@ export interface CaseScore {
   subjects: number[][];
   /** Mean over the unannotated scans and classes: the headline figure. */
   meanSubjects: number;
-  /** Per class, the annotated scan's Dice over its unannotated slices. */
+  /** Per class, the annotated scan's Dice over its unannotated slices (NaN when it has none). */
   annotatedScanOtherSlices: number[];
   /** Mean per class over the unannotated scans. */
   perClass: number[];
@@ -24,6 +24,11 @@ export async function scoreCase(model: TrainedModel, c: QualityCase): Promise<Ca
     const scan = c.scans[s]!;
     const { labels } = await predictVolume(model, scan.image, c.shape);
     const keep = s === 0 ? scan.known!.map((k) => (k ? 0 : 1)) : null;
+    // Annotated throughout (the exemplar setting), scan 0 has no other slice to judge: NaN, not the 1 of two empty masks.
+    if (keep && !keep.includes(1)) {
+      perScan.push(c.classValues.map(() => NaN));
+      continue;
+    }
     perScan.push(c.classValues.map((value) => dice(maskOf(labels, value, keep), maskOf(c.truths[s]!, value, keep))));
   }
   const subjects = perScan.slice(1);

@@ -9,9 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { api, ensureRendererBuilt, launchBrowser, openApp, startServer, waitForViewer, type ServerHandle } from './harness.ts';
-import { cubePhantom, writePhantom } from './nifti.ts';
-
-const SHAPE: [number, number, number] = [32, 32, 16];
+import { cubeLabels, cubePhantom } from './nifti.ts';
 
 describe('exemplar proposal', { timeout: 120_000 }, () => {
   let server: ServerHandle;
@@ -22,13 +20,7 @@ describe('exemplar proposal', { timeout: 120_000 }, () => {
     await ensureRendererBuilt();
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     await api(server, 'projects.create', { path: join(server.home, 'exemplar.atrium') });
-    const labels = writePhantom({
-      shape: SHAPE,
-      spacing: [0.8, 0.8, 2.5],
-      datatype: 'uint8',
-      gzip: true,
-      value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
-    });
+    const labels = cubeLabels();
     // The label map without annotatedSlices: every slice of it is annotated.
     const atlas = await api(server, 'scans.import', {
       scan: ownedArrayBuffer(cubePhantom()),

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { api, ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type ServerHandle } from './harness.ts';
-import { cubePhantom, writePhantom } from './nifti.ts';
+import { cubeLabels, cubePhantom } from './nifti.ts';
 
 const SIZES = [
   { width: 1280, height: 720 },
@@ -247,15 +247,8 @@ let phantomScanId = '';
 
 /** A small project with two annotated slices of a cube, quick to train on. */
 async function createPhantomProject(server: ServerHandle): Promise<string> {
-  const shape: [number, number, number] = [32, 32, 16];
   await api(server, 'projects.create', { path: join(server.home, 'layout.atrium') });
-  const labels = writePhantom({
-    shape,
-    spacing: [0.8, 0.8, 2.5],
-    datatype: 'uint8',
-    gzip: true,
-    value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
-  });
+  const labels = cubeLabels();
   const scan = await api(server, 'scans.import', {
     scan: ownedArrayBuffer(cubePhantom()),
     scanFileName: 'cube.nii.gz',

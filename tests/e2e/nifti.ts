@@ -32,10 +32,19 @@ export function writePhantom(opts: PhantomOptions): Buffer {
   return Buffer.from(writeNifti(header, data, { gzip: opts.gzip ?? false }));
 }
 
+/** Whether voxel (i, j, k) lies in the phantom's bright cube (i, j 10..21, k 4..11). */
+function inCube(i: number, j: number, k: number): boolean {
+  return i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12;
+}
+
 /** The phantom's intensity at voxel (i, j, k) as stored: a gradient along every axis plus a bright cube. */
 export function cubeValue(i: number, j: number, k: number): number {
-  const inCube = i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12;
-  return 100 + 8 * i + 5 * j + 3 * k + (inCube ? 900 : 0);
+  return 100 + 8 * i + 5 * j + 3 * k + (inCube(i, j, k) ? 900 : 0);
+}
+
+/** cubePhantom's label map: the bright cube is class 1, on the same grid (uint8, gzipped). */
+export function cubeLabels(): Buffer {
+  return writePhantom({ shape: [32, 32, 16], spacing: [0.8, 0.8, 2.5], datatype: 'uint8', gzip: true, value: (i, j, k) => (inCube(i, j, k) ? 1 : 0) });
 }
 
 /** The phantom the import tests use: 32×32×16 int16, 0.8×0.8×2.5 mm, RAS unless flipped. */

@@ -18,7 +18,8 @@ const SHAPE: [number, number, number] = [32, 32, 16];
 const SPACING: [number, number, number] = [0.8, 0.8, 2.5];
 const VOXEL_ML = (0.8 * 0.8 * 2.5) / 1000;
 const SLICE = 8;
-const SHOTS = process.env.ATRIUM_SHOTS ?? '/tmp/shots';
+/** Where screenshots of the features go, when set (docs/environment.md). */
+const SHOTS = process.env.ATRIUM_SHOTS;
 
 /** Stored indices of the square i0..i0+5 × j0..j0+5 on axial slice SLICE: 36 voxels. */
 function square(i0: number, j0: number): Uint32Array {
@@ -97,7 +98,7 @@ describe('class table and brush cursor', { timeout: 240_000 }, () => {
     );
     assert.ok(hidden < 0.05, `red still drawn after hiding it: ${hidden}`);
     assert.ok(shown(await colouredIn(23, 23)), 'green stays drawn while red is hidden');
-    await page.screenshot({ path: join(SHOTS, 'class-hidden.png') });
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'class-hidden.png') });
 
     await row(RED).getByTestId('class-visible').click();
     assert.ok(shown(await poll(() => colouredIn(3, 3), shown)), 'red is drawn again');
@@ -147,8 +148,8 @@ describe('class table and brush cursor', { timeout: 240_000 }, () => {
     assert.ok(Math.abs(Number(await volume(GREEN).getAttribute('data-ml')) / (57 * VOXEL_ML) - 1) < 1e-6);
     assert.equal(await volume(RED).getAttribute('data-voxels'), '36', 'the other class keeps its volume');
     await page.keyboard.press('v');
-    await row(GREEN).screenshot({ path: join(SHOTS, 'class-volume-row.png') });
-    await page.getByTestId('class-panel').screenshot({ path: join(SHOTS, 'class-table.png') });
+    if (SHOTS) await row(GREEN).screenshot({ path: join(SHOTS, 'class-volume-row.png') });
+    if (SHOTS) await page.getByTestId('class-panel').screenshot({ path: join(SHOTS, 'class-table.png') });
   });
 
   test('with the brush armed the cursor is an outline of its footprint, sized by the brush; with Navigate there is none', async () => {
@@ -178,7 +179,7 @@ describe('class table and brush cursor', { timeout: 240_000 }, () => {
       Math.abs(five.x + five.width / 2 - at.x) < 1 && Math.abs(five.y + five.height / 2 - at.y) < 1,
       `outline centre ${JSON.stringify(five)} is not voxel (15, 16) at ${JSON.stringify(at)}`,
     );
-    await page.screenshot({ path: join(SHOTS, 'brush-outline.png') });
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'brush-outline.png') });
 
     await page.getByTestId('brush-size').fill('15');
     await page.mouse.move(at.x + 1, at.y - 1);
@@ -191,7 +192,7 @@ describe('class table and brush cursor', { timeout: 240_000 }, () => {
     await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2);
     const coronal = (await outline.boundingBox())!;
     assert.ok(Math.abs(coronal.height / coronal.width - 2.5 / 0.8) < 0.05, `coronal footprint ${coronal.width} × ${coronal.height} px`);
-    await page.getByTestId('viewer').screenshot({ path: join(SHOTS, 'brush-outline-coronal.png') });
+    if (SHOTS) await page.getByTestId('viewer').screenshot({ path: join(SHOTS, 'brush-outline-coronal.png') });
 
     await page.keyboard.press('e');
     await page.mouse.move(box.x + box.width / 2 + 2, box.y + box.height / 2);

@@ -14,7 +14,7 @@ import { decodePng } from './png.ts';
 import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { readNifti } from '../../main/io/index.ts';
 import { api, ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle } from './harness.ts';
-import { cubePhantom, writePhantom } from './nifti.ts';
+import { cubeLabels, cubePhantom } from './nifti.ts';
 
 const SHAPE: [number, number, number] = [32, 32, 16];
 /** Enough for SGD at 0.01 (the default) to find the cube with a width-2 network: a few seconds. */
@@ -34,13 +34,7 @@ describe('training', { timeout: 180_000 }, () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     await api(server, 'projects.create', { path: join(server.home, 'training.atrium') });
     // the phantom's bright cube (i, j 10..21, k 4..11) is class 1; only axial slices 5 and 9 are annotated
-    const labels = writePhantom({
-      shape: SHAPE,
-      spacing: [0.8, 0.8, 2.5],
-      datatype: 'uint8',
-      gzip: true,
-      value: (i, j, k) => (i >= 10 && i < 22 && j >= 10 && j < 22 && k >= 4 && k < 12 ? 1 : 0),
-    });
+    const labels = cubeLabels();
     scanId = (
       await api(server, 'scans.import', {
         scan: ownedArrayBuffer(cubePhantom()),

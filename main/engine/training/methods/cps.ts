@@ -17,7 +17,6 @@ import type { Batch } from '../../data/batch.ts';
 import { diceLoss } from '../../losses/diceLoss.ts';
 import { lovaszSoftmax } from '../../losses/lovaszSoftmax.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
-import { createModel } from '../../models/createModel.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
 import { minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
@@ -26,6 +25,7 @@ import { jointForward } from '../../ssl/jointForward.ts';
 import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
+import { twinNetwork } from './twinNetwork.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 
@@ -85,7 +85,7 @@ export class CpsMethod extends MethodBase {
     this.epochSteps = data ? Math.ceil(data.labeled / config.batchSize) : REPORT_EPOCH_STEPS;
     // Every window a run can ask for: never longer than an epoch nor shorter than the floor.
     this.recentDice = new RecentValues(Math.max(MIN_ADAPTIVE_WEIGHT_WINDOW, this.epochSteps));
-    this.second = createModel({ kind: first.kind, numClasses: first.numClasses, width: first.width, inChannels: first.inChannels, seed: config.seed + 1 });
+    this.second = twinNetwork(first, config.seed);
     this.models = [first, this.second];
     this.optimizer1 = createOptimizer(config.optimizer, first.trainableVariables());
     this.optimizer2 = createOptimizer(config.optimizer, this.second.trainableVariables());

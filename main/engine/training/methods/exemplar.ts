@@ -36,7 +36,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
-import { createModel } from '../../models/createModel.ts';
 import type { ForwardOptions, SegmentationModel } from '../../models/segmentationModel.ts';
 import { channelDropout } from '../../ops/channelDropout.ts';
 import { stopGradient } from '../../ops/stopGradient.ts';
@@ -48,6 +47,7 @@ import { pseudoLabels, type PseudoLabels } from '../../ssl/maskedDice.ts';
 import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
+import { twinNetwork } from './twinNetwork.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 
@@ -221,7 +221,7 @@ export class ExemplarMethod extends MethodBase {
       pasteMargin: Number(o.pasteMargin),
       rampFraction: o.rampFraction as number | string,
     };
-    this.second = createModel({ kind: first.kind, numClasses: first.numClasses, width: first.width, inChannels: first.inChannels, seed: config.seed + 1 });
+    this.second = twinNetwork(first, config.seed);
     this.models = [first, this.second];
     this.optimizer1 = createOptimizer(config.optimizer, first.trainableVariables());
     this.optimizer2 = createOptimizer(config.optimizer, this.second.trainableVariables());

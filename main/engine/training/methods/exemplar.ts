@@ -152,9 +152,9 @@ export function supervisedKind(b: number, canPaste: boolean): SupervisedKind {
 
 /**
  * Unlabelled samples a step uses for a labelled batch of `count`: a quarter of it, at least one.
- * Each costs three passes per network (weak, strong, perturbed decode); at a quarter a step costs
- * about three supervised ones instead of four, and on Colin 27 650 such steps gave Dice 0.731
- * against 0.687 for 500 steps with half a batch (docs/methods.md).
+ * Each costs three passes per network (weak, strong, perturbed decode); on Colin 27 650 steps
+ * with a quarter gave Dice 0.731 against 0.687 for 500 steps with half a batch, in about the
+ * same time (docs/methods.md). A step still costs about four supervised ones (docs/training.md).
  */
 export function unlabeledCount(count: number): number {
   return Math.max(1, Math.floor(count / 4));

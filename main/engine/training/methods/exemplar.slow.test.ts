@@ -92,6 +92,27 @@ describe('ExemplarMethod', () => {
     tf.dispose([labeled, unlabeled]);
   });
 
+  test('exemplarInputs: rows 0 and 3 the exemplar, 1 its deformed copy, 2 that copy pasted into unlabelled image 2; a quarter-batch weak view', () => {
+    const { labeled, unlabeled } = toyBatches('unet2d', { batch: 4 });
+    const inputs = exemplarInputs(labeled, unlabeled.images, 1, new Rng('inputs'));
+    const row = (t: tf.Tensor, b: number) => Array.from(tf.tidy(() => tf.gather(t, [b]).dataSync()));
+    for (const b of [0, 3]) assert.deepEqual(row(inputs.supervised.images, b), row(labeled.images, b), `row ${b} is the exemplar's`);
+    assert.notDeepEqual(row(inputs.supervised.images, 1), row(labeled.images, 1), 'row 1 is deformed and restyled');
+    // Pasted: known voxels come from the exemplar's copy, the voxels away from its structures from unlabelled image 2.
+    const image = row(inputs.supervised.images, 2);
+    const known = row(inputs.supervised.mask, 2);
+    const target = row(unlabeled.images, 2);
+    assert.ok(
+      known.some((k) => k === 1),
+      'the pasted structures are known',
+    );
+    known.forEach((k, v) => k === 1 && assert.notEqual(image[v], target[v], `known voxel ${v} is the exemplar's`));
+    assert.ok(image.filter((x, v) => x === target[v]).length > image.length / 4, "most of the image is the unlabelled one's");
+    assert.equal(inputs.weak.shape[0], 1);
+    assert.deepEqual(row(inputs.weak, 0), row(unlabeled.images, 0));
+    tf.dispose([labeled, unlabeled, inputs]);
+  });
+
   for (const kind of NETWORK_KINDS) {
     test(`${kind}: steps allocate nothing that outlives them`, () => {
       const method = createTrainingMethod(testConfig('exemplar', kind)) as ExemplarMethod;

@@ -170,24 +170,60 @@ export function unlabeledCount(count: number): number {
 export function exemplarInputs(labeled: Batch, unlabeled: tf.Tensor, margin: number, rng: Rng): { supervised: Batch; weak: tf.Tensor; strong: tf.Tensor } {
   const count = labeled.images.shape[0]!;
   const canPaste = labeled.images.shape.every((n, i) => n === unlabeled.shape[i]);
-  const deformed = deformBatch(labeled, rng.fork('deform'));
+  const kinds = Array.from({ length: count }, (_, b) => supervisedKind(b, canPaste));
+  // Only the samples that become synthetic are deformed and restyled, and only the pasted ones pasted.
+  const synthetic = kinds.flatMap((kind, b) => (kind === 'exemplar' ? [] : [b]));
+  const pastedAt = synthetic.flatMap((b, j) => (kinds[b] === 'pasted' ? [j] : []));
+  const deformed = synthetic.length > 0 ? deformRows(labeled, synthetic, rng.fork('deform')) : null;
   try {
     return tf.tidy(() => {
-      const restyled: Batch = { ...deformed, images: appearanceChange(deformed.images, rng.fork('appearance')) };
-      const pasted = canPaste ? pasteStructures(restyled, unlabeled, margin) : restyled;
-      const offset = { exemplar: 0, deformed: count, pasted: 2 * count };
-      const rows = tf.tensor1d(
-        Array.from({ length: count }, (_, b) => offset[supervisedKind(b, canPaste)] + b),
-        'int32',
-      );
-      const all = concatBatches([labeled, restyled, pasted]);
-      const supervised: Batch = { images: tf.gather(all.images, rows), targets: tf.gather(all.targets, rows), mask: tf.gather(all.mask, rows) };
       const weak = tf.slice(unlabeled, 0, unlabeledCount(Math.min(count, unlabeled.shape[0]!)));
-      return { supervised, weak, strong: appearanceChange(weak, rng.fork('strong')) };
+      const strong = appearanceChange(weak, rng.fork('strong'));
+      // A batch of one has nothing synthetic: the exemplar sample alone (a copy the caller owns).
+      if (!deformed)
+        return { supervised: { images: tf.clone(labeled.images), targets: tf.clone(labeled.targets), mask: tf.clone(labeled.mask) }, weak, strong };
+      const restyled: Batch = { ...deformed, images: appearanceChange(deformed.images, rng.fork('appearance')) };
+      const pasted =
+        pastedAt.length > 0
+          ? [
+              pasteStructures(
+                gatherBatch(restyled, pastedAt),
+                tf.gather(
+                  unlabeled,
+                  pastedAt.map((j) => synthetic[j]!),
+                ),
+                margin,
+              ),
+            ]
+          : [];
+      // Row b of the result: the exemplar's row b, its restyled copy, or that copy pasted.
+      const rows = kinds.map((kind, b) => {
+        const j = synthetic.indexOf(b);
+        return kind === 'exemplar' ? b : kind === 'deformed' ? count + j : count + synthetic.length + pastedAt.indexOf(j);
+      });
+      return { supervised: gatherBatch(concatBatches([labeled, restyled, ...pasted]), rows), weak, strong };
     });
   } finally {
-    tf.dispose(deformed);
+    if (deformed) tf.dispose(deformed);
   }
+}
+
+/** Rows `rows` of a batch, deformed (deformBatch); the caller disposes the result. */
+function deformRows(batch: Batch, rows: number[], rng: Rng): Batch {
+  const source = gatherBatch(batch, rows);
+  try {
+    return deformBatch(source, rng);
+  } finally {
+    tf.dispose(source);
+  }
+}
+
+/** Rows `rows` of a batch's images, targets and mask. */
+function gatherBatch(batch: Batch, rows: number[]): Batch {
+  return tf.tidy(() => {
+    const indices = tf.tensor1d(rows, 'int32');
+    return { images: tf.gather(batch.images, indices), targets: tf.gather(batch.targets, indices), mask: tf.gather(batch.mask, indices) };
+  });
 }
 
 /**

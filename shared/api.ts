@@ -14,6 +14,7 @@ import type {
   AnnotationUpdate,
   AppInfo,
   ExportedLabels,
+  FillPreview,
   JobInfo,
   JobProgressEvent,
   JobEndedEvent,
@@ -50,6 +51,17 @@ const classValue = z.number().int().min(1).max(254);
 const className = z.string().trim().min(1).max(64);
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #e6194b');
 const bytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0, 'the file is empty');
+
+/** Where and with what a fill starts (annotations.fillPreview, annotations.fill). */
+const fillRequest = {
+  scanId,
+  axis,
+  slice: sliceIndex,
+  seed: z.tuple([sliceIndex, sliceIndex, sliceIndex]),
+  value: z.number().int().min(0).max(254),
+  /** Intensity units (the scan's real-world values) either side of the seed's; the slice's default without it. */
+  tolerance: z.number().min(0).finite().optional(),
+};
 
 function ranged(key: RangedTrainParameter) {
   return z
@@ -139,17 +151,28 @@ export const requestSchemas = {
   'annotations.load': z.object({ scanId }).strict(),
   /**
    * Sets `indices` (NIfTI order, a Uint32Array's buffer) of one slice to `value` (0 erases);
-   * the slice becomes annotated along `axis`.
+   * an unconfirmed slice becomes `painted` along `axis` (an annotated one stays annotated).
    */
   'annotations.paint': z.object({ scanId, axis, slice: sliceIndex, indices: bytes, value: z.number().int().min(0).max(254) }).strict(),
-  /** 2D flood fill of the 4-connected region of `seed`'s value within the slice. */
-  'annotations.fill': z
-    .object({ scanId, axis, slice: sliceIndex, seed: z.tuple([sliceIndex, sliceIndex, sliceIndex]), value: z.number().int().min(0).max(254) })
-    .strict(),
+  /**
+   * The region a fill from `seed` would set, changing nothing (the Fill tool's preview): the
+   * seed's 4-connected region in the slice that holds the seed's label (never another class's
+   * voxels; a seed on another class is refused) and whose intensity is within `tolerance` of the
+   * seed's (by default a tenth of the slice's robust intensity range).
+   */
+  'annotations.fillPreview': z.object(fillRequest).strict(),
+  /**
+   * Sets the region `annotations.fillPreview` gives to `value`, as a stroke would (one undoable
+   * edit). With the preview's `revision`, refused (conflict) when the labels changed since, so
+   * what lands is exactly what was previewed.
+   */
+  'annotations.fill': z.object({ ...fillRequest, revision: z.number().int().min(0).optional() }).strict(),
   /** Fills the slices strictly between two annotated slices, marked interpolated. */
   'annotations.interpolate': z.object({ scanId, axis, from: sliceIndex, to: sliceIndex }).strict(),
-  /** Marks slices annotated (reviewed, e.g. background only, or an accepted interpolation) or back to unknown. */
+  /** Marks slices annotated (confirmed complete: a painted slice, an accepted interpolation, background only) or back to unknown. */
   'annotations.setSliceState': z.object({ scanId, axis, slices: z.array(sliceIndex).min(1).max(100_000), state: z.enum(['annotated', 'unknown']) }).strict(),
+  /** Clears one slice to background and marks it annotated, as one undoable edit ("all background"). */
+  'annotations.markBackground': z.object({ scanId, axis, slice: sliceIndex }).strict(),
   'annotations.undo': z.object({ scanId }).strict(),
   'annotations.redo': z.object({ scanId }).strict(),
   /** One scan's current label map (and optionally its sidecar) for saving by the UI. */
@@ -207,14 +230,26 @@ export const requestSchemas = {
    */
   'predictions.uncertainty': z.object({ runId, scanId }).strict(),
   /**
-   * Slices of a run's prediction still to review along `axis` (not annotated, no decision in
-   * effect), those whose annotation should teach the next model most first, each with why
-   * (main/api/reviewQueue.ts). Without `scanId`, every scan the run predicted.
+   * Slices of a run's prediction still to review along `axis` (neither annotated nor painted,
+   * no decision in effect), those whose annotation should teach the next model most first, each with why
+   * (main/api/reviewQueue.ts). Without `scanId`, every scan the run predicted. Near-empty slices
+   * (little or no predicted structure) only with `includeNearEmpty`.
    */
-  'review.queue': z.object({ runId, scanId: scanId.optional(), axis, limit: z.number().int().min(1).max(1_000_000).default(100) }).strict(),
+  'review.queue': z
+    .object({
+      runId,
+      scanId: scanId.optional(),
+      axis,
+      limit: z.number().int().min(1).max(1_000_000).default(100),
+      includeNearEmpty: z.boolean().default(false),
+    })
+    .strict(),
   /** The rounds of the corrective loop: each model, the slices annotated after it, and its Dice on them. */
   'review.rounds': z.object({}).strict(),
-  /** The run's predicted labels become the slices' annotation (annotated, a training target): one undoable edit, with provenance. */
+  /**
+   * The run's predicted labels become the slices' annotation (annotated, a training target): one
+   * undoable edit, with provenance. On a painted slice the prediction replaces the painting.
+   */
   'review.accept': z.object({ runId, scanId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
   /**
    * As `review.accept`, recorded as `corrected`: the person takes the prediction in order to
@@ -250,9 +285,11 @@ export interface Results {
   'classes.remove': LabelClass[];
   'annotations.load': AnnotationSnapshot;
   'annotations.paint': AnnotationUpdate;
+  'annotations.fillPreview': FillPreview;
   'annotations.fill': AnnotationUpdate;
   'annotations.interpolate': AnnotationUpdate;
   'annotations.setSliceState': AnnotationUpdate;
+  'annotations.markBackground': AnnotationUpdate;
   'annotations.undo': AnnotationUpdate;
   'annotations.redo': AnnotationUpdate;
   'annotations.export': ExportedLabels;

@@ -26,8 +26,10 @@ export interface ScanInfo {
   /** 4×4 voxel-to-world (mm) affine, row-major, as nibabel's get_best_affine. */
   affine: number[];
   hasLabels: boolean;
-  /** Number of annotated slices along each voxel axis. */
+  /** Number of annotated slices (training targets) along each voxel axis. */
   annotatedSlices: Record<Axis, number>;
+  /** Number of slices painted but not confirmed complete along each voxel axis: not used for training. */
+  paintedSlices: Record<Axis, number>;
   importedAt: string;
 }
 
@@ -148,12 +150,16 @@ export interface JobEndedEvent {
 
 /**
  * What the project knows about one slice along one axis. `unknown`: never touched (not a
- * training target); `annotated`: painted by a person, or reviewed as background only;
- * `interpolated`: filled between annotated slices, not yet accepted; `predicted`: holds a
- * model's prediction under review (issue 7).
+ * training target); `painted`: a person painted on it but has not confirmed that every
+ * structure on it is drawn (saved and shown, not a training target: its unpainted voxels would
+ * teach the model background; issue 17); `annotated`: confirmed complete by a person (marked
+ * complete, all background, an accepted interpolation or prediction, or an imported label map):
+ * the only training target; `interpolated`: filled between annotated slices, not yet accepted;
+ * `predicted`: holds a model's prediction under review (issue 7).
  */
-export type SliceState = 'unknown' | 'annotated' | 'interpolated' | 'predicted';
-export const SLICE_STATES: readonly SliceState[] = ['unknown', 'annotated', 'interpolated', 'predicted'];
+export type SliceState = 'unknown' | 'painted' | 'annotated' | 'interpolated' | 'predicted';
+/** Every state; a state's index here is its code in the edit journal's diffs (labelDiff.ts): new states go at the end. */
+export const SLICE_STATES: readonly SliceState[] = ['unknown', 'annotated', 'interpolated', 'predicted', 'painted'];
 
 /** Per-slice states of one scan along each axis: `states[axis][slice]`. */
 export type SliceStates = Record<Axis, SliceState[]>;
@@ -195,6 +201,34 @@ export interface AnnotationUpdate {
   reviews: SliceReviews;
   canUndo: boolean;
   canRedo: boolean;
+}
+
+/**
+ * The region a fill would set, shown before it lands (`annotations.fillPreview`): the seed's
+ * 4-connected region within its slice that holds the seed's label and whose intensity lies in
+ * [low, high] = seed intensity ± tolerance. Intensities are the scan's real-world values.
+ */
+export interface FillPreview {
+  scanId: string;
+  /** The label map's revision the region was computed on: `annotations.fill` with it commits exactly this region. */
+  revision: number;
+  axis: Axis;
+  slice: number;
+  seed: [number, number, number];
+  /** The region's voxel indices (NIfTI order, ascending) as a Uint32Array's buffer. */
+  indices: ArrayBuffer;
+  voxels: number;
+  /** The region's area in the slice, mm². */
+  areaMm2: number;
+  seedIntensity: number;
+  /** The tolerance used (the default unless one was asked for) and the intensities it lets in. */
+  tolerance: number;
+  low: number;
+  high: number;
+  /** The slice's default tolerance (a tenth of its robust intensity range)… */
+  defaultTolerance: number;
+  /** …and the one at which intensity bounds nothing (the slice's full range). */
+  maxTolerance: number;
 }
 
 /** A scan's annotation as the viewer loads it. */

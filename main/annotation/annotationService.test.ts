@@ -33,7 +33,7 @@ const run = (k: number, j: number, i0: number, i1: number) => Uint32Array.from({
 const changed = (u: AnnotationUpdate) => [...new Uint32Array(u.indices)].map((index, n) => [index, new Uint8Array(u.values)[n]]);
 const nonZero = (labels: Uint8Array) => [...labels.keys()].filter((n) => labels[n] !== 0).map((n) => [n, labels[n]]);
 
-test('paint writes the voxels, makes the slice annotated and reports exactly what changed', () => {
+test('paint writes the voxels, makes the slice painted (annotated once confirmed) and reports exactly what changed', () => {
   const { service, id, store } = setup();
   const u = service.paint(id, 'k', 2, run(2, 3, 1, 4), 1);
   assert.equal(u.revision, 1);
@@ -42,14 +42,16 @@ test('paint writes the voxels, makes the slice annotated and reports exactly wha
     [at(2, 3, 2), 1],
     [at(3, 3, 2), 1],
   ]);
-  assert.equal(u.slices.k[2], 'annotated');
-  assert.equal(u.slices.k.filter((s) => s === 'annotated').length, 1);
+  assert.equal(u.slices.k[2], 'painted');
+  assert.equal(u.slices.k.filter((s) => s !== 'unknown').length, 1);
   assert.deepEqual([u.canUndo, u.canRedo], [true, false]);
-  assert.deepEqual(store.annotatedSlices(id, 'k'), [2]);
+  assert.deepEqual(store.annotatedSlices(id, 'k'), [], 'a painted slice is no training target');
   // Painting the same voxels again changes no voxel and no state: not an edit.
   const again = service.paint(id, 'k', 2, run(2, 3, 1, 4), 1);
   assert.equal(again.revision, 1);
   assert.equal(new Uint32Array(again.indices).length, 0);
+  assert.equal(service.setSliceState(id, 'k', [2], 'annotated').slices.k[2], 'annotated');
+  assert.deepEqual(store.annotatedSlices(id, 'k'), [2]);
   store.close();
 });
 
@@ -70,11 +72,11 @@ test('bad paints are refused with a message and change nothing', () => {
   store.close();
 });
 
-test('erasing everything on a slice keeps it annotated (reviewed background)', () => {
+test('erasing everything on a slice leaves it painted: only confirming (or All background) makes it background', () => {
   const { service, id, store } = setup();
   service.paint(id, 'k', 1, run(1, 2, 0, 5), 2);
   const u = service.paint(id, 'k', 1, run(1, 2, 0, 5), 0);
-  assert.equal(u.slices.k[1], 'annotated');
+  assert.equal(u.slices.k[1], 'painted');
   assert.deepEqual(nonZero(service.currentLabels(id)), []);
   store.close();
 });
@@ -109,7 +111,7 @@ test('undo and redo of paint and erase restore the exact voxels and slice states
   assert.deepEqual(service.currentLabels(id), painted);
   const u4 = service.redo(id);
   assert.deepEqual(service.currentLabels(id), erased);
-  assert.equal(u4.slices.k[2], 'annotated');
+  assert.equal(u4.slices.k[2], 'painted');
   assert.deepEqual([u4.canUndo, u4.canRedo], [true, false]);
   assert.throws(() => service.redo(id), /nothing to redo/);
   store.close();
@@ -136,14 +138,16 @@ test('undo/redo of fill and of a slice-state change', () => {
   for (let i = 2; i <= 6; i++) ring.push(at(i, 2, 3), at(i, 6, 3));
   for (let j = 3; j <= 5; j++) ring.push(at(2, j, 3), at(6, j, 3));
   service.paint(id, 'k', 3, Uint32Array.from(ring), 1);
-  const u = service.fill(id, 'k', 3, [4, 4, 3], 2);
+  // one intensity everywhere: only the labels bound this fill
+  const flat = new Float32Array(NI * NJ);
+  const u = service.fill(id, 'k', 3, [4, 4, 3], 2, flat);
   assert.equal(new Uint32Array(u.indices).length, 9);
   assert.ok(new Uint8Array(u.values).every((v) => v === 2));
   service.undo(id);
   assert.equal(nonZero(service.currentLabels(id)).length, ring.length);
   service.redo(id);
   assert.equal(nonZero(service.currentLabels(id)).filter(([, v]) => v === 2).length, 9);
-  assert.throws(() => service.fill(id, 'k', 3, [4, 4, 2], 2), /not on slice 3 of axis k/);
+  assert.throws(() => service.fill(id, 'k', 3, [4, 4, 2], 2, flat), /not on slice 3 of axis k/);
 
   const marked = service.setSliceState(id, 'j', [0, 1], 'annotated');
   assert.deepEqual(marked.slices.j.slice(0, 3), ['annotated', 'annotated', 'unknown']);
@@ -152,7 +156,7 @@ test('undo/redo of fill and of a slice-state change', () => {
   assert.equal(unknown.slices.k[3], 'unknown');
   assert.equal(nonZero(service.currentLabels(id)).length, ring.length + 9, 'marking unknown keeps the voxels');
   assert.deepEqual(store.annotatedSlices(id, 'k'), [], 'but they are no training target');
-  assert.equal(service.undo(id).slices.k[3], 'annotated');
+  assert.equal(service.undo(id).slices.k[3], 'painted');
   assert.deepEqual(service.undo(id).slices.j.slice(0, 2), ['unknown', 'unknown']);
   store.close();
 });
@@ -168,6 +172,8 @@ test('interpolate fills the slices between two annotated ones, marked interpolat
   const { service, id, store } = setup();
   service.paint(id, 'k', 0, disk(0, 5, 5, 1), 1);
   service.paint(id, 'k', 4, disk(4, 5, 5, 4), 1);
+  assert.throws(() => service.interpolate(id, 'k', 4, 0), /slice 0 of axis k is painted but not confirmed/);
+  service.setSliceState(id, 'k', [0, 4], 'annotated');
   assert.throws(() => service.interpolate(id, 'k', 0, 5), /slice 5 of axis k is not annotated/);
   const before = service.currentLabels(id);
   const u = service.interpolate(id, 'k', 4, 0);
@@ -181,13 +187,13 @@ test('interpolate fills the slices between two annotated ones, marked interpolat
   // Radii 1 → 4 over 4 steps: the middle slice is a disk of radius 2.5 (21 voxels), growing monotonically.
   assert.equal(area(2), disk(0, 5, 5, 2.5).length);
   assert.ok(area(1) < area(2) && area(2) < area(3), `${area(1)} ${area(2)} ${area(3)}`);
-  // Painting an interpolated slice makes it annotated.
-  assert.equal(service.paint(id, 'k', 2, Uint32Array.of(at(0, 0, 2)), 2).slices.k[2], 'annotated');
+  // Painting an interpolated slice makes it painted: a person's work, not yet confirmed.
+  assert.equal(service.paint(id, 'k', 2, Uint32Array.of(at(0, 0, 2)), 2).slices.k[2], 'painted');
   service.undo(id);
   service.undo(id);
   assert.deepEqual(service.currentLabels(id), before);
   assert.deepEqual(service.sliceStates(id).k, ['annotated', 'unknown', 'unknown', 'unknown', 'annotated', 'unknown']);
-  service.paint(id, 'k', 1, Uint32Array.of(at(0, 0, 1)), 0);
+  service.markBackground(id, 'k', 1);
   assert.throws(() => service.interpolate(id, 'k', 0, 1), /nothing to interpolate/);
   store.close();
 });

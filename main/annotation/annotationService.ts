@@ -2,7 +2,17 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/api.ts';
-import type { AnnotationSnapshot, AnnotationUpdate, Axis, LabelClass, ReviewDecision, SliceReviews, SliceState, SliceStates } from '../../shared/types.ts';
+import type {
+  AnnotationSnapshot,
+  AnnotationUpdate,
+  Axis,
+  FillPreview,
+  LabelClass,
+  ReviewDecision,
+  SliceReviews,
+  SliceState,
+  SliceStates,
+} from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { defaultClassColor } from '../../shared/labelColors.ts';
 import { readNifti, shapeOf, spacingOf, writeNifti, type NiftiHeader } from '../io/index.ts';
@@ -10,11 +20,11 @@ import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { ownedArrayBuffer } from '../io/bytes.ts';
 import type { AnnotationJournal, EditKind, EditRow } from '../store/annotationJournal.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
-import { floodFill2d } from './fill2d.ts';
+import { boundedFill2d, intensitySpread } from './fill2d.ts';
 import { interpolateSlices } from './interpolateSlices.ts';
 import { applyVoxels, decodeDiff, encodeDiff, isEmptyDiff, mapDiff, voxelDiff, type LabelDiff } from './labelDiff.ts';
 import { AXIS_INDEX, readPlane, sliceOfVoxel, slicePlane } from './slicePlane.ts';
-import { applySliceChanges, cloneSliceStates, emptySliceStates, sliceChanges, type SliceChange } from './sliceStates.ts';
+import { applySliceChanges, cloneSliceStates, emptySliceStates, isPersonsWork, sliceChanges, type SliceChange } from './sliceStates.ts';
 
 export interface AnnotationOptions {
   /** Fold the journal into a new snapshot file once this many edits follow the current one. */
@@ -143,8 +153,8 @@ export class AnnotationService {
     return this.journal.head(scanId).labelsFile !== null;
   }
 
-  /** Sets voxels of one slice to `value` (0 erases); the slice becomes annotated along `axis`. */
-  paint(scanId: string, axis: Axis, slice: number, indices: Uint32Array, value: number): AnnotationUpdate {
+  /** Sets voxels of one slice to `value` (0 erases); the slice becomes painted along `axis` unless it is annotated (sliceStates.ts). */
+  paint(scanId: string, axis: Axis, slice: number, indices: Uint32Array, value: number, kind: 'paint' | 'fill' = 'paint'): AnnotationUpdate {
     const vol = this.load(scanId);
     this.checkSlice(vol, axis, slice);
     this.checkValue(value);
@@ -157,11 +167,26 @@ export class AnnotationService {
       if (on !== slice) throw new ApiError('bad-input', `voxel ${index} lies on slice ${on} of axis ${axis}, not on slice ${slice}; nothing was painted`);
     }
     const diff = { ...voxelDiff(vol.labels, indices, value), slices: sliceChanges(vol.slices, axis, [slice], 'paint') };
-    return this.commit([this.withCorrection(this.stage(vol, 'paint', diff), axis, slice)])[0];
+    return this.commit([this.withCorrection(this.stage(vol, kind, diff), axis, slice)])[0];
   }
 
-  /** Fills the 4-connected region of the seed's value within the slice with `value`. */
-  fill(scanId: string, axis: Axis, slice: number, seed: readonly [number, number, number], value: number): AnnotationUpdate {
+  /**
+   * The region a fill from `seed` would set, changing nothing: the Fill tool's preview, and
+   * exactly what `fill` with the same arguments sets while the labels stay as they are. The
+   * region (boundedFill2d) keeps to the seed's label and to intensities within `tolerance` of
+   * the seed's (by default a tenth of the slice's robust range, intensitySpread). A seed on
+   * another class's voxel is refused: the fill never overwrites another class (erasing, value 0,
+   * may clear a class's region). `intensity` is the slice's, from sliceIntensities.
+   */
+  fillRegion(
+    scanId: string,
+    axis: Axis,
+    slice: number,
+    seed: readonly [number, number, number],
+    value: number,
+    intensity: Float32Array,
+    tolerance?: number,
+  ): FillPreview {
     const vol = this.load(scanId);
     this.checkSlice(vol, axis, slice);
     this.checkValue(value);
@@ -171,17 +196,64 @@ export class AnnotationService {
     if (seed[AXIS_INDEX[axis]] !== slice) {
       throw new ApiError('bad-input', `seed (${seed.join(', ')}) is not on slice ${slice} of axis ${axis}`);
     }
-    const plane = slicePlane(vol.shape, axis, slice);
+    const plane = slicePlane(vol.shape, axis, slice, vol.spacing);
     const [u, v] = AXES.filter((a) => a !== axis).map((a) => seed[AXIS_INDEX[a]]);
-    const region = floodFill2d(vol.labels, plane, u, v);
-    const diff = { ...voxelDiff(vol.labels, region, value), slices: sliceChanges(vol.slices, axis, [slice], 'paint') };
-    return this.commit([this.withCorrection(this.stage(vol, 'fill', diff), axis, slice)])[0];
+    const seedLabel = vol.labels[plane.voxel(u, v)];
+    if (value !== 0 && seedLabel !== 0 && seedLabel !== value) {
+      const name = this.store.classes().find((c) => c.value === seedLabel)?.name;
+      throw new ApiError(
+        'bad-input',
+        `the clicked voxel is class ${seedLabel}${name ? ` "${name}"` : ''}: a fill never overwrites another class; erase it first, or fill with that class`,
+      );
+    }
+    const spread = intensitySpread(intensity);
+    const used = tolerance ?? spread.defaultTolerance;
+    const seedIntensity = intensity[u + plane.width * v];
+    const range = { low: seedIntensity - used, high: seedIntensity + used };
+    const region = boundedFill2d(vol.labels, intensity, plane, u, v, range);
+    return {
+      scanId,
+      revision: vol.revision,
+      axis,
+      slice,
+      seed: [seed[0], seed[1], seed[2]],
+      indices: ownedArrayBuffer(region),
+      voxels: region.length,
+      areaMm2: region.length * plane.spacing[0] * plane.spacing[1],
+      seedIntensity,
+      tolerance: used,
+      ...range,
+      ...spread,
+    };
+  }
+
+  /**
+   * Sets the region fillRegion gives to `value` through the paint path (the slice's state
+   * changes as a stroke's would), as one undoable edit of kind `fill`. With `revision` (the
+   * preview's), a label map changed since is refused: the region would no longer be the one shown.
+   */
+  fill(
+    scanId: string,
+    axis: Axis,
+    slice: number,
+    seed: readonly [number, number, number],
+    value: number,
+    intensity: Float32Array,
+    opts: { tolerance?: number; revision?: number } = {},
+  ): AnnotationUpdate {
+    const vol = this.load(scanId);
+    if (opts.revision !== undefined && opts.revision !== vol.revision) {
+      throw new ApiError('conflict', `the labels changed since the fill was previewed (revision ${opts.revision}, now ${vol.revision}): preview it again`);
+    }
+    const region = this.fillRegion(scanId, axis, slice, seed, value, intensity, opts.tolerance);
+    return this.paint(scanId, axis, slice, new Uint32Array(region.indices), value, 'fill');
   }
 
   /**
    * Interpolates every run of non-annotated slices between consecutive annotated slices in
-   * [from, to] (both must be annotated); the filled slices become `interpolated`. Voxels on a
-   * slice annotated along another axis keep their value.
+   * [from, to] (both must be annotated); the filled slices become `interpolated`. A person's
+   * work is kept: painted slices in a run are left as they are (and are not keys: they are not
+   * confirmed), and voxels on a slice annotated or painted along another axis keep their value.
    */
   interpolate(scanId: string, axis: Axis, from: number, to: number): AnnotationUpdate {
     const vol = this.load(scanId);
@@ -189,13 +261,19 @@ export class AnnotationService {
     this.checkSlice(vol, axis, lo);
     this.checkSlice(vol, axis, hi);
     for (const s of [lo, hi]) {
+      if (vol.slices[axis][s] === 'painted') {
+        throw new ApiError(
+          'bad-input',
+          `slice ${s} of axis ${axis} is painted but not confirmed: mark it complete first (interpolation runs between annotated slices)`,
+        );
+      }
       if (vol.slices[axis][s] !== 'annotated') {
         throw new ApiError('bad-input', `slice ${s} of axis ${axis} is not annotated: interpolation runs between annotated slices`);
       }
     }
     const keys: number[] = [];
     for (let s = lo; s <= hi; s++) if (vol.slices[axis][s] === 'annotated') keys.push(s);
-    // Voxels that also lie on a slice annotated along another axis are a person's work: kept.
+    // Voxels that also lie on a slice annotated or painted along another axis are a person's work: kept.
     const [uAxis, vAxis] = AXES.filter((x) => x !== axis);
     const indices: number[] = [];
     const values: number[] = [];
@@ -213,11 +291,12 @@ export class AnnotationService {
         b - a,
       );
       planes.forEach((plane, t) => {
+        if (vol.slices[axis][a + 1 + t] === 'painted') return;
         const target = slicePlane(vol.shape, axis, a + 1 + t);
         filled.push(a + 1 + t);
         for (let v = 0, p = 0; v < target.height; v++) {
           for (let u = 0; u < target.width; u++, p++) {
-            if (vol.slices[uAxis][u] === 'annotated' || vol.slices[vAxis][v] === 'annotated') continue;
+            if (isPersonsWork(vol.slices[uAxis][u]) || isPersonsWork(vol.slices[vAxis][v])) continue;
             indices.push(target.voxel(u, v));
             values.push(plane[p]);
           }
@@ -225,13 +304,13 @@ export class AnnotationService {
       });
     }
     if (filled.length === 0) {
-      throw new ApiError('bad-input', `every slice from ${lo} to ${hi} of axis ${axis} is annotated: there is nothing to interpolate`);
+      throw new ApiError('bad-input', `every slice from ${lo} to ${hi} of axis ${axis} is annotated or painted: there is nothing to interpolate`);
     }
     const diff = { ...voxelDiff(vol.labels, indices, values), slices: sliceChanges(vol.slices, axis, filled, 'interpolate') };
     return this.commit([this.stage(vol, 'interpolate', diff)])[0];
   }
 
-  /** Marks slices annotated (accepting what they hold) or unknown (kept, but not a training target). */
+  /** Marks slices annotated (confirming what they hold) or unknown (kept, but not a training target). */
   setSliceState(scanId: string, axis: Axis, slices: readonly number[], state: 'annotated' | 'unknown'): AnnotationUpdate {
     const vol = this.load(scanId);
     for (const s of slices) this.checkSlice(vol, axis, s);
@@ -245,11 +324,27 @@ export class AnnotationService {
   }
 
   /**
+   * "All background": every voxel of the slice becomes background and the slice annotated, as
+   * ONE undoable edit (kind `paint`: the slice erased whole), so undo brings back both the
+   * voxels and the state. Voxels it shares with slices of other axes are cleared too, as an
+   * eraser stroke over them would; on a slice whose prediction was accepted it is a correction.
+   */
+  markBackground(scanId: string, axis: Axis, slice: number): AnnotationUpdate {
+    const vol = this.load(scanId);
+    this.checkSlice(vol, axis, slice);
+    const plane = slicePlane(vol.shape, axis, slice);
+    const indices: number[] = [];
+    for (let v = 0; v < plane.height; v++) for (let u = 0; u < plane.width; u++) indices.push(plane.voxel(u, v));
+    const diff = { ...voxelDiff(vol.labels, indices, 0), slices: sliceChanges(vol.slices, axis, [slice], 'mark-annotated') };
+    return this.commit([this.withCorrection(this.stage(vol, 'paint', diff), axis, slice)])[0];
+  }
+
+  /**
    * A person's decision on a run's prediction for some slices of `axis`, as ONE undoable edit
    * (kind `review`) whose transaction also records the decision in review_decisions.
    * `accepted`: each slice takes the predicted labels and becomes annotated (a training
-   * target); voxels on a slice annotated along another axis keep their value, as with
-   * interpolation. `rejected`: voxels and slice states stay as they are; only the decision is
+   * target); voxels on a slice annotated or painted along another axis keep their value, as
+   * with interpolation. `rejected`: voxels and slice states stay as they are; only the decision is
    * recorded. Undo restores the voxels and slice states and switches the decision off; redo
    * switches it on again. Slices annotated along `axis` are refused: a person's annotation is
    * neither replaced by a prediction nor up for rejection.
@@ -277,7 +372,7 @@ export class AnnotationService {
         const plane = slicePlane(vol.shape, axis, s);
         for (let v = 0; v < plane.height; v++) {
           for (let u = 0; u < plane.width; u++) {
-            if (vol.slices[uAxis][u] !== 'annotated' && vol.slices[vAxis][v] !== 'annotated') indices.push(plane.voxel(u, v));
+            if (!isPersonsWork(vol.slices[uAxis][u]) && !isPersonsWork(vol.slices[vAxis][v])) indices.push(plane.voxel(u, v));
           }
         }
       }
@@ -349,10 +444,10 @@ export class AnnotationService {
         const plane = slicePlane(vol.shape, axis, s);
         for (let v = 0; v < plane.height; v++) for (let u = 0; u < plane.width; u++) next[plane.voxel(u, v)] = values[plane.voxel(u, v)];
       }
-      slices = sliceChanges(vol.slices, axis, opts.annotatedSlices.slices, 'paint');
+      slices = sliceChanges(vol.slices, axis, opts.annotatedSlices.slices, 'mark-annotated');
     } else {
       next = values;
-      slices = AXES.flatMap((a) => sliceChanges(vol.slices, a, vol.slices[a].keys(), 'paint'));
+      slices = AXES.flatMap((a) => sliceChanges(vol.slices, a, vol.slices[a].keys(), 'mark-annotated'));
     }
     const known = new Set(this.store.classes().map((c) => c.value));
     const present = new Set<number>();

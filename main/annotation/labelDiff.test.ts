@@ -55,3 +55,14 @@ test('encode/decode round trip, small (raw) and large (deflated, compact)', () =
   assert.ok(packed.length < n / 50, `a 100k-voxel contiguous diff takes ${packed.length} bytes`);
   assert.deepEqual(decodeDiff(packed), large);
 });
+
+test('slice-state codes stay those of journals already written: a new state takes a new code', () => {
+  const codes = (from: LabelDiff['slices'][number]['from'], to: LabelDiff['slices'][number]['to']) => {
+    const bytes = encodeDiff({ indices: new Uint32Array(0), before: new Uint8Array(0), after: new Uint8Array(0), slices: [{ axis: 'k', slice: 3, from, to }] });
+    // format, flags, then 12 bytes of counts; the slice record: axis, from, to
+    return [...bytes.subarray(14, 17)];
+  };
+  assert.deepEqual(codes('unknown', 'annotated'), [2, 0, 1]);
+  assert.deepEqual(codes('interpolated', 'predicted'), [2, 2, 3]);
+  assert.deepEqual(codes('painted', 'annotated'), [2, 4, 1]);
+});

@@ -4,13 +4,14 @@ import { AXIS_INDEX } from './slicePlane.ts';
 
 /**
  * What happens to a slice's state:
- * - `paint`: a person painted, erased or filled on it (or imported labels onto it). The slice
- *   is annotated whatever it was, also when the edit leaves it empty: that is a reviewed
- *   background slice, not an unknown one.
- * - `interpolate`: it lies between two annotated slices being interpolated. A person's
- *   annotation is never replaced by a computed one, so annotated slices stay annotated.
- * - `mark-annotated`: the person accepts what the slice holds (an interpolation, a
- *   prediction, or nothing: background only).
+ * - `paint`: a person painted, erased or filled on it. An unconfirmed slice becomes `painted`,
+ *   not annotated: one stroke says nothing about the structures not drawn on it, and an
+ *   annotated slice teaches the model background wherever nothing is painted (issue 17). An
+ *   annotated slice stays annotated: the person confirmed it, and the edit refines it.
+ * - `interpolate`: it lies between two annotated slices being interpolated. A person's work
+ *   (annotated or painted) is never replaced by a computed one, so those slices keep their state.
+ * - `mark-annotated`: the person confirms what the slice holds (their painting, an
+ *   interpolation, a prediction, an imported label map, or nothing: background only).
  * - `mark-unknown`: the slice stops being a training target; its voxels are kept.
  */
 export type SliceEvent = 'paint' | 'interpolate' | 'mark-annotated' | 'mark-unknown';
@@ -18,13 +19,19 @@ export type SliceEvent = 'paint' | 'interpolate' | 'mark-annotated' | 'mark-unkn
 export function nextSliceState(current: SliceState, event: SliceEvent): SliceState {
   switch (event) {
     case 'paint':
+      return current === 'annotated' ? 'annotated' : 'painted';
     case 'mark-annotated':
       return 'annotated';
     case 'mark-unknown':
       return 'unknown';
     case 'interpolate':
-      return current === 'annotated' ? 'annotated' : 'interpolated';
+      return isPersonsWork(current) ? current : 'interpolated';
   }
+}
+
+/** Whether a person drew the slice (confirmed or not): computed labels never overwrite it. */
+export function isPersonsWork(state: SliceState): boolean {
+  return state === 'annotated' || state === 'painted';
 }
 
 /** A slice's state before and after an edit, as stored with the edit so it can be undone. */

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError } from '../../shared/api.ts';
-import type { AnnotationSnapshot, AnnotationUpdate, ExportedLabels, LabelClass, ProjectInfo, ScanInfo } from '../../shared/types.ts';
+import type { AnnotationSnapshot, AnnotationUpdate, ExportedLabels, FillPreview, LabelClass, ProjectInfo, ScanInfo } from '../../shared/types.ts';
 import { readNifti, writeNifti } from '../io/index.ts';
 import { makePhantom } from '../../tests/support/phantom.ts';
 import { ownedArrayBuffer } from '../io/bytes.ts';
@@ -74,9 +74,16 @@ test('load, paint, fill, state change, undo, redo through dispatch', async () =>
   const painted = (await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 2, indices: buffer(stroke), value: 1 })) as AnnotationUpdate;
   assert.deepEqual([...new Uint32Array(painted.indices)], [...stroke]);
   assert.deepEqual([...new Uint8Array(painted.values)], [1, 1, 1]);
-  assert.equal(painted.slices.k[2], 'annotated');
-  assert.equal(changes.at(-1)!.scans[0].annotatedSlices.k, 1, 'the project lists the newly annotated slice');
+  assert.equal(painted.slices.k[2], 'painted');
+  assert.deepEqual(
+    [changes.at(-1)!.scans[0].annotatedSlices.k, changes.at(-1)!.scans[0].paintedSlices.k],
+    [0, 1],
+    'the project lists the newly painted slice, not as training data',
+  );
   assert.equal(changes.at(-1)!.scans[0].hasLabels, true);
+  const confirmed = (await call('annotations.setSliceState', { scanId: scan.id, axis: 'k', slices: [2], state: 'annotated' })) as AnnotationUpdate;
+  assert.equal(confirmed.slices.k[2], 'annotated');
+  assert.deepEqual([changes.at(-1)!.scans[0].annotatedSlices.k, changes.at(-1)!.scans[0].paintedSlices.k], [1, 0], 'confirmed: training data');
 
   await refused(
     'annotations.paint',
@@ -95,9 +102,16 @@ test('load, paint, fill, state change, undo, redo through dispatch', async () =>
   await refused('annotations.paint', { scanId: 'missing', axis: 'k', slice: 2, indices: buffer(stroke), value: 1 }, 'not-found', /no scan with id missing/);
   await refused('annotations.paint', { scanId: scan.id, axis: 'x', slice: 2, indices: buffer(stroke), value: 1 }, 'invalid-request', /axis/);
 
-  // Fill the rest of row-connected background on slice k=2 with class 2: everything but the stroke.
-  const filled = (await call('annotations.fill', { scanId: scan.id, axis: 'k', slice: 2, seed: [0, 0, 2], value: 2 })) as AnnotationUpdate;
-  assert.equal(new Uint32Array(filled.indices).length, NI * NJ - 3);
+  // A preview changes nothing; with a tolerance wide enough for every intensity, the fill takes
+  // the rest of the background on slice k=2: everything but the stroke, exactly as previewed.
+  const fillAt = { scanId: scan.id, axis: 'k', slice: 2, seed: [0, 0, 2], value: 2, tolerance: 1e9 };
+  const preview = (await call('annotations.fillPreview', fillAt)) as FillPreview;
+  assert.equal(preview.voxels, NI * NJ - 3);
+  assert.equal(((await call('annotations.load', { scanId: scan.id })) as AnnotationSnapshot).revision, preview.revision, 'nothing written');
+  await refused('annotations.fill', { ...fillAt, revision: preview.revision - 1 }, 'conflict', /changed since the fill was previewed/);
+  await refused('annotations.fillPreview', { ...fillAt, seed: [1, 1, 2] }, 'bad-input', /class 1 .*never overwrites another class/);
+  const filled = (await call('annotations.fill', { ...fillAt, revision: preview.revision })) as AnnotationUpdate;
+  assert.deepEqual([...new Uint32Array(filled.indices)], [...new Uint32Array(preview.indices)]);
   await refused('annotations.fill', { scanId: scan.id, axis: 'k', slice: 2, seed: [0, 0, 1], value: 2 }, 'bad-input', /not on slice 2/);
 
   const marked = (await call('annotations.setSliceState', { scanId: scan.id, axis: 'i', slices: [0, 9], state: 'annotated' })) as AnnotationUpdate;
@@ -114,7 +128,7 @@ test('load, paint, fill, state change, undo, redo through dispatch', async () =>
   const unfilled = (await call('annotations.undo', { scanId: scan.id })) as AnnotationUpdate;
   assert.ok(new Uint8Array(unfilled.values).every((v) => v === 0));
   const refilled = (await call('annotations.redo', { scanId: scan.id })) as AnnotationUpdate;
-  assert.deepEqual([refilled.revision, refilled.canUndo, refilled.canRedo], [6, true, true]);
+  assert.deepEqual([refilled.revision, refilled.canUndo, refilled.canRedo], [7, true, true]);
   const labels = await labelsOf(scan.id);
   assert.equal(labels.filter((v) => v === 2).length, NI * NJ - 3);
   assert.equal(labels.filter((v) => v === 1).length, 3);
@@ -126,9 +140,13 @@ test('interpolate through dispatch, and its errors', async () => {
     for (let j = 4 - r; j <= 4 + r; j++) for (let i = 4 - r; i <= 4 + r; i++) out.push(at(i, j, k));
     return buffer(Uint32Array.from(out));
   };
+  const confirm = (axis: 'j' | 'k', slices: number[]) => call('annotations.setSliceState', { scanId: scan.id, axis, slices, state: 'annotated' });
   await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 0, indices: square(0, 1), value: 5 });
+  await refused('annotations.interpolate', { scanId: scan.id, axis: 'k', from: 0, to: 4 }, 'bad-input', /slice 0 of axis k is painted but not confirmed/);
+  await confirm('k', [0]);
   await refused('annotations.interpolate', { scanId: scan.id, axis: 'k', from: 0, to: 4 }, 'bad-input', /slice 4 of axis k is not annotated/);
   await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 4, indices: square(4, 3), value: 5 });
+  await confirm('k', [4]);
   const u = (await call('annotations.interpolate', { scanId: scan.id, axis: 'k', from: 4, to: 0 })) as AnnotationUpdate;
   assert.deepEqual(u.slices.k, ['annotated', 'interpolated', 'annotated', 'interpolated', 'annotated', 'unknown']);
   // Slice 2 (annotated, without class 5) is a key too, so class 5 is carried into neither gap.
@@ -138,6 +156,7 @@ test('interpolate through dispatch, and its errors', async () => {
   const row = (j: number, i0: number, i1: number) => buffer(Uint32Array.from({ length: i1 - i0 + 1 }, (_, n) => at(i0 + n, j, 5)));
   await call('annotations.paint', { scanId: scan.id, axis: 'j', slice: 0, indices: row(0, 3, 5), value: 5 });
   await call('annotations.paint', { scanId: scan.id, axis: 'j', slice: 6, indices: row(6, 1, 7), value: 5 });
+  await confirm('j', [0, 6]);
   const along = (await call('annotations.interpolate', { scanId: scan.id, axis: 'j', from: 0, to: 6 })) as AnnotationUpdate;
   assert.deepEqual(along.slices.j, ['annotated', 'interpolated', 'interpolated', 'interpolated', 'interpolated', 'interpolated', 'annotated', 'unknown']);
   labels = await labelsOf(scan.id);
@@ -160,8 +179,8 @@ test('export gives the current map in the scan geometry with a sidecar; scans.la
   const sidecar = JSON.parse(exported.sidecar!);
   assert.equal(sidecar.scan.name, 'knee');
   assert.equal(sidecar.sourceFile, 'knee.nii.gz');
-  assert.deepEqual(sidecar.slices.k, { annotated: [0, 2, 4], interpolated: [1, 3], predicted: [] });
-  assert.deepEqual(sidecar.slices.j, { annotated: [0, 6], interpolated: [1, 2, 3, 4, 5], predicted: [] });
+  assert.deepEqual(sidecar.slices.k, { annotated: [0, 2, 4], painted: [], interpolated: [1, 3], predicted: [] });
+  assert.deepEqual(sidecar.slices.j, { annotated: [0, 6], painted: [], interpolated: [1, 2, 3, 4, 5], predicted: [] });
   assert.deepEqual(
     sidecar.classes.map((c: LabelClass) => c.value),
     [1, 2, 5],

@@ -1,19 +1,22 @@
 import { ApiError } from '../../shared/api.ts';
-import type { AnnotationUpdate, ProjectInfo, SliceStates } from '../../shared/types.ts';
+import type { AnnotationUpdate, ProjectInfo, SliceState, SliceStates } from '../../shared/types.ts';
 import { AXES } from '../../shared/types.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { addClass, updateClass } from '../annotation/labelClasses.ts';
+import { sliceIntensities } from '../annotation/scanIntensity.ts';
 import type { DomainHandlers } from './domainHandlers.ts';
 import { exportedLabels } from './labelExport.ts';
 import type { Workspace } from './workspace.ts';
 
-function annotatedCount(states: SliceStates): number {
-  return AXES.reduce((n, a) => n + states[a].filter((s) => s === 'annotated').length, 0);
+/** The slice counts a project lists (ScanInfo.annotatedSlices, paintedSlices), as one comparable key. */
+function listedCounts(states: SliceStates): string {
+  const count = (state: SliceState) => AXES.map((a) => states[a].filter((s) => s === state).length).join(',');
+  return `${count('annotated')}/${count('painted')}`;
 }
 
 /**
  * Label classes and annotation editing. `changed` tells every UI about the project when what
- * it lists changes (classes, a scan getting labels, annotated-slice counts), not on every stroke.
+ * it lists changes (classes, a scan getting labels, annotated- and painted-slice counts), not on every stroke.
  */
 export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectInfo | null): DomainHandlers<'classes' | 'annotations'> {
   const service = () => annotationService(ws.requireProject());
@@ -24,9 +27,9 @@ export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectIn
   const edit = (scanId: string, run: () => AnnotationUpdate): AnnotationUpdate => {
     requireScan(scanId);
     const hadLabels = service().hasLabels(scanId);
-    const before = annotatedCount(service().sliceStates(scanId));
+    const before = listedCounts(service().sliceStates(scanId));
     const update = run();
-    if (!hadLabels || annotatedCount(update.slices) !== before) changed();
+    if (!hadLabels || listedCounts(update.slices) !== before) changed();
     return update;
   };
   const classesChanged = () => {
@@ -66,9 +69,19 @@ export function createAnnotationHandlers(ws: Workspace, changed: () => ProjectIn
       if (indices.byteLength % 4 !== 0) throw new ApiError('bad-input', 'indices must be a Uint32Array buffer (a multiple of 4 bytes)');
       return edit(scanId, () => service().paint(scanId, axis, slice, new Uint32Array(indices), value));
     },
-    'annotations.fill': async ({ scanId, axis, slice, seed, value }) => edit(scanId, () => service().fill(scanId, axis, slice, seed, value)),
+    'annotations.fillPreview': async ({ scanId, axis, slice, seed, value, tolerance }) => {
+      requireScan(scanId);
+      const intensity = await sliceIntensities(ws.requireProject(), scanId, axis, slice);
+      return service().fillRegion(scanId, axis, slice, seed, value, intensity, tolerance);
+    },
+    'annotations.fill': async ({ scanId, axis, slice, seed, value, tolerance, revision }) => {
+      requireScan(scanId);
+      const intensity = await sliceIntensities(ws.requireProject(), scanId, axis, slice);
+      return edit(scanId, () => service().fill(scanId, axis, slice, seed, value, intensity, { tolerance, revision }));
+    },
     'annotations.interpolate': async ({ scanId, axis, from, to }) => edit(scanId, () => service().interpolate(scanId, axis, from, to)),
     'annotations.setSliceState': async ({ scanId, axis, slices, state }) => edit(scanId, () => service().setSliceState(scanId, axis, slices, state)),
+    'annotations.markBackground': async ({ scanId, axis, slice }) => edit(scanId, () => service().markBackground(scanId, axis, slice)),
     'annotations.undo': async ({ scanId }) => edit(scanId, () => service().undo(scanId)),
     'annotations.redo': async ({ scanId }) => edit(scanId, () => service().redo(scanId)),
     'annotations.export': async ({ scanId, sidecar, content, runId }) => {

@@ -10,6 +10,7 @@ import { ownedArrayBuffer } from '../io/bytes.ts';
 import { fileInDirectory } from '../io/fileInDirectory.ts';
 import { annotationService } from '../annotation/annotationService.ts';
 import { slicePlane } from '../annotation/slicePlane.ts';
+import { isPersonsWork } from '../annotation/sliceStates.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import { requirePrediction } from './predictionUncertainty.ts';
 import { scanHeader } from './scanHeader.ts';
@@ -27,10 +28,10 @@ const WITH_ACCEPTED: ExportChoice = { content: 'with-accepted' };
  * and pixdim match the source bit for bit.
  * - `with-accepted`: the current label map (snapshot plus every saved edit), as the viewer
  *   shows it: a scan never painted is all zeros; voxels on slices that are not annotated
- *   (zeroed at import, interpolated, marked unknown) keep what they hold, and the sidecar says
- *   which slices are annotations.
+ *   (zeroed at import, painted but not confirmed, interpolated, marked unknown) keep what they
+ *   hold, and the sidecar says which slices are annotations.
  * - `annotations`: the same without accepted predictions: each slice whose decision in effect
- *   is `accepted` is zeroed except where a slice annotated along another axis crosses it
+ *   is `accepted` is zeroed except where a slice annotated or painted along another axis crosses it
  *   (exactly the voxels accepting wrote). A corrected slice stays, as a person made it.
  * - `prediction`: the run's predicted label map of the scan, unreviewed.
  */
@@ -61,7 +62,7 @@ function withoutAccepted(store: ProjectStore, scanId: string, header: NiftiHeade
       const plane = slicePlane(shape, axis, review.slice);
       for (let v = 0; v < plane.height; v++) {
         for (let u = 0; u < plane.width; u++) {
-          if (states[uAxis][u] !== 'annotated' && states[vAxis][v] !== 'annotated') labels[plane.voxel(u, v)] = 0;
+          if (!isPersonsWork(states[uAxis][u]) && !isPersonsWork(states[vAxis][v])) labels[plane.voxel(u, v)] = 0;
         }
       }
     }
@@ -71,8 +72,8 @@ function withoutAccepted(store: ProjectStore, scanId: string, header: NiftiHeade
 
 /**
  * The JSON sidecar of an exported label map: what it holds, the project's classes, per voxel
- * axis the slices that are annotations (training targets) and those holding an unaccepted
- * interpolation or prediction, the review decisions in effect, and the runs they (or the
+ * axis the slices that are annotations (training targets), those painted but not confirmed and
+ * those holding an unaccepted interpolation or prediction, the review decisions in effect, and the runs they (or the
  * exported prediction) came from, for provenance.
  */
 export function labelSidecar(store: ProjectStore, scanId: string, choice: ExportChoice = WITH_ACCEPTED): string {
@@ -86,7 +87,12 @@ export function labelSidecar(store: ProjectStore, scanId: string, choice: Export
   const slices = Object.fromEntries(
     AXES.map((a) => [
       a,
-      { annotated: having(states[a], 'annotated'), interpolated: having(states[a], 'interpolated'), predicted: having(states[a], 'predicted') },
+      {
+        annotated: having(states[a], 'annotated'),
+        painted: having(states[a], 'painted'),
+        interpolated: having(states[a], 'interpolated'),
+        predicted: having(states[a], 'predicted'),
+      },
     ]),
   );
   const runIds = new Set(AXES.flatMap((a) => reviews[a].map((r) => r.runId)));

@@ -66,7 +66,8 @@ const decisions = () =>
     method: string;
     decidedAt: string;
   }[];
-const queue = async (req: object) => (await call('review.queue', { runId, ...req })) as ReviewQueueEntry[];
+/** The whole queue: most slices of this tiny phantom hold no predicted structure, which the queue leaves out by default. */
+const queue = async (req: object) => (await call('review.queue', { runId, includeNearEmpty: true, ...req })) as ReviewQueueEntry[];
 const slicesOf = (entries: ReviewQueueEntry[]) => entries.map((e) => e.slice);
 
 /**
@@ -150,6 +151,7 @@ test('predictions.uncertainty: entropy / ln C as float32 NIfTI on the scan heade
 
 test('review.queue: unannotated slices by their gain (uncertainty, predicted structure, distance from the annotations), spread out', async () => {
   await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 1, indices: buffer(Uint32Array.of(at(0, 0, 1))), value: 1 });
+  await call('annotations.setSliceState', { scanId: scan.id, axis: 'k', slices: [1], state: 'annotated' });
   const k = await queue({ scanId: scan.id, axis: 'k' });
   // Uncertainty (mean normalised entropy over predicted-foreground or ≥ 0.25 uncertain voxels):
   // k=2 the uniform voxel alone, 1; k=3 a half/half voxel and a certain class-2 one; k=4 the 0.8/0.2
@@ -175,6 +177,14 @@ test('review.queue: unannotated slices by their gain (uncertainty, predicted str
   const i = await queue({ scanId: scan.id, axis: 'i', limit: 3 });
   assert.deepEqual(slicesOf(i), [1, 3, 0]);
   assert.deepEqual(slicesOf(await queue({ axis: 'k' })), [3, 2, 4, 0], 'without scanId: every predicted scan; the unpredicted one is skipped');
+  // By default only slices with predicted structure (k=3; along i, i=0 with two voxels and i=3 with one).
+  assert.deepEqual(slicesOf(await queue({ scanId: scan.id, axis: 'k', includeNearEmpty: false })), [3]);
+  assert.deepEqual(slicesOf((await call('review.queue', { runId, scanId: scan.id, axis: 'i' })) as ReviewQueueEntry[]), [3, 0]);
+  // A painted slice is the person's work in progress, not a prediction to judge: out until undone.
+  await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: 4, indices: buffer(Uint32Array.of(at(0, 0, 4))), value: 1 });
+  assert.deepEqual(slicesOf(await queue({ scanId: scan.id, axis: 'k' })), [3, 2, 0]);
+  await call('annotations.undo', { scanId: scan.id });
+  assert.deepEqual(slicesOf(await queue({ scanId: scan.id, axis: 'k' })), [3, 2, 4, 0]);
 
   await refused('review.queue', { runId, scanId: bare.id, axis: 'k' }, 'not-found', /has no prediction for scan "other"/);
   await refused('review.queue', { runId: 'abcdef012345', axis: 'k' }, 'not-found', /no run abcdef012345/);

@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/api.ts';
 import type { Axis, ProjectInfo, ReviewQueueEntry } from '../../shared/types.ts';
 import { annotationService } from '../annotation/annotationService.ts';
+import { isPersonsWork } from '../annotation/sliceStates.ts';
 import { AXIS_INDEX, slicePlane } from '../annotation/slicePlane.ts';
 import type { ProjectStore } from '../store/projectStore.ts';
 import type { DomainHandlers } from './domainHandlers.ts';
@@ -11,12 +12,16 @@ import type { Workspace } from './workspace.ts';
 
 /**
  * The slices of a run's prediction still to review along `axis`, in the order that should teach
- * the next model most (reviewQueue.ts). Left out: slices annotated along `axis`, and slices with a
- * decision in effect on this prediction (a rejected slice stays out; undoing the decision brings
- * it back).
+ * the next model most (reviewQueue.ts). Left out: slices annotated or painted along `axis` (a
+ * painted slice is the person's work in progress, to confirm or go on with, not a prediction to
+ * judge), and slices with a decision in effect on this prediction (a rejected slice stays out;
+ * undoing the decision brings it back); near-empty slices unless `includeNearEmpty` (reviewQueue.ts).
  * @param scanId one scan (refused when the run did not predict it); without, every scan the run predicted.
  */
-export function reviewQueue(store: ProjectStore, req: { runId: string; scanId?: string; axis: Axis; limit: number }): ReviewQueueEntry[] {
+export function reviewQueue(
+  store: ProjectStore,
+  req: { runId: string; scanId?: string; axis: Axis; limit: number; includeNearEmpty: boolean },
+): ReviewQueueEntry[] {
   if (!store.runRecord(req.runId)) throw new ApiError('not-found', `no run ${req.runId}`);
   const service = annotationService(store);
   const scanIds = req.scanId !== undefined ? [req.scanId] : store.scans().map((v) => v.id);
@@ -38,7 +43,7 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; scanId?: 
     );
     const sliceCount = shape[AXIS_INDEX[req.axis]];
     for (let s = 0; s < sliceCount; s++) {
-      if (states[s] === 'annotated' || decided.has(s)) continue;
+      if (isPersonsWork(states[s]) || decided.has(s)) continue;
       const plane = slicePlane(shape, req.axis, s);
       let sum = 0;
       let count = 0;
@@ -56,7 +61,7 @@ export function reviewQueue(store: ProjectStore, req: { runId: string; scanId?: 
       candidates.push({ scanId, axis: req.axis, slice: s, state: states[s], uncertainty: count ? sum / count : 0, foreground, distance, sliceCount });
     }
   }
-  return rankReviewQueue(candidates, req.limit);
+  return rankReviewQueue(candidates, req.limit, { includeNearEmpty: req.includeNearEmpty });
 }
 
 /**

@@ -16,6 +16,11 @@
  * the scan's other slices keep SPREAD_FACTOR of their gain per proposal already made in it, so
  * the queue covers the scans and regions the labels have not reached. The waiting slices and
  * those with no gain follow, by gain. Measured with `npm run bench:loop`.
+ *
+ * Near-empty slices — predicted structure under NEAR_EMPTY_SHARE of the scan's fullest slice —
+ * are left out unless asked for: u is a mean, so a slice that grazes the tip of a structure
+ * (a handful of doubtful voxels) scores as doubtful as one through its middle and used to head
+ * the queue, although a person can judge little there and its annotation teaches little shape.
  */
 import type { ReviewQueueEntry, SliceState } from '../../shared/types.ts';
 
@@ -29,8 +34,16 @@ export const NOVELTY_HALF_DISTANCE = 3;
 export const NEIGHBOURHOOD_SHARE = 0.03;
 /** What a scan's other slices keep of their gain per proposal already made in it. */
 export const SPREAD_FACTOR = 0.8;
+/**
+ * A slice whose predicted structure is under this share of the scan's fullest slice is
+ * near-empty. A share of the fullest slice rather than of the slice's voxels, because structures
+ * differ in size by orders of magnitude (a few hundred voxels a slice for a hippocampus, tens of
+ * thousands for a whole brain): 0.5 % of a 256×256 slice would hide every slice of a small
+ * structure, while 5 % of its fullest slice keeps all but its ends. A slice with none counts too.
+ */
+export const NEAR_EMPTY_SHARE = 0.05;
 
-/** One unannotated, undecided slice of one scan, as the queue weighs it. */
+/** One slice of one scan neither annotated nor painted, and undecided, as the queue weighs it. */
 export interface SliceCandidate {
   scanId: string;
   axis: ReviewQueueEntry['axis'];
@@ -46,14 +59,18 @@ export interface SliceCandidate {
   sliceCount: number;
 }
 
-/** The queue: candidates in the order to review them, at most `limit`, each with why it was proposed. */
-export function rankReviewQueue(candidates: readonly SliceCandidate[], limit: number): ReviewQueueEntry[] {
+/**
+ * The queue: candidates in the order to review them, at most `limit`, each with why it was
+ * proposed; near-empty slices only with `includeNearEmpty`.
+ */
+export function rankReviewQueue(candidates: readonly SliceCandidate[], limit: number, { includeNearEmpty = false } = {}): ReviewQueueEntry[] {
   const mostForeground = new Map<string, number>();
   for (const c of candidates) mostForeground.set(c.scanId, Math.max(mostForeground.get(c.scanId) ?? 0, c.foreground));
-  const weighed = candidates.map((c, order) => {
+  const weighed = candidates.flatMap((c, order) => {
     const structure = mostForeground.get(c.scanId)! > 0 ? c.foreground / mostForeground.get(c.scanId)! : 0;
+    if (!includeNearEmpty && structure < NEAR_EMPTY_SHARE) return [];
     const novelty = Number.isFinite(c.distance) ? c.distance / (c.distance + NOVELTY_HALF_DISTANCE) : 1;
-    return { c, order, structure, gain: (c.uncertainty + STRUCTURE_WEIGHT * structure) * novelty };
+    return [{ c, order, structure, gain: (c.uncertainty + STRUCTURE_WEIGHT * structure) * novelty }];
   });
   const picks: typeof weighed = [];
   const deferred: typeof weighed = [];

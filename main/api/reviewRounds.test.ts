@@ -21,11 +21,12 @@ let ctx: AppContext;
 let scan: ScanInfo;
 
 const call = (method: string, req: unknown) => dispatch(ctx.handlers, method, req);
-/** Paints class 1 on the voxels given (the rest of the slice background): the slice becomes annotated. */
+/** Paints class 1 on the voxels given (the rest of the slice background) and marks the slice complete: it becomes annotated. */
 async function annotate(k: number, voxels: number[]): Promise<void> {
   const slice = Array.from({ length: NI * NJ }, (_, p) => at(p % NI, Math.floor(p / NI), k));
   await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(slice)), value: 0 });
   if (voxels.length) await call('annotations.paint', { scanId: scan.id, axis: 'k', slice: k, indices: ownedArrayBuffer(Uint32Array.from(voxels)), value: 1 });
+  await call('annotations.setSliceState', { scanId: scan.id, axis: 'k', slices: [k], state: 'annotated' });
 }
 
 /** A finished run with a model, recording what is annotated now, whose prediction is class 1 on `predicted`. */

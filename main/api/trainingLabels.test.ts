@@ -30,10 +30,14 @@ test('a training job reads the current edited map, with only annotated slices as
   const bare = importScan(store, { scan: p.scanBytes, scanFileName: 'b.nii.gz' });
   const service = annotationService(store);
   const plane = 8 * 6;
-  // Slice k=2: painted (annotated); k=1 and k=3: interpolated; k=4: painted, then marked unknown.
+  // Slice k=2: painted and marked complete (annotated); k=1: interpolated; k=3: interpolated,
+  // then painted but not confirmed; k=4: imported, then marked unknown.
   service.paint(painted.id, 'k', 2, Uint32Array.of(2 * plane + 5), 2);
+  service.setSliceState(painted.id, 'k', [2], 'annotated');
   service.interpolate(painted.id, 'k', 0, 2);
   service.interpolate(painted.id, 'k', 2, 4);
+  service.paint(painted.id, 'k', 3, Uint32Array.of(3 * plane + 7), 1);
+  assert.equal(service.sliceStates(painted.id).k[3], 'painted');
   service.setSliceState(painted.id, 'k', [4], 'unknown');
   const current = service.currentLabels(painted.id);
 
@@ -48,7 +52,8 @@ test('a training job reads the current edited map, with only annotated slices as
   assert.deepEqual(loaded.labels, current);
   assert.equal(loaded.labels![2 * plane + 5], 2, 'the stroke is in what training reads');
   const knownSlices = Array.from({ length: 5 }, (_, k) => loaded.known![k * plane]);
-  assert.deepEqual(knownSlices, [1, 0, 1, 0, 0], 'interpolated and unknown slices are not labelled data');
+  assert.deepEqual(knownSlices, [1, 0, 1, 0, 0], 'interpolated, painted-but-unconfirmed and unknown slices are not labelled data');
+  assert.deepEqual(jobScans.find((v) => v.id === painted.id)!.annotated.k, [0, 2]);
   assert.equal(jobScans.find((v) => v.id === bare.id)!.labelsPath, null, 'a scan never annotated stays unlabelled');
   store.close();
 });

@@ -124,7 +124,10 @@ async function importCase(c: QualityCase, call: Call): Promise<ScanInfo[]> {
   return scans;
 }
 
-/** What a clinician does on a proposed slice: paints it as it truly is, background included. */
+/**
+ * What a clinician does on a proposed slice: paints it as it truly is, background included,
+ * then marks it complete (painting alone leaves it `painted`, not a training target).
+ */
 async function paintTruth(c: QualityCase, scans: ScanInfo[], pick: { scan: number; slice: number }, call: Call): Promise<void> {
   const truth = c.truths[pick.scan]!;
   const voxels = sliceVoxels(c.shape, c.axis, pick.slice);
@@ -134,6 +137,7 @@ async function paintTruth(c: QualityCase, scans: ScanInfo[], pick: { scan: numbe
     if (indices.length === 0 && value !== 0) continue;
     await call('annotations.paint', { scanId, axis: c.axis, slice: pick.slice, indices: indices.buffer, value });
   }
+  await call('annotations.setSliceState', { scanId, axis: c.axis, slices: [pick.slice], state: 'annotated' });
 }
 
 /** The volume indices of one slice. */

@@ -168,14 +168,18 @@ export class ProjectStore {
 
   scans(): ScanInfo[] {
     const rows = this.db.prepare('SELECT * FROM scans ORDER BY imported_at, name').all() as ScanRow[];
-    const counts = this.db.prepare(`SELECT scan_id, axis, COUNT(*) AS n FROM annotated_slices WHERE state = 'annotated' GROUP BY scan_id, axis`).all() as {
+    const counts = this.db
+      .prepare(`SELECT scan_id, axis, state, COUNT(*) AS n FROM annotated_slices WHERE state IN ('annotated', 'painted') GROUP BY scan_id, axis, state`)
+      .all() as {
       scan_id: string;
       axis: Axis;
+      state: 'annotated' | 'painted';
       n: number;
     }[];
     return rows.map((row) => {
       const annotatedSlices = { i: 0, j: 0, k: 0 } as Record<Axis, number>;
-      for (const c of counts) if (c.scan_id === row.id) annotatedSlices[c.axis] = c.n;
+      const paintedSlices = { i: 0, j: 0, k: 0 } as Record<Axis, number>;
+      for (const c of counts) if (c.scan_id === row.id) (c.state === 'annotated' ? annotatedSlices : paintedSlices)[c.axis] = c.n;
       return {
         id: row.id,
         name: row.name,
@@ -186,6 +190,7 @@ export class ProjectStore {
         affine: JSON.parse(row.affine),
         hasLabels: row.labels_file !== null,
         annotatedSlices,
+        paintedSlices,
         importedAt: row.imported_at,
       };
     });

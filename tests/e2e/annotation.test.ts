@@ -1,8 +1,9 @@
 /**
  * Annotation through the UI: a class made in the class panel, a brush stroke painted with the
  * mouse at a known screen position that survives a reload, exported voxel-exactly, undone and
- * redone, shown as an annotated slice in the strip; and on an LPI and an oblique, permuted scan
- * the voxel painted is the voxel under the cursor.
+ * redone, shown as a painted slice in the strip until Enter confirms it; "all background" as one
+ * undoable edit; and on an LPI and an oblique, permuted scan the voxel painted is the voxel
+ * under the cursor.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -157,7 +158,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     for (let j = 15; j <= 17; j++) for (let i = 9; i <= 21; i++) expected.push([i, j, 8]);
     const snapshot = await api(server, 'annotations.load', { scanId: ids.ras });
     assert.deepEqual(labelled(snapshot.labels), voxelList(expected, classValue));
-    assert.equal(snapshot.slices.k[8], 'annotated');
+    assert.equal(snapshot.slices.k[8], 'painted', 'a stroke alone does not confirm the slice');
 
     await page.reload();
     await page.locator('[data-testid="app"][data-phase="ready"]').waitFor();
@@ -178,28 +179,39 @@ describe('annotation', { timeout: 240_000 }, () => {
     assert.ok(onStroke.coloured > 0.9, `the stroke is not drawn after the reload: ${JSON.stringify(onStroke)}`);
     const offStroke = await canvasStats(canvas, around(await rasVoxelOnScreen(15, 24), 4));
     assert.ok(offStroke.coloured < 0.05, `colour away from the stroke: ${JSON.stringify(offStroke)}`);
-    // the readout names the class where the stroke is
+    // the readout names the class where the stroke is, not yet training data
     await page.mouse.click(mid.x, mid.y);
     assert.equal(
       await poll(
         async () => page.getByTestId('location-label').textContent(),
-        (t) => t === `Tumour (${classValue})`,
+        (t) => t === `Tumour (${classValue}), not confirmed`,
       ),
-      `Tumour (${classValue})`,
+      `Tumour (${classValue}), not confirmed`,
     );
     assert.equal(await page.getByTestId('location-voxel').textContent(), '15, 16, 8');
   });
 
-  test('the slice-state strip shows the painted slice as annotated', async () => {
+  test('the slice-state strip shows the painted slice as painted until Enter marks it annotated', async () => {
     const strip = page.getByTestId('slice-strip');
     assert.equal(await strip.getAttribute('data-axis'), 'k');
     const cells = strip.getByTestId('slice-cell');
     assert.equal(await cells.count(), 16);
-    const states = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+    const stateOf = () => cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
     assert.deepEqual(
-      states.flatMap((s, n) => (s === 'annotated' ? [n] : [])),
-      [8],
+      (await stateOf()).flatMap((s, n) => (s === 'unknown' ? [] : [[n, s]])),
+      [[8, 'painted']],
     );
+    assert.equal(await page.getByTestId('slice-strip-counts').textContent(), '0 annotated · 1 painted, not confirmed');
+    await page.getByTestId('slice-painted-hint').waitFor();
+    await page.getByTestId('viewer-canvas').focus();
+    await page.keyboard.press('Enter');
+    await saved();
+    const states = await poll(stateOf, (s) => s[8] === 'annotated');
+    assert.deepEqual(
+      states.flatMap((s, n) => (s === 'unknown' ? [] : [[n, s]])),
+      [[8, 'annotated']],
+    );
+    await page.getByTestId('slice-painted-hint').waitFor({ state: 'detached' });
     // clicking a cell goes to that slice
     await cells.nth(3).click();
     assert.equal(
@@ -279,16 +291,16 @@ describe('annotation', { timeout: 240_000 }, () => {
       (l) => l.length === before.length,
     );
     assert.deepEqual(redone, before);
-    // the drawing follows: the dot's centre shows the class again
+    // the drawing follows: the dot's centre shows the class again (its slice 9 is painted, not confirmed)
     const at = await rasVoxelOnScreen(24, 8);
     await page.keyboard.press('v');
     await page.mouse.click(at.x, at.y);
     assert.equal(
       await poll(
         async () => page.getByTestId('location-label').textContent(),
-        (t) => t === `Tumour (${classValue})`,
+        (t) => t === `Tumour (${classValue}), not confirmed`,
       ),
-      `Tumour (${classValue})`,
+      `Tumour (${classValue}), not confirmed`,
     );
   });
 
@@ -299,10 +311,22 @@ describe('annotation', { timeout: 240_000 }, () => {
     await page.keyboard.press('f');
     const at = await rasVoxelOnScreen(5, 5);
     await page.mouse.click(at.x, at.y);
+    // the first click previews; at the largest tolerance intensity bounds nothing, and the second click fills
+    const tolerance = page.getByTestId('fill-tolerance');
+    await tolerance.fill((await tolerance.getAttribute('max'))!);
+    await page.locator('[data-testid="fill-preview"][data-voxels="1024"]').waitFor();
+    await page.mouse.click(at.x, at.y);
     await saved();
     let labels = labelled((await api(server, 'annotations.load', { scanId: ids.ras })).labels);
     // an empty slice is one region: the fill covers all 32 × 32 voxels of slice 12
     assert.equal(labels.filter((l) => l.includes(',12=')).length, 1024);
+    // the filled slice and the dot's slice 9 are painted: confirmed, they bound the interpolation
+    await page.keyboard.press('Enter');
+    await saved();
+    await strip.locator('[data-slice="9"]').click();
+    await page.keyboard.press('Enter');
+    await saved();
+    await poll(states, (s) => s[9] === 'annotated' && s[12] === 'annotated');
 
     await strip.locator('[data-slice="10"]').click();
     await page.getByTestId('interpolate').click();
@@ -318,7 +342,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     assert.deepEqual([now[10], now[11]], ['annotated', 'annotated']);
 
     await strip.locator('[data-slice="2"]').click();
-    await page.getByTestId('mark-reviewed').click();
+    await page.getByTestId('mark-complete').click();
     await saved();
     now = await poll(states, (s) => s[2] === 'annotated');
     assert.deepEqual(
@@ -339,6 +363,8 @@ describe('annotation', { timeout: 240_000 }, () => {
     await page.keyboard.press('ArrowUp'); // slice 3
     const at = await rasVoxelOnScreen(3, 3);
     await page.mouse.click(at.x, at.y);
+    await saved();
+    await page.keyboard.press('Enter'); // slice 3 is complete: its background is known
     await saved();
     assert.equal(await page.getByTestId('location-label').textContent(), `Oedema (${value})`);
     await row.getByTestId('class-delete').click();
@@ -375,7 +401,7 @@ describe('annotation', { timeout: 240_000 }, () => {
     assert.equal(await page.getByTestId('location-voxel').textContent(), '10, 16, 7');
     const snapshot = await api(server, 'annotations.load', { scanId: ids.lpi });
     assert.deepEqual(labelled(snapshot.labels), [`10,16,7=${classValue}`]);
-    assert.equal(snapshot.slices.k[7], 'annotated');
+    assert.equal(snapshot.slices.k[7], 'painted');
   });
 
   test('a label map with a value that is not a class: the UI offers to create the class, then imports it', async () => {
@@ -467,8 +493,80 @@ describe('annotation', { timeout: 240_000 }, () => {
         async () => (await page.getByTestId('location-label').textContent()) ?? '',
         (t) => t !== 'unknown',
       ),
-      /\(\d+\)$/,
+      /\(\d+\), not confirmed$/,
     );
+  });
+
+  test('a stroke on a new slice is no training data until Enter; All background (Shift+B) empties a slice as one undoable edit', async () => {
+    ids.confirm = await importScan(server, 'confirm', cubePhantom());
+    await show('confirm');
+    const scanInfo = async () => (await api(server, 'projects.current', {}))!.scans.find((v) => v.id === ids.confirm)!;
+    const load = () => api(server, 'annotations.load', { scanId: ids.confirm });
+    const canvas = page.getByTestId('viewer-canvas');
+    await canvas.focus();
+    await page.keyboard.press('b');
+    await page.getByTestId('brush-size').fill('3');
+    await canvas.focus();
+    // one stroke of one class on the centre slice k = 8
+    const dot = await rasVoxelOnScreen(12, 20);
+    await page.mouse.click(dot.x, dot.y);
+    await saved();
+    let snapshot = await load();
+    const stroke = labelled(snapshot.labels);
+    assert.equal(stroke.length, 9, `a 3-voxel brush dot: ${stroke}`);
+    assert.ok(stroke.every((l) => l.split(',')[2].startsWith('8=')));
+    assert.equal(snapshot.slices.k[8], 'painted');
+    let info = await scanInfo();
+    assert.deepEqual([info.annotatedSlices, info.paintedSlices.k], [{ i: 0, j: 0, k: 0 }, 1], 'painted, not training data');
+    assert.match((await page.getByTestId('current-slice').textContent()) ?? '', /^k 8 · painted, not confirmed$/);
+    await page.getByTestId('slice-painted-hint').waitFor();
+    // the Train tab says it will not be used
+    await page.getByTestId('tab-train').click();
+    assert.match((await page.getByTestId('train-painted').textContent()) ?? '', /^\d+ painted slices are not confirmed and will not be used/);
+    // with Train open Enter is no shortcut: the slice stays painted (an edit would be saved by now)
+    await canvas.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1000);
+    assert.equal((await load()).slices.k[8], 'painted');
+    await page.getByTestId('tab-segment').click();
+
+    await canvas.focus();
+    await page.keyboard.press('Enter');
+    await saved();
+    snapshot = await load();
+    assert.equal(snapshot.slices.k[8], 'annotated');
+    assert.deepEqual(labelled(snapshot.labels), stroke, 'confirming changes no voxel');
+    info = await scanInfo();
+    assert.deepEqual([info.annotatedSlices.k, info.paintedSlices.k], [1, 0], 'confirmed: training data');
+    await page.getByTestId('slice-painted-hint').waitFor({ state: 'detached' });
+
+    // slice 9: a stroke, then All background clears it and marks it annotated
+    await page.keyboard.press('ArrowUp');
+    await page.mouse.click(dot.x, dot.y);
+    await saved();
+    const painted = labelled((await load()).labels);
+    assert.equal(painted.length, 18);
+    assert.equal((await load()).slices.k[9], 'painted');
+    await canvas.focus();
+    await page.keyboard.press('Shift+B');
+    await saved();
+    snapshot = await load();
+    assert.deepEqual(labelled(snapshot.labels), stroke, 'slice 9 is empty, slice 8 untouched');
+    assert.deepEqual([snapshot.slices.k[8], snapshot.slices.k[9]], ['annotated', 'annotated']);
+    assert.deepEqual((await scanInfo()).annotatedSlices.k, 2);
+    assert.equal(
+      await poll(
+        async () => page.getByTestId('location-label').textContent(),
+        (t) => t === 'background',
+      ),
+      'background',
+    );
+    // one undo brings back the stroke and the painted state
+    await page.keyboard.press('Control+z');
+    await saved();
+    snapshot = await poll(load, (s) => s.slices.k[9] === 'painted');
+    assert.deepEqual(labelled(snapshot.labels), painted);
+    assert.equal(snapshot.slices.k[9], 'painted');
   });
 
   test('no page errors, no CSP violations', () => {

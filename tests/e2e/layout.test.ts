@@ -1,7 +1,7 @@
 /**
  * Layout at the two screen sizes clinicians use most (a 1280×720 laptop, a 1920×1080 monitor), on
- * the sample project: every main control — tabs, views, window/level, tools, Train, Advanced,
- * review controls, import and project buttons — lies inside the window once its panel is scrolled
+ * the sample project: every main control — tabs, views, window/level, tools, the Fill options
+ * with a preview up, slice states, Train, Advanced, review controls, import and project buttons — lies inside the window once its panel is scrolled
  * to it, is the element a click at its centre reaches (nothing, e.g. the viewer's canvas, covers
  * it), shows its whole text, and answers a click; so do the controls of a running run and of a
  * prediction under review (on a small phantom project). Screenshots of each tab go to ATRIUM_SHOTS when set.
@@ -33,7 +33,8 @@ const CONTROLS: Record<'segment' | 'train' | 'review', { id: string; click?: boo
     { id: 'redo' },
     { id: 'class-add', click: false },
     { id: 'interpolate', click: false },
-    { id: 'mark-reviewed', click: false },
+    { id: 'mark-complete', click: false },
+    { id: 'mark-background', click: false },
     { id: 'accept-slice' },
     { id: 'accept-all' },
     { id: 'export-content', click: false },
@@ -50,8 +51,17 @@ const CONTROLS: Record<'segment' | 'train' | 'review', { id: string; click?: boo
     { id: 'review-accept-scan', click: false },
     { id: 'review-reject-scan', click: false },
     { id: 'review-next', click: false },
+    { id: 'review-include-near-empty', click: false },
   ],
 };
+
+/** The Fill tool's options, shown once a click has previewed a region (checkFillOptions). */
+const FILL_CONTROLS = [
+  { id: 'fill-tolerance', click: false },
+  { id: 'fill-tolerance-default', click: false },
+  { id: 'fill-apply', click: false },
+  { id: 'fill-cancel' },
+];
 
 const PANELS = { segment: 'annotation-panel', train: 'train-panel', review: 'review-panel' } as const;
 
@@ -140,6 +150,31 @@ async function checkControl(page: Page, id: string, click: boolean, where: strin
   return problems;
 }
 
+/**
+ * The Fill options with a preview up (its tolerance slider and Apply appear only then): a click on
+ * white matter beside the putamen on the sample's axial slice 76 (the seed of fill.test.ts)
+ * previews a region, writing nothing; the checked Cancel drops it again.
+ */
+async function checkFillOptions(page: Page, where: string): Promise<string[]> {
+  const [ni, nj, slice, seed] = [181, 217, 76, [70, 120]] as const;
+  await page.getByTestId('view-axial').click();
+  await page.getByTestId('slice-strip').locator(`[data-slice="${slice}"]`).click();
+  await poll(
+    async () => page.getByTestId('location-voxel').textContent(),
+    (t) => t?.endsWith(`, ${slice}`) ?? false,
+  );
+  await page.getByTestId('tool-fill').click();
+  const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+  const pxPerMm = Math.min(box.width / ni, box.height / nj);
+  await page.mouse.click(box.x + box.width / 2 + (seed[0] - (ni - 1) / 2) * pxPerMm, box.y + box.height / 2 - (seed[1] - (nj - 1) / 2) * pxPerMm);
+  await page.getByTestId('fill-preview').waitFor({ timeout: 30_000 });
+  const problems: string[] = [];
+  for (const c of FILL_CONTROLS) problems.push(...(await checkControl(page, c.id, c.click ?? true, `${where} fill`)));
+  await page.getByTestId('fill-preview').waitFor({ state: 'detached' });
+  await page.getByTestId('tool-navigate').click();
+  return problems;
+}
+
 describe('layout', { timeout: 240_000 }, () => {
   let server: ServerHandle;
   let browser: Browser;
@@ -169,6 +204,7 @@ describe('layout', { timeout: 240_000 }, () => {
           if (problems.length > 0) assert.deepEqual(problems, []);
           await page.getByTestId(PANELS[tab]).waitFor();
           for (const c of CONTROLS[tab]) problems.push(...(await checkControl(page, c.id, c.click ?? true, where)));
+          if (tab === 'segment') problems.push(...(await checkFillOptions(page, where)));
           if (tab === 'train') {
             // the Advanced panel is open now: its method choices are reachable too
             for (const method of ['supervised', 'exemplar']) {

@@ -176,7 +176,7 @@ describe('training', { timeout: 180_000 }, () => {
     const snapshot = await api(server, 'annotations.load', { scanId });
     const labels = readNifti(new Uint8Array(snapshot.labels), 'labels.nii.gz');
     assert.equal(labels.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is saved');
-    assert.equal(snapshot.slices.k[8], 'annotated');
+    assert.equal(snapshot.slices.k[8], 'painted', 'a stroke alone leaves its slice unconfirmed');
 
     const info = (await api(server, 'projects.current', {}))!.runs.find((r) => r.id === runId)!;
     assert.equal(info.status, 'finished');
@@ -213,7 +213,7 @@ describe('training', { timeout: 180_000 }, () => {
     assert.equal(await page.getByTestId('review-run').inputValue(), runId);
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor({ timeout: 30_000 });
     const predicted = new Uint8Array(readNifti(new Uint8Array((await api(server, 'predictions.labels', { runId, scanId }))!), 'p.nii.gz').data);
-    // the unannotated axial slice with the most predicted foreground (5, 8 and 9 are annotated)
+    // the unannotated axial slice with the most predicted foreground (5 and 9 are annotated, 8 painted)
     const at = (i: number, j: number, k: number) => i + SHAPE[0] * (j + SHAPE[1] * k);
     const foreground = (k: number) => predicted.subarray(k * 1024, (k + 1) * 1024).reduce((n, v) => n + (v === 1 ? 1 : 0), 0);
     const slice = [...Array(SHAPE[2]).keys()].filter((k) => ![5, 8, 9].includes(k)).sort((a, b) => foreground(b) - foreground(a))[0];
@@ -289,7 +289,31 @@ describe('training', { timeout: 180_000 }, () => {
       async () => Number(await page.getByTestId('review-queue-count').textContent()),
       (n) => n === queued.length,
     );
-    assert.equal(queued.length, SHAPE[2] - 3, 'every unannotated slice is queued');
+    // near-empty slices (little or no predicted cube) only when asked for, in the API and the tab alike
+    const everySlice = await api(server, 'review.queue', { runId: acceptedRun, scanId, axis: 'k', includeNearEmpty: true });
+    // the painted slice 8 is the person's work in progress, not a prediction to review
+    const states = (await api(server, 'annotations.load', { scanId })).slices.k;
+    assert.equal(states[8], 'painted');
+    const unannotated = states.filter((state) => state !== 'annotated' && state !== 'painted').length;
+    assert.equal(everySlice.length, unannotated, 'every slice neither annotated nor painted is queued when near-empty ones are included');
+    assert.ok(queued.length < everySlice.length, 'the slices beside the cube are near-empty');
+    assert.ok(
+      queued.every((e) => everySlice.some((f) => f.slice === e.slice)),
+      'skipping near-empty slices leaves the others queued',
+    );
+    await page.getByTestId('review-include-near-empty').check();
+    await poll(
+      async () => Number(await page.getByTestId('review-queue-count').textContent()),
+      (n) => n === everySlice.length,
+    );
+    await page.getByTestId('review-include-near-empty').uncheck();
+    assert.equal(
+      await poll(
+        async () => Number(await page.getByTestId('review-queue-count').textContent()),
+        (n) => n === queued.length,
+      ),
+      queued.length,
+    );
     assert.deepEqual(
       await page.getByTestId('review-queue-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice')))),
       queued.slice(0, 8).map((e) => e.slice),
@@ -345,14 +369,18 @@ describe('training', { timeout: 180_000 }, () => {
     const stroke = readNifti(new Uint8Array((await api(server, 'annotations.load', { scanId })).labels), 'l.nii.gz');
     assert.equal(stroke.data[4 + 32 * 27 + 1024 * 8], 1, 'the stroke painted during training is still there');
 
-    // the rest of the scan at once, undone like a stroke
+    // the rest of the scan at once, undone like a stroke: the 3 annotated slices and the painted
+    // slice 8 (the person's work in progress, which a decision on the scan leaves alone) are not in it
     const rejectedCells = page.locator('[data-testid="slice-cell"][data-state="rejected"]');
     await page.getByTestId('review-reject-scan').click();
     await poll(
       () => rejectedCells.count(),
       (n) => n === SHAPE[2] - 4,
     );
-    assert.deepEqual((await api(server, 'annotations.load', { scanId })).reviews.k.filter((r) => r.decision === 'rejected').length, SHAPE[2] - 4);
+    const afterReject = await api(server, 'annotations.load', { scanId });
+    assert.deepEqual(afterReject.reviews.k.filter((r) => r.decision === 'rejected').length, SHAPE[2] - 4);
+    assert.ok(!afterReject.reviews.k.some((r) => r.slice === 8), 'no decision on the painted slice');
+    assert.equal(await page.locator('[data-testid="slice-cell"][data-slice="8"]').getAttribute('data-state'), 'painted');
     await page.getByTestId('viewer-canvas').focus();
     await page.keyboard.press('Control+z');
     await poll(

@@ -74,11 +74,13 @@ test('kill -9 while painting and compacting, again and again: nothing acknowledg
       // besides, and no other voxel changed.
       assert.deepEqual(service.currentLabels(scanId), crashExpected(SHAPE, revision), `kill ${n}: label map`);
       const painted = new Set(Array.from({ length: Math.min(revision, SHAPE[1] * SHAPE[2]) }, (_, r) => crashStroke(SHAPE, r + 1).k));
+      // Strokes alone leave their slices painted (not confirmed): exactly those, and none annotated.
       assert.deepEqual(
-        store.annotatedSlices(scanId, 'k'),
+        service.sliceStates(scanId).k.flatMap((state, k) => (state === 'painted' ? [k] : [])),
         [...painted].sort((a, b) => a - b),
         `kill ${n}: slice states`,
       );
+      assert.deepEqual(store.annotatedSlices(scanId, 'k'), [], `kill ${n}: no slice confirmed`);
       snapshots.add(store.scanFiles(scanId)!.labelsFile!);
       // More than the current snapshot (or a temp file) in labels/: the kill landed inside a compaction.
       if (readdirSync(store.file('labels')).length > 1) killsInCompaction++;

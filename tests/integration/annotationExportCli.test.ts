@@ -36,7 +36,8 @@ test('atrium export writes the current edited map (journal not yet compacted) an
   assert.equal(labels[10 * 8 + 2], 3);
   const sidecar = JSON.parse(readFileSync(join(out, 'brain.json'), 'utf8'));
   assert.deepEqual(sidecar.classes, [{ value: 3, name: 'Lesion', color: '#4363d8' }]);
-  assert.deepEqual(sidecar.slices.k, { annotated: [1, 2], interpolated: [], predicted: [] });
+  // k=1 was painted but never marked complete: in the map, but listed apart from the annotations
+  assert.deepEqual(sidecar.slices.k, { annotated: [2], painted: [1], interpolated: [], predicted: [] });
   assert.equal(sidecar.sourceFile, 'brain.nii.gz');
 });
 

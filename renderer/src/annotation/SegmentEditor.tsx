@@ -3,9 +3,11 @@ import { ClassPanel } from './ClassPanel.tsx';
 import { LabelFiles } from './LabelFiles.tsx';
 import { interpolationGap } from './sliceNavigation.ts';
 import { SliceTools } from './SliceTools.tsx';
+import { FillOptions } from './FillOptions.tsx';
 import { ToolBar } from './ToolBar.tsx';
 import type { Annotation } from './useAnnotation.ts';
 import type { AnnotationTools } from './useAnnotationTools.ts';
+import type { FillTool } from './useFillTool.ts';
 import type { ClassDisplay, ClassDisplays } from '../viewer/labelColormap.ts';
 import { voxelMl } from './classVolume.ts';
 import './annotation.css';
@@ -14,6 +16,8 @@ interface SegmentEditorProps {
   classes: LabelClass[];
   tools: AnnotationTools;
   annotation: Annotation;
+  /** The Fill tool's tolerance and preview, shown while it is in hand. */
+  fill: FillTool;
   /** Whether the shown scan's annotation is loaded, so that it can be edited. */
   ready: boolean;
   /** The stored axis of the slice plane, the crosshair's slice along it, and the states of its slices. */
@@ -93,13 +97,17 @@ export function SegmentEditor(props: SegmentEditorProps) {
           Add a class to paint with.
         </p>
       )}
+      {tools.tool === 'fill' && (
+        <FillOptions fill={props.fill} className={classes.find((c) => c.value === tools.activeClass)?.name ?? null} disabled={!ready} />
+      )}
       <SliceTools
         axis={axis}
         slice={slice}
         state={states && slice !== null ? (states[slice] ?? null) : null}
         interpolatedCount={states?.filter((s) => s === 'interpolated').length ?? 0}
         onInterpolate={interpolate}
-        onMarkReviewed={() => axis && slice !== null && void annotation.setSliceState(axis, [slice], 'annotated')}
+        onMarkComplete={() => axis && slice !== null && void annotation.setSliceState(axis, [slice], 'annotated')}
+        onMarkBackground={() => axis && slice !== null && void annotation.markBackground(axis, slice)}
         onAccept={accept}
         disabled={!ready}
       />

@@ -1,5 +1,6 @@
 import type { Axis } from '../../../shared/types.ts';
 import type { SliceDisplay } from '../review/sliceDisplay.ts';
+import { SLICE_STATE_WORDS } from './sliceStateWords.ts';
 
 interface SliceStateStripProps {
   axis: Axis;
@@ -9,10 +10,7 @@ interface SliceStateStripProps {
 }
 
 const STATE_NAMES: Record<SliceDisplay, string> = {
-  unknown: 'not annotated',
-  annotated: 'annotated',
-  interpolated: 'interpolated, not accepted',
-  predicted: 'predicted, to review',
+  ...SLICE_STATE_WORDS,
   accepted: 'prediction accepted',
   corrected: 'prediction corrected',
   rejected: 'prediction rejected',
@@ -22,7 +20,8 @@ const COUNTED: SliceDisplay[] = ['interpolated', 'predicted', 'accepted', 'corre
 
 /**
  * One cell per slice along the current plane's axis, coloured by its annotation state, lowest
- * slice on the left; a click goes to that slice. Keys do the same from anywhere (. , N).
+ * slice on the left; a click goes to that slice. Keys do the same from anywhere (. , N). Painted
+ * slices are counted apart: they are not training data until confirmed.
  */
 export function SliceStateStrip({ axis, states, current, onJump }: SliceStateStripProps) {
   const counts = states.reduce<Record<string, number>>((n, s) => ((n[s] = (n[s] ?? 0) + 1), n), {});
@@ -53,6 +52,11 @@ export function SliceStateStrip({ axis, states, current, onJump }: SliceStateStr
       </div>
       <span className="slice-strip__counts" data-testid="slice-strip-counts">
         {(counts.annotated ?? 0) + (counts.accepted ?? 0) + (counts.corrected ?? 0)} annotated
+        {(counts.painted ?? 0) > 0 && (
+          <span className="slice-strip__painted" data-testid="slice-strip-painted" title="Painted slices are not training data until marked complete (Enter)">
+            {` · ${counts.painted} painted, not confirmed`}
+          </span>
+        )}
         {COUNTED.filter((s) => counts[s])
           .map((s) => ` · ${counts[s]} ${s}`)
           .join('')}

@@ -5,7 +5,7 @@ const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [
   { tool: 'navigate', label: 'Navigate', key: 'V', hint: 'Click moves the crosshair' },
   { tool: 'brush', label: 'Brush', key: 'B', hint: 'Paint the selected class' },
   { tool: 'eraser', label: 'Eraser', key: 'E', hint: 'Paint background' },
-  { tool: 'fill', label: 'Fill', key: 'F', hint: 'Click fills the connected region of the slice' },
+  { tool: 'fill', label: 'Fill', key: 'F', hint: 'Click previews the connected region of similar intensity in the slice; click it again to fill' },
 ];
 
 interface ToolBarProps {

@@ -40,6 +40,15 @@ test('jumps between annotated and unknown slices, and the help key', () => {
   assert.deepEqual(annotationKeyAction(key('?', { shiftKey: true })), { kind: 'help' });
 });
 
+test('Enter marks the slice complete, Shift+B makes it all background; B alone stays the brush', () => {
+  assert.deepEqual(annotationKeyAction(key('Enter')), { kind: 'slice', action: 'complete' });
+  assert.deepEqual(annotationKeyAction(key('B', { shiftKey: true })), { kind: 'slice', action: 'background' });
+  assert.deepEqual(annotationKeyAction(key('b')), { kind: 'tool', tool: 'brush' });
+  assert.equal(annotationKeyAction(key('Enter', { shiftKey: true })), null);
+  assert.equal(annotationKeyAction(key('Enter', { ctrlKey: true })), null);
+  assert.equal(annotationKeyAction(key('b', { ctrlKey: true, shiftKey: true })), null);
+});
+
 test('review keys: accept, correct, reject, next; P and Shift+P toggle the overlays', () => {
   assert.deepEqual(
     ['y', 't', 'x', 'u'].map((k) => annotationKeyAction(key(k))),
@@ -57,7 +66,7 @@ test('review keys: accept, correct, reject, next; P and Shift+P toggle the overl
 
 test('no key means something to both the viewer and annotation', () => {
   const ctx = { keyPlane: 'axial' as const, labelsShown: true };
-  const keys = [...'abcdefghijklmnopqrstuvwxyz0123456789[]{},.<>?', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown'];
+  const keys = [...'abcdefghijklmnopqrstuvwxyz0123456789[]{},.<>?', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Enter'];
   for (const k of keys) {
     for (const shiftKey of [false, true]) {
       const e = key(shiftKey && k.length === 1 ? k.toUpperCase() : k, { shiftKey });

@@ -11,6 +11,8 @@ export type AnnotationKeyAction =
   | { kind: 'undo' }
   | { kind: 'redo' }
   | { kind: 'jump'; state: SliceState; direction: 1 | -1 }
+  /** The current slice is done: `complete` confirms what it holds, `background` clears it first (one undoable edit). */
+  | { kind: 'slice'; action: 'complete' | 'background' }
   /** A decision on the shown prediction of the current slice, or a jump to the next slice to review. */
   | { kind: 'review'; action: 'accept' | 'correct' | 'reject' | 'next' }
   /** Shows or hides an overlay of the prediction or of its uncertainty. */
@@ -41,6 +43,9 @@ export function annotationKeyAction(e: KeyLike): AnnotationKeyAction | null {
   if (e.key === ',' || e.key === '<') return { kind: 'jump', state: 'annotated', direction: -1 };
   if (lower === 'n') return { kind: 'jump', state: 'unknown', direction: e.shiftKey ? -1 : 1 };
   if (lower === 'p') return { kind: 'overlay', layer: e.shiftKey ? 'uncertainty' : 'prediction' };
+  if (e.key === 'Enter' && !e.shiftKey) return { kind: 'slice', action: 'complete' };
+  // Shift, so that a slip while reaching for B (brush) does not clear a slice
+  if (lower === 'b' && e.shiftKey) return { kind: 'slice', action: 'background' };
   if (e.shiftKey) return null;
   if (REVIEW_KEYS[lower]) return { kind: 'review', action: REVIEW_KEYS[lower] };
   if (/^[1-9]$/.test(e.key)) return { kind: 'class', index: Number(e.key) - 1 };
@@ -56,7 +61,7 @@ export const SHORTCUT_HELP: { group: string; items: { keys: string; does: string
       { keys: 'V', does: 'Navigate: click moves the crosshair' },
       { keys: 'B', does: 'Brush (round)' },
       { keys: 'E', does: 'Eraser' },
-      { keys: 'F', does: 'Fill: click fills the region in the slice' },
+      { keys: 'F', does: 'Fill: click to preview, again to fill' },
       { keys: '[  ]', does: 'Brush size smaller / larger (with Shift: by 5)' },
       { keys: '1 – 9', does: 'Paint with the 1st … 9th class' },
     ],
@@ -66,6 +71,8 @@ export const SHORTCUT_HELP: { group: string; items: { keys: string; does: string
     items: [
       { keys: 'Ctrl+Z', does: 'Undo' },
       { keys: 'Ctrl+Shift+Z  Ctrl+Y', does: 'Redo' },
+      { keys: 'Enter', does: 'Slice complete: every structure is drawn' },
+      { keys: 'Shift+B', does: 'Slice all background (clears it)' },
     ],
   },
   {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { SliceState } from '../../../shared/types.ts';
 import { interpolationGap, nextSliceWithState } from './sliceNavigation.ts';
 
-const S = (code: string): SliceState[] => [...code].map((c) => ({ u: 'unknown', a: 'annotated', i: 'interpolated', p: 'predicted' })[c] as SliceState);
+const S = (code: string): SliceState[] =>
+  [...code].map((c) => ({ u: 'unknown', a: 'annotated', i: 'interpolated', p: 'predicted', P: 'painted' })[c] as SliceState);
 
 test('next and previous slice of a state, excluding the current slice', () => {
   const states = S('auuaiuau');
@@ -31,4 +32,10 @@ test('no gap: a missing bound or adjacent annotated slices say why', () => {
   const above = interpolationGap(S('auuu'), 2);
   assert.ok('problem' in above && /none above/.test(above.problem));
   assert.ok('problem' in interpolationGap(S('uaaau'), 2));
+});
+
+test('a painted slice is no bound until confirmed, and the problem names it', () => {
+  const gap = interpolationGap(S('Puuau'), 2);
+  assert.ok('problem' in gap && /none below \(slice 0 is painted but not confirmed/.test(gap.problem), JSON.stringify(gap));
+  assert.deepEqual(interpolationGap(S('aPuua'), 2), { from: 0, to: 4 });
 });

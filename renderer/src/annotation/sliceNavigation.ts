@@ -25,7 +25,12 @@ export function interpolationGap(states: readonly SliceState[], current: number)
   const below = nextSliceWithState(states, current, -1, 'annotated');
   const above = nextSliceWithState(states, current, 1, 'annotated');
   if (below === null || above === null) {
-    return { problem: `Interpolation needs an annotated slice on each side of slice ${current}; ${below === null ? 'none below' : 'none above'}.` };
+    // A painted slice there is probably meant as the bound: say what it lacks.
+    const painted = nextSliceWithState(states, current, below === null ? -1 : 1, 'painted');
+    const unconfirmed = painted === null ? '' : ` (slice ${painted} is painted but not confirmed: mark it complete with Enter)`;
+    return {
+      problem: `Interpolation needs an annotated slice on each side of slice ${current}; ${below === null ? 'none below' : 'none above'}${unconfirmed}.`,
+    };
   }
   return { from: below, to: above };
 }

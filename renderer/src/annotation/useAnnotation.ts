@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { Axis, AnnotationSnapshot, AnnotationUpdate, SliceReviews, SliceStates } from '../../../shared/types.ts';
+import type { Axis, AnnotationSnapshot, AnnotationUpdate, FillPreview, SliceReviews, SliceStates } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { errorMessage } from '../api/errors.ts';
 import type { StrokePart, ViewerController } from '../viewer/ViewerController.ts';
@@ -9,6 +9,8 @@ export type SaveStatus = { kind: 'saved' } | { kind: 'saving' } | { kind: 'faile
 export interface AnnotationState {
   /** The scan whose annotation is loaded; null while none is. */
   scanId: string | null;
+  /** The label map's revision on the server as last heard (a fill preview is valid for one revision). */
+  revision: number | null;
   slices: SliceStates | null;
   /** Review decisions in effect on the scan's slices. */
   reviews: SliceReviews | null;
@@ -17,7 +19,7 @@ export interface AnnotationState {
   save: SaveStatus;
 }
 
-const EMPTY: AnnotationState = { scanId: null, slices: null, reviews: null, canUndo: false, canRedo: false, save: { kind: 'saved' } };
+const EMPTY: AnnotationState = { scanId: null, revision: null, slices: null, reviews: null, canUndo: false, canRedo: false, save: { kind: 'saved' } };
 
 /**
  * The shown scan's annotation as the server has it. Every edit goes to the server, one after
@@ -42,6 +44,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
       snapshot
         ? {
             scanId: snapshot.scanId,
+            revision: snapshot.revision,
             slices: snapshot.slices,
             reviews: snapshot.reviews,
             canUndo: snapshot.canUndo,
@@ -58,7 +61,14 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
       if (scanRef.current !== scanId) return;
       await controllerRef.current?.setLabels(snapshot.labels);
       if (scanRef.current !== scanId) return;
-      setState((s) => ({ ...s, slices: snapshot.slices, reviews: snapshot.reviews, canUndo: snapshot.canUndo, canRedo: snapshot.canRedo }));
+      setState((s) => ({
+        ...s,
+        revision: snapshot.revision,
+        slices: snapshot.slices,
+        reviews: snapshot.reviews,
+        canUndo: snapshot.canUndo,
+        canRedo: snapshot.canRedo,
+      }));
     },
     [api, controllerRef],
   );
@@ -80,6 +90,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
           controllerRef.current?.applyUpdate(new Uint32Array(update.indices), new Uint8Array(update.values));
           setState((s) => ({
             ...s,
+            revision: update.revision,
             slices: update.slices,
             reviews: update.reviews,
             canUndo: update.canUndo,
@@ -117,9 +128,44 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
     [api, edit],
   );
 
+  /**
+   * The region a fill from `seed` would set (nothing changes), asked once the edits before it
+   * have landed, so that it is computed on the labels the person sees; `tolerance` null takes the
+   * slice's default. Null when another scan is shown by then.
+   */
+  const fillPreview = useCallback(
+    async (axis: Axis, seed: [number, number, number], value: number, tolerance: number | null): Promise<FillPreview | null> => {
+      const scanId = scanRef.current;
+      if (!scanId) return null;
+      await queue.current;
+      if (scanRef.current !== scanId) return null;
+      const preview = await api.call('annotations.fillPreview', {
+        scanId,
+        axis,
+        slice: seed['ijk'.indexOf(axis)],
+        seed,
+        value,
+        ...(tolerance === null ? {} : { tolerance }),
+      });
+      return scanRef.current === scanId ? preview : null;
+    },
+    [api],
+  );
+
+  /** Commits a previewed fill: exactly its voxels, or (labels changed since) nothing. */
   const fill = useCallback(
-    (axis: Axis, seed: [number, number, number], value: number) =>
-      edit((scanId) => api.call('annotations.fill', { scanId, axis, slice: seed['ijk'.indexOf(axis)], seed, value })),
+    (preview: FillPreview, value: number) =>
+      edit((scanId) =>
+        api.call('annotations.fill', {
+          scanId,
+          axis: preview.axis,
+          slice: preview.slice,
+          seed: preview.seed,
+          value,
+          tolerance: preview.tolerance,
+          revision: preview.revision,
+        }),
+      ),
     [api, edit],
   );
 
@@ -131,6 +177,12 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
   const setSliceState = useCallback(
     (axis: Axis, slices: number[], sliceState: 'annotated' | 'unknown') =>
       edit((scanId) => api.call('annotations.setSliceState', { scanId, axis, slices, state: sliceState })),
+    [api, edit],
+  );
+
+  /** "All background": clears the slice and marks it annotated, one undoable edit. */
+  const markBackground = useCallback(
+    (axis: Axis, slice: number) => edit((scanId) => api.call('annotations.markBackground', { scanId, axis, slice })),
     [api, edit],
   );
 
@@ -146,7 +198,7 @@ export function useAnnotation(controllerRef: { readonly current: ViewerControlle
     return done;
   }, [reload]);
 
-  return { state, load, reset, edit, paintStroke, fill, interpolate, setSliceState, undo, redo, refresh };
+  return { state, load, reset, edit, paintStroke, fillPreview, fill, interpolate, setSliceState, markBackground, undo, redo, refresh };
 }
 
 export type Annotation = ReturnType<typeof useAnnotation>;

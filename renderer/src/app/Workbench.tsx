@@ -101,9 +101,10 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
     review,
     decisions,
     states: axisStates,
+    segmenting,
     toggleHelp: () => setHelpOpen((open) => !open),
   });
-  useFillTool(viewer, annotation.fill, tools.activeClass, annotationReady && segmenting && tools.tool === 'fill');
+  const fill = useFillTool(viewer, annotation, tools.activeClass, annotationReady && segmenting && tools.tool === 'fill');
 
   return (
     <>
@@ -136,6 +137,7 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
                 classes={classes}
                 tools={tools}
                 annotation={annotation}
+                fill={fill}
                 ready={annotationReady}
                 axis={axis}
                 slice={currentSlice}

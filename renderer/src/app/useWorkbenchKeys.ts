@@ -21,6 +21,8 @@ interface WorkbenchKeysArgs {
   decisions: Pick<ReviewDecisions, 'decide' | 'next'>;
   /** The states of the slices along the slice plane's axis. */
   states: readonly SliceState[] | null;
+  /** Whether the Segment tab is open: only there do Enter and Shift+B mark the slice (elsewhere Enter presses the focused button). */
+  segmenting: boolean;
   toggleHelp(): void;
 }
 
@@ -29,8 +31,8 @@ interface WorkbenchKeysArgs {
  * viewerKeys.ts) and the annotation shortcuts (see shortcuts.ts) work wherever the focus is, but
  * in a field that takes the key (see keyTargets.ts) or under a dialog.
  */
-export function useWorkbenchKeys({ viewer, annotationReady, tools, annotation, review, decisions, states, toggleHelp }: WorkbenchKeysArgs): void {
-  useAnnotationKeys((action: AnnotationKeyAction) => {
+export function useWorkbenchKeys({ viewer, annotationReady, tools, annotation, review, decisions, states, segmenting, toggleHelp }: WorkbenchKeysArgs): void {
+  useAnnotationKeys((action: AnnotationKeyAction): boolean | void => {
     switch (action.kind) {
       case 'help':
         toggleHelp();
@@ -59,6 +61,16 @@ export function useWorkbenchKeys({ viewer, annotationReady, tools, annotation, r
       case 'redo':
         if (annotation.state.canRedo) void annotation.redo();
         return;
+      case 'slice': {
+        // With Review open, Enter on a slice showing a prediction would confirm the labels
+        // beneath it, not the prediction (Y accepts that): marking a slice belongs to Segment.
+        const { axis, currentSlice } = viewer;
+        if (!segmenting) return false;
+        if (axis === null || currentSlice === null) return;
+        if (action.action === 'complete') void annotation.setSliceState(axis, [currentSlice], 'annotated');
+        else void annotation.markBackground(axis, currentSlice);
+        return;
+      }
       case 'jump': {
         if (!states || viewer.currentSlice === null) return;
         const target = nextSliceWithState(states, viewer.currentSlice, action.direction, action.state);

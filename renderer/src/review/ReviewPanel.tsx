@@ -18,7 +18,7 @@ interface ReviewPanelProps {
   /** What the strip shows for the current slice. */
   display: SliceDisplay | null;
   onDecide(action: ReviewAction): void;
-  /** The same decision on every slice of the axis still to review (unannotated, undecided). */
+  /** The same decision on every slice of the axis still to review (neither annotated, painted nor decided). */
   onDecideScan(action: 'accept' | 'reject'): void;
   /** Slices of the axis still to review. */
   remaining: number;
@@ -220,9 +220,9 @@ export function ReviewPanel({
               disabled={!canDecide || (action === 'reject' && display === 'rejected')}
               title={
                 action === 'accept'
-                  ? "The prediction becomes this slice's annotation (Y)"
+                  ? `The prediction becomes this slice's annotation${display === 'painted' ? ', replacing your painting on it (Ctrl+Z takes it back)' : ''} (Y)`
                   : action === 'correct'
-                    ? 'Take the prediction and paint over it with the brush (T)'
+                    ? `Take the prediction${display === 'painted' ? ' in place of your painting' : ''} and paint over it with the brush (T)`
                     : "The prediction is wrong: the slice stays unannotated and is left out of the next training's unlabelled data (X)"
               }
               onClick={() => onDecide(action)}
@@ -239,7 +239,7 @@ export function ReviewPanel({
               className="button button--small"
               data-testid={`review-${action}-scan`}
               disabled={disabled || !predictedHere || axis === null || remaining === 0}
-              title={`${action === 'accept' ? 'Accept' : 'Reject'} the prediction of every ${axis ?? ''} slice of this scan not yet annotated or decided, as one undoable edit`}
+              title={`${action === 'accept' ? 'Accept' : 'Reject'} the prediction of every ${axis ?? ''} slice of this scan not yet annotated, painted or decided, as one undoable edit`}
               onClick={() => onDecideScan(action)}
             >
               {action === 'accept' ? 'Accept' : 'Reject'} the other {remaining}
@@ -267,6 +267,24 @@ export function ReviewPanel({
             Next proposed
           </button>
         </div>
+        <label
+          className="toggle review-panel__near-empty"
+          title="Also propose slices with little or no predicted structure (under 5 % of the scan's fullest slice), such as the tip of a structure"
+        >
+          <input
+            type="checkbox"
+            data-testid="review-include-near-empty"
+            checked={review.includeNearEmpty}
+            disabled={disabled}
+            onChange={(e) => review.setIncludeNearEmpty(e.target.checked)}
+          />
+          Include near-empty slices
+        </label>
+        {queue && queue.length === 0 && !review.includeNearEmpty && (
+          <p className="empty-note" data-testid="review-queue-near-empty-note">
+            No slice with predicted structure is left to review; near-empty slices are hidden.
+          </p>
+        )}
         {queue && queue.length > 0 && (
           <ol className="review-queue">
             {queue.slice(0, 8).map((e) => (

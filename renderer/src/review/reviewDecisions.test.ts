@@ -10,7 +10,7 @@ const review = (slice: number, decision: SliceReview['decision']): SliceReview =
   decidedAt: '2026-11-22T10:00:00Z',
 });
 const entry = (slice: number): ReviewQueueEntry => ({ scanId: 'v1', axis: 'k', slice, uncertainty: 0.5, gain: 1, reason: 'uncertain', state: 'unknown' });
-const states: SliceState[] = ['unknown', 'annotated', 'interpolated', 'unknown', 'predicted'];
+const states: SliceState[] = ['unknown', 'annotated', 'interpolated', 'unknown', 'predicted', 'painted'];
 
 /** The decisions with a review that records what it was asked, and a log of jumps, reports and corrections. */
 function setup(over: { predictedHere?: boolean; slice?: number | null; ready?: boolean; decided?: boolean } = {}) {
@@ -35,7 +35,7 @@ function setup(over: { predictedHere?: boolean; slice?: number | null; ready?: b
   return { decisions, log };
 }
 
-test('the slices left to review are those neither annotated nor decided', () => {
+test('the slices left to review are those neither annotated, painted nor decided', () => {
   assert.deepEqual(slicesToReview(states, [review(3, 'rejected')]), [0, 2, 4]);
   assert.deepEqual(slicesToReview(states, null), [0, 2, 3, 4]);
   assert.deepEqual(slicesToReview(null, null), []);

@@ -12,10 +12,15 @@ export interface DecidingReview {
   decide(action: ReviewAction, slices: number[]): Promise<boolean>;
 }
 
-/** The slices along an axis that are neither annotated nor decided: what is left to review. */
+/**
+ * The slices along an axis that are neither annotated, painted nor decided: what is left to
+ * review, and what a decision on the whole scan covers. A painted slice is the person's work in
+ * progress: a bulk accept would replace their painting with the prediction, a bulk reject would
+ * hide it in the strip behind "rejected".
+ */
 export function slicesToReview(states: readonly SliceState[] | null, reviews: readonly SliceReview[] | null): number[] {
   if (!states) return [];
-  return states.flatMap((s, n) => (s !== 'annotated' && !reviews?.some((r) => r.slice === n) ? [n] : []));
+  return states.flatMap((s, n) => (s !== 'annotated' && s !== 'painted' && !reviews?.some((r) => r.slice === n) ? [n] : []));
 }
 
 interface ReviewDecisionArgs {

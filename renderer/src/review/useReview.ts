@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnnotationUpdate, Axis, LabelClass, PredictionComparisonResult, ReviewQueueEntry, ReviewRound, RunInfo } from '../../../shared/types.ts';
 import { comparisonLut } from './comparisonLut.ts';
+import { PendingDecisions } from './pendingDecisions.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { labelLut } from '../viewer/labelColormap.ts';
 import { SupersededError, type ViewerController } from '../viewer/ViewerController.ts';
@@ -49,8 +50,14 @@ export interface ReviewState {
   opacity: number;
   setOpacity(opacity: number): void;
   status: OverlayStatus;
-  /** Slices of the shown scan still to review along the axis, the most to gain first; null while unknown. */
+  /**
+   * Slices of the shown scan still to review along the axis, the most to gain first; null while
+   * unknown. A decided slice leaves it at once, before the queue is read again.
+   */
   queue: ReviewQueueEntry[] | null;
+  /** Whether the queue holds slices with little or no predicted structure (main/api/reviewQueue.ts). */
+  includeNearEmpty: boolean;
+  setIncludeNearEmpty(include: boolean): void;
   /** The rounds of the corrective loop, oldest first; null while unknown. */
   rounds: ReviewRound[] | null;
   /** Whether the chosen run has predicted the shown scan. */
@@ -81,6 +88,11 @@ export function useReview(args: UseReviewArgs): ReviewState {
   const [opacity, setOpacity] = useState(0.45);
   const [status, setStatus] = useState<OverlayStatus>('none');
   const [queue, setQueue] = useState<ReviewQueueEntry[] | null>(null);
+  const [includeNearEmpty, setIncludeNearEmpty] = useState(false);
+  const pendingRef = useRef(new PendingDecisions());
+  const queueIdentityRef = useRef('');
+  /** Bumped to read the queue again where nothing else changed (a decision that failed). */
+  const [queueReads, setQueueReads] = useState(0);
   const [rounds, setRounds] = useState<ReviewRound[] | null>(null);
   const [predicting, setPredicting] = useState<string | null>(null);
   const [compareRunId, setCompare] = useState<string | null>(null);
@@ -162,17 +174,26 @@ export function useReview(args: UseReviewArgs): ReviewState {
   }, [controllerRef, opacity]);
 
   useEffect(() => {
-    setQueue(null);
-    if (!runId || !scanId || !axis || !predictedHere) return;
+    // Another queue (run, scan, axis, filter) is shown from scratch; a decision or a new prediction
+    // re-reads this one, shown meanwhile, so it never reads "0 to review" while the ranking runs.
+    const identity = JSON.stringify([runId, scanId, axis, includeNearEmpty]);
+    if (identity !== queueIdentityRef.current) {
+      queueIdentityRef.current = identity;
+      pendingRef.current = new PendingDecisions();
+      setQueue(null);
+    }
+    if (!runId || !scanId || !axis || !predictedHere) return setQueue(null);
+    const pending = pendingRef.current;
+    const read = pending.startRead();
     let live = true;
-    api.call('review.queue', { runId, scanId, axis, limit: QUEUE_LENGTH }).then(
-      (entries) => live && setQueue(entries),
+    api.call('review.queue', { runId, scanId, axis, limit: QUEUE_LENGTH, includeNearEmpty }).then(
+      (entries) => live && setQueue(pending.received(read, entries)),
       (err) => live && reportRef.current(err, 'Could not read the review queue'),
     );
     return () => {
       live = false;
     };
-  }, [api, runId, scanId, axis, predictedHere, predictedAt, annotationKey]);
+  }, [api, runId, scanId, axis, predictedHere, predictedAt, annotationKey, includeNearEmpty, queueReads]);
 
   // Every edit may be a correction of the latest round; every new run a new round.
   const runsKey = args.runs.map((r) => `${r.id}:${r.status}:${r.hasModel}:${r.predictedAt}`).join();
@@ -201,7 +222,16 @@ export function useReview(args: UseReviewArgs): ReviewState {
   const decide = useCallback(
     async (action: ReviewAction, slices: number[]) => {
       if (!runId || !axis || !predictedHere || slices.length === 0) return false;
-      return edit((id) => api.call(REVIEW_METHOD[action], { runId, scanId: id, axis, slices }));
+      const pending = pendingRef.current;
+      pending.decided(slices);
+      setQueue((shown) => shown && pending.hide(shown));
+      const stored = await edit((id) => api.call(REVIEW_METHOD[action], { runId, scanId: id, axis, slices }));
+      if (stored) pending.stored(slices);
+      else {
+        pending.failed(slices);
+        setQueueReads((n) => n + 1);
+      }
+      return stored;
     },
     [api, edit, runId, axis, predictedHere],
   );
@@ -234,6 +264,8 @@ export function useReview(args: UseReviewArgs): ReviewState {
     setOpacity,
     status,
     queue,
+    includeNearEmpty,
+    setIncludeNearEmpty,
     rounds,
     predictedHere,
     decide,

@@ -9,7 +9,7 @@ import { PreflightView } from './PreflightView.tsx';
 import { LearningCurves, ProgressBar } from './ProgressView.tsx';
 import { RunsList } from './RunsList.tsx';
 import { proposeMethod } from '../../../shared/methodProposal.ts';
-import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, type TrainForm, type TrainRequest } from './trainDefaults.ts';
+import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, paintedSliceCount, type TrainForm, type TrainRequest } from './trainDefaults.ts';
 import type { TrainingState } from './useTraining.ts';
 
 interface TrainPanelProps {
@@ -108,6 +108,7 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
   };
 
   const annotated = annotatedSliceCount(project);
+  const painted = paintedSliceCount(project);
   const predictedIteration = project.runs.find((r) => r.id === training.predictionRunId)?.predictedIteration;
   const endedRun = ended ? project.runs.find((r) => r.id === ended.runId) : undefined;
   return (
@@ -123,6 +124,12 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
             {spec.label} · {form.model === 'auto' ? 'model auto' : form.model} · {annotated} annotated slice{annotated === 1 ? '' : 's'}
           </span>
         </div>
+        {painted > 0 && (
+          <p className="train-panel__painted" data-testid="train-painted">
+            {painted} painted slice{painted === 1 ? ' is' : 's are'} not confirmed and will not be used: mark each complete (Enter in Segment) once every
+            structure on it is drawn.
+          </p>
+        )}
         {proposal?.reason && form.method !== proposal.method && (
           <div className="train-panel__proposal" data-testid="train-proposal">
             <p>{proposal.reason}.</p>

@@ -2,9 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_METHOD, METHODS, methodSpec, resolveMethodOptions } from '../../../shared/methods.ts';
 import type { ProjectInfo, ScanInfo } from '../../../shared/types.ts';
-import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, parseOptionInput, type TrainForm } from './trainDefaults.ts';
+import { annotatedSliceCount, buildTrainRequest, defaultOptions, initialForm, paintedSliceCount, parseOptionInput, type TrainForm } from './trainDefaults.ts';
 
-function scan(id: string, annotated: Partial<ScanInfo['annotatedSlices']>, shape: [number, number, number] = [32, 32, 16]): ScanInfo {
+function scan(
+  id: string,
+  annotated: Partial<ScanInfo['annotatedSlices']>,
+  shape: [number, number, number] = [32, 32, 16],
+  painted: Partial<ScanInfo['paintedSlices']> = {},
+): ScanInfo {
   return {
     id,
     name: id,
@@ -15,6 +20,7 @@ function scan(id: string, annotated: Partial<ScanInfo['annotatedSlices']>, shape
     affine: [],
     hasLabels: true,
     annotatedSlices: { i: 0, j: 0, k: 0, ...annotated },
+    paintedSlices: { i: 0, j: 0, k: 0, ...painted },
     importedAt: '',
   };
 }
@@ -26,6 +32,16 @@ const option = (method: string, key: string) => methodSpec(method).options.find(
 test("annotated slices are counted over scans and axes; one click uses the benchmark's winner", () => {
   assert.equal(annotatedSliceCount(project([scan('a', { k: 3 }), scan('b', { i: 2 })])), 5);
   assert.equal(initialForm(METHODS).method, DEFAULT_METHOD);
+});
+
+test('painted, unconfirmed slices are counted apart: they are no training data', () => {
+  const p = project([scan('a', { k: 3 }, undefined, { k: 2, i: 1 }), scan('b', {}, undefined, { j: 4 })]);
+  assert.equal(paintedSliceCount(p), 7);
+  assert.equal(annotatedSliceCount(p), 3);
+  // only painted slices: nothing to train on yet
+  const painted = buildTrainRequest(project([scan('a', {}, undefined, { k: 5 })]), METHODS, initialForm(METHODS));
+  assert.equal(painted.request, null);
+  assert.match(painted.problems[0], /mark it complete \(Enter\)/);
 });
 
 test('the form starts with every option of the method at its 2D default', () => {
@@ -91,7 +107,7 @@ test('everything that cannot work is refused together, in words', () => {
   const result = buildTrainRequest(none, METHODS, form);
   assert.equal(result.request, null);
   assert.deepEqual(result.problems, [
-    'No annotated slice yet: paint at least one slice (or import a label map) before training.',
+    'No annotated slice yet: paint a slice and mark it complete (Enter), or import a label map, before training.',
     'temperature must lie in 0.001…10 (got 0)',
     'Iterations must be a whole number between 1 and 1000000',
     'Time budget must be a number between 0.01 and 10080',

@@ -37,6 +37,11 @@ export function annotatedSliceCount(project: ProjectInfo): number {
   return project.scans.reduce((sum, v) => sum + AXES.reduce((s, a) => s + v.annotatedSlices[a], 0), 0);
 }
 
+/** Number of slices painted but not confirmed complete, over all scans and axes: training leaves them out. */
+export function paintedSliceCount(project: ProjectInfo): number {
+  return project.scans.reduce((sum, v) => sum + AXES.reduce((s, a) => s + v.paintedSlices[a], 0), 0);
+}
+
 /** The network the defaults of a choice stand for ("auto" shows the 2D defaults, the engine's usual pick). */
 export function networkOf(model: ModelChoice): NetworkKind {
   return model === 'vnet3d' ? 'vnet3d' : 'unet2d';
@@ -107,7 +112,8 @@ export function buildTrainRequest(
   form: TrainForm,
 ): { request: TrainRequest; problems: [] } | { request: null; problems: string[] } {
   const problems: string[] = [];
-  if (annotatedSliceCount(project) === 0) problems.push('No annotated slice yet: paint at least one slice (or import a label map) before training.');
+  if (annotatedSliceCount(project) === 0)
+    problems.push('No annotated slice yet: paint a slice and mark it complete (Enter), or import a label map, before training.');
   const spec = methods.find((m) => m.name === form.method);
   if (!spec) return { request: null, problems: [...problems, `Unknown method ${form.method}`] };
   const methodOptions: Record<string, OptionValue> = {};

@@ -1,5 +1,5 @@
 import type { LabelClass, SliceStates } from '../../../shared/types.ts';
-import { labelIsKnown } from './labelKnown.ts';
+import { labelIsKnown, labelWords } from './labelKnown.ts';
 import { COMPARISON_LEGEND } from '../review/comparisonLut.ts';
 import { formatIntensity } from '../scans/scanFormat.ts';
 import type { Plane, ViewerLocation } from './viewTypes.ts';
@@ -39,14 +39,7 @@ export function LocationReadout({ location, classes, slices, keyPlane }: Locatio
         <span className="readout__item">
           <span className="readout__key">Label</span>
           <span className="readout__value" data-testid="location-label">
-            {location.label === 0 && slices && !labelIsKnown(slices, location.voxel) ? (
-              'unknown'
-            ) : (
-              <>
-                {labelName(location.label)}
-                {location.label !== 0 && ` (${location.label})`}
-              </>
-            )}
+            {labelWords(location.label, !slices || labelIsKnown(slices, location.voxel), labelName(location.label))}
           </span>
         </span>
       )}

@@ -2,7 +2,7 @@ import { MULTIPLANAR_TYPE, Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@nii
 import type { Axis } from '../../../shared/types.ts';
 import { NORMAL_OF_PEN_PLANE, paintDisc, paintSegment, type PenPlane } from './brush.ts';
 import { applyServerValues, changedIndices, groupBySlice, type SlicePaint } from './drawingDiff.ts';
-import type { LabelLut } from './labelColormap.ts';
+import { FILL_PREVIEW_VALUE, type LabelLut } from './labelColormap.ts';
 import { countLabels } from './labelCounts.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
 import { linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid } from './voxelGrid.ts';
@@ -155,6 +155,11 @@ export class ViewerController {
   private overlayKind: OverlayToShow['kind'] | null = null;
   /** Bumped on every show(); a slower, older load must not replace a newer one. */
   private generation = 0;
+  /**
+   * RAS indices the drawing shows as the fill preview (FILL_PREVIEW_VALUE); what they hold is in
+   * `synced`, which the preview never touches, so taking it away puts the labels back.
+   */
+  private fillPreview: Uint32Array | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -318,9 +323,50 @@ export class ViewerController {
     }
   }
 
+  /**
+   * Shows a fill's region (stored-order indices) in the drawing, in place of any earlier preview,
+   * until clearFillPreview: in every view at every zoom, as the labels are, without a stroke.
+   */
+  showFillPreview(indices: Uint32Array): void {
+    this.clearFillPreview();
+    const grid = this.grid;
+    const drawing = this.nv.drawBitmap;
+    if (!grid || !drawing || !this.synced) return;
+    const ras = new Uint32Array(indices.length);
+    for (let n = 0; n < indices.length; n++) {
+      ras[n] = nativeIndexToRas(grid, indices[n]);
+      drawing[ras[n]] = FILL_PREVIEW_VALUE;
+    }
+    this.fillPreview = ras;
+    this.nv.refreshDrawing(true);
+    this.canvas.dataset.fillPreview = String(ras.length);
+  }
+
+  /** Takes the fill preview away: its voxels show what the server has (a committed fill's values, once applied). */
+  clearFillPreview(): void {
+    const preview = this.fillPreview;
+    const drawing = this.nv.drawBitmap;
+    this.fillPreview = null;
+    delete this.canvas.dataset.fillPreview;
+    if (!preview || !drawing || !this.synced) return;
+    for (const r of preview) if (drawing[r] === FILL_PREVIEW_VALUE) drawing[r] = this.synced[r];
+    this.nv.refreshDrawing(true);
+    this.nv.createOnLocationChange();
+    this.scheduleCount();
+  }
+
+  /** Whether stored voxel (i, j, k) is in the fill preview shown. */
+  inFillPreview(voxel: Vec3): boolean {
+    const drawing = this.nv.drawBitmap;
+    if (!this.grid || !drawing || !this.fillPreview) return false;
+    return drawing[linearIndex(nativeToRas(this.grid, voxel), this.grid.rasDims)] === FILL_PREVIEW_VALUE;
+  }
+
   /** Paint with a brush or eraser, or (null) let clicks move the crosshair. */
   setPen(pen: Pen): void {
     if (pen) {
+      // a stroke sends whatever differs from the server's labels: never the preview's voxels
+      this.clearFillPreview();
       this.nv.opts.penSize = pen.size;
       this.nv.setPenValue(pen.value, false);
     }
@@ -364,6 +410,8 @@ export class ViewerController {
     this.intensity = null;
     this.grid = null;
     this.synced = null;
+    this.fillPreview = null;
+    delete this.canvas.dataset.fillPreview;
     if (this.nv.drawBitmap) this.nv.closeDrawing();
     this.cancelCount();
     this.callbacks.onLabelCounts(null);
@@ -517,11 +565,13 @@ export class ViewerController {
     const mm = scan.vox2mm(continuous, scan.matRAS);
     const drawing = this.nv.drawBitmap;
     const overlay = this.nv.volumes[1];
+    const drawn = drawing ? drawing[linearIndex(ras, grid.rasDims)] : null;
     this.callbacks.onLocation({
       voxel: rasToNative(grid, ras),
       mm: [mm[0], mm[1], mm[2]],
       value: scan.getValue(ras[0], ras[1], ras[2]),
-      label: drawing ? drawing[linearIndex(ras, grid.rasDims)] : null,
+      // under the fill preview, the label the voxel holds until the fill lands
+      label: drawn === FILL_PREVIEW_VALUE && this.synced ? this.synced[linearIndex(ras, grid.rasDims)] : drawn,
       overlay: overlay && this.overlayKind ? { kind: this.overlayKind, value: overlay.getValue(ras[0], ras[1], ras[2]) } : null,
     });
   }
@@ -541,6 +591,8 @@ export class ViewerController {
   /** Shows a RAS-ordered label bitmap as the drawing and takes it as what the server has. */
   private putDrawing(bitmap: Uint8Array): void {
     this.nv.stroke = null;
+    this.fillPreview = null;
+    delete this.canvas.dataset.fillPreview;
     this.nv.drawBitmap = bitmap;
     this.synced = bitmap.slice();
     this.nv.refreshDrawing(true);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hexToRgb, labelLut } from './labelColormap.ts';
+import { FILL_PREVIEW_VALUE, hexToRgb, labelLut } from './labelColormap.ts';
 
 test('hex colours parse in long and short form; junk becomes grey', () => {
   assert.deepEqual(hexToRgb('#e6194b'), [230, 25, 75]);
@@ -19,6 +19,8 @@ test('the label table: transparent background, each class opaque in its colour a
   assert.deepEqual([...lut.subarray(12, 16)], [0x43, 0x63, 0xd8, 255]);
   assert.deepEqual([...lut.subarray(8, 12)], [160, 160, 160, 255]);
   assert.deepEqual([labels[0], labels[1], labels[2], labels[3]], ['Background', 'Cortex', 'label 2', 'Thalamus']);
+  assert.deepEqual([...lut.subarray(4 * FILL_PREVIEW_VALUE)], [255, 255, 255, 255], 'the fill preview, white');
+  assert.equal(labels[FILL_PREVIEW_VALUE], 'Fill preview');
 });
 
 test("a class's display setting is its alpha in the table: hidden is clear, half opacity half alpha, the others untouched", () => {

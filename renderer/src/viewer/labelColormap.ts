@@ -6,6 +6,14 @@ export interface LabelLut {
   labels: string[];
 }
 
+/**
+ * The drawing value the Fill tool's preview is shown with: 255, which no class can hold (class
+ * values end at 254), so a previewed voxel never reads as a class. The preview is white, a colour
+ * no class is given by default, under the label overlay's opacity like the classes.
+ */
+export const FILL_PREVIEW_VALUE = 255;
+export const FILL_PREVIEW_COLOR = '#ffffff';
+
 /** "#e6194b" → [230, 25, 75]; anything unreadable becomes a neutral grey rather than an exception. */
 export function hexToRgb(hex: string): [number, number, number] {
   const m = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(hex.trim());
@@ -32,7 +40,8 @@ export function classDisplay(displays: ClassDisplays, value: number): ClassDispl
  * Builds the label colour table from the project's classes. Value 0 (background) is fully
  * transparent; every class is drawn in its own colour with the alpha of its display setting
  * (opaque by default; NiiVue multiplies the label overlay's opacity on top, per voxel).
- * A value no class claims shows in grey, so stray labels stay visible instead of vanishing.
+ * A value no class claims shows in grey, so stray labels stay visible instead of vanishing; the
+ * fill preview's value shows in its own colour.
  */
 export function labelLut(classes: readonly LabelClass[], displays: ClassDisplays = {}): LabelLut {
   const lut = new Uint8ClampedArray(256 * 4);
@@ -48,5 +57,7 @@ export function labelLut(classes: readonly LabelClass[], displays: ClassDisplays
     lut.set([...hexToRgb(c.color), alpha], c.value * 4);
     labels[c.value] = c.name;
   }
+  lut.set([...hexToRgb(FILL_PREVIEW_COLOR), 255], FILL_PREVIEW_VALUE * 4);
+  labels[FILL_PREVIEW_VALUE] = 'Fill preview';
   return { lut, labels };
 }

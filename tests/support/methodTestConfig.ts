@@ -4,6 +4,7 @@
  * semi-supervised method shares.
  */
 import { test } from 'node:test';
+import { runStep } from '../../main/engine/training/methods/trainingMethod.ts';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveMethodOptions, type MethodName, type OptionValue } from '../../shared/methods.ts';
@@ -11,7 +12,7 @@ import type { Batch } from '../../main/engine/data/batch.ts';
 import type { NetworkKind } from '../../shared/networks.ts';
 import { Rng } from '../../main/engine/random/rng.ts';
 import type { ResolvedTrainConfig } from '../../main/engine/training/trainRequest.ts';
-import type { StepLosses, TrainingMethod } from '../../main/engine/training/methods/trainingMethod.ts';
+import type { TrainingMethod } from '../../main/engine/training/methods/trainingMethod.ts';
 
 /** A configuration as resolveTrainConfig would give it for `method` on `model` (AdamW 1e-2, 3 classes, width 2). */
 export function testConfig(
@@ -88,12 +89,12 @@ export function toyBatches(model: NetworkKind, { batch = 2, size = 16, seed = 0 
  * Runs `steps` steps of `method` on the same batches and returns how many more tensors are
  * allocated after them than after the first (which may allocate optimiser state).
  */
-export function tensorGrowth(method: TrainingMethod, { labeled, unlabeled }: { labeled: Batch; unlabeled: Batch }, steps: number): number {
+export async function tensorGrowth(method: TrainingMethod, { labeled, unlabeled }: { labeled: Batch; unlabeled: Batch }, steps: number): Promise<number> {
   const step = (iteration: number) =>
-    method.step(labeled, method.usesUnlabeled ? unlabeled : null, { iteration, iterations: steps, learningRate: 1e-2, rng: new Rng(`step:${iteration}`) });
-  step(0);
+    runStep(method, labeled, method.usesUnlabeled ? unlabeled : null, { iteration, iterations: steps, learningRate: 1e-2, rng: new Rng(`step:${iteration}`) });
+  await step(0);
   const before = tf.memory().numTensors;
-  for (let i = 1; i < steps; i++) step(i);
+  for (let i = 1; i < steps; i++) await step(i);
   return tf.memory().numTensors - before;
 }
 
@@ -104,29 +105,29 @@ export function tensorGrowth(method: TrainingMethod, { labeled, unlabeled }: { l
  * the two steps' losses and the largest difference between the two methods' models[0]
  * weights after it.
  */
-export function checkpointRoundTrip(
+export async function checkpointRoundTrip(
   build: () => TrainingMethod,
   batches: { labeled: Batch; unlabeled: Batch },
-): { original: StepLosses; restored: StepLosses; weightDifference: number } {
+): Promise<{ original: Record<string, number>; restored: Record<string, number>; weightDifference: number }> {
   const context = (iteration: number) => ({ iteration, iterations: 10, learningRate: 1e-2, rng: new Rng(`step:${iteration}`) });
   const { labeled, unlabeled } = batches;
   const original = build();
   const fresh = build();
   try {
-    original.step(labeled, unlabeled, context(0));
+    await runStep(original, labeled, unlabeled, context(0));
     const weights = original.models[0]!.getWeights();
-    const methodState = original.methodState();
-    const optimizerState = original.optimizerState();
+    const methodState = await original.methodState();
+    const optimizerState = await original.optimizerState();
     // Other data than the original's, so only the dropout streams carry over from it.
     const other = toyBatches(original.models[0]!.kind, { seed: 99 });
-    fresh.step(other.labeled, other.unlabeled, context(0));
+    await runStep(fresh, other.labeled, other.unlabeled, context(0));
     tf.dispose(other);
     fresh.models[0]!.setWeights(weights);
     tf.dispose([...weights.values()]);
     if (methodState) fresh.restoreMethodState(methodState);
     fresh.restoreOptimizerState(optimizerState);
-    const a = original.step(labeled, unlabeled, context(1));
-    const b = fresh.step(labeled, unlabeled, context(1));
+    const a = await runStep(original, labeled, unlabeled, context(1));
+    const b = await runStep(fresh, labeled, unlabeled, context(1));
     const wa = original.models[0]!.getWeights();
     const wb = fresh.models[0]!.getWeights();
     let weightDifference = 0;
@@ -149,9 +150,9 @@ export function checkpointRoundTrip(
  * without unlabelled data is refused.
  */
 export function sharedMethodTests(build: () => TrainingMethod, what: string): void {
-  test(`a checkpoint (${what}) restored into a fresh method gives the identical next step`, () => {
+  test(`a checkpoint (${what}) restored into a fresh method gives the identical next step`, async () => {
     const batches = toyBatches('unet2d');
-    const { original, restored, weightDifference } = checkpointRoundTrip(build, batches);
+    const { original, restored, weightDifference } = await checkpointRoundTrip(build, batches);
     assert.deepEqual(restored, original);
     assert.equal(weightDifference, 0);
     tf.dispose(batches);

@@ -11,9 +11,11 @@ import type { OptimizerConfig } from '../../main/engine/training/trainRequest.ts
 export const PLAIN_SGD: OptimizerConfig = { name: 'sgd', learningRate: 1, momentum: 0, weightDecay: 0, nesterov: false };
 
 /** The gradient `before − after` of each variable over `step` (which must use learning rate 1 with PLAIN_SGD). */
-export function stepGradient(variables: readonly tf.Variable[], step: () => void): Float32Array[] {
+export function stepGradient(variables: readonly tf.Variable[], step: () => unknown): Float32Array[] {
   const before = variables.map((v) => v.dataSync().slice() as Float32Array);
-  step();
+  // A method's step returns its losses, some as tensors (StepLosses): only the update matters here.
+  const losses = step();
+  if (losses && typeof losses === 'object') tf.dispose(Object.values(losses).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
   return variables.map((v, i) => {
     const after = v.dataSync();
     return before[i]!.map((b, k) => b - after[k]!);

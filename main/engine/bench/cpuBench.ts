@@ -92,7 +92,7 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
       c.kind === 'unet2d'
         ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
         : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });
-    const step = () => minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y));
+    const step = () => tf.dispose(minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)));
     if (!pureJs) step();
     const start = process.cpuUsage();
     const times: number[] = [];
@@ -110,7 +110,9 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
       detail: `median of ${reps} step${reps > 1 ? 's' : ''}`,
     };
   }
-  const image = new Float32Array(SCAN[0] * SCAN[1] * SCAN[2]).map(() => Math.random() - 0.5);
+  // bench:gpu's quick cases bring a smaller scan of their own.
+  const scan = c.scan ?? SCAN;
+  const image = new Float32Array(scan[0] * scan[1] * scan[2]).map(() => Math.random() - 0.5);
   const logits = (x: tf.Tensor) => model.apply(x, { training: false });
   // Pure JS: stop after the first batches and extrapolate.
   const budget = pureJs ? (c.mode === 'infer-slices' ? 2 * c.batch : 1) : Infinity;
@@ -124,8 +126,8 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
   };
   const start = performance.now();
   try {
-    if (c.mode === 'infer-slices') await inferSlices(logits, image, SCAN, { axis: 'k', batchSize: c.batch, onProgress });
-    else await slidingWindow3d(logits, image, SCAN, { patchSize: [c.size[2], c.size[1], c.size[0]], stride: c.stride, batchSize: 1, onProgress });
+    if (c.mode === 'infer-slices') await inferSlices(logits, image, scan, { axis: 'k', batchSize: c.batch, onProgress });
+    else await slidingWindow3d(logits, image, scan, { patchSize: [c.size[2], c.size[1], c.size[0]], stride: c.stride, batchSize: 1, onProgress });
   } catch (error) {
     if (error !== stop) throw error;
   }

@@ -59,7 +59,7 @@ function trainStepMs(c: Case): number {
   const x = tf.randomNormal([c.batch, ...c.size, 1]);
   const y = tf.randomUniformInt([c.batch, ...c.size], 0, c.classes);
   const optimizer = new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4 });
-  const step = () => minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y));
+  const step = () => tf.dispose(minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)));
   if (steps > 1) step();
   let total = 0;
   for (let s = 0; s < steps; s++) total += time(step);

@@ -70,7 +70,7 @@ const step = args.includes('--infer')
         model.apply(x, { training: false }).dataSync();
       })
   : () => {
-      minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y));
+      tf.dispose(minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)));
     };
 step();
 const profiler = profileKernels();

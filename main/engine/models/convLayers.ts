@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { channelVector } from '../ops/channelVector.ts';
 import type { ConvParameters } from './parameterStore.ts';
 
 // Convolutions with bias, channels-last. PyTorch's padding=1 for a 3-kernel
@@ -9,7 +10,7 @@ export function conv2d(x: tf.Tensor4D, p: ConvParameters, stride: number, pad: '
 }
 
 export function conv3d(x: tf.Tensor5D, p: ConvParameters, stride: number, pad: 'same' | 'valid'): tf.Tensor5D {
-  return tf.add(tf.conv3d(x, p.weight as tf.Tensor5D, stride, pad), p.bias);
+  return tf.add(tf.conv3d(x, p.weight as tf.Tensor5D, stride, pad), channelVector(p.bias, 5));
 }
 
 /** Transposed 3-D convolution with kernel = stride = 2 (×2 upsampling). */
@@ -17,5 +18,5 @@ export function conv3dTranspose2x(x: tf.Tensor5D, p: ConvParameters): tf.Tensor5
   const [batch, depth, height, width] = x.shape;
   const outChannels = (p.weight as tf.Tensor5D).shape[3];
   const outputShape: [number, number, number, number, number] = [batch, 2 * depth, 2 * height, 2 * width, outChannels];
-  return tf.add(tf.conv3dTranspose(x, p.weight as tf.Tensor5D, outputShape, 2, 'valid'), p.bias);
+  return tf.add(tf.conv3dTranspose(x, p.weight as tf.Tensor5D, outputShape, 2, 'valid'), channelVector(p.bias, 5));
 }

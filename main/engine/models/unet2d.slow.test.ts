@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { supervisedLoss } from '../losses/supervisedLoss.ts';
 import { minimize } from '../optim/minimize.ts';
+import { readStepLosses } from '../training/methods/trainingMethod.ts';
 import { Sgd } from '../optim/sgd.ts';
 import { createModel } from './createModel.ts';
 
@@ -88,7 +89,7 @@ describe('unet2d', () => {
     model.dispose();
   });
 
-  test('20 SGD steps on the supervised loss: no tensor leaks and the loss falls', () => {
+  test('20 SGD steps on the supervised loss: no tensor leaks and the loss falls', async () => {
     const model = createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed: 4 });
     const x = tf.randomNormal([2, 16, 16, 1], 0, 1, 'float32', 4);
     // A learnable target: the class (0, 1, 2) thresholds the intensity at ±0.5.
@@ -97,7 +98,9 @@ describe('unet2d', () => {
     const losses: number[] = [];
     const tensorCounts: number[] = [];
     for (let step = 1; step <= 20; step++) {
-      losses.push(minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)));
+      losses.push(
+        (await readStepLosses({ loss: minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)) })).loss!,
+      );
       tensorCounts.push(tf.memory().numTensors);
     }
     assert.equal(tensorCounts[19], tensorCounts[1], `tensors per step: ${tensorCounts}`);

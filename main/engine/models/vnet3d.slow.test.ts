@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { supervisedLoss } from '../losses/supervisedLoss.ts';
 import { minimize } from '../optim/minimize.ts';
+import { readStepLosses } from '../training/methods/trainingMethod.ts';
 import { Sgd } from '../optim/sgd.ts';
 import { createModel } from './createModel.ts';
 
@@ -87,7 +88,7 @@ describe('vnet3d', () => {
     model.dispose();
   });
 
-  test('20 SGD steps on the supervised loss: no tensor leaks and the loss falls', () => {
+  test('20 SGD steps on the supervised loss: no tensor leaks and the loss falls', async () => {
     const model = createModel({ kind: 'vnet3d', numClasses: 2, width: 2, seed: 4 });
     const x = tf.randomNormal([2, 16, 16, 16, 1], 0, 1, 'float32', 4);
     // A learnable target: the class is the sign of the intensity.
@@ -96,7 +97,9 @@ describe('vnet3d', () => {
     const losses: number[] = [];
     const tensorCounts: number[] = [];
     for (let step = 1; step <= 20; step++) {
-      losses.push(minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)));
+      losses.push(
+        (await readStepLosses({ loss: minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)) })).loss!,
+      );
       tensorCounts.push(tf.memory().numTensors);
     }
     assert.equal(tensorCounts[19], tensorCounts[1], `tensors per step: ${tensorCounts}`);

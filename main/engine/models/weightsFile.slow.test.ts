@@ -12,13 +12,13 @@ describe('weights file', () => {
     ['unet2d', [2, 16, 16, 1]],
     ['vnet3d', [2, 16, 16, 16, 1]],
   ] as const) {
-    test(`${kind}: save, encode, decode, load into a differently seeded model gives identical outputs`, () => {
+    test(`${kind}: save, encode, decode, load into a differently seeded model gives identical outputs`, async () => {
       const source = createModel({ kind, numClasses: 3, width: 2, seed: 1 });
       const target = createModel({ kind, numClasses: 3, width: 2, seed: 2 });
       const x = tf.randomNormal([...shape], 0, 1, 'float32', 3);
       // One training-mode pass moves the BN running statistics away from 0/1, so they must travel too.
       tf.dispose(source.apply(x, { training: true }));
-      const bytes = encodeWeightsFile(saveWeights(source));
+      const bytes = encodeWeightsFile(await saveWeights(source));
       const file = decodeWeightsFile(bytes);
       assert.deepEqual(file.manifest.model, { kind, numClasses: 3, width: 2, inChannels: 1 });
       assert.equal(file.manifest.tensors.length, source.getWeights().size);
@@ -31,10 +31,10 @@ describe('weights file', () => {
     });
   }
 
-  test('refuses weights of another architecture, a truncated file and a foreign file', () => {
+  test('refuses weights of another architecture, a truncated file and a foreign file', async () => {
     const model = createModel({ kind: 'unet2d', numClasses: 2, width: 2 });
     const other = createModel({ kind: 'unet2d', numClasses: 3, width: 2 });
-    const file = saveWeights(model);
+    const file = await saveWeights(model);
     assert.throws(() => loadWeights(other, file), /weights are for/);
     assert.throws(() => loadWeights(model, { ...file, data: file.data.subarray(0, 100) }), /truncated/);
     assert.throws(() => decodeWeightsFile(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])), /bad magic/);
@@ -42,9 +42,9 @@ describe('weights file', () => {
     other.dispose();
   });
 
-  test('the binary layout is magic, JSON length, JSON padded to 4 bytes, float32 data', () => {
+  test('the binary layout is magic, JSON length, JSON padded to 4 bytes, float32 data', async () => {
     const model = createModel({ kind: 'unet2d', numClasses: 2, width: 2 });
-    const file = saveWeights(model);
+    const file = await saveWeights(model);
     const bytes = encodeWeightsFile(file);
     const jsonLength = new DataView(bytes.buffer).getUint32(4, true);
     const dataStart = 8 + Math.ceil(jsonLength / 4) * 4;

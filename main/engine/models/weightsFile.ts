@@ -19,16 +19,18 @@ export interface WeightsFile {
 
 const magic = 'ATRW';
 
-export function saveWeights(model: SegmentationModel): WeightsFile {
+/** Reads every weight back asynchronously (the only read the webgpu backend can do). */
+export async function saveWeights(model: SegmentationModel): Promise<WeightsFile> {
   const weights = model.getWeights();
   const tensors: WeightsManifest['tensors'] = [];
   const values = new Float32Array([...weights.values()].reduce((n, t) => n + t.size, 0));
+  const read = await Promise.all([...weights.values()].map((t) => t.data()));
   let offset = 0;
-  for (const [name, tensor] of weights) {
+  [...weights].forEach(([name, tensor], i) => {
     tensors.push({ name, shape: tensor.shape, dtype: 'float32', byteOffset: offset * 4 });
-    values.set(tensor.dataSync(), offset);
+    values.set(read[i] as Float32Array, offset);
     offset += tensor.size;
-  }
+  });
   tf.dispose([...weights.values()]);
   const { kind, numClasses, width, inChannels } = model;
   return {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,7 +25,7 @@ const length = 4096;
 const input = () => tf.linspace(-1, 1, length);
 
 describe('native kernel output pool', { skip }, () => {
-  after(() => enableBufferPool());
+  after(() => enableBufferPool(process.env, os.totalmem()));
 
   test('the array of a disposed kernel output becomes the next output of that length', () => {
     const x = input();
@@ -81,7 +82,7 @@ describe('native kernel output pool', { skip }, () => {
   });
 
   test('ATRIUM_NATIVE_POOL_MB=0 turns it off, and reinstalling turns it back on', () => {
-    enableBufferPool({ ATRIUM_NATIVE_POOL_MB: '0' });
+    enableBufferPool({ ATRIUM_NATIVE_POOL_MB: '0' }, os.totalmem());
     assert.equal(bufferPoolStats().enabled, false);
     const x = input();
     const first = tf.relu(x);
@@ -92,6 +93,6 @@ describe('native kernel output pool', { skip }, () => {
     installNativeKernels();
     assert.equal(bufferPoolStats().enabled, true);
     tf.dispose([x, second]);
-    assert.throws(() => enableBufferPool({ ATRIUM_NATIVE_POOL_MB: 'lots' }), /ATRIUM_NATIVE_POOL_MB/);
+    assert.throws(() => enableBufferPool({ ATRIUM_NATIVE_POOL_MB: 'lots' }, os.totalmem()), /ATRIUM_NATIVE_POOL_MB/);
   });
 });

@@ -23,7 +23,6 @@
  *   ATRIUM_NATIVE_POOL_MB=N   most memory the pool holds on to (0 disables it)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import os from 'node:os';
 
 type DataEntry = { values?: unknown };
 interface CpuBackend {
@@ -95,9 +94,9 @@ function drain(): void {
 }
 
 /** A quarter of the memory this process may use (the cgroup limit where there is one). */
-function defaultCapacityBytes(): number {
+function defaultCapacityBytes(totalMemoryBytes: number): number {
   const limit = process.constrainedMemory?.() ?? 0;
-  const memory = limit > 0 ? Math.min(limit, os.totalmem()) : os.totalmem();
+  const memory = limit > 0 ? Math.min(limit, totalMemoryBytes) : totalMemoryBytes;
   return Math.floor(memory / 4);
 }
 
@@ -132,13 +131,13 @@ export function isPrivateArray(values: Float32Array): boolean {
  * Hooks the cpu backend's write/move (attach), readSync (escape) and disposeData (return to
  * the pool); idempotent. Off with ATRIUM_NATIVE_POOL_MB=0.
  */
-export function enableBufferPool(env: Record<string, string | undefined> = process.env): void {
+export function enableBufferPool(env: Record<string, string | undefined>, totalMemoryBytes: number): void {
   const raw = env.ATRIUM_NATIVE_POOL_MB?.trim();
   const megabytes = raw ? Number(raw) : NaN;
   if (raw && (!Number.isFinite(megabytes) || megabytes < 0)) throw new Error(`ATRIUM_NATIVE_POOL_MB="${raw}" is not a non-negative number`);
   const backend = tf.findBackend('cpu') as unknown as CpuBackend | null;
   if (hooked && hooked.backend !== backend) disableBufferPool();
-  capacityBytes = raw ? megabytes * 2 ** 20 : defaultCapacityBytes();
+  capacityBytes = raw ? megabytes * 2 ** 20 : defaultCapacityBytes(totalMemoryBytes);
   if (capacityBytes === 0) {
     disableBufferPool();
     return;

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { allocateFloat32 } from './bufferPool.ts';
-import { servingAddon, storedValues } from './nativeKernels.ts';
+import { servingAddon, storedValues } from './nativeState.ts';
 
 interface DropoutAddon {
   dropout(x: Float32Array, keep: number, state: number[], out: Float32Array, multiplier: Float32Array): void;

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { allocateFloat32 } from './bufferPool.ts';
-import { servingAddon, storedValues } from './nativeKernels.ts';
+import { servingAddon, storedValues } from './nativeState.ts';
 
 interface FusedAddon {
   batchNormForward(

@@ -24,23 +24,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import os from 'node:os';
-import { loadAddon, type NativeAddon } from './addon.ts';
+import { loadAddon } from './addon.ts';
 import { nativeKernels, type KernelArgs } from './kernels.ts';
 import { elementwiseKernels } from './elementwiseKernels.ts';
 import { disableBufferPool, enableBufferPool } from './bufferPool.ts';
+import { nativeAddon, nativeKernelsStatus, setNativeState, type NativeKernelsStatus } from './nativeState.ts';
 
-export interface NativeKernelsStatus {
-  /** The native kernels are registered for the cpu backend. */
-  loaded: boolean;
-  /** One line: what runs and why (or why not). */
-  reason: string;
-  /** OpenMP threads the kernels use (0 when not loaded). */
-  threads: number;
-  /** Kernel names replaced. */
-  kernels: string[];
-  /** oneDNN version, when the addon loaded. */
-  onednn?: string;
-}
+export { nativeAddon, nativeKernelsStatus, type NativeKernelsStatus };
 
 export interface InstallOptions {
   env?: Record<string, string | undefined>;
@@ -50,8 +40,6 @@ type KernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 const originals = new Map<string, tf.KernelConfig>();
 const counts = new Map<string, { native: number; fallback: number }>();
-let addon: NativeAddon | null = null;
-let status: NativeKernelsStatus = { loaded: false, reason: 'native kernels not installed', threads: 0, kernels: [] };
 
 /** Thread count from ATRIUM_THREADS, default the machine's cores. */
 export function threadSetting(env: Record<string, string | undefined> = process.env): number {
@@ -71,14 +59,15 @@ export function installNativeKernels(options: InstallOptions = {}): NativeKernel
   const env = options.env ?? process.env;
   if (env.ATRIUM_NATIVE?.trim() === '0') {
     uninstallNativeKernels();
-    status = { loaded: false, reason: 'native kernels disabled by ATRIUM_NATIVE=0', threads: 0, kernels: [] };
+    setNativeState({ status: { loaded: false, reason: 'native kernels disabled by ATRIUM_NATIVE=0', threads: 0, kernels: [] } });
     return nativeKernelsStatus();
   }
   const threads = threadSetting(env);
+  let addon = nativeAddon();
   if (!addon) {
     const load = loadAddon(env);
     if (!load.addon) {
-      status = { loaded: false, reason: load.reason, threads: 0, kernels: [] };
+      setNativeState({ status: { loaded: false, reason: load.reason, threads: 0, kernels: [] } });
       return nativeKernelsStatus();
     }
     addon = load.addon;
@@ -86,7 +75,7 @@ export function installNativeKernels(options: InstallOptions = {}): NativeKernel
   addon.setNumThreads(threads);
   if (env.ATRIUM_NATIVE_MALLOC?.trim() !== '0') addon.tuneAllocator(32 << 20, 1 << 30);
   addon.setLayoutPolicy(env.ATRIUM_NATIVE_LAYOUT?.trim() === 'any' ? 0 : 1);
-  enableBufferPool(env);
+  enableBufferPool(env, os.totalmem());
   const all = { ...nativeKernels, ...elementwiseKernels(addon) };
   for (const [name, kernel] of Object.entries(all)) {
     if (originals.has(name)) continue;
@@ -110,13 +99,16 @@ export function installNativeKernels(options: InstallOptions = {}): NativeKernel
     tf.registerKernel({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
   const { onednn } = addon.version();
-  status = {
-    loaded: true,
-    reason: `oneDNN ${onednn} kernels for ${originals.size} ops on ${threads} thread${threads === 1 ? '' : 's'}`,
-    threads,
-    kernels: [...originals.keys()],
-    onednn,
-  };
+  setNativeState({
+    addon,
+    status: {
+      loaded: true,
+      reason: `oneDNN ${onednn} kernels for ${originals.size} ops on ${threads} thread${threads === 1 ? '' : 's'}`,
+      threads,
+      kernels: [...originals.keys()],
+      onednn,
+    },
+  });
   return nativeKernelsStatus();
 }
 
@@ -128,11 +120,7 @@ export function uninstallNativeKernels(): void {
     tf.registerKernel(config);
   }
   originals.clear();
-  if (status.loaded) status = { loaded: false, reason: 'native kernels uninstalled', threads: 0, kernels: [] };
-}
-
-export function nativeKernelsStatus(): NativeKernelsStatus {
-  return { ...status, kernels: [...status.kernels] };
+  if (nativeKernelsStatus().loaded) setNativeState({ status: { loaded: false, reason: 'native kernels uninstalled', threads: 0, kernels: [] } });
 }
 
 /** tfjs-backend-cpu's own kernel of that name (the reference the native one is tested against). */
@@ -143,25 +131,4 @@ export function originalKernel(name: string): tf.KernelConfig | undefined {
 /** How often each replaced kernel ran natively and how often it fell back to tfjs's own. */
 export function nativeCallCounts(): Record<string, { native: number; fallback: number }> {
   return Object.fromEntries([...counts].map(([name, c]) => [name, { ...c }]));
-}
-
-/** The loaded addon, for benchmarks and tests. */
-export function nativeAddon(): NativeAddon | null {
-  return addon;
-}
-
-/**
- * The addon as `T` while its kernels serve the cpu backend and it has every function named
- * (an addon built before a source file was added lacks that file's); null otherwise, and the
- * caller falls back to tfjs ops.
- */
-export function servingAddon<T>(...functions: (keyof T & string)[]): T | null {
-  if (!status.loaded || !addon || tf.getBackend() !== 'cpu') return null;
-  const members = addon as unknown as Record<string, unknown>;
-  return functions.every((name) => typeof members[name] === 'function') ? (addon as unknown as T) : null;
-}
-
-/** The cpu backend's own array of `t`, read from its data store: dataSync would bar it from the buffer pool (bufferPool.ts). */
-export function storedValues(t: tf.Tensor): unknown {
-  return (tf.backend() as unknown as { data: { get(dataId: object): { values?: unknown } | undefined } }).data.get(t.dataId)?.values;
 }

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { allocateFloat32, isPrivateArray } from './bufferPool.ts';
-import { servingAddon } from './nativeKernels.ts';
+import { servingAddon } from './nativeState.ts';
 
 interface OptimizerAddon {
   sgdUpdate(p: Float32Array, g: Float32Array, buffer: Float32Array | null, lr: number, momentum: number, weightDecay: number, nesterov: boolean): void;

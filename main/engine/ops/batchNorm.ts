@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { channelVector } from './channelVector.ts';
 import { batchNormBackward, batchNormForward, fusedBatchNormAvailable } from '../native/fusedKernels.ts';
 
 export interface BatchNormParameters {
@@ -35,8 +36,8 @@ export function batchNorm(x: tf.Tensor, parameters: BatchNormParameters, options
   const channels = x.shape[x.rank - 1];
   return tf.tidy(() => {
     if (!training) {
-      const scale = tf.mul(gamma, tf.rsqrt(tf.add(runningVar, epsilon)));
-      return tf.add(tf.mul(tf.sub(x, runningMean), scale), beta);
+      const scale = channelVector(tf.mul(gamma, tf.rsqrt(tf.add(runningVar, epsilon))), x.rank);
+      return tf.add(tf.mul(tf.sub(x, channelVector(runningMean, x.rank)), scale), channelVector(beta, x.rank));
     }
     const count = x.size / channels;
     if (count < 2) throw new Error(`batchNorm: training needs more than one value per channel (shape ${x.shape})`);

@@ -3,16 +3,18 @@ import type { Optimizer } from './optimizer.ts';
 
 /**
  * One training step: evaluates `loss`, differentiates it w.r.t. `variables`,
- * lets the optimiser update them and returns the loss value. Every tensor
- * the step allocates is disposed.
+ * lets the optimiser update them and returns the loss, a scalar tensor the
+ * caller reads and disposes (readStepLosses). It is not read here: on the
+ * webgpu backend only an asynchronous read works. Every other tensor the
+ * step allocates is disposed.
  */
-export function minimize(optimizer: Optimizer, variables: tf.Variable[], loss: () => tf.Scalar): number {
+export function minimize(optimizer: Optimizer, variables: tf.Variable[], loss: () => tf.Scalar): tf.Scalar {
   const { value, grads } = tf.variableGrads(loss, variables);
   try {
     optimizer.step(grads);
-    return value.dataSync()[0];
+    return value;
   } finally {
-    tf.dispose([value, ...Object.values(grads)]);
+    tf.dispose(Object.values(grads));
   }
 }
 
@@ -25,9 +27,10 @@ export interface LossTerms {
 /**
  * One step of several optimisers over one differentiated loss (e.g. two networks of CPS, each
  * with its own optimiser over its own variables): every optimiser receives the whole gradient
- * map and updates only its variables. Returns the terms' values; every tensor is disposed.
+ * map and updates only its variables. Returns the terms as scalar tensors for the caller to
+ * read and dispose, as minimize does; every other tensor is disposed.
  */
-export function minimizeTerms(optimizers: readonly Optimizer[], variables: tf.Variable[], loss: () => LossTerms): Record<string, number> {
+export function minimizeTerms(optimizers: readonly Optimizer[], variables: tf.Variable[], loss: () => LossTerms): Record<string, tf.Scalar> {
   let terms: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
     const out = loss();
@@ -37,8 +40,8 @@ export function minimizeTerms(optimizers: readonly Optimizer[], variables: tf.Va
   }, variables);
   try {
     for (const optimizer of optimizers) optimizer.step(grads);
-    return Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, t.dataSync()[0]!]));
+    return terms;
   } finally {
-    tf.dispose([value, ...Object.values(grads), ...Object.values(terms)]);
+    tf.dispose([value, ...Object.values(grads)]);
   }
 }

@@ -22,7 +22,7 @@ for (const [name, create] of Object.entries(make)) {
     const a = create(original);
     for (let k = 0; k < 3; k++) a.step(grads(original, k));
     const saved = a.getState();
-    const bytes = encodeOptimizerState(saved);
+    const bytes = await encodeOptimizerState(saved);
     tf.dispose([...saved.tensors.values()]);
 
     const copy = original.map((v) => tf.variable(v.clone()));

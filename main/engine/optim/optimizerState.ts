@@ -11,9 +11,11 @@ export interface OptimizerState {
   counters: Record<string, number>;
 }
 
-/** Bytes for a checkpoint; reads the tensors back once, does not dispose them. */
-export function encodeOptimizerState(state: OptimizerState): Uint8Array {
-  const tensors = [...state.tensors].map(([key, t]) => ({ key, shape: t.shape, data: Float32Array.from(t.dataSync()).buffer }));
+/** Bytes for a checkpoint; reads the tensors back once (asynchronously, as the webgpu backend must), does not dispose them. */
+export async function encodeOptimizerState(state: OptimizerState): Promise<Uint8Array> {
+  const entries = [...state.tensors];
+  const values = await Promise.all(entries.map(([, t]) => t.data()));
+  const tensors = entries.map(([key, t], i) => ({ key, shape: t.shape, data: Float32Array.from(values[i] as Float32Array).buffer }));
   return new Uint8Array(encodeFrame({ format: 'atrium-optimizer-state', version: 1, tensors, counters: state.counters }));
 }
 

@@ -15,11 +15,11 @@ const shape: [number, number, number] = [20, 14, 9];
 const image = Float32Array.from({ length: 20 * 14 * 9 }, (_, v) => (v % 7 === 0 ? 0 : 100 + 50 * Math.sin(v / 13)));
 
 /** An untrained network with its meta, and the same network for direct comparison. */
-function untrained(kind: NetworkKind, meta: Partial<ModelMeta>) {
+async function untrained(kind: NetworkKind, meta: Partial<ModelMeta>) {
   const model = createModel({ kind, numClasses: 3, width: 2, seed: 5 });
   const trained: TrainedModel = {
     meta: { kind, width: 2, numClasses: 3, classValues: [0, 4, 9], normalization: 'zscore-nonzero', ...meta },
-    weights: encodeWeightsFile(saveWeights(model)),
+    weights: encodeWeightsFile(await saveWeights(model)),
   };
   return { model, trained };
 }
@@ -28,7 +28,7 @@ describe('predictVolume', () => {
   before(() => selectBackend({ env: { ATRIUM_BACKEND: 'cpu' } }));
 
   test('2D: z-scores like training, infers across meta.axis, maps indices to raw class values', async () => {
-    const { model, trained } = untrained('unet2d', { axis: 'j' });
+    const { model, trained } = await untrained('unet2d', { axis: 'j' });
     const before = tf.memory().numTensors;
     const progress: number[] = [];
     const out = await predictVolume(trained, image, shape, { batchSize: 5, onProgress: (done) => progress.push(done) });
@@ -46,7 +46,7 @@ describe('predictVolume', () => {
   });
 
   test('3D: sliding window with the training patch; half-patch stride on the pure-JS backend', async () => {
-    const { model, trained } = untrained('vnet3d', { patchSize: [16, 16, 16] });
+    const { model, trained } = await untrained('vnet3d', { patchSize: [16, 16, 16] });
     assert.deepEqual(windowStride([16, 16, 16]), [8, 8, 8]);
     // Long along i, so that strides 8 and 4 place different windows there.
     const long: [number, number, number] = [40, 14, 9];
@@ -64,7 +64,7 @@ describe('predictVolume', () => {
   });
 
   test('a meta that cannot describe the network is refused', async () => {
-    const { model, trained } = untrained('unet2d', {});
+    const { model, trained } = await untrained('unet2d', {});
     model.dispose();
     await assert.rejects(predictVolume(trained, image, shape), /needs its slice axis/);
     await assert.rejects(

@@ -52,7 +52,7 @@ test('a small U-Net trained on 3 annotated slices segments the unannotated ones 
   const trained = await unannotatedDice(result.model, scan.image, scan.truth);
 
   const untrainedNet = createModel({ kind: 'unet2d', numClasses: 3, width: 8, seed: 1 });
-  const untrained = { meta: result.model.meta, weights: encodeWeightsFile(saveWeights(untrainedNet)) };
+  const untrained = { meta: result.model.meta, weights: encodeWeightsFile(await saveWeights(untrainedNet)) };
   untrainedNet.dispose();
   const baseline = await unannotatedDice(untrained, scan.image, scan.truth);
 

@@ -39,19 +39,19 @@ export async function preflight(req: TrainRequest, timedSteps = 2): Promise<Pref
       iterations: config.iterations,
       learningRate: config.optimizer.learningRate,
     });
-    trainingStep(method, batches, at(0));
-    const profile = await tf.profile(() => {
-      trainingStep(method, batches, at(1));
+    await trainingStep(method, batches, at(0));
+    const profile = await tf.profile(async () => {
+      await trainingStep(method, batches, at(1));
     });
     let timed = 0;
     for (let n = 2; n < 2 + timedSteps; n++) {
       const started = performance.now();
-      trainingStep(method, batches, at(n));
+      await trainingStep(method, batches, at(n));
       timed += performance.now() - started;
     }
     const msPerIteration = timed / timedSteps;
     const validationStarted = performance.now();
-    validationDice(method.models[0]!, batches.validationBatches());
+    await validationDice(method.models[0]!, batches.validationBatches());
     const msPerValidation = performance.now() - validationStarted;
     const budgetMs = config.maxMinutes === null ? Infinity : config.maxMinutes * 60_000;
     if (config.length === 'budget') {

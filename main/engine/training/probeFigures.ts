@@ -23,7 +23,7 @@ export type { ProbeFigures };
  *   labels of the model and its partner over the foreground classes either predicts; null
  *   without a partner or when neither predicts any foreground.
  */
-export function probeFigures(model: SegmentationModel, partner: SegmentationModel | null, batches: Iterable<Batch>): ProbeFigures | null {
+export async function probeFigures(model: SegmentationModel, partner: SegmentationModel | null, batches: Iterable<Batch>): Promise<ProbeFigures | null> {
   const classes = model.numClasses;
   const intersection = new Float64Array(classes);
   const total = new Float64Array(classes);
@@ -37,10 +37,8 @@ export function probeFigures(model: SegmentationModel, partner: SegmentationMode
         return [tf.max(p, -1), tf.argMax(p, -1)];
       });
       const partnerLabels = partner ? tf.tidy(() => tf.argMax(partner.apply(batch.images, { training: false }), -1)) : null;
-      const t = top!.dataSync();
-      const a = labels!.dataSync();
-      const b = partnerLabels?.dataSync();
-      const image = batch.images.dataSync();
+      // Read asynchronously: the only read the webgpu backend can do.
+      const [t, a, b, image] = await Promise.all([top!.data(), labels!.data(), partnerLabels?.data(), batch.images.data()]);
       tf.dispose([top!, labels!, ...(partnerLabels ? [partnerLabels] : [])]);
       for (let v = 0; v < a.length; v++) {
         if (image[v] === 0) continue;

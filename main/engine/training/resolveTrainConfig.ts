@@ -9,7 +9,7 @@ import { DEFAULT_TIME_BUDGET_MINUTES, type OptimizerName } from '../../../shared
 import { AUGMENTATION_POLICIES, type AugmentationPolicy } from '../data/augment2d.ts';
 import type { SliceAxis } from '../data/volumeSlice.ts';
 import { summarizeAnnotations, type AnnotationSummary } from './annotations.ts';
-import type { BackendName, OptimizerConfig, ResolvedTrainConfig, TrainRequest } from './trainRequest.ts';
+import { isGpuBackend, type BackendName, type OptimizerConfig, type ResolvedTrainConfig, type TrainRequest } from './trainRequest.ts';
 import { TrainingInputError } from './trainingInputError.ts';
 
 export { TrainingInputError };
@@ -48,7 +48,7 @@ interface BackendDefaults {
  * (sliceCrop.ts): a whole 181×217 slice costs ~3× as much per step. The V-Net keeps the papers'
  * setting at width 16 with 64×64×48 patches (~0.5 s a supervised step of two patches).
  *
- * `tensorflow-gpu` follows the papers: width 16, SGD 0.01 (momentum 0.9, weight decay 1e-4)
+ * `webgpu` and `tensorflow-gpu` follow the papers: width 16, SGD 0.01 (momentum 0.9, weight decay 1e-4)
  * with poly decay, batch 24 of whole slices (SSL4MIS ACDC U-Net), batch 4 of 112×112×80 patches
  * (UA-MT LA V-Net); 30k and 6k iterations at most.
  */
@@ -60,10 +60,11 @@ function backendDefaults(backend: BackendName, kind: NetworkKind): BackendDefaul
     case 'cpu':
     case 'tensorflow':
       return unet ? { ...papers, batchSize: 4, sliceCrop: [128, 128], patchSize: none } : { ...papers, batchSize: 2, sliceCrop: null, patchSize: [64, 64, 48] };
+    case 'webgpu':
     case 'tensorflow-gpu':
       return unet ? { ...papers, batchSize: 24, sliceCrop: null, patchSize: none } : { ...papers, batchSize: 4, sliceCrop: null, patchSize: [112, 112, 80] };
     default:
-      throw new TrainingInputError(`unknown backend "${backend as string}": use tensorflow-gpu, tensorflow or cpu`);
+      throw new TrainingInputError(`unknown backend "${backend as string}": use webgpu, tensorflow-gpu, tensorflow or cpu`);
   }
 }
 
@@ -77,7 +78,7 @@ function methodDefaults(method: MethodSpec, backend: BackendName, kind: NetworkK
     case 'crossmatch':
       return kind === 'vnet3d' ? { optimizer: 'adamw', learningRate: 1e-3 } : { optimizer: 'sgd', learningRate: 0.01 };
     case 'caml':
-      return backend === 'tensorflow-gpu'
+      return isGpuBackend(backend)
         ? { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0, batchSize: 2 }
         : { optimizer: 'sgd', learningRate: 0.01, schedulePower: 0 };
     default:
@@ -245,7 +246,7 @@ function chooseModel(req: TrainRequest, labeled: AnnotationSummary[]): ModelChoi
     return { model: 'unet2d', axis, reason: `unet2d requested; across ${axis}: ${why}`, warnings: [] };
   }
   if (best) return { model: 'unet2d', axis: best.axis, reason: `auto: ${describe(best)}, so a 2D U-Net across ${best.axis}`, warnings: [] };
-  if (req.backend.name === 'tensorflow-gpu') {
+  if (isGpuBackend(req.backend.name)) {
     return { model: 'vnet3d', axis: null, reason: 'auto: every slice along every axis holds annotation, so a 3D V-Net', warnings: [] };
   }
   return {

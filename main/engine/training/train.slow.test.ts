@@ -108,7 +108,7 @@ describe('train', () => {
   test('checkpoints every N iterations and at the end, each loadable for prediction', async () => {
     const checkpoints: Checkpoint[] = [];
     const request = tinyRequest({ iterations: 5, checkpointInterval: 2 });
-    await train(request, { onCheckpoint: (c) => checkpoints.push(c) });
+    await train(request, { onCheckpoint: (c) => void checkpoints.push(c) });
     assert.deepEqual(
       checkpoints.map((c) => c.iteration),
       [2, 4, 5],
@@ -126,7 +126,7 @@ describe('train', () => {
     const checkpoints: Checkpoint[] = [];
     const result = await train(request, {
       onProgress: (p) => (wanted ||= p.iteration === 3),
-      onCheckpoint: (c) => checkpoints.push(c),
+      onCheckpoint: (c) => void checkpoints.push(c),
       snapshotRequest: () =>
         wanted
           ? async (model, iteration) => {
@@ -189,7 +189,7 @@ describe('train', () => {
   test('resume continues at the checkpoint iteration, reproducibly; approximate by design (warned)', async () => {
     const request = tinyRequest({ iterations: 6, checkpointInterval: 3 });
     const checkpoints: Checkpoint[] = [];
-    const straight = await train(request, { onCheckpoint: (c) => checkpoints.push(c) });
+    const straight = await train(request, { onCheckpoint: (c) => void checkpoints.push(c) });
     const atThree = checkpoints.find((c) => c.iteration === 3)!;
     const seen: number[] = [];
     const resumed = await train(request, { onProgress: (p) => seen.push(p.iteration) }, atThree);
@@ -209,7 +209,7 @@ describe('train', () => {
 
   test('resuming with a different class table is refused', async () => {
     const checkpoints: Checkpoint[] = [];
-    await train(tinyRequest({ iterations: 1 }), { onCheckpoint: (c) => checkpoints.push(c) });
+    await train(tinyRequest({ iterations: 1 }), { onCheckpoint: (c) => void checkpoints.push(c) });
     await assert.rejects(train(tinyRequest({ classValues: [1, 2, 3] }), {}, checkpoints[0]), /classes changed since the checkpoint/);
   });
 });

@@ -80,17 +80,17 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFro
       batches,
       startIteration: resumeFrom?.iteration ?? 0,
       hooks,
-      checkpoint: (iteration) =>
+      checkpoint: async (iteration) =>
         hooks.onCheckpoint?.({
           config,
-          model: trainedModel(model, config),
-          methodState: method.methodState(),
-          optimizerState: method.optimizerState(),
+          model: await trainedModel(model, config),
+          methodState: await method.methodState(),
+          optimizerState: await method.optimizerState(),
           iteration,
         }),
       currentModel: () => trainedModel(model, config),
     });
-    return { model: trainedModel(model, config), config, ...outcome };
+    return { model: await trainedModel(model, config), config, ...outcome };
   } finally {
     method.dispose();
   }
@@ -117,7 +117,7 @@ function resumedConfig(requested: ResolvedTrainConfig, checkpoint: Checkpoint): 
   };
 }
 
-function trainedModel(model: SegmentationModel, config: ResolvedTrainConfig): TrainedModel {
+async function trainedModel(model: SegmentationModel, config: ResolvedTrainConfig): Promise<TrainedModel> {
   return {
     meta: {
       kind: config.model,
@@ -128,6 +128,6 @@ function trainedModel(model: SegmentationModel, config: ResolvedTrainConfig): Tr
       ...(config.patchSize ? { patchSize: [...config.patchSize] as [number, number, number] } : {}),
       normalization: 'zscore-nonzero',
     },
-    weights: encodeWeightsFile(saveWeights(model)),
+    weights: encodeWeightsFile(await saveWeights(model)),
   };
 }

@@ -6,8 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { polyLearningRate } from '../optim/learningRateSchedules.ts';
 import { Rng } from '../random/rng.ts';
+import { nextMacrotask } from './nextMacrotask.ts';
 import type { BatchSource } from './batchSource.ts';
-import type { TrainingMethod } from './methods/trainingMethod.ts';
+import { runStep, type TrainingMethod } from './methods/trainingMethod.ts';
 import {
   BUDGET_MARGIN,
   intervalFor,
@@ -34,9 +35,9 @@ export interface TrainLoopOptions {
   startIteration: number;
   hooks: TrainHooks;
   /** Called for each checkpoint, with the iterations done so far. */
-  checkpoint(iteration: number): void;
+  checkpoint(iteration: number): void | Promise<void>;
   /** The inference network's current weights, for a snapshot handler. */
-  currentModel(): TrainedModel;
+  currentModel(): Promise<TrainedModel>;
 }
 
 export type TrainLoopOutcome = Pick<TrainResult, 'iterations' | 'seconds' | 'msPerIteration' | 'valDice' | 'validation' | 'probe' | 'stoppedBy'>;
@@ -49,16 +50,21 @@ const RECENT_STEPS = 20;
  * from streams derived from the seed and the iteration only, so a resumed run samples as a
  * fresh one would, and takes the method's step.
  */
-export function trainingStep(
+export async function trainingStep(
   method: TrainingMethod,
   batches: BatchSource,
   at: { seed: number | string; iteration: number; iterations: number; learningRate: number },
-): Record<string, number> {
+): Promise<Record<string, number>> {
   const rng = new Rng(`${at.seed}:${at.iteration}`);
   const labeled = batches.labeledBatch(rng.fork('labeled'));
   const unlabeled = method.usesUnlabeled ? batches.unlabeledBatch(rng.fork('unlabeled')) : null;
   try {
-    return method.step(labeled, unlabeled, { iteration: at.iteration, iterations: at.iterations, learningRate: at.learningRate, rng: rng.fork('method') });
+    return await runStep(method, labeled, unlabeled, {
+      iteration: at.iteration,
+      iterations: at.iterations,
+      learningRate: at.learningRate,
+      rng: rng.fork('method'),
+    });
   } finally {
     tf.dispose([labeled, ...(unlabeled ? [unlabeled] : [])]);
   }
@@ -81,11 +87,11 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
   let pausedMs = 0;
   const elapsed = () => performance.now() - started - pausedMs;
   /** Validation Dice, and the figures on unannotated data beside it. */
-  const validate = () => {
+  const validate = async () => {
     const validationStarted = performance.now();
     validatedAt = iteration;
-    probe = probeFigures(method.models[0]!, method.partner, batches.probeBatches());
-    valDice = validationDice(method.models[0]!, batches.validationBatches());
+    probe = await probeFigures(method.models[0]!, method.partner, batches.probeBatches());
+    valDice = await validationDice(method.models[0]!, batches.validationBatches());
     msPerValidation = performance.now() - validationStarted;
     pace.exclude(msPerValidation);
   };
@@ -94,7 +100,7 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
 
   while (iteration < config.iterations) {
     // A macrotask, not a microtask: lets the process handle its messages (a cancel request).
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextMacrotask();
     if (hooks.shouldStop?.()) {
       stoppedBy = 'cancelled';
       break;
@@ -102,14 +108,14 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
     const snapshot = iteration > options.startIteration ? hooks.snapshotRequest?.() : null;
     if (snapshot) {
       const pauseStarted = performance.now();
-      await snapshot(options.currentModel(), iteration);
+      await snapshot(await options.currentModel(), iteration);
       pausedMs += performance.now() - pauseStarted;
       pace.exclude(performance.now() - pauseStarted);
     }
     const stepStarted = performance.now();
     const { iterations } = config;
     const learningRate = polyLearningRate(config.optimizer.learningRate, iterations, config.schedule.power)(iteration);
-    const losses = trainingStep(method, batches, { seed, iteration, iterations, learningRate });
+    const losses = await trainingStep(method, batches, { seed, iteration, iterations, learningRate });
     iteration++;
     totalStepMs += performance.now() - stepStarted;
 
@@ -118,7 +124,7 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
       if (iteration - options.startIteration === WARMUP_STEPS) pace.startHere();
       const measured = pace.sinceStart();
       if (measured && measured.iterations >= PLANNING_STEPS && measured.ms >= planningMs(budgetMs)) {
-        validate();
+        await validate();
         planRun(config, {
           budgetMs,
           elapsedMs: elapsed(),
@@ -131,7 +137,7 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
       }
     } else {
       if (iteration % intervals.validation === 0 || iteration === config.iterations) {
-        validate();
+        await validate();
         if (
           config.length === 'planned' &&
           adjustPlan(config, { budgetMs, elapsedMs: elapsed(), stepsDone: iteration, msPerStep: pace.recent(), msPerValidation })
@@ -139,7 +145,7 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
           intervals = loopIntervals(config);
         }
       }
-      if (iteration % intervals.checkpoint === 0 && iteration < config.iterations) options.checkpoint(iteration);
+      if (iteration % intervals.checkpoint === 0 && iteration < config.iterations) await options.checkpoint(iteration);
     }
     const elapsedMs = elapsed();
     const msPerIteration = pace.recent() || performance.now() - stepStarted;
@@ -165,8 +171,8 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
     }
   }
 
-  if (validatedAt !== iteration) validate();
-  options.checkpoint(iteration);
+  if (validatedAt !== iteration) await validate();
+  await options.checkpoint(iteration);
   const steps = iteration - options.startIteration;
   return {
     iterations: iteration,

@@ -14,7 +14,12 @@ import type { ProbeFigures, ValidationKind } from '../../../shared/types.ts';
 import type { TrainingData } from './batchSource.ts';
 
 export type { SliceAxis, MethodName };
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'cpu';
+export type BackendName = 'webgpu' | 'tensorflow-gpu' | 'tensorflow' | 'cpu';
+
+/** Backends that compute on a GPU: they take the papers' batch sizes and whole slices, and a dense label map gets the 3D V-Net. */
+export function isGpuBackend(name: BackendName): boolean {
+  return name === 'webgpu' || name === 'tensorflow-gpu';
+}
 export type { ValidationKind } from '../../../shared/types.ts';
 
 export interface TrainingScan {
@@ -206,7 +211,8 @@ export type SnapshotHandler = (model: TrainedModel, iteration: number) => Promis
 
 export interface TrainHooks {
   onProgress?(p: TrainProgress): void;
-  onCheckpoint?(c: Checkpoint): void;
+  /** Awaited: a checkpoint written through the API (a WebGPU job) is stored before training goes on. */
+  onCheckpoint?(c: Checkpoint): void | Promise<void>;
   /** Polled between steps; true ends training after the current step, keeping the model. */
   shouldStop?(): boolean;
   /** Polled between steps; a handler it returns is given the model so far (a prediction asked for mid-run). */

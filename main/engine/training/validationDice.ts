@@ -11,7 +11,7 @@ import type { SegmentationModel } from '../models/segmentationModel.ts';
  * @param batches consumed and disposed here, one at a time.
  * @returns the mean Dice, or null when no foreground class occurs in the known voxels.
  */
-export function validationDice(model: SegmentationModel, batches: Iterable<Batch>): number | null {
+export async function validationDice(model: SegmentationModel, batches: Iterable<Batch>): Promise<number | null> {
   const classes = model.numClasses;
   const intersection = new Float64Array(classes);
   const predicted = new Float64Array(classes);
@@ -19,10 +19,9 @@ export function validationDice(model: SegmentationModel, batches: Iterable<Batch
   for (const batch of batches) {
     try {
       const prediction = tf.tidy(() => tf.argMax(model.apply(batch.images, { training: false }), -1));
-      const p = prediction.dataSync();
+      // Read asynchronously: the only read the webgpu backend can do.
+      const [p, t, m] = await Promise.all([prediction.data(), batch.targets.data(), batch.mask.data()]);
       prediction.dispose();
-      const t = batch.targets.dataSync();
-      const m = batch.mask.dataSync();
       for (let v = 0; v < p.length; v++) {
         if (m[v] === 0) continue;
         predicted[p[v]!]++;

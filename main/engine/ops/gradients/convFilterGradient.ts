@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeKernelsStatus } from '../../native/nativeKernels.ts';
+import { nativeKernelsStatus } from '../../native/nativeState.ts';
 import { runKernel } from './runKernel.ts';
 
 export interface ConvGeometry {

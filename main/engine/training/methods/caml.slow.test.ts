@@ -1,4 +1,5 @@
 import { before, describe, test } from 'node:test';
+import { runStep } from './trainingMethod.ts';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../backend/selectBackend.ts';
@@ -87,10 +88,10 @@ describe('CamlMethod', () => {
     { iteration: 19, options: { mutualWeight: 2, omniWeight: 0.5, rampFraction: 0.5 }, mutual: 2, omni: 0.5 },
   ];
   for (const { iteration, options, mutual, omni } of ramps) {
-    test(`step ${iteration} with ${JSON.stringify(options)}: ramped weights, unsupervised = λ_c L_c + λ_o L_o, total reported terms`, () => {
+    test(`step ${iteration} with ${JSON.stringify(options)}: ramped weights, unsupervised = λ_c L_c + λ_o L_o, total reported terms`, async () => {
       const method = build({ prototypes: 4, ...options });
       const { labeled, unlabeled } = toyBatches('unet2d');
-      const losses = method.step(withIds(labeled, ['a', 'b']), unlabeled, { iteration, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+      const losses = await runStep(method, withIds(labeled, ['a', 'b']), unlabeled, { iteration, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
       assert.deepEqual(Object.keys(losses).sort(), ['mutual', 'omni', 'omniWeight', 'prototypes', 'supervised', 'unsupervised', 'weight']);
       assert.ok(Math.abs(losses.weight! - mutual) < 1e-12);
       assert.ok(Math.abs(losses.omniWeight! - omni) < 1e-12);
@@ -174,11 +175,11 @@ describe('CamlMethod', () => {
     { data: fifth, iteration: 2250, iterations: 15000, rampFraction: 'auto', expected: 1 },
   ];
   for (const { data, iteration, iterations, rampFraction, expected } of rampCases) {
-    test(`ramp length from the labelled share (${data ? '20 %' : 'unknown'}), rampFraction ${rampFraction}: weight ${expected.toPrecision(4)} at step ${iteration} of ${iterations}`, () => {
+    test(`ramp length from the labelled share (${data ? '20 %' : 'unknown'}), rampFraction ${rampFraction}: weight ${expected.toPrecision(4)} at step ${iteration} of ${iterations}`, async () => {
       const method = createTrainingMethod(testConfig('caml', 'unet2d', { prototypes: 4, rampFraction }, { trainingData: data })) as CamlMethod;
       assert.equal(method.rampLength, data ? 15 : DEFAULT_CAML_RAMP_LENGTH);
       const { labeled, unlabeled } = toyBatches('unet2d');
-      const losses = method.step(withIds(labeled, ['a', 'b']), unlabeled, { iteration, iterations, learningRate: 1e-2, rng: new Rng('s') });
+      const losses = await runStep(method, withIds(labeled, ['a', 'b']), unlabeled, { iteration, iterations, learningRate: 1e-2, rng: new Rng('s') });
       assert.ok(Math.abs(losses.weight! - expected) < 1e-12, `${losses.weight} vs ${expected}`);
       assert.ok(Math.abs(losses.omniWeight! - 0.05 * expected) < 1e-12);
       method.dispose();
@@ -207,12 +208,12 @@ describe('CamlMethod', () => {
     method.dispose();
   });
 
-  test('the memory bank keeps one slot per labelled case id, from detached embeddings', () => {
+  test('the memory bank keeps one slot per labelled case id, from detached embeddings', async () => {
     const method = build({ prototypes: 4 });
     const { labeled, unlabeled } = toyBatches('unet2d');
     const context = (iteration: number) => ({ iteration, iterations: 20, learningRate: 1e-2, rng: new Rng(`c${iteration}`) });
-    method.step(withIds(labeled, ['scan 1:3', 'scan 2:0']), unlabeled, context(0));
-    method.step(withIds(labeled, ['scan 1:3', 'scan 1:4']), unlabeled, context(1));
+    await runStep(method, withIds(labeled, ['scan 1:3', 'scan 2:0']), unlabeled, context(0));
+    await runStep(method, withIds(labeled, ['scan 1:3', 'scan 1:4']), unlabeled, context(1));
     const bank = method['bank'];
     const state = bank.getWeights();
     assert.deepEqual([...state.keys()], ['scan 1:3', 'scan 2:0', 'scan 1:4']);
@@ -225,27 +226,27 @@ describe('CamlMethod', () => {
     tf.dispose([labeled, unlabeled]);
   });
 
-  test('consistency = cps: mutual is the sum of the two cross pseudo-label CEs', () => {
+  test('consistency = cps: mutual is the sum of the two cross pseudo-label CEs', async () => {
     const method = build({ consistency: 'cps', prototypes: 4 });
     const { labeled, unlabeled } = toyBatches('unet2d');
-    const losses = method.step(labeled, unlabeled, { iteration: 19, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+    const losses = await runStep(method, labeled, unlabeled, { iteration: 19, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
     // CE of two 3-class networks near their start: around ln 3 each.
     assert.ok(losses.mutual! > 0.5 && losses.mutual! < 5, `${losses.mutual}`);
     method.dispose();
     tf.dispose([labeled, unlabeled]);
   });
 
-  test('similarity = dot and diceCe run and change the terms they should', () => {
+  test('similarity = dot and diceCe run and change the terms they should', async () => {
     const { labeled, unlabeled } = toyBatches('unet2d');
-    const run = (options: Record<string, string | boolean | number>) => {
+    const run = async (options: Record<string, string | boolean | number>) => {
       const method = build({ prototypes: 4, ...options });
-      const losses = method.step(labeled, unlabeled, { iteration: 19, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+      const losses = await runStep(method, labeled, unlabeled, { iteration: 19, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
       method.dispose();
       return losses;
     };
-    const base = run({});
-    const dot = run({ similarity: 'dot' });
-    const diceCe = run({ diceCe: true });
+    const base = await run({});
+    const dot = await run({ similarity: 'dot' });
+    const diceCe = await run({ diceCe: true });
     assert.equal(dot.supervised, base.supervised);
     assert.notEqual(dot.omni, base.omni);
     assert.ok(diceCe.supervised! > base.supervised!);
@@ -253,18 +254,18 @@ describe('CamlMethod', () => {
     tf.dispose([labeled, unlabeled]);
   });
 
-  test('20 steps (unet2d width 2, 16×16, 2 labelled + 2 unlabelled) leave no tensor behind', () => {
+  test('20 steps (unet2d width 2, 16×16, 2 labelled + 2 unlabelled) leave no tensor behind', async () => {
     const method = build({ prototypes: 4 });
     const batches = toyBatches('unet2d');
-    assert.equal(tensorGrowth(method, batches, 20), 0);
+    assert.equal(await tensorGrowth(method, batches, 20), 0);
     method.dispose();
     tf.dispose(batches);
   });
 
-  test('3 steps of vnet3d (width 2, 16³) leave no tensor behind', () => {
+  test('3 steps of vnet3d (width 2, 16³) leave no tensor behind', async () => {
     const method = build({ prototypes: 4 }, 'vnet3d');
     const batches = toyBatches('vnet3d');
-    assert.equal(tensorGrowth(method, batches, 3), 0);
+    assert.equal(await tensorGrowth(method, batches, 3), 0);
     method.dispose();
     tf.dispose(batches);
   });

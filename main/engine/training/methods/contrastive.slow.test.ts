@@ -1,4 +1,5 @@
 import { before, describe, test } from 'node:test';
+import { runStep } from './trainingMethod.ts';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../backend/selectBackend.ts';
@@ -24,20 +25,20 @@ describe('contrastiveLabels', () => {
 describe('ContrastiveMethod', () => {
   before(() => selectBackend());
 
-  test('createTrainingMethod builds it: one network, unlabelled data used, the head in the method state', () => {
+  test('createTrainingMethod builds it: one network, unlabelled data used, the head in the method state', async () => {
     const method = build();
     assert.ok(method instanceof ContrastiveMethod);
     assert.equal(method.models.length, 1);
     assert.equal(method.usesUnlabeled, true);
-    assert.ok(method.methodState() !== null);
+    assert.ok((await method.methodState()) !== null);
     method.dispose();
   });
 
   // λ r(⌊t/q⌋, 40), q = 20 / 40 = 0.5: t = 5 → level 10.
-  test('reports the ramped weight, unsupervised = weight · contrastive, and samples per class', () => {
+  test('reports the ramped weight, unsupervised = weight · contrastive, and samples per class', async () => {
     const method = build({ samplesPerClass: 8, threshold: 1, rampFraction: 1 });
     const { labeled, unlabeled } = toyBatches('unet2d');
-    const losses = method.step(labeled, unlabeled, { iteration: 5, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+    const losses = await runStep(method, labeled, unlabeled, { iteration: 5, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
     assert.deepEqual(Object.keys(losses).sort(), ['contrastive', 'pixels', 'supervised', 'unsupervised', 'weight']);
     assert.ok(Math.abs(losses.weight! - 0.1 * Math.exp(-5 * 0.75 ** 2)) < 1e-12);
     assert.ok(Math.abs(losses.unsupervised! - losses.weight! * losses.contrastive!) < 1e-7);
@@ -48,14 +49,14 @@ describe('ContrastiveMethod', () => {
     const all = build({ samplesPerClass: 8, threshold: 0 });
     // Threshold 0: every pixel has a label; class 2 appears through predictions or annotations
     // only if the untrained network predicts it somewhere, so 16 or 24.
-    const pixels = all.step(labeled, unlabeled, { iteration: 5, iterations: 20, learningRate: 1e-2, rng: new Rng('s') }).pixels!;
+    const pixels = (await runStep(all, labeled, unlabeled, { iteration: 5, iterations: 20, learningRate: 1e-2, rng: new Rng('s') })).pixels!;
     assert.ok(pixels === 16 || pixels === 24, `${pixels}`);
     method.dispose();
     all.dispose();
     tf.dispose([labeled, unlabeled]);
   });
 
-  test('pseudo-labels are detached: with no annotation, the output layer gets no gradient', () => {
+  test('pseudo-labels are detached: with no annotation, the output layer gets no gradient', async () => {
     // No known voxel: L_s is constant 0, so only L_con trains, and the output conv reaches it
     // only through the pseudo-labels.
     const method = build({ contrastiveWeight: 10, threshold: 0, rampFraction: 0.01 }, plainSgd);
@@ -63,7 +64,7 @@ describe('ContrastiveMethod', () => {
     const blind = { ...labeled, mask: tf.zerosLike(labeled.mask) };
     const weights = () => method.models[0]!.getWeights();
     const before = weights();
-    const losses = method.step(blind, unlabeled, { iteration: 19, iterations: 20, learningRate: 0.1, rng: new Rng('d') });
+    const losses = await runStep(method, blind, unlabeled, { iteration: 19, iterations: 20, learningRate: 0.1, rng: new Rng('d') });
     assert.equal(losses.supervised, 0);
     assert.ok(losses.contrastive! > 0);
     const after = weights();
@@ -75,10 +76,10 @@ describe('ContrastiveMethod', () => {
     method.dispose();
   });
 
-  test('20 steps (unet2d width 2, 16×16, 2 labelled + 2 unlabelled) leave no tensor behind', () => {
+  test('20 steps (unet2d width 2, 16×16, 2 labelled + 2 unlabelled) leave no tensor behind', async () => {
     const method = build({ threshold: 0.5 });
     const batches = toyBatches('unet2d');
-    assert.equal(tensorGrowth(method, batches, 20), 0);
+    assert.equal(await tensorGrowth(method, batches, 20), 0);
     method.dispose();
     tf.dispose(batches);
   });

@@ -8,7 +8,7 @@
  *
  * Options from the seed report: `lovasz` adds the Lovász-softmax loss to each L_s;
  * `adaptiveWeight` (ALW) multiplies λ by the mean supervised Dice of the last epoch-like window of
- * steps (adaptiveWeightWindow), so an inaccurate pair leans less on its own pseudo-labels; the
+ * steps before this one (adaptiveWeightWindow), so an inaccurate pair leans less on its own pseudo-labels; the
  * Dice is the soft Dice of L_s (foreground classes, known voxels), averaged over both networks,
  * and reported as `dice`.
  */
@@ -97,7 +97,9 @@ export class CpsMethod extends MethodBase {
     this.optimizer2.learningRate = learningRate;
     const fraction = rampFractionFor(this.options.rampFraction, iterations, CPS_REFERENCE_ITERATIONS);
     const ramped = rampWeight(iteration, iterations, { weight: this.options.consistencyWeight, length: CPS_RAMP_LENGTH, fraction });
-    let weight = ramped;
+    // ALW follows the Dice of the steps before this one, read after each (afterStep): the
+    // webgpu backend can read a value only asynchronously, after the step. None yet: weight 0.
+    const weight = this.options.adaptiveWeight ? ramped * this.recentDice.mean(adaptiveWeightWindow(this.epochSteps, iterations)) : ramped;
     const variables = [...this.first.trainableVariables(), ...this.second.trainableVariables()];
     const terms = tf.tidy(() =>
       minimizeTerms([this.optimizer1, this.optimizer2], variables, () => {
@@ -107,10 +109,7 @@ export class CpsMethod extends MethodBase {
         const supervised2 = this.supervised(labeled2, labeled);
         const report: Record<string, tf.Scalar> = {};
         if (this.options.adaptiveWeight) {
-          const meanDice = tf.sub(1, tf.mean(tf.stack([dice(labeled1, labeled), dice(labeled2, labeled)]))) as tf.Scalar;
-          this.recentDice.push(meanDice.dataSync()[0]!);
-          weight = ramped * this.recentDice.mean(adaptiveWeightWindow(this.epochSteps, iterations));
-          report.dice = meanDice;
+          report.dice = tf.sub(1, tf.mean(tf.stack([dice(labeled1, labeled), dice(labeled2, labeled)]))) as tf.Scalar;
         }
         const [pseudo1, pseudo2] = crossPseudoSupervision(unlabeled1, unlabeled2);
         const supervised = tf.add(supervised1, supervised2) as tf.Scalar;
@@ -122,6 +121,10 @@ export class CpsMethod extends MethodBase {
       }),
     );
     return { ...terms, weight };
+  }
+
+  afterStep(losses: Record<string, number>): void {
+    if (this.options.adaptiveWeight && losses.dice !== undefined) this.recentDice.push(losses.dice);
   }
 
   /** L_s of one network, plus the Lovász-softmax loss with the `lovasz` option. */
@@ -160,10 +163,10 @@ class RecentValues implements StatefulPart {
     if (this.values.length > this.capacity) this.values.shift();
   }
 
-  /** Mean of the last `count` numbers (all there are, when fewer). */
+  /** Mean of the last `count` numbers (all there are, when fewer; 0 when none). */
   mean(count: number): number {
     const last = this.values.slice(-count);
-    return last.reduce((a, b) => a + b, 0) / last.length;
+    return last.length === 0 ? 0 : last.reduce((a, b) => a + b, 0) / last.length;
   }
 
   getWeights(): Map<string, tf.Tensor> {

@@ -1,4 +1,5 @@
 import { before, describe, test } from 'node:test';
+import { runStep } from './trainingMethod.ts';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../backend/selectBackend.ts';
@@ -223,12 +224,12 @@ describe('CrossMatchMethod', () => {
   }
 
   for (const kind of NETWORK_KINDS) {
-    test(`${kind}: a step encodes [labelled; w] and [s1; s2], and decodes every version in one call of 8B`, () => {
+    test(`${kind}: a step encodes [labelled; w] and [s1; s2], and decodes every version in one call of 8B`, async () => {
       const method = build(kind);
       const model = method.models[0]!;
       const batches = toyBatches(kind, { batch: 2, size: 16 });
       const calls = spy(model);
-      const losses = method.step(batches.labeled, batches.unlabeled, { iteration: 0, iterations: 10, learningRate: 1e-2, rng: new Rng('s') });
+      const losses = await runStep(method, batches.labeled, batches.unlabeled, { iteration: 0, iterations: 10, learningRate: 1e-2, rng: new Rng('s') });
       calls.restore();
       assert.deepEqual(calls.encodes, [4, 4]);
       assert.deepEqual(calls.decodes, [16]);
@@ -293,28 +294,28 @@ describe('CrossMatchMethod', () => {
     v.dispose();
   });
 
-  test('20 steps (unet2d width 2, 32×32, batch 2) leave no tensor behind', () => {
+  test('20 steps (unet2d width 2, 32×32, batch 2) leave no tensor behind', async () => {
     const method = build('unet2d');
     const batches = toyBatches('unet2d', { batch: 2, size: 32 });
-    assert.equal(tensorGrowth(method, batches, 20), 0);
+    assert.equal(await tensorGrowth(method, batches, 20), 0);
     method.dispose();
     tf.dispose(batches);
   });
 
-  test('3 steps (vnet3d width 2, 16³, batch 2, reference threshold) leave no tensor behind', () => {
+  test('3 steps (vnet3d width 2, 16³, batch 2, reference threshold) leave no tensor behind', async () => {
     const method = build('vnet3d', { thresholdSchedule: 'reference', ce: true });
     const batches = toyBatches('vnet3d', { batch: 2, size: 16 });
-    assert.equal(tensorGrowth(method, batches, 3), 0);
+    assert.equal(await tensorGrowth(method, batches, 3), 0);
     method.dispose();
     tf.dispose(batches);
   });
 
-  test('equal seeds and step streams give identical steps', () => {
+  test('equal seeds and step streams give identical steps', async () => {
     const batches = toyBatches('unet2d');
     const a = build();
     const b = build();
     const context = { iteration: 0, iterations: 10, learningRate: 1e-2, rng: new Rng('same') };
-    assert.deepEqual(a.step(batches.labeled, batches.unlabeled, context), b.step(batches.labeled, batches.unlabeled, context));
+    assert.deepEqual(await runStep(a, batches.labeled, batches.unlabeled, context), await runStep(b, batches.labeled, batches.unlabeled, context));
     a.dispose();
     b.dispose();
     tf.dispose(batches);

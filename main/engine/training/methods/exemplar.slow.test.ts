@@ -1,4 +1,5 @@
 import { before, describe, test } from 'node:test';
+import { runStep } from './trainingMethod.ts';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../backend/selectBackend.ts';
@@ -74,17 +75,17 @@ describe('ExemplarMethod', () => {
     tf.dispose([labeled, unlabeled]);
   });
 
-  test('unsupervised = r(t) (λ_img image + λ_feat feature), ramped within the run; pseudo-labels count only above τ', () => {
+  test('unsupervised = r(t) (λ_img image + λ_feat feature), ramped within the run; pseudo-labels count only above τ', async () => {
     const method = createTrainingMethod(testConfig('exemplar', 'unet2d', { imageWeight: 2, featureWeight: 0.5, rampFraction: 0.5 })) as ExemplarMethod;
     const { labeled, unlabeled } = toyBatches('unet2d');
-    const early = method.step(labeled, unlabeled, context(0));
-    const late = method.step(labeled, unlabeled, context(15));
+    const early = await runStep(method, labeled, unlabeled, context(0));
+    const late = await runStep(method, labeled, unlabeled, context(15));
     assert.ok(early.weight! < 0.01 && late.weight === 1, `weights ${early.weight} → ${late.weight}`);
     for (const l of [early, late]) assert.ok(Math.abs(l.unsupervised! - l.weight! * (2 * l.image! + 0.5 * l.feature!)) < 1e-5 * Math.max(1, l.unsupervised!));
     method.dispose();
     // τ = 1 admits no voxel: no mutual term at all.
     const strict = createTrainingMethod(testConfig('exemplar', 'unet2d', { threshold: 1 })) as ExemplarMethod;
-    const l = strict.step(labeled, unlabeled, context(3));
+    const l = await runStep(strict, labeled, unlabeled, context(3));
     assert.equal(l.maskRatio, 0);
     assert.equal(l.image, 0);
     assert.equal(l.feature, 0);
@@ -114,10 +115,10 @@ describe('ExemplarMethod', () => {
   });
 
   for (const kind of NETWORK_KINDS) {
-    test(`${kind}: steps allocate nothing that outlives them`, () => {
+    test(`${kind}: steps allocate nothing that outlives them`, async () => {
       const method = createTrainingMethod(testConfig('exemplar', kind)) as ExemplarMethod;
       const batches = toyBatches(kind);
-      assert.equal(tensorGrowth(method, batches, 3), 0);
+      assert.equal(await tensorGrowth(method, batches, 3), 0);
       method.dispose();
       tf.dispose(batches);
     });

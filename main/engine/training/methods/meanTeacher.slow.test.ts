@@ -1,4 +1,5 @@
 import { before, describe, test } from 'node:test';
+import { runStep } from './trainingMethod.ts';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../backend/selectBackend.ts';
@@ -39,10 +40,10 @@ describe('MeanTeacherMethod', () => {
     { iteration: 19, options: { consistencyWeight: 2, rampFraction: 0.5 }, expected: 2 },
   ];
   for (const { iteration, options, expected } of weights) {
-    test(`reports weight ${expected.toPrecision(4)} at step ${iteration} with ${JSON.stringify(options)}, and unsupervised = weight · consistency`, () => {
+    test(`reports weight ${expected.toPrecision(4)} at step ${iteration} with ${JSON.stringify(options)}, and unsupervised = weight · consistency`, async () => {
       const method = build(options);
       const { labeled, unlabeled } = toyBatches('unet2d');
-      const losses = method.step(labeled, unlabeled, { iteration, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
+      const losses = await runStep(method, labeled, unlabeled, { iteration, iterations: 20, learningRate: 1e-2, rng: new Rng('s') });
       assert.ok(Math.abs(losses.weight! - expected) < 1e-12, `${losses.weight}`);
       assert.ok(Math.abs(losses.unsupervised! - expected * losses.consistency!) < 1e-6 * Math.max(1, losses.unsupervised!));
       assert.ok(losses.consistency! > 0 && losses.supervised! > 0);
@@ -51,17 +52,17 @@ describe('MeanTeacherMethod', () => {
     });
   }
 
-  test('after a step the teacher is exactly the EMA of its old parameters and the updated student', () => {
+  test('after a step the teacher is exactly the EMA of its old parameters and the updated student', async () => {
     const method = build({ emaDecay: 0.99 });
     const [student] = method.models;
     const { labeled, unlabeled } = toyBatches('unet2d');
     // Bracket access reaches the protected teacher.
     const readTeacher = () => method['teacher'].network.trainableVariables().map((v) => v.dataSync().slice());
-    method.step(labeled, unlabeled, { iteration: 0, iterations: 20, learningRate: 1e-2, rng: new Rng('a') });
+    await runStep(method, labeled, unlabeled, { iteration: 0, iterations: 20, learningRate: 1e-2, rng: new Rng('a') });
     const old = readTeacher();
     // Step 3: α = min(1 - 1/4, 0.99) = 0.75. Had any gradient or optimiser touched the teacher,
     // it would not sit exactly at the average.
-    method.step(labeled, unlabeled, { iteration: 3, iterations: 20, learningRate: 1e-2, rng: new Rng('b') });
+    await runStep(method, labeled, unlabeled, { iteration: 3, iterations: 20, learningRate: 1e-2, rng: new Rng('b') });
     const now = readTeacher();
     let moved = 0;
     student!.trainableVariables().forEach((v, i) => {
@@ -76,10 +77,10 @@ describe('MeanTeacherMethod', () => {
     tf.dispose([labeled, unlabeled]);
   });
 
-  test('20 steps (unet2d width 2, 16×16, batch 2) leave no tensor behind', () => {
+  test('20 steps (unet2d width 2, 16×16, batch 2) leave no tensor behind', async () => {
     const method = build();
     const batches = toyBatches('unet2d');
-    assert.equal(tensorGrowth(method, batches, 20), 0);
+    assert.equal(await tensorGrowth(method, batches, 20), 0);
     method.dispose();
     tf.dispose(batches);
   });

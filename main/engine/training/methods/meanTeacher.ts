@@ -33,8 +33,8 @@ export interface TeacherTarget {
   probabilities: tf.Tensor;
   /** [B, …] 0/1 voxels that count; null = all, with the plain mean consistency. */
   mask: tf.Tensor | null;
-  /** Extra numbers for the progress report. */
-  report: Record<string, number>;
+  /** Extra figures for the progress report (StepLosses: a tensor is read after the step). */
+  report: StepLosses;
 }
 
 export class MeanTeacherMethod extends MethodBase {

@@ -34,10 +34,10 @@ export abstract class MethodBase implements TrainingMethod {
   /** Frees the networks and buffers; the optimisers are freed by dispose(). */
   protected abstract disposeParts(): void;
 
-  optimizerState(): Uint8Array {
+  async optimizerState(): Promise<Uint8Array> {
     const parts = Object.entries(this.optimizers()).map(([name, o]) => [name, o.getState()] as const);
     try {
-      return encodeOptimizerState(bundle(parts));
+      return await encodeOptimizerState(bundle(parts));
     } finally {
       for (const [, s] of parts) tf.dispose([...s.tensors.values()]);
     }
@@ -52,12 +52,12 @@ export abstract class MethodBase implements TrainingMethod {
     }
   }
 
-  methodState(): Uint8Array | null {
+  async methodState(): Promise<Uint8Array | null> {
     const entries = Object.entries(this.auxiliaryParts());
     if (entries.length === 0) return null;
     const parts = entries.map(([name, p]) => [name, { tensors: p.getWeights(), counters: {} }] as const);
     try {
-      return encodeOptimizerState(bundle(parts));
+      return await encodeOptimizerState(bundle(parts));
     } finally {
       for (const [, s] of parts) tf.dispose([...s.tensors.values()]);
     }

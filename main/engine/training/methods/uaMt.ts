@@ -52,7 +52,7 @@ export class UaMtMethod extends MeanTeacherMethod {
       const mean = tf.div(tf.addN(stochastic), this.passes);
       return { target: first, mask: belowThreshold(predictiveEntropy(mean), threshold) };
     });
-    const certain = tf.tidy(() => tf.mean(mask).dataSync()[0]!);
+    const certain = tf.mean(mask) as tf.Scalar;
     return { probabilities: target, mask, report: { certain, threshold } };
   }
 }

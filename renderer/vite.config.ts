@@ -20,5 +20,7 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 4096,
   },
+  // The WebGPU job Worker (renderer/src/gpu/gpuHost.ts) is an ES module bundle of the engine.
+  worker: { format: 'es' },
   server: { host: '127.0.0.1' },
 });

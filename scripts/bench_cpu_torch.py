@@ -2,7 +2,10 @@
 """PyTorch (CPU) side of `npm run bench:cpu`: the same U-Net 2D and V-Net 3D as Atrium's
 engine (docs/methods.md §1), timed on the same cases with the same thread count.
 
-    python3 scripts/bench_cpu_torch.py --threads N --cases '<json list>'
+    python3 scripts/bench_cpu_torch.py --threads N --cases '<json list>' [--device cuda]
+
+With --device cuda (`npm run bench:gpu`) the networks and data live on the GPU; every timed
+step ends with a value read back (loss.item(), the argmax), which waits for the GPU.
 
 Each case is {"name", "kind": "unet2d"|"vnet3d", "mode": "train"|"infer-slices"|"infer-window",
 "batch", "size": [H, W] or [D, H, W], "classes", "reps", and for inference "scan" (NIfTI
@@ -18,6 +21,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+DEVICE = torch.device('cpu')
 
 
 # ---- U-Net 2D (SSL4MIS reference): 1,813,764 parameters at width 16 with 4 classes ----
@@ -131,14 +136,14 @@ def supervised_loss(logits, target, classes):
 
 
 def train_ms(c):
-    model = build(c['kind'], c['classes']).train()
+    model = build(c['kind'], c['classes']).to(DEVICE).train()
     # As docs/methods.md's CrossMatch: SGD (Nesterov) for the 2-D net, AdamW for the 3-D one.
     if c['kind'] == 'unet2d':
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, nesterov=True, weight_decay=1e-4)
     else:
         opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
-    x = torch.randn(c['batch'], 1, *c['size'])
-    y = torch.randint(0, c['classes'], (c['batch'], *c['size']))
+    x = torch.randn(c['batch'], 1, *c['size'], device=DEVICE)
+    y = torch.randint(0, c['classes'], (c['batch'], *c['size']), device=DEVICE)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -167,19 +172,19 @@ def window_starts(n, patch, stride):
 
 @torch.no_grad()
 def infer_ms(c):
-    model = build(c['kind'], c['classes']).eval()
+    model = build(c['kind'], c['classes']).to(DEVICE).eval()
     params = sum(p.numel() for p in model.parameters())
     ni, nj, nk = c['scan']
-    scan = torch.randn(nk, nj, ni)  # tensor order [k, j, i] of a NIfTI volume
+    scan = torch.randn(nk, nj, ni, device=DEVICE)  # tensor order [k, j, i] of a NIfTI volume
     pad16 = lambda n: -(-n // 16) * 16
     start, cpu = time.perf_counter(), time.process_time()
     if c['mode'] == 'infer-slices':
         # Axial slices [j, i], zero-padded to a multiple of 16, in batches.
         ph, pw = pad16(nj), pad16(ni)
-        out = torch.empty(c['classes'], nk, nj, ni)
+        out = torch.empty(c['classes'], nk, nj, ni, device=DEVICE)
         for first in range(0, nk, c['batch']):
             b = scan[first:first + c['batch']]
-            x = torch.zeros(b.shape[0], 1, ph, pw)
+            x = torch.zeros(b.shape[0], 1, ph, pw, device=DEVICE)
             oy, ox = (ph - nj) // 2, (pw - ni) // 2
             x[:, 0, oy:oy + nj, ox:ox + ni] = b
             p = torch.softmax(model(x), 1)[:, :, oy:oy + nj, ox:ox + ni]
@@ -188,8 +193,8 @@ def infer_ms(c):
     else:
         pk, pj, pi = c['size']
         si, sj, sk = c['stride']
-        acc = torch.zeros(c['classes'], nk, nj, ni)
-        count = torch.zeros(nk, nj, ni)
+        acc = torch.zeros(c['classes'], nk, nj, ni, device=DEVICE)
+        count = torch.zeros(nk, nj, ni, device=DEVICE)
         windows = [(k, j, i) for k in window_starts(nk, pk, sk) for j in window_starts(nj, pj, sj) for i in window_starts(ni, pi, si)]
         for k, j, i in windows:
             x = scan[k:k + pk, j:j + pj, i:i + pi][None, None]
@@ -198,7 +203,7 @@ def infer_ms(c):
             count[k:k + pk, j:j + pj, i:i + pi] += 1
         out = acc / count
         detail = f'{len(windows)} windows of {pk}x{pj}x{pi}, stride {si}x{sj}x{sk}'
-    out.argmax(0)
+    out.argmax(0).cpu()
     return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000, params, detail
 
 
@@ -206,10 +211,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, required=True)
     ap.add_argument('--cases', required=True)
+    ap.add_argument('--device', default='cpu')
     args = ap.parse_args()
+    global DEVICE
+    DEVICE = torch.device(args.device)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads()}), flush=True)
+    name = torch.cuda.get_device_name(DEVICE) if DEVICE.type == 'cuda' else 'cpu'
+    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'device': name}), flush=True)
     for c in json.loads(args.cases):
         ms, cpu_ms, params, detail = train_ms(c) if c['mode'] == 'train' else infer_ms(c)
         print(json.dumps({'name': c['name'], 'ms': ms, 'cpuMs': cpu_ms, 'params': params, 'detail': detail}), flush=True)

@@ -15,6 +15,8 @@ import type {
   AppInfo,
   ExportedLabels,
   FillPreview,
+  GpuHostCommand,
+  GpuHostStatus,
   JobInfo,
   JobProgressEvent,
   JobEndedEvent,
@@ -94,6 +96,26 @@ const trainParameters = z.object({
 });
 /** The training parameters as the schema passes them on: what the engine's jobs are given (main/engine/jobs/jobSpec.ts). */
 export type TrainRequestParameters = z.output<typeof trainParameters>;
+
+const hostId = z.string().regex(/^[0-9a-f-]{36}$/, 'a host id');
+const jobId = z.string().regex(/^[0-9a-f-]{36}$/, 'a job id');
+const gpuAdapter = z
+  .object({
+    vendor: z.string().max(200),
+    architecture: z.string().max(200),
+    device: z.string().max(200),
+    description: z.string().max(500),
+    isFallback: z.boolean(),
+    limits: z
+      .object({
+        maxBufferSize: z.number().min(0),
+        maxStorageBufferBindingSize: z.number().min(0),
+        maxComputeWorkgroupStorageSize: z.number().min(0),
+        maxComputeInvocationsPerWorkgroup: z.number().min(0),
+      })
+      .strict(),
+  })
+  .strict();
 
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
@@ -258,6 +280,54 @@ export const requestSchemas = {
   'review.correct': z.object({ runId, scanId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
   /** Records that the run's prediction of the slices is wrong; voxels and states stay. One undoable edit. */
   'review.reject': z.object({ runId, scanId, axis, slices: z.array(sliceIndex).min(1).max(65_536) }).strict(),
+  /**
+   * A window offers its WebGPU adapter for training and prediction (main/api/gpuHosts.ts): the
+   * answer says whether jobs will run there and why (not). A window whose host is forgotten
+   * (its heartbeat stopped for too long) attaches again.
+   */
+  'gpuHost.attach': z.object({ adapter: gpuAdapter }).strict(),
+  /** The hosting window is alive; a job on a host that stops beating fails, its checkpoint kept. */
+  'gpuHost.heartbeat': z.object({ hostId }).strict(),
+  /** The window closes or loses its adapter: a job running there fails with `reason`, its checkpoint kept. */
+  'gpuHost.detach': z.object({ hostId, reason: z.string().max(2000).optional() }).strict(),
+  /** Where jobs run now: the offered adapter, whether it is used, and why. */
+  'gpuHost.status': z.object({}).strict(),
+  /** A job on the host reads its inputs by role (main/engine/jobs/jobIo.ts), never by path. */
+  'gpuHost.read': z
+    .object({
+      hostId,
+      jobId,
+      what: z.enum(['trainingScans', 'resumeCheckpoint', 'initialModel', 'predictModel', 'scanToPredict']),
+      target: z.enum(['predict', 'snapshot']).optional(),
+      index: z.number().int().min(0).max(100_000).optional(),
+    })
+    .strict(),
+  /** A job on the host writes its model, a checkpoint or a predicted scan; the main process puts it where the run keeps it. */
+  'gpuHost.write': z.discriminatedUnion('what', [
+    z.object({ hostId, jobId, what: z.literal('model'), bytes }).strict(),
+    z.object({ hostId, jobId, what: z.literal('checkpoint'), bytes }).strict(),
+    z
+      .object({
+        hostId,
+        jobId,
+        what: z.literal('prediction'),
+        target: z.enum(['predict', 'snapshot']),
+        index: z.number().int().min(0).max(100_000),
+        labels: bytes,
+        probabilities: bytes,
+        classValues: z.array(z.number().int().min(0).max(255)).min(1).max(256),
+        seconds: z.number().min(0),
+      })
+      .strict(),
+  ]),
+  /** What the job on the host says: its backend, progress, a mid-run prediction, its result or its failure (main/engine/jobs/jobSpec.ts WorkerMessage). */
+  'gpuHost.report': z
+    .object({
+      hostId,
+      jobId,
+      message: z.looseObject({ type: z.enum(['backend', 'progress', 'snapshot', 'done', 'failed']) }),
+    })
+    .strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -307,6 +377,15 @@ export interface Results {
   'review.accept': AnnotationUpdate;
   'review.correct': AnnotationUpdate;
   'review.reject': AnnotationUpdate;
+  'gpuHost.attach': GpuHostStatus & { hostId: string };
+  'gpuHost.heartbeat': null;
+  'gpuHost.detach': null;
+  'gpuHost.status': GpuHostStatus;
+  /** The job's own wire form of what it asked for (main/engine/jobs/jobIoWire.ts), opaque to the window that relays it. */
+  'gpuHost.read': unknown;
+  /** A written prediction: which scan and how long it took; null for a model or checkpoint. */
+  'gpuHost.write': { id: string; seconds: number } | null;
+  'gpuHost.report': null;
 }
 
 /** Events pushed from the main process to every connected UI. */
@@ -315,9 +394,11 @@ export interface Events {
   'job.progress': JobProgressEvent;
   'job.ended': JobEndedEvent;
   'predictions.saved': PredictionsSavedEvent;
+  /** To the window hosting WebGPU jobs: start a job (its spec, without file paths), cancel it, or predict with the model so far. */
+  'gpuHost.command': GpuHostCommand;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['project.changed', 'job.progress', 'job.ended', 'predictions.saved'];
+export const EVENT_NAMES: readonly EventName[] = ['project.changed', 'job.progress', 'job.ended', 'predictions.saved', 'gpuHost.command'];
 
 /** The one implementation of the API (main/api) and every client expose this shape. */
 export type ApiHandlers = { [M in Method]: (req: z.output<(typeof requestSchemas)[M]>) => Promise<Results[M]> };

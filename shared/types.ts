@@ -74,6 +74,8 @@ export interface RunInfo {
   annotatedSlices: number | null;
   /** Whether the run has a model (finished, cancelled, or stopped by its time budget). */
   hasModel: boolean;
+  /** Why a failed run failed, in words meant for the user; null unless failed. */
+  error: string | null;
 }
 
 export interface ProjectInfo {
@@ -337,4 +339,32 @@ export interface ReviewQueueEntry {
   reason: string;
   /** The slice's state now (never `annotated`: those are not queued). */
   state: SliceState;
+}
+
+/** A WebGPU adapter a window offers for training and prediction (GPUAdapter.info and limits). */
+export interface GpuAdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A software adapter (SwiftShader, WARP): correct but slow, never chosen for real work unless asked. */
+  isFallback: boolean;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number };
+}
+
+/** Whether jobs run on a window's WebGPU adapter, and why (not). */
+export interface GpuHostStatus {
+  /** The adapter of the window that hosts WebGPU jobs; null when no window has offered one. */
+  adapter: GpuAdapterInfo | null;
+  /** Training and prediction run on it (otherwise in the Node job process). */
+  used: boolean;
+  reason: string;
+}
+
+/** An order to the window hosting WebGPU jobs (the API event `gpuHost.command`). */
+export interface GpuHostCommand {
+  hostId: string;
+  jobId: string;
+  /** `start` carries the job's spec without file paths (main/engine/jobs/jobSpec.ts), opaque to the window. */
+  message: { type: 'start'; spec: unknown } | { type: 'cancel' } | { type: 'snapshot' };
 }

@@ -5,6 +5,7 @@ import type { AppInfo } from '../../shared/types.ts';
 import { JobRunner, type JobRunnerOptions } from '../engine/jobs/jobRunner.ts';
 import { appVersion, REPO_ROOT } from './codeVersion.ts';
 import { EventHub } from './events.ts';
+import { GpuHosts } from './gpuHosts.ts';
 import { createHandlers } from './handlers.ts';
 import { JobsService } from './jobs.ts';
 import { Workspace } from './workspace.ts';
@@ -25,9 +26,10 @@ export function createAppContext(opts: { shell: AppInfo['shell']; home?: string;
     version: appVersion(),
   });
   const hub = new EventHub();
-  const jobs = new JobsService(hub, new JobRunner(opts.jobRunner), () => {
+  const gpuHosts = new GpuHosts(hub);
+  const jobs = new JobsService(hub, new JobRunner({ ...opts.jobRunner, remote: gpuHosts }), () => {
     const info = workspace.describe();
     if (info) hub.emit('project.changed', info);
   });
-  return { workspace, hub, jobs, handlers: createHandlers(workspace, hub, jobs) };
+  return { workspace, hub, jobs, handlers: createHandlers(workspace, hub, jobs, gpuHosts) };
 }

@@ -5,6 +5,8 @@ import { SchemaTooNewError } from '../store/database.ts';
 import { DamagedDatabaseError } from '../store/damagedDatabaseError.ts';
 import { createAnnotationHandlers } from './annotationHandlers.ts';
 import type { EventHub } from './events.ts';
+import { createGpuHostHandlers } from './gpuHostHandlers.ts';
+import type { GpuHosts } from './gpuHosts.ts';
 import { createJobHandlers } from './jobHandlers.ts';
 import type { JobsService } from './jobs.ts';
 import { createPredictionHandlers } from './predictionHandlers.ts';
@@ -18,7 +20,7 @@ import type { Workspace } from './workspace.ts';
  * methods `<domain>.…`); every transport calls `dispatch`. `changed` tells every UI about the
  * project after a change to what it lists.
  */
-export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService): ApiHandlers {
+export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService, gpuHosts: GpuHosts): ApiHandlers {
   const changed = () => {
     const info = ws.describe();
     if (info) hub.emit('project.changed', info);
@@ -31,6 +33,7 @@ export function createHandlers(ws: Workspace, hub: EventHub, jobs: JobsService):
     ...createJobHandlers(ws, jobs),
     ...createPredictionHandlers(ws, jobs, changed),
     ...createReviewHandlers(ws, changed),
+    ...createGpuHostHandlers(gpuHosts),
   });
 }
 

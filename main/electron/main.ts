@@ -1,9 +1,11 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell as electronShell } from 'electron';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiErrorShape } from '../../shared/api.ts';
 import { createAppContext } from '../api/appContext.ts';
 import { dispatch, toApiError } from '../api/handlers.ts';
 import { EVENT_NAMES } from '../../shared/api.ts';
+import { MARKER_FILE, parseMarker, shouldTryVulkan, webGpuSwitches } from './webgpuSwitches.ts';
 
 /**
  * The desktop shell, kept thin: one window, the API over IPC, nothing else. All logic lives in
@@ -21,6 +23,9 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // The window hosts WebGPU training jobs (renderer/src/gpu/gpuHost.ts): a hidden or
+      // minimised window must keep its timers and its heartbeat to the main process.
+      backgroundThrottling: false,
     },
   });
   // Only our own bundled page may load; links open in the system browser.
@@ -50,6 +55,23 @@ function createWindow(): BrowserWindow {
 // when packaged (electron-builder.yml, asarUnpack); the job workers inherit this environment.
 process.env.ATRIUM_NATIVE_ADDON ??= join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'native', 'build', 'Release', 'atrium_native.node');
 
+const markerPath = join(app.getPath('userData'), MARKER_FILE);
+const readMarker = () => {
+  try {
+    return parseMarker(readFileSync(markerPath, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+const marker = readMarker();
+for (const [name, value] of webGpuSwitches(process.platform, marker)) app.commandLine.appendSwitch(name, value);
+
+/** After the page has looked for an adapter: on Linux without one, the next start tries Vulkan (webgpuSwitches.ts). */
+async function rememberWebGpuOutcome(win: BrowserWindow): Promise<void> {
+  const found = (await win.webContents.executeJavaScript('navigator.gpu ? navigator.gpu.requestAdapter().then((a) => a !== null) : false')) as boolean;
+  if (shouldTryVulkan(process.platform, marker, found)) writeFileSync(markerPath, JSON.stringify({ vulkan: true }));
+}
+
 app.whenReady().then(() => {
   const ctx = createAppContext({
     shell: 'electron',
@@ -73,7 +95,8 @@ app.whenReady().then(() => {
     });
   }
   Menu.setApplicationMenu(null);
-  createWindow();
+  const win = createWindow();
+  win.webContents.once('did-finish-load', () => void rememberWebGpuOutcome(win).catch(() => undefined));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });

@@ -54,6 +54,7 @@ interface RunRow {
   confident: number | null;
   agreement: number | null;
   config: string;
+  summary: string | null;
 }
 
 /** A run's row joined with what its predictions and models say. */
@@ -82,6 +83,7 @@ function toRunInfo(r: RunRowJoined): RunInfo {
     // Both null: no figures to show (an older run, none taken yet, no unannotated data, or one network labelling no structure).
     probe: r.confident === null && r.agreement === null ? null : { confident: r.confident, agreement: r.agreement },
     warnings: runWarnings(r.config),
+    error: r.status === 'failed' ? runError(r.summary) : null,
     predicted: JSON.parse(r.predicted) as string[],
     predictedAt: r.predicted_at,
     predictedIteration: r.predicted_iteration,
@@ -94,6 +96,12 @@ function toRunInfo(r: RunRowJoined): RunInfo {
 function runWarnings(config: string): string[] {
   const warnings = (JSON.parse(config) as { resolved?: { warnings?: unknown } }).resolved?.warnings;
   return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
+}
+
+/** Why a failed run failed, as recorded when it ended. */
+function runError(summary: string | null): string {
+  const error = summary ? (JSON.parse(summary) as { error?: unknown }).error : undefined;
+  return typeof error === 'string' ? error : 'no reason was recorded';
 }
 
 const CURRENT_MODEL = 'current_model_run';

@@ -37,6 +37,30 @@ export interface JobRunnerOptions {
   execArgv?: string[];
   /** Extra environment for the worker (e.g. ATRIUM_BACKEND). */
   env?: Record<string, string>;
+  /** Hosts outside this process tree that may run a job instead (a window's WebGPU adapter). */
+  remote?: RemoteJobHosts;
+}
+
+/** The runner's end of a job's worker, wherever it runs. */
+export interface JobChannel {
+  send(m: RunnerMessage): void;
+  /** The job has ended: the worker is told nothing more and may be let go. */
+  close(): void;
+}
+
+export interface JobChannelEvents {
+  message(m: WorkerMessage): void;
+  /** The worker is gone before it reported an end (crash, window closed, device lost): why. */
+  exit(problem: string): void;
+}
+
+/**
+ * Where a job may run other than a forked Node process (main/api/gpuHosts.ts): `open` runs it
+ * there; `none` runs it in the job process, `why` joining the backend's reason; `refuse`
+ * fails it (a backend was forced that nobody offers).
+ */
+export interface RemoteJobHosts {
+  pick(spec: JobSpec, jobId: string): { open: (events: JobChannelEvents) => JobChannel } | { none: string } | { refuse: string };
 }
 
 /** The TypeScript worker and its loader, for running from a checkout (the desktop build passes a bundled worker). */
@@ -95,7 +119,9 @@ export class JobRunner {
 class Job {
   readonly id = randomUUID();
   private readonly events = new EventEmitter();
-  private child: ChildProcess | null = null;
+  private channel: JobChannel | null = null;
+  /** Why no remote host runs this job, told with the job process's backend reason. */
+  private notRemote = '';
   private phase: 'queued' | 'running' | 'ended' = 'queued';
   private cancelRequested = false;
   readonly handle: JobHandle;
@@ -126,26 +152,14 @@ class Job {
 
   start(options: JobRunnerOptions): void {
     this.phase = 'running';
-    const worker = options.workerEntry ? { entry: options.workerEntry, execArgv: options.execArgv ?? [] } : sourceWorker();
-    const child = fork(worker.entry, [], {
-      execArgv: worker.execArgv,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
-    this.child = child;
-    // A caller that exits without shutdown() (process.exit, an uncaught error) takes its worker
-    // with it rather than leave it computing for nobody.
-    const stopWorker = () => child.kill();
-    process.once('exit', stopWorker);
-    child.once('exit', () => process.off('exit', stopWorker));
-    child.on('message', (m: WorkerMessage) => this.onMessage(m));
-    child.on('error', (err) => this.end(new JobFailedError(`could not start the job process: ${err.message}`, 'internal')));
-    child.on('exit', (code, signal) => {
-      if (this.phase !== 'ended') {
-        this.end(new JobFailedError(`the job process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`, 'internal'));
-      }
-    });
+    const events: JobChannelEvents = { message: (m) => this.onMessage(m), exit: (problem) => this.end(new JobFailedError(problem, 'internal')) };
+    const remote = options.remote?.pick(this.spec, this.id);
+    if (remote && 'refuse' in remote) {
+      this.end(new JobFailedError(remote.refuse, 'input'));
+      return;
+    }
+    if (remote && 'none' in remote) this.notRemote = remote.none;
+    this.channel = remote && 'open' in remote ? remote.open(events) : forkChannel(options, events);
     this.send({ type: 'start', spec: this.spec });
     if (this.cancelRequested) this.send({ type: 'cancel' });
   }
@@ -159,20 +173,20 @@ class Job {
 
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'progress') this.events.emit('progress', m.progress);
-    else if (m.type === 'backend') this.events.emit('backend', m.backend);
+    else if (m.type === 'backend') this.events.emit('backend', this.notRemote ? { ...m.backend, reason: `${this.notRemote}; ${m.backend.reason}` } : m.backend);
     else if (m.type === 'snapshot') this.events.emit('snapshot', { iteration: m.iteration, scans: m.scans });
     else if (m.type === 'done') this.end(m.result);
     else if (m.type === 'failed') this.end(new JobFailedError(m.error, m.kind));
   }
 
   private send(m: RunnerMessage): void {
-    if (this.child?.connected) this.child.send(m);
+    this.channel?.send(m);
   }
 
   private end(outcome: JobResult | Error): void {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
-    if (this.child?.connected) this.child.disconnect();
+    this.channel?.close();
     if (outcome instanceof Error) this.settle.reject(outcome);
     else this.settle.resolve(outcome);
     this.events.emit('settled');
@@ -182,4 +196,31 @@ class Job {
     this.events.on(event, listener);
     return () => this.events.off(event, listener);
   }
+}
+
+/** Runs the job in a forked Node process: long synchronous tensor work off the caller's event loop, its crashes contained. */
+function forkChannel(options: JobRunnerOptions, events: JobChannelEvents): JobChannel {
+  const worker = options.workerEntry ? { entry: options.workerEntry, execArgv: options.execArgv ?? [] } : sourceWorker();
+  const child: ChildProcess = fork(worker.entry, [], {
+    execArgv: worker.execArgv,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  // A caller that exits without shutdown() (process.exit, an uncaught error) takes its worker
+  // with it rather than leave it computing for nobody.
+  const stopWorker = () => child.kill();
+  process.once('exit', stopWorker);
+  child.once('exit', () => process.off('exit', stopWorker));
+  child.on('message', (m: WorkerMessage) => events.message(m));
+  child.on('error', (err) => events.exit(`could not start the job process: ${err.message}`));
+  child.on('exit', (code, signal) => events.exit(`the job process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`));
+  return {
+    send: (m) => {
+      if (child.connected) child.send(m);
+    },
+    close: () => {
+      if (child.connected) child.disconnect();
+    },
+  };
 }

@@ -1,5 +1,7 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ScanInfo } from '../../../shared/types.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { startGpuHost } from '../gpu/gpuHost.ts';
 import { ProjectDialog, type ProjectDialogMode } from '../project/ProjectDialog.tsx';
 import { useProject } from '../project/useProject.ts';
 import { DropOverlay } from '../scans/DropOverlay.tsx';
@@ -18,7 +20,10 @@ import './app.css';
 type OpenDialog = { kind: 'project'; mode: ProjectDialogMode } | { kind: 'import' } | null;
 
 export function App() {
+  const api = useApi();
   const { errors, report, dismiss } = useErrorLog();
+  // This window's GPU, offered for training and prediction through WebGPU where it has one.
+  useEffect(() => startGpuHost(api), [api]);
   const { project, appInfo, phase, busy, switchProject, refresh } = useProject(report);
   const [selectedId, select] = useSelectedScan(project);
   const [dialog, setDialog] = useState<OpenDialog>(null);

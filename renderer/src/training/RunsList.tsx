@@ -89,6 +89,11 @@ export function RunsList({ runs, methods, busyRunId, live, currentModelRunId, on
               <div className="run__line run__meta run__warnings" data-testid="run-warnings">
                 {run.warnings.join(' · ')}
               </div>
+              {run.error && (
+                <div className="run__line run__meta run__warnings" data-testid="run-error">
+                  Failed: {run.error}
+                </div>
+              )}
               <div className="button-row">
                 {(run.status === 'cancelled' || run.status === 'failed') && run.id !== busyRunId && (
                   <button type="button" className="button button--small" data-testid="run-resume" disabled={disabled} onClick={() => onResume(run)}>

@@ -71,8 +71,7 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
   const { selectBackend } = await import('../backend/selectBackend.ts');
   const { createModel } = await import('../models/createModel.ts');
   const { supervisedLoss } = await import('../losses/supervisedLoss.ts');
-  const { Sgd } = await import('../optim/sgd.ts');
-  const { AdamW } = await import('../optim/adamW.ts');
+  const { benchOptimizer } = await import('./benchOptimizer.ts');
   const { minimize } = await import('../optim/minimize.ts');
   const { inferSlices } = await import('../inference/sliceInference.ts');
   const { slidingWindow3d } = await import('../inference/slidingWindow3d.ts');
@@ -88,10 +87,7 @@ async function worker(c: Case, reps: number, pureJs: boolean): Promise<Result> {
   if (c.mode === 'train') {
     const x = tf.randomNormal([c.batch, ...c.size, 1]);
     const y = tf.randomUniformInt([c.batch, ...c.size], 0, c.classes);
-    const optimizer =
-      c.kind === 'unet2d'
-        ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
-        : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });
+    const optimizer = benchOptimizer(c.kind, model.trainableVariables());
     const step = () => tf.dispose(minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y)));
     if (!pureJs) step();
     const start = process.cpuUsage();

@@ -9,20 +9,15 @@ import { inferSlices } from '../inference/sliceInference.ts';
 import { slidingWindow3d } from '../inference/slidingWindow3d.ts';
 import { supervisedLoss } from '../losses/supervisedLoss.ts';
 import { createModel } from '../models/createModel.ts';
-import { AdamW } from '../optim/adamW.ts';
 import { minimize } from '../optim/minimize.ts';
-import { Sgd } from '../optim/sgd.ts';
+import { benchOptimizer } from './benchOptimizer.ts';
 import type { GpuBenchCase, GpuBenchResult } from './gpuBenchCases.ts';
 
 async function trainCase(c: GpuBenchCase, reps: number): Promise<GpuBenchResult> {
   const model = createModel({ kind: c.kind, numClasses: c.classes, width: 16, seed: 1 });
   const x = tf.randomNormal([c.batch, ...c.size, 1]);
   const y = tf.randomUniformInt([c.batch, ...c.size], 0, c.classes);
-  // As bench:cpu and the PyTorch side: SGD (Nesterov) for the 2-D net, AdamW for the 3-D one.
-  const optimizer =
-    c.kind === 'unet2d'
-      ? new Sgd(model.trainableVariables(), { learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 })
-      : new AdamW(model.trainableVariables(), { learningRate: 1e-3, weightDecay: 1e-4 });
+  const optimizer = benchOptimizer(c.kind, model.trainableVariables());
   const step = async () => {
     const loss = minimize(optimizer, model.trainableVariables(), () => supervisedLoss(model.apply(x, { training: true }), y));
     await loss.data();

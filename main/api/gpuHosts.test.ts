@@ -82,9 +82,14 @@ describe('GpuHosts: which backend a job gets, and why', () => {
     assert.equal(commands[0]!.hostId, hostId);
     assert.doesNotMatch(JSON.stringify(commands[0]!.message), /\/project\//, 'no path reaches the window');
     hosts.report({ hostId, jobId, message: { type: 'snapshot', iteration: 4, scans: [{ id: 's1', labelsOut: '', probabilitiesOut: '', seconds: 1 }] } });
-    assert.deepEqual(ev.messages[0], { type: 'snapshot', iteration: 4, scans: [{ id: 's1', labelsOut: '/project/p/s1.nii.gz', probabilitiesOut: '/project/p/s1.prob', seconds: 1 }] });
+    assert.deepEqual(ev.messages[0], {
+      type: 'snapshot',
+      iteration: 4,
+      scans: [{ id: 's1', labelsOut: '/project/p/s1.nii.gz', probabilitiesOut: '/project/p/s1.prob', seconds: 1 }],
+    });
     assert.throws(
-      () => hosts.report({ hostId, jobId, message: { type: 'snapshot', iteration: 5, scans: [{ id: 'other', labelsOut: '', probabilitiesOut: '', seconds: 1 }] } }),
+      () =>
+        hosts.report({ hostId, jobId, message: { type: 'snapshot', iteration: 5, scans: [{ id: 'other', labelsOut: '', probabilitiesOut: '', seconds: 1 }] } }),
       /not given/,
     );
     channel.close();

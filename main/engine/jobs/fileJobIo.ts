@@ -27,12 +27,10 @@ export function fileJobIo(spec: JobSpec): JobIo {
     return scan;
   };
   // The scan being predicted, kept from reading its image to writing its label map on its header.
-  const lastScan = new Map<string, Awaited<ReturnType<typeof readNiftiFile>>>();
+  let last: { path: string; scan: Awaited<ReturnType<typeof readNiftiFile>> } | null = null;
   const readScan = async (path: string) => {
-    const scan = lastScan.get(path) ?? (await readNiftiFile(path));
-    lastScan.clear();
-    lastScan.set(path, scan);
-    return scan;
+    if (last?.path !== path) last = { path, scan: await readNiftiFile(path) };
+    return last.scan;
   };
   return {
     async trainingScans() {

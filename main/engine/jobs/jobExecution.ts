@@ -23,6 +23,27 @@ export interface JobControl {
   takeSnapshotRequest(): boolean;
 }
 
+/**
+ * The control of a job and the two orders that set it, for a host that receives them as
+ * messages (jobWorker.ts, webJobWorker.ts). `stopAlso` stops the job too (a GPU that failed).
+ */
+export function jobControl(stopAlso: () => boolean = () => false): { control: JobControl; cancel(): void; requestSnapshot(): void } {
+  let cancelled = false;
+  let snapshotWanted = false;
+  return {
+    control: {
+      cancelled: () => cancelled || stopAlso(),
+      takeSnapshotRequest: () => {
+        const wanted = snapshotWanted;
+        snapshotWanted = false;
+        return wanted;
+      },
+    },
+    cancel: () => (cancelled = true),
+    requestSnapshot: () => (snapshotWanted = true),
+  };
+}
+
 export function executeJob(spec: JobSpec, backend: JobBackend, io: JobIo, control: JobControl, send: (m: WorkerMessage) => void): Promise<JobResult> {
   if (spec.kind === 'train') return runTrain(spec, backend, io, control, send);
   if (spec.kind === 'predict') return runPredict(spec, backend, io, control, send);

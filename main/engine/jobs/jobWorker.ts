@@ -6,12 +6,10 @@
 import { selectBackend } from '../backend/selectBackend.ts';
 import { TrainingInputError } from '../training/trainingInputError.ts';
 import { fileJobIo } from './fileJobIo.ts';
-import { executeJob } from './jobExecution.ts';
+import { executeJob, jobControl } from './jobExecution.ts';
 import type { RunnerMessage, WorkerMessage } from './jobSpec.ts';
 
-let cancelled = false;
-/** A prediction with the model so far was asked for (RunnerMessage `snapshot`). */
-let snapshotWanted = false;
+const orders = jobControl();
 /** The result is sent and this worker closes the channel itself. */
 let ending = false;
 
@@ -33,29 +31,20 @@ function send(m: WorkerMessage): void {
   if (process.connected) process.send?.(m, undefined, undefined, () => undefined);
 }
 
-const control = {
-  cancelled: () => cancelled,
-  takeSnapshotRequest: () => {
-    const wanted = snapshotWanted;
-    snapshotWanted = false;
-    return wanted;
-  },
-};
-
 process.on('message', (m: RunnerMessage) => {
   if (m.type === 'cancel') {
-    cancelled = true;
+    orders.cancel();
     return;
   }
   if (m.type === 'snapshot') {
-    snapshotWanted = true;
+    orders.requestSnapshot();
     return;
   }
   void (async () => {
     try {
       const backend = await selectBackend();
       send({ type: 'backend', backend });
-      send({ type: 'done', result: await executeJob(m.spec, backend, fileJobIo(m.spec), control, send) });
+      send({ type: 'done', result: await executeJob(m.spec, backend, fileJobIo(m.spec), orders.control, send) });
     } catch (err) {
       const input = err instanceof TrainingInputError;
       send({ type: 'failed', error: err instanceof Error ? err.message : String(err), kind: input ? 'input' : 'internal' });

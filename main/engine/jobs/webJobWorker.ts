@@ -14,7 +14,7 @@ import { probeWebGpu, selectWebGpuBackend } from '../backend/webgpuBackend.ts';
 import { TrainingInputError } from '../training/trainingInputError.ts';
 import type { JobIo } from './jobIo.ts';
 import { decodeScanVolume, decodeTrainingScan, encodePrediction, type WireScanVolume, type WireTrainingScan } from './jobIoWire.ts';
-import { executeJob } from './jobExecution.ts';
+import { executeJob, jobControl } from './jobExecution.ts';
 import type { JobSpec, WorkerMessage } from './jobSpec.ts';
 import { decodeCheckpointFile, decodeModelFile, encodeCheckpointFile, encodeModelFile } from './modelFiles.ts';
 
@@ -23,8 +23,6 @@ const scope = globalThis as unknown as {
   addEventListener(type: 'message', listener: (e: { data: PageToGpuWorker }) => void): void;
 };
 
-let cancelled = false;
-let snapshotWanted = false;
 /** Set when the GPU failed under the job (device lost, out of memory): reported once, the job stops. */
 let fatal: string | null = null;
 let nextId = 0;
@@ -77,15 +75,8 @@ const io: JobIo = {
   },
 };
 
-const control = {
-  // A failed GPU stops the job at the next step, as a cancel would; the failure is what it reports.
-  cancelled: () => cancelled || fatal !== null,
-  takeSnapshotRequest: () => {
-    const wanted = snapshotWanted;
-    snapshotWanted = false;
-    return wanted;
-  },
-};
+// A failed GPU stops the job at the next step, as a cancel would; the failure is what it reports.
+const orders = jobControl(() => fatal !== null);
 
 function failOnce(problem: string): void {
   if (fatal !== null) return;
@@ -97,7 +88,7 @@ async function run(spec: JobSpec): Promise<void> {
   try {
     const backend = await selectWebGpuBackend(failOnce);
     report({ type: 'backend', backend: { name: backend.name, device: backend.device, reason: backend.reason } });
-    const result = await executeJob(spec, backend, io, control, report);
+    const result = await executeJob(spec, backend, io, orders.control, report);
     if (fatal === null) report({ type: 'done', result });
   } catch (err) {
     const input = err instanceof TrainingInputError;
@@ -115,10 +106,10 @@ scope.addEventListener('message', ({ data }) => {
       void run(data.spec as JobSpec);
       return;
     case 'cancel':
-      cancelled = true;
+      orders.cancel();
       return;
     case 'snapshot':
-      snapshotWanted = true;
+      orders.requestSnapshot();
       return;
     case 'io-reply': {
       const waiting = pending.get(data.id);

@@ -25,8 +25,8 @@ try {
   // In the single axial view the volume's centre is the canvas centre: aim there in mm.
   await page.getByTestId('view-axial').click();
   await canvas.focus();
-  await page.keyboard.press('Shift+PageDown'); // k 90 → 80
-  for (let n = 0; n < 4; n++) await page.keyboard.press('PageDown'); // → 76
+  await page.keyboard.press('PageDown'); // k 90 → 80
+  for (let n = 0; n < 4; n++) await page.keyboard.press('ArrowDown'); // → 76
   const box = (await canvas.boundingBox())!;
   const pxPerMm = Math.min(box.width / 181, box.height / 217);
   await page.mouse.click(box.x + box.width / 2 + 12 * pxPerMm, box.y + box.height / 2 + 2 * pxPerMm);

@@ -278,6 +278,8 @@ describe('training', { timeout: 180_000 }, () => {
 
   test('the uncertainty view and the review queue', async () => {
     await page.getByTestId('layer-uncertainty').click();
+    // the status reads "shown" for the prediction until the switch begins: wait for the readout
+    await page.locator('[data-testid="location-overlay-kind"]:text-is("Uncertainty")').waitFor();
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
     // a colour bar gives the scale; the readout names the uncertainty and gives it to 3 significant digits
     assert.match((await page.getByTestId('uncertainty-bar').textContent()) ?? '', /^Uncertainty0\.050\.250\.50\.751$/);
@@ -324,8 +326,17 @@ describe('training', { timeout: 180_000 }, () => {
       await page.getByTestId('review-queue-reason').evaluateAll((els) => els.map((e) => e.textContent)),
       queued.slice(0, 8).map((e) => e.reason),
     );
+    // switching back shows the prediction read and decoded before, and the uncertainty likewise
+    const decodes = await page.getByTestId('viewer-canvas').getAttribute('data-overlay-decodes');
+    const shownKind = (kind: string) => page.locator(`[data-testid="location-overlay-kind"]:text-is("${kind}")`).waitFor();
     await page.getByTestId('layer-prediction').click();
+    await shownKind('Predicted');
+    await page.getByTestId('layer-uncertainty').click();
+    await shownKind('Uncertainty');
+    await page.getByTestId('layer-prediction').click();
+    await shownKind('Predicted');
     await page.locator('[data-testid="overlay-status"][data-status="shown"]').waitFor();
+    assert.equal(await page.getByTestId('viewer-canvas').getAttribute('data-overlay-decodes'), decodes, 'an overlay shown again was decoded again');
   });
 
   test('Accept makes the slice annotated in the strip and the store; the export holds the accepted voxels; a reload keeps it all', async () => {

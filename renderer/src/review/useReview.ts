@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnnotationUpdate, Axis, LabelClass, PredictionComparisonResult, ReviewQueueEntry, ReviewRound, RunInfo } from '../../../shared/types.ts';
 import { comparisonLut } from './comparisonLut.ts';
 import { PendingDecisions } from './pendingDecisions.ts';
+import { RecentCache } from './recentCache.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { labelLut } from '../viewer/labelColormap.ts';
 import { SupersededError, type ViewerController } from '../viewer/ViewerController.ts';
@@ -19,6 +20,8 @@ import type { ReviewAction } from './reviewDecisions.ts';
 
 const REVIEW_METHOD = { accept: 'review.accept', correct: 'review.correct', reject: 'review.reject' } as const;
 const QUEUE_LENGTH = 500;
+/** Overlays kept read: a scan's prediction and uncertainty, and the pair of the scan seen before. */
+const OVERLAYS_KEPT = 4;
 
 interface UseReviewArgs {
   controllerRef: { readonly current: ViewerController | null };
@@ -97,6 +100,7 @@ export function useReview(args: UseReviewArgs): ReviewState {
   const [predicting, setPredicting] = useState<string | null>(null);
   const [compareRunId, setCompare] = useState<string | null>(null);
   const [comparison, setComparison] = useState<ReviewState['comparison']>(null);
+  const overlaysRef = useRef(new RecentCache<ArrayBuffer>(OVERLAYS_KEPT));
   const reportRef = useRef(args.report);
   reportRef.current = args.report;
   const opacityRef = useRef(opacity);
@@ -152,9 +156,13 @@ export function useReview(args: UseReviewArgs): ReviewState {
         await controller.setOverlay({ kind: 'comparison', bytes: result.map, lut: comparisonLut(), opacity });
         if (live) setComparison({ dice: result.dice, sliceDice: result.sliceDice });
       } else {
-        const bytes = await api.call(shownLayer === 'prediction' ? 'predictions.labels' : 'predictions.uncertainty', { runId, scanId });
+        // predictedAt in the key: a run that predicts again shows its new prediction
+        const key = JSON.stringify([shownLayer, runId, scanId, predictedAt]);
+        const bytes =
+          overlaysRef.current.get(key) ?? (await api.call(shownLayer === 'prediction' ? 'predictions.labels' : 'predictions.uncertainty', { runId, scanId }));
         if (!live) return;
         if (!bytes) return hide('not-predicted');
+        overlaysRef.current.set(key, bytes);
         const lut = labelLut(JSON.parse(classesKey) as LabelClass[]);
         await controller.setOverlay(shownLayer === 'prediction' ? { kind: 'prediction', bytes, lut, opacity } : { kind: 'uncertainty', bytes, opacity });
       }

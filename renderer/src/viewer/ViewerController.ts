@@ -160,6 +160,11 @@ export class ViewerController {
    * `synced`, which the preview never touches, so taking it away puts the labels back.
    */
   private fillPreview: Uint32Array | null = null;
+  /**
+   * Overlays decoded, by the bytes they came from: bytes the caller kept and shows again skip the
+   * decoding (gunzip and a pass over every voxel). Weak, so the caller's cache decides what stays.
+   */
+  private readonly decodedOverlays = new WeakMap<ArrayBuffer, NVImage>();
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -259,12 +264,18 @@ export class ViewerController {
       if (this.nv.volumes.length > 1) this.setLayers(scan, null);
       return;
     }
-    const image = await NVImage.loadFromUrl({
-      url: overlay.bytes,
-      name: niftiName(overlay.kind, overlay.bytes),
-      colormap: overlay.kind === 'uncertainty' ? UNCERTAINTY_COLORMAP : 'gray',
-      opacity: overlay.opacity,
-    });
+    let image = this.decodedOverlays.get(overlay.bytes);
+    if (!image) {
+      image = await NVImage.loadFromUrl({
+        url: overlay.bytes,
+        name: niftiName(overlay.kind, overlay.bytes),
+        colormap: overlay.kind === 'uncertainty' ? UNCERTAINTY_COLORMAP : 'gray',
+      });
+      this.decodedOverlays.set(overlay.bytes, image);
+      // for the tests: an overlay shown again is not decoded again
+      this.canvas.dataset.overlayDecodes = String(Number(this.canvas.dataset.overlayDecodes ?? 0) + 1);
+    }
+    image.opacity = overlay.opacity;
     if (generation !== this.generation || this.disposed || this.nv.volumes[0] !== scan) throw new SupersededError();
     if (image.hdr!.dims.slice(1, 4).some((d, a) => d !== scan.hdr!.dims[a + 1])) throw new Error(`the ${overlay.kind} does not have the scan's shape`);
     if (overlay.kind !== 'uncertainty') {

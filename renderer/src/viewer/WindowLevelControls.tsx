@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { formatIntensity } from '../scans/scanFormat.ts';
 import type { IntensityInfo, WindowRange } from './viewTypes.ts';
-import { presetOf, WINDOW_PRESETS } from './windowPresets.ts';
+import { presetOf, presetsFor } from './windowPresets.ts';
 
 interface WindowLevelProps {
   window: WindowRange | null;
@@ -33,6 +33,7 @@ export function WindowLevelControls({ window, intensity, onChange, onReset }: Wi
   };
   const disabled = window === null;
   const preset = window && intensity ? presetOf(window, intensity) : null;
+  const presets = intensity ? presetsFor(intensity) : [];
 
   return (
     <div
@@ -79,7 +80,7 @@ export function WindowLevelControls({ window, intensity, onChange, onReset }: Wi
         value={preset?.id ?? ''}
         title={preset?.description ?? 'A window of your own; pick a preset'}
         onChange={(e) => {
-          const chosen = WINDOW_PRESETS.find((p) => p.id === e.target.value);
+          const chosen = presets.find((p) => p.id === e.target.value);
           if (chosen && intensity) onChange(chosen.range(intensity));
           // back to the page, so the view keys work at once (a focused select would take the arrows)
           e.target.blur();
@@ -88,7 +89,7 @@ export function WindowLevelControls({ window, intensity, onChange, onReset }: Wi
         <option value="" disabled>
           Custom
         </option>
-        {WINDOW_PRESETS.map((p) => (
+        {presets.map((p) => (
           <option key={p.id} value={p.id} title={p.description}>
             {p.label}
           </option>

@@ -5,6 +5,7 @@
  * ArrayBuffer (NIfTI bytes), never as JSON arrays.
  */
 import { z } from 'zod';
+import { DISPLAY_CONVENTIONS, RENDER_3D_CHOICES } from './display.ts';
 import { METHOD_NAMES, type MethodSpec } from './methods.ts';
 import { MODEL_CHOICES } from './networks.ts';
 import { OPTIMIZER_NAMES, trainParameterProblem, type RangedTrainParameter } from './training.ts';
@@ -119,6 +120,10 @@ const gpuAdapter = z
 
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
+  /** Remembers in the app's settings that the first-run guide was finished or skipped, across restarts. */
+  'app.dismissGuide': z.object({}).strict(),
+  /** Remembers how the views are shown (orientation convention, what the 3D view renders), across restarts. */
+  'app.setDisplay': z.object({ convention: z.enum(DISPLAY_CONVENTIONS), render3d: z.enum(RENDER_3D_CHOICES) }).strict(),
   'projects.current': z.object({}).strict(),
   'projects.open': z.object({ path: projectPath }).strict(),
   'projects.create': z.object({ path: projectPath }).strict(),
@@ -335,6 +340,8 @@ export type Request<M extends Method> = z.input<(typeof requestSchemas)[M]>;
 
 export interface Results {
   'app.info': AppInfo;
+  'app.dismissGuide': AppInfo;
+  'app.setDisplay': AppInfo;
   'projects.current': ProjectInfo | null;
   'projects.open': ProjectInfo;
   'projects.create': ProjectInfo;

@@ -1,4 +1,5 @@
 /** Plain data types shared by the main process, the bridge and the renderer. No platform imports. */
+import type { DisplaySettings } from './display.ts';
 import type { NetworkKind } from './networks.ts';
 
 /** A voxel axis of the scan as stored (NIfTI dim[1], dim[2], dim[3]). */
@@ -103,6 +104,10 @@ export interface AppInfo {
    * database…), each with why and what to do: the app opened another project instead, and says so.
    */
   startupProblems: string[];
+  /** Whether the sample's first-run guide was finished or skipped (`app.dismissGuide`): it then opens only when asked. */
+  guideDismissed: boolean;
+  /** How the views are shown (`app.setDisplay`). */
+  display: DisplaySettings;
 }
 
 export interface JobInfo {

@@ -17,6 +17,8 @@ export function createProjectHandlers(ws: Workspace, jobs: JobsService, changed:
   };
   return {
     'app.info': async () => ws.info(),
+    'app.dismissGuide': async () => ws.dismissGuide(),
+    'app.setDisplay': async (display) => ws.setDisplay(display),
     'projects.current': async () => ws.describe(),
     'projects.open': async ({ path }) => {
       switchingAllowed();

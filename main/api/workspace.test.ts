@@ -46,3 +46,35 @@ test('a healthy recent project reopens with no problem to report', () => {
   assert.deepEqual(ws.info().startupProblems, []);
   ws.close();
 });
+
+test('the first-run guide stays dismissed after a restart, and opening projects keeps it so', () => {
+  const home = mkdtempSync(join(tmpdir(), 'atrium-home-'));
+  const options = { home, sampleDir: SAMPLE_DIR, shell: 'browser' as const, version: 'test' };
+  const first = new Workspace(options);
+  assert.equal(first.info().guideDismissed, false, 'a new home shows the guide');
+  assert.equal(first.dismissGuide().guideDismissed, true);
+  first.openSample();
+  assert.deepEqual(first.info().recentProjects, [first.samplePath]);
+  first.close();
+  const restarted = new Workspace(options);
+  assert.equal(restarted.info().guideDismissed, true, 'remembered in settings.json, not in the page');
+  restarted.close();
+});
+
+test('the display settings are remembered after a restart; a bad settings file falls back to the defaults field by field', () => {
+  const home = mkdtempSync(join(tmpdir(), 'atrium-home-'));
+  const options = { home, sampleDir: SAMPLE_DIR, shell: 'browser' as const, version: 'test' };
+  const first = new Workspace(options);
+  assert.deepEqual(first.info().display, { convention: 'neurological', render3d: 'scan' }, 'the defaults for a new home');
+  assert.deepEqual(first.setDisplay({ convention: 'radiological', render3d: 'labels' }).display, { convention: 'radiological', render3d: 'labels' });
+  first.openSample();
+  first.close();
+  const restarted = new Workspace(options);
+  assert.deepEqual(restarted.info().display, { convention: 'radiological', render3d: 'labels' }, 'kept while the recent projects were written');
+  restarted.close();
+
+  writeFileSync(join(home, 'settings.json'), JSON.stringify({ display: { convention: 'sideways', render3d: 'labels' } }));
+  const edited = new Workspace(options);
+  assert.deepEqual(edited.info().display, { convention: 'neurological', render3d: 'labels' });
+  edited.close();
+});

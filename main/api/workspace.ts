@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_DISPLAY, displaySettingsOf, type DisplaySettings } from '../../shared/display.ts';
 import type { AppInfo, Axis, LabelClass, ProjectInfo } from '../../shared/types.ts';
 import { ApiError } from '../../shared/api.ts';
 import { ProjectStore } from '../store/projectStore.ts';
@@ -21,8 +22,12 @@ interface SampleManifest {
   scans: { scan: string; labels?: string; name: string; annotatedSlices?: { axis: Axis; slices: number[] } }[];
 }
 
+/** The home's settings.json: what the app remembers across restarts (browser mode's random port leaves localStorage behind each time). */
 interface Settings {
   recentProjects: string[];
+  /** Whether the first-run guide of the sample was finished or skipped. */
+  guideDismissed: boolean;
+  display: DisplaySettings;
 }
 
 const MAX_RECENT = 10;
@@ -52,7 +57,21 @@ export class Workspace {
       projectsHome: this.options.home,
       recentProjects: this.settings().recentProjects,
       startupProblems: [...this.startupProblems],
+      guideDismissed: this.settings().guideDismissed,
+      display: this.settings().display,
     };
+  }
+
+  /** The first-run guide is not shown again on its own, in this window or after a restart. */
+  dismissGuide(): AppInfo {
+    this.saveSettings({ ...this.settings(), guideDismissed: true });
+    return this.info();
+  }
+
+  /** Remembers how the views are shown, for this window and after a restart. */
+  setDisplay(display: DisplaySettings): AppInfo {
+    this.saveSettings({ ...this.settings(), display: displaySettingsOf(display) });
+    return this.info();
   }
 
   /**
@@ -151,14 +170,22 @@ export class Workspace {
   private settings(): Settings {
     try {
       const parsed = JSON.parse(readFileSync(this.settingsFile(), 'utf8')) as Partial<Settings>;
-      return { recentProjects: Array.isArray(parsed.recentProjects) ? parsed.recentProjects.filter((p) => typeof p === 'string') : [] };
+      return {
+        recentProjects: Array.isArray(parsed.recentProjects) ? parsed.recentProjects.filter((p) => typeof p === 'string') : [],
+        guideDismissed: parsed.guideDismissed === true,
+        display: displaySettingsOf(parsed.display),
+      };
     } catch {
-      return { recentProjects: [] };
+      return { recentProjects: [], guideDismissed: false, display: { ...DEFAULT_DISPLAY } };
     }
   }
 
+  private saveSettings(settings: Settings): void {
+    writeFileAtomic(this.settingsFile(), new TextEncoder().encode(JSON.stringify(settings, null, 2)));
+  }
+
   private remember(folder: string): void {
-    const recent = [folder, ...this.settings().recentProjects.filter((p) => p !== folder)].slice(0, MAX_RECENT);
-    writeFileAtomic(this.settingsFile(), new TextEncoder().encode(JSON.stringify({ recentProjects: recent }, null, 2)));
+    const settings = this.settings();
+    this.saveSettings({ ...settings, recentProjects: [folder, ...settings.recentProjects.filter((p) => p !== folder)].slice(0, MAX_RECENT) });
   }
 }

@@ -5,7 +5,7 @@
  * The UI benchmark (uiBench.ts) and the end-to-end tests (tests/e2e/harness.ts) start it alike.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -87,9 +87,14 @@ export interface ServerHandle {
   stop(): Promise<void>;
 }
 
-/** Starts `main/server/webMain.ts` with a fresh ATRIUM_HOME, a random port and a random token. */
-export async function startServer(opts: { home?: string; env?: Record<string, string> } = {}): Promise<ServerHandle> {
+/**
+ * Starts `main/server/webMain.ts` with a fresh ATRIUM_HOME, a random port and a random token. The
+ * home's settings say the sample's first-run guide was dismissed, so that tests and benchmarks see
+ * the plain workbench, unless `firstRun` leaves them as a new user's (settings that already say keep theirs).
+ */
+export async function startServer(opts: { home?: string; env?: Record<string, string>; firstRun?: boolean } = {}): Promise<ServerHandle> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+  if (!opts.firstRun) dismissGuide(home);
   const token = randomBytes(18).toString('base64url');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'main/server/webMain.ts'], {
     cwd: REPO_ROOT,
@@ -132,6 +137,15 @@ export async function startServer(opts: { home?: string; env?: Record<string, st
       if (!opts.home) rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** Writes `guideDismissed` into the home's settings.json (workspace.ts), keeping what else it holds. */
+function dismissGuide(home: string): void {
+  mkdirSync(home, { recursive: true });
+  const file = join(home, 'settings.json');
+  const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  if ('guideDismissed' in settings) return;
+  writeFileSync(file, JSON.stringify({ ...settings, guideDismissed: true }));
 }
 
 /** Calls the API over the bridge, as the page does, for set-up and checks. */

@@ -70,6 +70,7 @@ const FRAME = [
   'open-project',
   'new-project',
   'open-sample',
+  'guide-open',
   'import-button',
   'scan-item',
   'view-multiplanar',
@@ -84,7 +85,9 @@ const FRAME = [
   'window-reset',
   'labels-visible',
   'labels-opacity',
-].map((id) => ({ id, click: !['open-project', 'new-project', 'open-sample', 'import-button', 'window-reset'].includes(id) }));
+  'display-convention',
+  'display-render3d',
+].map((id) => ({ id, click: !['open-project', 'new-project', 'open-sample', 'guide-open', 'import-button', 'window-reset'].includes(id) }));
 
 interface Placement {
   inViewport: boolean;

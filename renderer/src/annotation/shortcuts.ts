@@ -88,7 +88,7 @@ export const SHORTCUT_HELP: { group: string; items: { keys: string; does: string
   {
     group: 'Review',
     items: [
-      { keys: 'U', does: 'Next slice to review (most uncertain first)' },
+      { keys: 'U', does: "Next slice to review (in the queue's order)" },
       { keys: 'Y', does: 'Accept the prediction of this slice' },
       { keys: 'T', does: 'Correct: take the prediction and paint over it' },
       { keys: 'X', does: 'Reject the prediction of this slice' },

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ScanInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { startGpuHost } from '../gpu/gpuHost.ts';
+import { useGuide } from '../guide/useGuide.ts';
 import { ProjectDialog, type ProjectDialogMode } from '../project/ProjectDialog.tsx';
 import { useProject } from '../project/useProject.ts';
 import { DropOverlay } from '../scans/DropOverlay.tsx';
@@ -11,6 +12,7 @@ import { ScanList } from '../scans/ScanList.tsx';
 import { useImports } from '../scans/useImports.ts';
 import { useSelectedScan } from '../scans/useSelectedScan.ts';
 import { useWindowFileDrop } from '../scans/useWindowFileDrop.ts';
+import { useDisplaySettings } from '../viewer/useDisplaySettings.ts';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useErrorLog } from './useErrorLog.ts';
@@ -27,6 +29,8 @@ export function App() {
   const { project, appInfo, phase, busy, switchProject, refresh } = useProject(report);
   const [selectedId, select] = useSelectedScan(project);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const guide = useGuide(project, appInfo, report);
+  const display = useDisplaySettings(appInfo, report);
 
   const onImported = useCallback(
     (info: ScanInfo) => {
@@ -65,6 +69,7 @@ export function App() {
         onOpen={() => setDialog({ kind: 'project', mode: 'open' })}
         onCreate={() => setDialog({ kind: 'project', mode: 'create' })}
         onOpenSample={() => void openSample()}
+        onGuide={guide.show}
       />
       <ErrorBanner errors={errors} onDismiss={dismiss} />
       <main className="workspace">
@@ -76,7 +81,7 @@ export function App() {
           onImport={() => setDialog({ kind: 'import' })}
           disabled={project === null}
         />
-        <Workbench project={project} scan={selected} onProjectStale={() => void refresh()} report={report} />
+        <Workbench project={project} scan={selected} onProjectStale={() => void refresh()} report={report} guide={guide} display={display} />
       </main>
       {dialog?.kind === 'project' && (
         <ProjectDialog

@@ -10,12 +10,12 @@ export interface PanelTab {
 }
 
 /**
- * The panel beside the viewer: tabs with a status beside them (the autosave state). Which tab is
- * open is the caller's, since it decides more than what the panel shows (painting tools act only
- * while Segment is open). Every tab stays mounted, so a hidden Train tab keeps following its job
+ * The panel beside the viewer: tabs with a status beside them (the autosave state) and a line
+ * under them (the next step). Which tab is open is the caller's, since it decides more than what
+ * the panel shows (painting tools act only while Segment is open). Every tab stays mounted, so a hidden Train tab keeps following its job
  * and the editor keeps its state.
  */
-export function SidePanel({ tabs, tab, onTab, status }: { tabs: PanelTab[]; tab: string; onTab(id: string): void; status: ReactNode }) {
+export function SidePanel({ tabs, tab, onTab, status, hint }: { tabs: PanelTab[]; tab: string; onTab(id: string): void; status: ReactNode; hint?: ReactNode }) {
   return (
     <aside className="annotation-panel" aria-label="Annotation" data-testid="annotation-panel">
       <div className="panel-header">
@@ -36,6 +36,7 @@ export function SidePanel({ tabs, tab, onTab, status }: { tabs: PanelTab[]; tab:
         </div>
         {status}
       </div>
+      {hint}
       {tabs.map((t) => (
         <div key={t.id} className="annotation-panel__body" role="tabpanel" hidden={tab !== t.id} data-testid={t.testId}>
           {t.content}

@@ -7,9 +7,11 @@ interface TopBarProps {
   onOpen(): void;
   onCreate(): void;
   onOpenSample(): void;
+  /** Opens the first-run guide again. */
+  onGuide(): void;
 }
 
-export function TopBar({ project, appInfo, busy, onOpen, onCreate, onOpenSample }: TopBarProps) {
+export function TopBar({ project, appInfo, busy, onOpen, onCreate, onOpenSample, onGuide }: TopBarProps) {
   return (
     <header className="top-bar">
       <div className="top-bar__brand" aria-label="Atrium">
@@ -47,6 +49,16 @@ export function TopBar({ project, appInfo, busy, onOpen, onCreate, onOpenSample 
         </button>
         <button type="button" className="button" data-testid="open-sample" onClick={onOpenSample} disabled={project?.isSample}>
           Open sample
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="guide-open"
+          onClick={onGuide}
+          disabled={!project}
+          title="A short tour: scans, painting, training, review"
+        >
+          Guide
         </button>
         {appInfo && <span className="top-bar__version">v{appInfo.version}</span>}
       </nav>

@@ -7,6 +7,10 @@ import { SliceStateStrip } from '../annotation/SliceStateStrip.tsx';
 import { useAnnotation } from '../annotation/useAnnotation.ts';
 import { useAnnotationTools } from '../annotation/useAnnotationTools.ts';
 import { useFillTool } from '../annotation/useFillTool.ts';
+import { FirstRunGuide } from '../guide/FirstRunGuide.tsx';
+import { nextStep, nextStepInput } from '../guide/nextStep.ts';
+import { NextStepHint } from '../guide/NextStepHint.tsx';
+import type { Guide } from '../guide/useGuide.ts';
 import { ReviewPanel } from '../review/ReviewPanel.tsx';
 import { reviewDecisions } from '../review/reviewDecisions.ts';
 import { sliceDisplay } from '../review/sliceDisplay.ts';
@@ -16,6 +20,7 @@ import { TrainPanel } from '../training/TrainPanel.tsx';
 import '../training/training.css';
 import { useTraining } from '../training/useTraining.ts';
 import type { ViewerController } from '../viewer/ViewerController.ts';
+import type { DisplayPreference } from '../viewer/useDisplaySettings.ts';
 import { useViewer } from '../viewer/useViewer.ts';
 import { ViewerPane } from '../viewer/ViewerPane.tsx';
 import { SidePanel } from './SidePanel.tsx';
@@ -29,13 +34,17 @@ interface WorkbenchProps {
   /** Something changed on the server (classes, labels, runs): re-read the project. */
   onProjectStale(): void;
   report(err: unknown, context: string): void;
+  /** The first-run guide, whose steps open the tabs their controls are on. */
+  guide: Guide;
+  /** How the views are shown (orientation convention, 3D), remembered by the app. */
+  display: DisplayPreference;
 }
 
 /**
  * The work on the selected scan: the viewer, and beside it the Segment, Train and Review tabs.
  * The annotation and the review draw through the viewer; review decisions are annotation edits.
  */
-export function Workbench({ project, scan, onProjectStale, report }: WorkbenchProps) {
+export function Workbench({ project, scan, onProjectStale, report, guide, display: displayPreference }: WorkbenchProps) {
   const classes = project?.classes ?? [];
   const currentModelRunId = project?.currentModelRunId ?? null;
   const controllerRef = useRef<ViewerController | null>(null);
@@ -58,6 +67,7 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
     onLabelsShown: annotation.reset,
     onStroke: annotation.paintStroke,
     pen: segmenting ? tools.pen : null,
+    display: displayPreference,
     report,
   });
   const [helpOpen, setHelpOpen] = useState(false);
@@ -92,6 +102,7 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
   });
   const predictionShown = review.layer !== null && review.status === 'shown';
   const display = axisStates ? sliceDisplay(axisStates, axisReviews ?? [], predictionShown) : null;
+  const hint = project ? nextStep(nextStepInput(project, training.active?.kind ?? null, review.queue?.length ?? null)) : null;
 
   useWorkbenchKeys({
     viewer,
@@ -128,6 +139,7 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
         tab={tab}
         onTab={setTab}
         status={annotationReady ? <SaveIndicator status={annotation.state.save} /> : null}
+        hint={hint && <NextStepHint step={hint} tab={tab} onTab={setTab} />}
         tabs={[
           {
             id: 'segment',
@@ -181,6 +193,7 @@ export function Workbench({ project, scan, onProjectStale, report }: WorkbenchPr
         ]}
       />
       {helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />}
+      {guide.open && project && <FirstRunGuide project={project} onTab={setTab} onClose={guide.close} />}
     </>
   );
 }

@@ -4,6 +4,8 @@ import { NORMAL_OF_PEN_PLANE, paintDisc, paintSegment, type PenPlane } from './b
 import { applyServerValues, changedIndices, groupBySlice, type SlicePaint } from './drawingDiff.ts';
 import { FILL_PREVIEW_VALUE, type LabelLut } from './labelColormap.ts';
 import { countLabels } from './labelCounts.ts';
+import { DEFAULT_DISPLAY, type DisplaySettings } from '../../../shared/display.ts';
+import { SAGITTAL_NOSE_LEFT } from './displaySettings.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
 import { linearIndex, nativeAxisName, nativeIndexToRas, nativeToRas, rasToNative, reorder, voxelGrid, type Vec3, type VoxelGrid } from './voxelGrid.ts';
 
@@ -18,6 +20,17 @@ export interface ViewerCallbacks {
   onStroke(parts: StrokePart[]): void;
   /** Voxels per label value (256 bins) in the drawing, after it is loaded and after each edit; null when no scan is shown. */
   onLabelCounts(counts: Uint32Array | null): void;
+  /** Where each plane's view is on the canvas, whenever that changes (layout, zoom, resize); empty without a scan. */
+  onTiles(tiles: ViewTile[]): void;
+}
+
+/** A plane's view on the canvas, in CSS pixels from the canvas's top left. */
+export interface ViewTile {
+  plane: Plane;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
 }
 
 export interface StrokePart extends SlicePaint {
@@ -67,6 +80,15 @@ const NORMAL_OF_PLANE: Record<Plane, 0 | 1 | 2> = { sagittal: 0, coronal: 1, axi
 /** The RAS axes each plane shows across and up the screen. */
 const SCREEN_AXES_OF_PLANE: Record<Plane, [0 | 1 | 2, 0 | 1 | 2]> = { axial: [0, 1], coronal: [0, 2], sagittal: [1, 2] };
 
+/**
+ * A clip plane this far from the volume's centre (NiiVue: 0 to ~1.73 inside it, beyond 2 off)
+ * and facing this way cuts away all of the scan's volume render, and only it: the drawing and
+ * the overlays are not clipped (isClipAllVolumes stays false). The "labels only" 3D view.
+ */
+const CLIP_WHOLE_SCAN = [-1.8, 270, 0];
+/** NiiVue's own setting for no clip plane. */
+const CLIP_NONE = [2, 0, 0];
+
 /** Where the brush would paint on screen: its centre and its extent, in CSS pixels of the canvas. */
 export interface BrushFootprint {
   x: number;
@@ -84,6 +106,14 @@ class PaintingNiivue extends Niivue {
   stroke: { plane: PenPlane; touched: Set<number> } | null = null;
   /** Volume textures built so far (each one an upload of a whole volume); on the canvas as data-volume-uploads for the tests. */
   volumeUploads = 0;
+  /** Called after every redraw, when NiiVue has laid out its views (screenSlices). */
+  afterDraw: (() => void) | null = null;
+
+  override drawScene(): string | void {
+    const drawn = super.drawScene();
+    this.afterDraw?.();
+    return drawn;
+  }
 
   override refreshLayers(overlayItem: NVImage, layer: number): void {
     super.refreshLayers(overlayItem, layer);
@@ -165,6 +195,9 @@ export class ViewerController {
    * decoding (gunzip and a pass over every voxel). Weak, so the caller's cache decides what stays.
    */
   private readonly decodedOverlays = new WeakMap<ArrayBuffer, NVImage>();
+  private display: DisplaySettings = { ...DEFAULT_DISPLAY };
+  /** The tiles last reported (as JSON), so that a redraw that moves nothing reports nothing. */
+  private tilesKey = '';
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -180,10 +213,13 @@ export class ViewerController {
       show3Dcrosshair: true,
       isColorbar: false,
       isOrientCube: false,
-      isOrientationTextVisible: true,
+      // the app draws the L/R, A/P and S/I markers itself, larger and readable (OrientationMarkers)
+      isOrientationTextVisible: false,
       textHeight: 0.04,
+      // transparent: the clip plane only ever hides the scan for the "labels only" 3D view
+      clipPlaneColor: [0, 0, 0, 0],
       fontColor: [0.75, 0.8, 0.85, 1],
-      sagittalNoseLeft: true,
+      sagittalNoseLeft: SAGITTAL_NOSE_LEFT,
       multiplanarLayout: MULTIPLANAR_TYPE.GRID,
       multiplanarShowRender: SHOW_RENDER.ALWAYS,
       multiplanarPadPixels: 4,
@@ -203,6 +239,7 @@ export class ViewerController {
       this.applyWindow(range);
       this.callbacks.onWindow(range);
     };
+    this.nv.afterDraw = () => this.reportTiles();
     this.nv.onDrawingChanged = (action) => {
       if (action === 'draw') this.finishStroke();
     };
@@ -246,6 +283,7 @@ export class ViewerController {
     this.nv.drawOpacity = item.labelsVisible ? item.labelOpacity : 0;
     this.grid = grid;
     this.nv.updateGLVolume();
+    this.applyDisplay();
     this.nv.createEmptyDrawing();
     this.putDrawing(reorder(grid, labels, true));
     this.nv.createOnLocationChange();
@@ -433,6 +471,12 @@ export class ViewerController {
     this.nv.setSliceType(SLICE_OF_MODE[mode]);
   }
 
+  /** The orientation convention of the 2D views and what the 3D view renders, for this scan and the next. */
+  setDisplay(display: DisplaySettings): void {
+    this.display = { ...display };
+    if (this.nv.volumes.length > 0) this.applyDisplay();
+  }
+
   /** The plane under canvas point (x, y) in CSS pixels, null over the 3D tile or outside the views. */
   planeAt(x: number, y: number): Plane | null {
     const dpr = this.nv.uiData.dpr ?? 1;
@@ -559,6 +603,29 @@ export class ViewerController {
     this.nv.back = null;
     this.nv.overlays = [];
     this.overlayKind = null;
+  }
+
+  private applyDisplay(): void {
+    this.nv.opts.isRadiologicalConvention = this.display.convention === 'radiological';
+    // redraws
+    this.nv.setClipPlane(this.display.render3d === 'labels' ? CLIP_WHOLE_SCAN : CLIP_NONE);
+  }
+
+  /** Reports where the plane views are, when that has changed since the last report. */
+  private reportTiles(): void {
+    const dpr = this.nv.uiData.dpr ?? 1;
+    const tiles: ViewTile[] = [];
+    if (this.nv.volumes.length > 0) {
+      for (const slice of this.nv.screenSlices) {
+        const plane = PLANE_OF_SLICE[slice.axCorSag];
+        const [left, top, width, height] = slice.leftTopWidthHeight;
+        if (plane && width > 0 && height > 0) tiles.push({ plane, left: left / dpr, top: top / dpr, width: width / dpr, height: height / dpr });
+      }
+    }
+    const key = JSON.stringify(tiles);
+    if (key === this.tilesKey) return;
+    this.tilesKey = key;
+    this.callbacks.onTiles(tiles);
   }
 
   /**

@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import type { LabelClass, ScanInfo, SliceStates } from '../../../shared/types.ts';
+import { DisplayControls } from './DisplayControls.tsx';
 import { LabelOverlayControls } from './LabelOverlayControls.tsx';
 import { LocationReadout } from './LocationReadout.tsx';
+import { OrientationMarkers } from './OrientationMarkers.tsx';
 import type { Viewer } from './useViewer.ts';
 import { ViewModeSwitch } from './ViewModeSwitch.tsx';
 import { WindowLevelControls } from './WindowLevelControls.tsx';
@@ -43,6 +45,7 @@ export function ViewerPane({ viewer, scan, classes, slices, strip, legend }: Vie
           onVisible={(v) => changeOverlay(v, labelOpacity)}
           onOpacity={(o) => changeOverlay(labelsVisible, o)}
         />
+        <DisplayControls display={viewer.display} onChange={viewer.changeDisplay} />
         <span className="viewer-toolbar__title" data-testid="viewer-title">
           {scan?.name ?? ''}
         </span>
@@ -68,6 +71,7 @@ export function ViewerPane({ viewer, scan, classes, slices, strip, legend }: Vie
             hidden
           />
         )}
+        {ready && <OrientationMarkers tiles={viewer.tiles} convention={viewer.display.convention} />}
         {ready && legend}
         {status === 'loading' && (
           <div className="viewport__veil" data-testid="viewer-loading" role="status">

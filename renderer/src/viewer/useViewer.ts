@@ -2,8 +2,9 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { LabelClass, ScanInfo } from '../../../shared/types.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useBrushOutline } from './useBrushOutline.ts';
+import type { DisplayPreference } from './useDisplaySettings.ts';
 import { labelLut, type ClassDisplay, type ClassDisplays } from './labelColormap.ts';
-import { SupersededError, ViewerController, type Pen, type StrokePart } from './ViewerController.ts';
+import { SupersededError, ViewerController, type Pen, type StrokePart, type ViewTile } from './ViewerController.ts';
 import type { IntensityInfo, Plane, ViewerLocation, ViewMode, WindowRange } from './viewTypes.ts';
 import { wheelSliceDelta } from './viewerKeys.ts';
 
@@ -22,6 +23,8 @@ interface ViewerOptions<S extends { labels: ArrayBuffer }> {
   onStroke(parts: StrokePart[]): void;
   /** The pen in hand; the views paint with it only while a scan is shown. */
   pen: Pen;
+  /** Orientation convention and what the 3D view renders. */
+  display: DisplayPreference;
   report(err: unknown, context: string): void;
 }
 
@@ -47,6 +50,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
   const [activePlane, setActivePlane] = useState<Plane>('axial');
   const [labelCounts, setLabelCounts] = useState<Uint32Array | null>(null);
   const [classDisplays, setClassDisplays] = useState<ClassDisplays>({});
+  const [tiles, setTiles] = useState<ViewTile[]>([]);
   const displaysRef = useRef(classDisplays);
   displaysRef.current = classDisplays;
   const overlayRef = useRef({ visible: labelsVisible, opacity: labelOpacity });
@@ -61,6 +65,7 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
       onWindow: setWindowRange,
       onStroke: (parts) => optionsRef.current.onStroke(parts),
       onLabelCounts: setLabelCounts,
+      onTiles: setTiles,
     });
     controllerRef.current = controller;
     return () => {
@@ -181,6 +186,9 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     [controllerRef],
   );
 
+  const display = options.display.settings;
+  useEffect(() => controllerRef.current?.setDisplay(display), [controllerRef, display]);
+
   const changeOverlay = useCallback(
     (visible: boolean, opacity: number) => {
       setLabelsVisible(visible);
@@ -235,6 +243,11 @@ export function useViewer<S extends { labels: ArrayBuffer }>(options: ViewerOpti
     showClassColours,
     classDisplays,
     setClassDisplay,
+    /** Orientation convention and what the 3D view renders. */
+    display,
+    changeDisplay: options.display.change,
+    /** Where each plane's view is on the canvas (for the orientation markers). */
+    tiles,
     /** Voxels per label value in the shown scan's label map; null while none is shown. */
     labelCounts: ready ? labelCounts : null,
     armed,

@@ -579,14 +579,14 @@ export class ViewerController {
   }
 
   /**
-   * Opacity lives in the uploaded textures, so each change re-uploads every layer. A slider
-   * sends dozens of changes a second: apply only the latest one per animation frame.
+   * Opacity lives in the overlay's texture, so each change rebuilds it. A slider sends dozens of
+   * changes a second: apply only the latest one per animation frame.
    */
   private scheduleUpload(): void {
     if (this.uploadFrame !== null) return;
     this.uploadFrame = requestAnimationFrame(() => {
       this.uploadFrame = null;
-      if (!this.disposed && this.nv.volumes.length) this.nv.updateGLVolume();
+      if (!this.disposed && this.nv.volumes.length) this.refreshOverlayLayer();
     });
   }
 
@@ -594,8 +594,21 @@ export class ViewerController {
     this.nv.volumes = overlay ? [scan, overlay] : [scan];
     this.nv.overlays = overlay ? [overlay] : [];
     if (!overlay) this.overlayKind = null;
-    this.nv.updateGLVolume();
+    this.refreshOverlayLayer();
     this.nv.createOnLocationChange();
+  }
+
+  /**
+   * Rebuilds the overlay's texture only. NiiVue's updateGLVolume rebuilds every layer, and the
+   * scan's (layer 0) is a re-upload of the whole volume and its 3D gradients: most of the two
+   * seconds an overlay switch took on software WebGL. Without an overlay, the full update resets
+   * NiiVue's overlay count, which only rebuilding the scan's layer does.
+   */
+  private refreshOverlayLayer(): void {
+    const overlay = this.nv.volumes[1];
+    if (!overlay) return this.nv.updateGLVolume();
+    this.nv.refreshLayers(overlay, 1);
+    this.nv.drawScene();
   }
 
   private removeVolumes(): void {

@@ -42,12 +42,23 @@ export function cubeValue(i: number, j: number, k: number): number {
   return 100 + 8 * i + 5 * j + 3 * k + (inCube(i, j, k) ? 900 : 0);
 }
 
+/** cubePhantom's grid: 32×32×16 voxels of 0.8 × 0.8 × 2.5 mm. */
+export const CUBE_SHAPE: [number, number, number] = [32, 32, 16];
+export const CUBE_SPACING: [number, number, number] = [0.8, 0.8, 2.5];
+
+/** Stored indices of cubePhantom's 6×6 voxel square i0..i0+5 × j0..j0+5 on axial slice k: 36 voxels. */
+export function cubeSquare(i0: number, j0: number, k: number): Uint32Array {
+  const out: number[] = [];
+  for (let j = j0; j < j0 + 6; j++) for (let i = i0; i < i0 + 6; i++) out.push(i + CUBE_SHAPE[0] * (j + CUBE_SHAPE[1] * k));
+  return Uint32Array.from(out);
+}
+
 /** cubePhantom's label map: the bright cube is class 1, on the same grid (uint8, gzipped). */
 export function cubeLabels(): Buffer {
-  return writePhantom({ shape: [32, 32, 16], spacing: [0.8, 0.8, 2.5], datatype: 'uint8', gzip: true, value: (i, j, k) => (inCube(i, j, k) ? 1 : 0) });
+  return writePhantom({ shape: CUBE_SHAPE, spacing: CUBE_SPACING, datatype: 'uint8', gzip: true, value: (i, j, k) => (inCube(i, j, k) ? 1 : 0) });
 }
 
 /** The phantom the import tests use: 32×32×16 int16, 0.8×0.8×2.5 mm, RAS unless flipped. */
 export function cubePhantom(gzip = true, flip?: [boolean, boolean, boolean]): Buffer {
-  return writePhantom({ shape: [32, 32, 16], spacing: [0.8, 0.8, 2.5], gzip, flip, value: cubeValue });
+  return writePhantom({ shape: CUBE_SHAPE, spacing: CUBE_SPACING, gzip, flip, value: cubeValue });
 }

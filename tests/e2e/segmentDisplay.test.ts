@@ -11,22 +11,13 @@ import type { Browser, Page } from 'playwright-core';
 import { ownedArrayBuffer } from '../../main/io/bytes.ts';
 import { readNifti } from '../../main/io/index.ts';
 import { api, canvasStats, ensureRendererBuilt, launchBrowser, openApp, poll, startServer, waitForViewer, type AppPage, type ServerHandle } from './harness.ts';
-import { cubePhantom } from './nifti.ts';
+import { CUBE_SHAPE, CUBE_SPACING, cubePhantom, cubeSquare } from './nifti.ts';
 
 /** The phantom: 32×32×16 voxels of 0.8 × 0.8 × 2.5 mm = 1.6 mm³. */
-const SHAPE: [number, number, number] = [32, 32, 16];
-const SPACING: [number, number, number] = [0.8, 0.8, 2.5];
 const VOXEL_ML = (0.8 * 0.8 * 2.5) / 1000;
 const SLICE = 8;
 /** Where screenshots of the features go, when set (docs/environment.md). */
 const SHOTS = process.env.ATRIUM_SHOTS;
-
-/** Stored indices of the square i0..i0+5 × j0..j0+5 on axial slice SLICE: 36 voxels. */
-function square(i0: number, j0: number): Uint32Array {
-  const out: number[] = [];
-  for (let j = j0; j < j0 + 6; j++) for (let i = i0; i < i0 + 6; i++) out.push(i + SHAPE[0] * (j + SHAPE[1] * SLICE));
-  return Uint32Array.from(out);
-}
 
 describe('class table and brush cursor', { timeout: 240_000 }, () => {
   let server: ServerHandle;
@@ -40,8 +31,8 @@ describe('class table and brush cursor', { timeout: 240_000 }, () => {
   /** Canvas point of the centre of stored voxel (i, j) in the single axial view (the volume's centre is the canvas centre). */
   async function voxelOnScreen(i: number, j: number): Promise<{ x: number; y: number }> {
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
-    const pxPerMm = Math.min(box.width, box.height) / (SHAPE[0] * SPACING[0]);
-    return { x: box.x + box.width / 2 + (i - 15.5) * SPACING[0] * pxPerMm, y: box.y + box.height / 2 - (j - 15.5) * SPACING[1] * pxPerMm };
+    const pxPerMm = Math.min(box.width, box.height) / (CUBE_SHAPE[0] * CUBE_SPACING[0]);
+    return { x: box.x + box.width / 2 + (i - 15.5) * CUBE_SPACING[0] * pxPerMm, y: box.y + box.height / 2 - (j - 15.5) * CUBE_SPACING[1] * pxPerMm };
   }
 
   /** The canvas region (fractions) over the 6×6 square whose first voxel is (i0, j0), one voxel in from its edge. */
@@ -71,8 +62,8 @@ describe('class table and brush cursor', { timeout: 240_000 }, () => {
     scanId = (await api(server, 'scans.import', { scan: ownedArrayBuffer(cubePhantom()), scanFileName: 'cube.nii.gz', name: 'cube' })).id;
     await api(server, 'classes.add', { name: 'Red', color: '#e6194b', value: RED });
     await api(server, 'classes.add', { name: 'Green', color: '#3cb44b', value: GREEN });
-    await api(server, 'annotations.paint', { scanId, axis: 'k', slice: SLICE, indices: square(3, 3).buffer as ArrayBuffer, value: RED });
-    await api(server, 'annotations.paint', { scanId, axis: 'k', slice: SLICE, indices: square(23, 23).buffer as ArrayBuffer, value: GREEN });
+    await api(server, 'annotations.paint', { scanId, axis: 'k', slice: SLICE, indices: cubeSquare(3, 3, SLICE).buffer as ArrayBuffer, value: RED });
+    await api(server, 'annotations.paint', { scanId, axis: 'k', slice: SLICE, indices: cubeSquare(23, 23, SLICE).buffer as ArrayBuffer, value: GREEN });
     app = await openApp(browser, server.appUrl);
     page = app.page;
     await waitForViewer(page, scanId);
@@ -155,7 +146,7 @@ describe('class table and brush cursor', { timeout: 240_000 }, () => {
   test('with the brush armed the cursor is an outline of its footprint, sized by the brush; with Navigate there is none', async () => {
     const outline = page.getByTestId('brush-outline');
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
-    const voxelPx = (Math.min(box.width, box.height) / (SHAPE[0] * SPACING[0])) * SPACING[0];
+    const voxelPx = (Math.min(box.width, box.height) / (CUBE_SHAPE[0] * CUBE_SPACING[0])) * CUBE_SPACING[0];
     const at = await voxelOnScreen(15, 16);
     const before = await storedVoxels(GREEN);
     await page.getByTestId('viewer-canvas').focus();

@@ -24,22 +24,13 @@ import {
   waitForViewer,
   type ServerHandle,
 } from './harness.ts';
-import { cubePhantom } from './nifti.ts';
+import { CUBE_SHAPE, CUBE_SPACING, cubePhantom, cubeSquare } from './nifti.ts';
 
-/** The phantom (RAS): 32×32×16 voxels of 0.8 × 0.8 × 2.5 mm. */
-const SHAPE: [number, number, number] = [32, 32, 16];
-const SPACING: [number, number, number] = [0.8, 0.8, 2.5];
+/** The axial slice of the cube phantom (RAS) that holds the label. */
 const SLICE = 8;
 const RED = 1;
 /** Where screenshots of the features go, when set (docs/environment.md). */
 const SHOTS = process.env.ATRIUM_SHOTS;
-
-/** Stored indices of the square i0..i0+5 × j0..j0+5 on axial slice SLICE. */
-function square(i0: number, j0: number): Uint32Array {
-  const out: number[] = [];
-  for (let j = j0; j < j0 + 6; j++) for (let i = i0; i < i0 + 6; i++) out.push(i + SHAPE[0] * (j + SHAPE[1] * SLICE));
-  return Uint32Array.from(out);
-}
 
 describe('orientation convention, markers and the 3D view', { timeout: 240_000 }, () => {
   let server: ServerHandle;
@@ -55,9 +46,9 @@ describe('orientation convention, markers and the 3D view', { timeout: 240_000 }
    */
   async function voxelOnScreen(i: number, j: number, radiological: boolean): Promise<{ x: number; y: number }> {
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
-    const pxPerMm = Math.min(box.width, box.height) / (SHAPE[0] * SPACING[0]);
-    const across = (i - 15.5) * SPACING[0] * pxPerMm;
-    return { x: box.x + box.width / 2 + (radiological ? -across : across), y: box.y + box.height / 2 - (j - 15.5) * SPACING[1] * pxPerMm };
+    const pxPerMm = Math.min(box.width, box.height) / (CUBE_SHAPE[0] * CUBE_SPACING[0]);
+    const across = (i - 15.5) * CUBE_SPACING[0] * pxPerMm;
+    return { x: box.x + box.width / 2 + (radiological ? -across : across), y: box.y + box.height / 2 - (j - 15.5) * CUBE_SPACING[1] * pxPerMm };
   }
 
   /** Share of coloured pixels over the 6×6 square at (i0, j0), as drawn in the convention. */
@@ -91,7 +82,7 @@ describe('orientation convention, markers and the 3D view', { timeout: 240_000 }
     scanId = (await api(server, 'scans.import', { scan: ownedArrayBuffer(cubePhantom()), scanFileName: 'cube.nii.gz', name: 'cube' })).id;
     await api(server, 'classes.add', { name: 'Red', color: '#e6194b', value: RED });
     // on the patient's left (low i in RAS)
-    await api(server, 'annotations.paint', { scanId, axis: 'k', slice: SLICE, indices: square(3, 13).buffer as ArrayBuffer, value: RED });
+    await api(server, 'annotations.paint', { scanId, axis: 'k', slice: SLICE, indices: cubeSquare(3, 13, SLICE).buffer as ArrayBuffer, value: RED });
     await open();
   });
 

@@ -1,8 +1,15 @@
 import type { DisplayConvention, Render3D } from '../../../shared/display.ts';
 import type { Plane } from './viewTypes.ts';
 
+/** A choice as the UI offers it: its words and what it does. */
+export interface DescribedChoice<T extends string> {
+  id: T;
+  label: string;
+  description: string;
+}
+
 /** The display choices (shared/display.ts) in words, in the order offered. */
-export const CONVENTION_CHOICES: readonly { id: DisplayConvention; label: string; description: string }[] = [
+export const CONVENTION_CHOICES: readonly DescribedChoice<DisplayConvention>[] = [
   {
     id: 'neurological',
     label: 'Neurological (L = left)',
@@ -15,7 +22,7 @@ export const CONVENTION_CHOICES: readonly { id: DisplayConvention; label: string
   },
 ];
 
-export const RENDER_3D_OPTIONS: readonly { id: Render3D; label: string; description: string }[] = [
+export const RENDER_3D_OPTIONS: readonly DescribedChoice<Render3D>[] = [
   { id: 'scan', label: 'Scan and labels', description: 'The 3D view renders the scan, with the labels and any prediction drawn into it' },
   {
     id: 'labels',

@@ -215,11 +215,13 @@ describe('train', () => {
 });
 
 describe('time budget planning', () => {
+  /** The budget of the planned runs: 15 s, room for 100 steps at 150 ms each, a busy machine's pace. */
+  const PLANNED_MINUTES = 0.25;
   before(() => selectBackend({ env: { ATRIUM_BACKEND: 'cpu' } }));
 
   test('without iterations, a run plans them from its measured pace and completes its schedule within the budget', async () => {
     const progress: TrainProgress[] = [];
-    const maxMinutes = 0.1;
+    const maxMinutes = PLANNED_MINUTES;
     const result = await train(tinyRequest({ iterations: undefined, maxMinutes, learningRate: 0.01 }), { onProgress: (p) => progress.push(p) });
     assert.equal(result.config.length, 'planned');
     assert.ok(result.config.plannedPace!.msPerStep > 0);
@@ -237,7 +239,7 @@ describe('time budget planning', () => {
 
   test('a run whose pace falls shortens its plan rather than stopping part-way through its schedule', async () => {
     let planned = 0;
-    const result = await train(tinyRequest({ iterations: undefined, maxMinutes: 0.1 }), {
+    const result = await train(tinyRequest({ iterations: undefined, maxMinutes: PLANNED_MINUTES }), {
       onProgress: (p) => {
         if (p.iterations !== 30000 && planned === 0) planned = p.iterations;
         // From 30 % of the plan on, something else takes the processor: 8 ms per iteration.

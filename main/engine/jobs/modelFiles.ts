@@ -30,21 +30,37 @@ function unpack(magic: string, bytes: Uint8Array, what: string): Record<string, 
   }
 }
 
+/** The JSON-and-buffers form of a model's weights: its first network's, and its partners' where it has any. */
+function modelParts(model: TrainedModel): Record<string, unknown> {
+  return {
+    meta: model.meta,
+    weights: ownedArrayBuffer(model.weights),
+    ...(model.partners?.length ? { partners: model.partners.map(ownedArrayBuffer) } : {}),
+  };
+}
+
+function modelOf(v: Record<string, unknown>): TrainedModel {
+  const partners = v.partners as ArrayBuffer[] | undefined;
+  return {
+    meta: v.meta as TrainedModel['meta'],
+    weights: new Uint8Array(v.weights as ArrayBuffer),
+    ...(partners?.length ? { partners: partners.map((p) => new Uint8Array(p)) } : {}),
+  };
+}
+
 export function encodeModelFile(model: TrainedModel): Uint8Array {
-  return pack(MODEL_MAGIC, { meta: model.meta, weights: ownedArrayBuffer(model.weights) });
+  return pack(MODEL_MAGIC, modelParts(model));
 }
 
 export function decodeModelFile(bytes: Uint8Array): TrainedModel {
-  const v = unpack(MODEL_MAGIC, bytes, 'model');
-  return { meta: v.meta as TrainedModel['meta'], weights: new Uint8Array(v.weights as ArrayBuffer) };
+  return modelOf(unpack(MODEL_MAGIC, bytes, 'model'));
 }
 
 export function encodeCheckpointFile(c: Checkpoint): Uint8Array {
   return pack(CHECKPOINT_MAGIC, {
     config: c.config,
     iteration: c.iteration,
-    meta: c.model.meta,
-    weights: ownedArrayBuffer(c.model.weights),
+    ...modelParts(c.model),
     methodState: c.methodState ? ownedArrayBuffer(c.methodState) : null,
     optimizerState: c.optimizerState ? ownedArrayBuffer(c.optimizerState) : null,
   });
@@ -55,7 +71,7 @@ export function decodeCheckpointFile(bytes: Uint8Array): Checkpoint {
   return {
     config: v.config as Checkpoint['config'],
     iteration: v.iteration as number,
-    model: { meta: v.meta as TrainedModel['meta'], weights: new Uint8Array(v.weights as ArrayBuffer) },
+    model: modelOf(v),
     methodState: v.methodState ? new Uint8Array(v.methodState as ArrayBuffer) : null,
     optimizerState: v.optimizerState ? new Uint8Array(v.optimizerState as ArrayBuffer) : null,
   };

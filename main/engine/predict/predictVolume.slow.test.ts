@@ -15,8 +15,8 @@ const shape: [number, number, number] = [20, 14, 9];
 const image = Float32Array.from({ length: 20 * 14 * 9 }, (_, v) => (v % 7 === 0 ? 0 : 100 + 50 * Math.sin(v / 13)));
 
 /** An untrained network with its meta, and the same network for direct comparison. */
-async function untrained(kind: NetworkKind, meta: Partial<ModelMeta>) {
-  const model = createModel({ kind, numClasses: 3, width: 2, seed: 5 });
+async function untrained(kind: NetworkKind, meta: Partial<ModelMeta>, seed = 5) {
+  const model = createModel({ kind, numClasses: 3, width: 2, seed });
   const trained: TrainedModel = {
     meta: { kind, width: 2, numClasses: 3, classValues: [0, 4, 9], normalization: 'zscore-nonzero', ...meta },
     weights: encodeWeightsFile(await saveWeights(model)),
@@ -61,6 +61,27 @@ describe('predictVolume', () => {
     assert.deepEqual(out.probabilities, reference.probabilities);
     assert.equal(out.labels.length, 40 * 14 * 9);
     assert.notDeepEqual(explicit.probabilities, out.probabilities, 'an explicit stride is used');
+  });
+
+  test("a model with a partner network predicts the mean of both networks' probabilities", async () => {
+    const one = await untrained('unet2d', { axis: 'k' }, 5);
+    const two = await untrained('unet2d', { axis: 'k' }, 6);
+    one.model.dispose();
+    two.model.dispose();
+    const before = tf.memory().numTensors;
+    const both = await predictVolume({ ...one.trained, partners: [two.trained.weights] }, image, shape);
+    assert.equal(tf.memory().numTensors, before, 'both networks are disposed');
+    const [p1, p2] = [await predictVolume(one.trained, image, shape), await predictVolume(two.trained, image, shape)];
+    let largest = 0;
+    let apart = 0;
+    for (let v = 0; v < both.probabilities.length; v++) {
+      largest = Math.max(largest, Math.abs(both.probabilities[v]! - (p1.probabilities[v]! + p2.probabilities[v]!) / 2));
+      apart = Math.max(apart, Math.abs(p1.probabilities[v]! - p2.probabilities[v]!));
+    }
+    assert.ok(largest < 1e-5, `mean softmax within 1e-5 (largest difference ${largest})`);
+    assert.ok(apart > 0.01, 'the two networks differ, so the mean is not either one');
+    await assert.rejects(predictVolume({ ...one.trained, partners: [Uint8Array.from([1, 2, 3])] }, image, shape), /magic|truncated|Atrium weights/);
+    assert.equal(tf.memory().numTensors, before, 'a damaged partner leaks nothing');
   });
 
   test('a meta that cannot describe the network is refused', async () => {

@@ -11,6 +11,7 @@ import type { Segmentation } from '../inference/segmentation.ts';
 import { defaultStride, slidingWindow3d } from '../inference/slidingWindow3d.ts';
 import { createModel } from '../models/createModel.ts';
 import { decodeWeightsFile, loadWeights } from '../models/weightsFile.ts';
+import { ensemble, type Predictor } from '../inference/ensemble.ts';
 import type { SegmentationModel } from '../models/segmentationModel.ts';
 import type { ModelMeta, TrainedModel } from '../training/trainRequest.ts';
 
@@ -39,23 +40,28 @@ export interface Prediction {
 export async function predictVolume(trained: TrainedModel, image: Float32Array, shape: Shape3, options: PredictOptions = {}): Promise<Prediction> {
   const { meta } = trained;
   checkMeta(meta);
-  const model = createModel({ kind: meta.kind, numClasses: meta.numClasses, width: meta.width });
+  // A model with partners predicts with the mean softmax of all its networks (inference/ensemble.ts).
+  const networks: SegmentationModel[] = [];
   try {
-    loadWeights(model, decodeWeightsFile(trained.weights));
-    const segmentation = await segment(model, meta, zscoreNormalize(image), shape, options);
+    for (const weights of [trained.weights, ...(trained.partners ?? [])]) {
+      const network = createModel({ kind: meta.kind, numClasses: meta.numClasses, width: meta.width });
+      networks.push(network);
+      loadWeights(network, decodeWeightsFile(weights));
+    }
+    const segmentation = await segment(ensemble(networks), networks[0]!.spatialMultiple, meta, zscoreNormalize(image), shape, options);
     const labels = new Uint8Array(segmentation.labels.length);
     for (let v = 0; v < labels.length; v++) labels[v] = meta.classValues[segmentation.labels[v]!]!;
     return { labels, probabilities: segmentation.probabilities, classValues: [...meta.classValues] };
   } finally {
-    model.dispose();
+    for (const network of networks) network.dispose();
   }
 }
 
-function segment(model: SegmentationModel, meta: ModelMeta, image: Float32Array, shape: Shape3, options: PredictOptions): Promise<Segmentation> {
+function segment(model: Predictor, multiple: number, meta: ModelMeta, image: Float32Array, shape: Shape3, options: PredictOptions): Promise<Segmentation> {
   const logits = (x: tf.Tensor) => model.apply(x, { training: false });
   const { batchSize, onProgress } = options;
   if (meta.kind === 'unet2d') {
-    return inferSlices(logits, image, shape, { axis: meta.axis!, batchSize, multiple: model.spatialMultiple, onProgress });
+    return inferSlices(logits, image, shape, { axis: meta.axis!, batchSize, multiple, onProgress });
   }
   const patchSize = meta.patchSize!;
   return slidingWindow3d(logits, image, shape, { patchSize, stride: options.stride ?? windowStride(patchSize), batchSize, onProgress });

@@ -14,6 +14,7 @@ import { prepareRun } from './train.ts';
 import { MIN_USEFUL_ITERATIONS, plannedIterations, VALIDATIONS_PER_RUN } from './runPlan.ts';
 import { budgetTooShort, trainingStep } from './trainLoop.ts';
 import { TrainingInputError } from './trainingInputError.ts';
+import { ensemble } from '../inference/ensemble.ts';
 import { validationDice } from './validationDice.ts';
 import type { ResolvedTrainConfig, TrainRequest } from './trainRequest.ts';
 
@@ -51,7 +52,7 @@ export async function preflight(req: TrainRequest, timedSteps = 2): Promise<Pref
     }
     const msPerIteration = timed / timedSteps;
     const validationStarted = performance.now();
-    await validationDice(method.models[0]!, batches.validationBatches());
+    await validationDice(ensemble(method.inference), batches.validationBatches());
     const msPerValidation = performance.now() - validationStarted;
     const budgetMs = config.maxMinutes === null ? Infinity : config.maxMinutes * 60_000;
     if (config.length === 'budget') {

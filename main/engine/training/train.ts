@@ -8,11 +8,11 @@
  * network draws its dropout masks from a stream seeded at construction, which restarts on
  * resume; the config's warnings say so.
  */
-import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights, type WeightsFile } from '../models/weightsFile.ts';
+import { decodeWeightsFile, encodeWeightsFile, loadWeights, saveWeights } from '../models/weightsFile.ts';
 import type { SegmentationModel } from '../models/segmentationModel.ts';
 import type { BatchSource } from './batchSource.ts';
 import { checkTrainingData } from './checkTrainingData.ts';
-import { createTrainingMethod } from './methods/createTrainingMethod.ts';
+import { createTrainingMethod, type InitialWeights } from './methods/createTrainingMethod.ts';
 import type { TrainingMethod } from './methods/trainingMethod.ts';
 import { PatchBatches } from './patchBatches.ts';
 import { resolveTrainConfig, TrainingInputError } from './resolveTrainConfig.ts';
@@ -48,7 +48,7 @@ export function prepareRun(req: TrainRequest, resumeFrom?: Checkpoint): Prepared
  * The weights to continue from, when the earlier model is of this run's network: same kind,
  * width, classes, slice axis and normalisation. Otherwise none, and a warning saying why.
  */
-function initialWeights(initial: NonNullable<TrainRequest['initialModel']>, config: ResolvedTrainConfig): WeightsFile | undefined {
+function initialWeights(initial: NonNullable<TrainRequest['initialModel']>, config: ResolvedTrainConfig): InitialWeights | undefined {
   const meta = initial.model.meta;
   const differences = [
     meta.kind !== config.model && `network ${meta.kind}, not ${config.model}`,
@@ -62,7 +62,7 @@ function initialWeights(initial: NonNullable<TrainRequest['initialModel']>, conf
     return undefined;
   }
   config.continuedFrom = initial.runId;
-  return decodeWeightsFile(initial.model.weights);
+  return { weights: decodeWeightsFile(initial.model.weights), partners: (initial.model.partners ?? []).map(decodeWeightsFile) };
 }
 
 export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFrom?: Checkpoint): Promise<TrainResult> {
@@ -83,14 +83,14 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}, resumeFro
       checkpoint: async (iteration) =>
         hooks.onCheckpoint?.({
           config,
-          model: await trainedModel(model, config),
+          model: await trainedModel(method.inference, config),
           methodState: await method.methodState(),
           optimizerState: await method.optimizerState(),
           iteration,
         }),
-      currentModel: () => trainedModel(model, config),
+      currentModel: () => trainedModel(method.inference, config),
     });
-    return { model: await trainedModel(model, config), config, ...outcome };
+    return { model: await trainedModel(method.inference, config), config, ...outcome };
   } finally {
     method.dispose();
   }
@@ -117,7 +117,10 @@ function resumedConfig(requested: ResolvedTrainConfig, checkpoint: Checkpoint): 
   };
 }
 
-async function trainedModel(model: SegmentationModel, config: ResolvedTrainConfig): Promise<TrainedModel> {
+/** The networks that predict (the method's `inference`): the first's weights, the others as partners. */
+async function trainedModel(networks: readonly SegmentationModel[], config: ResolvedTrainConfig): Promise<TrainedModel> {
+  const [model, ...others] = networks;
+  const partners = await Promise.all(others.map(async (m) => encodeWeightsFile(await saveWeights(m))));
   return {
     meta: {
       kind: config.model,
@@ -128,6 +131,7 @@ async function trainedModel(model: SegmentationModel, config: ResolvedTrainConfi
       ...(config.patchSize ? { patchSize: [...config.patchSize] as [number, number, number] } : {}),
       normalization: 'zscore-nonzero',
     },
-    weights: encodeWeightsFile(await saveWeights(model)),
+    weights: encodeWeightsFile(await saveWeights(model!)),
+    ...(partners.length > 0 ? { partners } : {}),
   };
 }

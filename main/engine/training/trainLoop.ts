@@ -25,6 +25,7 @@ import {
 import type { ResolvedTrainConfig, TrainedModel, TrainHooks, TrainResult } from './trainRequest.ts';
 import { TrainingInputError } from './trainingInputError.ts';
 import { probeFigures, type ProbeFigures } from './probeFigures.ts';
+import { ensemble } from '../inference/ensemble.ts';
 import { validationDice } from './validationDice.ts';
 
 export interface TrainLoopOptions {
@@ -91,7 +92,7 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
     const validationStarted = performance.now();
     validatedAt = iteration;
     probe = await probeFigures(method.models[0]!, method.partner, batches.probeBatches());
-    valDice = await validationDice(method.models[0]!, batches.validationBatches());
+    valDice = await validationDice(ensemble(method.inference), batches.validationBatches());
     msPerValidation = performance.now() - validationStarted;
     pace.exclude(msPerValidation);
   };

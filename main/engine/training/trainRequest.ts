@@ -178,6 +178,12 @@ export interface TrainedModel {
   meta: ModelMeta;
   /** encodeWeightsFile(saveWeights(model)). */
   weights: Uint8Array;
+  /**
+   * Weights files of further networks of the same architecture whose softmax is averaged with
+   * the first's at inference (inference/ensemble.ts): the exemplar method's second network.
+   * Absent for one network.
+   */
+  partners?: Uint8Array[];
 }
 
 export interface Checkpoint {

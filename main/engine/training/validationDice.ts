@@ -5,13 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../data/batch.ts';
-import type { SegmentationModel } from '../models/segmentationModel.ts';
+import type { Predictor } from '../inference/ensemble.ts';
 
 /**
  * @param batches consumed and disposed here, one at a time.
  * @returns the mean Dice, or null when no foreground class occurs in the known voxels.
  */
-export async function validationDice(model: SegmentationModel, batches: Iterable<Batch>): Promise<number | null> {
+export async function validationDice(model: Predictor, batches: Iterable<Batch>): Promise<number | null> {
   const classes = model.numClasses;
   const intersection = new Float64Array(classes);
   const predicted = new Float64Array(classes);

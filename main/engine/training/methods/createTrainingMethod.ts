@@ -3,8 +3,9 @@
  * configuration, so equal seeds give equal starting weights), or with the inference network
  * starting from given weights (a run that continues from an earlier model): they are loaded
  * before the method is built, so whatever the method derives from that network at construction
- * (Mean Teacher's teacher) starts from them too. A method's other networks (CPS's second, CAML's
- * auxiliary) start fresh.
+ * (Mean Teacher's teacher) starts from them too. The other networks that predict (the exemplar
+ * method's network B) start from the earlier model's partners where it has them; the rest (CPS's
+ * second network, CAML's auxiliary one) start fresh.
  */
 import type { MethodName } from '../../../../shared/methods.ts';
 import { createModel } from '../../models/createModel.ts';
@@ -33,8 +34,19 @@ const METHOD_BUILDERS = {
   exemplar: (model, config) => new ExemplarMethod(model, config),
 } satisfies Record<MethodName, (model: SegmentationModel, config: ResolvedTrainConfig) => TrainingMethod>;
 
-export function createTrainingMethod(config: ResolvedTrainConfig, initialWeights?: WeightsFile): TrainingMethod {
+/** An earlier model's weights: its first network's and its partners' (TrainedModel.partners). */
+export interface InitialWeights {
+  weights: WeightsFile;
+  partners: WeightsFile[];
+}
+
+export function createTrainingMethod(config: ResolvedTrainConfig, initial?: InitialWeights): TrainingMethod {
   const model = createModel({ kind: config.model, numClasses: config.numClasses, width: config.width, seed: config.seed });
-  if (initialWeights) loadWeights(model, initialWeights);
-  return METHOD_BUILDERS[config.method](model, config);
+  if (initial) loadWeights(model, initial.weights);
+  const method = METHOD_BUILDERS[config.method](model, config);
+  method.inference.slice(1).forEach((network, n) => {
+    const partner = initial?.partners[n];
+    if (partner) loadWeights(network, partner);
+  });
+  return method;
 }

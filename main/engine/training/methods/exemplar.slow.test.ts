@@ -8,6 +8,8 @@ import { createModel } from '../../models/createModel.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
 import { exemplarForward, exemplarInputs, ExemplarMethod, mutualTerms, type ExemplarLogits } from './exemplar.ts';
+import { maskedDice, pseudoLabels } from '../../ssl/maskedDice.ts';
+import { decodeWeightsFile, encodeWeightsFile, saveWeights } from '../../models/weightsFile.ts';
 import { sharedMethodTests, tensorGrowth, testConfig, toyBatches } from '../../../../tests/support/methodTestConfig.ts';
 import { lossGradient, PLAIN_SGD, relativeDifference, stepGradient } from '../../../../tests/support/stepGradient.ts';
 import { NETWORK_KINDS } from '../../../../shared/networks.ts';
@@ -91,6 +93,56 @@ describe('ExemplarMethod', () => {
     assert.equal(l.feature, 0);
     strict.dispose();
     tf.dispose([labeled, unlabeled]);
+  });
+
+  test('the mutual criterion is ½ (CE + foreground Dice) on the voxels the teacher is sure of, not the reference Dice over all classes', () => {
+    const { labeled, unlabeled } = toyBatches('unet2d');
+    const nets = [5, 6].map((seed) => createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed }));
+    const rng = new Rng('criterion');
+    const strong = tf.tidy(() => tf.add(unlabeled.images, 0.3));
+    const [a, b] = nets.map((n, k) => exemplarForward(n, unlabeled.images, unlabeled.images, strong, { dropout: 0.5, rng: rng.fork(String(k)) }));
+    const terms = mutualTerms(a!, b!, 0.4);
+    const expected = tf.tidy(() => {
+      const teacher = (logits: tf.Tensor) => pseudoLabels(tf.softmax(logits));
+      const sure = (t: ReturnType<typeof teacher>) => tf.cast(tf.greaterEqual(t.confidence, 0.4), 'float32');
+      const [fromA, fromB] = [teacher(a!.weak), teacher(b!.weak)];
+      const real = tf.add(supervisedLoss(b!.strong, fromA.labels, sure(fromA)), supervisedLoss(a!.strong, fromB.labels, sure(fromB)));
+      // UniMatch's medical criterion: Dice over every class, Σp² — it collapsed both networks to background on Colin 27.
+      const allClasses = { classes: 'all', squared: true } as const;
+      const reference = tf.add(
+        maskedDice(b!.strong, fromA.labels, fromA.confidence, 0.4, { dice: allClasses }),
+        maskedDice(a!.strong, fromB.labels, fromB.confidence, 0.4, { dice: allClasses }),
+      );
+      return { real: real.dataSync()[0]!, reference: reference.dataSync()[0]! };
+    });
+    const image = terms.image.dataSync()[0]!;
+    assert.ok(Math.abs(image - expected.real) < 1e-5, `image term ${image} against ${expected.real}`);
+    assert.ok(Math.abs(image - expected.reference) > 1e-3, `Dice over all classes would give ${expected.reference}`);
+    tf.dispose([{ ...a! }, { ...b! }, { ...terms }, strong, labeled, unlabeled]);
+    nets.forEach((n) => n.dispose());
+  });
+
+  test('predicts with both networks: the run model carries network B as its partner', async () => {
+    const method = createTrainingMethod(testConfig('exemplar', 'unet2d')) as ExemplarMethod;
+    assert.deepEqual(method.inference, method.models);
+    assert.equal(method.inference.length, 2);
+    method.dispose();
+    const supervised = createTrainingMethod(testConfig('supervised', 'unet2d'));
+    assert.deepEqual(supervised.inference, [supervised.models[0]]);
+    supervised.dispose();
+  });
+
+  test('a run continued from an exemplar model starts both networks from it', async () => {
+    const earlier = createTrainingMethod({ ...testConfig('exemplar', 'unet2d'), seed: 40 });
+    const [weights, partner] = await Promise.all(earlier.inference.map(async (m) => decodeWeightsFile(encodeWeightsFile(await saveWeights(m)))));
+    const continued = createTrainingMethod(testConfig('exemplar', 'unet2d'), { weights: weights!, partners: [partner!] });
+    const first = (m: { trainableVariables(): tf.Variable[] }) => Array.from(m.trainableVariables()[0]!.dataSync());
+    assert.deepEqual(first(continued.models[0]!), first(earlier.models[0]!));
+    assert.deepEqual(first(continued.models[1]!), first(earlier.models[1]!));
+    // Without the partner, network B starts fresh from its seed.
+    const fresh = createTrainingMethod(testConfig('exemplar', 'unet2d'), { weights: weights!, partners: [] });
+    assert.notDeepEqual(first(fresh.models[1]!), first(earlier.models[1]!));
+    [earlier, continued, fresh].forEach((m) => m.dispose());
   });
 
   test('exemplarInputs: rows 0 and 3 the exemplar, 1 its deformed copy, 2 that copy pasted into unlabelled image 2; a quarter-batch weak view', () => {

@@ -30,8 +30,9 @@
  * synthetic, weak and strong stacked, so BatchNorm sees them together as the references' joint
  * batches do) and one decoder call (clean features and the perturbed weak features).
  *
- * Inference uses network A alone (models[0]), as the project's model file holds one network:
- * docs/methods.md gives the measurement behind that choice.
+ * Inference uses both networks, the mean of their softmax (`inference`; the model file carries
+ * network B as its partner): one network alone sometimes loses a structure the other keeps
+ * (docs/methods.md has the measurement).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
@@ -291,6 +292,11 @@ export class ExemplarMethod extends MethodBase {
     } finally {
       tf.dispose([data, weak, strong]);
     }
+  }
+
+  /** Both networks: their mean softmax predicts (docs/methods.md gives the measurement). */
+  override get inference(): readonly SegmentationModel[] {
+    return this.models;
   }
 
   protected optimizers(): Record<string, Optimizer> {

@@ -24,6 +24,9 @@ export abstract class MethodBase implements TrainingMethod {
   get partner(): SegmentationModel | null {
     return this.models[1] ?? null;
   }
+  get inference(): readonly SegmentationModel[] {
+    return [this.models[0]!];
+  }
   abstract step(labeled: Batch, unlabeled: Batch | null, context: StepContext): StepLosses;
   /** The method's optimisers by a stable name. */
   protected abstract optimizers(): Record<string, Optimizer>;

@@ -57,6 +57,11 @@ export interface TrainingMethod {
    * CAML's auxiliary one; null for single-network methods.
    */
   readonly partner: SegmentationModel | null;
+  /**
+   * The networks that predict, models[0] first: their mean softmax is the run's model
+   * (inference/ensemble.ts). models[0] alone for every method but the exemplar method.
+   */
+  readonly inference: readonly SegmentationModel[];
   /** Whether step() wants an unlabelled batch; the loop samples none otherwise. */
   readonly usesUnlabeled: boolean;
   /**

@@ -69,6 +69,19 @@ describe('train', () => {
     }
   });
 
+  test("the exemplar method's model and checkpoints carry network B as a partner; a one-network method's none", async () => {
+    const scans = [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [0, 1, 2, 3, 4, 5] }), phantomScan({ shape: [16, 16, 6], seed: 4, annotated: [] })];
+    const checkpoints: Checkpoint[] = [];
+    const exemplar = await train(tinyRequest({ scans, method: 'exemplar', iterations: 2, checkpointInterval: 1 }), {
+      onCheckpoint: (c) => void checkpoints.push(c),
+    });
+    assert.equal(exemplar.model.partners?.length, 1);
+    assert.ok(!sameBytes(exemplar.model.partners![0]!, exemplar.model.weights), 'the partner is the other network');
+    assert.ok(checkpoints.length > 0 && checkpoints.every((c) => c.model.partners?.length === 1));
+    const supervised = await train(tinyRequest({ iterations: 1 }));
+    assert.equal(supervised.model.partners, undefined);
+  });
+
   test('no tensor leaks: the tensor count after iteration 20 equals that after iteration 2', async () => {
     const counts = new Map<number, number>();
     // Validation and checkpoints every 2 iterations, so they are inside the measured span too.

@@ -122,7 +122,7 @@ describe('ExemplarMethod', () => {
     nets.forEach((n) => n.dispose());
   });
 
-  test('predicts with both networks: the run model carries network B as its partner', async () => {
+  test('predicts with both networks; a one-network method with its first alone', () => {
     const method = createTrainingMethod(testConfig('exemplar', 'unet2d')) as ExemplarMethod;
     assert.deepEqual(method.inference, method.models);
     assert.equal(method.inference.length, 2);

@@ -79,3 +79,22 @@ test('equal seeds give equal deformations, different seeds different ones', () =
   assert.deepEqual(randomDeformation([10, 12], new Rng('seed-a')), a);
   assert.notDeepEqual(randomDeformation([10, 12], new Rng('seed-b')), a);
 });
+
+test('in 3D, tilts turn the content out of the plane of the last two axes; without them a plane stays a plane', () => {
+  // Ones on the plane z = 8 only, resampled without elastic field or scaling.
+  const shape = [17, 32, 32];
+  const plane = new Uint8Array(17 * 32 * 32).fill(0, 0);
+  plane.fill(1, 8 * 1024, 9 * 1024);
+  const planesHit = (maxTiltDegrees: number, seed: string) => {
+    const options = { grid: 2, sigma: 0, maxDegrees: 10, scale: [1, 1] as const, maxTiltDegrees };
+    const moved = resampleLabels(plane, shape, randomDeformation(shape, new Rng(seed), options));
+    const zs = new Set<number>();
+    moved.forEach((c, v) => c === 1 && zs.add(Math.floor(v / 1024)));
+    return zs.size;
+  };
+  for (const seed of ['t1', 't2', 't3']) {
+    assert.equal(planesHit(0, seed), 1, 'an in-plane rotation keeps the plane');
+    assert.ok(planesHit(20, seed) >= 2, `a tilt spreads it over ${planesHit(20, seed)} planes`);
+  }
+  assert.ok((SUBJECT_DEFORMATION.maxTiltDegrees ?? 0) > 0, "another subject's head is tilted too");
+});

@@ -4,7 +4,8 @@
  * (the exemplar method's synthetic data, docs/methods.md "exemplar").
  *
  * The map composes, about the grid centre, an isotropic scaling, a rotation in the plane of the
- * last two axes (a slice's rows and columns; a patch's axial plane) and an elastic displacement:
+ * last two axes (a slice's rows and columns; a patch's axial plane), in 3D optionally tilts out
+ * of that plane (a head turned about the other two axes), and an elastic displacement:
  * independent N(0, σ²) displacements per axis at the nodes of a coarse control grid, spread to
  * every voxel by multilinear interpolation, so neighbouring voxels move together (a smooth field
  * that folds nothing at σ well below the node spacing).
@@ -21,13 +22,15 @@ export interface DeformationOptions {
   maxDegrees: number;
   /** Range of the isotropic scaling (> 1 enlarges the content). */
   scale: readonly [number, number];
+  /** 3D only: largest rotation about each of the other two axes, degrees (none when absent). */
+  maxTiltDegrees?: number;
 }
 
 /**
  * The variation between the subjects of a study at 1–2 mm: a few millimetres of local shape
- * change, ±10° of head rotation, ±10 % of head size.
+ * change, ±10° of head rotation (about each axis in 3D), ±10 % of head size.
  */
-export const SUBJECT_DEFORMATION: DeformationOptions = { grid: 5, sigma: 2, maxDegrees: 10, scale: [0.9, 1.1] };
+export const SUBJECT_DEFORMATION: DeformationOptions = { grid: 5, sigma: 2, maxDegrees: 10, scale: [0.9, 1.1], maxTiltDegrees: 10 };
 
 /**
  * Pre-image coordinates of every output voxel, `rank` numbers per voxel in row-major voxel order
@@ -44,9 +47,15 @@ export function randomDeformation(shape: readonly number[], rng: Rng, options: D
   const inverseScale = 1 / rng.uniform(options.scale[0], options.scale[1]);
   const cos = Math.cos(theta) * inverseScale;
   const sin = Math.sin(theta) * inverseScale;
+  // Drawn last and only in 3D, so that 2D deformations and untilted ones keep their streams.
+  const tilts =
+    rank === 3 && options.maxTiltDegrees ? [0, 1].map(() => (rng.uniform(-options.maxTiltDegrees!, options.maxTiltDegrees!) * Math.PI) / 180) : [0, 0];
+  const [cosA, sinA, cosB, sinB] = [Math.cos(tilts[0]!), Math.sin(tilts[0]!), Math.cos(tilts[1]!), Math.sin(tilts[1]!)];
   const centre = shape.map((n) => (n - 1) / 2);
   const voxels = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(voxels * rank);
+  const weights = shape.map((n) => nodeWeights(n, options.grid));
+  const field = new Float64Array(rank);
   const index = new Array<number>(rank).fill(0);
   const position = new Float64Array(rank);
   for (let v = 0; v < voxels; v++) {
@@ -58,7 +67,9 @@ export function randomDeformation(shape: readonly number[], rng: Rng, options: D
     const dx = index[q]! - centre[q]!;
     position[p] = cos * dy - sin * dx + centre[p]!;
     position[q] = sin * dy + cos * dx + centre[q]!;
-    for (let a = 0; a < rank; a++) out[v * rank + a] = position[a]! + interpolateNodes(displacement[a]!, index, shape, options.grid);
+    if (rank === 3 && (tilts[0] !== 0 || tilts[1] !== 0)) tilt(position, centre, cosA, sinA, cosB, sinB);
+    interpolateNodes(displacement, index, weights, options.grid, field);
+    for (let a = 0; a < rank; a++) out[v * rank + a] = position[a]! + field[a]!;
     for (let a = rank - 1; a >= 0; a--) {
       if (++index[a]! < shape[a]!) break;
       index[a] = 0;
@@ -67,25 +78,54 @@ export function randomDeformation(shape: readonly number[], rng: Rng, options: D
   return out;
 }
 
-/** Multilinear interpolation of a field given at `grid` evenly spaced nodes per axis (row-major). */
-function interpolateNodes(field: Float32Array, index: readonly number[], shape: readonly number[], grid: number): number {
-  const rank = shape.length;
-  let sum = 0;
+/** Rotates a 3D position about the centre in the planes of axes (0, 1) and then (0, 2). */
+function tilt(position: Float64Array, centre: readonly number[], cosA: number, sinA: number, cosB: number, sinB: number): void {
+  let z = position[0]! - centre[0]!;
+  const y = position[1]! - centre[1]!;
+  const x = position[2]! - centre[2]!;
+  position[1] = sinA * z + cosA * y + centre[1]!;
+  z = cosA * z - sinA * y;
+  position[0] = cosB * z - sinB * x + centre[0]!;
+  position[2] = sinB * z + cosB * x + centre[2]!;
+}
+
+/** For each index along an axis of n voxels, the control node below it and its weight's complement. */
+function nodeWeights(n: number, grid: number): { lower: Int32Array; fraction: Float64Array } {
+  const lower = new Int32Array(n);
+  const fraction = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = n > 1 ? (i * (grid - 1)) / (n - 1) : 0;
+    lower[i] = Math.min(Math.floor(t), grid - 2);
+    fraction[i] = t - lower[i]!;
+  }
+  return { lower, fraction };
+}
+
+/**
+ * Multilinear interpolation at `index` of fields given at `grid` evenly spaced nodes per axis
+ * (row-major), one field per axis, written to `out`: the corners' weights are shared by all.
+ */
+function interpolateNodes(
+  fields: readonly Float32Array[],
+  index: readonly number[],
+  nodes: readonly { lower: Int32Array; fraction: Float64Array }[],
+  grid: number,
+  out: Float64Array,
+): void {
+  const rank = index.length;
+  out.fill(0);
   // Each of the 2^rank surrounding nodes, weighted by the product of its 1D weights.
   for (let corner = 0; corner < 1 << rank; corner++) {
     let weight = 1;
     let node = 0;
     for (let a = 0; a < rank; a++) {
-      const t = shape[a]! > 1 ? (index[a]! * (grid - 1)) / (shape[a]! - 1) : 0;
-      const lo = Math.min(Math.floor(t), grid - 2);
-      const f = t - lo;
+      const f = nodes[a]!.fraction[index[a]!]!;
       const upper = (corner >> a) & 1;
       weight *= upper ? f : 1 - f;
-      node = node * grid + lo + upper;
+      node = node * grid + nodes[a]!.lower[index[a]!]! + upper;
     }
-    if (weight !== 0) sum += weight * field[node]!;
+    if (weight !== 0) for (let a = 0; a < rank; a++) out[a] = out[a]! + weight * fields[a]![node]!;
   }
-  return sum;
 }
 
 /**

@@ -274,6 +274,8 @@ export interface TrainingDataSummary {
   labeled: number;
   heldOut: number;
   unlabeled: number;
+  /** Synthetic annotated scans made from the annotated ones and trained on (the exemplar method); absent when none. */
+  synthetic?: number;
 }
 
 /** What a training run will use and cost (`jobs.preflight`), measured by a few real steps. */

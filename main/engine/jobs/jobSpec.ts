@@ -3,7 +3,7 @@
  * numbers, no tensors, no database handles — the worker reads and writes files only.
  */
 import type { TrainRequestParameters } from '../../../shared/api.ts';
-import type { Axis, JobProgressEvent, ProbeFigures, ValidationKind } from '../../../shared/types.ts';
+import type { Axis, JobProgressEvent, ProbeFigures, TrainingDataSummary, ValidationKind } from '../../../shared/types.ts';
 
 export interface JobScan {
   id: string;
@@ -98,7 +98,7 @@ export interface PreflightJobResult {
   kind: 'preflight';
   backend: { name: string; device: string; reason: string };
   config: Record<string, unknown>;
-  data: { unit: 'slice' | 'scan'; labeled: number; heldOut: number; unlabeled: number };
+  data: TrainingDataSummary;
   msPerIteration: number;
   estimatedSeconds: number;
   peakTensorBytes: number;

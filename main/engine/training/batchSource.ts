@@ -16,6 +16,8 @@ export interface TrainingData {
   heldOut: number;
   /** Unannotated slices or scans, the unlabelled data of semi-supervised methods (rejected slices left out). */
   unlabeled: number;
+  /** Synthetic annotated scans made from the annotated ones and trained on (the exemplar method); absent when none. */
+  synthetic?: number;
 }
 
 export interface BatchSource {

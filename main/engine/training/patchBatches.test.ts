@@ -58,3 +58,28 @@ test('held-out validation scans are never drawn as unlabelled data', () => {
   );
   assert.equal(seen.size, 5 - held.size);
 });
+
+test('synthetic scans are made from the annotated training scans only, never from held-out ones', () => {
+  const scans = [1, 2, 3, 4, 5].map((value) => scan(value, true));
+  const plain = new PatchBatches(scans, config);
+  const held = new Set<number>();
+  for (const batch of plain.validationBatches()) {
+    held.add(tf.tidy(() => tf.max(batch.images).arraySync() as number));
+    tf.dispose(batch);
+  }
+  assert.equal(held.size, 1);
+  const batches = new PatchBatches(scans, config, 6);
+  assert.deepEqual(batches.data, { ...plain.data, synthetic: 6 });
+  const drawn = new Set<string>();
+  for (let t = 0; t < 30; t++) {
+    const batch = batches.labeledBatch(new Rng(`syn:${t}`));
+    batch.ids!.forEach((id) => drawn.add(id));
+    // A constant scan stays constant under a deformation (outside takes its background, the same value).
+    for (const v of tf.tidy(() => tf.max(batch.images, [1, 2, 3, 4]).arraySync() as number[])) assert.ok(!held.has(v), `a patch from held-out scan ${v}`);
+    tf.dispose(batch);
+  }
+  assert.ok(
+    [...drawn].some((id) => Number(id.split(' ')[1]) >= 4),
+    `synthetic scans drawn: ${[...drawn]}`,
+  );
+});

@@ -5,6 +5,10 @@
  * Validation holds out whole annotated scans when there are at least 4, otherwise it runs on
  * the training scans. Each validation scan contributes its central patch: sliding-window
  * inference over whole scans after every few iterations would cost more than the training.
+ *
+ * A method that asks for synthetic scans (the exemplar method's `syntheticScans`) gets them made
+ * from the annotated training scans (ssl/syntheticScans.ts), never from held-out ones; they are
+ * trained on, neither validated on nor unlabelled data.
  */
 import { augment3d } from '../data/augment3d.ts';
 import { batch3d, type Batch } from '../data/batch.ts';
@@ -13,6 +17,7 @@ import { splitValidation } from '../data/validationSplit.ts';
 import { MIN_SCANS_TO_HOLD_OUT } from '../../../shared/training.ts';
 import type { Scan } from '../data/volume.ts';
 import { Rng } from '../random/rng.ts';
+import { syntheticScans } from '../ssl/syntheticScans.ts';
 import type { BatchSource, TrainingData } from './batchSource.ts';
 import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
@@ -29,25 +34,29 @@ export class PatchBatches implements BatchSource {
   private readonly all: readonly Scan[];
   private readonly patchSize: [number, number, number];
 
+  /** @param synthetic synthetic scans to make from the annotated training scans (0: none). */
   constructor(
     scans: readonly Scan[],
     private readonly config: Pick<ResolvedTrainConfig, 'patchSize' | 'batchSize' | 'seed' | 'validationFraction'>,
+    synthetic = 0,
   ) {
     if (!config.patchSize) throw new Error('3D batches need a patch size');
     this.patchSize = config.patchSize;
     const annotated = scans.filter((s) => s.label);
     const fraction = Math.min(config.validationFraction, MAX_VALIDATION_SCANS / annotated.length);
     const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: MIN_SCANS_TO_HOLD_OUT });
-    this.training = split.train;
+    const made = synthetic > 0 ? syntheticScans(split.train, synthetic, new Rng(`${config.seed}:synthetic`)) : [];
+    this.training = [...split.train, ...made];
     this.held = split.validation;
     // Validating on the training scans holds nothing out, so every scan stays available.
     this.all = split.validationOnTraining ? scans : scans.filter((s) => !split.validation.includes(s));
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
     this.data = {
       unit: 'scan',
-      labeled: this.training.length,
+      labeled: split.train.length,
       heldOut: split.validationOnTraining ? 0 : this.held.length,
       unlabeled: scans.length - annotated.length,
+      ...(made.length > 0 ? { synthetic: made.length } : {}),
     };
   }
 

@@ -151,3 +151,42 @@ test('when every slice is annotated, annotated slices stand in as unlabelled dat
   );
   tf.dispose(batch);
 });
+
+test('synthetic scans join the labelled pool only, made without the held-out slices’ labels', () => {
+  const annotated = Array.from({ length: 30 }, (_, k) => k);
+  const plain = new SliceBatches([partlyAnnotated(30, annotated), { image: new Float32Array(100 * 90 * 30).fill(1), shape: [100, 90, 30] }], {
+    ...config,
+    sliceCrop: null,
+  });
+  // The split depends on the seed and the annotated slices only: find the held-out ones, then paint them class 2.
+  const heldOut = new Set<number>();
+  const marked = partlyAnnotated(30, annotated);
+  for (let k = 0; k < 30; k++) marked.image.fill(k + 1, k * 9000, k * 9000 + 9000);
+  const probe = new SliceBatches([marked], { ...config, sliceCrop: null });
+  for (const batch of probe.validationBatches()) {
+    for (const slice of batch.images.arraySync() as number[][][][]) heldOut.add(slice[40]![50]![0]! - 1);
+    tf.dispose(batch);
+  }
+  const scan = partlyAnnotated(30, annotated);
+  scan.label!.forEach((c, v) => {
+    if (c === 1 && heldOut.has(Math.floor(v / 9000))) scan.label![v] = 2;
+  });
+  const unannotated: Scan = { image: new Float32Array(100 * 90 * 30).fill(1), shape: [100, 90, 30] };
+  const batches = new SliceBatches([scan, unannotated], { ...config, sliceCrop: null }, 4);
+  assert.deepEqual(batches.data, { ...plain.data, synthetic: 4 }, 'the same real slices, and four synthetic scans');
+  const scansDrawn = new Set<string>();
+  for (let t = 0; t < 40; t++) {
+    const batch = batches.labeledBatch(new Rng(`syn:${t}`));
+    batch.ids!.forEach((id) => scansDrawn.add(id.split(':')[0]!));
+    const targets = batch.targets.dataSync();
+    assert.equal(targets.includes(2), false, 'a held-out label reached training');
+    tf.dispose(batch);
+  }
+  assert.deepEqual([...scansDrawn].sort(), ['0', '2', '3', '4', '5'], 'the exemplar and every synthetic scan, never the unannotated one');
+  let unlabeledSamples = 0;
+  for (const batch of batches.probeBatches()) {
+    unlabeledSamples += batch.images.shape[0]!;
+    tf.dispose(batch);
+  }
+  assert.equal(unlabeledSamples, Math.min(8, plain.data.unlabeled), 'probes come from the unannotated slices as before');
+});

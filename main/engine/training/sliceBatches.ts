@@ -12,6 +12,11 @@
  * Labelled slices are drawn so that about a third of each batch holds a painted class
  * (FOREGROUND_SHARE, nnU-Net's oversampling): when the loop adds slices painted background only
  * (false positives corrected away), they do not crowd the structures out of the batches.
+ *
+ * A method that asks for synthetic scans (the exemplar method's `syntheticScans`) gets them made
+ * from the annotated scans once the validation slices are set aside, with those slices'
+ * labels hidden first (ssl/syntheticScans.ts): their annotated slices join the training pool;
+ * they are neither validated on nor unlabelled data.
  */
 import { batch2d, type Batch } from '../data/batch.ts';
 import { augment2d } from '../data/augment2d.ts';
@@ -23,6 +28,7 @@ import type { BatchSource, TrainingData } from './batchSource.ts';
 import { SPATIAL_MULTIPLE } from './resolveTrainConfig.ts';
 import { cropSlice, FOREGROUND_SHARE } from './sliceCrop.ts';
 import { UNKNOWN } from '../data/labels.ts';
+import { syntheticScans, withoutSlices } from '../ssl/syntheticScans.ts';
 import type { ResolvedTrainConfig, ValidationKind } from './trainRequest.ts';
 import { MIN_SLICES_TO_HOLD_OUT } from '../../../shared/training.ts';
 
@@ -41,25 +47,38 @@ export class SliceBatches implements BatchSource {
   /** The training slices that hold a painted class. */
   private readonly withStructure: readonly SliceRef[];
   private readonly held: readonly SliceRef[];
+  /** The unannotated slices of the given scans (synthetic scans add none). */
+  private readonly unlabeled: readonly SliceRef[];
 
+  /** @param synthetic synthetic scans to make from the annotated ones (0: none). */
   constructor(
     scans: readonly Scan[],
     private readonly config: Pick<ResolvedTrainConfig, 'axis' | 'batchSize' | 'sliceCrop' | 'seed' | 'augmentation'>,
+    synthetic = 0,
   ) {
-    if (!config.axis) throw new Error('2D batches need a slice axis');
-    this.sampler = new SliceSampler(scans, config.axis);
-    const annotated = this.sampler.labeled;
+    const axis = config.axis;
+    if (!axis) throw new Error('2D batches need a slice axis');
+    const given = new SliceSampler(scans, axis);
+    const annotated = given.labeled;
     const fraction = Math.min(VALIDATION_SHARE, MAX_VALIDATION_SLICES / annotated.length);
     const split = splitValidation(annotated, new Rng(`${config.seed}:validation`), { fraction, minimum: MIN_SLICES_TO_HOLD_OUT });
-    this.training = split.train;
+    // Made after the split, from labels whose held-out slices are hidden: no validation label leaks into training.
+    const sources = scans.flatMap((scan, s) =>
+      scan.label ? [withoutSlices(scan, axis, split.validationOnTraining ? [] : split.validation.filter((ref) => ref.scan === s).map((ref) => ref.index))] : [],
+    );
+    const made = synthetic > 0 ? syntheticScans(sources, synthetic, new Rng(`${config.seed}:synthetic`)) : [];
+    this.sampler = made.length > 0 ? new SliceSampler([...scans, ...made], axis) : given;
+    this.unlabeled = given.unlabeled;
+    this.training = [...split.train, ...this.sampler.labeled.filter((ref) => ref.scan >= scans.length)];
     this.withStructure = this.training.filter((ref) => this.sampler.sample(ref).label?.some((c) => c !== 0 && c !== UNKNOWN));
     this.held = split.validation;
     this.validation = split.validationOnTraining ? 'training-slices' : 'held-out';
     this.data = {
       unit: 'slice',
-      labeled: this.training.length,
+      labeled: split.train.length,
       heldOut: split.validationOnTraining ? 0 : this.held.length,
-      unlabeled: this.sampler.unlabeled.length,
+      unlabeled: this.unlabeled.length,
+      ...(made.length > 0 ? { synthetic: made.length } : {}),
     };
   }
 
@@ -72,7 +91,7 @@ export class SliceBatches implements BatchSource {
   }
 
   unlabeledBatch(rng: Rng): Batch {
-    const pool = this.sampler.unlabeled.length > 0 ? this.sampler.unlabeled : this.training;
+    const pool = this.unlabeled.length > 0 ? this.unlabeled : this.training;
     return this.batchOf(
       Array.from({ length: this.config.batchSize }, () => pool[rng.int(pool.length)]!),
       rng,
@@ -97,7 +116,7 @@ export class SliceBatches implements BatchSource {
 
   /** PROBE_SLICES unannotated slices spread evenly over the unlabelled pool (so over its scans), labels hidden. */
   *probeBatches(): Iterable<Batch> {
-    const pool = this.sampler.unlabeled;
+    const pool = this.unlabeled;
     const count = Math.min(PROBE_SLICES, pool.length);
     yield* this.wholeSlices(
       Array.from({ length: count }, (_, n) => pool[Math.floor(((n + 0.5) * pool.length) / count)]!),

@@ -37,7 +37,9 @@ export function prepareRun(req: TrainRequest, resumeFrom?: Checkpoint): Prepared
   const requested = resolveTrainConfig(req);
   const config = resumeFrom ? resumedConfig(requested, resumeFrom) : requested;
   const scans = req.scans.map((v) => toTrainingScan(v, config.classValues));
-  const batches: BatchSource = config.model === 'unet2d' ? new SliceBatches(scans, config) : new PatchBatches(scans, config);
+  // Synthetic scans are a method option (the exemplar method's); other methods have none.
+  const synthetic = Number(config.methodOptions.syntheticScans ?? 0);
+  const batches: BatchSource = config.model === 'unet2d' ? new SliceBatches(scans, config, synthetic) : new PatchBatches(scans, config, synthetic);
   config.warnings.push(...checkTrainingData(config, batches.data));
   config.trainingData = batches.data;
   const initial = !resumeFrom && req.initialModel ? initialWeights(req.initialModel, config) : undefined;

@@ -68,6 +68,14 @@ test('a plan in words: backend, network, data, time from the measured pace, memo
   assert.equal(supervised[0].text, 'cpu + oneDNN kernels (2 threads)', 'the backend is not named twice');
   assert.equal(supervised[2].text, '5 annotated slices to train on (1 more held out to measure Dice on) · Supervised uses no unlabelled data');
   assert.equal(budgeted[3].text, 'about 30 s (200 iterations at 2.5 s each, stopped by the time budget), then every scan is predicted');
+  const exemplar = planLines(
+    { ...plan, data: { unit: 'slice', labeled: 87, heldOut: 4, unlabeled: 300, synthetic: 8 } },
+    { label: 'Exemplar (CMEMS)', usesUnlabeled: true },
+  );
+  assert.equal(
+    exemplar[2].text,
+    '87 annotated slices to train on (4 more held out to measure Dice on), and 8 synthetic scans made from them · 300 unlabelled slices with tissue',
+  );
   const planned = planLines({ ...plan, iterations: 1240, planned: true, maxMinutes: 5, estimatedSeconds: 290, msPerIteration: 230 }, MT);
   assert.equal(planned[3].text, 'about 4 min 50 s (1,240 iterations at 230 ms each, planned to fill the 5 min budget), then every scan is predicted');
 });

@@ -41,7 +41,7 @@ export function planLines(plan: TrainPlan, method: { label: string; usesUnlabele
     {
       label: 'Data',
       text:
-        `${plural(data.labeled, `annotated ${data.unit}`)} to train on${held} · ` +
+        `${plural(data.labeled, `annotated ${data.unit}`)} to train on${held}${data.synthetic ? `, and ${plural(data.synthetic, 'synthetic scan')} made from them` : ''} · ` +
         (method.usesUnlabeled ? `${plural(data.unlabeled, `unlabelled ${data.unit}`)} with tissue` : `${method.label} uses no unlabelled data`),
     },
     {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../backend/selectBackend.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
+import { crossEntropyLoss } from '../../losses/crossEntropyLoss.ts';
 import { createModel } from '../../models/createModel.ts';
 import { Rng } from '../../random/rng.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
@@ -13,6 +14,8 @@ import { decodeWeightsFile, encodeWeightsFile, saveWeights } from '../../models/
 import { sharedMethodTests, tensorGrowth, testConfig, toyBatches } from '../../../../tests/support/methodTestConfig.ts';
 import { lossGradient, PLAIN_SGD, relativeDifference, stepGradient } from '../../../../tests/support/stepGradient.ts';
 import { NETWORK_KINDS } from '../../../../shared/networks.ts';
+import { phantomScan } from '../../../../tests/support/phantomScan.ts';
+import { prepareRun } from '../train.ts';
 
 const context = (iteration: number, iterations = 20, seed = `s${iteration}`) => ({ iteration, iterations, learningRate: 1e-2, rng: new Rng(seed) });
 
@@ -65,11 +68,11 @@ describe('ExemplarMethod', () => {
       return gradient;
     };
     const weighted = (terms: { image: tf.Scalar; feature: tf.Scalar }) => tf.add(tf.mul(2, terms.image), tf.mul(3, terms.feature)) as tf.Scalar;
-    const expected = composed((a, b) => weighted(mutualTerms(a, b, 0.4)));
+    const expected = composed((a, b) => weighted(mutualTerms(a, b, 0.4, 'ce')));
     // Mis-wired: each network taught by its own pseudo-labels.
-    const ownLabels = composed((a, b) => tf.div(tf.add(weighted(mutualTerms(a, a, 0.4)), weighted(mutualTerms(b, b, 0.4))), 2) as tf.Scalar);
+    const ownLabels = composed((a, b) => tf.div(tf.add(weighted(mutualTerms(a, a, 0.4, 'ce')), weighted(mutualTerms(b, b, 0.4, 'ce'))), 2) as tf.Scalar);
     // Mis-wired: the image term's student sees the weak view, not the strong one.
-    const weakStudents = composed((a, b) => weighted(mutualTerms({ ...a, strong: a.weak }, { ...b, strong: b.weak }, 0.4)));
+    const weakStudents = composed((a, b) => weighted(mutualTerms({ ...a, strong: a.weak }, { ...b, strong: b.weak }, 0.4, 'ce')));
     assert.ok(relativeDifference(actual, expected) < 1e-4, `method vs real wiring: ${relativeDifference(actual, expected)}`);
     assert.ok(relativeDifference(ownLabels, expected) > 1e-2, `own labels vs real: ${relativeDifference(ownLabels, expected)}`);
     assert.ok(relativeDifference(weakStudents, expected) > 1e-2, `weak-view students vs real: ${relativeDifference(weakStudents, expected)}`);
@@ -95,31 +98,62 @@ describe('ExemplarMethod', () => {
     tf.dispose([labeled, unlabeled]);
   });
 
-  test('the mutual criterion is ½ (CE + foreground Dice) on the voxels the teacher is sure of, not the reference Dice over all classes', () => {
+  test("the mutual criterion is CE on the voxels the teacher is sure of (or ½ (CE + foreground Dice) with 'ce-dice'), not the reference Dice over all classes", () => {
     const { labeled, unlabeled } = toyBatches('unet2d');
     const nets = [5, 6].map((seed) => createModel({ kind: 'unet2d', numClasses: 3, width: 2, seed }));
     const rng = new Rng('criterion');
     const strong = tf.tidy(() => tf.add(unlabeled.images, 0.3));
     const [a, b] = nets.map((n, k) => exemplarForward(n, unlabeled.images, unlabeled.images, strong, { dropout: 0.5, rng: rng.fork(String(k)) }));
-    const terms = mutualTerms(a!, b!, 0.4);
+    const ce = mutualTerms(a!, b!, 0.4, 'ce');
+    const ceDice = mutualTerms(a!, b!, 0.4, 'ce-dice');
     const expected = tf.tidy(() => {
       const teacher = (logits: tf.Tensor) => pseudoLabels(tf.softmax(logits));
       const sure = (t: ReturnType<typeof teacher>) => tf.cast(tf.greaterEqual(t.confidence, 0.4), 'float32');
       const [fromA, fromB] = [teacher(a!.weak), teacher(b!.weak)];
-      const real = tf.add(supervisedLoss(b!.strong, fromA.labels, sure(fromA)), supervisedLoss(a!.strong, fromB.labels, sure(fromB)));
+      const crossEntropy = tf.add(crossEntropyLoss(b!.strong, fromA.labels, sure(fromA)), crossEntropyLoss(a!.strong, fromB.labels, sure(fromB)));
+      const withDice = tf.add(supervisedLoss(b!.strong, fromA.labels, sure(fromA)), supervisedLoss(a!.strong, fromB.labels, sure(fromB)));
       // UniMatch's medical criterion: Dice over every class, Σp² — it collapsed both networks to background on Colin 27.
       const allClasses = { classes: 'all', squared: true } as const;
       const reference = tf.add(
         maskedDice(b!.strong, fromA.labels, fromA.confidence, 0.4, { dice: allClasses }),
         maskedDice(a!.strong, fromB.labels, fromB.confidence, 0.4, { dice: allClasses }),
       );
-      return { real: real.dataSync()[0]!, reference: reference.dataSync()[0]! };
+      return { crossEntropy: crossEntropy.dataSync()[0]!, withDice: withDice.dataSync()[0]!, reference: reference.dataSync()[0]! };
     });
-    const image = terms.image.dataSync()[0]!;
-    assert.ok(Math.abs(image - expected.real) < 1e-5, `image term ${image} against ${expected.real}`);
-    assert.ok(Math.abs(image - expected.reference) > 1e-3, `Dice over all classes would give ${expected.reference}`);
-    tf.dispose([{ ...a! }, { ...b! }, { ...terms }, strong, labeled, unlabeled]);
+    const [image, imageWithDice] = [ce.image.dataSync()[0]!, ceDice.image.dataSync()[0]!];
+    assert.ok(Math.abs(image - expected.crossEntropy) < 1e-5, `image term ${image} against ${expected.crossEntropy}`);
+    assert.ok(Math.abs(imageWithDice - expected.withDice) < 1e-5, `'ce-dice' image term ${imageWithDice} against ${expected.withDice}`);
+    for (const other of [expected.withDice, expected.reference]) assert.ok(Math.abs(image - other) > 1e-3, `another criterion would give ${other}`);
+    assert.ok(Math.abs(imageWithDice - expected.reference) > 1e-3, `Dice over all classes would give ${expected.reference}`);
+    tf.dispose([{ ...a! }, { ...b! }, { ...ce }, { ...ceDice }, strong, labeled, unlabeled]);
     nets.forEach((n) => n.dispose());
+  });
+
+  test('a run of the exemplar method trains on synthetic scans made from the exemplar (syntheticScans); other methods on none', () => {
+    // One scan annotated on every slice, another not annotated.
+    const request = (method: 'exemplar' | 'supervised', methodOptions = {}) => ({
+      scans: [phantomScan({ shape: [16, 16, 6], seed: 2, annotated: [0, 1, 2, 3, 4, 5] }), phantomScan({ shape: [16, 16, 6], seed: 3, annotated: [] })],
+      classValues: [1, 2],
+      method,
+      methodOptions,
+      model: 'unet2d' as const,
+      width: 2,
+      batchSize: 2,
+      iterations: 20,
+      seed: 1,
+      backend: { name: 'cpu' as const },
+    });
+    const runs = [prepareRun(request('exemplar')), prepareRun(request('exemplar', { syntheticScans: 3 })), prepareRun(request('supervised'))];
+    assert.deepEqual(
+      runs.map((r) => r.config.trainingData?.synthetic),
+      [8, 3, undefined],
+    );
+    assert.deepEqual(
+      runs.map((r) => r.config.trainingData?.labeled),
+      [6, 6, 6],
+      'the real annotated slices are counted apart',
+    );
+    runs.forEach((r) => r.method.dispose());
   });
 
   test('predicts with both networks; a one-network method with its first alone', () => {

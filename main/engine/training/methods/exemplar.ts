@@ -37,6 +37,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
+import { crossEntropyLoss } from '../../losses/crossEntropyLoss.ts';
 import type { ForwardOptions, SegmentationModel } from '../../models/segmentationModel.ts';
 import { channelDropout } from '../../ops/channelDropout.ts';
 import { stopGradient } from '../../ops/stopGradient.ts';
@@ -63,6 +64,7 @@ export interface ExemplarOptions {
   featureWeight: number;
   featureDropout: number;
   pasteMargin: number;
+  mutualLoss: MutualLoss;
   rampFraction: number | string;
 }
 
@@ -119,19 +121,23 @@ export interface MutualTerms {
   maskRatio: tf.Scalar;
 }
 
+/** The criterion L of the mutual terms: CE over the confident voxels, or ½ (CE + foreground Dice) over them. */
+export type MutualLoss = 'ce' | 'ce-dice';
+
 /**
  * L_img and L_feat of the file comment: each network's confident weak-view pseudo-labels (its
- * logits detached) teach the OTHER network's strong-view and perturbed predictions.
+ * logits detached) teach the OTHER network's strong-view and perturbed predictions, by `criterion`.
  */
-export function mutualTerms(a: ExemplarLogits, b: ExemplarLogits, threshold: number): MutualTerms {
+export function mutualTerms(a: ExemplarLogits, b: ExemplarLogits, threshold: number, criterion: MutualLoss): MutualTerms {
   return tf.tidy(() => {
     const labelsOf = (logits: tf.Tensor): PseudoLabels => pseudoLabels(tf.softmax(stopGradient(logits)));
     const fromA = labelsOf(a.weak);
     const fromB = labelsOf(b.weak);
     const maskA = tf.cast(tf.greaterEqual(fromA.confidence, threshold), 'float32');
     const maskB = tf.cast(tf.greaterEqual(fromB.confidence, threshold), 'float32');
-    const image = tf.add(supervisedLoss(b.strong, fromA.labels, maskA), supervisedLoss(a.strong, fromB.labels, maskB)) as tf.Scalar;
-    const feature = tf.add(supervisedLoss(b.perturbed, fromA.labels, maskA), supervisedLoss(a.perturbed, fromB.labels, maskB)) as tf.Scalar;
+    const L = criterion === 'ce' ? (l: tf.Tensor, y: tf.Tensor, m: tf.Tensor) => crossEntropyLoss(l, y, m) : supervisedLoss;
+    const image = tf.add(L(b.strong, fromA.labels, maskA), L(a.strong, fromB.labels, maskB)) as tf.Scalar;
+    const feature = tf.add(L(b.perturbed, fromA.labels, maskA), L(a.perturbed, fromB.labels, maskB)) as tf.Scalar;
     const maskRatio = tf.div(tf.add(tf.mean(maskA), tf.mean(maskB)), 2) as tf.Scalar;
     return { image, feature, maskRatio };
   });
@@ -256,6 +262,7 @@ export class ExemplarMethod extends MethodBase {
       featureWeight: Number(o.featureWeight),
       featureDropout: Number(o.featureDropout),
       pasteMargin: Number(o.pasteMargin),
+      mutualLoss: o.mutualLoss as MutualLoss,
       rampFraction: o.rampFraction as number | string,
     };
     this.second = twinNetwork(first, config.seed);
@@ -280,7 +287,7 @@ export class ExemplarMethod extends MethodBase {
           const a = exemplarForward(this.first, data.images, weak, strong, options('features-a'));
           const b = exemplarForward(this.second, data.images, weak, strong, options('features-b'));
           const supervised = tf.add(supervisedLoss(a.supervised, data.targets, data.mask), supervisedLoss(b.supervised, data.targets, data.mask)) as tf.Scalar;
-          const mutual = mutualTerms(a, b, o.threshold);
+          const mutual = mutualTerms(a, b, o.threshold, o.mutualLoss);
           const unsupervised = tf.mul(weight, tf.add(tf.mul(o.imageWeight, mutual.image), tf.mul(o.featureWeight, mutual.feature))) as tf.Scalar;
           return {
             total: tf.add(supervised, unsupervised) as tf.Scalar,

@@ -239,4 +239,20 @@ describe('resolveTrainConfig', () => {
     assert.equal(resolveTrainConfig(request(dense(), { model: 'vnet3d', method: 'crossmatch' })).optimizer.name, 'adamw');
     assert.equal(resolveTrainConfig(request([sparseK()], { method: 'cps' })).optimizer.name, 'sgd');
   });
+
+  test('annotations dense throughout train with AdamW 1e-3 on the CPU; sparse slices, GPUs and methods with their own optimiser keep theirs', () => {
+    const dense = () => [phantomScan({ shape: [32, 32, 12], annotated: 'all' }), phantomScan({ shape: [32, 32, 12], annotated: [] })];
+    const optimizerOf = (scans: ReturnType<typeof dense>, extra: Partial<TrainRequest> = {}) => {
+      const o = resolveTrainConfig(request(scans, extra)).optimizer;
+      return [o.name, o.learningRate];
+    };
+    assert.deepEqual(optimizerOf(dense()), ['adamw', 1e-3]);
+    assert.deepEqual(optimizerOf(dense(), { method: 'exemplar' }), ['adamw', 1e-3]);
+    assert.deepEqual(optimizerOf([sparseK()]), ['sgd', 0.01]);
+    // One slice short of throughout is not dense.
+    assert.deepEqual(optimizerOf([phantomScan({ shape: [32, 32, 12], annotated: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] })]), ['sgd', 0.01]);
+    assert.deepEqual(optimizerOf(dense(), { backend: { name: 'tensorflow-gpu' } }), ['sgd', 0.01]);
+    assert.deepEqual(optimizerOf(dense(), { method: 'caml' }), ['sgd', 0.01]);
+    assert.deepEqual(optimizerOf(dense(), { optimizer: 'sgd' }), ['sgd', 0.01], 'the user’s choice wins');
+  });
 });

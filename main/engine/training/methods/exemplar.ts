@@ -8,7 +8,9 @@
  * Two networks A and B of the same architecture, initialised differently (seed, seed + 1), each
  * with its own optimiser, trained together on three kinds of data each step:
  *
- * - exemplar: slices or patches of the annotated scan, weakly augmented by the loop;
+ * - exemplar: slices or patches of the annotated scan and of the synthetic scans made from it by
+ *   3D deformation before training (`syntheticScans`, ssl/syntheticScans.ts; the batch source
+ *   samples them), weakly augmented by the loop;
  * - synthetic (ssl/exemplarSynthesis.ts): exemplar samples deformed and restyled, and the
  *   deformed exemplar's structures pasted into unlabelled images (known inside the pasted
  *   region only). They take the place of half of the labelled batch (exemplarInputs), so the
@@ -22,10 +24,11 @@
  *   L_feat = L(dec_B(drop(enc_B(w))), ŷ_A; m_A) + L(dec_A(drop(enc_A(w))), ŷ_B; m_B)
  *   total  = L_s + r(t) (λ_img L_img + λ_feat L_feat)
  *
- * with L = ½ (CE + Dice) over the confident voxels (the supervised loss with m as its known-voxel
- * mask: CE alone, over voxels that are mostly confident background, shrank the structures;
- * docs/methods.md has the measurement), drop a channel dropout applied to the encoder features at every resolution the decoder
- * reads (its skip connections and the bottleneck), and r the sigmoid ramp of the other methods
+ * with L, by `mutualLoss`, CE over the confident voxels (the default, as specified) or ½ (CE +
+ * Dice) over them (the supervised loss with m as its known-voxel mask); which one did better
+ * depended on the rest of the method (docs/methods.md has the measurements); drop a channel
+ * dropout applied to the encoder features at every resolution the decoder reads (its skip
+ * connections and the bottleneck); and r the sigmoid ramp of the other methods
  * over `rampFraction` of the run. Each network's inputs go through one encoder call (labelled,
  * synthetic, weak and strong stacked, so BatchNorm sees them together as the references' joint
  * batches do) and one decoder call (clean features and the perturbed weak features).

@@ -2,10 +2,9 @@
  * The method the Train tab proposes for the project's annotations, beside the one-click default:
  * the exemplar method when the data is its setting — exactly one scan annotated throughout (every
  * slice along every axis holds annotation: an imported label map or a fully painted scan) and
- * every other scan not annotated at all. A proposal, not the default: per step it learns more
- * from this setting than supervised training, but a step costs about four supervised ones, and
- * in the default time budget on a CPU it measured below supervised, and longer runs drift toward
- * over-segmentation (docs/training.md, docs/methods.md).
+ * every other scan not annotated at all. A proposal, not the default: a step costs about four
+ * supervised ones, and in the default time budget on a CPU it measured below supervised training,
+ * which in this setting trains with AdamW (docs/training.md, docs/methods.md).
  * Plain data and pure functions only.
  */
 import { DEFAULT_METHOD, type MethodName } from './methods.ts';
@@ -31,7 +30,6 @@ export function proposeMethod(scans: readonly Pick<ScanInfo, 'name' | 'shape' | 
     reason:
       `${exemplar.name} is annotated throughout and ${rest} not: the exemplar method is made for this, ` +
       'learning from it, from scans synthesised from it and from the unannotated ones. ' +
-      `Its steps cost about four supervised ones: in ${DEFAULT_TIME_BUDGET_MINUTES}-minute runs on a CPU it measured below supervised training, ` +
-      'and longer runs make its structures too large',
+      `Its steps cost about four supervised ones: in ${DEFAULT_TIME_BUDGET_MINUTES}-minute runs on a CPU it measured below supervised training`,
   };
 }

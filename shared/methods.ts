@@ -398,7 +398,7 @@ export const METHODS: readonly MethodSpec[] = [
       },
       {
         key: 'syntheticScans',
-        label: 'Synthetic scans',
+        label: 'Scans synthesised from the exemplar',
         kind: 'integer',
         default: 8,
         min: 0,

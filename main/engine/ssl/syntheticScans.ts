@@ -13,7 +13,9 @@
  * (docs/methods.md has the runs).
  */
 import { randomDeformation, resampleImage, resampleLabels, SUBJECT_DEFORMATION, type DeformationOptions } from '../data/elasticDeform.ts';
+import type { Axis } from '../../../shared/types.ts';
 import { UNKNOWN } from '../data/labels.ts';
+import { sliceMask } from '../data/sliceMask.ts';
 import type { Scan } from '../data/volume.ts';
 import type { Rng } from '../random/rng.ts';
 
@@ -47,14 +49,8 @@ function deformScan(source: Scan, rng: Rng, options: DeformationOptions): Scan {
 }
 
 /** A copy of `scan` whose label map is UNKNOWN on `slices` across `axis` (held-out validation slices). */
-export function withoutSlices(scan: Scan, axis: 'i' | 'j' | 'k', slices: readonly number[]): Scan {
+export function withoutSlices(scan: Scan, axis: Axis, slices: readonly number[]): Scan {
   if (!scan.label || slices.length === 0) return scan;
-  const [ni, nj] = scan.shape;
-  const hidden = new Set(slices);
-  const label = scan.label.slice();
-  for (let v = 0; v < label.length; v++) {
-    const index = axis === 'i' ? v % ni : axis === 'j' ? Math.floor(v / ni) % nj : Math.floor(v / (ni * nj));
-    if (hidden.has(index)) label[v] = UNKNOWN;
-  }
-  return { ...scan, label };
+  const hidden = sliceMask(scan.shape, { [axis]: slices });
+  return { ...scan, label: scan.label.map((c, v) => (hidden[v] ? UNKNOWN : c)) };
 }

@@ -270,9 +270,13 @@ export interface ExportedLabels {
 
 /** What a training run samples from: annotated slices (2D) or scans (3D) trained on, held out, and unannotated ones. */
 export interface TrainingDataSummary {
+  /** 2D models sample slices, 3D models patches of scans. */
   unit: 'slice' | 'scan';
+  /** Annotated slices (2D) or scans (3D) trained on. */
   labeled: number;
+  /** Annotated ones held out for validation (0 when validation reuses the training ones). */
   heldOut: number;
+  /** Unannotated slices or scans, the unlabelled data of semi-supervised methods (rejected slices left out). */
   unlabeled: number;
   /** Synthetic annotated scans made from the annotated ones and trained on (the exemplar method); absent when none. */
   synthetic?: number;

@@ -4,21 +4,10 @@
  */
 import type { Batch } from '../data/batch.ts';
 import type { Rng } from '../random/rng.ts';
-import type { ValidationKind } from '../../../shared/types.ts';
+import type { TrainingDataSummary, ValidationKind } from '../../../shared/types.ts';
 
-/** What a batch source samples from: annotated units trained on, held out, and unannotated ones. */
-export interface TrainingData {
-  /** 2D models sample slices, 3D models patches of scans. */
-  unit: 'slice' | 'scan';
-  /** Annotated slices (2D) or scans (3D) trained on. */
-  labeled: number;
-  /** Annotated ones held out for validation (0 when validation reuses the training ones). */
-  heldOut: number;
-  /** Unannotated slices or scans, the unlabelled data of semi-supervised methods (rejected slices left out). */
-  unlabeled: number;
-  /** Synthetic annotated scans made from the annotated ones and trained on (the exemplar method); absent when none. */
-  synthetic?: number;
-}
+/** What a batch source samples from: the summary the API reports (shared/types.ts). */
+export type TrainingData = TrainingDataSummary;
 
 export interface BatchSource {
   /** Whether validation runs on held-out annotations or on the training ones. */

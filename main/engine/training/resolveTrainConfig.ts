@@ -44,7 +44,8 @@ interface BackendDefaults {
  * slices, ~2,500 steps in five minutes, and beats width 8 on 64² crops around the annotation
  * (0.28, the old default) by far; SGD 0.01 with poly decay (the papers' setting) generalised
  * better to the other subjects than AdamW at 1e-3 or 1e-2 (0.47 against 0.42 and 0.38, same
- * iterations; three annotated slices: with annotations dense throughout see denseDefaults). Slices larger than 128² (1 mm scans) are cropped to 128² with background context
+ * iterations, three annotated slices; denseDefaults covers scans annotated throughout). Slices
+ * larger than 128² (1 mm scans) are cropped to 128² with background context
  * (sliceCrop.ts): a whole 181×217 slice costs ~3× as much per step. The V-Net keeps the papers'
  * setting at width 16 with 64×64×48 patches (~0.5 s a supervised step of two patches).
  *

@@ -138,7 +138,7 @@ export function mutualTerms(a: ExemplarLogits, b: ExemplarLogits, threshold: num
     const fromB = labelsOf(b.weak);
     const maskA = tf.cast(tf.greaterEqual(fromA.confidence, threshold), 'float32');
     const maskB = tf.cast(tf.greaterEqual(fromB.confidence, threshold), 'float32');
-    const L = criterion === 'ce' ? (l: tf.Tensor, y: tf.Tensor, m: tf.Tensor) => crossEntropyLoss(l, y, m) : supervisedLoss;
+    const L = criterion === 'ce' ? crossEntropyLoss : supervisedLoss;
     const image = tf.add(L(b.strong, fromA.labels, maskA), L(a.strong, fromB.labels, maskB)) as tf.Scalar;
     const feature = tf.add(L(b.perturbed, fromA.labels, maskA), L(a.perturbed, fromB.labels, maskB)) as tf.Scalar;
     const maskRatio = tf.div(tf.add(tf.mean(maskA), tf.mean(maskB)), 2) as tf.Scalar;

@@ -19,8 +19,10 @@ import { SHORT_RUN_OPTIONS } from '../../main/engine/bench/shortRunOptions.ts';
  *   with the cross pseudo-label weight at 0.3 instead of 1, −0.187 and +0.016.
  * - CrossMatch: +0.006, −0.098, −0.539 on seeds 1–3.
  * - CAML: +0.067, −0.081, −0.381 on seeds 1–3 (class 2 collapses on seed 3).
- * - Pseudo-label contrastive: +0.020, −0.348, −0.533 on seeds 1–3 (class 2 collapses); with
- *   the contrastive weight at 0.3 instead of 1, −0.226 and −0.399 on seeds 2 and 3.
+ * - Pseudo-label contrastive (staged as the authors' code, since 2026-12-07): −0.116, −0.275,
+ *   −0.072 on seeds 1–3; with its default weight 0.1, +0.008, −0.117, −0.026; with weight 0,
+ *   +0.001, −0.016, −0.044. (Before, as a pixel-wise supervised contrastive loss: +0.020,
+ *   −0.348, −0.533.)
  * - Exemplar (CMEMS), in its own setting: this task with scan 0 annotated on every slice:
  *   −0.051, −0.064, −0.494, −0.616, −0.331 on seeds 1–5, while the same method with both
  *   mutual-learning weights at 0 (its synthetic data alone) gave +0.015, +0.202, −0.088 on

@@ -35,7 +35,7 @@ import { predictiveEntropy } from '../../main/engine/ssl/confidenceMask.ts';
 import { maskedConsistency, meanSquaredConsistency } from '../../main/engine/ssl/consistencyLoss.ts';
 import { layerNorm, transformerEncoderLayer, type TransformerLayerParameters } from '../../main/engine/ssl/crossSampleAttention.ts';
 import { maskedDice } from '../../main/engine/ssl/maskedDice.ts';
-import { supervisedContrastiveLoss } from '../../main/engine/ssl/pixelContrastiveLoss.ts';
+import { localContrastiveLoss } from '../../main/engine/ssl/localContrastiveLoss.ts';
 
 interface Input {
   shape: number[];
@@ -285,9 +285,20 @@ const cases: ParityCase[] = [
     build: plain((x) => tf.mul(tf.sign(x), tf.pow(tf.abs(x), 1.5))),
   },
   {
-    name: 'supervised contrastive loss (contrastive, CAML)',
-    inputs: (rng) => [uniform(rng, [6, 4])],
-    build: plain((z) => supervisedContrastiveLoss(z as tf.Tensor2D, [0, 1, 0, 2, 1, 0], 0.5)),
+    name: 'local contrastive loss against class means (contrastive)',
+    inputs: (rng) => [uniform(rng, [6, 4]), uniform(rng, [5, 4])],
+    build: plain(
+      (a, b) =>
+        localContrastiveLoss(
+          [a as tf.Tensor2D, b as tf.Tensor2D],
+          [
+            [0, 1, 1, 2, 2, 1],
+            [2, 1, 0, 2, -1],
+          ],
+          [[0, 1]],
+          { anchorsPerClass: 3, temperature: 0.5, numClasses: 3, rng: new Rng('parity') },
+        ).loss,
+    ),
   },
   {
     name: 'gather rows with repeats (pixel sampling)',

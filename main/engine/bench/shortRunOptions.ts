@@ -14,5 +14,5 @@ export const SHORT_RUN_OPTIONS: Partial<Record<MethodName, Record<string, Option
   'ua-mt': { consistencyWeight: 3, rampFraction: 0.3, emaDecay: 0.95, passes: 4 },
   cps: { consistencyWeight: 1, rampFraction: 0.3 },
   caml: { rampFraction: 0.3 },
-  contrastive: { contrastiveWeight: 1, rampFraction: 0.3 },
+  contrastive: { contrastiveWeight: 1 },
 };

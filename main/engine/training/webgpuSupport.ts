@@ -10,7 +10,7 @@ import type { TrainParameters } from '../jobs/jobSpec.ts';
 export function webgpuProblem(parameters: Pick<TrainParameters, 'method' | 'methodOptions'>): string | null {
   const why = 'reads predictions back while it builds its loss, which the webgpu backend cannot do';
   if (parameters.method === 'caml') return `CAML ${why} (the correctly predicted voxels for its memory bank)`;
-  if (parameters.method === 'contrastive') return `pseudo-label contrastive ${why} (its pseudo-labels' sampled pixels)`;
+  if (parameters.method === 'contrastive') return `pseudo-label contrastive ${why} (the pseudo-labels its anchor pixels are drawn from)`;
   if (parameters.method === 'cps' && parameters.methodOptions?.lovasz === true) return `CPS with the Lovász loss ${why} (the Lovász sort)`;
   return null;
 }

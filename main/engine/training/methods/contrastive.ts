@@ -1,74 +1,90 @@
 /**
- * Pseudo-label local contrastive learning (Chaitanya et al. 2023, seed 003; docs/methods.md §3
- * contrastive). One network and a projection head (Linear → BN → ReLU → Linear, ssl/
- * projectionHead.ts) on its last decoder feature. Per step, over the labelled and unlabelled
- * samples in one pass:
- * - `L_s` = ½ (CE + Dice) on the labelled samples (unknown voxels excluded);
- * - every pixel gets a label: the annotation where it is known, elsewhere (unknown pixels of
- *   labelled samples, all pixels of unlabelled ones) the argmax of the network's detached
- *   softmax if its probability reaches `threshold`, none otherwise;
- * - up to `samplesPerClass` labelled pixels per class are drawn across the whole batch, their
- *   features projected, and the supervised contrastive loss `L_con` (ssl/
- *   pixelContrastiveLoss.ts, temperature `temperature`) pulls same-label pixels of any image
- *   together and pushes the other labels away;
- * - total `L_s + w(t) L_con`, `w(t) = contrastiveWeight · r(⌊t/q⌋, CONTRASTIVE_RAMP_LENGTH)`
- *   over `rampFraction` of the run.
+ * Pseudo-label contrastive training (Chaitanya et al. 2023, seed 003; docs/methods.md
+ * "contrastive"), staged as the authors' code stages it (krishnabits001/
+ * pseudo_label_contrastive_training): a supervised baseline first, then rounds of joint training
+ * in which pseudo-labels made by a frozen copy of the network teach the local contrastive loss.
  *
- * Reported: `supervised` = L_s, `contrastive` = L_con, `unsupervised` = w L_con, `weight` = w,
- * `pixels` = pixels sampled.
+ * - Warm-up: the first `baselineShare` of the run trains on the annotations alone (`L_s`).
+ * - Rounds: the rest of the run in `rounds` equal parts. At the start of each, the labeller —
+ *   a frozen copy of the network as it is then — is taken; through the round it predicts the
+ *   unlabelled images (inference mode) and its argmax, where its confidence reaches
+ *   `threshold`, is their pseudo-label. The reference predicts each unlabelled slice once per
+ *   round with its best-validated model and refines the map with a dense CRF; here the labeller
+ *   predicts each sample as the loop draws it (so the loop's augmentation moves the labels with
+ *   the image), from the network at the round's start, with no CRF.
+ * - Each step of a round: `L_s` on the labelled batch, plus `contrastiveWeight · L_local`
+ *   (ssl/localContrastiveLoss.ts) on two intensity views (ssl/brightnessContrast.ts) of
+ *   contrastImageCount labelled samples (their annotation) and as many unlabelled ones (their
+ *   pseudo-labels), those showing the most foreground classes (the reference keeps only slices
+ *   that show every class). Pairs: each image's two views, and each labelled image with an
+ *   unlabelled one across views — the reference mixes same-image and cross-image pairs (4 and 6
+ *   of its 10). The labelled batch and the views go through the network together, so BatchNorm
+ *   normalises them together, as the reference's 40-image batches; the projection head
+ *   (ssl/projectionHead.ts) reads the views' last decoder feature.
+ * - There is no segmentation loss on pseudo-labels, as in the reference; the weight is constant
+ *   through the rounds (the reference has no ramp).
+ *
+ * Reported: `supervised` = L_s, `contrastive` = L_local, `unsupervised` = weight · L_local,
+ * `weight` (0 in the warm-up), `anchors` (the loss's anchor count), `round` (−1 in the warm-up).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/batch.ts';
 import { supervisedLoss } from '../../losses/supervisedLoss.ts';
+import { createModel } from '../../models/createModel.ts';
 import type { SegmentationModel } from '../../models/segmentationModel.ts';
-import { stopGradient } from '../../ops/stopGradient.ts';
-import { minimizeTerms } from '../../optim/minimize.ts';
+import { minimize, minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
+import { brightnessContrast } from '../../ssl/brightnessContrast.ts';
 import { jointDecode } from '../../ssl/jointDecode.ts';
-import { NO_LABEL, samplePixelsPerClass, supervisedContrastiveLoss } from '../../ssl/pixelContrastiveLoss.ts';
+import { foregroundClassCount, localContrastiveLoss, NO_LABEL } from '../../ssl/localContrastiveLoss.ts';
 import { ProjectionHead } from '../../ssl/projectionHead.ts';
-import { rampFractionFor, rampWeight } from '../../ssl/ramps.ts';
 import { createOptimizer } from '../createOptimizer.ts';
 import type { ResolvedTrainConfig } from '../trainRequest.ts';
 import { MethodBase, type StatefulPart } from './methodBase.ts';
 import type { StepContext, StepLosses } from './trainingMethod.ts';
 
-/**
- * Ramp length L in ramp steps. The seed gives none; Mean Teacher's 40 is used. With
- * rampFraction the ramp ends at the same iteration whatever L is; L only sets its levels.
- */
-export const CONTRASTIVE_RAMP_LENGTH = 40;
-/** A reference-length run for an `auto` ramp: the 2D SSL4MIS scripts' 30000 iterations. */
-export const CONTRASTIVE_REFERENCE_ITERATIONS = 30000;
-
 export interface ContrastiveOptions {
   contrastiveWeight: number;
   temperature: number;
-  samplesPerClass: number;
+  anchorsPerClass: number;
   embeddingDim: number;
   threshold: number;
-  rampFraction: number | string;
+  baselineShare: number;
+  rounds: number;
 }
 
 /**
- * The label of every pixel of the batch, labelled samples' pixels first: the annotation where
- * `mask` marks it known, else the prediction if its confidence reaches `threshold`, else NO_LABEL.
- * @param predicted argmax per pixel, all pixels (labelled then unlabelled).
- * @param confidence the predicted class's probability per pixel, same order.
- * @param targets annotations of the labelled pixels (a prefix of the order above).
- * @param mask 1 where the annotation is known, same length as targets.
+ * The round iteration t of a run of `iterations` is in: −1 during the warm-up (the first
+ * ⌊baselineShare · iterations⌋), else 0 … rounds − 1 (past the plan, the last).
  */
-export function contrastiveLabels(
-  predicted: ArrayLike<number>,
-  confidence: ArrayLike<number>,
-  targets: ArrayLike<number>,
-  mask: ArrayLike<number>,
-  threshold: number,
-): Int32Array {
-  return Int32Array.from({ length: predicted.length }, (_, i) => {
-    if (i < targets.length && mask[i]! > 0) return targets[i]!;
-    return confidence[i]! >= threshold ? predicted[i]! : NO_LABEL;
-  });
+export function contrastiveRound(t: number, iterations: number, baselineShare: number, rounds: number): number {
+  const start = Math.floor(baselineShare * iterations);
+  if (t < start) return -1;
+  return Math.min(rounds - 1, Math.floor(((t - start) * rounds) / Math.max(1, iterations - start)));
+}
+
+/**
+ * Labelled and unlabelled samples a step puts into the contrastive loss for a labelled batch
+ * of `count`: a quarter of it, at least one, of each. With their two views they add about as
+ * many images to the step as the labelled batch holds, the reference's share (20 labelled
+ * images for the segmentation loss, 10 pairs of views).
+ */
+export function contrastImageCount(count: number): number {
+  return Math.max(1, Math.floor(count / 4));
+}
+
+/** Each pixel's pseudo-label: the prediction where its confidence reaches `threshold`, else NO_LABEL. */
+export function pseudoLabelsAbove(predicted: ArrayLike<number>, confidence: ArrayLike<number>, threshold: number): Int32Array {
+  return Int32Array.from({ length: predicted.length }, (_, i) => (confidence[i]! >= threshold ? predicted[i]! : NO_LABEL));
+}
+
+/** Indices of the `count` images with the most foreground classes (ties: the earlier image). */
+export function richestImages(labels: readonly ArrayLike<number>[], numClasses: number, count: number): number[] {
+  return labels
+    .map((l, n) => ({ n, classes: foregroundClassCount(l, numClasses) }))
+    .sort((x, y) => y.classes - x.classes || x.n - y.n)
+    .slice(0, count)
+    .map((x) => x.n);
 }
 
 export class ContrastiveMethod extends MethodBase {
@@ -76,6 +92,8 @@ export class ContrastiveMethod extends MethodBase {
   readonly usesUnlabeled = true;
   readonly options: ContrastiveOptions;
   private readonly head: ProjectionHead;
+  /** The frozen copy of the network that makes the round's pseudo-labels. */
+  private readonly labeller: SegmentationModel;
   private readonly optimizer: Optimizer;
 
   /**
@@ -92,12 +110,15 @@ export class ContrastiveMethod extends MethodBase {
     this.options = {
       contrastiveWeight: Number(o.contrastiveWeight),
       temperature: Number(o.temperature),
-      samplesPerClass: Number(o.samplesPerClass),
+      anchorsPerClass: Number(o.anchorsPerClass),
       embeddingDim: Number(o.embeddingDim),
       threshold: Number(o.threshold),
-      rampFraction: o.rampFraction as number | string,
+      baselineShare: Number(o.baselineShare),
+      rounds: Number(o.rounds),
     };
     this.head = new ProjectionHead({ inChannels: model.width, embeddingDim: this.options.embeddingDim, seed: config.seed + 1, withPrediction: false });
+    // Its weights are the network's from the first round on; the seed only fills it until then.
+    this.labeller = createModel({ kind: model.kind, numClasses: model.numClasses, width: model.width, inChannels: model.inChannels, seed: config.seed + 2 });
     this.models = [model];
     this.optimizer = createOptimizer(config.optimizer, [...model.trainableVariables(), ...this.head.trainableVariables()]);
   }
@@ -106,42 +127,81 @@ export class ContrastiveMethod extends MethodBase {
     if (!unlabeled) throw new Error('contrastive needs an unlabelled batch');
     const o = this.options;
     this.optimizer.learningRate = learningRate;
-    const fraction = rampFractionFor(o.rampFraction, iterations, CONTRASTIVE_REFERENCE_ITERATIONS);
-    const weight = rampWeight(iteration, iterations, { weight: o.contrastiveWeight, length: CONTRASTIVE_RAMP_LENGTH, fraction });
+    const round = contrastiveRound(iteration, iterations, o.baselineShare, o.rounds);
+    if (round < 0) {
+      const supervised = tf.tidy(() =>
+        minimize(this.optimizer, this.model.trainableVariables(), () =>
+          supervisedLoss(this.model.apply(labeled.images, { training: true }), labeled.targets, labeled.mask),
+        ),
+      );
+      return { supervised, contrastive: 0, unsupervised: 0, weight: 0, anchors: 0, round };
+    }
+    // A round starts: the labeller becomes the network as it is now (a resumed run's checkpoint
+    // holds the labeller of its round, so only a round's first step copies).
+    if (iteration === 0 || contrastiveRound(iteration - 1, iterations, o.baselineShare, o.rounds) !== round) this.takeLabeller();
+    const classes = this.model.numClasses;
+    const m = Math.min(contrastImageCount(labeled.images.shape[0]!), labeled.images.shape[0]!, unlabeled.images.shape[0]!);
+    const voxels = (t: tf.Tensor) => t.size / t.shape[0]!;
+    const perImage = <T extends ArrayLike<number>>(values: T & { subarray(a: number, b: number): T }, size: number, count: number) =>
+      Array.from({ length: count }, (_, b) => values.subarray(b * size, (b + 1) * size));
+    // Labels: the annotation of labelled samples (unknown voxels take none), the labeller's of unlabelled ones.
+    const targets = perImage(labeled.targets.dataSync() as Int32Array, voxels(labeled.targets), labeled.images.shape[0]!);
+    const known = perImage(labeled.mask.dataSync() as Float32Array, voxels(labeled.mask), labeled.images.shape[0]!);
+    const annotated = targets.map((t, b) => Int32Array.from(t, (c, v) => (known[b]![v]! > 0 ? c : NO_LABEL)));
+    const pseudo = tf.tidy(() => {
+      const p = tf.softmax(this.labeller.apply(unlabeled.images, { training: false }));
+      const size = p.size / p.shape[0]! / classes;
+      const predicted = perImage(tf.argMax(p, -1).dataSync() as Int32Array, size, p.shape[0]!);
+      const confidence = perImage(tf.max(p, -1).dataSync() as Float32Array, size, p.shape[0]!);
+      return predicted.map((l, b) => pseudoLabelsAbove(l, confidence[b]!, o.threshold));
+    });
+    const fromLabeled = richestImages(annotated, classes, m);
+    const fromUnlabeled = richestImages(pseudo, classes, m);
+    const labels: ArrayLike<number>[] = [...fromLabeled, ...fromLabeled].map((b) => annotated[b]!);
+    labels.push(...[...fromUnlabeled, ...fromUnlabeled].map((b) => pseudo[b]!));
+    // View images: L v1 (0 … m−1), L v2 (m …), U v1 (2m …), U v2 (3m …).
+    const pairs = Array.from({ length: m }, (_, i) => [
+      [i, m + i],
+      [2 * m + i, 3 * m + i],
+      [i, 3 * m + i],
+      [2 * m + i, m + i],
+    ]).flat() as [number, number][];
+    let anchors = 0;
     const variables = [...this.model.trainableVariables(), ...this.head.trainableVariables()];
-    let pixels = 0;
-    const terms = tf.tidy(() =>
-      minimizeTerms([this.optimizer], variables, () => {
-        const out = jointDecode(this.model, labeled.images, unlabeled.images, { training: true });
-        const supervised = supervisedLoss(out.labeled.logits, labeled.targets, labeled.mask);
-        const classes = this.model.numClasses;
-        const rows = (t: tf.Tensor) => tf.reshape(t, [-1, t.shape[t.rank - 1]!]);
-        const probabilities = tf.softmax(stopGradient(rows(tf.concat([rows(out.labeled.logits), rows(out.unlabeled.logits)]))));
-        const labels = contrastiveLabels(
-          tf.argMax(probabilities, -1).dataSync(),
-          tf.max(probabilities, -1).dataSync(),
-          labeled.targets.dataSync(),
-          labeled.mask.dataSync(),
-          o.threshold,
-        );
-        const picked = samplePixelsPerClass(labels, classes, o.samplesPerClass, rng.fork('pixels'));
-        pixels = picked.length;
-        let contrastive = tf.scalar(0);
-        // Training BN in the head needs two rows.
-        if (picked.length >= 2) {
-          const features = tf.concat([rows(out.labeled.feature), rows(out.unlabeled.feature)]);
-          const embeddings = this.head.project(tf.gather(features, tf.tensor1d(picked, 'int32')), { training: true }) as tf.Tensor2D;
-          contrastive = supervisedContrastiveLoss(
-            embeddings,
-            Array.from(picked, (i) => labels[i]!),
-            o.temperature,
-          );
-        }
-        const unsupervised = tf.mul(weight, contrastive) as tf.Scalar;
-        return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, unsupervised, contrastive } };
-      }),
-    );
-    return { ...terms, weight, pixels };
+    const terms = tf.tidy(() => {
+      const pick = (images: tf.Tensor, rows: number[]) => tf.gather(images, tf.tensor1d(rows, 'int32'));
+      const views = (images: tf.Tensor, name: string) => [brightnessContrast(images, rng.fork(`${name}:1`)), brightnessContrast(images, rng.fork(`${name}:2`))];
+      const labeledViews = views(pick(labeled.images, fromLabeled), 'labelled');
+      const unlabeledViews = views(pick(unlabeled.images, fromUnlabeled), 'unlabelled');
+      const count = labeled.images.shape[0]!;
+      return minimizeTerms([this.optimizer], variables, () => {
+        const out = jointDecode(this.model, tf.concat([labeled.images, ...labeledViews]), tf.concat(unlabeledViews), { training: true });
+        const supervised = supervisedLoss(tf.slice(out.labeled.logits, 0, count), labeled.targets, labeled.mask);
+        const features = tf.concat([tf.slice(out.labeled.feature, count, 2 * m), out.unlabeled.feature]);
+        const width = features.shape[features.rank - 1]!;
+        const embeddings = this.head.project(tf.reshape(features, [-1, width]), { training: true });
+        const local = localContrastiveLoss(tf.split(embeddings, 4 * m, 0) as tf.Tensor2D[], labels, pairs, {
+          anchorsPerClass: o.anchorsPerClass,
+          temperature: o.temperature,
+          numClasses: classes,
+          rng: rng.fork('anchors'),
+        });
+        anchors = local.anchors;
+        const unsupervised = tf.mul(o.contrastiveWeight, local.loss) as tf.Scalar;
+        return { total: tf.add(supervised, unsupervised) as tf.Scalar, terms: { supervised, unsupervised, contrastive: local.loss } };
+      });
+    });
+    return { ...terms, weight: o.contrastiveWeight, anchors, round };
+  }
+
+  /** The labeller takes the network's current weights, running statistics included. */
+  private takeLabeller(): void {
+    const weights = this.model.getWeights();
+    try {
+      this.labeller.setWeights(weights);
+    } finally {
+      tf.dispose([...weights.values()]);
+    }
   }
 
   protected optimizers(): Record<string, Optimizer> {
@@ -149,11 +209,12 @@ export class ContrastiveMethod extends MethodBase {
   }
 
   protected override auxiliaryParts(): Record<string, StatefulPart> {
-    return { head: this.head };
+    return { head: this.head, labeller: this.labeller };
   }
 
   protected disposeParts(): void {
     this.model.dispose();
     this.head.dispose();
+    this.labeller.dispose();
   }
 }

@@ -128,16 +128,7 @@ export async function checkpointRoundTrip(
     fresh.restoreOptimizerState(optimizerState);
     const a = await runStep(original, labeled, unlabeled, context(1));
     const b = await runStep(fresh, labeled, unlabeled, context(1));
-    const wa = original.models[0]!.getWeights();
-    const wb = fresh.models[0]!.getWeights();
-    let weightDifference = 0;
-    for (const [name, t] of wa)
-      weightDifference = Math.max(
-        weightDifference,
-        tf.tidy(() => tf.max(tf.abs(tf.sub(t, wb.get(name)!))).dataSync()[0]!),
-      );
-    tf.dispose([...wa.values(), ...wb.values()]);
-    return { original: a, restored: b, weightDifference };
+    return { original: a, restored: b, weightDifference: weightDifference(original.models[0]!.getWeights(), fresh.models[0]!.getWeights()) };
   } finally {
     original.dispose();
     fresh.dispose();
@@ -165,4 +156,16 @@ export function sharedMethodTests(build: () => TrainingMethod, what: string): vo
     method.dispose();
     tf.dispose([labeled, unlabeled]);
   });
+}
+
+/** Largest absolute difference between two weight maps of the same names; disposes both. */
+export function weightDifference(a: Map<string, tf.Tensor>, b: Map<string, tf.Tensor>): number {
+  let largest = 0;
+  for (const [name, t] of a)
+    largest = Math.max(
+      largest,
+      tf.tidy(() => tf.max(tf.abs(tf.sub(t, b.get(name)!))).dataSync()[0]!),
+    );
+  tf.dispose([...a.values(), ...b.values()]);
+  return largest;
 }

@@ -8,24 +8,12 @@ import { Rng } from '../../random/rng.ts';
 import { NO_LABEL } from '../../ssl/localContrastiveLoss.ts';
 import { contrastImageCount, ContrastiveMethod, contrastiveRound, pseudoLabelsAbove, richestImages } from './contrastive.ts';
 import { createTrainingMethod } from './createTrainingMethod.ts';
-import { tensorGrowth, testConfig, toyBatches, sharedMethodTests } from '../../../../tests/support/methodTestConfig.ts';
+import { tensorGrowth, testConfig, toyBatches, sharedMethodTests, weightDifference } from '../../../../tests/support/methodTestConfig.ts';
 
 const plainSgd = { optimizer: { name: 'sgd' as const, learningRate: 0.1, momentum: 0, weightDecay: 0, nesterov: false } };
 const build = (options = {}, overrides = {}) => createTrainingMethod(testConfig('contrastive', 'unet2d', options, overrides)) as ContrastiveMethod;
 const labellerOf = (method: ContrastiveMethod) => (method as unknown as { labeller: SegmentationModel }).labeller;
 const context = (iteration: number, iterations = 20) => ({ iteration, iterations, learningRate: 1e-2, rng: new Rng(`step:${iteration}`) });
-
-/** Largest absolute difference between two weight maps; disposes both. */
-function difference(a: Map<string, tf.Tensor>, b: Map<string, tf.Tensor>): number {
-  let largest = 0;
-  for (const [name, t] of a)
-    largest = Math.max(
-      largest,
-      tf.tidy(() => tf.max(tf.abs(tf.sub(t, b.get(name)!))).dataSync()[0]!),
-    );
-  tf.dispose([...a.values(), ...b.values()]);
-  return largest;
-}
 
 /** Makes the labeller predict `cls` everywhere, with full confidence: its output bias favours it by 100. */
 function forceLabeller(method: ContrastiveMethod, cls: number): void {
@@ -90,7 +78,7 @@ describe('ContrastiveMethod', () => {
     const losses = await runStep(method, labeled, unlabeled, context(4));
     assert.deepEqual(losses, { supervised: losses.supervised, contrastive: 0, unsupervised: 0, weight: 0, anchors: 0, round: -1 });
     assert.ok(losses.supervised! > 0);
-    assert.equal(difference(before, head()), 0);
+    assert.equal(weightDifference(before, head()), 0);
     method.dispose();
     tf.dispose([labeled, unlabeled]);
   });
@@ -102,15 +90,15 @@ describe('ContrastiveMethod', () => {
     // 20 iterations: warm-up 0–4, round 0 from 5, round 1 from 13.
     for (let t = 0; t < 5; t++) await runStep(method, labeled, unlabeled, context(t));
     const atRoundStart = network.getWeights();
-    assert.ok(difference(network.getWeights(), labellerOf(method).getWeights()) > 0, 'before the round the labeller is not the network');
+    assert.ok(weightDifference(network.getWeights(), labellerOf(method).getWeights()) > 0, 'before the round the labeller is not the network');
     await runStep(method, labeled, unlabeled, context(5));
     const taken = labellerOf(method).getWeights();
-    assert.equal(difference(atRoundStart, labellerOf(method).getWeights()), 0, 'the network as it was before the step');
+    assert.equal(weightDifference(atRoundStart, labellerOf(method).getWeights()), 0, 'the network as it was before the step');
     for (let t = 6; t < 13; t++) await runStep(method, labeled, unlabeled, context(t));
-    assert.equal(difference(taken, labellerOf(method).getWeights()), 0, 'frozen through round 0');
+    assert.equal(weightDifference(taken, labellerOf(method).getWeights()), 0, 'frozen through round 0');
     const atSecond = network.getWeights();
     await runStep(method, labeled, unlabeled, context(13));
-    assert.equal(difference(atSecond, labellerOf(method).getWeights()), 0, 'taken again at round 1');
+    assert.equal(weightDifference(atSecond, labellerOf(method).getWeights()), 0, 'taken again at round 1');
     method.dispose();
     tf.dispose([labeled, unlabeled]);
   });
@@ -154,7 +142,7 @@ describe('ContrastiveMethod', () => {
     assert.equal(change('decoder.out_conv.weight'), 0);
     assert.equal(change('decoder.out_conv.bias'), 0);
     assert.ok(change('decoder.up4.conv.conv_conv.4.weight') > 0, 'the last decoder block learns from L_local');
-    assert.equal(difference(labellerBefore, labellerOf(method).getWeights()), 0);
+    assert.equal(weightDifference(labellerBefore, labellerOf(method).getWeights()), 0);
     tf.dispose([...before.values(), ...after.values(), blind.mask, labeled, unlabeled]);
     method.dispose();
   });
@@ -167,7 +155,7 @@ describe('ContrastiveMethod', () => {
     const state = (await original.methodState())!;
     const fresh = build({ baselineShare: 0 });
     fresh.restoreMethodState(state);
-    assert.equal(difference(labellerOf(original).getWeights(), labellerOf(fresh).getWeights()), 0);
+    assert.equal(weightDifference(labellerOf(original).getWeights(), labellerOf(fresh).getWeights()), 0);
     original.dispose();
     fresh.dispose();
     tf.dispose([labeled, unlabeled]);

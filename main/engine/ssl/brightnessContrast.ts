@@ -9,6 +9,7 @@
  * gets its own δ and f (the reference's TensorFlow op draws one pair per batch).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { percentile } from '../data/percentile.ts';
 import type { Rng } from '../random/rng.ts';
 
 /** Largest brightness shift, in units of the 1st–99th percentile range. */
@@ -29,7 +30,8 @@ export function brightnessContrast(images: tf.Tensor, rng: Rng): tf.Tensor {
   const out = new Float32Array(values.length);
   for (let b = 0; b < count; b++) {
     const image = values.subarray(b * size, (b + 1) * size);
-    const [low, high] = percentiles(image, 0.01, 0.99);
+    const low = percentile(image, 1);
+    const high = percentile(image, 99);
     const r = high > low ? high - low : 1;
     const draw = rng.fork(String(b));
     const shift = draw.uniform(-BRIGHTNESS_SHIFT, BRIGHTNESS_SHIFT) * r;
@@ -43,11 +45,4 @@ export function brightnessContrast(images: tf.Tensor, rng: Rng): tf.Tensor {
     }
   }
   return tf.tensor(out, images.shape, 'float32');
-}
-
-/** The values at quantiles q1 and q2 of `values` (nearest rank). */
-export function percentiles(values: Float32Array, q1: number, q2: number): [number, number] {
-  const sorted = Float32Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
-  return [at(q1), at(q2)];
 }

@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random/rng.ts';
+import { normaliseRows } from './omniCorrelation.ts';
 
 /** Marks a pixel with no (confident) label: it is neither an anchor nor part of a class mean. */
 export const NO_LABEL = -1;
@@ -70,10 +71,10 @@ export function localContrastiveLoss(
         if (shared.length === 0) return;
         const pairRng = rng.fork(String(n));
         // Rows: μ^a of the shared classes, then μ^b; unit length, so a dot product is a cosine.
-        const centres = unit(tf.stack([...shared.map((c) => meanOf(a, c)), ...shared.map((c) => meanOf(b, c))]) as tf.Tensor2D);
+        const centres = normaliseRows(tf.stack([...shared.map((c) => meanOf(a, c)), ...shared.map((c) => meanOf(b, c))]) as tf.Tensor2D);
         const terms = [a, b].map((image, side) => {
           const drawn = shared.flatMap((c) => draw(pixels[image]![c]!, anchorsPerClass, pairRng.fork(`${side}:${c}`)));
-          const rows = unit(tf.gather(embeddings[image]!, tf.tensor1d(drawn, 'int32')) as tf.Tensor2D);
+          const rows = normaliseRows(tf.gather(embeddings[image]!, tf.tensor1d(drawn, 'int32')) as tf.Tensor2D);
           const logProbabilities = tf.logSoftmax(tf.div(tf.matMul(rows, centres, false, true), temperature));
           // Each anchor's two positives: its class's mean in a (column j) and in b (column K + j).
           const positives = new Float32Array(drawn.length * 2 * shared.length);
@@ -112,10 +113,6 @@ export function foregroundClassCount(labels: ArrayLike<number>, numClasses: numb
 
 function draw(from: readonly number[], count: number, rng: Rng): number[] {
   return Array.from({ length: count }, () => from[rng.int(from.length)]!);
-}
-
-function unit(rows: tf.Tensor2D): tf.Tensor2D {
-  return tf.mul(rows, tf.rsqrt(tf.maximum(tf.sum(tf.square(rows), 1, true), 1e-16)));
 }
 
 function range(from: number, to: number): number[] {

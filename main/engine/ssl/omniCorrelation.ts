@@ -28,7 +28,7 @@ export function selectTopKPerClass(classes: ArrayLike<number>, confidence: Array
 }
 
 /** Rows scaled to unit length; a zero row stays zero. */
-function normaliseRows(x: tf.Tensor2D): tf.Tensor2D {
+export function normaliseRows(x: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), 1, true), 1e-16)));
 }
 

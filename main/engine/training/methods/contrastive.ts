@@ -36,6 +36,7 @@ import { minimize, minimizeTerms } from '../../optim/minimize.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
 import { brightnessContrast } from '../../ssl/brightnessContrast.ts';
 import { jointDecode } from '../../ssl/jointDecode.ts';
+import { pseudoLabels } from '../../ssl/maskedDice.ts';
 import { foregroundClassCount, localContrastiveLoss, NO_LABEL } from '../../ssl/localContrastiveLoss.ts';
 import { ProjectionHead } from '../../ssl/projectionHead.ts';
 import { createOptimizer } from '../createOptimizer.ts';
@@ -137,8 +138,8 @@ export class ContrastiveMethod extends MethodBase {
       return { supervised, contrastive: 0, unsupervised: 0, weight: 0, anchors: 0, round };
     }
     // A round starts: the labeller becomes the network as it is now (a resumed run's checkpoint
-    // holds the labeller of its round, so only a round's first step copies).
-    if (iteration === 0 || contrastiveRound(iteration - 1, iterations, o.baselineShare, o.rounds) !== round) this.takeLabeller();
+    // holds the labeller of its round, so only a round's first step copies; step −1 counts as warm-up).
+    if (contrastiveRound(iteration - 1, iterations, o.baselineShare, o.rounds) !== round) this.takeLabeller();
     const classes = this.model.numClasses;
     const m = Math.min(contrastImageCount(labeled.images.shape[0]!), labeled.images.shape[0]!, unlabeled.images.shape[0]!);
     const voxels = (t: tf.Tensor) => t.size / t.shape[0]!;
@@ -149,10 +150,10 @@ export class ContrastiveMethod extends MethodBase {
     const known = perImage(labeled.mask.dataSync() as Float32Array, voxels(labeled.mask), labeled.images.shape[0]!);
     const annotated = targets.map((t, b) => Int32Array.from(t, (c, v) => (known[b]![v]! > 0 ? c : NO_LABEL)));
     const pseudo = tf.tidy(() => {
-      const p = tf.softmax(this.labeller.apply(unlabeled.images, { training: false }));
-      const size = p.size / p.shape[0]! / classes;
-      const predicted = perImage(tf.argMax(p, -1).dataSync() as Int32Array, size, p.shape[0]!);
-      const confidence = perImage(tf.max(p, -1).dataSync() as Float32Array, size, p.shape[0]!);
+      const p = pseudoLabels(tf.softmax(this.labeller.apply(unlabeled.images, { training: false })));
+      const count = unlabeled.images.shape[0]!;
+      const predicted = perImage(p.labels.dataSync() as Int32Array, voxels(p.labels), count);
+      const confidence = perImage(p.confidence.dataSync() as Float32Array, voxels(p.confidence), count);
       return predicted.map((l, b) => pseudoLabelsAbove(l, confidence[b]!, o.threshold));
     });
     const fromLabeled = richestImages(annotated, classes, m);

@@ -1,4 +1,4 @@
-import { METHODS, optionDefault, type MethodOptionSpec } from '../../shared/methods.ts';
+import { MEASURED_SETTING, METHODS, optionDefault, type MethodOptionSpec } from '../../shared/methods.ts';
 import type { Command } from './command.ts';
 
 /** Lists the training methods and, for each, the options `train --option key=value` takes. */
@@ -10,8 +10,10 @@ export const runMethods: Command = {
       console.log(JSON.stringify(METHODS));
       return;
     }
+    console.log(MEASURED_SETTING);
     for (const m of METHODS) {
       console.log(`${m.name} — ${m.description}${m.minBatchSize > 1 ? ` (batch ≥ ${m.minBatchSize})` : ''}`);
+      console.log(`  measured: ${m.measured}`);
       for (const o of m.options) console.log(`  ${o.key}=${describe(o)}  ${o.description}`);
     }
   },

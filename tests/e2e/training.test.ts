@@ -69,6 +69,13 @@ describe('training', { timeout: 180_000 }, () => {
     const methods = await page.getByTestId('method-choice').evaluateAll((els) => els.map((e) => e.getAttribute('data-method')));
     assert.deepEqual(methods, ['supervised', 'mean-teacher', 'ua-mt', 'cps', 'crossmatch', 'caml', 'contrastive', 'exemplar']);
     assert.match((await page.locator('[data-method="caml"]').textContent()) ?? '', /cross-sample attention/);
+    // and with what the quality benchmark measured, in the setting named once above the list
+    assert.match((await page.getByTestId('measured-setting').textContent()) ?? '', /unannotated scans of other subjects/);
+    assert.equal(await page.getByTestId('method-measured').count(), methods.length);
+    assert.match(
+      (await page.locator('[data-method="contrastive"] [data-testid="method-measured"]').textContent()) ?? '',
+      /far below with a few annotated slices/,
+    );
     // each option with its default: a number with its range, a boolean as a checkbox, a choice as a
     // select, an option the engine works out per run as an empty field reading "auto"
     await page.locator('[data-method="mean-teacher"] input').check();

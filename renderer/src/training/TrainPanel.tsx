@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { MethodName } from '../../../shared/methods.ts';
+import { MEASURED_SETTING, type MethodName } from '../../../shared/methods.ts';
 import { MODEL_CHOICES, type ModelChoice } from '../../../shared/networks.ts';
 import type { ProjectInfo, RunInfo, TrainPreflight } from '../../../shared/types.ts';
 import { validationText } from '../../../shared/trainingFigures.ts';
@@ -193,6 +193,9 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
           <summary>Advanced</summary>
           <fieldset className="train-methods" disabled={busy}>
             <legend className="train-advanced__legend">Method</legend>
+            <p className="train-methods__setting" data-testid="measured-setting">
+              {MEASURED_SETTING}
+            </p>
             {methods.map((m) => (
               <label key={m.name} className="train-method" data-testid="method-choice" data-method={m.name}>
                 <input
@@ -205,6 +208,9 @@ export function TrainPanel({ project, training, report }: TrainPanelProps) {
                 <span>
                   <span className="train-method__label">{m.label}</span>
                   <span className="train-method__description">{m.description}</span>
+                  <span className="train-method__measured" data-testid="method-measured">
+                    {m.measured}
+                  </span>
                 </span>
               </label>
             ))}

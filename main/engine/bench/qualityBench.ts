@@ -36,7 +36,7 @@ import { DEFAULT_TIME_BUDGET_MINUTES } from '../../../shared/training.ts';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { train } from '../training/train.ts';
 import { qualityCase, type QualityCase } from './qualityCases/qualityCase.ts';
-import { mean, scoreCase } from './qualityCases/scoreCase.ts';
+import { labelCopyScore, mean, scoreCase } from './qualityCases/scoreCase.ts';
 import { TEMPLATE_TASKS, templatesInstalled, type TemplateName } from './qualityCases/templates.ts';
 
 const args = process.argv.slice(2);
@@ -89,6 +89,13 @@ async function main(): Promise<void> {
   );
   console.log('Dice on the unannotated subjects (every slice), per class and mean; "scan 0" is the annotated scan\'s other slices.');
   console.log(header(c));
+  const copied = labelCopyScore(c);
+  console.log(
+    format(
+      { name: 'scan 0 labels copied', iterations: 0, minutes: 0, ...copied, otherSlices: null, note: "no model: scan 0's reference labels as they lie" },
+      null,
+    ),
+  );
   const rows: Row[] = [];
   for (const method of methods) {
     const row = await trainRow(c, method, minutes, seeds);
@@ -202,13 +209,14 @@ function header(c: QualityCase): string {
   );
 }
 
-function format(row: Row, baseline: Row): string {
+/** One table line; `baseline` null for a line that is not a trained model (no delta, no iterations). */
+function format(row: Row, baseline: Row | null): string {
   if (!Number.isFinite(row.mean)) return `${row.name.padEnd(22)}  ${row.note ?? 'no result'}`;
-  const delta = row === baseline ? '' : `${row.mean - baseline.mean >= 0 ? '+' : ''}${(row.mean - baseline.mean).toFixed(3)}`;
+  const delta = !baseline || row === baseline ? '' : `${row.mean - baseline.mean >= 0 ? '+' : ''}${(row.mean - baseline.mean).toFixed(3)}`;
   return [
     row.name.padEnd(22),
-    String(row.iterations).padStart(6),
-    row.minutes.toFixed(1).padStart(5),
+    (baseline ? String(row.iterations) : '–').padStart(6),
+    (baseline ? row.minutes.toFixed(1) : '–').padStart(5),
     ...row.perClass.map((d) => d.toFixed(3).padStart(8)),
     row.mean.toFixed(3).padStart(8),
     delta.padStart(13),

@@ -29,11 +29,27 @@ export async function scoreCase(model: TrainedModel, c: QualityCase): Promise<Ca
       perScan.push(c.classValues.map(() => NaN));
       continue;
     }
-    perScan.push(c.classValues.map((value) => dice(maskOf(labels, value, keep), maskOf(c.truths[s]!, value, keep))));
+    perScan.push(classDice(labels, c.truths[s]!, c.classValues, keep));
   }
   const subjects = perScan.slice(1);
   const perClass = c.classValues.map((_, n) => mean(subjects.map((d) => d[n]!)));
   return { subjects, meanSubjects: mean(perClass), annotatedScanOtherSlices: perScan[0]!, perClass };
+}
+
+/**
+ * The case's difficulty without a model: Dice between the annotated scan's complete reference
+ * labels, copied unchanged, and each unannotated subject's (per class, mean over subjects, and
+ * their mean). What a model must beat to have learnt more than where the structures lie in the
+ * annotated scan.
+ */
+export function labelCopyScore(c: QualityCase): { perClass: number[]; mean: number } {
+  const subjects = c.truths.slice(1).map((truth) => classDice(c.truths[0]!, truth, c.classValues, null));
+  const perClass = c.classValues.map((_, n) => mean(subjects.map((d) => d[n]!)));
+  return { perClass, mean: mean(perClass) };
+}
+
+function classDice(labels: Uint8Array, truth: Uint8Array, classValues: number[], keep: Uint8Array | null): number[] {
+  return classValues.map((value) => dice(maskOf(labels, value, keep), maskOf(truth, value, keep)));
 }
 
 function maskOf(labels: Uint8Array, value: number, keep: Uint8Array | null): Uint8Array {

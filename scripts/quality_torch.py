@@ -4,7 +4,7 @@
 (SSL4MIS's 2-D scripts) on the same case, for the same wall-clock budget and thread count, then
 scored where it never saw a label.
 
-    python3 scripts/quality_torch.py --case DIR --method supervised|mean-teacher --minutes M --threads N [--seed S]
+    python3 scripts/quality_torch.py --case DIR --method supervised|mean-teacher (--minutes M | --iterations N) --threads N [--seed S]
 
 DIR holds manifest.json ({"shape": [ni, nj, nk], "axis": "k", "classes": C (background
 included), "scans": [{"image": file, "truth": file, "known": file or null}]}) and the raw arrays
@@ -17,7 +17,7 @@ whole slices zero-padded to a multiple of 16, random rot90 + flip or rotation by
 degrees, SGD lr 0.01 (momentum 0.9, weight decay 1e-4) with poly decay, L = 0.5 (CE + Dice),
 batch 4 labelled (+ 4 unlabelled for Mean Teacher), EMA decay 0.99, teacher input noise
 clamp(N(0, 0.1^2), +-0.2), consistency weight 0.1 sigmoid-ramped over 40 % of the run. The
-number of iterations is planned from the pace of the first 10 steps.
+number of iterations is planned from the pace of the first 10 steps, or fixed by --iterations.
 Prints one JSON line: {"method", "iterations", "seconds", "dice": [[per class] per unannotated
 scan], "mean"}.
 """
@@ -116,7 +116,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--case', required=True)
     ap.add_argument('--method', choices=['supervised', 'mean-teacher'], required=True)
-    ap.add_argument('--minutes', type=float, required=True)
+    length = ap.add_mutually_exclusive_group(required=True)
+    length.add_argument('--minutes', type=float)
+    length.add_argument('--iterations', type=int)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1)
     args = ap.parse_args()
@@ -142,9 +144,9 @@ def main():
         for p in teacher.parameters():
             p.requires_grad_(False)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
-    budget = args.minutes * 60
+    budget = None if args.minutes is None else args.minutes * 60
     started = time.perf_counter()
-    iterations, t = None, 0
+    iterations, t = args.iterations, 0
     while iterations is None or t < iterations:
         if iterations is not None:
             for g in opt.param_groups:

@@ -14,6 +14,8 @@
  *
  *   --case NAME       colin27-deep-grey (default), colin27-brain, inia19-striatum
  *   --minutes M       time budget per method (default: the app's, DEFAULT_TIME_BUDGET_MINUTES)
+ *   --iterations N    a fixed run length per method instead of a budget (every method and the
+ *                     PyTorch reference make N steps, however long they take)
  *   --methods a,b     methods to train (default: all; supervised always first)
  *   --seeds 1,2       training seeds; each row is the mean over them (default 1)
  *   --subjects N      unannotated subjects (default 4)
@@ -50,6 +52,11 @@ const list = (name: string): string[] | undefined =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** How long each method trains: a time budget (planned from the pace, as the app) or a fixed step count. */
+type RunLength = { minutes: number } | { iterations: number };
+
+const describeLength = (length: RunLength): string => ('minutes' in length ? `${length.minutes} min` : `${length.iterations} iterations`);
+
 interface Row {
   name: string;
   iterations: number;
@@ -67,7 +74,9 @@ async function main(): Promise<void> {
     console.log(`bench:quality needs Debian's mricron-data (apt-get install mricron-data): ${template} is not installed`);
     return;
   }
-  const minutes = Number(option('minutes') ?? DEFAULT_TIME_BUDGET_MINUTES);
+  const iterations = option('iterations') === undefined ? null : Number(option('iterations'));
+  if (iterations !== null && !(Number.isInteger(iterations) && iterations > 0)) throw new Error('--iterations must be a positive whole number');
+  const length: RunLength = iterations === null ? { minutes: Number(option('minutes') ?? DEFAULT_TIME_BUDGET_MINUTES) } : { iterations };
   const seeds = (list('seeds') ?? ['1']).map(Number);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const threads = Number(option('threads') ?? process.env.ATRIUM_THREADS ?? cores);
@@ -85,7 +94,7 @@ async function main(): Promise<void> {
   const backend = await selectBackend();
   console.log(
     `bench:quality — ${c.name}: scan 0 annotated ${c.annotatedSlices.length === c.shape[c.axis === 'i' ? 0 : c.axis === 'j' ? 1 : 2] ? 'throughout' : `on ${c.axis} slices ${c.annotatedSlices.join(', ')}`} (${c.classNames.join(', ')}); ` +
-      `${c.scans.length - 1} unannotated subjects; ${minutes} min per method; seeds ${seeds.join(', ')}; backend ${backend.name} (${backend.device}), ${threads} threads; ${os.cpus()[0]?.model ?? 'CPU'}`,
+      `${c.scans.length - 1} unannotated subjects; ${describeLength(length)} per method; seeds ${seeds.join(', ')}; backend ${backend.name} (${backend.device}), ${threads} threads; ${os.cpus()[0]?.model ?? 'CPU'}`,
   );
   console.log('Dice on the unannotated subjects (every slice), per class and mean; "scan 0" is the annotated scan\'s other slices.');
   console.log(header(c));
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
   );
   const rows: Row[] = [];
   for (const method of methods) {
-    const row = await trainRow(c, method, minutes, seeds);
+    const row = await trainRow(c, method, length, seeds);
     rows.push(row);
     console.log(format(row, rows[0]!));
   }
@@ -108,13 +117,13 @@ async function main(): Promise<void> {
     return;
   }
   for (const method of ['supervised', 'mean-teacher'] as const) {
-    const row = torchRow(c, python, method, minutes, threads, seeds);
+    const row = torchRow(c, python, method, length, threads, seeds);
     rows.push(row);
     console.log(format(row, rows[0]!));
   }
 }
 
-async function trainRow(c: QualityCase, method: MethodName, minutes: number, seeds: number[]): Promise<Row> {
+async function trainRow(c: QualityCase, method: MethodName, length: RunLength, seeds: number[]): Promise<Row> {
   const results: Row[] = [];
   for (const seed of seeds) {
     try {
@@ -124,7 +133,7 @@ async function trainRow(c: QualityCase, method: MethodName, minutes: number, see
         classValues: c.classValues,
         method,
         model: (option('model') ?? 'auto') as ModelChoice,
-        maxMinutes: minutes,
+        ...('minutes' in length ? { maxMinutes: length.minutes } : { iterations: length.iterations }),
         seed,
         backend: { name: (await selectBackend()).name },
       });
@@ -156,7 +165,7 @@ async function trainRow(c: QualityCase, method: MethodName, minutes: number, see
 }
 
 /** The PyTorch reference on the same case: the raw scans and masks written for scripts/quality_torch.py. */
-function torchRow(c: QualityCase, python: string, method: 'supervised' | 'mean-teacher', minutes: number, threads: number, seeds: number[]): Row {
+function torchRow(c: QualityCase, python: string, method: 'supervised' | 'mean-teacher', length: RunLength, threads: number, seeds: number[]): Row {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-quality-'));
   try {
     const scans = c.scans.map((v, n) => {
@@ -172,7 +181,11 @@ function torchRow(c: QualityCase, python: string, method: 'supervised' | 'mean-t
     for (const seed of seeds) {
       const child = spawnSync(
         python,
-        [script, '--case', dir, '--method', method, '--minutes', String(minutes), '--threads', String(threads), '--seed', String(seed)],
+        [
+          script,
+          ...['--case', dir, '--method', method, '--threads', String(threads), '--seed', String(seed)],
+          ...('minutes' in length ? ['--minutes', String(length.minutes)] : ['--iterations', String(length.iterations)]),
+        ],
         {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'inherit'],

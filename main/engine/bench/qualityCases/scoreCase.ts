@@ -32,7 +32,7 @@ export async function scoreCase(model: TrainedModel, c: QualityCase): Promise<Ca
     perScan.push(classDice(labels, c.truths[s]!, c.classValues, keep));
   }
   const subjects = perScan.slice(1);
-  const perClass = c.classValues.map((_, n) => mean(subjects.map((d) => d[n]!)));
+  const perClass = meanPerClass(subjects, c.classValues.length);
   return { subjects, meanSubjects: mean(perClass), annotatedScanOtherSlices: perScan[0]!, perClass };
 }
 
@@ -44,8 +44,13 @@ export async function scoreCase(model: TrainedModel, c: QualityCase): Promise<Ca
  */
 export function labelCopyScore(c: QualityCase): { perClass: number[]; mean: number } {
   const subjects = c.truths.slice(1).map((truth) => classDice(c.truths[0]!, truth, c.classValues, null));
-  const perClass = c.classValues.map((_, n) => mean(subjects.map((d) => d[n]!)));
+  const perClass = meanPerClass(subjects, c.classValues.length);
   return { perClass, mean: mean(perClass) };
+}
+
+/** [subject][class] → per class, the mean over subjects. */
+function meanPerClass(subjects: number[][], classes: number): number[] {
+  return Array.from({ length: classes }, (_, n) => mean(subjects.map((d) => d[n]!)));
 }
 
 function classDice(labels: Uint8Array, truth: Uint8Array, classValues: number[], keep: Uint8Array | null): number[] {
